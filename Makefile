@@ -1,0 +1,49 @@
+# PortfolioOS — see README.md. Every target installs what it needs (Python tools into .venv).
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+VENV := .venv
+REQ := infra/emulator/requirements.txt
+
+.PHONY: help venv dev token test bench build deploy invoke fmt lint openapi
+
+help:
+	@echo "make dev | token EMAIL=… | test | bench | build | deploy | invoke FUNCTION=… EVENT=… | openapi"
+
+venv:
+	@infra/scripts/venv.sh $(REQ)
+
+## The local stack: moto on 127.0.0.1:4566 (unless AWS_ENDPOINT_URL is set), resources from
+## template.yaml, the API on 127.0.0.1:3000. Ctrl-C stops everything it started.
+dev: venv
+	@infra/scripts/dev.sh
+
+## A bearer token for EMAIL, valid for the running `make dev` (the JWT alone on the last line).
+token:
+	@test -n "$(EMAIL)" || { echo "usage: make token EMAIL=you@example.com" >&2; exit 2; }
+	@cargo build -q -p devstack && target/debug/devstack token --email "$(EMAIL)"
+
+## fmt, clippy, cfn-lint, every test against a freshly started emulator.
+test: venv
+	@infra/scripts/test.sh
+
+## Benchmarks against a freshly started emulator (ratios, DynamoDB calls per route).
+bench: venv
+	@infra/scripts/bench.sh
+
+## Deployable arm64 artifacts (cargo lambda, Zig as the cross linker).
+build:
+	@infra/scripts/venv.sh infra/emulator/requirements-build.txt
+	@rustup target list --installed 2>/dev/null | grep -q aarch64-unknown-linux-gnu || rustup target add aarch64-unknown-linux-gnu || true
+	PATH="$(CURDIR)/$(VENV)/bin:$$PATH" cargo lambda build --release --arm64 --package functions
+
+deploy:
+	@infra/scripts/venv.sh infra/emulator/requirements-build.txt infra/emulator/requirements-deploy.txt
+	PATH="$(CURDIR)/$(VENV)/bin:$$PATH" sam build && PATH="$(CURDIR)/$(VENV)/bin:$$PATH" sam deploy --guided
+
+## Run one function on one event against the running `make dev` stack.
+invoke:
+	@cargo build -q -p devstack && target/debug/devstack invoke "$(FUNCTION)" "$(EVENT)"
+
+## Regenerate the committed openapi.json from the Rust types.
+openapi:
+	@cargo run -q -p devstack -- openapi > openapi.json

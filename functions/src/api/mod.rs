@@ -1,0 +1,96 @@
+//! What every API handler shares: the request span, authorization into an `OrgScope`, paging,
+//! and turning any error into problem+json.
+
+pub mod audit;
+pub mod buildings;
+pub mod health;
+pub mod members;
+pub mod orgs;
+pub mod units;
+
+use lambda_http::{Body, Request, Response};
+use portfolio::platform::auth::{Action, OrgScope};
+use portfolio::platform::db::{cursor, PageOf, PageRequest};
+use portfolio::platform::http::{self, ApiError, ApiResult, ListParams, ListResponse};
+use portfolio::platform::App;
+use std::future::Future;
+use tracing::Instrument;
+
+/// The matched route key, or "" (which no handler serves).
+pub fn route(req: &Request) -> &str {
+    http::route_key(req).unwrap_or("")
+}
+
+pub fn unknown_route(route: &str) -> ApiError {
+    tracing::warn!(route, "route not served by this function");
+    ApiError::not_found("route")
+}
+
+/// Runs one request inside a span carrying request id, route and org id, and answers errors as
+/// problem+json (logging server-side failures).
+pub async fn serve(req: &Request, work: impl Future<Output = ApiResult>) -> Response<Body> {
+    let org = req_org(req);
+    let span = tracing::info_span!("request", request_id = %http::request_id(req), route = route(req), org_id = %org);
+    async move {
+        let res = work.await;
+        let response = res.unwrap_or_else(ApiError::into_response);
+        let status = response.status().as_u16();
+        if status >= 500 {
+            tracing::error!(status, "request failed");
+        } else {
+            tracing::info!(status, "request handled");
+        }
+        response
+    }
+    .instrument(span)
+    .await
+}
+
+fn req_org(req: &Request) -> String {
+    http::path_param(req, "orgId").unwrap_or_default()
+}
+
+/// The caller's scope in the path's org, if they are a member allowed to do `action`.
+pub async fn scope(app: &App, req: &Request, action: Action) -> Result<OrgScope, ApiError> {
+    let principal = http::principal(req)?;
+    let org = http::path_param(req, "orgId")?;
+    Ok(app.auth.scope(&principal, &org, action).await?)
+}
+
+/// Cursors are bound to the org and the route, so one list's cursor opens no other list.
+fn binding(scope: &OrgScope, req: &Request) -> String {
+    let mut b = format!("{} {}", scope.org_id(), route(req));
+    for name in ["buildingId", "unitId", "leaseId"] {
+        if let Ok(v) = http::path_param(req, name) {
+            b.push(' ');
+            b.push_str(&v);
+        }
+    }
+    b
+}
+
+pub fn page(app: &App, req: &Request, scope: &OrgScope) -> Result<PageRequest, ApiError> {
+    let p = ListParams::from_request(req, &app.config.cursor_secret, &binding(scope, req))?;
+    Ok(PageRequest {
+        limit: p.limit,
+        start: p.start,
+    })
+}
+
+pub fn list<T: serde::Serialize>(
+    app: &App,
+    req: &Request,
+    scope: &OrgScope,
+    page: PageOf<T>,
+) -> ApiResult {
+    let next_cursor = page
+        .last_key
+        .map(|k| cursor::seal(&app.config.cursor_secret, &binding(scope, req), &k));
+    http::json(
+        200,
+        &ListResponse {
+            items: page.items,
+            next_cursor,
+        },
+    )
+}

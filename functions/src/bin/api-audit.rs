@@ -1,0 +1,6 @@
+//! The `api-audit` Lambda: wiring only (see `functions::api::audit`).
+
+#[tokio::main]
+async fn main() -> Result<(), lambda_http::Error> {
+    functions::run_api(|app, req| Box::pin(functions::api::audit::handle(app, req))).await
+}

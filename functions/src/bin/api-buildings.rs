@@ -1,0 +1,6 @@
+//! The `api-buildings` Lambda: wiring only (see `functions::api::buildings`).
+
+#[tokio::main]
+async fn main() -> Result<(), lambda_http::Error> {
+    functions::run_api(|app, req| Box::pin(functions::api::buildings::handle(app, req))).await
+}

@@ -1,0 +1,6 @@
+//! The `api-health` Lambda: wiring only (see `functions::api::health`).
+
+#[tokio::main]
+async fn main() -> Result<(), lambda_http::Error> {
+    functions::run_api(|app, req| Box::pin(functions::api::health::handle(app, req))).await
+}

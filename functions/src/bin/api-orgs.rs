@@ -1,0 +1,6 @@
+//! The `api-orgs` Lambda: wiring only (see `functions::api::orgs`).
+
+#[tokio::main]
+async fn main() -> Result<(), lambda_http::Error> {
+    functions::run_api(|app, req| Box::pin(functions::api::orgs::handle(app, req))).await
+}

@@ -1,0 +1,6 @@
+//! The `api-units` Lambda: wiring only (see `functions::api::units`).
+
+#[tokio::main]
+async fn main() -> Result<(), lambda_http::Error> {
+    functions::run_api(|app, req| Box::pin(functions::api::units::handle(app, req))).await
+}

@@ -1,0 +1,212 @@
+//! devstack: the local serverless stack. It reads `template.yaml`, creates its resources on the
+//! AWS emulator (moto, or any endpoint in `AWS_ENDPOINT_URL`), serves the HTTP API like API
+//! Gateway with the JWT authorizer, and runs functions in-process. Tests start one `Stack` per
+//! test binary with its own resource names.
+
+pub mod issuer;
+pub mod resources;
+pub mod server;
+pub mod template;
+
+use issuer::Issuer;
+use server::{FunctionRuntime, Gateway};
+use std::collections::HashMap;
+use std::net::SocketAddr;
+use std::sync::Arc;
+use template::{resolve, Template};
+
+#[derive(Debug, thiserror::Error)]
+pub enum StackError {
+    #[error(transparent)]
+    Template(#[from] template::TemplateError),
+    #[error(transparent)]
+    Resource(#[from] resources::ResourceError),
+    #[error("function {0} is in template.yaml but not in functions::registry()")]
+    UnknownFunction(String),
+    #[error("cannot listen: {0}")]
+    Bind(#[from] std::io::Error),
+}
+
+pub struct StackOptions {
+    pub endpoint: String,
+    pub region: String,
+    /// Prefix of every physical resource name.
+    pub prefix: String,
+    pub bind: SocketAddr,
+    pub issuer: Arc<Issuer>,
+    /// Extra environment for every function (e.g. a short membership cache in tests).
+    pub env: HashMap<String, String>,
+}
+
+impl StackOptions {
+    /// Options for tests and tools: emulator from `AWS_ENDPOINT_URL` (default moto's port),
+    /// a fresh key, an ephemeral port.
+    pub fn local(prefix: &str) -> StackOptions {
+        StackOptions {
+            endpoint: std::env::var("AWS_ENDPOINT_URL")
+                .unwrap_or_else(|_| "http://127.0.0.1:4566".into()),
+            region: std::env::var("AWS_REGION").unwrap_or_else(|_| "us-east-1".into()),
+            prefix: prefix.to_owned(),
+            bind: "127.0.0.1:0".parse().expect("valid address"),
+            issuer: Arc::new(Issuer::generate(
+                issuer::DEFAULT_ISSUER,
+                issuer::DEFAULT_AUDIENCE,
+            )),
+            env: HashMap::new(),
+        }
+    }
+}
+
+/// A running stack: resources created, API listening.
+pub struct Stack {
+    pub base_url: String,
+    pub addr: SocketAddr,
+    pub refs: resources::Refs,
+    pub gateway: Arc<Gateway>,
+    pub sdk: aws_config::SdkConfig,
+    pub template: Template,
+    server: tokio::task::JoinHandle<()>,
+}
+
+/// The SDK config for an emulator endpoint (static test credentials unless the env has some).
+pub async fn sdk_config(endpoint: &str, region: &str) -> aws_config::SdkConfig {
+    if std::env::var("AWS_ACCESS_KEY_ID").is_err() {
+        std::env::set_var("AWS_ACCESS_KEY_ID", "testing");
+        std::env::set_var("AWS_SECRET_ACCESS_KEY", "testing");
+    }
+    aws_config::defaults(aws_config::BehaviorVersion::latest())
+        .region(aws_config::Region::new(region.to_owned()))
+        .endpoint_url(endpoint)
+        .load()
+        .await
+}
+
+impl Stack {
+    pub async fn start(opts: StackOptions) -> Result<Stack, StackError> {
+        let template = Template::load_default()?;
+        let sdk = sdk_config(&opts.endpoint, &opts.region).await;
+        let clients = resources::Clients::new(&sdk);
+        let mut refs =
+            resources::create_all(&template, &clients, &opts.prefix, &opts.region).await?;
+        // Parameters: local values for what AWS would take from the deployer / Secrets Manager.
+        refs.insert(
+            "CursorSecret".into(),
+            format!("devstack-cursor-secret-{}", opts.prefix),
+        );
+        refs.insert("Stage".into(), "local".into());
+        let functions = Stack::functions(&template, &refs, &opts, &sdk)?;
+        let gateway = Arc::new(Gateway::new(functions, opts.issuer.clone()));
+        let listener = tokio::net::TcpListener::bind(opts.bind).await?;
+        let addr = listener.local_addr()?;
+        let gw = gateway.clone();
+        let app = axum::Router::new().fallback(move |method, uri, headers, body| {
+            let gw = gw.clone();
+            async move { gw.handle(method, uri, headers, body).await }
+        });
+        let server = tokio::spawn(async move {
+            if let Err(e) = axum::serve(listener, app).await {
+                tracing::error!(error = %e, "devstack server stopped");
+            }
+        });
+        Ok(Stack {
+            base_url: format!("http://{addr}"),
+            addr,
+            refs,
+            gateway,
+            sdk,
+            template,
+            server,
+        })
+    }
+
+    fn functions(
+        template: &Template,
+        refs: &resources::Refs,
+        opts: &StackOptions,
+        sdk: &aws_config::SdkConfig,
+    ) -> Result<Vec<(FunctionRuntime, Vec<template::Route>)>, StackError> {
+        let mut registry: HashMap<&str, functions::FunctionDef> = functions::registry()
+            .into_iter()
+            .map(|f| (f.name, f))
+            .collect();
+        let mut out = Vec::new();
+        for f in &template.functions {
+            let def = registry
+                .remove(f.binary.as_str())
+                .ok_or_else(|| StackError::UnknownFunction(f.binary.clone()))?;
+            let mut env: HashMap<String, String> = f
+                .environment
+                .iter()
+                .filter_map(|(k, v)| Some((k.clone(), resolve(v, refs)?)))
+                .collect();
+            env.insert("AWS_ENDPOINT_URL".into(), opts.endpoint.clone());
+            env.insert("AWS_REGION".into(), opts.region.clone());
+            env.extend(opts.env.clone());
+            out.push((
+                FunctionRuntime::new(def, env, sdk.clone()),
+                f.routes.clone(),
+            ));
+        }
+        Ok(out)
+    }
+
+    /// The physical table name.
+    pub fn table_name(&self) -> &str {
+        &self.refs["Table"]
+    }
+
+    /// DynamoDB calls made by all functions so far (benchmarks diff this around a request).
+    pub fn db_calls(&self) -> u64 {
+        self.gateway
+            .functions
+            .iter()
+            .map(FunctionRuntime::db_calls)
+            .sum()
+    }
+
+    pub fn function(&self, name: &str) -> Option<&FunctionRuntime> {
+        self.gateway.functions.iter().find(|f| f.def.name == name)
+    }
+}
+
+impl Drop for Stack {
+    fn drop(&mut self) {
+        self.server.abort();
+    }
+}
+
+/// Runs one function on one API event against resources that already exist (`refs` from a
+/// running stack): what `make invoke` does. Returns the status and body.
+pub async fn invoke_with_refs(
+    name: &str,
+    event: &str,
+    mut refs: resources::Refs,
+) -> Result<(u16, String), String> {
+    let template = Template::load_default().map_err(|e| e.to_string())?;
+    let f = template
+        .functions
+        .iter()
+        .find(|f| f.binary == name)
+        .ok_or_else(|| format!("no function {name} in template.yaml"))?;
+    let def = functions::registry()
+        .into_iter()
+        .find(|d| d.name == name)
+        .ok_or_else(|| format!("no handler for {name}"))?;
+    let opts = StackOptions::local("invoke");
+    refs.entry("CursorSecret".into())
+        .or_insert_with(|| "devstack-cursor-secret-portfolio-dev".into());
+    let sdk = sdk_config(&opts.endpoint, &opts.region).await;
+    let mut env: HashMap<String, String> = f
+        .environment
+        .iter()
+        .filter_map(|(k, v)| Some((k.clone(), resolve(v, &refs)?)))
+        .collect();
+    env.insert("AWS_ENDPOINT_URL".into(), opts.endpoint.clone());
+    let runtime = FunctionRuntime::new(def, env, sdk);
+    let res = server::invoke_http(&runtime, event).await;
+    let status = res.status().as_u16();
+    let bytes = axum::body::to_bytes(res.into_body(), usize::MAX)
+        .await
+        .map_err(|e| e.to_string())?;
+    Ok((status, String::from_utf8_lossy(&bytes).into_owned()))
+}

@@ -1,0 +1,305 @@
+//! The HTTP API on localhost, as API Gateway (HTTP API, payload 2.0) would run it: match the
+//! template's routes (literal segments beat parameters), verify the bearer token like the JWT
+//! authorizer, build the Lambda event, and call the function's handler in-process.
+
+use crate::issuer::Issuer;
+use crate::template::Route;
+use axum::body::Bytes;
+use axum::http::{HeaderMap, Method, StatusCode, Uri};
+use axum::response::{IntoResponse, Response};
+use base64::Engine;
+use functions::FunctionDef;
+use portfolio::platform::App;
+use serde_json::{json, Value};
+use std::collections::HashMap;
+use std::sync::{Arc, OnceLock};
+
+/// A function as devstack runs it: its handler, its resolved environment, and its App built on
+/// first use (a cold start), then reused (warm).
+pub struct FunctionRuntime {
+    pub def: FunctionDef,
+    pub env: HashMap<String, String>,
+    pub sdk: aws_config::SdkConfig,
+    app: OnceLock<App>,
+}
+
+impl FunctionRuntime {
+    pub fn new(def: FunctionDef, env: HashMap<String, String>, sdk: aws_config::SdkConfig) -> Self {
+        FunctionRuntime {
+            def,
+            env,
+            sdk,
+            app: OnceLock::new(),
+        }
+    }
+
+    pub fn app(&self) -> Result<&App, String> {
+        if let Some(app) = self.app.get() {
+            return Ok(app);
+        }
+        let config = portfolio::platform::config::Config::from_vars(|k| self.env.get(k).cloned())
+            .map_err(|e| e.to_string())?;
+        Ok(self.app.get_or_init(|| App::with_sdk(config, &self.sdk)))
+    }
+
+    /// DynamoDB calls this function has made (0 before its cold start).
+    pub fn db_calls(&self) -> u64 {
+        self.app.get().map(|a| a.db.calls().total()).unwrap_or(0)
+    }
+}
+
+struct CompiledRoute {
+    route: Route,
+    segments: Vec<String>,
+    function: usize,
+}
+
+pub struct Gateway {
+    routes: Vec<CompiledRoute>,
+    pub functions: Vec<FunctionRuntime>,
+    pub issuer: Arc<Issuer>,
+    counter: std::sync::atomic::AtomicU64,
+}
+
+fn segments(path: &str) -> Vec<String> {
+    path.trim_matches('/')
+        .split('/')
+        .map(str::to_owned)
+        .collect()
+}
+
+impl Gateway {
+    pub fn new(functions: Vec<(FunctionRuntime, Vec<Route>)>, issuer: Arc<Issuer>) -> Gateway {
+        let mut routes = Vec::new();
+        let mut fns = Vec::new();
+        for (i, (f, rs)) in functions.into_iter().enumerate() {
+            for r in rs {
+                routes.push(CompiledRoute {
+                    segments: segments(&r.path),
+                    route: r,
+                    function: i,
+                });
+            }
+            fns.push(f);
+        }
+        // Most specific first: more literal segments win, as in API Gateway.
+        routes.sort_by_key(|r| {
+            std::cmp::Reverse(r.segments.iter().filter(|s| !s.starts_with('{')).count())
+        });
+        Gateway {
+            routes,
+            functions: fns,
+            issuer,
+            counter: Default::default(),
+        }
+    }
+
+    fn matches(
+        &self,
+        method: &str,
+        path: &str,
+    ) -> (Option<(&CompiledRoute, HashMap<String, String>)>, bool) {
+        let segs = segments(path);
+        let mut path_exists = false;
+        for r in &self.routes {
+            if r.segments.len() != segs.len() {
+                continue;
+            }
+            let mut params = HashMap::new();
+            let ok = r.segments.iter().zip(&segs).all(|(pat, seg)| {
+                match pat.strip_prefix('{').and_then(|p| p.strip_suffix('}')) {
+                    Some(name) => {
+                        params.insert(name.to_owned(), percent_decode(seg));
+                        !seg.is_empty()
+                    }
+                    None => pat == seg,
+                }
+            });
+            if ok {
+                path_exists = true;
+                if r.route.method == method || r.route.method == "ANY" {
+                    return (Some((r, params)), true);
+                }
+            }
+        }
+        (None, path_exists)
+    }
+
+    pub async fn handle(
+        &self,
+        method: Method,
+        uri: Uri,
+        headers: HeaderMap,
+        body: Bytes,
+    ) -> Response {
+        if body.len() > 10 * 1024 * 1024 {
+            return gateway_error(StatusCode::PAYLOAD_TOO_LARGE, "Request Entity Too Large");
+        }
+        let path = uri.path();
+        if method == Method::GET && path == "/.well-known/jwks.json" {
+            return axum::Json(self.issuer.jwks()).into_response();
+        }
+        let (Some((route, params)), _) = self.matches(method.as_str(), path) else {
+            return gateway_error(StatusCode::NOT_FOUND, "Not Found");
+        };
+        let claims = if route.route.auth {
+            let token = headers
+                .get("authorization")
+                .and_then(|v| v.to_str().ok())
+                .unwrap_or_default();
+            match self.issuer.verify(token, chrono::Utc::now().timestamp()) {
+                Ok(c) => Some(c),
+                Err(e) => {
+                    tracing::info!(reason = %e, "JWT authorizer rejected the request");
+                    let mut r = gateway_error(StatusCode::UNAUTHORIZED, "Unauthorized");
+                    r.headers_mut()
+                        .insert("www-authenticate", "Bearer".parse().expect("static header"));
+                    return r;
+                }
+            }
+        } else {
+            None
+        };
+        let n = self
+            .counter
+            .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let event = api_event(
+            &route.route,
+            &method,
+            &uri,
+            &headers,
+            &body,
+            &params,
+            claims.as_ref(),
+            n,
+        );
+        let f = &self.functions[route.function];
+        invoke_http(f, &event.to_string()).await
+    }
+}
+
+/// Runs an API function on a payload 2.0 event (JSON), through lambda_http's own decoding.
+pub async fn invoke_http(f: &FunctionRuntime, event: &str) -> Response {
+    let req = match lambda_http::request::from_str(event) {
+        Ok(r) => r,
+        Err(e) => return gateway_error(StatusCode::BAD_REQUEST, &format!("invalid event: {e}")),
+    };
+    let app = match f.app() {
+        Ok(a) => a,
+        Err(e) => {
+            tracing::error!(function = f.def.name, error = %e, "function init failed");
+            return gateway_error(StatusCode::INTERNAL_SERVER_ERROR, "Internal Server Error");
+        }
+    };
+    let res = (f.def.handler)(app, req).await;
+    let (parts, body) = res.into_parts();
+    let bytes: Vec<u8> = match body {
+        lambda_http::Body::Empty => Vec::new(),
+        lambda_http::Body::Text(t) => t.into_bytes(),
+        lambda_http::Body::Binary(b) => b,
+        #[allow(unreachable_patterns)]
+        _ => Vec::new(),
+    };
+    let mut out = Response::new(axum::body::Body::from(bytes));
+    *out.status_mut() = parts.status;
+    *out.headers_mut() = parts.headers;
+    out
+}
+
+/// API Gateway's own errors are `{"message": "..."}`.
+fn gateway_error(status: StatusCode, message: &str) -> Response {
+    (status, axum::Json(json!({ "message": message }))).into_response()
+}
+
+fn percent_decode(s: &str) -> String {
+    let b = s.as_bytes();
+    let mut out = Vec::with_capacity(b.len());
+    let mut i = 0;
+    while i < b.len() {
+        if b[i] == b'%' && i + 2 < b.len() {
+            if let Ok(v) = u8::from_str_radix(&s[i + 1..i + 3], 16) {
+                out.push(v);
+                i += 3;
+                continue;
+            }
+        }
+        out.push(b[i]);
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+#[allow(clippy::too_many_arguments)]
+fn api_event(
+    route: &Route,
+    method: &Method,
+    uri: &Uri,
+    headers: &HeaderMap,
+    body: &Bytes,
+    params: &HashMap<String, String>,
+    claims: Option<&HashMap<String, String>>,
+    n: u64,
+) -> Value {
+    let mut hdrs: HashMap<String, String> = HashMap::new();
+    let mut cookies = Vec::new();
+    for (k, v) in headers {
+        let v = v.to_str().unwrap_or_default().to_owned();
+        if k == "cookie" {
+            cookies.extend(v.split("; ").map(str::to_owned));
+            continue;
+        }
+        hdrs.entry(k.as_str().to_owned())
+            .and_modify(|e| {
+                e.push(',');
+                e.push_str(&v)
+            })
+            .or_insert(v);
+    }
+    let mut query: HashMap<String, String> = HashMap::new();
+    for pair in uri
+        .query()
+        .unwrap_or_default()
+        .split('&')
+        .filter(|p| !p.is_empty())
+    {
+        let (k, v) = pair.split_once('=').unwrap_or((pair, ""));
+        let (k, v) = (
+            percent_decode(&k.replace('+', " ")),
+            percent_decode(&v.replace('+', " ")),
+        );
+        query
+            .entry(k)
+            .and_modify(|e| {
+                e.push(',');
+                e.push_str(&v)
+            })
+            .or_insert(v);
+    }
+    let (body, b64) = match std::str::from_utf8(body) {
+        _ if body.is_empty() => (Value::Null, false),
+        Ok(s) => (Value::String(s.to_owned()), false),
+        Err(_) => (
+            Value::String(base64::engine::general_purpose::STANDARD.encode(body)),
+            true,
+        ),
+    };
+    let now = chrono::Utc::now();
+    let route_key = route.key();
+    let mut ctx = json!({
+        "accountId": "123456789012", "apiId": "devstack", "domainName": "127.0.0.1", "domainPrefix": "127",
+        "http": {"method": method.as_str(), "path": uri.path(), "protocol": "HTTP/1.1", "sourceIp": "127.0.0.1",
+                 "userAgent": hdrs.get("user-agent").cloned().unwrap_or_default()},
+        "requestId": format!("devstack-{}-{n}", now.timestamp_millis()), "routeKey": route_key, "stage": "$default",
+        "time": now.format("%d/%b/%Y:%H:%M:%S %z").to_string(), "timeEpoch": now.timestamp_millis(),
+    });
+    if let Some(c) = claims {
+        ctx["authorizer"] = json!({"jwt": {"claims": c, "scopes": null}});
+    }
+    json!({
+        "version": "2.0", "routeKey": route_key, "rawPath": uri.path(), "rawQueryString": uri.query().unwrap_or_default(),
+        "cookies": if cookies.is_empty() { Value::Null } else { json!(cookies) },
+        "headers": hdrs, "queryStringParameters": if query.is_empty() { Value::Null } else { json!(query) },
+        "pathParameters": if params.is_empty() { Value::Null } else { json!(params) },
+        "requestContext": ctx, "body": body, "isBase64Encoded": b64,
+    })
+}

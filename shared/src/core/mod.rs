@@ -1,0 +1,5 @@
+//! Organizations, members and the audit log: who owns the data and who may touch it.
+
+pub mod geo;
+pub mod model;
+pub mod service;

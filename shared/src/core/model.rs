@@ -1,0 +1,243 @@
+//! Organization, member and audit types: stored records, API shapes and their input rules.
+
+use crate::ids::{AuditId, OrgId, UserId};
+use crate::money::Currency;
+use crate::platform::auth::Role;
+use crate::platform::http::{check_text, Validate};
+use crate::FieldError;
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+pub const ORG_ENTITY: &str = "Organization";
+pub const MEMBER_ENTITY: &str = "Member";
+pub const AUDIT_ENTITY: &str = "AuditEntry";
+
+/// An organization as stored and as answered (the owner count guards the last owner).
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct Org {
+    pub id: OrgId,
+    pub name: String,
+    #[schema(value_type = String, example = "USD")]
+    pub base_currency: Currency,
+    /// ISO 3166-1 alpha-2.
+    pub country: String,
+    /// IANA time zone; rent runs and "today" follow it.
+    pub timezone: String,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+    #[serde(default, skip_serializing)]
+    #[schema(ignore)]
+    pub owner_count: i64,
+    #[serde(default, skip_serializing)]
+    #[schema(ignore)]
+    pub v: i64,
+}
+
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct CreateOrg {
+    pub name: String,
+    pub base_currency: String,
+    pub country: String,
+    pub timezone: String,
+}
+
+#[derive(Debug, Clone, Default, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct UpdateOrg {
+    pub name: Option<String>,
+    pub base_currency: Option<String>,
+    pub country: Option<String>,
+    pub timezone: Option<String>,
+}
+
+pub const NAME_MAX: usize = 200;
+pub const EMAIL_MAX: usize = 254;
+
+fn check_currency(errors: &mut Vec<FieldError>, v: &str) {
+    if Currency::parse(v).is_none() {
+        errors.push(FieldError::new(
+            "baseCurrency",
+            "must be an ISO 4217 currency code such as USD",
+        ));
+    }
+}
+
+fn check_country(errors: &mut Vec<FieldError>, field: &str, v: &str) {
+    if !super::geo::is_country(v) {
+        errors.push(FieldError::new(
+            field,
+            "must be an ISO 3166-1 alpha-2 country code such as US",
+        ));
+    }
+}
+
+fn check_timezone(errors: &mut Vec<FieldError>, v: &str) {
+    if !super::geo::is_timezone(v) {
+        errors.push(FieldError::new(
+            "timezone",
+            "must be an IANA time zone such as America/New_York",
+        ));
+    }
+}
+
+impl Validate for CreateOrg {
+    fn validate(&self) -> Vec<FieldError> {
+        let mut e = Vec::new();
+        check_text(&mut e, "name", &self.name, NAME_MAX);
+        check_currency(&mut e, &self.base_currency);
+        check_country(&mut e, "country", &self.country);
+        check_timezone(&mut e, &self.timezone);
+        e
+    }
+}
+
+impl Validate for UpdateOrg {
+    fn validate(&self) -> Vec<FieldError> {
+        let mut e = Vec::new();
+        if let Some(v) = &self.name {
+            check_text(&mut e, "name", v, NAME_MAX);
+        }
+        if let Some(v) = &self.base_currency {
+            check_currency(&mut e, v);
+        }
+        if let Some(v) = &self.country {
+            check_country(&mut e, "country", v);
+        }
+        if let Some(v) = &self.timezone {
+            check_timezone(&mut e, v);
+        }
+        e
+    }
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct Member {
+    #[schema(value_type = String)]
+    pub user_id: UserId,
+    pub email: String,
+    pub role: Role,
+    pub added_at: DateTime<Utc>,
+    #[schema(value_type = String)]
+    pub added_by: UserId,
+    #[serde(default, skip_serializing)]
+    #[schema(ignore)]
+    pub org_id: Option<OrgId>,
+}
+
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct AddMember {
+    /// The user's id at the identity provider (their token's `sub`).
+    pub user_id: String,
+    pub email: String,
+    pub role: Role,
+}
+
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct UpdateMember {
+    pub role: Role,
+}
+
+/// A plausible email: one `@`, something on each side, a dot in the domain, no spaces.
+pub fn is_email(s: &str) -> bool {
+    let Some((local, domain)) = s.split_once('@') else {
+        return false;
+    };
+    !local.is_empty()
+        && domain.contains('.')
+        && !domain.starts_with('.')
+        && !domain.ends_with('.')
+        && !domain.contains('@')
+        && s.len() <= EMAIL_MAX
+        && !s.chars().any(|c| c.is_whitespace() || c.is_control())
+}
+
+impl Validate for AddMember {
+    fn validate(&self) -> Vec<FieldError> {
+        let mut e = Vec::new();
+        if UserId::parse(&self.user_id).is_none() {
+            e.push(FieldError::new(
+                "userId",
+                "must be 1–128 visible characters without '#'",
+            ));
+        }
+        if !is_email(&self.email) {
+            e.push(FieldError::new("email", "must be an email address"));
+        }
+        e
+    }
+}
+
+impl Validate for UpdateMember {
+    fn validate(&self) -> Vec<FieldError> {
+        Vec::new()
+    }
+}
+
+/// `GET /me`: the caller and their organizations.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct Me {
+    pub user_id: String,
+    pub email: Option<String>,
+    pub memberships: Vec<Membership>,
+}
+
+#[derive(Debug, Clone, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct Membership {
+    pub org_id: String,
+    pub org_name: String,
+    pub role: Role,
+}
+
+/// Who did what to which record, with the record before and after.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct AuditEntry {
+    pub id: AuditId,
+    pub at: DateTime<Utc>,
+    /// The acting user's id.
+    pub actor: String,
+    /// What happened, as an event type (`member.role_changed`).
+    pub action: String,
+    pub target: crate::events::Subject,
+    #[schema(value_type = Object)]
+    pub before: Option<serde_json::Value>,
+    #[schema(value_type = Object)]
+    pub after: Option<serde_json::Value>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn emails_need_a_local_part_and_a_dotted_domain() {
+        for ok in ["a@b.co", "first.last+tag@example.org"] {
+            assert!(is_email(ok), "{ok}");
+        }
+        for bad in [
+            "", "a", "a@b", "@b.co", "a@.co", "a b@c.co", "a@b.co.", "a@b@c.co",
+        ] {
+            assert!(!is_email(bad), "{bad}");
+        }
+    }
+
+    #[test]
+    fn create_org_names_every_bad_field() {
+        let bad = CreateOrg {
+            name: " ".into(),
+            base_currency: "XYZ".into(),
+            country: "ZZ".into(),
+            timezone: "Nowhere".into(),
+        };
+        let fields: Vec<_> = bad.validate().into_iter().map(|e| e.field).collect();
+        assert_eq!(fields, ["name", "baseCurrency", "country", "timezone"]);
+    }
+}

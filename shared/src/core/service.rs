@@ -1,0 +1,395 @@
+//! Use cases for organizations, members and the audit log. Each write is one transaction that
+//! carries its outbox event and, for member changes, its audit entry.
+
+use super::model::*;
+use crate::events;
+use crate::ids::{AuditId, OrgId, UserId};
+use crate::money::Currency;
+use crate::platform::auth::{OrgScope, Principal, Role};
+use crate::platform::db::{
+    self, from_item, keys, n, s, Db, Expr, ItemBuilder, PageOf, PageRequest, Query, Tx,
+};
+use crate::{Error, Result};
+use chrono::Utc;
+use serde_json::{json, Value};
+
+/// Adds an audit entry for a sensitive change to `tx`.
+pub fn audit(
+    tx: &mut Tx,
+    scope: &OrgScope,
+    action: &str,
+    target: (&str, &str),
+    before: Option<Value>,
+    after: Option<Value>,
+) {
+    let entry = AuditEntry {
+        id: AuditId::new(),
+        at: Utc::now(),
+        actor: scope.principal().user_id.to_string(),
+        action: action.to_owned(),
+        target: events::Subject {
+            type_: target.0.to_owned(),
+            id: target.1.to_owned(),
+        },
+        before,
+        after,
+    };
+    tx.put(
+        ItemBuilder::new(AUDIT_ENTITY, &keys::audit(scope, &entry.id), &entry).build(),
+        None,
+    );
+}
+
+fn member_item(scope: &OrgScope, m: &Member) -> db::Item {
+    let (g1pk, g1sk) = keys::member_gsi1(scope, &m.user_id);
+    let mut item = ItemBuilder::new(MEMBER_ENTITY, &keys::member(scope, &m.user_id), m)
+        .gsi1(g1pk, g1sk)
+        .build();
+    item.insert("orgId".into(), s(scope.org_id().as_str()));
+    item
+}
+
+fn member_json(m: &Member) -> Value {
+    json!({"userId": m.user_id, "email": m.email, "role": m.role})
+}
+
+/// Creates an org with the caller as its first owner.
+pub async fn create_org(db: &Db, principal: &Principal, input: CreateOrg) -> Result<Org> {
+    let now = Utc::now();
+    let org = Org {
+        id: OrgId::new(),
+        name: input.name.trim().to_owned(),
+        base_currency: Currency::parse(&input.base_currency)
+            .ok_or_else(|| Error::invalid("baseCurrency", "unknown"))?,
+        country: input.country,
+        timezone: input.timezone,
+        created_at: now,
+        updated_at: now,
+        owner_count: 1,
+        v: 1,
+    };
+    let scope = OrgScope::founding(org.id.clone(), principal.clone());
+    let owner = Member {
+        user_id: principal.user_id.clone(),
+        email: principal.email.clone().unwrap_or_default(),
+        role: Role::Owner,
+        added_at: now,
+        added_by: principal.user_id.clone(),
+        org_id: None,
+    };
+    let (shard_pk, shard_sk) = keys::org_shard_gsi1(&scope);
+    let mut tx = Tx::new();
+    tx.put(
+        ItemBuilder::new(ORG_ENTITY, &keys::org(&scope), &org)
+            .gsi1(shard_pk, shard_sk)
+            .build(),
+        Some(Expr::not_exists()),
+    );
+    tx.put(member_item(&scope, &owner), Some(Expr::not_exists()));
+    audit(
+        &mut tx,
+        &scope,
+        "member.added",
+        ("member", owner.user_id.as_str()),
+        None,
+        Some(member_json(&owner)),
+    );
+    events::record(
+        &mut tx,
+        &scope,
+        "org.created",
+        "org",
+        org.id.as_str(),
+        json!({"name": org.name, "baseCurrency": org.base_currency}),
+    );
+    events::record(
+        &mut tx,
+        &scope,
+        "member.added",
+        "member",
+        owner.user_id.as_str(),
+        member_json(&owner),
+    );
+    db.transact(tx).await?;
+    Ok(org)
+}
+
+pub async fn get_org(db: &Db, scope: &OrgScope) -> Result<Org> {
+    db.get_as(&keys::org(scope))
+        .await?
+        .ok_or(Error::NotFound("organization"))
+}
+
+pub async fn update_org(db: &Db, scope: &OrgScope, input: UpdateOrg) -> Result<Org> {
+    let before = get_org(db, scope).await?;
+    let mut org = before.clone();
+    if let Some(v) = input.name {
+        org.name = v.trim().to_owned();
+    }
+    if let Some(v) = input.base_currency.as_deref().and_then(Currency::parse) {
+        org.base_currency = v;
+    }
+    if let Some(v) = input.country {
+        org.country = v;
+    }
+    if let Some(v) = input.timezone {
+        org.timezone = v;
+    }
+    org.updated_at = Utc::now();
+    let (shard_pk, shard_sk) = keys::org_shard_gsi1(scope);
+    let mut item = ItemBuilder::new(ORG_ENTITY, &keys::org(scope), &org)
+        .gsi1(shard_pk, shard_sk)
+        .version(before.v + 1)
+        .build();
+    item.insert("ownerCount".into(), n(before.owner_count));
+    let mut tx = Tx::new();
+    tx.put(item, Some(Expr::at_version(before.v)));
+    let data = json!({"name": org.name, "baseCurrency": org.base_currency, "country": org.country, "timezone": org.timezone});
+    audit(
+        &mut tx,
+        scope,
+        "org.updated",
+        ("org", org.id.as_str()),
+        Some(serde_json::to_value(&before).unwrap_or_default()),
+        Some(data.clone()),
+    );
+    events::record(&mut tx, scope, "org.updated", "org", org.id.as_str(), data);
+    db.transact(tx)
+        .await
+        .map_err(|e| match e.failed_conditions() {
+            Some(_) => Error::Conflict(
+                "the organization changed while you edited it; reload and retry".into(),
+            ),
+            None => e.into(),
+        })?;
+    Ok(org)
+}
+
+/// The caller and every org they belong to (one GSI query, one batch read of the orgs).
+pub async fn me(db: &Db, principal: &Principal) -> Result<Me> {
+    let items = db
+        .query_all(Query::partition(
+            db::Index::Gsi1,
+            keys::user_memberships(&principal.user_id),
+        ))
+        .await?;
+    let members: Vec<Member> = items
+        .into_iter()
+        .map(from_item)
+        .collect::<std::result::Result<_, _>>()?;
+    let org_ids: Vec<OrgId> = members.iter().filter_map(|m| m.org_id.clone()).collect();
+    let org_keys: Vec<_> = org_ids.iter().map(keys::org_of).collect();
+    let orgs: Vec<Org> = db
+        .batch_get(&org_keys)
+        .await?
+        .into_iter()
+        .map(from_item)
+        .collect::<std::result::Result<_, _>>()?;
+    let mut memberships: Vec<Membership> = members
+        .iter()
+        .filter_map(|m| {
+            let org = orgs.iter().find(|o| Some(&o.id) == m.org_id.as_ref())?;
+            Some(Membership {
+                org_id: org.id.to_string(),
+                org_name: org.name.clone(),
+                role: m.role,
+            })
+        })
+        .collect();
+    memberships.sort_by(|a, b| a.org_name.cmp(&b.org_name).then(a.org_id.cmp(&b.org_id)));
+    Ok(Me {
+        user_id: principal.user_id.to_string(),
+        email: principal.email.clone(),
+        memberships,
+    })
+}
+
+pub async fn list_members(db: &Db, scope: &OrgScope, page: PageRequest) -> Result<PageOf<Member>> {
+    let (pk, prefix) = keys::members(scope);
+    Ok(db
+        .page_of(
+            Query::partition(db::Index::Primary, pk).begins_with(prefix),
+            page,
+        )
+        .await?)
+}
+
+async fn get_member(db: &Db, scope: &OrgScope, user: &UserId) -> Result<Member> {
+    db.get_as(&keys::member(scope, user))
+        .await?
+        .ok_or(Error::NotFound("member"))
+}
+
+fn owner_delta(tx: &mut Tx, scope: &OrgScope, delta: i64) -> usize {
+    let update = Expr::new("ADD ownerCount :d").value(":d", n(delta));
+    let cond = if delta < 0 {
+        // Never leave the org without an owner.
+        Expr::new("attribute_exists(PK) AND ownerCount > :one").value(":one", n(1))
+    } else {
+        Expr::exists()
+    };
+    tx.update(keys::org(scope), update, Some(cond))
+}
+
+const LAST_OWNER: &str = "an organization must keep at least one owner";
+
+pub async fn add_member(db: &Db, scope: &OrgScope, input: AddMember) -> Result<Member> {
+    let member = Member {
+        user_id: UserId::parse(&input.user_id)
+            .ok_or_else(|| Error::invalid("userId", "invalid"))?,
+        email: input.email.trim().to_owned(),
+        role: input.role,
+        added_at: Utc::now(),
+        added_by: scope.principal().user_id.clone(),
+        org_id: None,
+    };
+    let mut tx = Tx::new();
+    tx.put(member_item(scope, &member), Some(Expr::not_exists()));
+    if member.role == Role::Owner {
+        owner_delta(&mut tx, scope, 1);
+    }
+    audit(
+        &mut tx,
+        scope,
+        "member.added",
+        ("member", member.user_id.as_str()),
+        None,
+        Some(member_json(&member)),
+    );
+    events::record(
+        &mut tx,
+        scope,
+        "member.added",
+        "member",
+        member.user_id.as_str(),
+        member_json(&member),
+    );
+    db.transact(tx)
+        .await
+        .map_err(|e| match e.failed_conditions() {
+            Some(_) => Error::Conflict(format!("{} is already a member", member.user_id)),
+            None => e.into(),
+        })?;
+    Ok(member)
+}
+
+pub async fn update_member(
+    db: &Db,
+    scope: &OrgScope,
+    user: &str,
+    input: UpdateMember,
+) -> Result<Member> {
+    let user = UserId::parse(user).ok_or(Error::NotFound("member"))?;
+    let before = get_member(db, scope, &user).await?;
+    if before.role == input.role {
+        return Ok(before);
+    }
+    let after = Member {
+        role: input.role,
+        ..before.clone()
+    };
+    let mut tx = Tx::new();
+    let member_update = Expr::new("SET #role = :new")
+        .name("#role", "role")
+        .value(":new", s(after.role.as_str()));
+    let member_cond = Expr::new("attribute_exists(PK) AND #role = :old")
+        .name("#role", "role")
+        .value(":old", s(before.role.as_str()));
+    tx.update(keys::member(scope, &user), member_update, Some(member_cond));
+    let owner_action = match (before.role, after.role) {
+        (Role::Owner, _) => Some(owner_delta(&mut tx, scope, -1)),
+        (_, Role::Owner) => Some(owner_delta(&mut tx, scope, 1)),
+        _ => None,
+    };
+    audit(
+        &mut tx,
+        scope,
+        "member.role_changed",
+        ("member", user.as_str()),
+        Some(member_json(&before)),
+        Some(member_json(&after)),
+    );
+    events::record(
+        &mut tx,
+        scope,
+        "member.role_changed",
+        "member",
+        user.as_str(),
+        json!({"userId": user, "from": before.role, "to": after.role}),
+    );
+    db.transact(tx)
+        .await
+        .map_err(|e| match e.failed_conditions() {
+            Some(idx) if owner_action.is_some_and(|o| idx.contains(&o)) => {
+                Error::Conflict(LAST_OWNER.into())
+            }
+            Some(_) => Error::Conflict("the member changed concurrently; reload and retry".into()),
+            None => e.into(),
+        })?;
+    Ok(after)
+}
+
+pub async fn remove_member(db: &Db, scope: &OrgScope, user: &str) -> Result<()> {
+    let user = UserId::parse(user).ok_or(Error::NotFound("member"))?;
+    let before = get_member(db, scope, &user).await?;
+    let mut tx = Tx::new();
+    let cond = Expr::new("attribute_exists(PK) AND #role = :old")
+        .name("#role", "role")
+        .value(":old", s(before.role.as_str()));
+    tx.delete(keys::member(scope, &user), Some(cond));
+    let owner_action = (before.role == Role::Owner).then(|| owner_delta(&mut tx, scope, -1));
+    audit(
+        &mut tx,
+        scope,
+        "member.removed",
+        ("member", user.as_str()),
+        Some(member_json(&before)),
+        None,
+    );
+    events::record(
+        &mut tx,
+        scope,
+        "member.removed",
+        "member",
+        user.as_str(),
+        member_json(&before),
+    );
+    db.transact(tx)
+        .await
+        .map_err(|e| match e.failed_conditions() {
+            Some(idx) if owner_action.is_some_and(|o| idx.contains(&o)) => {
+                Error::Conflict(LAST_OWNER.into())
+            }
+            Some(_) => Error::Conflict("the member changed concurrently; reload and retry".into()),
+            None => e.into(),
+        })?;
+    Ok(())
+}
+
+/// Audit entries, newest first.
+pub async fn list_audit(
+    db: &Db,
+    scope: &OrgScope,
+    page: PageRequest,
+) -> Result<PageOf<AuditEntry>> {
+    Ok(db
+        .page_of(
+            Query::partition(db::Index::Primary, keys::audit_partition(scope)).descending(),
+            page,
+        )
+        .await?)
+}
+
+/// The org's outbox events, oldest first (used by tests now, and by the events API later).
+pub async fn list_events(
+    db: &Db,
+    scope: &OrgScope,
+    page: PageRequest,
+) -> Result<PageOf<events::Event>> {
+    Ok(db
+        .page_of(
+            Query::partition(db::Index::Primary, keys::events_partition(scope)),
+            page,
+        )
+        .await?)
+}

@@ -1,0 +1,13 @@
+//! PortfolioOS as a library: the platform plumbing (`platform`), money (`money`), and one module
+//! per domain (`core`, `properties`, …), each with a pure model and a service over `platform::db`.
+//! Handlers in the `functions` crate parse, authorize, call one service and answer.
+
+pub mod core;
+pub mod error;
+pub mod events;
+pub mod ids;
+pub mod money;
+pub mod platform;
+pub mod properties;
+
+pub use error::{Error, FieldError, Result};

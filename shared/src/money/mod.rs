@@ -1,0 +1,262 @@
+//! Money: integer minor units in an ISO 4217 currency, exact to the minor unit. `rust_decimal` is
+//! used only at the edges (parsing `"1250.00"`, display, rates); arithmetic is on `i64`.
+
+use rust_decimal::Decimal;
+use std::fmt;
+
+/// ISO 4217 active codes with their minor-unit exponent (2 unless listed in `EXPONENT_0/3/4`).
+const CODES: &str = "AED AFN ALL AMD ANG AOA ARS AUD AWG AZN BAM BBD BDT BGN BHD BIF BMD BND BOB BOV \
+BRL BSD BTN BWP BYN BZD CAD CDF CHE CHF CHW CLF CLP CNY COP COU CRC CUP CVE CZK DJF DKK DOP DZD EGP \
+ERN ETB EUR FJD FKP GBP GEL GHS GIP GMD GNF GTQ GYD HKD HNL HTG HUF IDR ILS INR IQD IRR ISK JMD JOD \
+JPY KES KGS KHR KMF KPW KRW KWD KYD KZT LAK LBP LKR LRD LSL LYD MAD MDL MGA MKD MMK MNT MOP MRU MUR \
+MVR MWK MXN MXV MYR MZN NAD NGN NIO NOK NPR NZD OMR PAB PEN PGK PHP PKR PLN PYG QAR RON RSD RUB RWF \
+SAR SBD SCR SDG SEK SGD SHP SLE SOS SRD SSP STN SVC SYP SZL THB TJS TMT TND TOP TRY TTD TWD TZS UAH \
+UGX USD USN UYI UYU UYW UZS VED VES VND VUV WST XAF XCD XCG XOF XPF YER ZAR ZMW ZWG";
+const EXPONENT_0: &str = "BIF CLP DJF GNF ISK JPY KMF KRW PYG RWF UGX UYI VND VUV XAF XOF XPF";
+const EXPONENT_3: &str = "BHD IQD JOD KWD LYD OMR TND";
+const EXPONENT_4: &str = "CLF UYW";
+
+/// An ISO 4217 currency code; construction checks it is a real one.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize,
+)]
+#[serde(try_from = "String", into = "String")]
+pub struct Currency([u8; 3]);
+
+impl Currency {
+    pub fn parse(code: &str) -> Option<Self> {
+        let b = code.as_bytes();
+        if b.len() != 3 || !b.iter().all(u8::is_ascii_uppercase) {
+            return None;
+        }
+        CODES
+            .split_ascii_whitespace()
+            .any(|c| c == code)
+            .then(|| Currency([b[0], b[1], b[2]]))
+    }
+
+    pub fn code(&self) -> &str {
+        std::str::from_utf8(&self.0).expect("currency codes are ASCII")
+    }
+
+    /// Digits after the decimal point (JPY 0, USD 2, BHD 3).
+    pub fn exponent(&self) -> u32 {
+        let code = self.code();
+        let listed = |list: &str| list.split_ascii_whitespace().any(|c| c == code);
+        if listed(EXPONENT_0) {
+            0
+        } else if listed(EXPONENT_3) {
+            3
+        } else if listed(EXPONENT_4) {
+            4
+        } else {
+            2
+        }
+    }
+}
+
+impl fmt::Display for Currency {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.code())
+    }
+}
+
+impl TryFrom<String> for Currency {
+    type Error = String;
+    fn try_from(s: String) -> Result<Self, String> {
+        Currency::parse(&s).ok_or_else(|| format!("unknown ISO 4217 currency code {s:?}"))
+    }
+}
+
+impl From<Currency> for String {
+    fn from(c: Currency) -> String {
+        c.code().to_owned()
+    }
+}
+
+/// An exact amount: `minor` units of `currency` (1550.00 USD is `155000`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Money {
+    pub minor: i64,
+    pub currency: Currency,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum MoneyError {
+    #[error("not a decimal amount")]
+    NotANumber,
+    #[error("{currency} has {exponent} decimal places; {given} given")]
+    TooPrecise {
+        currency: Currency,
+        exponent: u32,
+        given: u32,
+    },
+    #[error("amount out of range")]
+    OutOfRange,
+}
+
+impl Money {
+    pub fn new(minor: i64, currency: Currency) -> Self {
+        Money { minor, currency }
+    }
+
+    /// Parses a decimal string in `currency`, refusing more decimals than the currency has
+    /// (silently rounding an amount someone typed is how ledgers go wrong).
+    pub fn parse(amount: &str, currency: Currency) -> Result<Money, MoneyError> {
+        let trimmed = amount.trim();
+        if trimmed.is_empty() || trimmed.contains(['e', 'E']) || trimmed != amount {
+            return Err(MoneyError::NotANumber);
+        }
+        let d: Decimal = trimmed.parse().map_err(|_| MoneyError::NotANumber)?;
+        Money::from_decimal(d, currency)
+    }
+
+    pub fn from_decimal(d: Decimal, currency: Currency) -> Result<Money, MoneyError> {
+        let exponent = currency.exponent();
+        let d = d.normalize();
+        if d.scale() > exponent {
+            return Err(MoneyError::TooPrecise {
+                currency,
+                exponent,
+                given: d.scale(),
+            });
+        }
+        let minor = d
+            .checked_mul(Decimal::from(10i64.pow(exponent)))
+            .ok_or(MoneyError::OutOfRange)?;
+        let minor: i64 = minor
+            .trunc()
+            .try_into()
+            .map_err(|_| MoneyError::OutOfRange)?;
+        Ok(Money { minor, currency })
+    }
+
+    pub fn to_decimal(&self) -> Decimal {
+        Decimal::new(self.minor, self.currency.exponent())
+    }
+
+    /// The amount as the API shows it: always with the currency's number of decimals.
+    pub fn amount_string(&self) -> String {
+        let mut d = self.to_decimal();
+        d.rescale(self.currency.exponent());
+        d.to_string()
+    }
+}
+
+/// Money on the wire: `{"amount": "1250.00", "currency": "USD"}`.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct MoneyDto {
+    /// Decimal string with at most the currency's number of decimals.
+    #[schema(example = "1250.00")]
+    pub amount: String,
+    /// ISO 4217 code.
+    #[schema(example = "USD")]
+    pub currency: String,
+}
+
+impl From<Money> for MoneyDto {
+    fn from(m: Money) -> Self {
+        MoneyDto {
+            amount: m.amount_string(),
+            currency: m.currency.code().to_owned(),
+        }
+    }
+}
+
+impl MoneyDto {
+    /// Validates into `Money`, naming `field` in the error.
+    pub fn to_money(&self, field: &str) -> Result<Money, crate::FieldError> {
+        let currency = Currency::parse(&self.currency).ok_or_else(|| {
+            crate::FieldError::new(
+                format!("{field}.currency"),
+                "unknown ISO 4217 currency code",
+            )
+        })?;
+        Money::parse(&self.amount, currency)
+            .map_err(|e| crate::FieldError::new(format!("{field}.amount"), e.to_string()))
+    }
+}
+
+/// Stored form: minor units as a DynamoDB number plus the code, so conditions and `ADD` are exact.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct StoredMoney {
+    pub minor: i64,
+    pub currency: Currency,
+}
+
+impl From<Money> for StoredMoney {
+    fn from(m: Money) -> Self {
+        StoredMoney {
+            minor: m.minor,
+            currency: m.currency,
+        }
+    }
+}
+
+impl From<StoredMoney> for Money {
+    fn from(m: StoredMoney) -> Self {
+        Money {
+            minor: m.minor,
+            currency: m.currency,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn cur(c: &str) -> Currency {
+        Currency::parse(c).unwrap()
+    }
+
+    #[test]
+    fn exponents_follow_iso_4217() {
+        assert_eq!(cur("JPY").exponent(), 0);
+        assert_eq!(cur("USD").exponent(), 2);
+        assert_eq!(cur("BHD").exponent(), 3);
+        assert_eq!(cur("CLF").exponent(), 4);
+        assert!(Currency::parse("XXX1").is_none());
+        assert!(Currency::parse("usd").is_none());
+        assert!(Currency::parse("ABC").is_none());
+    }
+
+    #[test]
+    fn parses_to_exact_minor_units() {
+        for (s, c, minor) in [
+            ("1550.00", "USD", 155000),
+            ("1550", "USD", 155000),
+            ("0.1", "USD", 10),
+            ("1200", "JPY", 1200),
+            ("1.234", "BHD", 1234),
+            ("-5.5", "EUR", -550),
+        ] {
+            assert_eq!(Money::parse(s, cur(c)).unwrap().minor, minor, "{s} {c}");
+        }
+    }
+
+    #[test]
+    fn refuses_more_decimals_than_the_currency_has() {
+        assert!(matches!(
+            Money::parse("10.001", cur("USD")),
+            Err(MoneyError::TooPrecise { .. })
+        ));
+        assert!(matches!(
+            Money::parse("10.5", cur("JPY")),
+            Err(MoneyError::TooPrecise { .. })
+        ));
+        assert_eq!(Money::parse("10.500", cur("USD")).unwrap().minor, 1050);
+        for bad in ["", "abc", "1e3", " 1", "1,000.00", "NaN"] {
+            assert!(Money::parse(bad, cur("USD")).is_err(), "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn displays_with_the_currency_decimals() {
+        assert_eq!(Money::new(155000, cur("USD")).amount_string(), "1550.00");
+        assert_eq!(Money::new(5, cur("USD")).amount_string(), "0.05");
+        assert_eq!(Money::new(1200, cur("JPY")).amount_string(), "1200");
+        assert_eq!(Money::new(1234, cur("BHD")).amount_string(), "1.234");
+    }
+}

@@ -1,0 +1,262 @@
+//! Who is calling and what they may do. The JWT itself is verified by the HTTP API's JWT
+//! authorizer (devstack does the same locally); here the verified claims become a `Principal`,
+//! a membership lookup becomes an `OrgScope`, and one matrix decides every action.
+
+use super::db::{from_item, keys, Db, DbError};
+use crate::ids::{OrgId, UserId};
+use std::collections::HashMap;
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+
+/// The authenticated caller, from the token's `sub` and `email` claims.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Principal {
+    pub user_id: UserId,
+    pub email: Option<String>,
+}
+
+impl Principal {
+    pub fn from_claims(claims: &HashMap<String, String>) -> Option<Principal> {
+        let user_id = UserId::parse(claims.get("sub")?)?;
+        Some(Principal {
+            user_id,
+            email: claims.get("email").cloned(),
+        })
+    }
+}
+
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize, utoipa::ToSchema,
+)]
+#[serde(rename_all = "lowercase")]
+pub enum Role {
+    Owner,
+    Manager,
+    Accountant,
+    Readonly,
+}
+
+impl Role {
+    pub const ALL: [Role; 4] = [Role::Owner, Role::Manager, Role::Accountant, Role::Readonly];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Owner => "owner",
+            Role::Manager => "manager",
+            Role::Accountant => "accountant",
+            Role::Readonly => "readonly",
+        }
+    }
+}
+
+/// Everything a caller can ask to do inside an org.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Action {
+    OrgRead,
+    OrgUpdate,
+    MemberRead,
+    MemberManage,
+    AuditRead,
+    PropertyRead,
+    PropertyWrite,
+}
+
+/// The one permission matrix (API.md "Roles"): owner everything; manager operations; accountant
+/// reads all and records money; readonly reads all but the audit log.
+pub fn permits(role: Role, action: Action) -> bool {
+    use Action::*;
+    use Role::*;
+    match action {
+        OrgRead | MemberRead | PropertyRead => true,
+        OrgUpdate | MemberManage => role == Owner,
+        AuditRead => matches!(role, Owner | Accountant),
+        PropertyWrite => matches!(role, Owner | Manager),
+    }
+}
+
+/// Proof that `principal` is a member of `org_id` with `role`. Only this module (and org
+/// creation, which makes its first member) can build one; every org key builder takes it.
+#[derive(Debug, Clone)]
+pub struct OrgScope {
+    org_id: OrgId,
+    principal: Principal,
+    role: Role,
+}
+
+impl OrgScope {
+    pub fn org_id(&self) -> &OrgId {
+        &self.org_id
+    }
+
+    pub fn principal(&self) -> &Principal {
+        &self.principal
+    }
+
+    pub fn role(&self) -> Role {
+        self.role
+    }
+
+    /// The founder's scope for an org being created in the same transaction.
+    pub(crate) fn founding(org_id: OrgId, principal: Principal) -> OrgScope {
+        OrgScope {
+            org_id,
+            principal,
+            role: Role::Owner,
+        }
+    }
+
+    /// A scope for system work inside one org (jobs, consumers), acting as the platform.
+    pub fn system(org_id: OrgId) -> OrgScope {
+        let principal = Principal {
+            user_id: UserId::parse("system").expect("valid"),
+            email: None,
+        };
+        OrgScope {
+            org_id,
+            principal,
+            role: Role::Owner,
+        }
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum AuthError {
+    /// Not a member, or no such org: indistinguishable on purpose.
+    #[error("organization not found")]
+    NotFound,
+    #[error("your role ({0}) does not allow this")]
+    Forbidden(&'static str),
+    #[error(transparent)]
+    Store(#[from] DbError),
+}
+
+#[derive(serde::Deserialize)]
+struct MemberRole {
+    role: Role,
+}
+
+/// Membership lookups, cached briefly per warm function (a positive answer only: a new member
+/// is never refused by a stale cache, and changes made here invalidate it at once).
+pub struct Authorizer {
+    db: Db,
+    ttl: Duration,
+    cache: Mutex<HashMap<(OrgId, UserId), (Role, Instant)>>,
+}
+
+impl Authorizer {
+    pub fn new(db: Db, ttl: Duration) -> Authorizer {
+        Authorizer {
+            db,
+            ttl,
+            cache: Mutex::new(HashMap::new()),
+        }
+    }
+
+    /// The caller's scope in `org` if they are a member whose role permits `action`.
+    pub async fn scope(
+        &self,
+        principal: &Principal,
+        org: &str,
+        action: Action,
+    ) -> Result<OrgScope, AuthError> {
+        let org_id = OrgId::parse(org).ok_or(AuthError::NotFound)?;
+        let role = self
+            .role_of(&org_id, principal)
+            .await?
+            .ok_or(AuthError::NotFound)?;
+        if !permits(role, action) {
+            return Err(AuthError::Forbidden(role.as_str()));
+        }
+        Ok(OrgScope {
+            org_id,
+            principal: principal.clone(),
+            role,
+        })
+    }
+
+    async fn role_of(
+        &self,
+        org_id: &OrgId,
+        principal: &Principal,
+    ) -> Result<Option<Role>, DbError> {
+        let cache_key = (org_id.clone(), principal.user_id.clone());
+        if let Some((role, at)) = self
+            .cache
+            .lock()
+            .ok()
+            .and_then(|c| c.get(&cache_key).copied())
+        {
+            if at.elapsed() < self.ttl {
+                return Ok(Some(role));
+            }
+        }
+        let found = self
+            .db
+            .get(&keys::membership_lookup(org_id, principal))
+            .await?;
+        let role = found
+            .map(from_item::<MemberRole>)
+            .transpose()?
+            .map(|m| m.role);
+        if let Ok(mut c) = self.cache.lock() {
+            match role {
+                Some(r) => {
+                    c.insert(cache_key, (r, Instant::now()));
+                }
+                None => {
+                    c.remove(&cache_key);
+                }
+            }
+        }
+        Ok(role)
+    }
+
+    /// Forget cached memberships of `org` (after a member change made by this function).
+    pub fn invalidate(&self, org_id: &OrgId) {
+        if let Ok(mut c) = self.cache.lock() {
+            c.retain(|(o, _), _| o != org_id);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn matrix_matches_the_api_contract() {
+        use Action::*;
+        let table: &[(Action, [bool; 4])] = &[
+            // owner, manager, accountant, readonly
+            (OrgRead, [true, true, true, true]),
+            (OrgUpdate, [true, false, false, false]),
+            (MemberRead, [true, true, true, true]),
+            (MemberManage, [true, false, false, false]),
+            (AuditRead, [true, false, true, false]),
+            (PropertyRead, [true, true, true, true]),
+            (PropertyWrite, [true, true, false, false]),
+        ];
+        for (action, expected) in table {
+            for (role, want) in Role::ALL.iter().zip(expected) {
+                assert_eq!(permits(*role, *action), *want, "{role:?} {action:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn principal_needs_a_usable_sub() {
+        let claims = HashMap::from([
+            ("sub".to_owned(), "u-1".to_owned()),
+            ("email".to_owned(), "a@b.c".to_owned()),
+        ]);
+        assert_eq!(
+            Principal::from_claims(&claims).unwrap().user_id.as_str(),
+            "u-1"
+        );
+        assert!(Principal::from_claims(&HashMap::new()).is_none());
+        assert!(
+            Principal::from_claims(&HashMap::from([("sub".to_owned(), "a#b".to_owned())]))
+                .is_none()
+        );
+    }
+}

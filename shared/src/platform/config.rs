@@ -1,0 +1,62 @@
+//! Typed configuration from the environment the template sets on every function.
+
+use std::time::Duration;
+
+#[derive(Debug, Clone)]
+pub struct Config {
+    pub table_name: String,
+    pub bucket_name: String,
+    pub event_bus_name: String,
+    /// Key for signing paging cursors (from Secrets Manager/SSM in AWS).
+    pub cursor_secret: Vec<u8>,
+    /// `AWS_ENDPOINT_URL`: an emulator locally, unset in AWS.
+    pub endpoint_url: Option<String>,
+    pub region: String,
+    /// How long a warm function trusts a membership it looked up.
+    pub membership_cache_ttl: Duration,
+}
+
+#[derive(Debug, thiserror::Error)]
+#[error("missing or invalid environment variable {0}")]
+pub struct ConfigError(pub &'static str);
+
+impl Config {
+    pub fn from_env() -> Result<Config, ConfigError> {
+        Config::from_vars(|k| std::env::var(k).ok())
+    }
+
+    /// Reads the same variables from any source (devstack passes a function's resolved
+    /// template environment, so the template's names are the ones the code reads).
+    pub fn from_vars(get: impl Fn(&str) -> Option<String>) -> Result<Config, ConfigError> {
+        let var = |k: &'static str| get(k).filter(|v| !v.is_empty()).ok_or(ConfigError(k));
+        let ttl = match get("MEMBERSHIP_CACHE_TTL_SECS") {
+            Some(s) => s
+                .parse()
+                .map_err(|_| ConfigError("MEMBERSHIP_CACHE_TTL_SECS"))?,
+            None => 5,
+        };
+        let secret = var("CURSOR_SECRET")?;
+        if secret.len() < 16 {
+            return Err(ConfigError("CURSOR_SECRET"));
+        }
+        Ok(Config {
+            table_name: var("TABLE_NAME")?,
+            bucket_name: var("BUCKET_NAME")?,
+            event_bus_name: var("EVENT_BUS_NAME")?,
+            cursor_secret: secret.into_bytes(),
+            endpoint_url: get("AWS_ENDPOINT_URL").filter(|s| !s.is_empty()),
+            region: get("AWS_REGION").unwrap_or_else(|| "us-east-1".to_owned()),
+            membership_cache_ttl: Duration::from_secs(ttl),
+        })
+    }
+
+    /// The SDK config every client is built from; honours `endpoint_url` for emulators.
+    pub async fn sdk_config(&self) -> aws_config::SdkConfig {
+        let mut loader = aws_config::defaults(aws_config::BehaviorVersion::latest())
+            .region(aws_config::Region::new(self.region.clone()));
+        if let Some(url) = &self.endpoint_url {
+            loader = loader.endpoint_url(url);
+        }
+        loader.load().await
+    }
+}

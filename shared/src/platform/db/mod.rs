@@ -1,0 +1,658 @@
+//! The single table: typed get/query/transaction over `aws-sdk-dynamodb`, errors classified by
+//! the service's own error kinds (never by message text), signed paging cursors, and a call
+//! counter (an SDK interceptor) so benchmarks can prove how many round trips a route costs.
+//! Every key is built in `keys`, from an `OrgScope`.
+
+pub mod cursor;
+pub mod keys;
+
+use aws_sdk_dynamodb::error::SdkError;
+use aws_sdk_dynamodb::types::{
+    AttributeValue, ConditionCheck, Delete, KeysAndAttributes, Put, TransactWriteItem, Update,
+};
+use aws_sdk_dynamodb::Client;
+use aws_smithy_runtime_api::client::interceptors::context::BeforeSerializationInterceptorContextRef;
+use aws_smithy_runtime_api::client::interceptors::Intercept;
+use aws_smithy_runtime_api::client::runtime_components::RuntimeComponents;
+use aws_smithy_types::config_bag::ConfigBag;
+use serde::{de::DeserializeOwned, Serialize};
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
+
+pub use keys::Key;
+
+pub type Item = HashMap<String, AttributeValue>;
+
+/// Most actions one `TransactWriteItems` call accepts.
+pub const MAX_TRANSACTION_ACTIONS: usize = 100;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CancelReason {
+    None,
+    ConditionalCheckFailed,
+    TransactionConflict,
+    Other(String),
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum DbError {
+    /// A single-item write's condition did not hold.
+    #[error("condition failed")]
+    ConditionFailed,
+    /// A transaction was cancelled; one reason per action, in the order they were added.
+    #[error("transaction cancelled: {0:?}")]
+    Canceled(Vec<CancelReason>),
+    #[error("throttled by DynamoDB")]
+    Throttled,
+    /// The request was malformed: a bug here, not the caller's fault.
+    #[error("invalid request to DynamoDB: {0}")]
+    Invalid(String),
+    #[error("an item could not be decoded: {0}")]
+    Corrupt(String),
+    #[error("DynamoDB unavailable: {0}")]
+    Unavailable(String),
+}
+
+impl DbError {
+    /// True when the cancellation came from conditions (not conflicts or throttling).
+    pub fn failed_conditions(&self) -> Option<Vec<usize>> {
+        match self {
+            DbError::Canceled(r) => {
+                let idx: Vec<usize> = r
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, r)| **r == CancelReason::ConditionalCheckFailed)
+                    .map(|(i, _)| i)
+                    .collect();
+                (!idx.is_empty()).then_some(idx)
+            }
+            DbError::ConditionFailed => Some(vec![0]),
+            _ => None,
+        }
+    }
+
+    /// A concurrent transaction touched the same items: the caller may retry.
+    pub fn is_conflict(&self) -> bool {
+        matches!(self, DbError::Canceled(r) if r.contains(&CancelReason::TransactionConflict))
+    }
+}
+
+fn classify<E, R>(err: SdkError<E, R>, service: impl FnOnce(&E) -> Option<DbError>) -> DbError
+where
+    E: aws_sdk_dynamodb::error::ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
+    R: std::fmt::Debug,
+{
+    if let SdkError::ServiceError(ctx) = &err {
+        let e = ctx.err();
+        if let Some(mapped) = service(e) {
+            return mapped;
+        }
+        return match e.code() {
+            Some(
+                "ThrottlingException"
+                | "ProvisionedThroughputExceededException"
+                | "RequestLimitExceeded",
+            ) => DbError::Throttled,
+            Some("ValidationException") => {
+                DbError::Invalid(e.message().unwrap_or_default().to_owned())
+            }
+            _ => DbError::Unavailable(format!(
+                "{}: {}",
+                e.code().unwrap_or("?"),
+                e.message().unwrap_or_default()
+            )),
+        };
+    }
+    DbError::Unavailable(aws_sdk_dynamodb::error::DisplayErrorContext(&err).to_string())
+}
+
+/// Counts DynamoDB operations (not retries) per operation name, for benchmarks and tests.
+#[derive(Debug, Clone, Default)]
+pub struct CallCounter(Arc<CounterInner>);
+
+#[derive(Debug, Default)]
+struct CounterInner {
+    total: AtomicU64,
+    by_op: std::sync::Mutex<HashMap<String, u64>>,
+}
+
+impl CallCounter {
+    pub fn total(&self) -> u64 {
+        self.0.total.load(Ordering::Relaxed)
+    }
+
+    pub fn by_operation(&self) -> HashMap<String, u64> {
+        self.0.by_op.lock().map(|m| m.clone()).unwrap_or_default()
+    }
+}
+
+impl Intercept for CallCounter {
+    fn name(&self) -> &'static str {
+        "CallCounter"
+    }
+
+    fn read_before_execution(
+        &self,
+        _ctx: &BeforeSerializationInterceptorContextRef<'_>,
+        cfg: &mut ConfigBag,
+    ) -> Result<(), aws_smithy_runtime_api::box_error::BoxError> {
+        self.0.total.fetch_add(1, Ordering::Relaxed);
+        let op = cfg
+            .load::<aws_smithy_runtime_api::client::orchestrator::Metadata>()
+            .map(|m| m.name().to_owned())
+            .unwrap_or_default();
+        if let Ok(mut m) = self.0.by_op.lock() {
+            *m.entry(op).or_default() += 1;
+        }
+        Ok(())
+    }
+
+    fn read_after_execution(
+        &self,
+        _ctx: &aws_smithy_runtime_api::client::interceptors::context::FinalizerInterceptorContextRef<'_>,
+        _rc: &RuntimeComponents,
+        _cfg: &mut ConfigBag,
+    ) -> Result<(), aws_smithy_runtime_api::box_error::BoxError> {
+        Ok(())
+    }
+}
+
+/// The table: one client, one name, one counter.
+#[derive(Clone, Debug)]
+pub struct Db {
+    client: Client,
+    table: Arc<str>,
+    calls: CallCounter,
+}
+
+/// An index of the table, for queries.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Index {
+    Primary,
+    Gsi1,
+    Gsi2,
+}
+
+impl Index {
+    fn attrs(self) -> (&'static str, &'static str, Option<&'static str>) {
+        match self {
+            Index::Primary => ("PK", "SK", None),
+            Index::Gsi1 => ("GSI1PK", "GSI1SK", Some("GSI1")),
+            Index::Gsi2 => ("GSI2PK", "GSI2SK", Some("GSI2")),
+        }
+    }
+}
+
+/// A single-partition query.
+#[derive(Debug, Clone)]
+pub struct Query {
+    pub index: Index,
+    pub pk: String,
+    pub sk_prefix: Option<String>,
+    pub forward: bool,
+    pub limit: Option<i32>,
+    pub start: Option<Item>,
+}
+
+impl Query {
+    pub fn partition(index: Index, pk: impl Into<String>) -> Self {
+        Query {
+            index,
+            pk: pk.into(),
+            sk_prefix: None,
+            forward: true,
+            limit: None,
+            start: None,
+        }
+    }
+
+    pub fn begins_with(mut self, prefix: impl Into<String>) -> Self {
+        self.sk_prefix = Some(prefix.into());
+        self
+    }
+
+    pub fn descending(mut self) -> Self {
+        self.forward = false;
+        self
+    }
+
+    pub fn limit(mut self, n: i32) -> Self {
+        self.limit = Some(n);
+        self
+    }
+
+    pub fn start(mut self, key: Option<Item>) -> Self {
+        self.start = key;
+        self
+    }
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct Page {
+    pub items: Vec<Item>,
+    /// The key to resume after, if DynamoDB stopped early.
+    pub last_key: Option<Item>,
+}
+
+impl Db {
+    pub fn new(sdk: &aws_config::SdkConfig, table: &str) -> Db {
+        let calls = CallCounter::default();
+        let conf = aws_sdk_dynamodb::config::Builder::from(sdk)
+            .interceptor(calls.clone())
+            .build();
+        Db {
+            client: Client::from_conf(conf),
+            table: table.into(),
+            calls,
+        }
+    }
+
+    pub fn table(&self) -> &str {
+        &self.table
+    }
+
+    pub fn calls(&self) -> &CallCounter {
+        &self.calls
+    }
+
+    /// The raw client, for infrastructure code (devstack, tests); domain code uses the methods.
+    pub fn client(&self) -> &Client {
+        &self.client
+    }
+
+    pub async fn get(&self, key: &Key) -> Result<Option<Item>, DbError> {
+        let out = self
+            .client
+            .get_item()
+            .table_name(&*self.table)
+            .set_key(Some(key.to_item()))
+            .consistent_read(true)
+            .send()
+            .await
+            .map_err(|e| classify(e, |_| None))?;
+        Ok(out.item)
+    }
+
+    pub async fn get_as<T: DeserializeOwned>(&self, key: &Key) -> Result<Option<T>, DbError> {
+        self.get(key).await?.map(from_item).transpose()
+    }
+
+    /// Up to 100 items by key in one call (unprocessed keys are retried here).
+    pub async fn batch_get(&self, keys: &[Key]) -> Result<Vec<Item>, DbError> {
+        let mut out = Vec::with_capacity(keys.len());
+        for chunk in keys.chunks(100) {
+            let mut pending: Vec<Item> = chunk.iter().map(Key::to_item).collect();
+            let mut attempts = 0;
+            while !pending.is_empty() {
+                let ka = KeysAndAttributes::builder()
+                    .set_keys(Some(std::mem::take(&mut pending)))
+                    .build()
+                    .map_err(|e| DbError::Invalid(e.to_string()))?;
+                let res = self
+                    .client
+                    .batch_get_item()
+                    .request_items(&*self.table, ka)
+                    .send()
+                    .await
+                    .map_err(|e| classify(e, |_| None))?;
+                if let Some(mut r) = res.responses {
+                    out.extend(r.remove(&*self.table).unwrap_or_default());
+                }
+                if let Some(mut u) = res.unprocessed_keys {
+                    if let Some(ka) = u.remove(&*self.table) {
+                        pending = ka.keys;
+                    }
+                }
+                attempts += 1;
+                if attempts > 8 && !pending.is_empty() {
+                    return Err(DbError::Throttled);
+                }
+            }
+        }
+        Ok(out)
+    }
+
+    pub async fn query(&self, q: Query) -> Result<Page, DbError> {
+        let (pk_attr, sk_attr, index_name) = q.index.attrs();
+        let mut req = self
+            .client
+            .query()
+            .table_name(&*self.table)
+            .set_index_name(index_name.map(str::to_owned))
+            .expression_attribute_names("#pk", pk_attr)
+            .expression_attribute_values(":pk", AttributeValue::S(q.pk))
+            .scan_index_forward(q.forward)
+            .set_limit(q.limit)
+            .set_exclusive_start_key(q.start);
+        req = match q.sk_prefix {
+            Some(prefix) => req
+                .key_condition_expression("#pk = :pk AND begins_with(#sk, :sk)")
+                .expression_attribute_names("#sk", sk_attr)
+                .expression_attribute_values(":sk", AttributeValue::S(prefix)),
+            None => req.key_condition_expression("#pk = :pk"),
+        };
+        let out = req.send().await.map_err(|e| classify(e, |_| None))?;
+        Ok(Page {
+            items: out.items.unwrap_or_default(),
+            last_key: out.last_evaluated_key,
+        })
+    }
+
+    /// Every item of a partition (following pages): for bounded collections only.
+    pub async fn query_all(&self, mut q: Query) -> Result<Vec<Item>, DbError> {
+        let mut all = Vec::new();
+        loop {
+            let page = self.query(q.clone()).await?;
+            all.extend(page.items);
+            match page.last_key {
+                Some(k) => q.start = Some(k),
+                None => return Ok(all),
+            }
+        }
+    }
+
+    /// One atomic `TransactWriteItems`; cancellation reasons come back per action.
+    pub async fn transact(&self, tx: Tx) -> Result<(), DbError> {
+        if tx.actions.is_empty() {
+            return Ok(());
+        }
+        if tx.actions.len() > MAX_TRANSACTION_ACTIONS {
+            return Err(DbError::Invalid(format!(
+                "{} actions in one transaction",
+                tx.actions.len()
+            )));
+        }
+        let table = self.table.to_string();
+        let items = tx
+            .actions
+            .into_iter()
+            .map(|a| a.into_sdk(&table))
+            .collect::<Result<Vec<_>, _>>()?;
+        self.client
+            .transact_write_items()
+            .set_transact_items(Some(items))
+            .send()
+            .await
+            .map_err(|e| {
+                classify(e, |se| match se {
+                    aws_sdk_dynamodb::operation::transact_write_items::TransactWriteItemsError::TransactionCanceledException(c) => {
+                        Some(DbError::Canceled(
+                            c.cancellation_reasons()
+                                .iter()
+                                .map(|r| match r.code() {
+                                    None | Some("None") => CancelReason::None,
+                                    Some("ConditionalCheckFailed") => CancelReason::ConditionalCheckFailed,
+                                    Some("TransactionConflict") => CancelReason::TransactionConflict,
+                                    Some(other) => CancelReason::Other(other.to_owned()),
+                                })
+                                .collect(),
+                        ))
+                    }
+                    _ => None,
+                })
+            })?;
+        Ok(())
+    }
+}
+
+pub fn from_item<T: DeserializeOwned>(item: Item) -> Result<T, DbError> {
+    serde_dynamo::from_item(item).map_err(|e| DbError::Corrupt(e.to_string()))
+}
+
+/// A stored item: the record's attributes plus its keys, entity name and version.
+pub struct ItemBuilder {
+    item: Item,
+}
+
+impl ItemBuilder {
+    pub fn new<T: Serialize>(entity: &str, key: &Key, record: &T) -> ItemBuilder {
+        let mut item: Item = serde_dynamo::to_item(record).expect("records serialize to maps");
+        item.extend(key.to_item());
+        item.insert("entity".into(), AttributeValue::S(entity.into()));
+        item.entry("v".into())
+            .or_insert_with(|| AttributeValue::N("1".into()));
+        ItemBuilder { item }
+    }
+
+    pub fn gsi1(mut self, pk: impl Into<String>, sk: impl Into<String>) -> Self {
+        self.item
+            .insert("GSI1PK".into(), AttributeValue::S(pk.into()));
+        self.item
+            .insert("GSI1SK".into(), AttributeValue::S(sk.into()));
+        self
+    }
+
+    pub fn gsi2(mut self, pk: impl Into<String>, sk: impl Into<String>) -> Self {
+        self.item
+            .insert("GSI2PK".into(), AttributeValue::S(pk.into()));
+        self.item
+            .insert("GSI2SK".into(), AttributeValue::S(sk.into()));
+        self
+    }
+
+    /// TTL: DynamoDB deletes the item some time after this epoch second (reads filter anyway).
+    pub fn expires_at(mut self, epoch_secs: i64) -> Self {
+        self.item.insert("expiresAt".into(), n(epoch_secs));
+        self
+    }
+
+    pub fn version(mut self, v: i64) -> Self {
+        self.item.insert("v".into(), n(v));
+        self
+    }
+
+    pub fn build(self) -> Item {
+        self.item
+    }
+}
+
+pub fn s(v: impl Into<String>) -> AttributeValue {
+    AttributeValue::S(v.into())
+}
+
+pub fn n(v: i64) -> AttributeValue {
+    AttributeValue::N(v.to_string())
+}
+
+/// A condition (or update) expression with its names and values.
+#[derive(Debug, Clone, Default)]
+pub struct Expr {
+    pub expr: String,
+    pub names: HashMap<String, String>,
+    pub values: Item,
+}
+
+impl Expr {
+    pub fn new(expr: impl Into<String>) -> Self {
+        Expr {
+            expr: expr.into(),
+            ..Default::default()
+        }
+    }
+
+    /// The item must not exist yet.
+    pub fn not_exists() -> Self {
+        Expr::new("attribute_not_exists(PK)")
+    }
+
+    /// The item must exist.
+    pub fn exists() -> Self {
+        Expr::new("attribute_exists(PK)")
+    }
+
+    /// The item must exist at version `v` (optimistic locking).
+    pub fn at_version(v: i64) -> Self {
+        Expr::new("attribute_exists(PK) AND #v = :v_expected")
+            .name("#v", "v")
+            .value(":v_expected", n(v))
+    }
+
+    pub fn name(mut self, placeholder: &str, attr: &str) -> Self {
+        self.names.insert(placeholder.into(), attr.into());
+        self
+    }
+
+    pub fn value(mut self, placeholder: &str, v: AttributeValue) -> Self {
+        self.values.insert(placeholder.into(), v);
+        self
+    }
+}
+
+enum Action {
+    Put(Item, Option<Expr>),
+    Update(Key, Expr, Option<Expr>),
+    Delete(Key, Option<Expr>),
+    Check(Key, Expr),
+}
+
+fn merged(a: &Expr, b: Option<&Expr>) -> (Option<HashMap<String, String>>, Option<Item>) {
+    let mut names = a.names.clone();
+    let mut values = a.values.clone();
+    if let Some(b) = b {
+        names.extend(b.names.clone());
+        values.extend(b.values.clone());
+    }
+    (
+        (!names.is_empty()).then_some(names),
+        (!values.is_empty()).then_some(values),
+    )
+}
+
+impl Action {
+    fn into_sdk(self, table: &str) -> Result<TransactWriteItem, DbError> {
+        let bad = |e: aws_sdk_dynamodb::error::BuildError| DbError::Invalid(e.to_string());
+        let b = TransactWriteItem::builder();
+        Ok(match self {
+            Action::Put(item, cond) => {
+                let (names, values) = cond.as_ref().map(|c| merged(c, None)).unwrap_or_default();
+                b.put(
+                    Put::builder()
+                        .table_name(table)
+                        .set_item(Some(item))
+                        .set_condition_expression(cond.map(|c| c.expr))
+                        .set_expression_attribute_names(names)
+                        .set_expression_attribute_values(values)
+                        .build()
+                        .map_err(bad)?,
+                )
+            }
+            Action::Update(key, update, cond) => {
+                let (names, values) = merged(&update, cond.as_ref());
+                b.update(
+                    Update::builder()
+                        .table_name(table)
+                        .set_key(Some(key.to_item()))
+                        .update_expression(update.expr)
+                        .set_condition_expression(cond.map(|c| c.expr))
+                        .set_expression_attribute_names(names)
+                        .set_expression_attribute_values(values)
+                        .build()
+                        .map_err(bad)?,
+                )
+            }
+            Action::Delete(key, cond) => {
+                let (names, values) = cond.as_ref().map(|c| merged(c, None)).unwrap_or_default();
+                b.delete(
+                    Delete::builder()
+                        .table_name(table)
+                        .set_key(Some(key.to_item()))
+                        .set_condition_expression(cond.map(|c| c.expr))
+                        .set_expression_attribute_names(names)
+                        .set_expression_attribute_values(values)
+                        .build()
+                        .map_err(bad)?,
+                )
+            }
+            Action::Check(key, cond) => {
+                let (names, values) = merged(&cond, None);
+                b.condition_check(
+                    ConditionCheck::builder()
+                        .table_name(table)
+                        .set_key(Some(key.to_item()))
+                        .condition_expression(cond.expr)
+                        .set_expression_attribute_names(names)
+                        .set_expression_attribute_values(values)
+                        .build()
+                        .map_err(bad)?,
+                )
+            }
+        }
+        .build())
+    }
+}
+
+/// A `TransactWriteItems` under construction. Each `put`/`update`/… returns the action's index,
+/// which is how a cancellation reason is traced back to the rule it guards.
+#[derive(Default)]
+pub struct Tx {
+    actions: Vec<Action>,
+}
+
+impl Tx {
+    pub fn new() -> Self {
+        Tx::default()
+    }
+
+    pub fn len(&self) -> usize {
+        self.actions.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.actions.is_empty()
+    }
+
+    pub fn put(&mut self, item: Item, cond: Option<Expr>) -> usize {
+        self.actions.push(Action::Put(item, cond));
+        self.actions.len() - 1
+    }
+
+    pub fn update(&mut self, key: Key, update: Expr, cond: Option<Expr>) -> usize {
+        self.actions.push(Action::Update(key, update, cond));
+        self.actions.len() - 1
+    }
+
+    pub fn delete(&mut self, key: Key, cond: Option<Expr>) -> usize {
+        self.actions.push(Action::Delete(key, cond));
+        self.actions.len() - 1
+    }
+
+    pub fn check(&mut self, key: Key, cond: Expr) -> usize {
+        self.actions.push(Action::Check(key, cond));
+        self.actions.len() - 1
+    }
+}
+
+/// Which page of a list to read (the handler opened the cursor; the service queries).
+#[derive(Debug, Clone, Default)]
+pub struct PageRequest {
+    pub limit: i32,
+    pub start: Option<Item>,
+}
+
+/// A page of records and where the next one starts.
+#[derive(Debug, Clone)]
+pub struct PageOf<T> {
+    pub items: Vec<T>,
+    pub last_key: Option<Item>,
+}
+
+impl Db {
+    /// One page of a query, decoded.
+    pub async fn page_of<T: DeserializeOwned>(
+        &self,
+        q: Query,
+        page: PageRequest,
+    ) -> Result<PageOf<T>, DbError> {
+        let out = self.query(q.limit(page.limit).start(page.start)).await?;
+        let items = out
+            .items
+            .into_iter()
+            .map(from_item)
+            .collect::<Result<_, _>>()?;
+        Ok(PageOf {
+            items,
+            last_key: out.last_key,
+        })
+    }
+}

@@ -1,0 +1,5 @@
+//! Buildings and units. Occupancy is not stored here: it is derived from leases.
+
+pub mod model;
+pub mod pattern;
+pub mod service;

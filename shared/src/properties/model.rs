@@ -1,0 +1,312 @@
+//! Building and unit types and their input rules.
+
+use crate::ids::{BuildingId, UnitId};
+use crate::money::{MoneyDto, StoredMoney};
+use crate::platform::http::{check_opt_text, check_text, Validate};
+use crate::FieldError;
+use chrono::{DateTime, Utc};
+use rust_decimal::Decimal;
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+pub const BUILDING_ENTITY: &str = "Building";
+pub const UNIT_ENTITY: &str = "Unit";
+pub const LABEL_ENTITY: &str = "UnitLabel";
+pub const LABEL_MAX: usize = 50;
+/// Most units one bulk request creates.
+pub const BULK_MAX: usize = 500;
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct Address {
+    pub line1: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub line2: Option<String>,
+    pub city: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub region: Option<String>,
+    pub postal_code: String,
+    /// ISO 3166-1 alpha-2.
+    pub country: String,
+}
+
+impl Address {
+    fn check(&self, e: &mut Vec<FieldError>, at: &str) {
+        check_text(e, &format!("{at}.line1"), &self.line1, 200);
+        check_opt_text(e, &format!("{at}.line2"), self.line2.as_deref(), 200);
+        check_text(e, &format!("{at}.city"), &self.city, 100);
+        check_opt_text(e, &format!("{at}.region"), self.region.as_deref(), 100);
+        check_text(e, &format!("{at}.postalCode"), &self.postal_code, 20);
+        if !crate::core::geo::is_country(&self.country) {
+            e.push(FieldError::new(
+                format!("{at}.country"),
+                "must be an ISO 3166-1 alpha-2 country code",
+            ));
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct Building {
+    pub id: BuildingId,
+    pub name: String,
+    pub address: Address,
+    pub archived: bool,
+    /// Units currently in the building.
+    pub unit_count: i64,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+    #[serde(default, skip_serializing)]
+    #[schema(ignore)]
+    pub v: i64,
+}
+
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct CreateBuilding {
+    pub name: String,
+    pub address: Address,
+}
+
+impl Validate for CreateBuilding {
+    fn validate(&self) -> Vec<FieldError> {
+        let mut e = Vec::new();
+        check_text(&mut e, "name", &self.name, 200);
+        self.address.check(&mut e, "address");
+        e
+    }
+}
+
+#[derive(Debug, Clone, Default, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct UpdateBuilding {
+    pub name: Option<String>,
+    pub address: Option<Address>,
+    /// Archived buildings stay readable but take no new units.
+    pub archived: Option<bool>,
+}
+
+impl Validate for UpdateBuilding {
+    fn validate(&self) -> Vec<FieldError> {
+        let mut e = Vec::new();
+        check_opt_text(&mut e, "name", self.name.as_deref(), 200);
+        if let Some(a) = &self.address {
+            a.check(&mut e, "address");
+        }
+        e
+    }
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct Unit {
+    pub id: UnitId,
+    pub building_id: BuildingId,
+    pub label: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub bedrooms: Option<u8>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<String>, example = "1.5")]
+    pub bathrooms: Option<Decimal>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub area_sqft: Option<u32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub market_rent: Option<MoneyDto>,
+    /// Leases ever written for the unit; a unit with history cannot be deleted.
+    pub lease_count: i64,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+/// A unit as stored: market rent in minor units, plus the item version.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct UnitRecord {
+    pub id: UnitId,
+    pub building_id: BuildingId,
+    pub label: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub bedrooms: Option<u8>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub bathrooms: Option<Decimal>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub area_sqft: Option<u32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub market_rent: Option<StoredMoney>,
+    #[serde(default)]
+    pub lease_count: i64,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+    #[serde(default)]
+    pub v: i64,
+}
+
+impl From<UnitRecord> for Unit {
+    fn from(r: UnitRecord) -> Self {
+        Unit {
+            id: r.id,
+            building_id: r.building_id,
+            label: r.label,
+            bedrooms: r.bedrooms,
+            bathrooms: r.bathrooms,
+            area_sqft: r.area_sqft,
+            market_rent: r.market_rent.map(|m| crate::money::Money::from(m).into()),
+            lease_count: r.lease_count,
+            created_at: r.created_at,
+            updated_at: r.updated_at,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct CreateUnit {
+    pub label: String,
+    pub bedrooms: Option<u8>,
+    #[schema(value_type = Option<String>, example = "1.5")]
+    pub bathrooms: Option<Decimal>,
+    pub area_sqft: Option<u32>,
+    pub market_rent: Option<MoneyDto>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct UpdateUnit {
+    pub label: Option<String>,
+    pub bedrooms: Option<u8>,
+    #[schema(value_type = Option<String>, example = "1.5")]
+    pub bathrooms: Option<Decimal>,
+    pub area_sqft: Option<u32>,
+    pub market_rent: Option<MoneyDto>,
+}
+
+fn check_unit_fields(
+    e: &mut Vec<FieldError>,
+    bedrooms: Option<u8>,
+    bathrooms: Option<Decimal>,
+    area: Option<u32>,
+    rent: Option<&MoneyDto>,
+) {
+    if bedrooms.is_some_and(|b| b > 50) {
+        e.push(FieldError::new("bedrooms", "must be from 0 to 50"));
+    }
+    if let Some(b) = bathrooms {
+        if b.is_sign_negative()
+            || b > Decimal::from(50)
+            || (b * Decimal::from(2)).fract() != Decimal::ZERO
+        {
+            e.push(FieldError::new(
+                "bathrooms",
+                "must be a multiple of 0.5 from 0 to 50",
+            ));
+        }
+    }
+    if area.is_some_and(|a| a == 0 || a > 1_000_000) {
+        e.push(FieldError::new("areaSqft", "must be from 1 to 1000000"));
+    }
+    if let Some(r) = rent {
+        match r.to_money("marketRent") {
+            Ok(m) if m.minor < 0 => {
+                e.push(FieldError::new("marketRent.amount", "must not be negative"))
+            }
+            Ok(_) => {}
+            Err(err) => e.push(err),
+        }
+    }
+}
+
+impl Validate for CreateUnit {
+    fn validate(&self) -> Vec<FieldError> {
+        let mut e = Vec::new();
+        check_text(&mut e, "label", &self.label, LABEL_MAX);
+        check_unit_fields(
+            &mut e,
+            self.bedrooms,
+            self.bathrooms,
+            self.area_sqft,
+            self.market_rent.as_ref(),
+        );
+        e
+    }
+}
+
+impl Validate for UpdateUnit {
+    fn validate(&self) -> Vec<FieldError> {
+        let mut e = Vec::new();
+        check_opt_text(&mut e, "label", self.label.as_deref(), LABEL_MAX);
+        check_unit_fields(
+            &mut e,
+            self.bedrooms,
+            self.bathrooms,
+            self.area_sqft,
+            self.market_rent.as_ref(),
+        );
+        e
+    }
+}
+
+/// `{"labels": [...]}` or `{"pattern": "1{01..12}"}`: exactly one of them.
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct BulkUnits {
+    pub labels: Option<Vec<String>>,
+    pub pattern: Option<String>,
+}
+
+impl BulkUnits {
+    /// The labels asked for, expanded and checked (order kept).
+    pub fn labels(&self) -> Result<Vec<String>, Vec<FieldError>> {
+        let labels = match (&self.labels, &self.pattern) {
+            (Some(l), None) => {
+                if l.len() > BULK_MAX {
+                    return Err(vec![FieldError::new(
+                        "labels",
+                        format!("at most {BULK_MAX} units per request"),
+                    )]);
+                }
+                l.clone()
+            }
+            (None, Some(p)) => {
+                if p.chars().count() > 200 {
+                    return Err(vec![FieldError::new(
+                        "pattern",
+                        "must be at most 200 characters",
+                    )]);
+                }
+                super::pattern::expand(p, BULK_MAX)
+                    .map_err(|m| vec![FieldError::new("pattern", m)])?
+            }
+            _ => {
+                return Err(vec![FieldError::new(
+                    "labels",
+                    "give exactly one of labels or pattern",
+                )])
+            }
+        };
+        if labels.is_empty() {
+            return Err(vec![FieldError::new("labels", "must not be empty")]);
+        }
+        let mut e = Vec::new();
+        for (i, l) in labels.iter().enumerate() {
+            check_text(&mut e, &format!("labels[{i}]"), l, LABEL_MAX);
+        }
+        if e.is_empty() {
+            Ok(labels.into_iter().map(|l| l.trim().to_owned()).collect())
+        } else {
+            Err(e)
+        }
+    }
+}
+
+impl Validate for BulkUnits {
+    fn validate(&self) -> Vec<FieldError> {
+        self.labels().err().unwrap_or_default()
+    }
+}
+
+#[derive(Debug, Clone, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct BulkCreated {
+    pub items: Vec<Unit>,
+}
