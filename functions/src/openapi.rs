@@ -22,12 +22,7 @@ impl Modify for BearerAuth {
         let components = openapi.components.get_or_insert_with(Default::default);
         components.add_security_scheme(
             "bearer",
-            SecurityScheme::Http(
-                HttpBuilder::new()
-                    .scheme(HttpAuthScheme::Bearer)
-                    .bearer_format("JWT")
-                    .build(),
-            ),
+            SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).bearer_format("JWT").build()),
         );
     }
 }
@@ -57,8 +52,5 @@ pub fn document() -> utoipa::openapi::OpenApi {
 
 /// Pretty JSON, as committed in `openapi.json`.
 pub fn document_json() -> String {
-    document()
-        .to_pretty_json()
-        .expect("the document serializes")
-        + "\n"
+    document().to_pretty_json().expect("the document serializes") + "\n"
 }

@@ -9,7 +9,7 @@ mkdir -p .devstack
 pidfile=.devstack/moto-$port.pid
 case "$cmd" in
   start)
-    .venv/bin/moto_server -H 127.0.0.1 -p "$port" > ".devstack/moto-$port.log" 2>&1 &
+    .venv/bin/python infra/emulator/moto_server.py 127.0.0.1 "$port" > ".devstack/moto-$port.log" 2>&1 &
     echo $! > "$pidfile"
     for _ in $(seq 1 100); do
       if curl -fsS -o /dev/null "http://127.0.0.1:$port/moto-api/data.json" 2>/dev/null; then

@@ -79,17 +79,14 @@ prefixed_id!(/// An audit entry.
     AuditId, "aud");
 
 /// A user, as the identity provider names them (the token's `sub`); not minted by us.
-#[derive(
-    Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize)]
 #[serde(try_from = "String", into = "String")]
 pub struct UserId(String);
 
 impl UserId {
     /// A `sub` is 1–128 visible ASCII characters without `#` (which would split our keys).
     pub fn parse(s: &str) -> Option<Self> {
-        let ok =
-            !s.is_empty() && s.len() <= 128 && s.bytes().all(|b| b.is_ascii_graphic() && b != b'#');
+        let ok = !s.is_empty() && s.len() <= 128 && s.bytes().all(|b| b.is_ascii_graphic() && b != b'#');
         ok.then(|| Self(s.to_owned()))
     }
 

@@ -18,16 +18,7 @@ pub const DELETE: &str = "DELETE /api/v1/orgs/{orgId}/buildings/{buildingId}";
 pub const LIST_UNITS: &str = "GET /api/v1/orgs/{orgId}/buildings/{buildingId}/units";
 pub const CREATE_UNIT: &str = "POST /api/v1/orgs/{orgId}/buildings/{buildingId}/units";
 pub const BULK_UNITS: &str = "POST /api/v1/orgs/{orgId}/buildings/{buildingId}/units:bulk";
-pub const ROUTES: &[&str] = &[
-    LIST,
-    CREATE,
-    GET,
-    UPDATE,
-    DELETE,
-    LIST_UNITS,
-    CREATE_UNIT,
-    BULK_UNITS,
-];
+pub const ROUTES: &[&str] = &[LIST, CREATE, GET, UPDATE, DELETE, LIST_UNITS, CREATE_UNIT, BULK_UNITS];
 
 pub async fn handle(app: &App, req: Request) -> Response<Body> {
     serve(&req, async {
@@ -68,10 +59,7 @@ pub async fn create(app: &App, req: &Request) -> ApiResult {
     responses((status = 200, body = Building), (status = 404, body = Problem)))]
 pub async fn get(app: &App, req: &Request) -> ApiResult {
     let s = scope(app, req, Action::PropertyRead).await?;
-    json(
-        200,
-        &service::get_building(&app.db, &s, &path_param(req, "buildingId")?).await?,
-    )
+    json(200, &service::get_building(&app.db, &s, &path_param(req, "buildingId")?).await?)
 }
 
 /// Renames, re-addresses, archives (`{"archived": true}`) or unarchives a building.
@@ -81,10 +69,7 @@ pub async fn get(app: &App, req: &Request) -> ApiResult {
 pub async fn update(app: &App, req: &Request) -> ApiResult {
     let s = scope(app, req, Action::PropertyWrite).await?;
     let input: UpdateBuilding = json_body(req)?;
-    json(
-        200,
-        &service::update_building(&app.db, &s, &path_param(req, "buildingId")?, input).await?,
-    )
+    json(200, &service::update_building(&app.db, &s, &path_param(req, "buildingId")?, input).await?)
 }
 
 /// Deletes a building and its units, unless a unit has lease history (409: archive instead).
@@ -104,12 +89,7 @@ pub async fn delete(app: &App, req: &Request) -> ApiResult {
 pub async fn list_units(app: &App, req: &Request) -> ApiResult {
     let s = scope(app, req, Action::PropertyRead).await?;
     let p = page(app, req, &s)?;
-    list(
-        app,
-        req,
-        &s,
-        service::list_units(&app.db, &s, &path_param(req, "buildingId")?, p).await?,
-    )
+    list(app, req, &s, service::list_units(&app.db, &s, &path_param(req, "buildingId")?, p).await?)
 }
 
 #[utoipa::path(post, path = "/api/v1/orgs/{orgId}/buildings/{buildingId}/units", tag = "properties",
@@ -118,10 +98,7 @@ pub async fn list_units(app: &App, req: &Request) -> ApiResult {
 pub async fn create_unit(app: &App, req: &Request) -> ApiResult {
     let s = scope(app, req, Action::PropertyWrite).await?;
     let input: CreateUnit = json_body(req)?;
-    json(
-        201,
-        &service::create_unit(&app.db, &s, &path_param(req, "buildingId")?, input).await?,
-    )
+    json(201, &service::create_unit(&app.db, &s, &path_param(req, "buildingId")?, input).await?)
 }
 
 /// Creates up to 500 units at once, all or nothing; duplicate labels → 409 naming them.
@@ -131,7 +108,6 @@ pub async fn create_unit(app: &App, req: &Request) -> ApiResult {
 pub async fn bulk_units(app: &App, req: &Request) -> ApiResult {
     let s = scope(app, req, Action::PropertyWrite).await?;
     let input: BulkUnits = json_body(req)?;
-    let items =
-        service::bulk_create_units(&app.db, &s, &path_param(req, "buildingId")?, input).await?;
+    let items = service::bulk_create_units(&app.db, &s, &path_param(req, "buildingId")?, input).await?;
     json(201, &BulkCreated { items })
 }

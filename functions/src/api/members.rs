@@ -43,7 +43,7 @@ pub async fn add(app: &App, req: &Request) -> ApiResult {
     let s = scope(app, req, Action::MemberManage).await?;
     let input: AddMember = json_body(req)?;
     let m = service::add_member(&app.db, &s, input).await?;
-    app.auth.invalidate(s.org_id());
+    app.auth.invalidate(s.org_id(), &m.user_id);
     json(201, &m)
 }
 
@@ -55,7 +55,7 @@ pub async fn update(app: &App, req: &Request) -> ApiResult {
     let s = scope(app, req, Action::MemberManage).await?;
     let input: UpdateMember = json_body(req)?;
     let m = service::update_member(&app.db, &s, &path_param(req, "userId")?, input).await?;
-    app.auth.invalidate(s.org_id());
+    app.auth.invalidate(s.org_id(), &m.user_id);
     json(200, &m)
 }
 
@@ -65,7 +65,7 @@ pub async fn update(app: &App, req: &Request) -> ApiResult {
     responses((status = 204), (status = 403, body = Problem), (status = 404, body = Problem), (status = 409, body = Problem)))]
 pub async fn remove(app: &App, req: &Request) -> ApiResult {
     let s = scope(app, req, Action::MemberManage).await?;
-    service::remove_member(&app.db, &s, &path_param(req, "userId")?).await?;
-    app.auth.invalidate(s.org_id());
+    let removed = service::remove_member(&app.db, &s, &path_param(req, "userId")?).await?;
+    app.auth.invalidate(s.org_id(), &removed);
     no_content()
 }

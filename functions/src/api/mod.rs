@@ -71,26 +71,10 @@ fn binding(scope: &OrgScope, req: &Request) -> String {
 
 pub fn page(app: &App, req: &Request, scope: &OrgScope) -> Result<PageRequest, ApiError> {
     let p = ListParams::from_request(req, &app.config.cursor_secret, &binding(scope, req))?;
-    Ok(PageRequest {
-        limit: p.limit,
-        start: p.start,
-    })
+    Ok(PageRequest { limit: p.limit, start: p.start })
 }
 
-pub fn list<T: serde::Serialize>(
-    app: &App,
-    req: &Request,
-    scope: &OrgScope,
-    page: PageOf<T>,
-) -> ApiResult {
-    let next_cursor = page
-        .last_key
-        .map(|k| cursor::seal(&app.config.cursor_secret, &binding(scope, req), &k));
-    http::json(
-        200,
-        &ListResponse {
-            items: page.items,
-            next_cursor,
-        },
-    )
+pub fn list<T: serde::Serialize>(app: &App, req: &Request, scope: &OrgScope, page: PageOf<T>) -> ApiResult {
+    let next_cursor = page.last_key.map(|k| cursor::seal(&app.config.cursor_secret, &binding(scope, req), &k));
+    http::json(200, &ListResponse { items: page.items, next_cursor })
 }

@@ -30,10 +30,7 @@ pub async fn handle(app: &App, req: Request) -> Response<Body> {
     responses((status = 200, body = Unit), (status = 404, body = Problem)))]
 pub async fn get(app: &App, req: &Request) -> ApiResult {
     let s = scope(app, req, Action::PropertyRead).await?;
-    json(
-        200,
-        &service::get_unit(&app.db, &s, &path_param(req, "unitId")?).await?,
-    )
+    json(200, &service::get_unit(&app.db, &s, &path_param(req, "unitId")?).await?)
 }
 
 #[utoipa::path(patch, path = "/api/v1/orgs/{orgId}/units/{unitId}", tag = "properties",
@@ -42,10 +39,7 @@ pub async fn get(app: &App, req: &Request) -> ApiResult {
 pub async fn update(app: &App, req: &Request) -> ApiResult {
     let s = scope(app, req, Action::PropertyWrite).await?;
     let input: UpdateUnit = json_body(req)?;
-    json(
-        200,
-        &service::update_unit(&app.db, &s, &path_param(req, "unitId")?, input).await?,
-    )
+    json(200, &service::update_unit(&app.db, &s, &path_param(req, "unitId")?, input).await?)
 }
 
 /// Deletes a unit that never had a lease (409 otherwise).

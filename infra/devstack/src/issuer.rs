@@ -4,9 +4,7 @@
 
 use aws_lc_rs::encoding::AsDer;
 use aws_lc_rs::rsa::{KeyPair, KeySize};
-use aws_lc_rs::signature::{
-    KeyPair as _, UnparsedPublicKey, RSA_PKCS1_2048_8192_SHA256, RSA_PKCS1_SHA256,
-};
+use aws_lc_rs::signature::{KeyPair as _, UnparsedPublicKey, RSA_PKCS1_2048_8192_SHA256, RSA_PKCS1_SHA256};
 use base64::engine::general_purpose::URL_SAFE_NO_PAD as B64;
 use base64::Engine;
 use serde_json::{json, Value};
@@ -44,14 +42,7 @@ pub enum Rejected {
 /// A stable `sub` per email (UUID-shaped, like Cognito's): the same person gets the same id.
 pub fn sub_for_email(email: &str) -> String {
     let h = hex(&Sha256::digest(email.trim().to_lowercase().as_bytes()));
-    format!(
-        "{}-{}-{}-{}-{}",
-        &h[0..8],
-        &h[8..12],
-        &h[12..16],
-        &h[16..20],
-        &h[20..32]
-    )
+    format!("{}-{}-{}-{}-{}", &h[0..8], &h[8..12], &h[12..16], &h[16..20], &h[20..32])
 }
 
 fn hex(b: &[u8]) -> String {
@@ -65,29 +56,16 @@ impl Issuer {
     }
 
     pub fn from_pkcs8(der: &[u8], issuer: &str, audience: &str) -> Option<Issuer> {
-        Some(Issuer::with_key(
-            KeyPair::from_pkcs8(der).ok()?,
-            issuer,
-            audience,
-        ))
+        Some(Issuer::with_key(KeyPair::from_pkcs8(der).ok()?, issuer, audience))
     }
 
     fn with_key(key: KeyPair, issuer: &str, audience: &str) -> Issuer {
         let kid = hex(&Sha256::digest(key.public_key().as_ref()))[..16].to_owned();
-        Issuer {
-            key,
-            issuer: issuer.to_owned(),
-            audience: audience.to_owned(),
-            kid,
-        }
+        Issuer { key, issuer: issuer.to_owned(), audience: audience.to_owned(), kid }
     }
 
     pub fn pkcs8(&self) -> Vec<u8> {
-        self.key
-            .as_der()
-            .expect("PKCS#8 encoding")
-            .as_ref()
-            .to_vec()
+        self.key.as_der().expect("PKCS#8 encoding").as_ref().to_vec()
     }
 
     /// The public key as a JWKS document (what Cognito publishes at `/.well-known/jwks.json`).
@@ -103,16 +81,10 @@ impl Issuer {
     /// Signs arbitrary claims (tests use this for expired or foreign-audience tokens).
     pub fn mint(&self, claims: &Value) -> String {
         let header = json!({"alg": "RS256", "typ": "JWT", "kid": self.kid});
-        let signing_input = format!(
-            "{}.{}",
-            B64.encode(header.to_string()),
-            B64.encode(claims.to_string())
-        );
+        let signing_input = format!("{}.{}", B64.encode(header.to_string()), B64.encode(claims.to_string()));
         let mut sig = vec![0; self.key.public_modulus_len()];
         let rng = aws_lc_rs::rand::SystemRandom::new();
-        self.key
-            .sign(&RSA_PKCS1_SHA256, &rng, signing_input.as_bytes(), &mut sig)
-            .expect("RSA signing");
+        self.key.sign(&RSA_PKCS1_SHA256, &rng, signing_input.as_bytes(), &mut sig).expect("RSA signing");
         format!("{signing_input}.{}", B64.encode(sig))
     }
 
@@ -129,16 +101,11 @@ impl Issuer {
     pub fn verify(&self, token: &str, now: i64) -> Result<HashMap<String, String>, Rejected> {
         let token = token.strip_prefix("Bearer ").unwrap_or(token).trim();
         let mut parts = token.split('.');
-        let (Some(h), Some(c), Some(s), None) =
-            (parts.next(), parts.next(), parts.next(), parts.next())
-        else {
+        let (Some(h), Some(c), Some(s), None) = (parts.next(), parts.next(), parts.next(), parts.next()) else {
             return Err(Rejected::Malformed);
         };
-        let header: Value = B64
-            .decode(h)
-            .ok()
-            .and_then(|b| serde_json::from_slice(&b).ok())
-            .ok_or(Rejected::Malformed)?;
+        let header: Value =
+            B64.decode(h).ok().and_then(|b| serde_json::from_slice(&b).ok()).ok_or(Rejected::Malformed)?;
         if header["alg"] != "RS256" || header["kid"] != self.kid.as_str() {
             return Err(Rejected::Algorithm);
         }
@@ -146,11 +113,8 @@ impl Issuer {
         UnparsedPublicKey::new(&RSA_PKCS1_2048_8192_SHA256, self.key.public_key().as_ref())
             .verify(format!("{h}.{c}").as_bytes(), &sig)
             .map_err(|_| Rejected::Signature)?;
-        let claims: serde_json::Map<String, Value> = B64
-            .decode(c)
-            .ok()
-            .and_then(|b| serde_json::from_slice(&b).ok())
-            .ok_or(Rejected::Malformed)?;
+        let claims: serde_json::Map<String, Value> =
+            B64.decode(c).ok().and_then(|b| serde_json::from_slice(&b).ok()).ok_or(Rejected::Malformed)?;
         if claims.get("iss").and_then(Value::as_str) != Some(self.issuer.as_str()) {
             return Err(Rejected::Issuer);
         }
@@ -166,17 +130,10 @@ impl Issuer {
             Some(exp) if exp > now => {}
             _ => return Err(Rejected::Expired),
         }
-        if claims
-            .get("nbf")
-            .and_then(Value::as_i64)
-            .is_some_and(|nbf| nbf > now)
-        {
+        if claims.get("nbf").and_then(Value::as_i64).is_some_and(|nbf| nbf > now) {
             return Err(Rejected::NotYetValid);
         }
-        Ok(claims
-            .into_iter()
-            .map(|(k, v)| (k, claim_string(&v)))
-            .collect())
+        Ok(claims.into_iter().map(|(k, v)| (k, claim_string(&v))).collect())
     }
 }
 
@@ -184,10 +141,7 @@ impl Issuer {
 fn claim_string(v: &Value) -> String {
     match v {
         Value::String(s) => s.clone(),
-        Value::Array(a) => format!(
-            "[{}]",
-            a.iter().map(claim_string).collect::<Vec<_>>().join(" ")
-        ),
+        Value::Array(a) => format!("[{}]", a.iter().map(claim_string).collect::<Vec<_>>().join(" ")),
         other => other.to_string(),
     }
 }
@@ -207,9 +161,7 @@ mod tests {
         assert_eq!(claims["email"], "Ann@Example.com");
         assert_eq!(b.verify(&t, now), Err(Rejected::Algorithm));
         assert_eq!(a.verify(&t, now + 3600), Err(Rejected::Expired));
-        let other_aud = a.mint(
-            &json!({"sub": "x", "iss": DEFAULT_ISSUER, "aud": "someone-else", "exp": now + 60}),
-        );
+        let other_aud = a.mint(&json!({"sub": "x", "iss": DEFAULT_ISSUER, "aud": "someone-else", "exp": now + 60}));
         assert_eq!(a.verify(&other_aud, now), Err(Rejected::Audience));
         let tampered = format!("{}x", &t[..t.len() - 1]);
         assert!(a.verify(&tampered, now).is_err());

@@ -43,15 +43,11 @@ impl StackOptions {
     /// a fresh key, an ephemeral port.
     pub fn local(prefix: &str) -> StackOptions {
         StackOptions {
-            endpoint: std::env::var("AWS_ENDPOINT_URL")
-                .unwrap_or_else(|_| "http://127.0.0.1:4566".into()),
+            endpoint: std::env::var("AWS_ENDPOINT_URL").unwrap_or_else(|_| "http://127.0.0.1:4566".into()),
             region: std::env::var("AWS_REGION").unwrap_or_else(|_| "us-east-1".into()),
             prefix: prefix.to_owned(),
             bind: "127.0.0.1:0".parse().expect("valid address"),
-            issuer: Arc::new(Issuer::generate(
-                issuer::DEFAULT_ISSUER,
-                issuer::DEFAULT_AUDIENCE,
-            )),
+            issuer: Arc::new(Issuer::generate(issuer::DEFAULT_ISSUER, issuer::DEFAULT_AUDIENCE)),
             env: HashMap::new(),
         }
     }
@@ -86,37 +82,28 @@ impl Stack {
         let template = Template::load_default()?;
         let sdk = sdk_config(&opts.endpoint, &opts.region).await;
         let clients = resources::Clients::new(&sdk);
-        let mut refs =
-            resources::create_all(&template, &clients, &opts.prefix, &opts.region).await?;
+        let mut refs = resources::create_all(&template, &clients, &opts.prefix, &opts.region).await?;
         // Parameters: local values for what AWS would take from the deployer / Secrets Manager.
-        refs.insert(
-            "CursorSecret".into(),
-            format!("devstack-cursor-secret-{}", opts.prefix),
-        );
+        refs.insert("CursorSecret".into(), format!("devstack-cursor-secret-{}", opts.prefix));
         refs.insert("Stage".into(), "local".into());
         let functions = Stack::functions(&template, &refs, &opts, &sdk)?;
         let gateway = Arc::new(Gateway::new(functions, opts.issuer.clone()));
         let listener = tokio::net::TcpListener::bind(opts.bind).await?;
         let addr = listener.local_addr()?;
         let gw = gateway.clone();
-        let app = axum::Router::new().fallback(move |method, uri, headers, body| {
-            let gw = gw.clone();
-            async move { gw.handle(method, uri, headers, body).await }
-        });
+        let app = axum::Router::new()
+            .fallback(move |method, uri, headers, body| {
+                let gw = gw.clone();
+                async move { gw.handle(method, uri, headers, body).await }
+            })
+            // API Gateway accepts payloads up to 10 MB; the functions enforce their own limits.
+            .layer(axum::extract::DefaultBodyLimit::max(server::MAX_PAYLOAD_BYTES + 1));
         let server = tokio::spawn(async move {
             if let Err(e) = axum::serve(listener, app).await {
                 tracing::error!(error = %e, "devstack server stopped");
             }
         });
-        Ok(Stack {
-            base_url: format!("http://{addr}"),
-            addr,
-            refs,
-            gateway,
-            sdk,
-            template,
-            server,
-        })
+        Ok(Stack { base_url: format!("http://{addr}"), addr, refs, gateway, sdk, template, server })
     }
 
     fn functions(
@@ -125,27 +112,18 @@ impl Stack {
         opts: &StackOptions,
         sdk: &aws_config::SdkConfig,
     ) -> Result<Vec<(FunctionRuntime, Vec<template::Route>)>, StackError> {
-        let mut registry: HashMap<&str, functions::FunctionDef> = functions::registry()
-            .into_iter()
-            .map(|f| (f.name, f))
-            .collect();
+        let mut registry: HashMap<&str, functions::FunctionDef> =
+            functions::registry().into_iter().map(|f| (f.name, f)).collect();
         let mut out = Vec::new();
         for f in &template.functions {
-            let def = registry
-                .remove(f.binary.as_str())
-                .ok_or_else(|| StackError::UnknownFunction(f.binary.clone()))?;
-            let mut env: HashMap<String, String> = f
-                .environment
-                .iter()
-                .filter_map(|(k, v)| Some((k.clone(), resolve(v, refs)?)))
-                .collect();
+            let def =
+                registry.remove(f.binary.as_str()).ok_or_else(|| StackError::UnknownFunction(f.binary.clone()))?;
+            let mut env: HashMap<String, String> =
+                f.environment.iter().filter_map(|(k, v)| Some((k.clone(), resolve(v, refs)?))).collect();
             env.insert("AWS_ENDPOINT_URL".into(), opts.endpoint.clone());
             env.insert("AWS_REGION".into(), opts.region.clone());
             env.extend(opts.env.clone());
-            out.push((
-                FunctionRuntime::new(def, env, sdk.clone()),
-                f.routes.clone(),
-            ));
+            out.push((FunctionRuntime::new(def, env, sdk.clone()), f.routes.clone()));
         }
         Ok(out)
     }
@@ -157,11 +135,7 @@ impl Stack {
 
     /// DynamoDB calls made by all functions so far (benchmarks diff this around a request).
     pub fn db_calls(&self) -> u64 {
-        self.gateway
-            .functions
-            .iter()
-            .map(FunctionRuntime::db_calls)
-            .sum()
+        self.gateway.functions.iter().map(FunctionRuntime::db_calls).sum()
     }
 
     pub fn function(&self, name: &str) -> Option<&FunctionRuntime> {
@@ -177,36 +151,24 @@ impl Drop for Stack {
 
 /// Runs one function on one API event against resources that already exist (`refs` from a
 /// running stack): what `make invoke` does. Returns the status and body.
-pub async fn invoke_with_refs(
-    name: &str,
-    event: &str,
-    mut refs: resources::Refs,
-) -> Result<(u16, String), String> {
+pub async fn invoke_with_refs(name: &str, event: &str, mut refs: resources::Refs) -> Result<(u16, String), String> {
     let template = Template::load_default().map_err(|e| e.to_string())?;
     let f = template
         .functions
         .iter()
         .find(|f| f.binary == name)
         .ok_or_else(|| format!("no function {name} in template.yaml"))?;
-    let def = functions::registry()
-        .into_iter()
-        .find(|d| d.name == name)
-        .ok_or_else(|| format!("no handler for {name}"))?;
+    let def =
+        functions::registry().into_iter().find(|d| d.name == name).ok_or_else(|| format!("no handler for {name}"))?;
     let opts = StackOptions::local("invoke");
-    refs.entry("CursorSecret".into())
-        .or_insert_with(|| "devstack-cursor-secret-portfolio-dev".into());
+    refs.entry("CursorSecret".into()).or_insert_with(|| "devstack-cursor-secret-portfolio-dev".into());
     let sdk = sdk_config(&opts.endpoint, &opts.region).await;
-    let mut env: HashMap<String, String> = f
-        .environment
-        .iter()
-        .filter_map(|(k, v)| Some((k.clone(), resolve(v, &refs)?)))
-        .collect();
+    let mut env: HashMap<String, String> =
+        f.environment.iter().filter_map(|(k, v)| Some((k.clone(), resolve(v, &refs)?))).collect();
     env.insert("AWS_ENDPOINT_URL".into(), opts.endpoint.clone());
     let runtime = FunctionRuntime::new(def, env, sdk);
     let res = server::invoke_http(&runtime, event).await;
     let status = res.status().as_u16();
-    let bytes = axum::body::to_bytes(res.into_body(), usize::MAX)
-        .await
-        .map_err(|e| e.to_string())?;
+    let bytes = axum::body::to_bytes(res.into_body(), usize::MAX).await.map_err(|e| e.to_string())?;
     Ok((status, String::from_utf8_lossy(&bytes).into_owned()))
 }

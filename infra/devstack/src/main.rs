@@ -21,19 +21,13 @@ fn load_or_create_issuer() -> Issuer {
     let i = Issuer::generate(issuer::DEFAULT_ISSUER, issuer::DEFAULT_AUDIENCE);
     let _ = std::fs::create_dir_all(state_dir());
     if let Err(e) = std::fs::write(&path, i.pkcs8()) {
-        eprintln!(
-            "warning: cannot save the issuer key to {}: {e}",
-            path.display()
-        );
+        eprintln!("warning: cannot save the issuer key to {}: {e}", path.display());
     }
     i
 }
 
 fn arg_value(args: &[String], flag: &str) -> Option<String> {
-    args.iter()
-        .position(|a| a == flag)
-        .and_then(|i| args.get(i + 1))
-        .cloned()
+    args.iter().position(|a| a == flag).and_then(|i| args.get(i + 1)).cloned()
 }
 
 #[tokio::main]
@@ -57,12 +51,8 @@ async fn main() {
 
 async fn up(args: &[String]) -> i32 {
     portfolio::platform::telemetry::init();
-    let port: u16 = arg_value(args, "--port")
-        .and_then(|p| p.parse().ok())
-        .unwrap_or(3000);
-    let mut opts = StackOptions::local(
-        &std::env::var("DEVSTACK_PREFIX").unwrap_or_else(|_| "portfolio-dev".into()),
-    );
+    let port: u16 = arg_value(args, "--port").and_then(|p| p.parse().ok()).unwrap_or(3000);
+    let mut opts = StackOptions::local(&std::env::var("DEVSTACK_PREFIX").unwrap_or_else(|_| "portfolio-dev".into()));
     opts.bind = ([127, 0, 0, 1], port).into();
     opts.issuer = Arc::new(load_or_create_issuer());
     let stack = match Stack::start(opts).await {
@@ -72,25 +62,17 @@ async fn up(args: &[String]) -> i32 {
             return 1;
         }
     };
-    let _ = std::fs::write(
-        state_dir().join("refs.json"),
-        serde_json::to_string_pretty(&stack.refs).unwrap_or_default(),
-    );
+    let _ =
+        std::fs::write(state_dir().join("refs.json"), serde_json::to_string_pretty(&stack.refs).unwrap_or_default());
     println!("\nPortfolioOS devstack is up");
     println!("  API       {}/api/v1/health", stack.base_url);
-    println!(
-        "  emulator  {}",
-        std::env::var("AWS_ENDPOINT_URL").unwrap_or_default()
-    );
+    println!("  emulator  {}", std::env::var("AWS_ENDPOINT_URL").unwrap_or_default());
     println!("  table     {}", stack.table_name());
     for f in &stack.template.functions {
         println!("  function  {:<16} {} routes", f.binary, f.routes.len());
     }
     println!("\nGet a token (valid for this devstack):  make token EMAIL=you@example.com");
-    println!(
-        "Then:  curl -H \"Authorization: Bearer $TOKEN\" {}/api/v1/me",
-        stack.base_url
-    );
+    println!("Then:  curl -H \"Authorization: Bearer $TOKEN\" {}/api/v1/me", stack.base_url);
     println!("Ctrl-C stops devstack and the emulator it started.\n");
     let _ = tokio::signal::ctrl_c().await;
     0
@@ -101,14 +83,9 @@ fn token(args: &[String]) -> i32 {
         eprintln!("usage: devstack token --email you@example.com");
         return 2;
     };
-    let ttl: i64 = arg_value(args, "--ttl")
-        .and_then(|t| t.parse().ok())
-        .unwrap_or(12 * 3600);
+    let ttl: i64 = arg_value(args, "--ttl").and_then(|t| t.parse().ok()).unwrap_or(12 * 3600);
     let issuer = load_or_create_issuer();
-    println!(
-        "# bearer token for {email} (sub {}), valid {ttl}s:",
-        issuer::sub_for_email(&email)
-    );
+    println!("# bearer token for {email} (sub {}), valid {ttl}s:", issuer::sub_for_email(&email));
     println!("{}", issuer.token_for(&email, ttl));
     0
 }
@@ -128,10 +105,7 @@ async fn invoke(args: &[String]) -> i32 {
         }
     };
     let refs: std::collections::HashMap<String, String> =
-        match std::fs::read_to_string(state_dir().join("refs.json"))
-            .ok()
-            .and_then(|s| serde_json::from_str(&s).ok())
-        {
+        match std::fs::read_to_string(state_dir().join("refs.json")).ok().and_then(|s| serde_json::from_str(&s).ok()) {
             Some(r) => r,
             None => {
                 eprintln!("no running stack found (.devstack/refs.json): start `make dev` first");

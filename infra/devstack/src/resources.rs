@@ -15,10 +15,7 @@ pub struct ResourceError {
 }
 
 fn err(resource: &str, e: impl std::fmt::Display) -> ResourceError {
-    ResourceError {
-        resource: resource.to_owned(),
-        message: e.to_string(),
-    }
+    ResourceError { resource: resource.to_owned(), message: e.to_string() }
 }
 
 /// Logical id → physical name (what `!Ref` resolves to), plus the ARN/URL attributes devstack knows.
@@ -33,9 +30,7 @@ pub struct Clients {
 
 impl Clients {
     pub fn new(sdk: &aws_config::SdkConfig) -> Clients {
-        let s3 = aws_sdk_s3::config::Builder::from(sdk)
-            .force_path_style(true)
-            .build();
+        let s3 = aws_sdk_s3::config::Builder::from(sdk).force_path_style(true).build();
         Clients {
             dynamodb: aws_sdk_dynamodb::Client::new(sdk),
             s3: aws_sdk_s3::Client::from_conf(s3),
@@ -77,13 +72,8 @@ pub async fn create_all(
 
     for (id, res) in template.resources_of("AWS::DynamoDB::Table") {
         let name = format!("{prefix}-{id}");
-        create_table(clients, &name, &res["Properties"])
-            .await
-            .map_err(|e| err(&id, e))?;
-        refs.insert(
-            format!("{id}.Arn"),
-            format!("arn:aws:dynamodb:{region}:123456789012:table/{name}"),
-        );
+        create_table(clients, &name, &res["Properties"]).await.map_err(|e| err(&id, e))?;
+        refs.insert(format!("{id}.Arn"), format!("arn:aws:dynamodb:{region}:123456789012:table/{name}"));
         refs.insert(id, name);
     }
     for (id, _) in template.resources_of("AWS::S3::Bucket") {
@@ -109,25 +99,13 @@ pub async fn create_all(
             req = req.attributes(aws_sdk_sqs::types::QueueAttributeName::VisibilityTimeout, v);
         }
         if !p["RedrivePolicy"].is_null() {
-            let dlq =
-                resolve(&p["RedrivePolicy"]["deadLetterTargetArn"], &refs).unwrap_or_default();
-            let max = resolve(&p["RedrivePolicy"]["maxReceiveCount"], &refs)
-                .unwrap_or_else(|| "5".into());
-            let policy =
-                serde_json::json!({"deadLetterTargetArn": dlq, "maxReceiveCount": max}).to_string();
-            req = req.attributes(
-                aws_sdk_sqs::types::QueueAttributeName::RedrivePolicy,
-                policy,
-            );
+            let dlq = resolve(&p["RedrivePolicy"]["deadLetterTargetArn"], &refs).unwrap_or_default();
+            let max = resolve(&p["RedrivePolicy"]["maxReceiveCount"], &refs).unwrap_or_else(|| "5".into());
+            let policy = serde_json::json!({"deadLetterTargetArn": dlq, "maxReceiveCount": max}).to_string();
+            req = req.attributes(aws_sdk_sqs::types::QueueAttributeName::RedrivePolicy, policy);
         }
-        let out = req
-            .send()
-            .await
-            .map_err(|e| err(&id, aws_sdk_sqs::error::DisplayErrorContext(e)))?;
-        refs.insert(
-            format!("{id}.Arn"),
-            format!("arn:aws:sqs:{region}:123456789012:{name}"),
-        );
+        let out = req.send().await.map_err(|e| err(&id, aws_sdk_sqs::error::DisplayErrorContext(e)))?;
+        refs.insert(format!("{id}.Arn"), format!("arn:aws:sqs:{region}:123456789012:{name}"));
         refs.insert(format!("{id}.QueueName"), name.clone());
         refs.insert(id, out.queue_url.unwrap_or(name));
     }
@@ -140,10 +118,7 @@ pub async fn create_all(
             .send()
             .await
             .map_err(|e| err(&id, aws_sdk_eventbridge::error::DisplayErrorContext(e)))?;
-        refs.insert(
-            format!("{id}.Arn"),
-            format!("arn:aws:events:{region}:123456789012:event-bus/{name}"),
-        );
+        refs.insert(format!("{id}.Arn"), format!("arn:aws:events:{region}:123456789012:event-bus/{name}"));
         refs.insert(format!("{id}.Name"), name.clone());
         refs.insert(id, name);
     }
@@ -190,9 +165,7 @@ async fn create_table(clients: &Clients, name: &str, p: &Value) -> Result<(), St
         .filter_map(|a| {
             ddb::AttributeDefinition::builder()
                 .attribute_name(s(&a["AttributeName"]))
-                .attribute_type(ddb::ScalarAttributeType::from(
-                    s(&a["AttributeType"]).as_str(),
-                ))
+                .attribute_type(ddb::ScalarAttributeType::from(s(&a["AttributeType"]).as_str()))
                 .build()
                 .ok()
         })
@@ -207,9 +180,7 @@ async fn create_table(clients: &Clients, name: &str, p: &Value) -> Result<(), St
                 .set_key_schema(Some(key_schema(&g["KeySchema"])))
                 .projection(
                     ddb::Projection::builder()
-                        .projection_type(ddb::ProjectionType::from(
-                            s(&g["Projection"]["ProjectionType"]).as_str(),
-                        ))
+                        .projection_type(ddb::ProjectionType::from(s(&g["Projection"]["ProjectionType"]).as_str()))
                         .build(),
                 )
                 .build()
@@ -235,9 +206,7 @@ async fn create_table(clients: &Clients, name: &str, p: &Value) -> Result<(), St
                 .map_err(|e| e.to_string())?,
         );
     }
-    req.send()
-        .await
-        .map_err(|e| aws_sdk_dynamodb::error::DisplayErrorContext(e).to_string())?;
+    req.send().await.map_err(|e| aws_sdk_dynamodb::error::DisplayErrorContext(e).to_string())?;
     if let Some(attr) = p["TimeToLiveSpecification"]["AttributeName"].as_str() {
         clients
             .dynamodb

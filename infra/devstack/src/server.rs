@@ -25,20 +25,15 @@ pub struct FunctionRuntime {
 
 impl FunctionRuntime {
     pub fn new(def: FunctionDef, env: HashMap<String, String>, sdk: aws_config::SdkConfig) -> Self {
-        FunctionRuntime {
-            def,
-            env,
-            sdk,
-            app: OnceLock::new(),
-        }
+        FunctionRuntime { def, env, sdk, app: OnceLock::new() }
     }
 
     pub fn app(&self) -> Result<&App, String> {
         if let Some(app) = self.app.get() {
             return Ok(app);
         }
-        let config = portfolio::platform::config::Config::from_vars(|k| self.env.get(k).cloned())
-            .map_err(|e| e.to_string())?;
+        let config =
+            portfolio::platform::config::Config::from_vars(|k| self.env.get(k).cloned()).map_err(|e| e.to_string())?;
         Ok(self.app.get_or_init(|| App::with_sdk(config, &self.sdk)))
     }
 
@@ -47,6 +42,9 @@ impl FunctionRuntime {
         self.app.get().map(|a| a.db.calls().total()).unwrap_or(0)
     }
 }
+
+/// API Gateway's HTTP API payload limit.
+pub const MAX_PAYLOAD_BYTES: usize = 10 * 1024 * 1024;
 
 struct CompiledRoute {
     route: Route,
@@ -62,10 +60,7 @@ pub struct Gateway {
 }
 
 fn segments(path: &str) -> Vec<String> {
-    path.trim_matches('/')
-        .split('/')
-        .map(str::to_owned)
-        .collect()
+    path.trim_matches('/').split('/').map(str::to_owned).collect()
 }
 
 impl Gateway {
@@ -74,105 +69,63 @@ impl Gateway {
         let mut fns = Vec::new();
         for (i, (f, rs)) in functions.into_iter().enumerate() {
             for r in rs {
-                routes.push(CompiledRoute {
-                    segments: segments(&r.path),
-                    route: r,
-                    function: i,
-                });
+                routes.push(CompiledRoute { segments: segments(&r.path), route: r, function: i });
             }
             fns.push(f);
         }
         // Most specific first: more literal segments win, as in API Gateway.
-        routes.sort_by_key(|r| {
-            std::cmp::Reverse(r.segments.iter().filter(|s| !s.starts_with('{')).count())
-        });
-        Gateway {
-            routes,
-            functions: fns,
-            issuer,
-            counter: Default::default(),
-        }
+        routes.sort_by_key(|r| std::cmp::Reverse(r.segments.iter().filter(|s| !s.starts_with('{')).count()));
+        Gateway { routes, functions: fns, issuer, counter: Default::default() }
     }
 
-    fn matches(
-        &self,
-        method: &str,
-        path: &str,
-    ) -> (Option<(&CompiledRoute, HashMap<String, String>)>, bool) {
+    /// The route API Gateway would pick, with the path parameters (URL-decoded).
+    fn matches(&self, method: &str, path: &str) -> Option<(&CompiledRoute, HashMap<String, String>)> {
         let segs = segments(path);
-        let mut path_exists = false;
-        for r in &self.routes {
+        self.routes.iter().filter(|r| r.route.method == method || r.route.method == "ANY").find_map(|r| {
             if r.segments.len() != segs.len() {
-                continue;
+                return None;
             }
             let mut params = HashMap::new();
-            let ok = r.segments.iter().zip(&segs).all(|(pat, seg)| {
+            for (pat, seg) in r.segments.iter().zip(&segs) {
                 match pat.strip_prefix('{').and_then(|p| p.strip_suffix('}')) {
-                    Some(name) => {
+                    Some(name) if !seg.is_empty() => {
                         params.insert(name.to_owned(), percent_decode(seg));
-                        !seg.is_empty()
                     }
-                    None => pat == seg,
-                }
-            });
-            if ok {
-                path_exists = true;
-                if r.route.method == method || r.route.method == "ANY" {
-                    return (Some((r, params)), true);
+                    None if pat == seg => {}
+                    _ => return None,
                 }
             }
-        }
-        (None, path_exists)
+            Some((r, params))
+        })
     }
 
-    pub async fn handle(
-        &self,
-        method: Method,
-        uri: Uri,
-        headers: HeaderMap,
-        body: Bytes,
-    ) -> Response {
-        if body.len() > 10 * 1024 * 1024 {
+    pub async fn handle(&self, method: Method, uri: Uri, headers: HeaderMap, body: Bytes) -> Response {
+        if body.len() > MAX_PAYLOAD_BYTES {
             return gateway_error(StatusCode::PAYLOAD_TOO_LARGE, "Request Entity Too Large");
         }
         let path = uri.path();
         if method == Method::GET && path == "/.well-known/jwks.json" {
             return axum::Json(self.issuer.jwks()).into_response();
         }
-        let (Some((route, params)), _) = self.matches(method.as_str(), path) else {
+        let Some((route, params)) = self.matches(method.as_str(), path) else {
             return gateway_error(StatusCode::NOT_FOUND, "Not Found");
         };
         let claims = if route.route.auth {
-            let token = headers
-                .get("authorization")
-                .and_then(|v| v.to_str().ok())
-                .unwrap_or_default();
+            let token = headers.get("authorization").and_then(|v| v.to_str().ok()).unwrap_or_default();
             match self.issuer.verify(token, chrono::Utc::now().timestamp()) {
                 Ok(c) => Some(c),
                 Err(e) => {
                     tracing::info!(reason = %e, "JWT authorizer rejected the request");
                     let mut r = gateway_error(StatusCode::UNAUTHORIZED, "Unauthorized");
-                    r.headers_mut()
-                        .insert("www-authenticate", "Bearer".parse().expect("static header"));
+                    r.headers_mut().insert("www-authenticate", "Bearer".parse().expect("static header"));
                     return r;
                 }
             }
         } else {
             None
         };
-        let n = self
-            .counter
-            .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-        let event = api_event(
-            &route.route,
-            &method,
-            &uri,
-            &headers,
-            &body,
-            &params,
-            claims.as_ref(),
-            n,
-        );
+        let n = self.counter.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let event = api_event(&route.route, &method, &uri, &headers, &body, &params, claims.as_ref(), n);
         let f = &self.functions[route.function];
         invoke_http(f, &event.to_string()).await
     }
@@ -256,17 +209,9 @@ fn api_event(
             .or_insert(v);
     }
     let mut query: HashMap<String, String> = HashMap::new();
-    for pair in uri
-        .query()
-        .unwrap_or_default()
-        .split('&')
-        .filter(|p| !p.is_empty())
-    {
+    for pair in uri.query().unwrap_or_default().split('&').filter(|p| !p.is_empty()) {
         let (k, v) = pair.split_once('=').unwrap_or((pair, ""));
-        let (k, v) = (
-            percent_decode(&k.replace('+', " ")),
-            percent_decode(&v.replace('+', " ")),
-        );
+        let (k, v) = (percent_decode(&k.replace('+', " ")), percent_decode(&v.replace('+', " ")));
         query
             .entry(k)
             .and_modify(|e| {
@@ -278,10 +223,7 @@ fn api_event(
     let (body, b64) = match std::str::from_utf8(body) {
         _ if body.is_empty() => (Value::Null, false),
         Ok(s) => (Value::String(s.to_owned()), false),
-        Err(_) => (
-            Value::String(base64::engine::general_purpose::STANDARD.encode(body)),
-            true,
-        ),
+        Err(_) => (Value::String(base64::engine::general_purpose::STANDARD.encode(body)), true),
     };
     let now = chrono::Utc::now();
     let route_key = route.key();

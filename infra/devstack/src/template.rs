@@ -60,10 +60,8 @@ impl Template {
 
     pub fn parse(text: &str) -> Result<Template, TemplateError> {
         let raw: Value = serde_yaml::from_str(text)?;
-        let globals_env = raw["Globals"]["Function"]["Environment"]["Variables"]
-            .as_mapping()
-            .cloned()
-            .unwrap_or_default();
+        let globals_env =
+            raw["Globals"]["Function"]["Environment"]["Variables"].as_mapping().cloned().unwrap_or_default();
         let mut functions = Vec::new();
         for (id, res) in resources(&raw) {
             if res["Type"].as_str() != Some("AWS::Serverless::Function") {
@@ -72,19 +70,11 @@ impl Template {
             let props = res["Properties"].clone();
             let binary = res["Metadata"]["BuildProperties"]["Binary"]
                 .as_str()
-                .ok_or_else(|| {
-                    TemplateError::Shape(format!(
-                        "{id}: Metadata.BuildProperties.Binary is missing"
-                    ))
-                })?
+                .ok_or_else(|| TemplateError::Shape(format!("{id}: Metadata.BuildProperties.Binary is missing")))?
                 .to_owned();
             let mut environment = BTreeMap::new();
-            for (k, v) in globals_env.iter().chain(
-                props["Environment"]["Variables"]
-                    .as_mapping()
-                    .into_iter()
-                    .flatten(),
-            ) {
+            for (k, v) in globals_env.iter().chain(props["Environment"]["Variables"].as_mapping().into_iter().flatten())
+            {
                 if let Some(k) = k.as_str() {
                     environment.insert(k.to_owned(), v.clone());
                 }
@@ -96,16 +86,10 @@ impl Template {
                 }
                 let p = &ev["Properties"];
                 let (Some(method), Some(path)) = (p["Method"].as_str(), p["Path"].as_str()) else {
-                    return Err(TemplateError::Shape(format!(
-                        "{id}: an HttpApi event needs Method and Path"
-                    )));
+                    return Err(TemplateError::Shape(format!("{id}: an HttpApi event needs Method and Path")));
                 };
                 let auth = p["Auth"]["Authorizer"].as_str() != Some("NONE");
-                routes.push(Route {
-                    method: method.to_uppercase(),
-                    path: path.to_owned(),
-                    auth,
-                });
+                routes.push(Route { method: method.to_uppercase(), path: path.to_owned(), auth });
             }
             functions.push(Function {
                 logical_id: id.clone(),
@@ -121,10 +105,7 @@ impl Template {
 
     /// Resources of one CloudFormation type, by logical id.
     pub fn resources_of(&self, kind: &str) -> Vec<(String, Value)> {
-        resources(&self.raw)
-            .into_iter()
-            .filter(|(_, r)| r["Type"].as_str() == Some(kind))
-            .collect()
+        resources(&self.raw).into_iter().filter(|(_, r)| r["Type"].as_str() == Some(kind)).collect()
     }
 }
 
@@ -139,10 +120,7 @@ fn resources(raw: &Value) -> Vec<(String, Value)> {
 
 /// The repository root: the workspace directory above `infra/devstack`.
 pub fn repo_root() -> std::path::PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../..")
-        .canonicalize()
-        .unwrap_or_else(|_| Path::new(".").to_path_buf())
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..").canonicalize().unwrap_or_else(|_| Path::new(".").to_path_buf())
 }
 
 /// Resolves a template value to a string: plain scalars, `!Ref` to a resource or parameter,
@@ -158,9 +136,7 @@ pub fn resolve(v: &Value, refs: &HashMap<String, String>) -> Option<String> {
                 "!Ref" => refs.get(t.value.as_str()?).cloned(),
                 "!GetAtt" => {
                     let s = t.value.as_str()?;
-                    refs.get(s)
-                        .or_else(|| refs.get(s.split('.').next()?))
-                        .cloned()
+                    refs.get(s).or_else(|| refs.get(s.split('.').next()?)).cloned()
                 }
                 "!Sub" => {
                     let mut s = t.value.as_str()?.to_owned();

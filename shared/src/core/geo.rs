@@ -23,8 +23,6 @@ mod tests {
     #[test]
     fn knows_real_countries_and_zones_only() {
         assert!(is_country("US") && is_country("DE") && !is_country("XX") && !is_country("us"));
-        assert!(
-            is_timezone("America/New_York") && is_timezone("UTC") && !is_timezone("Mars/Olympus")
-        );
+        assert!(is_timezone("America/New_York") && is_timezone("UTC") && !is_timezone("Mars/Olympus"));
     }
 }

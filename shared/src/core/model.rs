@@ -58,28 +58,19 @@ pub const EMAIL_MAX: usize = 254;
 
 fn check_currency(errors: &mut Vec<FieldError>, v: &str) {
     if Currency::parse(v).is_none() {
-        errors.push(FieldError::new(
-            "baseCurrency",
-            "must be an ISO 4217 currency code such as USD",
-        ));
+        errors.push(FieldError::new("baseCurrency", "must be an ISO 4217 currency code such as USD"));
     }
 }
 
 fn check_country(errors: &mut Vec<FieldError>, field: &str, v: &str) {
     if !super::geo::is_country(v) {
-        errors.push(FieldError::new(
-            field,
-            "must be an ISO 3166-1 alpha-2 country code such as US",
-        ));
+        errors.push(FieldError::new(field, "must be an ISO 3166-1 alpha-2 country code such as US"));
     }
 }
 
 fn check_timezone(errors: &mut Vec<FieldError>, v: &str) {
     if !super::geo::is_timezone(v) {
-        errors.push(FieldError::new(
-            "timezone",
-            "must be an IANA time zone such as America/New_York",
-        ));
+        errors.push(FieldError::new("timezone", "must be an IANA time zone such as America/New_York"));
     }
 }
 
@@ -161,10 +152,7 @@ impl Validate for AddMember {
     fn validate(&self) -> Vec<FieldError> {
         let mut e = Vec::new();
         if UserId::parse(&self.user_id).is_none() {
-            e.push(FieldError::new(
-                "userId",
-                "must be 1–128 visible characters without '#'",
-            ));
+            e.push(FieldError::new("userId", "must be 1–128 visible characters without '#'"));
         }
         if !is_email(&self.email) {
             e.push(FieldError::new("email", "must be an email address"));
@@ -222,9 +210,7 @@ mod tests {
         for ok in ["a@b.co", "first.last+tag@example.org"] {
             assert!(is_email(ok), "{ok}");
         }
-        for bad in [
-            "", "a", "a@b", "@b.co", "a@.co", "a b@c.co", "a@b.co.", "a@b@c.co",
-        ] {
+        for bad in ["", "a", "a@b", "@b.co", "a@.co", "a b@c.co", "a@b.co.", "a@b@c.co"] {
             assert!(!is_email(bad), "{bad}");
         }
     }

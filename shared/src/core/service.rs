@@ -6,9 +6,7 @@ use crate::events;
 use crate::ids::{AuditId, OrgId, UserId};
 use crate::money::Currency;
 use crate::platform::auth::{OrgScope, Principal, Role};
-use crate::platform::db::{
-    self, from_item, keys, n, s, Db, Expr, ItemBuilder, PageOf, PageRequest, Query, Tx,
-};
+use crate::platform::db::{self, from_item, keys, n, s, Db, Expr, ItemBuilder, PageOf, PageRequest, Query, Tx};
 use crate::{Error, Result};
 use chrono::Utc;
 use serde_json::{json, Value};
@@ -27,24 +25,16 @@ pub fn audit(
         at: Utc::now(),
         actor: scope.principal().user_id.to_string(),
         action: action.to_owned(),
-        target: events::Subject {
-            type_: target.0.to_owned(),
-            id: target.1.to_owned(),
-        },
+        target: events::Subject { type_: target.0.to_owned(), id: target.1.to_owned() },
         before,
         after,
     };
-    tx.put(
-        ItemBuilder::new(AUDIT_ENTITY, &keys::audit(scope, &entry.id), &entry).build(),
-        None,
-    );
+    tx.put(ItemBuilder::new(AUDIT_ENTITY, &keys::audit(scope, &entry.id), &entry).build(), None);
 }
 
 fn member_item(scope: &OrgScope, m: &Member) -> db::Item {
     let (g1pk, g1sk) = keys::member_gsi1(scope, &m.user_id);
-    let mut item = ItemBuilder::new(MEMBER_ENTITY, &keys::member(scope, &m.user_id), m)
-        .gsi1(g1pk, g1sk)
-        .build();
+    let mut item = ItemBuilder::new(MEMBER_ENTITY, &keys::member(scope, &m.user_id), m).gsi1(g1pk, g1sk).build();
     item.insert("orgId".into(), s(scope.org_id().as_str()));
     item
 }
@@ -79,21 +69,12 @@ pub async fn create_org(db: &Db, principal: &Principal, input: CreateOrg) -> Res
     };
     let (shard_pk, shard_sk) = keys::org_shard_gsi1(&scope);
     let mut tx = Tx::new();
-    tx.put(
-        ItemBuilder::new(ORG_ENTITY, &keys::org(&scope), &org)
-            .gsi1(shard_pk, shard_sk)
-            .build(),
-        Some(Expr::not_exists()),
-    );
+    let mut org_item = ItemBuilder::new(ORG_ENTITY, &keys::org(&scope), &org).gsi1(shard_pk, shard_sk).build();
+    // The owner counter is internal (never serialized to clients) but guards the last owner.
+    org_item.insert("ownerCount".into(), n(org.owner_count));
+    tx.put(org_item, Some(Expr::not_exists()));
     tx.put(member_item(&scope, &owner), Some(Expr::not_exists()));
-    audit(
-        &mut tx,
-        &scope,
-        "member.added",
-        ("member", owner.user_id.as_str()),
-        None,
-        Some(member_json(&owner)),
-    );
+    audit(&mut tx, &scope, "member.added", ("member", owner.user_id.as_str()), None, Some(member_json(&owner)));
     events::record(
         &mut tx,
         &scope,
@@ -102,22 +83,13 @@ pub async fn create_org(db: &Db, principal: &Principal, input: CreateOrg) -> Res
         org.id.as_str(),
         json!({"name": org.name, "baseCurrency": org.base_currency}),
     );
-    events::record(
-        &mut tx,
-        &scope,
-        "member.added",
-        "member",
-        owner.user_id.as_str(),
-        member_json(&owner),
-    );
+    events::record(&mut tx, &scope, "member.added", "member", owner.user_id.as_str(), member_json(&owner));
     db.transact(tx).await?;
     Ok(org)
 }
 
 pub async fn get_org(db: &Db, scope: &OrgScope) -> Result<Org> {
-    db.get_as(&keys::org(scope))
-        .await?
-        .ok_or(Error::NotFound("organization"))
+    db.get_as(&keys::org(scope)).await?.ok_or(Error::NotFound("organization"))
 }
 
 pub async fn update_org(db: &Db, scope: &OrgScope, input: UpdateOrg) -> Result<Org> {
@@ -136,15 +108,20 @@ pub async fn update_org(db: &Db, scope: &OrgScope, input: UpdateOrg) -> Result<O
         org.timezone = v;
     }
     org.updated_at = Utc::now();
-    let (shard_pk, shard_sk) = keys::org_shard_gsi1(scope);
-    let mut item = ItemBuilder::new(ORG_ENTITY, &keys::org(scope), &org)
-        .gsi1(shard_pk, shard_sk)
-        .version(before.v + 1)
-        .build();
-    item.insert("ownerCount".into(), n(before.owner_count));
+    org.v = before.v + 1;
+    // SET only the settings: the owner counter moves concurrently under member changes.
+    let update = Expr::set([
+        ("name", s(&org.name)),
+        ("baseCurrency", s(org.base_currency.code())),
+        ("country", s(&org.country)),
+        ("timezone", s(&org.timezone)),
+        ("updatedAt", serde_dynamo::to_attribute_value(org.updated_at).expect("timestamps serialize")),
+        ("v", n(org.v)),
+    ]);
     let mut tx = Tx::new();
-    tx.put(item, Some(Expr::at_version(before.v)));
-    let data = json!({"name": org.name, "baseCurrency": org.base_currency, "country": org.country, "timezone": org.timezone});
+    tx.update(keys::org(scope), update, Some(Expr::at_version(before.v)));
+    let data =
+        json!({"name": org.name, "baseCurrency": org.base_currency, "country": org.country, "timezone": org.timezone});
     audit(
         &mut tx,
         scope,
@@ -154,70 +131,39 @@ pub async fn update_org(db: &Db, scope: &OrgScope, input: UpdateOrg) -> Result<O
         Some(data.clone()),
     );
     events::record(&mut tx, scope, "org.updated", "org", org.id.as_str(), data);
-    db.transact(tx)
-        .await
-        .map_err(|e| match e.failed_conditions() {
-            Some(_) => Error::Conflict(
-                "the organization changed while you edited it; reload and retry".into(),
-            ),
-            None => e.into(),
-        })?;
+    db.transact(tx).await.map_err(|e| match e.failed_conditions() {
+        Some(_) => Error::Conflict("the organization changed while you edited it; reload and retry".into()),
+        None => e.into(),
+    })?;
     Ok(org)
 }
 
 /// The caller and every org they belong to (one GSI query, one batch read of the orgs).
 pub async fn me(db: &Db, principal: &Principal) -> Result<Me> {
-    let items = db
-        .query_all(Query::partition(
-            db::Index::Gsi1,
-            keys::user_memberships(&principal.user_id),
-        ))
-        .await?;
-    let members: Vec<Member> = items
-        .into_iter()
-        .map(from_item)
-        .collect::<std::result::Result<_, _>>()?;
+    let items = db.query_all(Query::partition(db::Index::Gsi1, keys::user_memberships(&principal.user_id))).await?;
+    let members: Vec<Member> = items.into_iter().map(from_item).collect::<std::result::Result<_, _>>()?;
     let org_ids: Vec<OrgId> = members.iter().filter_map(|m| m.org_id.clone()).collect();
     let org_keys: Vec<_> = org_ids.iter().map(keys::org_of).collect();
-    let orgs: Vec<Org> = db
-        .batch_get(&org_keys)
-        .await?
-        .into_iter()
-        .map(from_item)
-        .collect::<std::result::Result<_, _>>()?;
+    let orgs: Vec<Org> =
+        db.batch_get(&org_keys).await?.into_iter().map(from_item).collect::<std::result::Result<_, _>>()?;
     let mut memberships: Vec<Membership> = members
         .iter()
         .filter_map(|m| {
             let org = orgs.iter().find(|o| Some(&o.id) == m.org_id.as_ref())?;
-            Some(Membership {
-                org_id: org.id.to_string(),
-                org_name: org.name.clone(),
-                role: m.role,
-            })
+            Some(Membership { org_id: org.id.to_string(), org_name: org.name.clone(), role: m.role })
         })
         .collect();
     memberships.sort_by(|a, b| a.org_name.cmp(&b.org_name).then(a.org_id.cmp(&b.org_id)));
-    Ok(Me {
-        user_id: principal.user_id.to_string(),
-        email: principal.email.clone(),
-        memberships,
-    })
+    Ok(Me { user_id: principal.user_id.to_string(), email: principal.email.clone(), memberships })
 }
 
 pub async fn list_members(db: &Db, scope: &OrgScope, page: PageRequest) -> Result<PageOf<Member>> {
     let (pk, prefix) = keys::members(scope);
-    Ok(db
-        .page_of(
-            Query::partition(db::Index::Primary, pk).begins_with(prefix),
-            page,
-        )
-        .await?)
+    Ok(db.page_of(Query::partition(db::Index::Primary, pk).begins_with(prefix), page).await?)
 }
 
 async fn get_member(db: &Db, scope: &OrgScope, user: &UserId) -> Result<Member> {
-    db.get_as(&keys::member(scope, user))
-        .await?
-        .ok_or(Error::NotFound("member"))
+    db.get_as(&keys::member(scope, user)).await?.ok_or(Error::NotFound("member"))
 }
 
 fn owner_delta(tx: &mut Tx, scope: &OrgScope, delta: i64) -> usize {
@@ -235,8 +181,7 @@ const LAST_OWNER: &str = "an organization must keep at least one owner";
 
 pub async fn add_member(db: &Db, scope: &OrgScope, input: AddMember) -> Result<Member> {
     let member = Member {
-        user_id: UserId::parse(&input.user_id)
-            .ok_or_else(|| Error::invalid("userId", "invalid"))?,
+        user_id: UserId::parse(&input.user_id).ok_or_else(|| Error::invalid("userId", "invalid"))?,
         email: input.email.trim().to_owned(),
         role: input.role,
         added_at: Utc::now(),
@@ -248,53 +193,26 @@ pub async fn add_member(db: &Db, scope: &OrgScope, input: AddMember) -> Result<M
     if member.role == Role::Owner {
         owner_delta(&mut tx, scope, 1);
     }
-    audit(
-        &mut tx,
-        scope,
-        "member.added",
-        ("member", member.user_id.as_str()),
-        None,
-        Some(member_json(&member)),
-    );
-    events::record(
-        &mut tx,
-        scope,
-        "member.added",
-        "member",
-        member.user_id.as_str(),
-        member_json(&member),
-    );
-    db.transact(tx)
-        .await
-        .map_err(|e| match e.failed_conditions() {
-            Some(_) => Error::Conflict(format!("{} is already a member", member.user_id)),
-            None => e.into(),
-        })?;
+    audit(&mut tx, scope, "member.added", ("member", member.user_id.as_str()), None, Some(member_json(&member)));
+    events::record(&mut tx, scope, "member.added", "member", member.user_id.as_str(), member_json(&member));
+    db.transact(tx).await.map_err(|e| match e.failed_conditions() {
+        Some(_) => Error::Conflict(format!("{} is already a member", member.user_id)),
+        None => e.into(),
+    })?;
     Ok(member)
 }
 
-pub async fn update_member(
-    db: &Db,
-    scope: &OrgScope,
-    user: &str,
-    input: UpdateMember,
-) -> Result<Member> {
+pub async fn update_member(db: &Db, scope: &OrgScope, user: &str, input: UpdateMember) -> Result<Member> {
     let user = UserId::parse(user).ok_or(Error::NotFound("member"))?;
     let before = get_member(db, scope, &user).await?;
     if before.role == input.role {
         return Ok(before);
     }
-    let after = Member {
-        role: input.role,
-        ..before.clone()
-    };
+    let after = Member { role: input.role, ..before.clone() };
     let mut tx = Tx::new();
-    let member_update = Expr::new("SET #role = :new")
-        .name("#role", "role")
-        .value(":new", s(after.role.as_str()));
-    let member_cond = Expr::new("attribute_exists(PK) AND #role = :old")
-        .name("#role", "role")
-        .value(":old", s(before.role.as_str()));
+    let member_update = Expr::new("SET #role = :new").name("#role", "role").value(":new", s(after.role.as_str()));
+    let member_cond =
+        Expr::new("attribute_exists(PK) AND #role = :old").name("#role", "role").value(":old", s(before.role.as_str()));
     tx.update(keys::member(scope, &user), member_update, Some(member_cond));
     let owner_action = match (before.role, after.role) {
         (Role::Owner, _) => Some(owner_delta(&mut tx, scope, -1)),
@@ -317,79 +235,39 @@ pub async fn update_member(
         user.as_str(),
         json!({"userId": user, "from": before.role, "to": after.role}),
     );
-    db.transact(tx)
-        .await
-        .map_err(|e| match e.failed_conditions() {
-            Some(idx) if owner_action.is_some_and(|o| idx.contains(&o)) => {
-                Error::Conflict(LAST_OWNER.into())
-            }
-            Some(_) => Error::Conflict("the member changed concurrently; reload and retry".into()),
-            None => e.into(),
-        })?;
+    db.transact(tx).await.map_err(|e| match e.failed_conditions() {
+        Some(idx) if owner_action.is_some_and(|o| idx.contains(&o)) => Error::Conflict(LAST_OWNER.into()),
+        Some(_) => Error::Conflict("the member changed concurrently; reload and retry".into()),
+        None => e.into(),
+    })?;
     Ok(after)
 }
 
-pub async fn remove_member(db: &Db, scope: &OrgScope, user: &str) -> Result<()> {
+/// Removes a member; returns who was removed.
+pub async fn remove_member(db: &Db, scope: &OrgScope, user: &str) -> Result<UserId> {
     let user = UserId::parse(user).ok_or(Error::NotFound("member"))?;
     let before = get_member(db, scope, &user).await?;
     let mut tx = Tx::new();
-    let cond = Expr::new("attribute_exists(PK) AND #role = :old")
-        .name("#role", "role")
-        .value(":old", s(before.role.as_str()));
+    let cond =
+        Expr::new("attribute_exists(PK) AND #role = :old").name("#role", "role").value(":old", s(before.role.as_str()));
     tx.delete(keys::member(scope, &user), Some(cond));
     let owner_action = (before.role == Role::Owner).then(|| owner_delta(&mut tx, scope, -1));
-    audit(
-        &mut tx,
-        scope,
-        "member.removed",
-        ("member", user.as_str()),
-        Some(member_json(&before)),
-        None,
-    );
-    events::record(
-        &mut tx,
-        scope,
-        "member.removed",
-        "member",
-        user.as_str(),
-        member_json(&before),
-    );
-    db.transact(tx)
-        .await
-        .map_err(|e| match e.failed_conditions() {
-            Some(idx) if owner_action.is_some_and(|o| idx.contains(&o)) => {
-                Error::Conflict(LAST_OWNER.into())
-            }
-            Some(_) => Error::Conflict("the member changed concurrently; reload and retry".into()),
-            None => e.into(),
-        })?;
-    Ok(())
+    audit(&mut tx, scope, "member.removed", ("member", user.as_str()), Some(member_json(&before)), None);
+    events::record(&mut tx, scope, "member.removed", "member", user.as_str(), member_json(&before));
+    db.transact(tx).await.map_err(|e| match e.failed_conditions() {
+        Some(idx) if owner_action.is_some_and(|o| idx.contains(&o)) => Error::Conflict(LAST_OWNER.into()),
+        Some(_) => Error::Conflict("the member changed concurrently; reload and retry".into()),
+        None => e.into(),
+    })?;
+    Ok(user)
 }
 
 /// Audit entries, newest first.
-pub async fn list_audit(
-    db: &Db,
-    scope: &OrgScope,
-    page: PageRequest,
-) -> Result<PageOf<AuditEntry>> {
-    Ok(db
-        .page_of(
-            Query::partition(db::Index::Primary, keys::audit_partition(scope)).descending(),
-            page,
-        )
-        .await?)
+pub async fn list_audit(db: &Db, scope: &OrgScope, page: PageRequest) -> Result<PageOf<AuditEntry>> {
+    Ok(db.page_of(Query::partition(db::Index::Primary, keys::audit_partition(scope)).descending(), page).await?)
 }
 
 /// The org's outbox events, oldest first (used by tests now, and by the events API later).
-pub async fn list_events(
-    db: &Db,
-    scope: &OrgScope,
-    page: PageRequest,
-) -> Result<PageOf<events::Event>> {
-    Ok(db
-        .page_of(
-            Query::partition(db::Index::Primary, keys::events_partition(scope)),
-            page,
-        )
-        .await?)
+pub async fn list_events(db: &Db, scope: &OrgScope, page: PageRequest) -> Result<PageOf<events::Event>> {
+    Ok(db.page_of(Query::partition(db::Index::Primary, keys::events_partition(scope)), page).await?)
 }

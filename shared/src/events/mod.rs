@@ -35,23 +35,14 @@ pub struct Event {
 }
 
 impl Event {
-    pub fn new(
-        scope: &OrgScope,
-        type_: &str,
-        subject_type: &str,
-        subject_id: &str,
-        data: serde_json::Value,
-    ) -> Event {
+    pub fn new(scope: &OrgScope, type_: &str, subject_type: &str, subject_id: &str, data: serde_json::Value) -> Event {
         Event {
             id: EventId::new(),
             type_: type_.to_owned(),
             org_id: scope.org_id().to_string(),
             occurred_at: Utc::now(),
             actor: scope.principal().user_id.to_string(),
-            subject: Subject {
-                type_: subject_type.to_owned(),
-                id: subject_id.to_owned(),
-            },
+            subject: Subject { type_: subject_type.to_owned(), id: subject_id.to_owned() },
             data,
         }
     }

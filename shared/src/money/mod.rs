@@ -17,9 +17,7 @@ const EXPONENT_3: &str = "BHD IQD JOD KWD LYD OMR TND";
 const EXPONENT_4: &str = "CLF UYW";
 
 /// An ISO 4217 currency code; construction checks it is a real one.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize)]
 #[serde(try_from = "String", into = "String")]
 pub struct Currency([u8; 3]);
 
@@ -29,10 +27,7 @@ impl Currency {
         if b.len() != 3 || !b.iter().all(u8::is_ascii_uppercase) {
             return None;
         }
-        CODES
-            .split_ascii_whitespace()
-            .any(|c| c == code)
-            .then(|| Currency([b[0], b[1], b[2]]))
+        CODES.split_ascii_whitespace().any(|c| c == code).then(|| Currency([b[0], b[1], b[2]]))
     }
 
     pub fn code(&self) -> &str {
@@ -86,11 +81,7 @@ pub enum MoneyError {
     #[error("not a decimal amount")]
     NotANumber,
     #[error("{currency} has {exponent} decimal places; {given} given")]
-    TooPrecise {
-        currency: Currency,
-        exponent: u32,
-        given: u32,
-    },
+    TooPrecise { currency: Currency, exponent: u32, given: u32 },
     #[error("amount out of range")]
     OutOfRange,
 }
@@ -115,19 +106,10 @@ impl Money {
         let exponent = currency.exponent();
         let d = d.normalize();
         if d.scale() > exponent {
-            return Err(MoneyError::TooPrecise {
-                currency,
-                exponent,
-                given: d.scale(),
-            });
+            return Err(MoneyError::TooPrecise { currency, exponent, given: d.scale() });
         }
-        let minor = d
-            .checked_mul(Decimal::from(10i64.pow(exponent)))
-            .ok_or(MoneyError::OutOfRange)?;
-        let minor: i64 = minor
-            .trunc()
-            .try_into()
-            .map_err(|_| MoneyError::OutOfRange)?;
+        let minor = d.checked_mul(Decimal::from(10i64.pow(exponent))).ok_or(MoneyError::OutOfRange)?;
+        let minor: i64 = minor.trunc().try_into().map_err(|_| MoneyError::OutOfRange)?;
         Ok(Money { minor, currency })
     }
 
@@ -157,22 +139,15 @@ pub struct MoneyDto {
 
 impl From<Money> for MoneyDto {
     fn from(m: Money) -> Self {
-        MoneyDto {
-            amount: m.amount_string(),
-            currency: m.currency.code().to_owned(),
-        }
+        MoneyDto { amount: m.amount_string(), currency: m.currency.code().to_owned() }
     }
 }
 
 impl MoneyDto {
     /// Validates into `Money`, naming `field` in the error.
     pub fn to_money(&self, field: &str) -> Result<Money, crate::FieldError> {
-        let currency = Currency::parse(&self.currency).ok_or_else(|| {
-            crate::FieldError::new(
-                format!("{field}.currency"),
-                "unknown ISO 4217 currency code",
-            )
-        })?;
+        let currency = Currency::parse(&self.currency)
+            .ok_or_else(|| crate::FieldError::new(format!("{field}.currency"), "unknown ISO 4217 currency code"))?;
         Money::parse(&self.amount, currency)
             .map_err(|e| crate::FieldError::new(format!("{field}.amount"), e.to_string()))
     }
@@ -187,19 +162,13 @@ pub struct StoredMoney {
 
 impl From<Money> for StoredMoney {
     fn from(m: Money) -> Self {
-        StoredMoney {
-            minor: m.minor,
-            currency: m.currency,
-        }
+        StoredMoney { minor: m.minor, currency: m.currency }
     }
 }
 
 impl From<StoredMoney> for Money {
     fn from(m: StoredMoney) -> Self {
-        Money {
-            minor: m.minor,
-            currency: m.currency,
-        }
+        Money { minor: m.minor, currency: m.currency }
     }
 }
 
@@ -238,14 +207,8 @@ mod tests {
 
     #[test]
     fn refuses_more_decimals_than_the_currency_has() {
-        assert!(matches!(
-            Money::parse("10.001", cur("USD")),
-            Err(MoneyError::TooPrecise { .. })
-        ));
-        assert!(matches!(
-            Money::parse("10.5", cur("JPY")),
-            Err(MoneyError::TooPrecise { .. })
-        ));
+        assert!(matches!(Money::parse("10.001", cur("USD")), Err(MoneyError::TooPrecise { .. })));
+        assert!(matches!(Money::parse("10.5", cur("JPY")), Err(MoneyError::TooPrecise { .. })));
         assert_eq!(Money::parse("10.500", cur("USD")).unwrap().minor, 1050);
         for bad in ["", "abc", "1e3", " 1", "1,000.00", "NaN"] {
             assert!(Money::parse(bad, cur("USD")).is_err(), "{bad:?}");

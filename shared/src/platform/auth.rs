@@ -18,16 +18,11 @@ pub struct Principal {
 impl Principal {
     pub fn from_claims(claims: &HashMap<String, String>) -> Option<Principal> {
         let user_id = UserId::parse(claims.get("sub")?)?;
-        Some(Principal {
-            user_id,
-            email: claims.get("email").cloned(),
-        })
+        Some(Principal { user_id, email: claims.get("email").cloned() })
     }
 }
 
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize, utoipa::ToSchema,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum Role {
     Owner,
@@ -98,24 +93,13 @@ impl OrgScope {
 
     /// The founder's scope for an org being created in the same transaction.
     pub(crate) fn founding(org_id: OrgId, principal: Principal) -> OrgScope {
-        OrgScope {
-            org_id,
-            principal,
-            role: Role::Owner,
-        }
+        OrgScope { org_id, principal, role: Role::Owner }
     }
 
     /// A scope for system work inside one org (jobs, consumers), acting as the platform.
     pub fn system(org_id: OrgId) -> OrgScope {
-        let principal = Principal {
-            user_id: UserId::parse("system").expect("valid"),
-            email: None,
-        };
-        OrgScope {
-            org_id,
-            principal,
-            role: Role::Owner,
-        }
+        let principal = Principal { user_id: UserId::parse("system").expect("valid"), email: None };
+        OrgScope { org_id, principal, role: Role::Owner }
     }
 }
 
@@ -145,59 +129,28 @@ pub struct Authorizer {
 
 impl Authorizer {
     pub fn new(db: Db, ttl: Duration) -> Authorizer {
-        Authorizer {
-            db,
-            ttl,
-            cache: Mutex::new(HashMap::new()),
-        }
+        Authorizer { db, ttl, cache: Mutex::new(HashMap::new()) }
     }
 
     /// The caller's scope in `org` if they are a member whose role permits `action`.
-    pub async fn scope(
-        &self,
-        principal: &Principal,
-        org: &str,
-        action: Action,
-    ) -> Result<OrgScope, AuthError> {
+    pub async fn scope(&self, principal: &Principal, org: &str, action: Action) -> Result<OrgScope, AuthError> {
         let org_id = OrgId::parse(org).ok_or(AuthError::NotFound)?;
-        let role = self
-            .role_of(&org_id, principal)
-            .await?
-            .ok_or(AuthError::NotFound)?;
+        let role = self.role_of(&org_id, principal).await?.ok_or(AuthError::NotFound)?;
         if !permits(role, action) {
             return Err(AuthError::Forbidden(role.as_str()));
         }
-        Ok(OrgScope {
-            org_id,
-            principal: principal.clone(),
-            role,
-        })
+        Ok(OrgScope { org_id, principal: principal.clone(), role })
     }
 
-    async fn role_of(
-        &self,
-        org_id: &OrgId,
-        principal: &Principal,
-    ) -> Result<Option<Role>, DbError> {
+    async fn role_of(&self, org_id: &OrgId, principal: &Principal) -> Result<Option<Role>, DbError> {
         let cache_key = (org_id.clone(), principal.user_id.clone());
-        if let Some((role, at)) = self
-            .cache
-            .lock()
-            .ok()
-            .and_then(|c| c.get(&cache_key).copied())
-        {
+        if let Some((role, at)) = self.cache.lock().ok().and_then(|c| c.get(&cache_key).copied()) {
             if at.elapsed() < self.ttl {
                 return Ok(Some(role));
             }
         }
-        let found = self
-            .db
-            .get(&keys::membership_lookup(org_id, principal))
-            .await?;
-        let role = found
-            .map(from_item::<MemberRole>)
-            .transpose()?
-            .map(|m| m.role);
+        let found = self.db.get(&keys::membership_lookup(org_id, principal)).await?;
+        let role = found.map(from_item::<MemberRole>).transpose()?.map(|m| m.role);
         if let Ok(mut c) = self.cache.lock() {
             match role {
                 Some(r) => {
@@ -211,10 +164,10 @@ impl Authorizer {
         Ok(role)
     }
 
-    /// Forget cached memberships of `org` (after a member change made by this function).
-    pub fn invalidate(&self, org_id: &OrgId) {
+    /// Forget one cached membership (after this function changed it).
+    pub fn invalidate(&self, org_id: &OrgId, user: &UserId) {
         if let Ok(mut c) = self.cache.lock() {
-            c.retain(|(o, _), _| o != org_id);
+            c.remove(&(org_id.clone(), user.clone()));
         }
     }
 }
@@ -245,18 +198,9 @@ mod tests {
 
     #[test]
     fn principal_needs_a_usable_sub() {
-        let claims = HashMap::from([
-            ("sub".to_owned(), "u-1".to_owned()),
-            ("email".to_owned(), "a@b.c".to_owned()),
-        ]);
-        assert_eq!(
-            Principal::from_claims(&claims).unwrap().user_id.as_str(),
-            "u-1"
-        );
+        let claims = HashMap::from([("sub".to_owned(), "u-1".to_owned()), ("email".to_owned(), "a@b.c".to_owned())]);
+        assert_eq!(Principal::from_claims(&claims).unwrap().user_id.as_str(), "u-1");
         assert!(Principal::from_claims(&HashMap::new()).is_none());
-        assert!(
-            Principal::from_claims(&HashMap::from([("sub".to_owned(), "a#b".to_owned())]))
-                .is_none()
-        );
+        assert!(Principal::from_claims(&HashMap::from([("sub".to_owned(), "a#b".to_owned())])).is_none());
     }
 }

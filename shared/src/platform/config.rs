@@ -30,9 +30,7 @@ impl Config {
     pub fn from_vars(get: impl Fn(&str) -> Option<String>) -> Result<Config, ConfigError> {
         let var = |k: &'static str| get(k).filter(|v| !v.is_empty()).ok_or(ConfigError(k));
         let ttl = match get("MEMBERSHIP_CACHE_TTL_SECS") {
-            Some(s) => s
-                .parse()
-                .map_err(|_| ConfigError("MEMBERSHIP_CACHE_TTL_SECS"))?,
+            Some(s) => s.parse().map_err(|_| ConfigError("MEMBERSHIP_CACHE_TTL_SECS"))?,
             None => 5,
         };
         let secret = var("CURSOR_SECRET")?;

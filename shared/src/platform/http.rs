@@ -42,11 +42,7 @@ impl ApiError {
     }
 
     pub fn validation(errors: Vec<FieldError>) -> ApiError {
-        let detail = errors
-            .iter()
-            .map(|e| format!("{}: {}", e.field, e.message))
-            .collect::<Vec<_>>()
-            .join("; ");
+        let detail = errors.iter().map(|e| format!("{}: {}", e.field, e.message)).collect::<Vec<_>>().join("; ");
         let mut e = ApiError::new(400, "validation", "Invalid request", detail);
         e.0.errors = errors;
         e
@@ -57,12 +53,7 @@ impl ApiError {
     }
 
     pub fn unauthorized() -> ApiError {
-        ApiError::new(
-            401,
-            "unauthorized",
-            "Unauthorized",
-            "a valid bearer token is required",
-        )
+        ApiError::new(401, "unauthorized", "Unauthorized", "a valid bearer token is required")
     }
 
     pub fn forbidden(detail: impl Into<String>) -> ApiError {
@@ -78,12 +69,7 @@ impl ApiError {
     }
 
     pub fn too_large() -> ApiError {
-        ApiError::new(
-            413,
-            "payload-too-large",
-            "Payload too large",
-            format!("the body exceeds {MAX_BODY_BYTES} bytes"),
-        )
+        ApiError::new(413, "payload-too-large", "Payload too large", format!("the body exceeds {MAX_BODY_BYTES} bytes"))
     }
 
     pub fn unprocessable(detail: impl Into<String>) -> ApiError {
@@ -95,12 +81,7 @@ impl ApiError {
     }
 
     pub fn internal() -> ApiError {
-        ApiError::new(
-            500,
-            "internal",
-            "Internal error",
-            "something went wrong on our side; it has been logged",
-        )
+        ApiError::new(500, "internal", "Internal error", "something went wrong on our side; it has been logged")
     }
 
     pub fn status(&self) -> u16 {
@@ -121,9 +102,7 @@ impl From<DbError> for ApiError {
     fn from(e: DbError) -> Self {
         match e {
             DbError::Throttled => ApiError::unavailable("the store is busy; retry shortly"),
-            e if e.is_conflict() => {
-                ApiError::conflict("a concurrent change touched the same records; retry")
-            }
+            e if e.is_conflict() => ApiError::conflict("a concurrent change touched the same records; retry"),
             e => {
                 tracing::error!(error = %e, "store failure");
                 ApiError::internal()
@@ -136,9 +115,7 @@ impl From<AuthError> for ApiError {
     fn from(e: AuthError) -> Self {
         match e {
             AuthError::NotFound => ApiError::not_found("organization"),
-            AuthError::Forbidden(role) => {
-                ApiError::forbidden(format!("your role ({role}) does not allow this action"))
-            }
+            AuthError::Forbidden(role) => ApiError::forbidden(format!("your role ({role}) does not allow this action")),
             AuthError::Store(e) => e.into(),
         }
     }
@@ -168,10 +145,7 @@ pub fn json<T: Serialize>(status: u16, value: &T) -> ApiResult {
 }
 
 pub fn no_content() -> ApiResult {
-    Ok(Response::builder()
-        .status(204)
-        .body(Body::Empty)
-        .expect("valid response"))
+    Ok(Response::builder().status(204).body(Body::Empty).expect("valid response"))
 }
 
 /// The route key (`GET /api/v1/orgs/{orgId}`) API Gateway matched.
@@ -193,16 +167,12 @@ pub fn request_id(req: &Request) -> String {
 /// The caller, from the claims the JWT authorizer verified; 401 when there are none.
 pub fn principal(req: &Request) -> Result<Principal, ApiError> {
     let claims = match req.request_context_ref() {
-        Some(RequestContext::ApiGatewayV2(ctx)) => ctx
-            .authorizer
-            .as_ref()
-            .and_then(|a| a.jwt.as_ref())
-            .map(|j| &j.claims),
+        Some(RequestContext::ApiGatewayV2(ctx)) => {
+            ctx.authorizer.as_ref().and_then(|a| a.jwt.as_ref()).map(|j| &j.claims)
+        }
         _ => None,
     };
-    claims
-        .and_then(Principal::from_claims)
-        .ok_or_else(ApiError::unauthorized)
+    claims.and_then(Principal::from_claims).ok_or_else(ApiError::unauthorized)
 }
 
 /// A path parameter API Gateway extracted (it is always there when the route matched).
@@ -214,9 +184,7 @@ pub fn path_param(req: &Request, name: &str) -> Result<String, ApiError> {
 }
 
 pub fn query_param(req: &Request, name: &str) -> Option<String> {
-    req.query_string_parameters_ref()
-        .and_then(|q| q.first(name))
-        .map(str::to_owned)
+    req.query_string_parameters_ref().and_then(|q| q.first(name)).map(str::to_owned)
 }
 
 /// Input types check their own rules after parsing (lengths, ranges, formats).
@@ -238,10 +206,7 @@ pub fn json_body<T: DeserializeOwned + Validate>(req: &Request) -> Result<T, Api
         return Err(ApiError::too_large());
     }
     if bytes.iter().all(u8::is_ascii_whitespace) {
-        return Err(ApiError::validation(vec![FieldError::new(
-            "body",
-            "a JSON object is required",
-        )]));
+        return Err(ApiError::validation(vec![FieldError::new("body", "a JSON object is required")]));
     }
     let de = &mut serde_json::Deserializer::from_slice(bytes);
     let value: T = serde_path_to_error::deserialize(de).map_err(|e| {
@@ -249,10 +214,13 @@ pub fn json_body<T: DeserializeOwned + Validate>(req: &Request) -> Result<T, Api
         let inner = e.into_inner();
         let msg = inner.to_string();
         let msg = msg.split(" at line ").next().unwrap_or(&msg).to_owned();
-        let field = if inner.is_syntax() || inner.is_eof() {
-            "body".to_owned()
+        // serde_json reports a wrongly typed enum as a syntax error, but at the field's path.
+        let (field, msg) = if (path == "." || path.ends_with('?')) && (inner.is_syntax() || inner.is_eof()) {
+            ("body".to_owned(), format!("not valid JSON: {msg}"))
+        } else if inner.is_syntax() {
+            (field_name(&path, &msg), "invalid value for this field".to_owned())
         } else {
-            field_name(&path, &msg)
+            (field_name(&path, &msg), msg)
         };
         ApiError::validation(vec![FieldError::new(field, msg)])
     })?;
@@ -266,10 +234,7 @@ pub fn json_body<T: DeserializeOwned + Validate>(req: &Request) -> Result<T, Api
 /// serde reports a missing field at its parent's path with the name in backticks (an unknown
 /// field's path already ends with its name).
 fn field_name(path: &str, msg: &str) -> String {
-    let named = msg
-        .starts_with("missing field")
-        .then(|| msg.split('`').nth(1))
-        .flatten();
+    let named = msg.starts_with("missing field").then(|| msg.split('`').nth(1)).flatten();
     match (path, named) {
         (".", Some(n)) => n.to_owned(),
         (p, Some(n)) => format!("{p}.{n}"),
@@ -285,11 +250,7 @@ pub struct ListParams {
 }
 
 impl ListParams {
-    pub fn from_request(
-        req: &Request,
-        secret: &[u8],
-        binding: &str,
-    ) -> Result<ListParams, ApiError> {
+    pub fn from_request(req: &Request, secret: &[u8], binding: &str) -> Result<ListParams, ApiError> {
         let limit = match query_param(req, "limit") {
             None => DEFAULT_LIMIT,
             Some(s) => match s.parse::<i32>() {
@@ -302,15 +263,13 @@ impl ListParams {
                 }
             },
         };
-        let start = match query_param(req, "cursor") {
-            None => None,
-            Some(c) => Some(cursor::open(secret, binding, &c).ok_or_else(|| {
-                ApiError::validation(vec![FieldError::new(
-                    "cursor",
-                    "not a cursor from this list",
-                )])
-            })?),
-        };
+        let start =
+            match query_param(req, "cursor") {
+                None => None,
+                Some(c) => Some(cursor::open(secret, binding, &c).ok_or_else(|| {
+                    ApiError::validation(vec![FieldError::new("cursor", "not a cursor from this list")])
+                })?),
+            };
         Ok(ListParams { limit, start })
     }
 }
@@ -328,15 +287,9 @@ pub fn check_text(errors: &mut Vec<FieldError>, field: &str, value: &str, max: u
     if value.trim().is_empty() {
         errors.push(FieldError::new(field, "must not be blank"));
     } else if value.chars().count() > max {
-        errors.push(FieldError::new(
-            field,
-            format!("must be at most {max} characters"),
-        ));
+        errors.push(FieldError::new(field, format!("must be at most {max} characters")));
     } else if value.chars().any(char::is_control) {
-        errors.push(FieldError::new(
-            field,
-            "must not contain control characters",
-        ));
+        errors.push(FieldError::new(field, "must not contain control characters"));
     }
 }
 
@@ -353,24 +306,9 @@ mod tests {
     #[test]
     fn names_missing_and_unknown_fields() {
         assert_eq!(field_name(".", "missing field `name`"), "name");
-        assert_eq!(
-            field_name("address", "missing field `city`"),
-            "address.city"
-        );
-        assert_eq!(
-            field_name("nme", "unknown field `nme`, expected one of `name`"),
-            "nme"
-        );
-        assert_eq!(
-            field_name("address.zip", "unknown field `zip`, expected `city`"),
-            "address.zip"
-        );
-        assert_eq!(
-            field_name(
-                "address.city",
-                "invalid type: integer `3`, expected a string"
-            ),
-            "address.city"
-        );
+        assert_eq!(field_name("address", "missing field `city`"), "address.city");
+        assert_eq!(field_name("nme", "unknown field `nme`, expected one of `name`"), "nme");
+        assert_eq!(field_name("address.zip", "unknown field `zip`, expected `city`"), "address.zip");
+        assert_eq!(field_name("address.city", "invalid type: integer `3`, expected a string"), "address.city");
     }
 }

@@ -29,15 +29,8 @@ impl App {
     /// As `new`, reusing an already loaded SDK config (devstack runs many functions in one process).
     pub fn with_sdk(config: config::Config, sdk: &aws_config::SdkConfig) -> App {
         let db = db::Db::new(sdk, &config.table_name);
-        let auth = Arc::new(auth::Authorizer::new(
-            db.clone(),
-            config.membership_cache_ttl,
-        ));
-        App {
-            config: Arc::new(config),
-            db,
-            auth,
-        }
+        let auth = Arc::new(auth::Authorizer::new(db.clone(), config.membership_cache_ttl));
+        App { config: Arc::new(config), db, auth }
     }
 
     pub async fn from_env() -> Result<App, config::ConfigError> {

@@ -15,3 +15,10 @@ pub fn init() {
         .with_target(false)
         .try_init();
 }
+
+/// As `init`, but through the test harness's captured output (shown when a test fails).
+pub fn init_for_tests() {
+    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("warn"));
+    let _ =
+        fmt().json().with_env_filter(filter).with_current_span(true).flatten_event(true).with_test_writer().try_init();
+}

@@ -38,10 +38,7 @@ impl Address {
         check_opt_text(e, &format!("{at}.region"), self.region.as_deref(), 100);
         check_text(e, &format!("{at}.postalCode"), &self.postal_code, 20);
         if !crate::core::geo::is_country(&self.country) {
-            e.push(FieldError::new(
-                format!("{at}.country"),
-                "must be an ISO 3166-1 alpha-2 country code",
-            ));
+            e.push(FieldError::new(format!("{at}.country"), "must be an ISO 3166-1 alpha-2 country code"));
         }
     }
 }
@@ -192,14 +189,8 @@ fn check_unit_fields(
         e.push(FieldError::new("bedrooms", "must be from 0 to 50"));
     }
     if let Some(b) = bathrooms {
-        if b.is_sign_negative()
-            || b > Decimal::from(50)
-            || (b * Decimal::from(2)).fract() != Decimal::ZERO
-        {
-            e.push(FieldError::new(
-                "bathrooms",
-                "must be a multiple of 0.5 from 0 to 50",
-            ));
+        if b.is_sign_negative() || b > Decimal::from(50) || (b * Decimal::from(2)).fract() != Decimal::ZERO {
+            e.push(FieldError::new("bathrooms", "must be a multiple of 0.5 from 0 to 50"));
         }
     }
     if area.is_some_and(|a| a == 0 || a > 1_000_000) {
@@ -207,9 +198,7 @@ fn check_unit_fields(
     }
     if let Some(r) = rent {
         match r.to_money("marketRent") {
-            Ok(m) if m.minor < 0 => {
-                e.push(FieldError::new("marketRent.amount", "must not be negative"))
-            }
+            Ok(m) if m.minor < 0 => e.push(FieldError::new("marketRent.amount", "must not be negative")),
             Ok(_) => {}
             Err(err) => e.push(err),
         }
@@ -220,13 +209,7 @@ impl Validate for CreateUnit {
     fn validate(&self) -> Vec<FieldError> {
         let mut e = Vec::new();
         check_text(&mut e, "label", &self.label, LABEL_MAX);
-        check_unit_fields(
-            &mut e,
-            self.bedrooms,
-            self.bathrooms,
-            self.area_sqft,
-            self.market_rent.as_ref(),
-        );
+        check_unit_fields(&mut e, self.bedrooms, self.bathrooms, self.area_sqft, self.market_rent.as_ref());
         e
     }
 }
@@ -235,13 +218,7 @@ impl Validate for UpdateUnit {
     fn validate(&self) -> Vec<FieldError> {
         let mut e = Vec::new();
         check_opt_text(&mut e, "label", self.label.as_deref(), LABEL_MAX);
-        check_unit_fields(
-            &mut e,
-            self.bedrooms,
-            self.bathrooms,
-            self.area_sqft,
-            self.market_rent.as_ref(),
-        );
+        check_unit_fields(&mut e, self.bedrooms, self.bathrooms, self.area_sqft, self.market_rent.as_ref());
         e
     }
 }
@@ -260,29 +237,17 @@ impl BulkUnits {
         let labels = match (&self.labels, &self.pattern) {
             (Some(l), None) => {
                 if l.len() > BULK_MAX {
-                    return Err(vec![FieldError::new(
-                        "labels",
-                        format!("at most {BULK_MAX} units per request"),
-                    )]);
+                    return Err(vec![FieldError::new("labels", format!("at most {BULK_MAX} units per request"))]);
                 }
                 l.clone()
             }
             (None, Some(p)) => {
                 if p.chars().count() > 200 {
-                    return Err(vec![FieldError::new(
-                        "pattern",
-                        "must be at most 200 characters",
-                    )]);
+                    return Err(vec![FieldError::new("pattern", "must be at most 200 characters")]);
                 }
-                super::pattern::expand(p, BULK_MAX)
-                    .map_err(|m| vec![FieldError::new("pattern", m)])?
+                super::pattern::expand(p, BULK_MAX).map_err(|m| vec![FieldError::new("pattern", m)])?
             }
-            _ => {
-                return Err(vec![FieldError::new(
-                    "labels",
-                    "give exactly one of labels or pattern",
-                )])
-            }
+            _ => return Err(vec![FieldError::new("labels", "give exactly one of labels or pattern")]),
         };
         if labels.is_empty() {
             return Err(vec![FieldError::new("labels", "must not be empty")]);

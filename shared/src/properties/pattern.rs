@@ -22,19 +22,15 @@ pub fn expand(pattern: &str, max: usize) -> Result<Vec<String>, String> {
         if out.len().saturating_mul(values.len()) > max {
             return Err(format!("expands to more than {max} labels"));
         }
-        out = out
-            .iter()
-            .flat_map(|prefix| values.iter().map(move |v| format!("{prefix}{v}")))
-            .collect();
+        out = out.iter().flat_map(|prefix| values.iter().map(move |v| format!("{prefix}{v}"))).collect();
         rest = &tail[close + 1..];
     }
     Ok(out)
 }
 
 fn range(spec: &str) -> Result<Vec<String>, String> {
-    let (a, b) = spec
-        .split_once("..")
-        .ok_or_else(|| format!("range {{{spec}}} must look like {{1..12}} or {{A..D}}"))?;
+    let (a, b) =
+        spec.split_once("..").ok_or_else(|| format!("range {{{spec}}} must look like {{1..12}} or {{A..D}}"))?;
     if let (Ok(x), Ok(y)) = (a.parse::<u32>(), b.parse::<u32>()) {
         if x > y {
             return Err(format!("range {{{spec}}} runs backwards"));
@@ -42,11 +38,7 @@ fn range(spec: &str) -> Result<Vec<String>, String> {
         if y - x >= 10_000 {
             return Err(format!("range {{{spec}}} is too large"));
         }
-        let width = if a.starts_with('0') && a.len() > 1 {
-            a.len()
-        } else {
-            0
-        };
+        let width = if a.starts_with('0') && a.len() > 1 { a.len() } else { 0 };
         return Ok((x..=y).map(|n| format!("{n:0width$}")).collect());
     }
     let (mut ca, mut cb) = (a.chars(), b.chars());
@@ -61,9 +53,7 @@ fn range(spec: &str) -> Result<Vec<String>, String> {
             }
             Ok((x..=y).map(String::from).collect())
         }
-        _ => Err(format!(
-            "range {{{spec}}} must be numbers or single letters"
-        )),
+        _ => Err(format!("range {{{spec}}} must be numbers or single letters")),
     }
 }
 
@@ -81,10 +71,7 @@ mod tests {
 
     #[test]
     fn multiplies_ranges_and_keeps_literals() {
-        assert_eq!(
-            expand("Unit {A..B}-{1..2}", 500).unwrap(),
-            ["Unit A-1", "Unit A-2", "Unit B-1", "Unit B-2"]
-        );
+        assert_eq!(expand("Unit {A..B}-{1..2}", 500).unwrap(), ["Unit A-1", "Unit A-2", "Unit B-1", "Unit B-2"]);
         assert_eq!(expand("Penthouse", 500).unwrap(), ["Penthouse"]);
     }
 

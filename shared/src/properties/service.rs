@@ -7,8 +7,7 @@ use crate::ids::{BuildingId, UnitId};
 use crate::money::StoredMoney;
 use crate::platform::auth::OrgScope;
 use crate::platform::db::{
-    self, keys, n, s, Db, DbError, Expr, Item, ItemBuilder, PageOf, PageRequest, Query, Tx,
-    MAX_TRANSACTION_ACTIONS,
+    self, keys, n, s, Db, DbError, Expr, Item, ItemBuilder, PageOf, PageRequest, Query, Tx, MAX_TRANSACTION_ACTIONS,
 };
 use crate::{Error, Result};
 use aws_sdk_dynamodb::types::AttributeValue;
@@ -37,18 +36,8 @@ pub async fn create_building(db: &Db, scope: &OrgScope, input: CreateBuilding) -
         v: 1,
     };
     let mut tx = Tx::new();
-    tx.put(
-        ItemBuilder::new(BUILDING_ENTITY, &keys::building(scope, &b.id), &b).build(),
-        Some(Expr::not_exists()),
-    );
-    events::record(
-        &mut tx,
-        scope,
-        "building.created",
-        "building",
-        b.id.as_str(),
-        building_json(&b),
-    );
+    tx.put(ItemBuilder::new(BUILDING_ENTITY, &keys::building(scope, &b.id), &b).build(), Some(Expr::not_exists()));
+    events::record(&mut tx, scope, "building.created", "building", b.id.as_str(), building_json(&b));
     db.transact(tx).await?;
     Ok(b)
 }
@@ -63,31 +52,15 @@ fn parse_unit(id: &str) -> Result<UnitId> {
 
 pub async fn get_building(db: &Db, scope: &OrgScope, id: &str) -> Result<Building> {
     let id = parse_building(id)?;
-    db.get_as(&keys::building(scope, &id))
-        .await?
-        .ok_or(Error::NotFound("building"))
+    db.get_as(&keys::building(scope, &id)).await?.ok_or(Error::NotFound("building"))
 }
 
-pub async fn list_buildings(
-    db: &Db,
-    scope: &OrgScope,
-    page: PageRequest,
-) -> Result<PageOf<Building>> {
+pub async fn list_buildings(db: &Db, scope: &OrgScope, page: PageRequest) -> Result<PageOf<Building>> {
     let (pk, prefix) = keys::buildings(scope);
-    Ok(db
-        .page_of(
-            Query::partition(db::Index::Primary, pk).begins_with(prefix),
-            page,
-        )
-        .await?)
+    Ok(db.page_of(Query::partition(db::Index::Primary, pk).begins_with(prefix), page).await?)
 }
 
-pub async fn update_building(
-    db: &Db,
-    scope: &OrgScope,
-    id: &str,
-    input: UpdateBuilding,
-) -> Result<Building> {
+pub async fn update_building(db: &Db, scope: &OrgScope, id: &str, input: UpdateBuilding) -> Result<Building> {
     let before = get_building(db, scope, id).await?;
     let mut b = before.clone();
     if let Some(v) = input.name {
@@ -102,66 +75,39 @@ pub async fn update_building(
     b.updated_at = Utc::now();
     b.v = before.v + 1;
     // SET only what a PATCH owns: the unit counter moves concurrently under its own ADDs.
-    let update = Expr::new("SET #name = :name, address = :address, archived = :archived, updatedAt = :at, #v = :v_next")
-        .name("#name", "name")
-        .value(":name", s(&b.name))
-        .value(":address", av(&b.address))
-        .value(":archived", AttributeValue::Bool(b.archived))
-        .value(":at", av(&b.updated_at))
-        .value(":v_next", n(b.v));
+    let update = Expr::set([
+        ("name", s(&b.name)),
+        ("address", av(&b.address)),
+        ("archived", AttributeValue::Bool(b.archived)),
+        ("updatedAt", av(&b.updated_at)),
+        ("v", n(b.v)),
+    ]);
     let mut tx = Tx::new();
-    tx.update(
-        keys::building(scope, &b.id),
-        update,
-        Some(Expr::at_version(before.v)),
-    );
+    tx.update(keys::building(scope, &b.id), update, Some(Expr::at_version(before.v)));
     let kind = match (before.archived, b.archived) {
         (false, true) => "building.archived",
         (true, false) => "building.unarchived",
         _ => "building.updated",
     };
-    events::record(
-        &mut tx,
-        scope,
-        kind,
-        "building",
-        b.id.as_str(),
-        building_json(&b),
-    );
-    db.transact(tx)
-        .await
-        .map_err(|e| match e.failed_conditions() {
-            Some(_) => {
-                Error::Conflict("the building changed while you edited it; reload and retry".into())
-            }
-            None => e.into(),
-        })?;
+    events::record(&mut tx, scope, kind, "building", b.id.as_str(), building_json(&b));
+    db.transact(tx).await.map_err(|e| match e.failed_conditions() {
+        Some(_) => Error::Conflict("the building changed while you edited it; reload and retry".into()),
+        None => e.into(),
+    })?;
     Ok(b)
 }
 
 /// Units of a building (all pages); bounded by what one landlord owns.
 async fn units_of(db: &Db, scope: &OrgScope, building: &BuildingId) -> Result<Vec<UnitRecord>> {
-    let items = db
-        .query_all(Query::partition(
-            db::Index::Gsi1,
-            keys::units_of_building(scope, building),
-        ))
-        .await?;
-    Ok(items
-        .into_iter()
-        .map(db::from_item)
-        .collect::<std::result::Result<_, _>>()?)
+    let items = db.query_all(Query::partition(db::Index::Gsi1, keys::units_of_building(scope, building))).await?;
+    Ok(items.into_iter().map(db::from_item).collect::<std::result::Result<_, _>>()?)
 }
 
 /// Deletes a building and its units, refused while any unit has lease history (archive it then).
 pub async fn delete_building(db: &Db, scope: &OrgScope, id: &str) -> Result<()> {
     let b = get_building(db, scope, id).await?;
     let units = units_of(db, scope, &b.id).await?;
-    let leased: Vec<&str> = units
-        .iter()
-        .filter(|u| u.lease_count > 0)
-        .map(|u| u.label.as_str())
-        .collect();
+    let leased: Vec<&str> = units.iter().filter(|u| u.lease_count > 0).map(|u| u.label.as_str()).collect();
     if !leased.is_empty() {
         return Err(Error::Conflict(format!(
             "units with lease history cannot be deleted ({}); archive the building instead",
@@ -174,49 +120,27 @@ pub async fn delete_building(db: &Db, scope: &OrgScope, id: &str) -> Result<()> 
             delete_unit_actions(&mut tx, scope, u);
         }
         building_unit_delta(&mut tx, scope, &b.id, -(chunk.len() as i64), false);
-        db.transact(tx)
-            .await
-            .map_err(|e| match e.failed_conditions() {
-                Some(_) => Error::Conflict(
-                    "a unit changed while the building was being deleted; retry".into(),
-                ),
-                None => e.into(),
-            })?;
+        db.transact(tx).await.map_err(|e| match e.failed_conditions() {
+            Some(_) => Error::Conflict("a unit changed while the building was being deleted; retry".into()),
+            None => e.into(),
+        })?;
     }
     let mut tx = Tx::new();
     let cond = Expr::new("attribute_exists(PK) AND unitCount = :zero").value(":zero", n(0));
     tx.delete(keys::building(scope, &b.id), Some(cond));
-    events::record(
-        &mut tx,
-        scope,
-        "building.deleted",
-        "building",
-        b.id.as_str(),
-        building_json(&b),
-    );
-    db.transact(tx)
-        .await
-        .map_err(|e| match e.failed_conditions() {
-            Some(_) => Error::Conflict(
-                "units were added while the building was being deleted; retry".into(),
-            ),
-            None => e.into(),
-        })?;
+    events::record(&mut tx, scope, "building.deleted", "building", b.id.as_str(), building_json(&b));
+    db.transact(tx).await.map_err(|e| match e.failed_conditions() {
+        Some(_) => Error::Conflict("units were added while the building was being deleted; retry".into()),
+        None => e.into(),
+    })?;
     Ok(())
 }
 
 /// Moves the building's unit counter; adding requires it to exist and not be archived.
-fn building_unit_delta(
-    tx: &mut Tx,
-    scope: &OrgScope,
-    building: &BuildingId,
-    delta: i64,
-    adding: bool,
-) -> usize {
+fn building_unit_delta(tx: &mut Tx, scope: &OrgScope, building: &BuildingId, delta: i64, adding: bool) -> usize {
     let update = Expr::new("ADD unitCount :d").value(":d", n(delta));
     let cond = if adding {
-        Expr::new("attribute_exists(PK) AND archived = :no")
-            .value(":no", AttributeValue::Bool(false))
+        Expr::new("attribute_exists(PK) AND archived = :no").value(":no", AttributeValue::Bool(false))
     } else {
         Expr::exists()
     };
@@ -225,20 +149,12 @@ fn building_unit_delta(
 
 fn unit_item(scope: &OrgScope, u: &UnitRecord) -> Item {
     let (g1pk, g1sk) = keys::unit_gsi1(scope, &u.building_id, &u.label);
-    ItemBuilder::new(UNIT_ENTITY, &keys::unit(scope, &u.id), u)
-        .gsi1(g1pk, g1sk)
-        .version(u.v)
-        .build()
+    ItemBuilder::new(UNIT_ENTITY, &keys::unit(scope, &u.id), u).gsi1(g1pk, g1sk).version(u.v).build()
 }
 
 fn label_item(scope: &OrgScope, u: &UnitRecord) -> Item {
     let key = keys::unit_label(scope, &u.building_id, &u.label);
-    ItemBuilder::new(
-        LABEL_ENTITY,
-        &key,
-        &json!({"unitId": u.id, "label": u.label}),
-    )
-    .build()
+    ItemBuilder::new(LABEL_ENTITY, &key, &json!({"unitId": u.id, "label": u.label})).build()
 }
 
 fn unit_json(u: &UnitRecord) -> serde_json::Value {
@@ -249,14 +165,7 @@ fn unit_json(u: &UnitRecord) -> serde_json::Value {
 fn create_unit_actions(tx: &mut Tx, scope: &OrgScope, u: &UnitRecord) -> usize {
     tx.put(unit_item(scope, u), Some(Expr::not_exists()));
     let label = tx.put(label_item(scope, u), Some(Expr::not_exists()));
-    events::record(
-        tx,
-        scope,
-        "unit.created",
-        "unit",
-        u.id.as_str(),
-        unit_json(u),
-    );
+    events::record(tx, scope, "unit.created", "unit", u.id.as_str(), unit_json(u));
     label
 }
 
@@ -264,24 +173,14 @@ fn delete_unit_actions(tx: &mut Tx, scope: &OrgScope, u: &UnitRecord) -> usize {
     let cond = Expr::new("attribute_exists(PK) AND leaseCount = :zero").value(":zero", n(0));
     let idx = tx.delete(keys::unit(scope, &u.id), Some(cond));
     tx.delete(keys::unit_label(scope, &u.building_id, &u.label), None);
-    events::record(
-        tx,
-        scope,
-        "unit.deleted",
-        "unit",
-        u.id.as_str(),
-        unit_json(u),
-    );
+    events::record(tx, scope, "unit.deleted", "unit", u.id.as_str(), unit_json(u));
     idx
 }
 
 fn new_unit(building: &BuildingId, input: CreateUnit) -> Result<UnitRecord> {
     let now = Utc::now();
     let market_rent = match &input.market_rent {
-        Some(m) => Some(StoredMoney::from(
-            m.to_money("marketRent")
-                .map_err(|e| Error::Invalid(vec![e]))?,
-        )),
+        Some(m) => Some(StoredMoney::from(m.to_money("marketRent").map_err(|e| Error::Invalid(vec![e]))?)),
         None => None,
     };
     Ok(UnitRecord {
@@ -301,25 +200,15 @@ fn new_unit(building: &BuildingId, input: CreateUnit) -> Result<UnitRecord> {
 
 /// After a cancelled write that touched the building: 404 if it is gone, 409 if archived.
 async fn building_refusal(db: &Db, scope: &OrgScope, building: &BuildingId) -> Error {
-    match db
-        .get_as::<Building>(&keys::building(scope, building))
-        .await
-    {
-        Ok(Some(b)) if b.archived => {
-            Error::Conflict("the building is archived; unarchive it to add units".into())
-        }
+    match db.get_as::<Building>(&keys::building(scope, building)).await {
+        Ok(Some(b)) if b.archived => Error::Conflict("the building is archived; unarchive it to add units".into()),
         Ok(Some(_)) => Error::Conflict("the building changed concurrently; retry".into()),
         Ok(None) => Error::NotFound("building"),
         Err(e) => e.into(),
     }
 }
 
-pub async fn create_unit(
-    db: &Db,
-    scope: &OrgScope,
-    building: &str,
-    input: CreateUnit,
-) -> Result<Unit> {
+pub async fn create_unit(db: &Db, scope: &OrgScope, building: &str, input: CreateUnit) -> Result<Unit> {
     let building = parse_building(building)?;
     let u = new_unit(&building, input)?;
     let mut tx = Tx::new();
@@ -329,10 +218,9 @@ pub async fn create_unit(
         Ok(()) => Ok(u.into()),
         Err(e) => match e.failed_conditions() {
             Some(idx) if idx.contains(&b_idx) => Err(building_refusal(db, scope, &building).await),
-            Some(idx) if idx.contains(&label_idx) => Err(Error::Conflict(format!(
-                "unit label '{}' already exists in this building",
-                u.label
-            ))),
+            Some(idx) if idx.contains(&label_idx) => {
+                Err(Error::Conflict(format!("unit label '{}' already exists in this building", u.label)))
+            }
             _ => Err(e.into()),
         },
     }
@@ -341,12 +229,7 @@ pub async fn create_unit(
 /// Creates up to 500 units all-or-nothing: duplicates (in the request or the building) are
 /// refused up front, naming them; the writes go in transactions of ≤ 100 actions, and if a later
 /// chunk loses a race the earlier chunks are undone.
-pub async fn bulk_create_units(
-    db: &Db,
-    scope: &OrgScope,
-    building: &str,
-    input: BulkUnits,
-) -> Result<Vec<Unit>> {
+pub async fn bulk_create_units(db: &Db, scope: &OrgScope, building: &str, input: BulkUnits) -> Result<Vec<Unit>> {
     let building = parse_building(building)?;
     let labels = input.labels().map_err(Error::Invalid)?;
     let mut seen = HashSet::new();
@@ -357,41 +240,28 @@ pub async fn bulk_create_units(
         }
     }
     if !repeated.is_empty() {
-        return Err(Error::Conflict(format!(
-            "duplicate labels in the request: {}",
-            repeated.join(", ")
-        )));
+        return Err(Error::Conflict(format!("duplicate labels in the request: {}", repeated.join(", "))));
     }
-    let b: Building = db
-        .get_as(&keys::building(scope, &building))
-        .await?
-        .ok_or(Error::NotFound("building"))?;
-    if b.archived {
-        return Err(Error::Conflict(
-            "the building is archived; unarchive it to add units".into(),
-        ));
-    }
-    let (pk, prefix) = keys::unit_labels(scope, &building);
-    let existing: HashSet<String> = db
-        .query_all(Query::partition(db::Index::Primary, pk).begins_with(prefix))
-        .await?
-        .into_iter()
-        .filter_map(|i| {
-            i.get("label")
-                .and_then(|v| v.as_s().ok())
-                .map(|l| keys::label_key(l))
-        })
-        .collect();
-    let clashes: Vec<&str> = labels
-        .iter()
-        .filter(|l| existing.contains(&keys::label_key(l)))
-        .map(String::as_str)
-        .collect();
-    if !clashes.is_empty() {
-        return Err(Error::Conflict(format!(
-            "labels already exist in this building: {}",
-            clashes.join(", ")
-        )));
+    let per_tx = (MAX_TRANSACTION_ACTIONS - 1) / 3;
+    // One chunk is atomic by itself: its cancellation reasons name the clashing labels. Several
+    // chunks are not, so clashes are found up front and a lost race undoes the earlier chunks.
+    if labels.len() > per_tx {
+        let b: Building = db.get_as(&keys::building(scope, &building)).await?.ok_or(Error::NotFound("building"))?;
+        if b.archived {
+            return Err(Error::Conflict("the building is archived; unarchive it to add units".into()));
+        }
+        let (pk, prefix) = keys::unit_labels(scope, &building);
+        let existing: HashSet<String> = db
+            .query_all(Query::partition(db::Index::Primary, pk).begins_with(prefix))
+            .await?
+            .into_iter()
+            .filter_map(|i| i.get("label").and_then(|v| v.as_s().ok()).map(|l| keys::label_key(l)))
+            .collect();
+        let clashes: Vec<&str> =
+            labels.iter().filter(|l| existing.contains(&keys::label_key(l))).map(String::as_str).collect();
+        if !clashes.is_empty() {
+            return Err(Error::Conflict(format!("labels already exist in this building: {}", clashes.join(", "))));
+        }
     }
 
     let units: Vec<UnitRecord> = labels
@@ -399,38 +269,23 @@ pub async fn bulk_create_units(
         .map(|label| {
             new_unit(
                 &building,
-                CreateUnit {
-                    label,
-                    bedrooms: None,
-                    bathrooms: None,
-                    area_sqft: None,
-                    market_rent: None,
-                },
+                CreateUnit { label, bedrooms: None, bathrooms: None, area_sqft: None, market_rent: None },
             )
         })
         .collect::<Result<_>>()?;
-    let per_tx = (MAX_TRANSACTION_ACTIONS - 1) / 3;
     let mut written = 0;
     for chunk in units.chunks(per_tx) {
         let mut tx = Tx::new();
         let b_idx = building_unit_delta(&mut tx, scope, &building, chunk.len() as i64, true);
-        let label_idx: HashMap<usize, &str> = chunk
-            .iter()
-            .map(|u| (create_unit_actions(&mut tx, scope, u), u.label.as_str()))
-            .collect();
+        let label_idx: HashMap<usize, &str> =
+            chunk.iter().map(|u| (create_unit_actions(&mut tx, scope, u), u.label.as_str())).collect();
         if let Err(e) = db.transact(tx).await {
             rollback(db, scope, &building, &units[..written]).await;
             return Err(match e.failed_conditions() {
                 Some(idx) if idx.contains(&b_idx) => building_refusal(db, scope, &building).await,
                 Some(idx) => {
-                    let names: Vec<&str> = idx
-                        .iter()
-                        .filter_map(|i| label_idx.get(i).copied())
-                        .collect();
-                    Error::Conflict(format!(
-                        "labels already exist in this building: {}",
-                        names.join(", ")
-                    ))
+                    let names: Vec<&str> = idx.iter().filter_map(|i| label_idx.get(i).copied()).collect();
+                    Error::Conflict(format!("labels already exist in this building: {}", names.join(", ")))
                 }
                 None => e.into(),
             });
@@ -454,38 +309,21 @@ async fn rollback(db: &Db, scope: &OrgScope, building: &BuildingId, units: &[Uni
     }
 }
 
-pub async fn list_units(
-    db: &Db,
-    scope: &OrgScope,
-    building: &str,
-    page: PageRequest,
-) -> Result<PageOf<Unit>> {
+pub async fn list_units(db: &Db, scope: &OrgScope, building: &str, page: PageRequest) -> Result<PageOf<Unit>> {
     let building = parse_building(building)?;
     let first_page = page.start.is_none();
-    let records: PageOf<UnitRecord> = db
-        .page_of(
-            Query::partition(db::Index::Gsi1, keys::units_of_building(scope, &building)),
-            page,
-        )
-        .await?;
+    let records: PageOf<UnitRecord> =
+        db.page_of(Query::partition(db::Index::Gsi1, keys::units_of_building(scope, &building)), page).await?;
     // An empty first page may mean "no such building": only then pay for the extra read.
-    if first_page
-        && records.items.is_empty()
-        && db.get(&keys::building(scope, &building)).await?.is_none()
-    {
+    if first_page && records.items.is_empty() && db.get(&keys::building(scope, &building)).await?.is_none() {
         return Err(Error::NotFound("building"));
     }
-    Ok(PageOf {
-        items: records.items.into_iter().map(Unit::from).collect(),
-        last_key: records.last_key,
-    })
+    Ok(PageOf { items: records.items.into_iter().map(Unit::from).collect(), last_key: records.last_key })
 }
 
 async fn get_unit_record(db: &Db, scope: &OrgScope, id: &str) -> Result<UnitRecord> {
     let id = parse_unit(id)?;
-    db.get_as(&keys::unit(scope, &id))
-        .await?
-        .ok_or(Error::NotFound("unit"))
+    db.get_as(&keys::unit(scope, &id)).await?.ok_or(Error::NotFound("unit"))
 }
 
 pub async fn get_unit(db: &Db, scope: &OrgScope, id: &str) -> Result<Unit> {
@@ -508,11 +346,7 @@ pub async fn update_unit(db: &Db, scope: &OrgScope, id: &str, input: UpdateUnit)
         u.area_sqft = input.area_sqft;
     }
     if let Some(m) = &input.market_rent {
-        u.market_rent = Some(
-            m.to_money("marketRent")
-                .map_err(|e| Error::Invalid(vec![e]))?
-                .into(),
-        );
+        u.market_rent = Some(m.to_money("marketRent").map_err(|e| Error::Invalid(vec![e]))?.into());
     }
     u.updated_at = Utc::now();
     u.v = before.v + 1;
@@ -520,79 +354,39 @@ pub async fn update_unit(db: &Db, scope: &OrgScope, id: &str, input: UpdateUnit)
     // Lease count moves under other transactions: keep the stored one, and condition on version.
     let mut item = unit_item(scope, &u);
     item.remove("leaseCount");
-    let update_expr = set_all_except_keys(&item);
-    tx.update(
-        keys::unit(scope, &u.id),
-        update_expr,
-        Some(Expr::at_version(before.v)),
-    );
+    let update_expr = Expr::set(item.into_iter().filter(|(k, _)| k != "PK" && k != "SK"));
+    tx.update(keys::unit(scope, &u.id), update_expr, Some(Expr::at_version(before.v)));
     let relabel = keys::label_key(&u.label) != keys::label_key(&before.label);
     let mut label_idx = None;
     if relabel {
-        tx.delete(
-            keys::unit_label(scope, &before.building_id, &before.label),
-            None,
-        );
+        tx.delete(keys::unit_label(scope, &before.building_id, &before.label), None);
         label_idx = Some(tx.put(label_item(scope, &u), Some(Expr::not_exists())));
     } else if u.label != before.label {
         tx.put(label_item(scope, &u), None);
     }
-    events::record(
-        &mut tx,
-        scope,
-        "unit.updated",
-        "unit",
-        u.id.as_str(),
-        unit_json(&u),
-    );
-    db.transact(tx)
-        .await
-        .map_err(|e| match e.failed_conditions() {
-            Some(idx) if label_idx.is_some_and(|l| idx.contains(&l)) => Error::Conflict(format!(
-                "unit label '{}' already exists in this building",
-                u.label
-            )),
-            Some(_) => {
-                Error::Conflict("the unit changed while you edited it; reload and retry".into())
-            }
-            None => e.into(),
-        })?;
+    events::record(&mut tx, scope, "unit.updated", "unit", u.id.as_str(), unit_json(&u));
+    db.transact(tx).await.map_err(|e| match e.failed_conditions() {
+        Some(idx) if label_idx.is_some_and(|l| idx.contains(&l)) => {
+            Error::Conflict(format!("unit label '{}' already exists in this building", u.label))
+        }
+        Some(_) => Error::Conflict("the unit changed while you edited it; reload and retry".into()),
+        None => e.into(),
+    })?;
     Ok(u.into())
-}
-
-/// `SET a = :a, …` for every attribute of `item` but the primary key.
-fn set_all_except_keys(item: &Item) -> Expr {
-    let mut expr = Expr::default();
-    let mut parts = Vec::new();
-    for (i, (k, v)) in item
-        .iter()
-        .filter(|(k, _)| k.as_str() != "PK" && k.as_str() != "SK")
-        .enumerate()
-    {
-        parts.push(format!("#a{i} = :a{i}"));
-        expr.names.insert(format!("#a{i}"), k.clone());
-        expr.values.insert(format!(":a{i}"), v.clone());
-    }
-    expr.expr = format!("SET {}", parts.join(", "));
-    expr
 }
 
 /// Deletes a unit that never had a lease.
 pub async fn delete_unit(db: &Db, scope: &OrgScope, id: &str) -> Result<()> {
     let u = get_unit_record(db, scope, id).await?;
     if u.lease_count > 0 {
-        return Err(Error::Conflict(
-            "a unit with lease history cannot be deleted".into(),
-        ));
+        return Err(Error::Conflict("a unit with lease history cannot be deleted".into()));
     }
     let mut tx = Tx::new();
     delete_unit_actions(&mut tx, scope, &u);
     building_unit_delta(&mut tx, scope, &u.building_id, -1, false);
-    db.transact(tx)
-        .await
-        .map_err(|e: DbError| match e.failed_conditions() {
-            Some(_) => Error::Conflict("the unit gained lease history or changed; reload".into()),
-            None => e.into(),
-        })?;
+    db.transact(tx).await.map_err(|e: DbError| match e.failed_conditions() {
+        Some(_) => Error::Conflict("the unit gained lease history or changed; reload".into()),
+        None => e.into(),
+    })?;
     Ok(())
 }

@@ -21,10 +21,8 @@ fn mac(secret: &[u8], binding: &str, payload: &[u8]) -> HmacSha256 {
 
 /// Seals a last-evaluated key (string attributes only: all our key attributes are strings).
 pub fn seal(secret: &[u8], binding: &str, key: &Item) -> String {
-    let plain: BTreeMap<&str, &str> = key
-        .iter()
-        .filter_map(|(k, v)| v.as_s().ok().map(|s| (k.as_str(), s.as_str())))
-        .collect();
+    let plain: BTreeMap<&str, &str> =
+        key.iter().filter_map(|(k, v)| v.as_s().ok().map(|s| (k.as_str(), s.as_str()))).collect();
     let payload = serde_json::to_vec(&plain).expect("maps of strings serialize");
     let tag = mac(secret, binding, &payload).finalize().into_bytes();
     format!("{}.{}", B64.encode(&payload), B64.encode(tag))
@@ -37,12 +35,7 @@ pub fn open(secret: &[u8], binding: &str, cursor: &str) -> Option<Item> {
     let tag = B64.decode(tag).ok()?;
     mac(secret, binding, &payload).verify_slice(&tag).ok()?;
     let plain: BTreeMap<String, String> = serde_json::from_slice(&payload).ok()?;
-    Some(
-        plain
-            .into_iter()
-            .map(|(k, v)| (k, AttributeValue::S(v)))
-            .collect(),
-    )
+    Some(plain.into_iter().map(|(k, v)| (k, AttributeValue::S(v))).collect())
 }
 
 #[cfg(test)]

@@ -18,10 +18,7 @@ impl Key {
     }
 
     pub fn to_item(&self) -> Item {
-        Item::from([
-            ("PK".to_owned(), s(&self.pk)),
-            ("SK".to_owned(), s(&self.sk)),
-        ])
+        Item::from([("PK".to_owned(), s(&self.pk)), ("SK".to_owned(), s(&self.sk))])
     }
 }
 
@@ -38,12 +35,8 @@ pub fn org(scope: &OrgScope) -> Key {
 
 /// GSI1 of the org item: `ORGS#<shard>` / `ORG#<id>`, so jobs page orgs without a scan.
 pub fn org_shard_gsi1(scope: &OrgScope) -> (String, String) {
-    let shard = scope
-        .org_id()
-        .as_str()
-        .bytes()
-        .fold(0u32, |h, b| h.wrapping_mul(31).wrapping_add(b as u32))
-        % ORG_SHARDS;
+    let shard =
+        scope.org_id().as_str().bytes().fold(0u32, |h, b| h.wrapping_mul(31).wrapping_add(b as u32)) % ORG_SHARDS;
     (format!("ORGS#{shard}"), org_pk(scope))
 }
 
@@ -70,10 +63,7 @@ pub fn user_memberships(user: &UserId) -> String {
 
 /// The membership item a principal would have in `org_id` (the authorization lookup itself).
 pub(crate) fn membership_lookup(org_id: &crate::ids::OrgId, principal: &Principal) -> Key {
-    Key::new(
-        format!("ORG#{org_id}"),
-        format!("MEMBER#{}", principal.user_id),
-    )
+    Key::new(format!("ORG#{org_id}"), format!("MEMBER#{}", principal.user_id))
 }
 
 pub(crate) fn org_of(org_id: &crate::ids::OrgId) -> Key {
@@ -94,10 +84,7 @@ pub fn unit(scope: &OrgScope, id: &UnitId) -> Key {
 
 /// GSI1 of a unit: the building's units, ordered by label.
 pub fn unit_gsi1(scope: &OrgScope, building: &BuildingId, label: &str) -> (String, String) {
-    (
-        units_of_building(scope, building),
-        format!("UNIT#{}", label_key(label)),
-    )
+    (units_of_building(scope, building), format!("UNIT#{}", label_key(label)))
 }
 
 pub fn units_of_building(scope: &OrgScope, building: &BuildingId) -> String {
@@ -106,10 +93,7 @@ pub fn units_of_building(scope: &OrgScope, building: &BuildingId) -> String {
 
 /// The uniqueness item that reserves a unit label inside a building.
 pub fn unit_label(scope: &OrgScope, building: &BuildingId, label: &str) -> Key {
-    Key::new(
-        org_pk(scope),
-        format!("LABEL#{building}#{}", label_key(label)),
-    )
+    Key::new(org_pk(scope), format!("LABEL#{building}#{}", label_key(label)))
 }
 
 pub fn unit_labels(scope: &OrgScope, building: &BuildingId) -> (String, String) {

@@ -11,7 +11,7 @@ use aws_sdk_dynamodb::types::{
     AttributeValue, ConditionCheck, Delete, KeysAndAttributes, Put, TransactWriteItem, Update,
 };
 use aws_sdk_dynamodb::Client;
-use aws_smithy_runtime_api::client::interceptors::context::BeforeSerializationInterceptorContextRef;
+use aws_smithy_runtime_api::client::interceptors::context::BeforeTransmitInterceptorContextRef;
 use aws_smithy_runtime_api::client::interceptors::Intercept;
 use aws_smithy_runtime_api::client::runtime_components::RuntimeComponents;
 use aws_smithy_types::config_bag::ConfigBag;
@@ -89,19 +89,11 @@ where
             return mapped;
         }
         return match e.code() {
-            Some(
-                "ThrottlingException"
-                | "ProvisionedThroughputExceededException"
-                | "RequestLimitExceeded",
-            ) => DbError::Throttled,
-            Some("ValidationException") => {
-                DbError::Invalid(e.message().unwrap_or_default().to_owned())
+            Some("ThrottlingException" | "ProvisionedThroughputExceededException" | "RequestLimitExceeded") => {
+                DbError::Throttled
             }
-            _ => DbError::Unavailable(format!(
-                "{}: {}",
-                e.code().unwrap_or("?"),
-                e.message().unwrap_or_default()
-            )),
+            Some("ValidationException") => DbError::Invalid(e.message().unwrap_or_default().to_owned()),
+            _ => DbError::Unavailable(format!("{}: {}", e.code().unwrap_or("?"), e.message().unwrap_or_default())),
         };
     }
     DbError::Unavailable(aws_sdk_dynamodb::error::DisplayErrorContext(&err).to_string())
@@ -132,28 +124,20 @@ impl Intercept for CallCounter {
         "CallCounter"
     }
 
-    fn read_before_execution(
+    /// Serialization happens once per operation (retries resend the same request), and the
+    /// serialized request names its operation in `x-amz-target` (`DynamoDB_20120810.GetItem`).
+    fn read_after_serialization(
         &self,
-        _ctx: &BeforeSerializationInterceptorContextRef<'_>,
-        cfg: &mut ConfigBag,
-    ) -> Result<(), aws_smithy_runtime_api::box_error::BoxError> {
-        self.0.total.fetch_add(1, Ordering::Relaxed);
-        let op = cfg
-            .load::<aws_smithy_runtime_api::client::orchestrator::Metadata>()
-            .map(|m| m.name().to_owned())
-            .unwrap_or_default();
-        if let Ok(mut m) = self.0.by_op.lock() {
-            *m.entry(op).or_default() += 1;
-        }
-        Ok(())
-    }
-
-    fn read_after_execution(
-        &self,
-        _ctx: &aws_smithy_runtime_api::client::interceptors::context::FinalizerInterceptorContextRef<'_>,
+        ctx: &BeforeTransmitInterceptorContextRef<'_>,
         _rc: &RuntimeComponents,
         _cfg: &mut ConfigBag,
     ) -> Result<(), aws_smithy_runtime_api::box_error::BoxError> {
+        self.0.total.fetch_add(1, Ordering::Relaxed);
+        let target = ctx.request().headers().get("x-amz-target").unwrap_or_default();
+        let op = target.rsplit('.').next().unwrap_or_default().to_owned();
+        if let Ok(mut m) = self.0.by_op.lock() {
+            *m.entry(op).or_default() += 1;
+        }
         Ok(())
     }
 }
@@ -197,14 +181,7 @@ pub struct Query {
 
 impl Query {
     pub fn partition(index: Index, pk: impl Into<String>) -> Self {
-        Query {
-            index,
-            pk: pk.into(),
-            sk_prefix: None,
-            forward: true,
-            limit: None,
-            start: None,
-        }
+        Query { index, pk: pk.into(), sk_prefix: None, forward: true, limit: None, start: None }
     }
 
     pub fn begins_with(mut self, prefix: impl Into<String>) -> Self {
@@ -238,14 +215,8 @@ pub struct Page {
 impl Db {
     pub fn new(sdk: &aws_config::SdkConfig, table: &str) -> Db {
         let calls = CallCounter::default();
-        let conf = aws_sdk_dynamodb::config::Builder::from(sdk)
-            .interceptor(calls.clone())
-            .build();
-        Db {
-            client: Client::from_conf(conf),
-            table: table.into(),
-            calls,
-        }
+        let conf = aws_sdk_dynamodb::config::Builder::from(sdk).interceptor(calls.clone()).build();
+        Db { client: Client::from_conf(conf), table: table.into(), calls }
     }
 
     pub fn table(&self) -> &str {
@@ -333,10 +304,7 @@ impl Db {
             None => req.key_condition_expression("#pk = :pk"),
         };
         let out = req.send().await.map_err(|e| classify(e, |_| None))?;
-        Ok(Page {
-            items: out.items.unwrap_or_default(),
-            last_key: out.last_evaluated_key,
-        })
+        Ok(Page { items: out.items.unwrap_or_default(), last_key: out.last_evaluated_key })
     }
 
     /// Every item of a partition (following pages): for bounded collections only.
@@ -358,17 +326,10 @@ impl Db {
             return Ok(());
         }
         if tx.actions.len() > MAX_TRANSACTION_ACTIONS {
-            return Err(DbError::Invalid(format!(
-                "{} actions in one transaction",
-                tx.actions.len()
-            )));
+            return Err(DbError::Invalid(format!("{} actions in one transaction", tx.actions.len())));
         }
         let table = self.table.to_string();
-        let items = tx
-            .actions
-            .into_iter()
-            .map(|a| a.into_sdk(&table))
-            .collect::<Result<Vec<_>, _>>()?;
+        let items = tx.actions.into_iter().map(|a| a.into_sdk(&table)).collect::<Result<Vec<_>, _>>()?;
         self.client
             .transact_write_items()
             .set_transact_items(Some(items))
@@ -410,24 +371,19 @@ impl ItemBuilder {
         let mut item: Item = serde_dynamo::to_item(record).expect("records serialize to maps");
         item.extend(key.to_item());
         item.insert("entity".into(), AttributeValue::S(entity.into()));
-        item.entry("v".into())
-            .or_insert_with(|| AttributeValue::N("1".into()));
+        item.entry("v".into()).or_insert_with(|| AttributeValue::N("1".into()));
         ItemBuilder { item }
     }
 
     pub fn gsi1(mut self, pk: impl Into<String>, sk: impl Into<String>) -> Self {
-        self.item
-            .insert("GSI1PK".into(), AttributeValue::S(pk.into()));
-        self.item
-            .insert("GSI1SK".into(), AttributeValue::S(sk.into()));
+        self.item.insert("GSI1PK".into(), AttributeValue::S(pk.into()));
+        self.item.insert("GSI1SK".into(), AttributeValue::S(sk.into()));
         self
     }
 
     pub fn gsi2(mut self, pk: impl Into<String>, sk: impl Into<String>) -> Self {
-        self.item
-            .insert("GSI2PK".into(), AttributeValue::S(pk.into()));
-        self.item
-            .insert("GSI2SK".into(), AttributeValue::S(sk.into()));
+        self.item.insert("GSI2PK".into(), AttributeValue::S(pk.into()));
+        self.item.insert("GSI2SK".into(), AttributeValue::S(sk.into()));
         self
     }
 
@@ -465,10 +421,7 @@ pub struct Expr {
 
 impl Expr {
     pub fn new(expr: impl Into<String>) -> Self {
-        Expr {
-            expr: expr.into(),
-            ..Default::default()
-        }
+        Expr { expr: expr.into(), ..Default::default() }
     }
 
     /// The item must not exist yet.
@@ -483,9 +436,21 @@ impl Expr {
 
     /// The item must exist at version `v` (optimistic locking).
     pub fn at_version(v: i64) -> Self {
-        Expr::new("attribute_exists(PK) AND #v = :v_expected")
-            .name("#v", "v")
-            .value(":v_expected", n(v))
+        Expr::new("attribute_exists(PK) AND #v = :v_expected").name("#v", "v").value(":v_expected", n(v))
+    }
+
+    /// `SET #s0 = :s0, …`: every attribute behind a placeholder (DynamoDB reserves hundreds of
+    /// words, `name` and `timezone` among them).
+    pub fn set<K: Into<String>>(attrs: impl IntoIterator<Item = (K, AttributeValue)>) -> Self {
+        let mut expr = Expr::default();
+        let mut parts = Vec::new();
+        for (i, (k, v)) in attrs.into_iter().enumerate() {
+            parts.push(format!("#s{i} = :s{i}"));
+            expr.names.insert(format!("#s{i}"), k.into());
+            expr.values.insert(format!(":s{i}"), v);
+        }
+        expr.expr = format!("SET {}", parts.join(", "));
+        expr
     }
 
     pub fn name(mut self, placeholder: &str, attr: &str) -> Self {
@@ -513,10 +478,7 @@ fn merged(a: &Expr, b: Option<&Expr>) -> (Option<HashMap<String, String>>, Optio
         names.extend(b.names.clone());
         values.extend(b.values.clone());
     }
-    (
-        (!names.is_empty()).then_some(names),
-        (!values.is_empty()).then_some(values),
-    )
+    ((!names.is_empty()).then_some(names), (!values.is_empty()).then_some(values))
 }
 
 impl Action {
@@ -639,20 +601,9 @@ pub struct PageOf<T> {
 
 impl Db {
     /// One page of a query, decoded.
-    pub async fn page_of<T: DeserializeOwned>(
-        &self,
-        q: Query,
-        page: PageRequest,
-    ) -> Result<PageOf<T>, DbError> {
+    pub async fn page_of<T: DeserializeOwned>(&self, q: Query, page: PageRequest) -> Result<PageOf<T>, DbError> {
         let out = self.query(q.limit(page.limit).start(page.start)).await?;
-        let items = out
-            .items
-            .into_iter()
-            .map(from_item)
-            .collect::<Result<_, _>>()?;
-        Ok(PageOf {
-            items,
-            last_key: out.last_key,
-        })
+        let items = out.items.into_iter().map(from_item).collect::<Result<_, _>>()?;
+        Ok(PageOf { items, last_key: out.last_key })
     }
 }

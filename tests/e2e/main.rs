@@ -1,0 +1,9 @@
+//! End-to-end tests over HTTP against a devstack per test (its own table on the emulator).
+
+mod flow;
+mod input;
+mod members;
+mod openapi;
+mod properties;
+mod security;
+mod template_truth;

@@ -1,0 +1,141 @@
+//! Every route of `template.yaml` as a concrete request against a seeded org: the sweeps
+//! (foreign org, role × route, bad input, no token) iterate this, so a new route is swept the
+//! moment it is declared. A route this catalog cannot fill (new path parameter, write route
+//! without a sample body, org route without a required action) fails the sweep loudly.
+
+use crate::TestApp;
+use portfolio::platform::auth::Action;
+use serde_json::{json, Value};
+
+/// An org with one of everything, owned by `owner`.
+pub struct Fixture {
+    pub org: String,
+    pub owner: String,
+    pub building: String,
+    pub unit: String,
+    /// A member whose id fills `{userId}` (so role sweeps never remove the callers themselves).
+    pub target_email: String,
+}
+
+impl Fixture {
+    pub async fn seed(app: &TestApp, owner: &str) -> Fixture {
+        let org = app.create_org(owner, "Seeded Org").await;
+        let building = app.create_building(&org, owner, "Seeded Building").await;
+        let unit = app
+            .post(&format!("/api/v1/orgs/{org}/buildings/{building}/units"), &app.token(owner), json!({"label": "S-1"}))
+            .await
+            .expect(201)
+            .id();
+        let target_email = format!("target-{}@example.com", ulid::Ulid::new().to_string().to_lowercase());
+        app.add_member(&org, owner, &target_email, "readonly").await;
+        Fixture { org, owner: owner.to_owned(), building, unit, target_email }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Case {
+    pub route_key: String,
+    pub method: String,
+    pub path: String,
+    pub body: Option<Value>,
+    pub auth: bool,
+    pub org_scoped: bool,
+}
+
+fn unique() -> String {
+    ulid::Ulid::new().to_string().to_lowercase()
+}
+
+/// A valid body for each route that takes one.
+pub fn sample_body(route_key: &str) -> Option<Value> {
+    let address = json!({"line1": "2 Oak Ave", "city": "Shelbyville", "postalCode": "54321", "country": "US"});
+    Some(match route_key {
+        "POST /api/v1/orgs" => {
+            json!({"name": "Another Org", "baseCurrency": "EUR", "country": "DE", "timezone": "Europe/Berlin"})
+        }
+        "PATCH /api/v1/orgs/{orgId}" => json!({"name": "Renamed Org"}),
+        "POST /api/v1/orgs/{orgId}/members" => {
+            let email = format!("new-{}@example.com", unique());
+            json!({"userId": TestApp::user_id(&email), "email": email, "role": "readonly"})
+        }
+        "PATCH /api/v1/orgs/{orgId}/members/{userId}" => json!({"role": "accountant"}),
+        "POST /api/v1/orgs/{orgId}/buildings" => json!({"name": "Oak Court", "address": address}),
+        "PATCH /api/v1/orgs/{orgId}/buildings/{buildingId}" => json!({"name": "Renamed Building"}),
+        "POST /api/v1/orgs/{orgId}/buildings/{buildingId}/units" => {
+            json!({"label": format!("U-{}", unique()), "bedrooms": 2, "marketRent": {"amount": "1250.00", "currency": "USD"}})
+        }
+        "POST /api/v1/orgs/{orgId}/buildings/{buildingId}/units:bulk" => {
+            json!({"labels": [format!("B-{}", unique()), format!("C-{}", unique())]})
+        }
+        "PATCH /api/v1/orgs/{orgId}/units/{unitId}" => json!({"bedrooms": 3}),
+        _ => return None,
+    })
+}
+
+/// What each org-scoped route requires (the test's own reading of API.md, checked against the
+/// one matrix in `portfolio::platform::auth::permits`).
+pub fn required_action(route_key: &str) -> Action {
+    use Action::*;
+    let (method, path) = route_key.split_once(' ').expect("route key");
+    let resource = path.trim_start_matches("/api/v1/orgs/{orgId}");
+    let read = method == "GET";
+    match resource {
+        "" => {
+            if read {
+                OrgRead
+            } else {
+                OrgUpdate
+            }
+        }
+        r if r.starts_with("/members") => {
+            if read {
+                MemberRead
+            } else {
+                MemberManage
+            }
+        }
+        "/audit" => AuditRead,
+        r if r.starts_with("/buildings") || r.starts_with("/units") => {
+            if read {
+                PropertyRead
+            } else {
+                PropertyWrite
+            }
+        }
+        _ => panic!("the catalog does not know which action {route_key} needs: add it"),
+    }
+}
+
+/// Every template route as a request against `fx`; deletes come last.
+pub fn cases(app: &TestApp, fx: &Fixture) -> Vec<Case> {
+    let mut out = Vec::new();
+    for f in &app.stack.template.functions {
+        for r in &f.routes {
+            let route_key = r.key();
+            let mut path = r.path.clone();
+            for (param, value) in [
+                ("{orgId}", fx.org.clone()),
+                ("{buildingId}", fx.building.clone()),
+                ("{unitId}", fx.unit.clone()),
+                ("{userId}", TestApp::user_id(&fx.target_email)),
+            ] {
+                path = path.replace(param, &value);
+            }
+            assert!(!path.contains('{'), "the catalog cannot fill the parameters of {route_key}: add them");
+            let body = sample_body(&route_key);
+            if matches!(r.method.as_str(), "POST" | "PATCH" | "PUT") {
+                assert!(body.is_some(), "the catalog has no sample body for {route_key}: add one");
+            }
+            out.push(Case {
+                org_scoped: r.path.starts_with("/api/v1/orgs/{orgId}"),
+                route_key,
+                method: r.method.clone(),
+                path,
+                body,
+                auth: r.auth,
+            });
+        }
+    }
+    out.sort_by_key(|c| c.method == "DELETE");
+    out
+}
