@@ -16,4 +16,4 @@ if [ -z "${AWS_ENDPOINT_URL:-}" ]; then
 fi
 trap '[ -n "$started" ] && infra/scripts/emulator.sh stop "$started"' EXIT
 echo "== cargo test (emulator at $AWS_ENDPOINT_URL)"
-cargo test --workspace --all-targets
+cargo test --workspace --lib --bins --tests

@@ -105,3 +105,33 @@ async fn tokens_that_the_authorizer_refuses_get_401_on_every_route() {
     app.raw("GET", "/api/v1/health", None, None).await.expect(200);
     app.raw("GET", "/api/v1/openapi.json", None, None).await.expect(200);
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn cors_allows_the_spa_origin_and_nothing_else() {
+    let app = TestApp::spawn().await;
+    let url = format!("{}/api/v1/orgs", app.stack.base_url);
+    let preflight = |origin: &'static str| {
+        app.http
+            .request(reqwest::Method::OPTIONS, &url)
+            .header("origin", origin)
+            .header("access-control-request-method", "POST")
+            .header("access-control-request-headers", "authorization,content-type")
+            .send()
+    };
+    for allowed in ["http://localhost:5173", "https://app.portfolioos.example"] {
+        let res = preflight(allowed).await.unwrap();
+        assert_eq!(res.status(), 204);
+        assert_eq!(res.headers()["access-control-allow-origin"], allowed);
+        assert!(res.headers()["access-control-allow-headers"].to_str().unwrap().contains("authorization"));
+    }
+    let res = preflight("https://evil.example").await.unwrap();
+    assert!(res.headers().get("access-control-allow-origin").is_none());
+    let res = app
+        .http
+        .get(format!("{}/api/v1/health", app.stack.base_url))
+        .header("origin", "http://localhost:5173")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.headers()["access-control-allow-origin"], "http://localhost:5173");
+}

@@ -85,9 +85,15 @@ impl Stack {
         let mut refs = resources::create_all(&template, &clients, &opts.prefix, &opts.region).await?;
         // Parameters: local values for what AWS would take from the deployer / Secrets Manager.
         refs.insert("CursorSecret".into(), format!("devstack-cursor-secret-{}", opts.prefix));
-        refs.insert("Stage".into(), "local".into());
+        refs.insert("Stage".into(), "dev".into());
+        for (name, p) in template.raw["Parameters"].as_mapping().into_iter().flatten() {
+            if let (Some(name), Some(default)) = (name.as_str(), resolve(&p["Default"], &refs)) {
+                refs.entry(name.to_owned()).or_insert(default);
+            }
+        }
         let functions = Stack::functions(&template, &refs, &opts, &sdk)?;
-        let gateway = Arc::new(Gateway::new(functions, opts.issuer.clone()));
+        let cors = server::Cors::from_template(&template, &refs);
+        let gateway = Arc::new(Gateway::new(functions, opts.issuer.clone(), cors));
         let listener = tokio::net::TcpListener::bind(opts.bind).await?;
         let addr = listener.local_addr()?;
         let gw = gateway.clone();

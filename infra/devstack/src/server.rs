@@ -56,7 +56,42 @@ pub struct Gateway {
     routes: Vec<CompiledRoute>,
     pub functions: Vec<FunctionRuntime>,
     pub issuer: Arc<Issuer>,
+    cors: Option<Cors>,
     counter: std::sync::atomic::AtomicU64,
+}
+
+/// The HTTP API's `CorsConfiguration`. Locally, a dev server on localhost is allowed as well as
+/// the configured SPA origin.
+#[derive(Debug, Clone)]
+pub struct Cors {
+    pub allow_origins: Vec<String>,
+    pub allow_headers: String,
+    pub allow_methods: String,
+    pub max_age: String,
+}
+
+impl Cors {
+    pub fn from_template(t: &crate::template::Template, refs: &crate::resources::Refs) -> Option<Cors> {
+        let api = t.resources_of("AWS::Serverless::HttpApi").into_iter().next()?.1;
+        let c = &api["Properties"]["CorsConfiguration"];
+        if c.is_null() {
+            return None;
+        }
+        let list = |v: &serde_yaml::Value| -> Vec<String> {
+            v.as_sequence().into_iter().flatten().filter_map(|x| crate::template::resolve(x, refs)).collect()
+        };
+        Some(Cors {
+            allow_origins: list(&c["AllowOrigins"]),
+            allow_headers: list(&c["AllowHeaders"]).join(","),
+            allow_methods: list(&c["AllowMethods"]).join(","),
+            max_age: crate::template::resolve(&c["MaxAge"], refs).unwrap_or_else(|| "0".into()),
+        })
+    }
+
+    fn allows(&self, origin: &str) -> bool {
+        let local = ["http://localhost:", "http://127.0.0.1:"].iter().any(|p| origin.starts_with(p));
+        local || self.allow_origins.iter().any(|o| o == origin || o == "*")
+    }
 }
 
 fn segments(path: &str) -> Vec<String> {
@@ -64,7 +99,7 @@ fn segments(path: &str) -> Vec<String> {
 }
 
 impl Gateway {
-    pub fn new(functions: Vec<(FunctionRuntime, Vec<Route>)>, issuer: Arc<Issuer>) -> Gateway {
+    pub fn new(functions: Vec<(FunctionRuntime, Vec<Route>)>, issuer: Arc<Issuer>, cors: Option<Cors>) -> Gateway {
         let mut routes = Vec::new();
         let mut fns = Vec::new();
         for (i, (f, rs)) in functions.into_iter().enumerate() {
@@ -75,7 +110,7 @@ impl Gateway {
         }
         // Most specific first: more literal segments win, as in API Gateway.
         routes.sort_by_key(|r| std::cmp::Reverse(r.segments.iter().filter(|s| !s.starts_with('{')).count()));
-        Gateway { routes, functions: fns, issuer, counter: Default::default() }
+        Gateway { routes, functions: fns, issuer, cors, counter: Default::default() }
     }
 
     /// The route API Gateway would pick, with the path parameters (URL-decoded).
@@ -100,6 +135,36 @@ impl Gateway {
     }
 
     pub async fn handle(&self, method: Method, uri: Uri, headers: HeaderMap, body: Bytes) -> Response {
+        let origin = headers.get("origin").and_then(|v| v.to_str().ok()).map(str::to_owned);
+        let cors = self.cors.as_ref().zip(origin).filter(|(c, o)| c.allows(o));
+        // Preflight is answered by API Gateway itself, before routes and authorizers.
+        if let (Some((c, o)), true) =
+            (&cors, method == Method::OPTIONS && headers.contains_key("access-control-request-method"))
+        {
+            let mut r = StatusCode::NO_CONTENT.into_response();
+            let h = r.headers_mut();
+            for (k, v) in [
+                ("access-control-allow-origin", o.as_str()),
+                ("access-control-allow-methods", c.allow_methods.as_str()),
+                ("access-control-allow-headers", c.allow_headers.as_str()),
+                ("access-control-max-age", c.max_age.as_str()),
+            ] {
+                if let Ok(v) = v.parse() {
+                    h.insert(k, v);
+                }
+            }
+            return r;
+        }
+        let mut res = self.route(method, uri, headers, body).await;
+        if let Some((_, o)) = cors {
+            if let Ok(v) = o.parse() {
+                res.headers_mut().insert("access-control-allow-origin", v);
+            }
+        }
+        res
+    }
+
+    async fn route(&self, method: Method, uri: Uri, headers: HeaderMap, body: Bytes) -> Response {
         if body.len() > MAX_PAYLOAD_BYTES {
             return gateway_error(StatusCode::PAYLOAD_TOO_LARGE, "Request Entity Too Large");
         }

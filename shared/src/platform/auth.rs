@@ -95,12 +95,6 @@ impl OrgScope {
     pub(crate) fn founding(org_id: OrgId, principal: Principal) -> OrgScope {
         OrgScope { org_id, principal, role: Role::Owner }
     }
-
-    /// A scope for system work inside one org (jobs, consumers), acting as the platform.
-    pub fn system(org_id: OrgId) -> OrgScope {
-        let principal = Principal { user_id: UserId::parse("system").expect("valid"), email: None };
-        OrgScope { org_id, principal, role: Role::Owner }
-    }
 }
 
 #[derive(Debug, thiserror::Error)]
