@@ -39,6 +39,9 @@ pub fn registry() -> Vec<FunctionDef> {
         api_function!("api-buildings", buildings),
         api_function!("api-units", units),
         api_function!("api-audit", audit),
+        api_function!("api-tenants", tenants),
+        api_function!("api-leases", leases),
+        api_function!("api-occupancy", occupancy),
     ]
 }
 

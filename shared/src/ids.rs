@@ -73,6 +73,12 @@ prefixed_id!(/// A building.
     BuildingId, "bld");
 prefixed_id!(/// A unit.
     UnitId, "unt");
+prefixed_id!(/// A tenant (a person renting).
+    TenantId, "tnt");
+prefixed_id!(/// A lease.
+    LeaseId, "lse");
+prefixed_id!(/// A document (its versions are numbered).
+    DocumentId, "doc");
 prefixed_id!(/// An outbox event.
     EventId, "evt");
 prefixed_id!(/// An audit entry.

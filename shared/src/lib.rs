@@ -6,6 +6,7 @@ pub mod core;
 pub mod error;
 pub mod events;
 pub mod ids;
+pub mod leasing;
 pub mod money;
 pub mod platform;
 pub mod properties;

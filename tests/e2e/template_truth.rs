@@ -21,7 +21,17 @@ fn every_function_binary_is_declared_and_every_declared_function_exists() {
         .collect();
     assert_eq!(declared, registry, "template functions vs functions::registry()");
     assert_eq!(declared, binaries, "template functions vs functions/src/bin");
-    for required in ["api-health", "api-orgs", "api-members", "api-buildings", "api-units", "api-audit"] {
+    for required in [
+        "api-health",
+        "api-orgs",
+        "api-members",
+        "api-buildings",
+        "api-units",
+        "api-audit",
+        "api-tenants",
+        "api-leases",
+        "api-occupancy",
+    ] {
         assert!(declared.contains(required), "{required} is missing");
     }
 }

@@ -15,6 +15,9 @@ pub struct Fixture {
     pub unit: String,
     /// A member whose id fills `{userId}` (so role sweeps never remove the callers themselves).
     pub target_email: String,
+    pub tenant: String,
+    /// An active lease on `unit`.
+    pub lease: String,
 }
 
 impl Fixture {
@@ -28,13 +31,36 @@ impl Fixture {
             .id();
         let target_email = format!("target-{}@example.com", ulid::Ulid::new().to_string().to_lowercase());
         app.add_member(&org, owner, &target_email, "readonly").await;
-        Fixture { org, owner: owner.to_owned(), building, unit, target_email }
+        let t = app.token(owner);
+        let tenant = app
+            .post(
+                &format!("/api/v1/orgs/{org}/tenants"),
+                &t,
+                json!({"firstName": "Sam", "lastName": "Seed", "email": "sam.seed@example.com"}),
+            )
+            .await
+            .expect(201)
+            .id();
+        let lease = app
+            .post(
+                &format!("/api/v1/orgs/{org}/leases"),
+                &t,
+                json!({"unitId": unit, "tenantIds": [tenant], "startDate": "2030-01-01", "endDate": "2030-12-31",
+                       "rent": {"amount": "1000.00", "currency": "USD"}, "dueDay": 1}),
+            )
+            .await
+            .expect(201)
+            .id();
+        app.post(&format!("/api/v1/orgs/{org}/leases/{lease}:activate"), &t, json!({})).await.expect(200);
+        Fixture { org, owner: owner.to_owned(), building, unit, target_email, tenant, lease }
     }
 }
 
 #[derive(Debug, Clone)]
 pub struct Case {
     pub route_key: String,
+    /// The OpenAPI path documenting this request (differs for `…/{leaseId}:verb` actions).
+    pub doc_path: String,
     pub method: String,
     pub path: String,
     pub body: Option<Value>,
@@ -46,8 +72,11 @@ fn unique() -> String {
     ulid::Ulid::new().to_string().to_lowercase()
 }
 
+/// The lease action route: `{leaseId}` carries `lse_…:verb` (see `functions::api::leases`).
+pub const LEASE_ACTION: &str = "POST /api/v1/orgs/{orgId}/leases/{leaseId}";
+
 /// A valid body for each route that takes one.
-pub fn sample_body(route_key: &str) -> Option<Value> {
+pub fn sample_body(route_key: &str, fx: &Fixture) -> Option<Value> {
     let address = json!({"line1": "2 Oak Ave", "city": "Shelbyville", "postalCode": "54321", "country": "US"});
     Some(match route_key {
         "POST /api/v1/orgs" => {
@@ -68,6 +97,18 @@ pub fn sample_body(route_key: &str) -> Option<Value> {
             json!({"labels": [format!("B-{}", unique()), format!("C-{}", unique())]})
         }
         "PATCH /api/v1/orgs/{orgId}/units/{unitId}" => json!({"bedrooms": 3}),
+        "POST /api/v1/orgs/{orgId}/tenants" => {
+            json!({"firstName": "Ada", "lastName": "Lane", "email": format!("ada-{}@example.com", unique()), "phone": "+1 555 010 0100"})
+        }
+        "PATCH /api/v1/orgs/{orgId}/tenants/{tenantId}" => json!({"firstName": "Samuel"}),
+        "POST /api/v1/orgs/{orgId}/leases" => json!({
+            "unitId": fx.unit, "tenantIds": [fx.tenant], "startDate": "2032-01-01", "endDate": "2032-12-31",
+            "rent": {"amount": "1200.00", "currency": "USD"}, "dueDay": 5, "deposit": {"amount": "1200.00", "currency": "USD"}
+        }),
+        "PATCH /api/v1/orgs/{orgId}/leases/{leaseId}" => {
+            json!({"lateFeePolicy": {"graceDays": 5, "flat": {"amount": "50.00", "currency": "USD"}}})
+        }
+        LEASE_ACTION => json!({"moveOutDate": "2030-06-30"}),
         _ => return None,
     })
 }
@@ -95,6 +136,14 @@ pub fn required_action(route_key: &str) -> Action {
             }
         }
         "/audit" => AuditRead,
+        r if r.starts_with("/tenants") || r.starts_with("/leases") || r.ends_with("/leases") => {
+            if read {
+                LeasingRead
+            } else {
+                LeasingWrite
+            }
+        }
+        "/occupancy" => PropertyRead,
         r if r.starts_with("/buildings") || r.starts_with("/units") => {
             if read {
                 PropertyRead
@@ -118,17 +167,21 @@ pub fn cases(app: &TestApp, fx: &Fixture) -> Vec<Case> {
                 ("{buildingId}", fx.building.clone()),
                 ("{unitId}", fx.unit.clone()),
                 ("{userId}", TestApp::user_id(&fx.target_email)),
+                ("{tenantId}", fx.tenant.clone()),
+                ("{leaseId}", if route_key == LEASE_ACTION { format!("{}:end", fx.lease) } else { fx.lease.clone() }),
             ] {
                 path = path.replace(param, &value);
             }
             assert!(!path.contains('{'), "the catalog cannot fill the parameters of {route_key}: add them");
-            let body = sample_body(&route_key);
+            let body = sample_body(&route_key, fx);
+            let doc_path = if route_key == LEASE_ACTION { format!("{}:end", r.path) } else { r.path.clone() };
             if matches!(r.method.as_str(), "POST" | "PATCH" | "PUT") {
                 assert!(body.is_some(), "the catalog has no sample body for {route_key}: add one");
             }
             out.push(Case {
                 org_scoped: r.path.starts_with("/api/v1/orgs/{orgId}"),
                 route_key,
+                doc_path,
                 method: r.method.clone(),
                 path,
                 body,

@@ -4,8 +4,11 @@
 pub mod audit;
 pub mod buildings;
 pub mod health;
+pub mod leases;
 pub mod members;
+pub mod occupancy;
 pub mod orgs;
+pub mod tenants;
 pub mod units;
 
 use lambda_http::{Body, Request, Response};

@@ -54,6 +54,10 @@ pub enum Action {
     AuditRead,
     PropertyRead,
     PropertyWrite,
+    LeasingRead,
+    LeasingWrite,
+    DocumentRead,
+    DocumentWrite,
 }
 
 /// The one permission matrix (API.md "Roles"): owner everything; manager operations; accountant
@@ -62,10 +66,12 @@ pub fn permits(role: Role, action: Action) -> bool {
     use Action::*;
     use Role::*;
     match action {
-        OrgRead | MemberRead | PropertyRead => true,
+        OrgRead | MemberRead | PropertyRead | LeasingRead | DocumentRead => true,
         OrgUpdate | MemberManage => role == Owner,
         AuditRead => matches!(role, Owner | Accountant),
-        PropertyWrite => matches!(role, Owner | Manager),
+        PropertyWrite | LeasingWrite => matches!(role, Owner | Manager),
+        // Accountants file receipts and statements; readonly members upload nothing.
+        DocumentWrite => matches!(role, Owner | Manager | Accountant),
     }
 }
 
@@ -182,6 +188,10 @@ mod tests {
             (AuditRead, [true, false, true, false]),
             (PropertyRead, [true, true, true, true]),
             (PropertyWrite, [true, true, false, false]),
+            (LeasingRead, [true, true, true, true]),
+            (LeasingWrite, [true, true, false, false]),
+            (DocumentRead, [true, true, true, true]),
+            (DocumentWrite, [true, true, true, false]),
         ];
         for (action, expected) in table {
             for (role, want) in Role::ALL.iter().zip(expected) {

@@ -231,6 +231,29 @@ pub fn json_body<T: DeserializeOwned + Validate>(req: &Request) -> Result<T, Api
     Ok(value)
 }
 
+/// As `json_body`, but an empty body means "all defaults" (for actions whose input is optional).
+pub fn json_body_or_default<T: DeserializeOwned + Validate + Default>(req: &Request) -> Result<T, ApiError> {
+    let empty = match req.body() {
+        Body::Empty => true,
+        Body::Text(t) => t.trim().is_empty(),
+        Body::Binary(b) => b.iter().all(u8::is_ascii_whitespace),
+        #[allow(unreachable_patterns)]
+        _ => true,
+    };
+    if empty {
+        Ok(T::default())
+    } else {
+        json_body(req)
+    }
+}
+
+/// A `YYYY-MM-DD` query parameter (required).
+pub fn date_param(req: &Request, name: &str) -> Result<chrono::NaiveDate, ApiError> {
+    let v = query_param(req, name)
+        .ok_or_else(|| ApiError::validation(vec![FieldError::new(name, "required (YYYY-MM-DD)")]))?;
+    v.parse().map_err(|_| ApiError::validation(vec![FieldError::new(name, "must be a date (YYYY-MM-DD)")]))
+}
+
 /// serde reports a missing field at its parent's path with the name in backticks (an unknown
 /// field's path already ends with its name).
 fn field_name(path: &str, msg: &str) -> String {

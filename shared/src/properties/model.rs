@@ -133,6 +133,12 @@ pub struct UnitRecord {
     pub market_rent: Option<StoredMoney>,
     #[serde(default)]
     pub lease_count: i64,
+    /// Terms of the unit's activated leases (the occupancy record; see `leasing::model::Term`).
+    #[serde(default)]
+    pub terms: Vec<crate::leasing::model::UnitTerm>,
+    /// Version of `terms`: activations and endings are conditioned on it.
+    #[serde(default)]
+    pub terms_version: i64,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
     #[serde(default)]

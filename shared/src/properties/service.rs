@@ -192,6 +192,8 @@ fn new_unit(building: &BuildingId, input: CreateUnit) -> Result<UnitRecord> {
         area_sqft: input.area_sqft,
         market_rent,
         lease_count: 0,
+        terms: Vec::new(),
+        terms_version: 0,
         created_at: now,
         updated_at: now,
         v: 1,
@@ -321,7 +323,7 @@ pub async fn list_units(db: &Db, scope: &OrgScope, building: &str, page: PageReq
     Ok(PageOf { items: records.items.into_iter().map(Unit::from).collect(), last_key: records.last_key })
 }
 
-async fn get_unit_record(db: &Db, scope: &OrgScope, id: &str) -> Result<UnitRecord> {
+pub(crate) async fn get_unit_record(db: &Db, scope: &OrgScope, id: &str) -> Result<UnitRecord> {
     let id = parse_unit(id)?;
     db.get_as(&keys::unit(scope, &id)).await?.ok_or(Error::NotFound("unit"))
 }
@@ -351,9 +353,11 @@ pub async fn update_unit(db: &Db, scope: &OrgScope, id: &str, input: UpdateUnit)
     u.updated_at = Utc::now();
     u.v = before.v + 1;
     let mut tx = Tx::new();
-    // Lease count moves under other transactions: keep the stored one, and condition on version.
+    // Lease count and terms move under leasing's transactions: leave them, condition on version.
     let mut item = unit_item(scope, &u);
-    item.remove("leaseCount");
+    for moving in ["leaseCount", "terms", "termsVersion"] {
+        item.remove(moving);
+    }
     let update_expr = Expr::set(item.into_iter().filter(|(k, _)| k != "PK" && k != "SK"));
     tx.update(keys::unit(scope, &u.id), update_expr, Some(Expr::at_version(before.v)));
     let relabel = keys::label_key(&u.label) != keys::label_key(&before.label);

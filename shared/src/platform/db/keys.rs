@@ -3,7 +3,7 @@
 //! name another org's item.
 
 use super::{s, Item};
-use crate::ids::{BuildingId, EventId, UnitId, UserId};
+use crate::ids::{BuildingId, DocumentId, EventId, LeaseId, TenantId, UnitId, UserId};
 use crate::platform::auth::{OrgScope, Principal};
 
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -103,6 +103,81 @@ pub fn unit_labels(scope: &OrgScope, building: &BuildingId) -> (String, String) 
 /// Labels compare case-insensitively and ignoring surrounding space ("1A" and " 1a" clash).
 pub fn label_key(label: &str) -> String {
     label.trim().to_lowercase()
+}
+
+/// Every unit of the org (occupancy reads them in one query).
+pub fn units(scope: &OrgScope) -> (String, &'static str) {
+    (org_pk(scope), "UNIT#")
+}
+
+pub fn tenant(scope: &OrgScope, id: &TenantId) -> Key {
+    Key::new(org_pk(scope), format!("TENANT#{id}"))
+}
+
+pub fn tenants(scope: &OrgScope) -> (String, &'static str) {
+    (org_pk(scope), "TENANT#")
+}
+
+/// The uniqueness item that reserves a tenant email inside the org.
+pub fn tenant_email(scope: &OrgScope, email_key: &str) -> Key {
+    Key::new(org_pk(scope), format!("TENANTEMAIL#{email_key}"))
+}
+
+pub fn lease(scope: &OrgScope, id: &LeaseId) -> Key {
+    Key::new(org_pk(scope), format!("LEASE#{id}"))
+}
+
+pub fn leases(scope: &OrgScope) -> (String, &'static str) {
+    (org_pk(scope), "LEASE#")
+}
+
+/// GSI1 of a lease: the unit's lease history, ordered by start date.
+pub fn lease_gsi1(scope: &OrgScope, unit: &UnitId, start: chrono::NaiveDate, id: &LeaseId) -> (String, String) {
+    (unit_leases(scope, unit), format!("LEASE#{start}#{id}"))
+}
+
+pub fn unit_leases(scope: &OrgScope, unit: &UnitId) -> String {
+    format!("{}#UNIT#{unit}", org_pk(scope))
+}
+
+/// A person on a lease (primary tenant or roommate).
+pub fn lease_party(scope: &OrgScope, lease: &LeaseId, tenant: &TenantId) -> Key {
+    Key::new(format!("{}#LEASE#{lease}", org_pk(scope)), format!("PARTY#{tenant}"))
+}
+
+pub fn document_partition(scope: &OrgScope, id: &DocumentId) -> String {
+    format!("{}#DOC#{id}", org_pk(scope))
+}
+
+pub fn document(scope: &OrgScope, id: &DocumentId) -> Key {
+    Key::new(document_partition(scope, id), "META")
+}
+
+pub fn document_version(scope: &OrgScope, id: &DocumentId, version: u32) -> Key {
+    Key::new(document_partition(scope, id), format!("V#{version:05}"))
+}
+
+/// GSI1 of a document: the documents of one subject (a lease, a unit, …).
+pub fn document_gsi1(scope: &OrgScope, subject_type: &str, subject_id: &str, id: &DocumentId) -> (String, String) {
+    (documents_of_subject(scope, subject_type, subject_id), format!("DOC#{id}"))
+}
+
+pub fn documents_of_subject(scope: &OrgScope, subject_type: &str, subject_id: &str) -> String {
+    format!("{}#SUBJ#{subject_type}#{subject_id}", org_pk(scope))
+}
+
+/// GSI2 of a document with an expiry: the org's obligations, by due date.
+pub fn obligation_gsi2(scope: &OrgScope, due: chrono::NaiveDate, id: &DocumentId) -> (String, String) {
+    (obligations(scope), format!("{due}#{id}"))
+}
+
+pub fn obligations(scope: &OrgScope) -> String {
+    format!("{}#DUE", org_pk(scope))
+}
+
+/// The S3 key of a document version: always under the org's own prefix.
+pub fn document_object(scope: &OrgScope, id: &DocumentId, version: u32) -> String {
+    format!("org/{}/documents/{id}/v{version}", scope.org_id())
 }
 
 pub fn events_partition(scope: &OrgScope) -> String {

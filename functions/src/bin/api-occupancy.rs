@@ -1,0 +1,6 @@
+//! The `api-occupancy` Lambda: wiring only (see `functions::api::occupancy`).
+
+#[tokio::main]
+async fn main() -> Result<(), lambda_http::Error> {
+    functions::run_api(|app, req| Box::pin(functions::api::occupancy::handle(app, req))).await
+}

@@ -1,0 +1,6 @@
+//! The `api-tenants` Lambda: wiring only (see `functions::api::tenants`).
+
+#[tokio::main]
+async fn main() -> Result<(), lambda_http::Error> {
+    functions::run_api(|app, req| Box::pin(functions::api::tenants::handle(app, req))).await
+}

@@ -1,0 +1,5 @@
+//! Tenants, leases with roommates, and occupancy derived from leases (never stored as a flag).
+
+pub mod model;
+pub mod occupancy;
+pub mod service;

@@ -1,0 +1,104 @@
+//! Occupancy on a date, derived from the lease terms kept on each unit: a unit is occupied when
+//! an activated lease's term covers the date. Two single-partition queries (units, buildings)
+//! answer it for any past or future date.
+
+use super::model::UnitTerm;
+use crate::ids::BuildingId;
+use crate::platform::auth::OrgScope;
+use crate::platform::db::{self, from_item, keys, Db, Query};
+use crate::properties::model::{Building, UnitRecord};
+use crate::Result;
+use chrono::NaiveDate;
+use rust_decimal::Decimal;
+use serde::Serialize;
+use std::collections::BTreeMap;
+use utoipa::ToSchema;
+
+#[derive(Debug, Clone, Serialize, ToSchema, PartialEq)]
+#[serde(rename_all = "camelCase")]
+pub struct OccupancyCounts {
+    pub units: u32,
+    pub occupied: u32,
+    pub vacant: u32,
+    /// occupied / units, 4 decimals ("0.7500"); "0.0000" without units.
+    #[schema(value_type = String, example = "0.7500")]
+    pub rate: Decimal,
+}
+
+impl OccupancyCounts {
+    fn new(units: u32, occupied: u32) -> Self {
+        let rate =
+            if units == 0 { Decimal::ZERO } else { (Decimal::from(occupied) / Decimal::from(units)).round_dp(4) };
+        let mut rate = rate;
+        rate.rescale(4);
+        OccupancyCounts { units, occupied, vacant: units - occupied, rate }
+    }
+}
+
+#[derive(Debug, Clone, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct BuildingOccupancy {
+    pub building_id: BuildingId,
+    pub name: String,
+    pub archived: bool,
+    #[serde(flatten)]
+    pub counts: OccupancyCounts,
+}
+
+#[derive(Debug, Clone, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct Occupancy {
+    pub date: NaiveDate,
+    pub portfolio: OccupancyCounts,
+    pub buildings: Vec<BuildingOccupancy>,
+}
+
+/// Whether any of a unit's terms covers `date`.
+pub fn occupied_on(terms: &[UnitTerm], date: NaiveDate) -> bool {
+    terms.iter().any(|t| t.term.covers(date))
+}
+
+pub async fn occupancy(db: &Db, scope: &OrgScope, date: NaiveDate) -> Result<Occupancy> {
+    let (upk, uprefix) = keys::units(scope);
+    let (bpk, bprefix) = keys::buildings(scope);
+    let (units, buildings) = futures::try_join!(
+        db.query_all(Query::partition(db::Index::Primary, upk).begins_with(uprefix)),
+        db.query_all(Query::partition(db::Index::Primary, bpk).begins_with(bprefix)),
+    )?;
+    let mut per_building: BTreeMap<BuildingId, (u32, u32)> = BTreeMap::new();
+    for item in units {
+        let u: UnitRecord = from_item(item)?;
+        let e = per_building.entry(u.building_id.clone()).or_default();
+        e.0 += 1;
+        e.1 += u32::from(occupied_on(&u.terms, date));
+    }
+    let mut out = Vec::new();
+    let (mut total, mut occupied) = (0, 0);
+    for item in buildings {
+        let b: Building = from_item(item)?;
+        let (n, o) = per_building.get(&b.id).copied().unwrap_or_default();
+        total += n;
+        occupied += o;
+        out.push(BuildingOccupancy {
+            building_id: b.id,
+            name: b.name,
+            archived: b.archived,
+            counts: OccupancyCounts::new(n, o),
+        });
+    }
+    out.sort_by(|a, b| a.name.cmp(&b.name).then(a.building_id.cmp(&b.building_id)));
+    Ok(Occupancy { date, portfolio: OccupancyCounts::new(total, occupied), buildings: out })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rates_have_four_decimals() {
+        assert_eq!(OccupancyCounts::new(3, 2).rate.to_string(), "0.6667");
+        assert_eq!(OccupancyCounts::new(0, 0).rate.to_string(), "0.0000");
+        assert_eq!(OccupancyCounts::new(4, 4).rate.to_string(), "1.0000");
+        assert_eq!(OccupancyCounts::new(4, 1).vacant, 3);
+    }
+}
