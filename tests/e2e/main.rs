@@ -2,6 +2,7 @@
 
 mod flow;
 mod input;
+mod leasing;
 mod members;
 mod openapi;
 mod properties;

@@ -199,7 +199,7 @@ pub struct Lease {
     pub updated_at: DateTime<Utc>,
 }
 
-/// A lease as stored.
+/// A lease as stored (absent options are absent attributes, so conditions can test them).
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct LeaseRecord {
@@ -209,15 +209,23 @@ pub struct LeaseRecord {
     pub tenant_ids: Vec<TenantId>,
     pub status: LeaseStatus,
     pub start_date: NaiveDate,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub end_date: Option<NaiveDate>,
     pub rent: StoredMoney,
     pub due_day: u8,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub deposit: Option<StoredMoney>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub late_fee_policy: Option<LateFeePolicy>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub move_out_date: Option<NaiveDate>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub renewal_of: Option<LeaseId>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub renewed_by: Option<LeaseId>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub activated_at: Option<DateTime<Utc>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ended_at: Option<DateTime<Utc>>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
