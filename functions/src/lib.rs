@@ -3,19 +3,33 @@
 //! function with the route keys it serves: the template test holds it against `template.yaml`.
 
 pub mod api;
+pub mod consumers;
 pub mod openapi;
 
+use aws_lambda_events::s3::S3Event;
 use lambda_http::{Body, Request, Response};
 use portfolio::platform::App;
 use std::future::Future;
 use std::pin::Pin;
 
 pub type HandlerFuture<'a> = Pin<Box<dyn Future<Output = Response<Body>> + Send + 'a>>;
-pub type Handler = for<'a> fn(&'a App, Request) -> HandlerFuture<'a>;
+pub type HttpHandler = for<'a> fn(&'a App, Request) -> HandlerFuture<'a>;
+pub type EventFuture<'a> = Pin<Box<dyn Future<Output = Result<(), lambda_runtime::Error>> + Send + 'a>>;
+pub type S3Handler = for<'a> fn(&'a App, S3Event) -> EventFuture<'a>;
+
+/// What triggers a function, and the handler for it.
+#[derive(Clone, Copy)]
+pub enum Handler {
+    /// HTTP API routes (payload 2.0).
+    Http(HttpHandler),
+    /// S3 bucket notifications.
+    S3(S3Handler),
+}
 
 /// One Lambda function: its binary (= template logical id in PascalCase) and what it serves.
 pub struct FunctionDef {
     pub name: &'static str,
+    /// The route keys of an HTTP function (empty for the others).
     pub routes: &'static [&'static str],
     pub handler: Handler,
 }
@@ -25,7 +39,7 @@ macro_rules! api_function {
         FunctionDef {
             name: $name,
             routes: api::$module::ROUTES,
-            handler: |app, req| Box::pin(api::$module::handle(app, req)),
+            handler: Handler::Http(|app, req| Box::pin(api::$module::handle(app, req))),
         }
     };
 }
@@ -42,11 +56,27 @@ pub fn registry() -> Vec<FunctionDef> {
         api_function!("api-tenants", tenants),
         api_function!("api-leases", leases),
         api_function!("api-occupancy", occupancy),
+        api_function!("api-documents", documents),
+        FunctionDef {
+            name: "consumer-document-uploaded",
+            routes: &[],
+            handler: Handler::S3(|app, ev| Box::pin(consumers::document_uploaded::handle(app, ev))),
+        },
     ]
 }
 
+/// `main` of an S3-triggered function.
+pub async fn run_s3(handler: S3Handler) -> Result<(), lambda_runtime::Error> {
+    portfolio::platform::telemetry::init();
+    let app: &'static App = Box::leak(Box::new(App::from_env().await?));
+    lambda_runtime::run(lambda_runtime::service_fn(move |ev: lambda_runtime::LambdaEvent<S3Event>| {
+        handler(app, ev.payload)
+    }))
+    .await
+}
+
 /// `main` of an API function: logs, clients once per cold start, then serve.
-pub async fn run_api(handler: Handler) -> Result<(), lambda_http::Error> {
+pub async fn run_api(handler: HttpHandler) -> Result<(), lambda_http::Error> {
     portfolio::platform::telemetry::init();
     let app = App::from_env().await?;
     let app: &'static App = Box::leak(Box::new(app));

@@ -42,6 +42,8 @@ impl Modify for BearerAuth {
         api::tenants::list_tenants, api::tenants::create, api::tenants::get, api::tenants::update,
         api::leases::list_leases, api::leases::create, api::leases::get, api::leases::update,
         api::leases::activate, api::leases::end, api::leases::renew, api::leases::unit_history,
+        api::documents::create, api::documents::list_documents, api::documents::get, api::documents::new_version,
+        api::documents::obligations,
     ),
     security(("bearer" = [])),
     modifiers(&BearerAuth),

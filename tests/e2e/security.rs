@@ -14,7 +14,7 @@ async fn every_org_route_answers_404_to_a_member_of_another_org() {
     let before = app.table_items().await.len();
     let cases = cases(&app, &fx);
     let org_cases: Vec<_> = cases.iter().filter(|c| c.org_scoped).collect();
-    assert!(org_cases.len() >= 29, "the sweep must cover every org route, found {}", org_cases.len());
+    assert!(org_cases.len() >= 34, "the sweep must cover every org route, found {}", org_cases.len());
     for c in org_cases {
         let res = app.call(&c.method, &c.path, &mallory, c.body.clone()).await;
         let res = res.problem(404);

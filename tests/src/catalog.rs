@@ -18,6 +18,8 @@ pub struct Fixture {
     pub tenant: String,
     /// An active lease on `unit`.
     pub lease: String,
+    /// A document about `lease`.
+    pub document: String,
 }
 
 impl Fixture {
@@ -52,7 +54,17 @@ impl Fixture {
             .expect(201)
             .id();
         app.post(&format!("/api/v1/orgs/{org}/leases/{lease}:activate"), &t, json!({})).await.expect(200);
-        Fixture { org, owner: owner.to_owned(), building, unit, target_email, tenant, lease }
+        let document = app
+            .post(
+                &format!("/api/v1/orgs/{org}/documents"),
+                &t,
+                json!({"subject": {"type": "lease", "id": lease}, "name": "Seeded lease.pdf", "contentType": "application/pdf",
+                       "sizeBytes": 1000, "expiresOn": "2031-01-01"}),
+            )
+            .await
+            .expect(201)
+            .id();
+        Fixture { org, owner: owner.to_owned(), building, unit, target_email, tenant, lease, document }
     }
 }
 
@@ -109,6 +121,12 @@ pub fn sample_body(route_key: &str, fx: &Fixture) -> Option<Value> {
             json!({"lateFeePolicy": {"graceDays": 5, "flat": {"amount": "50.00", "currency": "USD"}}})
         }
         LEASE_ACTION => json!({"moveOutDate": "2030-06-30"}),
+        "POST /api/v1/orgs/{orgId}/documents" => json!({
+            "subject": {"type": "unit", "id": fx.unit}, "name": "Inspection.png", "contentType": "image/png", "sizeBytes": 2048
+        }),
+        "POST /api/v1/orgs/{orgId}/documents/{documentId}/versions" => {
+            json!({"contentType": "application/pdf", "sizeBytes": 4096, "expiresOn": "2032-01-01"})
+        }
         _ => return None,
     })
 }
@@ -144,6 +162,13 @@ pub fn required_action(route_key: &str) -> Action {
             }
         }
         "/occupancy" => PropertyRead,
+        r if r.starts_with("/documents") || r == "/obligations" => {
+            if read {
+                DocumentRead
+            } else {
+                DocumentWrite
+            }
+        }
         r if r.starts_with("/buildings") || r.starts_with("/units") => {
             if read {
                 PropertyRead
@@ -168,6 +193,7 @@ pub fn cases(app: &TestApp, fx: &Fixture) -> Vec<Case> {
                 ("{unitId}", fx.unit.clone()),
                 ("{userId}", TestApp::user_id(&fx.target_email)),
                 ("{tenantId}", fx.tenant.clone()),
+                ("{documentId}", fx.document.clone()),
                 ("{leaseId}", if route_key == LEASE_ACTION { format!("{}:end", fx.lease) } else { fx.lease.clone() }),
             ] {
                 path = path.replace(param, &value);

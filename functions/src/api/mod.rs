@@ -3,6 +3,7 @@
 
 pub mod audit;
 pub mod buildings;
+pub mod documents;
 pub mod health;
 pub mod leases;
 pub mod members;

@@ -4,6 +4,7 @@
 //! test binary with its own resource names.
 
 pub mod issuer;
+pub mod pumps;
 pub mod resources;
 pub mod server;
 pub mod template;
@@ -62,6 +63,7 @@ pub struct Stack {
     pub sdk: aws_config::SdkConfig,
     pub template: Template,
     server: tokio::task::JoinHandle<()>,
+    pumps: Vec<tokio::task::JoinHandle<()>>,
 }
 
 /// The SDK config for an emulator endpoint (static test credentials unless the env has some).
@@ -109,7 +111,11 @@ impl Stack {
                 tracing::error!(error = %e, "devstack server stopped");
             }
         });
-        Ok(Stack { base_url: format!("http://{addr}"), addr, refs, gateway, sdk, template, server })
+        let mut pumps = Vec::new();
+        for source in pumps::wire_s3(&template, &clients, &refs, &opts.prefix).await? {
+            pumps.push(tokio::spawn(pumps::pump_s3(source, gateway.clone(), clients.sqs.clone())));
+        }
+        Ok(Stack { base_url: format!("http://{addr}"), addr, refs, gateway, sdk, template, server, pumps })
     }
 
     fn functions(
@@ -128,6 +134,7 @@ impl Stack {
                 f.environment.iter().filter_map(|(k, v)| Some((k.clone(), resolve(v, refs)?))).collect();
             env.insert("AWS_ENDPOINT_URL".into(), opts.endpoint.clone());
             env.insert("AWS_REGION".into(), opts.region.clone());
+            env.insert("S3_FORCE_PATH_STYLE".into(), "true".into());
             env.extend(opts.env.clone());
             out.push((FunctionRuntime::new(def, env, sdk.clone()), f.routes.clone()));
         }
@@ -152,6 +159,9 @@ impl Stack {
 impl Drop for Stack {
     fn drop(&mut self) {
         self.server.abort();
+        for p in &self.pumps {
+            p.abort();
+        }
     }
 }
 
@@ -172,6 +182,7 @@ pub async fn invoke_with_refs(name: &str, event: &str, mut refs: resources::Refs
     let mut env: HashMap<String, String> =
         f.environment.iter().filter_map(|(k, v)| Some((k.clone(), resolve(v, &refs)?))).collect();
     env.insert("AWS_ENDPOINT_URL".into(), opts.endpoint.clone());
+    env.insert("S3_FORCE_PATH_STYLE".into(), "true".into());
     let runtime = FunctionRuntime::new(def, env, sdk);
     let res = server::invoke_http(&runtime, event).await;
     let status = res.status().as_u16();

@@ -76,8 +76,9 @@ pub async fn create_all(
         refs.insert(format!("{id}.Arn"), format!("arn:aws:dynamodb:{region}:123456789012:table/{name}"));
         refs.insert(id, name);
     }
-    for (id, _) in template.resources_of("AWS::S3::Bucket") {
-        let name = format!("{prefix}-{id}").to_lowercase();
+    for (id, res) in template.resources_of("AWS::S3::Bucket") {
+        let name =
+            resolve(&res["Properties"]["BucketName"], &refs).unwrap_or_else(|| format!("{prefix}-{id}")).to_lowercase();
         clients
             .s3
             .create_bucket()

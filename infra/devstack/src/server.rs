@@ -209,7 +209,10 @@ pub async fn invoke_http(f: &FunctionRuntime, event: &str) -> Response {
             return gateway_error(StatusCode::INTERNAL_SERVER_ERROR, "Internal Server Error");
         }
     };
-    let res = (f.def.handler)(app, req).await;
+    let functions::Handler::Http(handler) = f.def.handler else {
+        return gateway_error(StatusCode::INTERNAL_SERVER_ERROR, "not an HTTP function");
+    };
+    let res = handler(app, req).await;
     let (parts, body) = res.into_parts();
     let bytes: Vec<u8> = match body {
         lambda_http::Body::Empty => Vec::new(),

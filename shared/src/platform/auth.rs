@@ -97,6 +97,14 @@ impl OrgScope {
         self.role
     }
 
+    /// The platform acting inside one org on an event from its own infrastructure (an object
+    /// created under `org/<orgId>/` in our bucket, a scheduled job's message). Never built from
+    /// anything a caller sends.
+    pub fn trusted_system(org_id: OrgId, actor: &'static str) -> OrgScope {
+        let principal = Principal { user_id: UserId::parse(actor).expect("actor names are valid ids"), email: None };
+        OrgScope { org_id, principal, role: Role::Owner }
+    }
+
     /// The founder's scope for an org being created in the same transaction.
     pub(crate) fn founding(org_id: OrgId, principal: Principal) -> OrgScope {
         OrgScope { org_id, principal, role: Role::Owner }

@@ -14,6 +14,9 @@ pub struct Config {
     pub region: String,
     /// How long a warm function trusts a membership it looked up.
     pub membership_cache_ttl: Duration,
+    /// Path-style S3 URLs (`endpoint/bucket/key`), for S3-compatible endpoints without
+    /// virtual-host DNS; AWS itself uses virtual-host style.
+    pub s3_force_path_style: bool,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -45,6 +48,7 @@ impl Config {
             endpoint_url: get("AWS_ENDPOINT_URL").filter(|s| !s.is_empty()),
             region: get("AWS_REGION").unwrap_or_else(|| "us-east-1".to_owned()),
             membership_cache_ttl: Duration::from_secs(ttl),
+            s3_force_path_style: get("S3_FORCE_PATH_STYLE").is_some_and(|v| v == "true"),
         })
     }
 

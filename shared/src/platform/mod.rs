@@ -3,6 +3,7 @@
 //! structured logs. Nothing here knows a business rule.
 
 pub mod auth;
+pub mod blob;
 pub mod config;
 pub mod db;
 pub mod http;
@@ -15,6 +16,7 @@ use std::sync::Arc;
 pub struct App {
     pub config: Arc<config::Config>,
     pub db: db::Db,
+    pub blob: blob::Blob,
     pub auth: Arc<auth::Authorizer>,
 }
 
@@ -29,8 +31,9 @@ impl App {
     /// As `new`, reusing an already loaded SDK config (devstack runs many functions in one process).
     pub fn with_sdk(config: config::Config, sdk: &aws_config::SdkConfig) -> App {
         let db = db::Db::new(sdk, &config.table_name);
+        let blob = blob::Blob::new(sdk, &config.bucket_name, config.s3_force_path_style);
         let auth = Arc::new(auth::Authorizer::new(db.clone(), config.membership_cache_ttl));
-        App { config: Arc::new(config), db, auth }
+        App { config: Arc::new(config), db, blob, auth }
     }
 
     pub async fn from_env() -> Result<App, config::ConfigError> {

@@ -174,6 +174,8 @@ pub struct Query {
     pub index: Index,
     pub pk: String,
     pub sk_prefix: Option<String>,
+    /// Only sort keys strictly below this one.
+    pub sk_before: Option<String>,
     pub forward: bool,
     pub limit: Option<i32>,
     pub start: Option<Item>,
@@ -181,11 +183,16 @@ pub struct Query {
 
 impl Query {
     pub fn partition(index: Index, pk: impl Into<String>) -> Self {
-        Query { index, pk: pk.into(), sk_prefix: None, forward: true, limit: None, start: None }
+        Query { index, pk: pk.into(), sk_prefix: None, sk_before: None, forward: true, limit: None, start: None }
     }
 
     pub fn begins_with(mut self, prefix: impl Into<String>) -> Self {
         self.sk_prefix = Some(prefix.into());
+        self
+    }
+
+    pub fn before(mut self, sk: impl Into<String>) -> Self {
+        self.sk_before = Some(sk.into());
         self
     }
 
@@ -296,12 +303,16 @@ impl Db {
             .scan_index_forward(q.forward)
             .set_limit(q.limit)
             .set_exclusive_start_key(q.start);
-        req = match q.sk_prefix {
-            Some(prefix) => req
+        req = match (q.sk_prefix, q.sk_before) {
+            (Some(prefix), _) => req
                 .key_condition_expression("#pk = :pk AND begins_with(#sk, :sk)")
                 .expression_attribute_names("#sk", sk_attr)
                 .expression_attribute_values(":sk", AttributeValue::S(prefix)),
-            None => req.key_condition_expression("#pk = :pk"),
+            (None, Some(before)) => req
+                .key_condition_expression("#pk = :pk AND #sk < :sk")
+                .expression_attribute_names("#sk", sk_attr)
+                .expression_attribute_values(":sk", AttributeValue::S(before)),
+            (None, None) => req.key_condition_expression("#pk = :pk"),
         };
         let out = req.send().await.map_err(|e| classify(e, |_| None))?;
         Ok(Page { items: out.items.unwrap_or_default(), last_key: out.last_evaluated_key })

@@ -1,0 +1,6 @@
+//! The `api-documents` Lambda: wiring only (see `functions::api::documents`).
+
+#[tokio::main]
+async fn main() -> Result<(), lambda_http::Error> {
+    functions::run_api(|app, req| Box::pin(functions::api::documents::handle(app, req))).await
+}

@@ -1,0 +1,3 @@
+//! Functions triggered by events rather than HTTP.
+
+pub mod document_uploaded;

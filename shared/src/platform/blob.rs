@@ -1,0 +1,117 @@
+//! Files in S3: presigned uploads restricted to one key, content type and size; short presigned
+//! downloads; and the reads the upload checker needs (size, first bytes). Every key passed here
+//! was built by `db::keys` under `org/<orgId>/`.
+
+use aws_sdk_s3::presigning::PresigningConfig;
+use aws_sdk_s3::Client;
+use chrono::{DateTime, Utc};
+use std::collections::BTreeMap;
+use std::time::Duration;
+
+/// How long an upload URL stays valid.
+pub const UPLOAD_TTL: Duration = Duration::from_secs(15 * 60);
+/// How long a download URL stays valid (≤ 5 minutes).
+pub const DOWNLOAD_TTL: Duration = Duration::from_secs(5 * 60);
+
+#[derive(Debug, thiserror::Error)]
+pub enum BlobError {
+    #[error("no such object")]
+    NotFound,
+    #[error("S3: {0}")]
+    Unavailable(String),
+}
+
+/// What a client needs to upload: PUT the bytes to `url` with exactly `headers`.
+#[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct PresignedUpload {
+    #[schema(example = "PUT")]
+    pub method: String,
+    pub url: String,
+    pub headers: BTreeMap<String, String>,
+    pub expires_at: DateTime<Utc>,
+}
+
+#[derive(Clone, Debug)]
+pub struct Blob {
+    client: Client,
+    bucket: String,
+}
+
+impl Blob {
+    pub fn new(sdk: &aws_config::SdkConfig, bucket: &str, force_path_style: bool) -> Blob {
+        let conf = aws_sdk_s3::config::Builder::from(sdk).force_path_style(force_path_style).build();
+        Blob { client: Client::from_conf(conf), bucket: bucket.to_owned() }
+    }
+
+    pub fn bucket(&self) -> &str {
+        &self.bucket
+    }
+
+    /// A PUT URL for exactly `key`, signed over the content type and length.
+    pub async fn presign_put(&self, key: &str, content_type: &str, size: u64) -> Result<PresignedUpload, BlobError> {
+        let cfg = PresigningConfig::expires_in(UPLOAD_TTL).map_err(|e| BlobError::Unavailable(e.to_string()))?;
+        let req = self
+            .client
+            .put_object()
+            .bucket(&self.bucket)
+            .key(key)
+            .content_type(content_type)
+            .content_length(size as i64)
+            .presigned(cfg)
+            .await
+            .map_err(|e| BlobError::Unavailable(aws_sdk_s3::error::DisplayErrorContext(e).to_string()))?;
+        let headers = req.headers().map(|(k, v)| (k.to_owned(), v.to_owned())).collect();
+        Ok(PresignedUpload {
+            method: req.method().to_owned(),
+            url: req.uri().to_owned(),
+            headers,
+            expires_at: Utc::now() + UPLOAD_TTL,
+        })
+    }
+
+    /// A GET URL for `key`, valid for `DOWNLOAD_TTL`, that downloads as `filename`.
+    pub async fn presign_get(&self, key: &str, filename: &str) -> Result<(String, DateTime<Utc>), BlobError> {
+        let cfg = PresigningConfig::expires_in(DOWNLOAD_TTL).map_err(|e| BlobError::Unavailable(e.to_string()))?;
+        let safe: String = filename.chars().filter(|c| !c.is_control() && *c != '"' && *c != '\\').collect();
+        let req = self
+            .client
+            .get_object()
+            .bucket(&self.bucket)
+            .key(key)
+            .response_content_disposition(format!("attachment; filename=\"{safe}\""))
+            .presigned(cfg)
+            .await
+            .map_err(|e| BlobError::Unavailable(aws_sdk_s3::error::DisplayErrorContext(e).to_string()))?;
+        Ok((req.uri().to_owned(), Utc::now() + DOWNLOAD_TTL))
+    }
+
+    /// The stored object's size.
+    pub async fn size(&self, key: &str) -> Result<u64, BlobError> {
+        match self.client.head_object().bucket(&self.bucket).key(key).send().await {
+            Ok(out) => Ok(out.content_length.unwrap_or_default().max(0) as u64),
+            Err(e) if e.as_service_error().is_some_and(|s| s.is_not_found()) => Err(BlobError::NotFound),
+            Err(e) => Err(BlobError::Unavailable(aws_sdk_s3::error::DisplayErrorContext(e).to_string())),
+        }
+    }
+
+    /// Up to the first `n` bytes of the object.
+    pub async fn head_bytes(&self, key: &str, n: u64) -> Result<Vec<u8>, BlobError> {
+        let out = self
+            .client
+            .get_object()
+            .bucket(&self.bucket)
+            .key(key)
+            .range(format!("bytes=0-{}", n.saturating_sub(1)))
+            .send()
+            .await
+            .map_err(|e| match e.as_service_error() {
+                Some(s) if s.is_no_such_key() => BlobError::NotFound,
+                _ => BlobError::Unavailable(aws_sdk_s3::error::DisplayErrorContext(e).to_string()),
+            })?;
+        let bytes = out.body.collect().await.map_err(|e| BlobError::Unavailable(e.to_string()))?;
+        let mut v = bytes.into_bytes().to_vec();
+        v.truncate(n as usize);
+        Ok(v)
+    }
+}
