@@ -118,8 +118,8 @@ pub async fn pump_s3(source: S3Source, gateway: Arc<Gateway>, sqs: aws_sdk_sqs::
         }
         for m in messages {
             let body = m.body.unwrap_or_default();
-            let done = match serde_json::from_str::<S3Event>(&body) {
-                Ok(event) if !event.records.is_empty() => match f.app() {
+            let done = match s3_event(&body) {
+                Some(event) if !event.records.is_empty() => match f.app() {
                     Ok(app) => match handler(app, event).await {
                         Ok(()) => true,
                         Err(e) => {
@@ -133,7 +133,12 @@ pub async fn pump_s3(source: S3Source, gateway: Arc<Gateway>, sqs: aws_sdk_sqs::
                     }
                 },
                 // S3's test event on configuration, or anything else that is not an S3 event.
-                _ => true,
+                _ => {
+                    if !body.contains("s3:TestEvent") {
+                        tracing::warn!(body, "not an S3 event; dropped");
+                    }
+                    true
+                }
             };
             if done {
                 if let Some(h) = m.receipt_handle {
@@ -141,5 +146,33 @@ pub async fn pump_s3(source: S3Source, gateway: Arc<Gateway>, sqs: aws_sdk_sqs::
                 }
             }
         }
+    }
+}
+
+/// Decodes an S3 notification as Lambda receives it. moto leaves out `userIdentity`,
+/// `requestParameters` and `responseElements`, which S3 always sends; they are filled in here.
+pub fn s3_event(body: &str) -> Option<S3Event> {
+    let mut v: serde_json::Value = serde_json::from_str(body).ok()?;
+    for r in v.get_mut("Records")?.as_array_mut()? {
+        let r = r.as_object_mut()?;
+        r.entry("userIdentity").or_insert_with(|| serde_json::json!({"principalId": "AWS:DEVSTACK"}));
+        r.entry("requestParameters").or_insert_with(|| serde_json::json!({"sourceIPAddress": "127.0.0.1"}));
+        r.entry("responseElements").or_insert_with(|| serde_json::json!({}));
+    }
+    serde_json::from_value(v).ok()
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn decodes_moto_s3_notifications_and_the_sample_event() {
+        let moto = r#"{"Records": [{"eventVersion": "2.1", "eventSource": "aws:s3", "awsRegion": "us-east-1", "eventTime": "2026-11-21T20:19:51.089Z", "eventName": "ObjectCreated:Put", "s3": {"s3SchemaVersion": "1.0", "configurationId": "x", "bucket": {"name": "b", "arn": "arn:aws:s3:::b"}, "object": {"key": "org%2Fa%2Fb", "size": 5, "eTag": "5d41"}}}]}"#;
+        let e = super::s3_event(moto).unwrap();
+        assert_eq!(e.records[0].s3.object.key.as_deref(), Some("org%2Fa%2Fb"));
+        let sample =
+            std::fs::read_to_string(crate::template::repo_root().join("events/s3/consumer-document-uploaded.json"))
+                .unwrap();
+        assert_eq!(super::s3_event(&sample).unwrap().records.len(), 1);
+        assert!(super::s3_event(r#"{"Service": "Amazon S3", "Event": "s3:TestEvent"}"#).is_none());
     }
 }
