@@ -165,7 +165,7 @@ impl Drop for Stack {
     }
 }
 
-/// Runs one function on one API event against resources that already exist (`refs` from a
+/// Runs one function on one event (API or S3) against resources that already exist (`refs` from a
 /// running stack): what `make invoke` does. Returns the status and body.
 pub async fn invoke_with_refs(name: &str, event: &str, mut refs: resources::Refs) -> Result<(u16, String), String> {
     let template = Template::load_default().map_err(|e| e.to_string())?;
@@ -184,6 +184,14 @@ pub async fn invoke_with_refs(name: &str, event: &str, mut refs: resources::Refs
     env.insert("AWS_ENDPOINT_URL".into(), opts.endpoint.clone());
     env.insert("S3_FORCE_PATH_STYLE".into(), "true".into());
     let runtime = FunctionRuntime::new(def, env, sdk);
+    if let functions::Handler::S3(handler) = runtime.def.handler {
+        let ev = pumps::s3_event(event).ok_or("not an S3 notification event")?;
+        let app = runtime.app()?;
+        return match handler(app, ev).await {
+            Ok(()) => Ok((200, "ok".into())),
+            Err(e) => Ok((500, e.to_string())),
+        };
+    }
     let res = server::invoke_http(&runtime, event).await;
     let status = res.status().as_u16();
     let bytes = axum::body::to_bytes(res.into_body(), usize::MAX).await.map_err(|e| e.to_string())?;

@@ -69,7 +69,12 @@ async fn up(args: &[String]) -> i32 {
     println!("  emulator  {}", std::env::var("AWS_ENDPOINT_URL").unwrap_or_default());
     println!("  table     {}", stack.table_name());
     for f in &stack.template.functions {
-        println!("  function  {:<16} {} routes", f.binary, f.routes.len());
+        let trigger = if f.routes.is_empty() {
+            "S3 notifications (pumped by devstack)".to_owned()
+        } else {
+            format!("{} routes", f.routes.len())
+        };
+        println!("  function  {:<28} {trigger}", f.binary);
     }
     println!("\nGet a token (valid for this devstack):  make token EMAIL=you@example.com");
     println!("Then:  curl -H \"Authorization: Bearer $TOKEN\" {}/api/v1/me", stack.base_url);
