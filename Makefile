@@ -4,7 +4,7 @@ SHELL := /bin/bash
 VENV := .venv
 REQ := infra/emulator/requirements.txt
 
-.PHONY: help venv dev token test bench build deploy invoke fmt lint openapi
+.PHONY: help venv dev token test bench build deploy invoke openapi
 
 help:
 	@echo "make dev | token EMAIL=… | test | bench | build | deploy | invoke FUNCTION=… EVENT=… | openapi"
@@ -28,7 +28,7 @@ test: venv
 
 ## Benchmarks against a freshly started emulator (ratios, DynamoDB calls per route).
 bench: venv
-	@infra/scripts/bench.sh
+	@infra/scripts/with-emulator.sh cargo bench -p e2e --bench api
 
 ## Deployable arm64 artifacts (cargo lambda, Zig as the cross linker).
 build:

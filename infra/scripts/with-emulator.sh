@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# `make bench`: benchmarks against a freshly started emulator (release build, printed ratios).
+# Runs a command against an AWS emulator: the one in AWS_ENDPOINT_URL if set, else a freshly
+# started moto on a free port, stopped when the command ends.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 export AWS_REGION=${AWS_REGION:-us-east-1} AWS_ACCESS_KEY_ID=${AWS_ACCESS_KEY_ID:-testing} AWS_SECRET_ACCESS_KEY=${AWS_SECRET_ACCESS_KEY:-testing}
@@ -11,4 +12,5 @@ if [ -z "${AWS_ENDPOINT_URL:-}" ]; then
   started=$port
 fi
 trap '[ -n "$started" ] && infra/scripts/emulator.sh stop "$started"' EXIT
-cargo bench -p e2e --bench api
+echo "== $* (emulator at $AWS_ENDPOINT_URL)"
+"$@"
