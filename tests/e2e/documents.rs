@@ -90,6 +90,17 @@ async fn a_pdf_uploaded_through_the_presigned_url_becomes_available_and_download
     let got = app.http.get(download).send().await.unwrap().bytes().await.unwrap();
     assert_eq!(&got[..], PDF);
 
+    // Re-PUTting other bytes to the same upload URL (still valid) changes nothing served: the
+    // download is pinned to the S3 object version that was checked.
+    let mut impostor = b"MZ".to_vec();
+    impostor.resize(PDF.len(), b'x');
+    assert_eq!(upload(&app, &doc, &impostor).await, 200);
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    let again = app.get(&c.path(&format!("/documents/{id}")), &c.token).await.expect(200).body;
+    assert_eq!(again["versions"][0]["status"], "available");
+    let got = app.http.get(again["download"]["url"].as_str().unwrap()).send().await.unwrap().bytes().await.unwrap();
+    assert_eq!(&got[..], PDF, "the checked bytes, not the later upload");
+
     // A second version keeps the first.
     let v2 = app
         .post(
@@ -225,4 +236,17 @@ async fn obligations_list_open_ones_first_by_due_date() {
     ];
     assert_eq!(got, want.map(|(a, b, c)| (a.to_owned(), b.to_owned(), c.to_owned())));
     app.get(&c.path("/obligations"), &c.token).await.problem(400);
+
+    // A list cursor is bound to its filter: another subject's list refuses it.
+    let page = app
+        .get(&c.path(&format!("/documents?subjectType=lease&subjectId={}&limit=1", c.lease)), &c.token)
+        .await
+        .expect(200);
+    let cursor = page.body["nextCursor"].as_str().expect("more than one document").to_owned();
+    app.get(&c.path(&format!("/documents?subjectType=lease&subjectId={}&limit=1&cursor={cursor}", c.lease)), &c.token)
+        .await
+        .expect(200);
+    let other =
+        app.get(&c.path(&format!("/documents?subjectType=unit&subjectId={}&cursor={cursor}", c.lease)), &c.token).await;
+    assert_eq!(other.problem(400).error_fields(), ["cursor"]);
 }

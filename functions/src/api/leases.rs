@@ -101,13 +101,13 @@ pub async fn end(app: &App, req: &Request, s: &portfolio::platform::auth::OrgSco
     json(200, &service::end_lease(&app.db, s, id, input).await?)
 }
 
-/// A new draft continuing this lease (same unit and tenants unless changed).
+/// A new draft continuing this lease (same unit and tenants unless changed); answers the new draft.
 #[utoipa::path(post, path = "/api/v1/orgs/{orgId}/leases/{leaseId}:renew", tag = "leasing",
     params(("orgId" = String, Path), ("leaseId" = String, Path)), request_body = RenewLease,
-    responses((status = 201, body = Lease), (status = 400, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem), (status = 409, body = Problem)))]
+    responses((status = 200, body = Lease), (status = 400, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem), (status = 409, body = Problem)))]
 pub async fn renew(app: &App, req: &Request, s: &portfolio::platform::auth::OrgScope, id: &str) -> ApiResult {
     let input: RenewLease = json_body_or_default(req)?;
-    json(201, &service::renew_lease(&app.db, s, id, input).await?)
+    json(200, &service::renew_lease(&app.db, s, id, input).await?)
 }
 
 /// The unit's leases, oldest start first.

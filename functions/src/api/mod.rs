@@ -12,6 +12,7 @@ pub mod orgs;
 pub mod tenants;
 pub mod units;
 
+use lambda_http::RequestExt;
 use lambda_http::{Body, Request, Response};
 use portfolio::platform::auth::{Action, OrgScope};
 use portfolio::platform::db::{cursor, PageOf, PageRequest};
@@ -61,14 +62,21 @@ pub async fn scope(app: &App, req: &Request, action: Action) -> Result<OrgScope,
     Ok(app.auth.scope(&principal, &org, action).await?)
 }
 
-/// Cursors are bound to the org and the route, so one list's cursor opens no other list.
+/// Cursors are bound to the org, the route, its path parameters and its filters, so one list's
+/// cursor opens no other list.
 fn binding(scope: &OrgScope, req: &Request) -> String {
     let mut b = format!("{} {}", scope.org_id(), route(req));
-    for name in ["buildingId", "unitId", "leaseId"] {
-        if let Ok(v) = http::path_param(req, name) {
-            b.push(' ');
-            b.push_str(&v);
-        }
+    let mut parts: Vec<String> = Vec::new();
+    if let Some(p) = req.path_parameters_ref() {
+        parts.extend(p.iter().map(|(k, v)| format!("{k}={v}")));
+    }
+    if let Some(q) = req.query_string_parameters_ref() {
+        parts.extend(q.iter().filter(|(k, _)| *k != "limit" && *k != "cursor").map(|(k, v)| format!("?{k}={v}")));
+    }
+    parts.sort();
+    for p in parts {
+        b.push(' ');
+        b.push_str(&p);
     }
     b
 }

@@ -34,6 +34,11 @@ fn decode_key(key: &str) -> String {
 pub async fn handle(app: &App, event: S3Event) -> Result<(), lambda_runtime::Error> {
     for record in event.records {
         let Some(raw) = record.s3.object.key else { continue };
+        // Only our own bucket's objects speak for an org (the key names it).
+        if record.s3.bucket.name.as_deref() != Some(app.config.bucket_name.as_str()) {
+            tracing::warn!(bucket = ?record.s3.bucket.name, key = raw, "object from another bucket; skipped");
+            continue;
+        }
         let key = decode_key(&raw);
         let Some((org, doc, version)) = service::parse_object_key(&key) else {
             tracing::warn!(key, "object is not a document version; skipped");

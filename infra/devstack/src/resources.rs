@@ -86,6 +86,19 @@ pub async fn create_all(
             .send()
             .await
             .map_err(|e| err(&id, aws_sdk_s3::error::DisplayErrorContext(e)))?;
+        if res["Properties"]["VersioningConfiguration"]["Status"].as_str() == Some("Enabled") {
+            let versioning = aws_sdk_s3::types::VersioningConfiguration::builder()
+                .status(aws_sdk_s3::types::BucketVersioningStatus::Enabled)
+                .build();
+            clients
+                .s3
+                .put_bucket_versioning()
+                .bucket(&name)
+                .versioning_configuration(versioning)
+                .send()
+                .await
+                .map_err(|e| err(&id, aws_sdk_s3::error::DisplayErrorContext(e)))?;
+        }
         refs.insert(format!("{id}.Arn"), format!("arn:aws:s3:::{name}"));
         refs.insert(id, name);
     }

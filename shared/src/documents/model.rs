@@ -95,6 +95,11 @@ pub struct DocumentVersion {
     pub created_by: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub checked_at: Option<DateTime<Utc>>,
+    /// The S3 object version that was checked: downloads serve exactly those bytes, whatever is
+    /// PUT to the key later. Internal.
+    #[serde(default, rename = "objectVersionId", skip_serializing)]
+    #[schema(ignore)]
+    pub object_version_id: Option<String>,
 }
 
 /// A short-lived link to the latest available version.

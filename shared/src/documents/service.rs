@@ -60,6 +60,7 @@ fn new_version(version: u32, content_type: &str, size: u64, scope: &OrgScope) ->
         created_at: Utc::now(),
         created_by: scope.principal().user_id.to_string(),
         checked_at: None,
+        object_version_id: None,
     }
 }
 
@@ -153,8 +154,10 @@ pub async fn get_document(db: &Db, blob: &Blob, scope: &OrgScope, id: &str) -> R
     let (id, l) = load(db, scope, id).await?;
     let download = match l.meta.latest_available {
         Some(v) => {
-            let (url, expires_at) =
-                blob.presign_get(&keys::document_object(scope, &id, v), &l.meta.name).await.map_err(blob_err)?;
+            let object_version =
+                l.versions.iter().find(|x| x.version == v).and_then(|x| x.object_version_id.as_deref());
+            let key = keys::document_object(scope, &id, v);
+            let (url, expires_at) = blob.presign_get(&key, object_version, &l.meta.name).await.map_err(blob_err)?;
             Some(Download { version: v, url, expires_at })
         }
         None => None,
@@ -293,7 +296,7 @@ pub async fn check_upload(
         return Ok(CheckOutcome::Skipped("already checked"));
     }
     let key = keys::document_object(scope, id, version);
-    let size = match blob.size(&key).await {
+    let (size, object_version) = match blob.stat(&key).await {
         Ok(s) => s,
         Err(BlobError::NotFound) => return Ok(CheckOutcome::Skipped("object is gone")),
         Err(e) => return Err(blob_err(e)),
@@ -301,16 +304,14 @@ pub async fn check_upload(
     let verdict = if size != v.size_bytes {
         Err(format!("size is {size} bytes, {} were declared", v.size_bytes))
     } else {
-        let head = blob.head_bytes(&key, sniff::SNIFF_BYTES).await.map_err(blob_err)?;
+        let head = blob.head_bytes(&key, object_version.as_deref(), sniff::SNIFF_BYTES).await.map_err(blob_err)?;
         if sniff::matches(&v.content_type, &head) {
             Ok(())
         } else {
             Err(format!("the file is not {}", v.content_type))
         }
     };
-    let meta: DocumentRecord = db.get_as(&keys::document(scope, id)).await?.ok_or(Error::NotFound("document"))?;
     let now = Utc::now();
-    let mut tx = Tx::new();
     let status = if verdict.is_ok() { VersionStatus::Available } else { VersionStatus::Rejected };
     let mut sets = vec![
         ("status", s(status.as_str())),
@@ -319,24 +320,41 @@ pub async fn check_upload(
     if let Err(reason) = &verdict {
         sets.push(("rejectedReason", s(reason.clone())));
     }
-    let pending =
-        Expr::new("#st = :pending").name("#st", "status").value(":pending", s(VersionStatus::Pending.as_str()));
-    tx.update(keys::document_version(scope, id, version), Expr::set(sets), Some(pending));
-    if verdict.is_ok() && meta.latest_available.is_none_or(|a| a < version) {
-        tx.update(keys::document(scope, id), Expr::set([("latestAvailable", n(version.into()))]), Some(Expr::exists()));
+    if let Some(vid) = &object_version {
+        sets.push(("objectVersionId", s(vid.clone())));
     }
     let data =
         json!({"version": version, "contentType": v.content_type, "sizeBytes": size, "reason": verdict.as_ref().err()});
     let kind = if verdict.is_ok() { "document.uploaded" } else { "document.rejected" };
-    events::record(&mut tx, scope, kind, "document", id.as_str(), data);
-    match db.transact(tx).await {
-        Ok(()) => Ok(match verdict {
-            Ok(()) => CheckOutcome::Available,
-            Err(reason) => CheckOutcome::Rejected(reason),
-        }),
-        Err(e) if e.failed_conditions().is_some() => Ok(CheckOutcome::Skipped("checked concurrently")),
-        Err(e) => Err(e.into()),
+    // The document points at its newest available version: never backwards, even when checks of
+    // two versions finish out of order (then the older one commits without moving the pointer).
+    for advance in [verdict.is_ok(), false] {
+        let mut tx = Tx::new();
+        let pending =
+            Expr::new("#st = :pending").name("#st", "status").value(":pending", s(VersionStatus::Pending.as_str()));
+        tx.update(keys::document_version(scope, id, version), Expr::set(sets.clone()), Some(pending));
+        let pointer = advance.then(|| {
+            let newer =
+                Expr::new("attribute_exists(PK) AND (attribute_not_exists(latestAvailable) OR latestAvailable < :v)")
+                    .value(":v", n(version.into()));
+            tx.update(keys::document(scope, id), Expr::set([("latestAvailable", n(version.into()))]), Some(newer))
+        });
+        events::record(&mut tx, scope, kind, "document", id.as_str(), data.clone());
+        match db.transact(tx).await {
+            Ok(()) => {
+                return Ok(match &verdict {
+                    Ok(()) => CheckOutcome::Available,
+                    Err(reason) => CheckOutcome::Rejected(reason.clone()),
+                })
+            }
+            Err(e) => match e.failed_conditions() {
+                Some(idx) if pointer.is_some_and(|p| idx == [p]) => continue,
+                Some(_) => return Ok(CheckOutcome::Skipped("checked concurrently")),
+                None => return Err(e.into()),
+            },
+        }
     }
+    Ok(CheckOutcome::Skipped("checked concurrently"))
 }
 
 /// `org/<orgId>/documents/<documentId>/v<n>` → its parts (keys come URL-encoded in S3 events).

@@ -395,8 +395,12 @@ pub async fn renew_lease(db: &Db, scope: &OrgScope, id: &str, input: RenewLease)
     };
     let mut tx = Tx::new();
     let checks = add_draft(&mut tx, scope, &next);
-    let link = Expr::set([("renewedBy", s(next.id.as_str())), ("updatedAt", av(&now))]);
-    let old_idx = tx.update(keys::lease(scope, &old.id), link, Some(Expr::new("attribute_not_exists(renewedBy)")));
+    // Bump the version too: whole-item writes of the old lease (activate, end, PATCH) are
+    // conditioned on it, so none of them can erase the link.
+    let link = Expr::set([("renewedBy", s(next.id.as_str())), ("updatedAt", av(&now)), ("v", n(old.v + 1))]);
+    let unrenewed = Expr::at_version(old.v);
+    let unrenewed = Expr { expr: format!("{} AND attribute_not_exists(renewedBy)", unrenewed.expr), ..unrenewed };
+    let old_idx = tx.update(keys::lease(scope, &old.id), link, Some(unrenewed));
     events::record(
         &mut tx,
         scope,
@@ -406,7 +410,9 @@ pub async fn renew_lease(db: &Db, scope: &OrgScope, id: &str, input: RenewLease)
         json!({"renewedBy": next.id, "startDate": start}),
     );
     db.transact(tx).await.map_err(|e| match e.failed_conditions() {
-        Some(idx) if idx.contains(&old_idx) => Error::Conflict("the lease was renewed concurrently".into()),
+        Some(idx) if idx.contains(&old_idx) => {
+            Error::Conflict("the lease changed or was renewed concurrently; reload".into())
+        }
         Some(_) if tenant_missing(&e, &checks) => Error::Conflict("a tenant of the lease no longer exists".into()),
         Some(_) => Error::NotFound("unit"),
         None => e.into(),

@@ -70,8 +70,14 @@ impl Blob {
         })
     }
 
-    /// A GET URL for `key`, valid for `DOWNLOAD_TTL`, that downloads as `filename`.
-    pub async fn presign_get(&self, key: &str, filename: &str) -> Result<(String, DateTime<Utc>), BlobError> {
+    /// A GET URL for `key` (pinned to one S3 object version when given), valid for
+    /// `DOWNLOAD_TTL`, that downloads as `filename`.
+    pub async fn presign_get(
+        &self,
+        key: &str,
+        version: Option<&str>,
+        filename: &str,
+    ) -> Result<(String, DateTime<Utc>), BlobError> {
         let cfg = PresigningConfig::expires_in(DOWNLOAD_TTL).map_err(|e| BlobError::Unavailable(e.to_string()))?;
         let safe: String = filename.chars().filter(|c| !c.is_control() && *c != '"' && *c != '\\').collect();
         let req = self
@@ -79,6 +85,7 @@ impl Blob {
             .get_object()
             .bucket(&self.bucket)
             .key(key)
+            .set_version_id(version.map(str::to_owned))
             .response_content_disposition(format!("attachment; filename=\"{safe}\""))
             .presigned(cfg)
             .await
@@ -86,22 +93,24 @@ impl Blob {
         Ok((req.uri().to_owned(), Utc::now() + DOWNLOAD_TTL))
     }
 
-    /// The stored object's size.
-    pub async fn size(&self, key: &str) -> Result<u64, BlobError> {
+    /// The current object's size and S3 version id (the bucket is versioned: a later PUT to the
+    /// same key makes a new version and leaves this one readable).
+    pub async fn stat(&self, key: &str) -> Result<(u64, Option<String>), BlobError> {
         match self.client.head_object().bucket(&self.bucket).key(key).send().await {
-            Ok(out) => Ok(out.content_length.unwrap_or_default().max(0) as u64),
+            Ok(out) => Ok((out.content_length.unwrap_or_default().max(0) as u64, out.version_id)),
             Err(e) if e.as_service_error().is_some_and(|s| s.is_not_found()) => Err(BlobError::NotFound),
             Err(e) => Err(BlobError::Unavailable(aws_sdk_s3::error::DisplayErrorContext(e).to_string())),
         }
     }
 
-    /// Up to the first `n` bytes of the object.
-    pub async fn head_bytes(&self, key: &str, n: u64) -> Result<Vec<u8>, BlobError> {
+    /// Up to the first `n` bytes of the object (of one version when given).
+    pub async fn head_bytes(&self, key: &str, version: Option<&str>, n: u64) -> Result<Vec<u8>, BlobError> {
         let out = self
             .client
             .get_object()
             .bucket(&self.bucket)
             .key(key)
+            .set_version_id(version.map(str::to_owned))
             .range(format!("bytes=0-{}", n.saturating_sub(1)))
             .send()
             .await

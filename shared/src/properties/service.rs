@@ -169,10 +169,13 @@ fn create_unit_actions(tx: &mut Tx, scope: &OrgScope, u: &UnitRecord) -> usize {
     label
 }
 
+/// Deletes the unit as it was read (same version, still no lease) and the label it holds.
 fn delete_unit_actions(tx: &mut Tx, scope: &OrgScope, u: &UnitRecord) -> usize {
-    let cond = Expr::new("attribute_exists(PK) AND leaseCount = :zero").value(":zero", n(0));
+    let at = Expr::at_version(u.v);
+    let cond = Expr { expr: format!("{} AND leaseCount = :zero", at.expr), ..at }.value(":zero", n(0));
     let idx = tx.delete(keys::unit(scope, &u.id), Some(cond));
-    tx.delete(keys::unit_label(scope, &u.building_id, &u.label), None);
+    let held = Expr::new("unitId = :unit").value(":unit", s(u.id.as_str()));
+    tx.delete(keys::unit_label(scope, &u.building_id, &u.label), Some(held));
     events::record(tx, scope, "unit.deleted", "unit", u.id.as_str(), unit_json(u));
     idx
 }
@@ -282,7 +285,11 @@ pub async fn bulk_create_units(db: &Db, scope: &OrgScope, building: &str, input:
         let label_idx: HashMap<usize, &str> =
             chunk.iter().map(|u| (create_unit_actions(&mut tx, scope, u), u.label.as_str())).collect();
         if let Err(e) = db.transact(tx).await {
-            rollback(db, scope, &building, &units[..written]).await;
+            if !rollback(db, scope, &building, &units[..written]).await {
+                return Err(Error::Store(DbError::Unavailable(format!(
+                    "bulk create of units in {building} was interrupted and could not be fully undone"
+                ))));
+            }
             return Err(match e.failed_conditions() {
                 Some(idx) if idx.contains(&b_idx) => building_refusal(db, scope, &building).await,
                 Some(idx) => {
@@ -297,8 +304,10 @@ pub async fn bulk_create_units(db: &Db, scope: &OrgScope, building: &str, input:
     Ok(units.into_iter().map(Unit::from).collect())
 }
 
-/// Undoes units written by an interrupted bulk create (best effort; logged if it fails).
-async fn rollback(db: &Db, scope: &OrgScope, building: &BuildingId, units: &[UnitRecord]) {
+/// Undoes units written by an interrupted bulk create; false if some could not be undone (a unit
+/// was changed or leased in between), which is logged and reported as a server failure.
+async fn rollback(db: &Db, scope: &OrgScope, building: &BuildingId, units: &[UnitRecord]) -> bool {
+    let mut complete = true;
     for chunk in units.chunks((MAX_TRANSACTION_ACTIONS - 1) / 3) {
         let mut tx = Tx::new();
         for u in chunk {
@@ -307,8 +316,10 @@ async fn rollback(db: &Db, scope: &OrgScope, building: &BuildingId, units: &[Uni
         building_unit_delta(&mut tx, scope, building, -(chunk.len() as i64), false);
         if let Err(e) = db.transact(tx).await {
             tracing::error!(error = %e, building = %building, "bulk unit rollback failed");
+            complete = false;
         }
     }
+    complete
 }
 
 pub async fn list_units(db: &Db, scope: &OrgScope, building: &str, page: PageRequest) -> Result<PageOf<Unit>> {
@@ -363,7 +374,8 @@ pub async fn update_unit(db: &Db, scope: &OrgScope, id: &str, input: UpdateUnit)
     let relabel = keys::label_key(&u.label) != keys::label_key(&before.label);
     let mut label_idx = None;
     if relabel {
-        tx.delete(keys::unit_label(scope, &before.building_id, &before.label), None);
+        let held = Expr::new("unitId = :unit").value(":unit", s(u.id.as_str()));
+        tx.delete(keys::unit_label(scope, &before.building_id, &before.label), Some(held));
         label_idx = Some(tx.put(label_item(scope, &u), Some(Expr::not_exists())));
     } else if u.label != before.label {
         tx.put(label_item(scope, &u), None);
