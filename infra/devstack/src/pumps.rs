@@ -28,6 +28,8 @@ pub async fn wire_s3(
     prefix: &str,
 ) -> Result<Vec<S3Source>, ResourceError> {
     let mut out = Vec::new();
+    let mut per_bucket: std::collections::BTreeMap<String, Vec<aws_sdk_s3::types::QueueConfiguration>> =
+        Default::default();
     for f in &template.functions {
         for (name, ev) in f.properties["Events"].as_mapping().into_iter().flatten() {
             if ev["Type"].as_str() != Some("S3") {
@@ -74,19 +76,22 @@ pub async fn wire_s3(
                 let key = aws_sdk_s3::types::S3KeyFilter::builder().set_filter_rules(Some(rules)).build();
                 qc = qc.filter(aws_sdk_s3::types::NotificationConfigurationFilter::builder().key(key).build());
             }
-            let config = aws_sdk_s3::types::NotificationConfiguration::builder()
-                .queue_configurations(qc.build().map_err(|e| err(&what, e))?)
-                .build();
-            clients
-                .s3
-                .put_bucket_notification_configuration()
-                .bucket(&bucket)
-                .notification_configuration(config)
-                .send()
-                .await
-                .map_err(|e| err(&what, aws_sdk_s3::error::DisplayErrorContext(e)))?;
+            per_bucket.entry(bucket).or_default().push(qc.build().map_err(|e| err(&what, e))?);
             out.push(S3Source { function: f.binary.clone(), queue_url });
         }
+    }
+    // One configuration per bucket: putting it replaces the bucket's whole configuration.
+    for (bucket, queues) in per_bucket {
+        let config =
+            aws_sdk_s3::types::NotificationConfiguration::builder().set_queue_configurations(Some(queues)).build();
+        clients
+            .s3
+            .put_bucket_notification_configuration()
+            .bucket(&bucket)
+            .notification_configuration(config)
+            .send()
+            .await
+            .map_err(|e| err(&bucket, aws_sdk_s3::error::DisplayErrorContext(e)))?;
     }
     Ok(out)
 }
