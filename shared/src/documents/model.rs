@@ -225,3 +225,17 @@ pub struct Obligation {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fulfilled_by_version: Option<u32>,
 }
+
+impl Obligation {
+    /// A new open obligation falling due on `due`.
+    pub fn open(document: &DocumentId, name: &str, subject: &DocumentSubject, due: NaiveDate) -> Obligation {
+        Obligation {
+            document_id: document.clone(),
+            name: name.to_owned(),
+            subject: subject.clone(),
+            due_on: due,
+            status: ObligationStatus::Open,
+            fulfilled_by_version: None,
+        }
+    }
+}

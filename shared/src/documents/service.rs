@@ -85,15 +85,7 @@ pub async fn create_document(db: &Db, blob: &Blob, scope: &OrgScope, input: Crea
     tx.put(meta_item(scope, &d), Some(Expr::not_exists()));
     tx.put(version_item(scope, &d.id, &v), Some(Expr::not_exists()));
     if let Some(due) = d.expires_on {
-        let o = Obligation {
-            document_id: d.id.clone(),
-            name: d.name.clone(),
-            subject: d.subject.clone(),
-            due_on: due,
-            status: ObligationStatus::Open,
-            fulfilled_by_version: None,
-        };
-        tx.put(obligation_item(scope, &o), None);
+        tx.put(obligation_item(scope, &Obligation::open(&d.id, &d.name, &d.subject, due)), None);
     }
     events::record(
         &mut tx,
@@ -205,15 +197,7 @@ pub async fn create_version(
                 Obligation { status: ObligationStatus::Fulfilled, fulfilled_by_version: Some(next), ..open.clone() };
             tx.put(obligation_item(scope, &done), None);
         }
-        let o = Obligation {
-            document_id: id.clone(),
-            name: l.meta.name.clone(),
-            subject: l.meta.subject.clone(),
-            due_on: due,
-            status: ObligationStatus::Open,
-            fulfilled_by_version: None,
-        };
-        tx.put(obligation_item(scope, &o), None);
+        tx.put(obligation_item(scope, &Obligation::open(&id, &l.meta.name, &l.meta.subject, due)), None);
     }
     events::record(
         &mut tx,

@@ -344,18 +344,29 @@ impl UpdateLease {
     }
 }
 
+/// The rules of optional new terms (an update or a renewal).
+fn check_new_terms(
+    e: &mut Vec<FieldError>,
+    start: Option<NaiveDate>,
+    end: Option<NaiveDate>,
+    rent: Option<&MoneyDto>,
+    due_day: Option<u8>,
+) {
+    if let Some(s) = start {
+        check_terms(e, s, end);
+    }
+    if let Some(r) = rent {
+        positive(e, "rent", r);
+    }
+    if let Some(d) = due_day {
+        check_due_day(e, d);
+    }
+}
+
 impl Validate for UpdateLease {
     fn validate(&self) -> Vec<FieldError> {
         let mut e = Vec::new();
-        if let (Some(s), end) = (self.start_date, self.end_date) {
-            check_terms(&mut e, s, end);
-        }
-        if let Some(r) = &self.rent {
-            positive(&mut e, "rent", r);
-        }
-        if let Some(d) = self.due_day {
-            check_due_day(&mut e, d);
-        }
+        check_new_terms(&mut e, self.start_date, self.end_date, self.rent.as_ref(), self.due_day);
         check_deposit(&mut e, self.deposit.as_ref(), self.rent.as_ref());
         if let Some(p) = &self.late_fee_policy {
             p.check(&mut e);
@@ -391,15 +402,7 @@ pub struct RenewLease {
 impl Validate for RenewLease {
     fn validate(&self) -> Vec<FieldError> {
         let mut e = Vec::new();
-        if let (Some(s), end) = (self.start_date, self.end_date) {
-            check_terms(&mut e, s, end);
-        }
-        if let Some(r) = &self.rent {
-            positive(&mut e, "rent", r);
-        }
-        if let Some(d) = self.due_day {
-            check_due_day(&mut e, d);
-        }
+        check_new_terms(&mut e, self.start_date, self.end_date, self.rent.as_ref(), self.due_day);
         e
     }
 }
