@@ -2,6 +2,7 @@
 
 mod documents;
 mod flow;
+mod idempotency;
 mod input;
 mod leasing;
 mod members;

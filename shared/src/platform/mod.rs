@@ -7,6 +7,7 @@ pub mod blob;
 pub mod config;
 pub mod db;
 pub mod http;
+pub mod idempotency;
 pub mod telemetry;
 
 use std::sync::Arc;

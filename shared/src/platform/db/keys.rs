@@ -189,6 +189,11 @@ pub fn event(scope: &OrgScope, id: &EventId) -> Key {
     Key::new(events_partition(scope), id.as_str().to_owned())
 }
 
+/// An idempotency record: one per org, route and client key.
+pub fn idempotency(scope: &OrgScope, route: &str, key: &str) -> Key {
+    Key::new(format!("{}#IDEMP", org_pk(scope)), format!("{route}#{key}"))
+}
+
 pub fn audit_partition(scope: &OrgScope) -> String {
     format!("{}#AUDIT", org_pk(scope))
 }

@@ -331,6 +331,53 @@ impl Db {
         }
     }
 
+    /// One conditional `PutItem` (for records outside the domain's transactions, such as
+    /// idempotency claims); a failed condition is `DbError::ConditionFailed`.
+    pub async fn put_if(&self, item: Item, cond: Expr) -> Result<(), DbError> {
+        let (names, values) = merged(&cond, None);
+        self.client
+            .put_item()
+            .table_name(&*self.table)
+            .set_item(Some(item))
+            .condition_expression(cond.expr)
+            .set_expression_attribute_names(names)
+            .set_expression_attribute_values(values)
+            .send()
+            .await
+            .map_err(|e| {
+                classify(e, |se| match se {
+                    aws_sdk_dynamodb::operation::put_item::PutItemError::ConditionalCheckFailedException(_) => {
+                        Some(DbError::ConditionFailed)
+                    }
+                    _ => None,
+                })
+            })?;
+        Ok(())
+    }
+
+    /// One conditional `DeleteItem`; a failed condition is `DbError::ConditionFailed`.
+    pub async fn delete_if(&self, key: &Key, cond: Expr) -> Result<(), DbError> {
+        let (names, values) = merged(&cond, None);
+        self.client
+            .delete_item()
+            .table_name(&*self.table)
+            .set_key(Some(key.to_item()))
+            .condition_expression(cond.expr)
+            .set_expression_attribute_names(names)
+            .set_expression_attribute_values(values)
+            .send()
+            .await
+            .map_err(|e| {
+                classify(e, |se| match se {
+                    aws_sdk_dynamodb::operation::delete_item::DeleteItemError::ConditionalCheckFailedException(_) => {
+                        Some(DbError::ConditionFailed)
+                    }
+                    _ => None,
+                })
+            })?;
+        Ok(())
+    }
+
     /// One atomic `TransactWriteItems`; cancellation reasons come back per action.
     pub async fn transact(&self, tx: Tx) -> Result<(), DbError> {
         if tx.actions.is_empty() {
