@@ -27,6 +27,12 @@ macro_rules! prefixed_id {
             pub fn as_str(&self) -> &str {
                 &self.0
             }
+
+            /// The id carrying a given ULID (for ids derived from something stable, such as an
+            /// idempotency key).
+            pub fn from_ulid(u: ulid::Ulid) -> Self {
+                Self(format!("{}_{}", $prefix, u))
+            }
         }
 
         impl utoipa::PartialSchema for $name {
@@ -83,6 +89,96 @@ prefixed_id!(/// An outbox event.
     EventId, "evt");
 prefixed_id!(/// An audit entry.
     AuditId, "aud");
+prefixed_id!(/// A payment received on a lease.
+    PaymentId, "pay");
+prefixed_id!(/// An allocation (part of a payment, a credit or the deposit settling a charge).
+    AllocationId, "alc");
+
+/// A charge. Entered charges carry a ULID (`chg_01J…`); generated ones a deterministic id built
+/// from what they are for, so a re-run finds the same key: rent `chg_<lease ulid>_rent_2027_01`,
+/// the deposit `chg_<lease ulid>_deposit`, a late fee `<rent charge id>_late`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub struct ChargeId(String);
+
+impl ChargeId {
+    pub const PREFIX: &'static str = "chg";
+
+    pub fn new() -> Self {
+        Self(format!("chg_{}", ulid::Ulid::new()))
+    }
+
+    /// `chg_` then a ULID and optionally `_` and lowercase/digit/underscore words (≤ 100 chars).
+    pub fn parse(s: &str) -> Option<Self> {
+        let rest = s.strip_prefix("chg_")?;
+        let (u, suffix) = rest.split_at(rest.len().min(26));
+        ulid::Ulid::from_string(u).ok()?;
+        let ok_suffix = suffix.is_empty()
+            || (suffix.starts_with('_')
+                && suffix.len() <= 60
+                && suffix[1..].bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_'));
+        ok_suffix.then(|| Self(s.to_owned()))
+    }
+
+    /// Rent of `lease` for the month `year-month`.
+    pub fn rent(lease: &LeaseId, year: i32, month: u32) -> Self {
+        Self(format!("chg_{}_rent_{year:04}_{month:02}", lease_ulid(lease)))
+    }
+
+    /// The security deposit of `lease`.
+    pub fn deposit(lease: &LeaseId) -> Self {
+        Self(format!("chg_{}_deposit", lease_ulid(lease)))
+    }
+
+    /// The late fee on `charge`.
+    pub fn late_fee(charge: &ChargeId) -> Self {
+        Self(format!("{}_late", charge.0))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+fn lease_ulid(lease: &LeaseId) -> &str {
+    lease.as_str().trim_start_matches("lse_")
+}
+
+impl Default for ChargeId {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl utoipa::PartialSchema for ChargeId {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        utoipa::openapi::ObjectBuilder::new()
+            .schema_type(utoipa::openapi::schema::Type::String)
+            .pattern(Some("^chg_[0-9A-HJKMNP-TV-Z]{26}(_[a-z0-9_]+)?$"))
+            .into()
+    }
+}
+
+impl utoipa::ToSchema for ChargeId {}
+
+impl fmt::Display for ChargeId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl TryFrom<String> for ChargeId {
+    type Error = String;
+    fn try_from(s: String) -> Result<Self, String> {
+        Self::parse(&s).ok_or_else(|| "not a valid chg id".to_owned())
+    }
+}
+
+impl From<ChargeId> for String {
+    fn from(id: ChargeId) -> String {
+        id.0
+    }
+}
 
 /// A user, as the identity provider names them (the token's `sub`); not minted by us.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize)]
@@ -132,6 +228,22 @@ mod tests {
         assert_eq!(UnitId::parse(b.as_str()), None);
         assert_eq!(BuildingId::parse("bld_nope"), None);
         assert_eq!(BuildingId::parse("bld"), None);
+    }
+
+    #[test]
+    fn charge_ids_are_random_or_derived_from_what_they_charge() {
+        let lease = LeaseId::new();
+        let rent = ChargeId::rent(&lease, 2027, 1);
+        assert!(rent.as_str().ends_with("_rent_2027_01"));
+        assert_eq!(ChargeId::parse(rent.as_str()), Some(rent.clone()));
+        assert_eq!(ChargeId::rent(&lease, 2027, 1), rent, "deterministic");
+        assert_ne!(ChargeId::rent(&lease, 2027, 2), rent);
+        assert!(ChargeId::parse(ChargeId::late_fee(&rent).as_str()).is_some());
+        assert!(ChargeId::parse(ChargeId::deposit(&lease).as_str()).is_some());
+        assert!(ChargeId::parse(ChargeId::new().as_str()).is_some());
+        for bad in ["chg_", "chg_x", "pay_01J00000000000000000000000", &format!("{rent}#x"), &format!("{rent}_A")] {
+            assert!(ChargeId::parse(bad).is_none(), "{bad}");
+        }
     }
 
     #[test]

@@ -1,5 +1,14 @@
-//! The ledger's pure rules: how a payment is allocated to open charges and how rent is prorated.
-//! (The ledger's storage, API and jobs build on these.)
+//! The ledger (ARCHITECTURE §4, API "Billing"): immutable charges, payments and allocations in
+//! each lease's partition; the pure rules (`allocation`, `proration`, `rent`, `ledger`) and the
+//! use cases over the store (`service`, `rent_run`, `late_fees`, `delinquency`).
 
 pub mod allocation;
+pub mod delinquency;
+pub mod late_fees;
+pub mod ledger;
+pub mod model;
 pub mod proration;
+pub mod rent;
+pub mod rent_run;
+pub mod service;
+pub mod store;

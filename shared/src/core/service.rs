@@ -271,3 +271,24 @@ pub async fn list_audit(db: &Db, scope: &OrgScope, page: PageRequest) -> Result<
 pub async fn list_events(db: &Db, scope: &OrgScope, page: PageRequest) -> Result<PageOf<events::Event>> {
     Ok(db.page_of(Query::partition(db::Index::Primary, keys::events_partition(scope)), page).await?)
 }
+
+/// The organizations of one shard of the org index (jobs fan out over `keys::ORG_SHARDS`).
+pub async fn orgs_in_shard(db: &Db, shard: u32) -> Result<Vec<OrgId>> {
+    let items = db.query_all(Query::partition(db::Index::Gsi1, keys::org_shard(shard))).await?;
+    Ok(items
+        .iter()
+        .filter_map(|i| match i.get("GSI1SK") {
+            Some(aws_sdk_dynamodb::types::AttributeValue::S(sk)) => sk.strip_prefix("ORG#").and_then(OrgId::parse),
+            _ => None,
+        })
+        .collect())
+}
+
+/// Every organization, shard by shard.
+pub async fn all_orgs(db: &Db) -> Result<Vec<OrgId>> {
+    let mut out = Vec::new();
+    for shard in 0..keys::ORG_SHARDS {
+        out.extend(orgs_in_shard(db, shard).await?);
+    }
+    Ok(out)
+}

@@ -139,7 +139,7 @@ pub struct LateFeePolicy {
 }
 
 impl LateFeePolicy {
-    fn check(&self, e: &mut Vec<FieldError>) {
+    pub(crate) fn check(&self, e: &mut Vec<FieldError>) {
         if self.grace_days > 60 {
             e.push(FieldError::new("lateFeePolicy.graceDays", "must be from 0 to 60"));
         }

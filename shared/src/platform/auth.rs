@@ -58,6 +58,12 @@ pub enum Action {
     LeasingWrite,
     DocumentRead,
     DocumentWrite,
+    /// Ledgers, delinquency, FX rates, billing settings.
+    LedgerRead,
+    /// Charges, payments, allocations, voids, reversals, rent runs, FX rates.
+    LedgerWrite,
+    /// The org's billing settings (rent lead time, default late-fee policy).
+    BillingConfigure,
 }
 
 /// The one permission matrix (API.md "Roles"): owner everything; manager operations; accountant
@@ -66,12 +72,14 @@ pub fn permits(role: Role, action: Action) -> bool {
     use Action::*;
     use Role::*;
     match action {
-        OrgRead | MemberRead | PropertyRead | LeasingRead | DocumentRead => true,
+        OrgRead | MemberRead | PropertyRead | LeasingRead | DocumentRead | LedgerRead => true,
         OrgUpdate | MemberManage => role == Owner,
         AuditRead => matches!(role, Owner | Accountant),
         PropertyWrite | LeasingWrite => matches!(role, Owner | Manager),
         // Accountants file receipts and statements; readonly members upload nothing.
         DocumentWrite => matches!(role, Owner | Manager | Accountant),
+        LedgerWrite => matches!(role, Owner | Manager | Accountant),
+        BillingConfigure => matches!(role, Owner | Manager),
     }
 }
 
@@ -200,6 +208,9 @@ mod tests {
             (LeasingWrite, [true, true, false, false]),
             (DocumentRead, [true, true, true, true]),
             (DocumentWrite, [true, true, true, false]),
+            (LedgerRead, [true, true, true, true]),
+            (LedgerWrite, [true, true, true, false]),
+            (BillingConfigure, [true, true, false, false]),
         ];
         for (action, expected) in table {
             for (role, want) in Role::ALL.iter().zip(expected) {

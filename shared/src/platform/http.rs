@@ -254,6 +254,25 @@ pub fn date_param(req: &Request, name: &str) -> Result<chrono::NaiveDate, ApiErr
     v.parse().map_err(|_| ApiError::validation(vec![FieldError::new(name, "must be a date (YYYY-MM-DD)")]))
 }
 
+/// An optional `YYYY-MM-DD` query parameter.
+pub fn opt_date_param(req: &Request, name: &str) -> Result<Option<chrono::NaiveDate>, ApiError> {
+    match query_param(req, name) {
+        None => Ok(None),
+        Some(_) => date_param(req, name).map(Some),
+    }
+}
+
+/// The raw request body.
+pub fn body_bytes(req: &Request) -> &[u8] {
+    match req.body() {
+        Body::Empty => b"",
+        Body::Text(t) => t.as_bytes(),
+        Body::Binary(b) => b,
+        #[allow(unreachable_patterns)]
+        _ => b"",
+    }
+}
+
 /// serde reports a missing field at its parent's path with the name in backticks (an unknown
 /// field's path already ends with its name).
 fn field_name(path: &str, msg: &str) -> String {

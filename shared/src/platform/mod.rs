@@ -19,6 +19,7 @@ pub struct App {
     pub db: db::Db,
     pub blob: blob::Blob,
     pub auth: Arc<auth::Authorizer>,
+    pub sqs: aws_sdk_sqs::Client,
 }
 
 impl App {
@@ -34,7 +35,8 @@ impl App {
         let db = db::Db::new(sdk, &config.table_name);
         let blob = blob::Blob::new(sdk, &config.bucket_name, config.s3_force_path_style);
         let auth = Arc::new(auth::Authorizer::new(db.clone(), config.membership_cache_ttl));
-        App { config: Arc::new(config), db, blob, auth }
+        let sqs = aws_sdk_sqs::Client::new(sdk);
+        App { config: Arc::new(config), db, blob, auth, sqs }
     }
 
     pub async fn from_env() -> Result<App, config::ConfigError> {

@@ -3,7 +3,9 @@
 //! name another org's item.
 
 use super::{s, Item};
-use crate::ids::{BuildingId, DocumentId, EventId, LeaseId, TenantId, UnitId, UserId};
+use crate::ids::{
+    AllocationId, BuildingId, ChargeId, DocumentId, EventId, LeaseId, PaymentId, TenantId, UnitId, UserId,
+};
 use crate::platform::auth::{OrgScope, Principal};
 
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -37,7 +39,7 @@ pub fn org(scope: &OrgScope) -> Key {
 pub fn org_shard_gsi1(scope: &OrgScope) -> (String, String) {
     let shard =
         scope.org_id().as_str().bytes().fold(0u32, |h, b| h.wrapping_mul(31).wrapping_add(b as u32)) % ORG_SHARDS;
-    (format!("ORGS#{shard}"), org_pk(scope))
+    (org_shard(shard), org_pk(scope))
 }
 
 pub fn member(scope: &OrgScope, user: &UserId) -> Key {
@@ -140,9 +142,97 @@ pub fn unit_leases(scope: &OrgScope, unit: &UnitId) -> String {
     format!("{}#UNIT#{unit}", org_pk(scope))
 }
 
+/// The partition of one lease's parties and ledger (charges, payments, allocations, …): the
+/// whole ledger of a lease is one query.
+pub fn lease_partition(scope: &OrgScope, lease: &LeaseId) -> String {
+    format!("{}#LEASE#{lease}", org_pk(scope))
+}
+
 /// A person on a lease (primary tenant or roommate).
 pub fn lease_party(scope: &OrgScope, lease: &LeaseId, tenant: &TenantId) -> Key {
-    Key::new(format!("{}#LEASE#{lease}", org_pk(scope)), format!("PARTY#{tenant}"))
+    Key::new(lease_partition(scope, lease), format!("PARTY#{tenant}"))
+}
+
+/// A charge, ordered by due date inside its lease's ledger.
+pub fn charge(scope: &OrgScope, lease: &LeaseId, due: chrono::NaiveDate, id: &ChargeId) -> Key {
+    Key::new(lease_partition(scope, lease), format!("CHG#{due}#{id}"))
+}
+
+/// GSI1 of a charge: found by id alone (`/charges/{chargeId}:void`).
+pub fn charge_gsi1(scope: &OrgScope, id: &ChargeId) -> (String, String) {
+    (format!("{}#CHG#{id}", org_pk(scope)), "CHG".to_owned())
+}
+
+/// GSI2 of a charge while something is still owed on it (sparse): delinquency without scans.
+pub fn open_charge_gsi2(scope: &OrgScope, due: chrono::NaiveDate, id: &ChargeId) -> (String, String) {
+    (open_charges(scope), format!("{due}#{id}"))
+}
+
+pub fn open_charges(scope: &OrgScope) -> String {
+    format!("{}#OPEN", org_pk(scope))
+}
+
+/// The reversing entry of a voided charge.
+pub fn charge_void(scope: &OrgScope, lease: &LeaseId, id: &ChargeId) -> Key {
+    Key::new(lease_partition(scope, lease), format!("VOID#{id}"))
+}
+
+pub fn payment(scope: &OrgScope, lease: &LeaseId, received: chrono::NaiveDate, id: &PaymentId) -> Key {
+    Key::new(lease_partition(scope, lease), format!("PAY#{received}#{id}"))
+}
+
+/// GSI1 of a payment: found by id alone (`/payments/{paymentId}:reverse`).
+pub fn payment_gsi1(scope: &OrgScope, id: &PaymentId) -> (String, String) {
+    (format!("{}#PAY#{id}", org_pk(scope)), "PAY".to_owned())
+}
+
+/// The reversing entry of a reversed payment (a bounced check).
+pub fn payment_reversal(scope: &OrgScope, lease: &LeaseId, id: &PaymentId) -> Key {
+    Key::new(lease_partition(scope, lease), format!("REV#{id}"))
+}
+
+/// An allocation from `source` (a payment id, a credit's charge id, or `DEPOSIT`).
+pub fn allocation(scope: &OrgScope, lease: &LeaseId, source: &str, id: &AllocationId) -> Key {
+    Key::new(lease_partition(scope, lease), format!("ALLOC#{source}#{id}"))
+}
+
+/// How far the rent run has generated this lease's charges (an optimization: the deterministic
+/// charge ids are what make runs exactly-once).
+pub fn rent_watermark(scope: &OrgScope, lease: &LeaseId) -> Key {
+    Key::new(lease_partition(scope, lease), "RENTRUN")
+}
+
+/// The settlement of a lease's deposit at move-out (one per lease).
+pub fn deposit_settlement(scope: &OrgScope, lease: &LeaseId) -> Key {
+    Key::new(lease_partition(scope, lease), "DEPOSIT#SETTLEMENT")
+}
+
+/// The org's billing settings (rent lead time, default late-fee policy).
+pub fn billing_settings(scope: &OrgScope) -> Key {
+    Key::new(org_pk(scope), "BILLING")
+}
+
+pub fn fx_partition(scope: &OrgScope) -> String {
+    format!("{}#FX", org_pk(scope))
+}
+
+/// The rate of `currency` into the org's base currency on `date`.
+pub fn fx_rate(scope: &OrgScope, currency: &str, date: chrono::NaiveDate) -> Key {
+    Key::new(fx_partition(scope), format!("{currency}#{date}"))
+}
+
+pub fn delinquency_snapshots(scope: &OrgScope) -> String {
+    format!("{}#DELQ", org_pk(scope))
+}
+
+/// The daily delinquency snapshot of the org.
+pub fn delinquency_snapshot(scope: &OrgScope, date: chrono::NaiveDate) -> Key {
+    Key::new(delinquency_snapshots(scope), date.to_string())
+}
+
+/// The org partition GSI1 shard `shard` (jobs page organizations through it).
+pub fn org_shard(shard: u32) -> String {
+    format!("ORGS#{shard}")
 }
 
 pub fn document_partition(scope: &OrgScope, id: &DocumentId) -> String {

@@ -1,0 +1,135 @@
+//! Delinquency: open balances by lease, aged into `current`, `d1_30`, `d31_60`, `d61_90` and
+//! `d90_plus` days past due, answered from the sparse open-charges index (GSI2 `ORG#o#OPEN`,
+//! sorted by due date; no scan), and the daily snapshots the job keeps for trends.
+
+use super::ledger::{Aging, Buckets};
+use super::model::*;
+use crate::ids::{LeaseId, UnitId};
+use crate::money::{Currency, Money, MoneyDto};
+use crate::platform::auth::OrgScope;
+use crate::platform::db::{self, keys, Db, ItemBuilder, PageOf, PageRequest, Query};
+use crate::Result;
+use chrono::{NaiveDate, Utc};
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+use utoipa::ToSchema;
+
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct LeaseDelinquency {
+    pub lease_id: LeaseId,
+    pub unit_id: UnitId,
+    pub currency: String,
+    pub oldest_due_date: NaiveDate,
+    pub aging: Aging,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct CurrencyTotal {
+    pub currency: String,
+    pub aging: Aging,
+}
+
+/// `GET /delinquency?asOf=`.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct Delinquency {
+    pub as_of: NaiveDate,
+    /// `live` (the open-charges index now) or `snapshot` (stored by the daily job on that day).
+    pub source: String,
+    /// Leases with something past due or due, most overdue first.
+    pub leases: Vec<LeaseDelinquency>,
+    /// Per currency (amounts never mix currencies).
+    pub totals: Vec<CurrencyTotal>,
+    /// Everything open in the org's base currency, at the rates stored on the charges (charges
+    /// without a rate are left out and counted in `unconvertedCharges`).
+    pub base_total: Option<MoneyDto>,
+    pub unconverted_charges: usize,
+}
+
+fn aging_json(b: &Buckets, c: Currency) -> Aging {
+    b.dto(c)
+}
+
+/// Computes the org's delinquency as of `as_of` from what is open now.
+pub async fn live(db: &Db, scope: &OrgScope, base: Currency, as_of: NaiveDate) -> Result<Delinquency> {
+    let next = as_of.succ_opt().unwrap_or(as_of);
+    let open: Vec<ChargeRecord> = db
+        .query_all(Query::partition(db::Index::Gsi2, keys::open_charges(scope)).before(next.to_string()))
+        .await?
+        .into_iter()
+        .map(db::from_item::<ChargeRecord>)
+        .collect::<Result<Vec<_>, _>>()?;
+    let mut leases: BTreeMap<LeaseId, (UnitId, Currency, NaiveDate, Buckets)> = BTreeMap::new();
+    let mut totals: BTreeMap<Currency, Buckets> = BTreeMap::new();
+    let (mut base_minor, mut unconverted) = (0i64, 0usize);
+    for c in open.iter().filter(|c| c.status == ChargeStatus::Open && c.open > 0) {
+        let days = (as_of - c.due_date).num_days();
+        let cur = c.amount.currency;
+        let e = leases.entry(c.lease_id.clone()).or_insert((c.unit_id.clone(), cur, c.due_date, Buckets::default()));
+        e.2 = e.2.min(c.due_date);
+        e.3.add(days, c.open);
+        totals.entry(cur).or_default().add(days, c.open);
+        match &c.fx {
+            Some(fx) if fx.base_currency == base => {
+                base_minor += Fx::convert(c.open, cur, fx.rate, fx.rate_date, base).map_or(0, |f| f.base_minor)
+            }
+            _ => unconverted += 1,
+        }
+    }
+    let mut rows: Vec<_> = leases.into_iter().collect();
+    rows.sort_by(|a, b| a.1 .2.cmp(&b.1 .2).then(a.0.cmp(&b.0)));
+    Ok(Delinquency {
+        as_of,
+        source: "live".into(),
+        leases: rows
+            .into_iter()
+            .map(|(lease_id, (unit_id, cur, oldest, b))| LeaseDelinquency {
+                lease_id,
+                unit_id,
+                currency: cur.code().to_owned(),
+                oldest_due_date: oldest,
+                aging: aging_json(&b, cur),
+            })
+            .collect(),
+        totals: totals
+            .into_iter()
+            .map(|(c, b)| CurrencyTotal { currency: c.code().to_owned(), aging: aging_json(&b, c) })
+            .collect(),
+        base_total: Some(Money::new(base_minor, base).into()),
+        unconverted_charges: unconverted,
+    })
+}
+
+/// As of a past day with a stored snapshot: the snapshot (what was open then); otherwise live.
+pub async fn delinquency(db: &Db, scope: &OrgScope, as_of: Option<NaiveDate>) -> Result<Delinquency> {
+    let org = super::service::get_org(db, scope).await?;
+    let today = super::service::org_today(&org);
+    let as_of = as_of.unwrap_or(today);
+    if as_of < today {
+        if let Some(s) = db.get_as::<Delinquency>(&keys::delinquency_snapshot(scope, as_of)).await? {
+            return Ok(s);
+        }
+    }
+    live(db, scope, org.base_currency, as_of).await
+}
+
+/// Stores today's snapshot (the daily job); re-running the same day overwrites it.
+pub async fn snapshot(db: &Db, scope: &OrgScope, day: Option<NaiveDate>) -> Result<Delinquency> {
+    let org = super::service::get_org(db, scope).await?;
+    let day = day.unwrap_or_else(|| super::service::org_today(&org));
+    let mut d = live(db, scope, org.base_currency, day).await?;
+    d.source = "snapshot".into();
+    let item = ItemBuilder::new(SNAPSHOT_ENTITY, &keys::delinquency_snapshot(scope, day), &d)
+        .expires_at(Utc::now().timestamp() + 2 * 365 * 24 * 3600)
+        .build();
+    let mut tx = crate::platform::db::Tx::new();
+    tx.put(item, None);
+    db.transact(tx).await?;
+    Ok(d)
+}
+
+pub async fn list_snapshots(db: &Db, scope: &OrgScope, page: PageRequest) -> Result<PageOf<Delinquency>> {
+    Ok(db.page_of(Query::partition(db::Index::Primary, keys::delinquency_snapshots(scope)).descending(), page).await?)
+}

@@ -1,0 +1,176 @@
+//! Late fees (the daily job): a rent charge still open after its grace period gets one fee, with
+//! a deterministic id (`<rent charge id>_late`), so re-running assesses nothing twice. The
+//! lease's policy applies, else the org's default: flat, or a percentage of the overdue rent,
+//! with an optional cap per month. No fee while pending payments would cover the charge. A
+//! payment dated within the grace period that arrives later voids the fee (see `record_payment`).
+
+use super::ledger::LedgerItems;
+use super::model::*;
+use super::service::get_settings;
+use super::store::{self, charge_event, charge_item, event};
+use crate::ids::{ChargeId, LeaseId};
+use crate::leasing::model::{LateFeePolicy, LeaseRecord};
+use crate::money::{Money, StoredMoney};
+use crate::platform::auth::OrgScope;
+use crate::platform::db::{self, keys, Db, Expr, Query, Tx};
+use crate::Result;
+use chrono::{Datelike, NaiveDate, Utc};
+use rust_decimal::Decimal;
+use std::collections::BTreeMap;
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct LateFeeReport {
+    pub assessed: usize,
+    pub existing: usize,
+    pub skipped_pending: usize,
+}
+
+/// The fee for `open` overdue minor units under `policy` (before any cap), or `None` when the
+/// policy's flat amount is in another currency.
+pub fn fee_amount(policy: &LateFeePolicy, open: i64, currency: crate::money::Currency) -> Option<i64> {
+    if let Some(flat) = &policy.flat {
+        let m = flat.to_money("flat").ok()?;
+        return (m.currency == currency).then_some(m.minor);
+    }
+    let pct = policy.percent?;
+    let fee = Money::new(open, currency).to_decimal() * pct / Decimal::from(100);
+    let fee = fee.round_dp_with_strategy(currency.exponent(), rust_decimal::RoundingStrategy::MidpointAwayFromZero);
+    Money::from_decimal(fee, currency).ok().map(|m| m.minor)
+}
+
+/// Assesses fees for one org as of `today`.
+pub async fn assess_org(db: &Db, scope: &OrgScope, today: NaiveDate) -> Result<LateFeeReport> {
+    let settings = get_settings(db, scope).await?;
+    let open: Vec<ChargeRecord> = db
+        .query_all(Query::partition(db::Index::Gsi2, keys::open_charges(scope)).before(today.to_string()))
+        .await?
+        .into_iter()
+        .map(db::from_item::<ChargeRecord>)
+        .collect::<Result<Vec<_>, _>>()?;
+    let mut by_lease: BTreeMap<LeaseId, Vec<ChargeRecord>> = BTreeMap::new();
+    for c in open.into_iter().filter(|c| c.kind == ChargeKind::Rent) {
+        by_lease.entry(c.lease_id.clone()).or_default().push(c);
+    }
+    let mut report = LateFeeReport::default();
+    if by_lease.is_empty() {
+        return Ok(report);
+    }
+    let lease_keys: Vec<_> = by_lease.keys().map(|l| keys::lease(scope, l)).collect();
+    let leases: Vec<LeaseRecord> =
+        db.batch_get(&lease_keys).await?.into_iter().map(db::from_item).collect::<Result<Vec<_>, _>>()?;
+    for lease in leases {
+        let Some(policy) = lease.late_fee_policy.clone().or_else(|| settings.late_fee_policy.clone()) else { continue };
+        let grace = u64::from(policy.grace_days);
+        let late: Vec<&ChargeRecord> =
+            by_lease[&lease.id].iter().filter(|c| c.due_date + chrono::Days::new(grace) < today).collect();
+        if late.is_empty() {
+            continue;
+        }
+        let ledger = store::read_ledger(db, scope, &lease.id).await?;
+        for c in late {
+            assess_one(db, scope, &ledger, &policy, c, &mut report).await?;
+        }
+    }
+    tracing::info!(org_id = %scope.org_id(), %today, assessed = report.assessed, existing = report.existing,
+        skipped_pending = report.skipped_pending, "late fees assessed");
+    Ok(report)
+}
+
+async fn assess_one(
+    db: &Db,
+    scope: &OrgScope,
+    ledger: &LedgerItems,
+    policy: &LateFeePolicy,
+    c: &ChargeRecord,
+    report: &mut LateFeeReport,
+) -> Result<()> {
+    let id = ChargeId::late_fee(&c.id);
+    if ledger.charge(&id).is_some() {
+        report.existing += 1;
+        return Ok(());
+    }
+    let Some(current) = ledger.charge(&c.id).filter(|c| c.status == ChargeStatus::Open && c.open > 0) else {
+        return Ok(());
+    };
+    let pending: i64 = ledger.payments.iter().filter(|p| p.status == PaymentStatus::Pending).map(|p| p.unapplied).sum();
+    if pending >= current.open {
+        report.skipped_pending += 1;
+        return Ok(());
+    }
+    let currency = current.amount.currency;
+    let Some(mut fee) = fee_amount(policy, current.open, currency) else {
+        tracing::warn!(charge = %c.id, "late-fee policy in another currency than the rent; no fee");
+        return Ok(());
+    };
+    let due = c.due_date + chrono::Days::new(u64::from(policy.grace_days) + 1);
+    if let Some(cap) =
+        policy.cap_per_month.as_ref().and_then(|m| m.to_money("cap").ok()).filter(|m| m.currency == currency)
+    {
+        let month = (due.year(), due.month());
+        let charged: i64 = ledger
+            .charges
+            .iter()
+            .filter(|f| f.kind == ChargeKind::LateFee && f.status != ChargeStatus::Void)
+            .filter(|f| (f.due_date.year(), f.due_date.month()) == month)
+            .map(|f| f.amount.minor)
+            .sum();
+        fee = fee.min((cap.minor - charged).max(0));
+    }
+    if fee <= 0 {
+        return Ok(());
+    }
+    let record = ChargeRecord {
+        id: id.clone(),
+        lease_id: c.lease_id.clone(),
+        unit_id: c.unit_id.clone(),
+        kind: ChargeKind::LateFee,
+        amount: StoredMoney { minor: fee, currency },
+        due_date: due,
+        memo: Some(format!("late fee on {}", c.memo.clone().unwrap_or_else(|| c.id.to_string()))),
+        source: ChargeSource::LateFeeJob,
+        period: c.period.clone(),
+        fee_for: Some(c.id.clone()),
+        grace_days: Some(policy.grace_days),
+        open: fee,
+        status: ChargeStatus::Open,
+        fx: c.fx.as_ref().map(|f| Fx::convert(fee, currency, f.rate, f.rate_date, f.base_currency)).unwrap_or(None),
+        created_at: Utc::now(),
+        voided_at: None,
+        void_reason: None,
+        v: 1,
+    };
+    let mut tx = Tx::new();
+    tx.put(charge_item(scope, &record), Some(Expr::not_exists()));
+    event(&mut tx, scope, "charge.created", ("charge", id.as_str()), charge_event(&record));
+    match db.transact(tx).await {
+        Ok(()) => report.assessed += 1,
+        Err(e) if e.failed_conditions().is_some() => report.existing += 1,
+        Err(e) => return Err(e.into()),
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::money::{Currency, MoneyDto};
+
+    #[test]
+    fn flat_or_percent_rounded_to_the_currency() {
+        let usd = Currency::parse("USD").unwrap();
+        let flat = LateFeePolicy {
+            grace_days: 5,
+            flat: Some(MoneyDto { amount: "50.00".into(), currency: "USD".into() }),
+            percent: None,
+            cap_per_month: None,
+        };
+        assert_eq!(fee_amount(&flat, 155_000, usd), Some(5_000));
+        assert_eq!(fee_amount(&flat, 155_000, Currency::parse("EUR").unwrap()), None);
+        let pct = LateFeePolicy { grace_days: 5, flat: None, percent: Some(Decimal::new(5, 0)), cap_per_month: None };
+        assert_eq!(fee_amount(&pct, 155_000, usd), Some(7_750));
+        assert_eq!(fee_amount(&pct, 101, usd), Some(5), "5.05 cents rounds to 5");
+        assert_eq!(fee_amount(&pct, 110, usd), Some(6), "5.5 cents rounds away from zero");
+        assert_eq!(fee_amount(&pct, 1_001, Currency::parse("JPY").unwrap()), Some(50));
+    }
+}

@@ -1,0 +1,318 @@
+//! The rent run for one org: every rent charge (and deposit) due up to the run date plus the
+//! org's lead time, for every active or ended lease. Each charge has a deterministic id and is
+//! written under `attribute_not_exists` with its `charge.created` event, so re-running, running
+//! late (catching up missed months) or two runs at once never duplicate or skip a charge.
+//!
+//! Leases are packed into transactions of up to 100 actions. A per-lease watermark (the last
+//! month generated) spares later runs the months already done; it is an optimization only. When
+//! a packed transaction fails (another run wrote some of its charges first), each of its leases
+//! is written charge by charge, counting the ones that exist.
+
+use super::model::*;
+use super::rent::{schedule, RentTerms};
+use super::service::{get_org, get_settings, org_today};
+use super::store::{charge_event, charge_item, event};
+use crate::ids::ChargeId;
+use crate::leasing::model::{LeaseRecord, LeaseStatus, LEASE_ENTITY};
+use crate::money::{Currency, StoredMoney};
+use crate::platform::auth::OrgScope;
+use crate::platform::db::{self, keys, s, Db, DbError, Expr, ItemBuilder, Key, Query, Tx};
+use crate::{Error, Result};
+use chrono::{NaiveDate, Utc};
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
+
+/// Test hooks: fail (as a crash would) once this many transactions have been committed.
+#[derive(Debug, Clone, Default)]
+pub struct RunOptions {
+    pub fail_after_writes: Option<Arc<AtomicUsize>>,
+}
+
+impl RunOptions {
+    pub fn failing_after(writes: usize) -> RunOptions {
+        RunOptions { fail_after_writes: Some(Arc::new(AtomicUsize::new(writes))) }
+    }
+
+    fn before_write(&self) -> Result<()> {
+        if let Some(left) = &self.fail_after_writes {
+            if left.load(Ordering::SeqCst) == 0 {
+                return Err(Error::Store(DbError::Invalid("fault injected: the run stopped mid-batch".into())));
+            }
+        }
+        Ok(())
+    }
+
+    fn written(&self) {
+        if let Some(left) = &self.fail_after_writes {
+            let _ = left.fetch_update(Ordering::SeqCst, Ordering::SeqCst, |v| v.checked_sub(1));
+        }
+    }
+}
+
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct Watermark {
+    /// The last rent month generated (`YYYY-MM`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    period: Option<String>,
+    #[serde(default)]
+    deposit: bool,
+}
+
+/// Up to this many charges of one lease per transaction (2 actions each, plus the watermark).
+const CHARGES_PER_CHUNK: usize = 45;
+
+/// One lease's share of a transaction.
+struct Chunk {
+    lease: usize,
+    charges: Vec<ChargeRecord>,
+    before: Option<Watermark>,
+    after: Watermark,
+}
+
+impl Chunk {
+    fn actions(&self) -> usize {
+        self.charges.len() * 2 + 1
+    }
+}
+
+/// Rates into the base currency, loaded once per run.
+struct RateBook {
+    base: Currency,
+    rates: Vec<FxRate>,
+}
+
+impl RateBook {
+    fn fx(&self, minor: i64, c: Currency, date: NaiveDate) -> Option<Fx> {
+        if c == self.base {
+            return Some(Fx::same_currency(c, minor, date));
+        }
+        let r = self.rates.iter().filter(|r| r.currency == c && r.date <= date).max_by_key(|r| r.date)?;
+        Fx::convert(minor, c, r.rate, r.date, self.base)
+    }
+}
+
+fn watermark_key(scope: &OrgScope, l: &LeaseRecord) -> Key {
+    keys::rent_watermark(scope, &l.id)
+}
+
+/// Runs rent for one org through `run_date` (default: today in the org's time zone) plus lead.
+pub async fn run_org(
+    db: &Db,
+    scope: &OrgScope,
+    run_date: Option<NaiveDate>,
+    opts: &RunOptions,
+) -> Result<RentRunReport> {
+    let org = get_org(db, scope).await?;
+    let settings = get_settings(db, scope).await?;
+    let through = run_date.unwrap_or_else(|| org_today(&org)) + chrono::Days::new(settings.rent_lead_days.into());
+    let (pk, prefix) = keys::leases(scope);
+    let leases: Vec<LeaseRecord> = db
+        .query_all(Query::partition(db::Index::Primary, pk).begins_with(prefix))
+        .await?
+        .into_iter()
+        .filter(|i| matches!(i.get("entity"), Some(aws_sdk_dynamodb::types::AttributeValue::S(e)) if e == LEASE_ENTITY))
+        .map(db::from_item::<LeaseRecord>)
+        .collect::<Result<Vec<_>, _>>()?
+        .into_iter()
+        .filter(|l| l.status != LeaseStatus::Draft)
+        .collect();
+    let mut report = RentRunReport { through_date: Some(through), leases: leases.len(), ..Default::default() };
+    if leases.is_empty() {
+        return Ok(report);
+    }
+    let wkeys: Vec<Key> = leases.iter().map(|l| watermark_key(scope, l)).collect();
+    let mut marks: HashMap<String, Watermark> = HashMap::new();
+    for item in db.batch_get(&wkeys).await? {
+        if let Some(aws_sdk_dynamodb::types::AttributeValue::S(pk)) = item.get("PK") {
+            marks.insert(pk.clone(), db::from_item(item)?);
+        }
+    }
+    let rates = if leases.iter().any(|l| l.rent.currency != org.base_currency) {
+        db.query_all(Query::partition(db::Index::Primary, keys::fx_partition(scope)))
+            .await?
+            .into_iter()
+            .map(db::from_item::<FxRate>)
+            .collect::<Result<Vec<_>, _>>()?
+    } else {
+        Vec::new()
+    };
+    let book = RateBook { base: org.base_currency, rates };
+
+    let mut chunks: Vec<Chunk> = Vec::new();
+    for (i, l) in leases.iter().enumerate() {
+        let before = marks.get(&watermark_key(scope, l).pk).cloned();
+        let mut charges = due_charges(l, before.as_ref(), through, &book);
+        let mut mark = before.clone().unwrap_or_default();
+        while !charges.is_empty() {
+            let rest = charges.split_off(charges.len().min(CHARGES_PER_CHUNK));
+            let mut after = mark.clone();
+            for c in &charges {
+                match &c.period {
+                    Some(p) => after.period = Some(p.clone()),
+                    None => after.deposit = true,
+                }
+            }
+            let prev =
+                if chunks.last().is_some_and(|c: &Chunk| c.lease == i) { Some(mark.clone()) } else { before.clone() };
+            chunks.push(Chunk { lease: i, charges, before: prev, after: after.clone() });
+            mark = after;
+            charges = rest;
+        }
+    }
+
+    // Pack chunks of different leases into transactions; a lease's later chunks wait for the
+    // transaction after its earlier one.
+    let mut pending: Vec<Chunk> = chunks;
+    while !pending.is_empty() {
+        let mut batch: Vec<Chunk> = Vec::new();
+        let mut rest: Vec<Chunk> = Vec::new();
+        let mut actions = 0;
+        for c in pending {
+            if batch.iter().any(|b| b.lease == c.lease)
+                || rest.iter().any(|r| r.lease == c.lease)
+                || actions + c.actions() > 100
+            {
+                rest.push(c);
+            } else {
+                actions += c.actions();
+                batch.push(c);
+            }
+        }
+        pending = rest;
+        opts.before_write()?;
+        let mut tx = Tx::new();
+        for c in &batch {
+            add_chunk(&mut tx, scope, &leases[c.lease], c);
+        }
+        match db.transact(tx).await {
+            Ok(()) => {
+                opts.written();
+                report.charges_created += batch.iter().map(|c| c.charges.len()).sum::<usize>();
+            }
+            Err(e) if e.failed_conditions().is_some() || e.is_conflict() => {
+                for c in &batch {
+                    let (created, existing) = write_one_by_one(db, scope, &leases[c.lease], c, opts).await?;
+                    report.charges_created += created;
+                    report.charges_existing += existing;
+                }
+            }
+            Err(e) => return Err(e.into()),
+        }
+    }
+    tracing::info!(org_id = %scope.org_id(), %through, leases = report.leases, created = report.charges_created,
+        existing = report.charges_existing, "rent run done");
+    Ok(report)
+}
+
+fn add_chunk(tx: &mut Tx, scope: &OrgScope, l: &LeaseRecord, c: &Chunk) {
+    for charge in &c.charges {
+        tx.put(charge_item(scope, charge), Some(Expr::not_exists()));
+        event(tx, scope, "charge.created", ("charge", charge.id.as_str()), charge_event(charge));
+    }
+    let cond = match c.before.as_ref().and_then(|b| b.period.clone()) {
+        Some(p) => Expr::new("#p = :old").name("#p", "period").value(":old", s(p)),
+        None => Expr::new("attribute_not_exists(#p)").name("#p", "period"),
+    };
+    tx.put(watermark_item(scope, l, &c.after), Some(cond));
+}
+
+fn watermark_item(scope: &OrgScope, l: &LeaseRecord, w: &Watermark) -> db::Item {
+    let mut rec = serde_json::to_value(w).expect("serializes");
+    rec["leaseId"] = serde_json::json!(l.id);
+    ItemBuilder::new(WATERMARK_ENTITY, &watermark_key(scope, l), &rec).build()
+}
+
+/// The slow, always-safe path: each charge alone with its event; existing ones are counted.
+async fn write_one_by_one(
+    db: &Db,
+    scope: &OrgScope,
+    l: &LeaseRecord,
+    c: &Chunk,
+    opts: &RunOptions,
+) -> Result<(usize, usize)> {
+    let (mut created, mut existing) = (0, 0);
+    for charge in &c.charges {
+        opts.before_write()?;
+        let mut tx = Tx::new();
+        tx.put(charge_item(scope, charge), Some(Expr::not_exists()));
+        event(&mut tx, scope, "charge.created", ("charge", charge.id.as_str()), charge_event(charge));
+        match db.transact(tx).await {
+            Ok(()) => {
+                opts.written();
+                created += 1;
+            }
+            Err(e) if e.failed_conditions().is_some() => existing += 1,
+            Err(e) => return Err(e.into()),
+        }
+    }
+    // Move the watermark forward only (a concurrent run may have moved it further).
+    let cond = match &c.after.period {
+        Some(p) => Expr::new("attribute_not_exists(#p) OR #p < :new").name("#p", "period").value(":new", s(p.clone())),
+        None => Expr::new("attribute_not_exists(#p)").name("#p", "period"),
+    };
+    match db.put_if(watermark_item(scope, l, &c.after), cond).await {
+        Ok(()) | Err(DbError::ConditionFailed) => {}
+        Err(e) => return Err(e.into()),
+    }
+    Ok((created, existing))
+}
+
+/// The lease's charges due by `through` not yet covered by its watermark: the deposit (once)
+/// and each month's rent.
+fn due_charges(l: &LeaseRecord, mark: Option<&Watermark>, through: NaiveDate, book: &RateBook) -> Vec<ChargeRecord> {
+    let currency = l.rent.currency;
+    let now = Utc::now();
+    let record = |id: ChargeId, kind: ChargeKind, minor: i64, due: NaiveDate, period: Option<String>, memo: String| {
+        ChargeRecord {
+            id,
+            lease_id: l.id.clone(),
+            unit_id: l.unit_id.clone(),
+            kind,
+            amount: StoredMoney { minor, currency },
+            due_date: due,
+            memo: Some(memo),
+            source: ChargeSource::RentRun,
+            period,
+            fee_for: None,
+            grace_days: None,
+            open: minor,
+            status: ChargeStatus::Open,
+            fx: book.fx(minor, currency, due),
+            created_at: now,
+            voided_at: None,
+            void_reason: None,
+            v: 1,
+        }
+    };
+    let mut out = Vec::new();
+    if let Some(d) = l.deposit.filter(|d| d.minor > 0) {
+        if !mark.is_some_and(|m| m.deposit) && l.start_date <= through {
+            out.push(record(
+                ChargeId::deposit(&l.id),
+                ChargeKind::Deposit,
+                d.minor,
+                l.start_date,
+                None,
+                "security deposit".into(),
+            ));
+        }
+    }
+    let terms = RentTerms {
+        lease_id: l.id.clone(),
+        start: l.start_date,
+        last_day: l.move_out_date.or(l.end_date),
+        rent: l.rent.minor,
+        due_day: l.due_day,
+    };
+    for r in schedule(&terms, mark.and_then(|m| m.period.as_deref()), through) {
+        let memo = if r.covered == r.days {
+            format!("rent {}", r.period)
+        } else {
+            format!("rent {} ({} of {} days)", r.period, r.covered, r.days)
+        };
+        out.push(record(r.id, ChargeKind::Rent, r.amount, r.due, Some(r.period), memo));
+    }
+    out
+}

@@ -1,0 +1,232 @@
+//! How ledger entries are written: item builders and the conditional counter updates that keep
+//! the invariants in the store (a charge is never allocated beyond its amount, a payment never
+//! beyond its amount), whatever runs concurrently.
+
+use super::ledger::LedgerItems;
+use super::model::*;
+use crate::events;
+use crate::ids::{AllocationId, ChargeId, LeaseId, PaymentId};
+use crate::money::{Currency, Money, MoneyDto, StoredMoney};
+use crate::platform::auth::OrgScope;
+use crate::platform::db::{self, keys, n, s, Db, Expr, ItemBuilder, Query, Tx};
+use crate::{Error, Result};
+use chrono::{NaiveDate, Utc};
+use std::collections::BTreeMap;
+
+/// Allocations per transaction: each is two actions (the allocation and its charge's counter),
+/// leaving room for the payment, its event, an idempotency record and a few late-fee voids.
+pub const ALLOCATIONS_PER_TX: usize = 40;
+/// How often a write re-reads the ledger after losing a race on a counter.
+pub const RETRIES: usize = 80;
+
+pub fn charge_item(scope: &OrgScope, c: &ChargeRecord) -> db::Item {
+    let (g1pk, g1sk) = keys::charge_gsi1(scope, &c.id);
+    let mut b = ItemBuilder::new(CHARGE_ENTITY, &keys::charge(scope, &c.lease_id, c.due_date, &c.id), c)
+        .gsi1(g1pk, g1sk)
+        .version(c.v);
+    if c.status == ChargeStatus::Open && c.open > 0 {
+        let (g2pk, g2sk) = keys::open_charge_gsi2(scope, c.due_date, &c.id);
+        b = b.gsi2(g2pk, g2sk);
+    }
+    b.build()
+}
+
+pub fn payment_item(scope: &OrgScope, p: &PaymentRecord) -> db::Item {
+    let (g1pk, g1sk) = keys::payment_gsi1(scope, &p.id);
+    ItemBuilder::new(PAYMENT_ENTITY, &keys::payment(scope, &p.lease_id, p.received_on, &p.id), p)
+        .gsi1(g1pk, g1sk)
+        .version(p.v)
+        .build()
+}
+
+pub fn allocation_item(scope: &OrgScope, a: &AllocationRecord) -> db::Item {
+    let source = match (&a.payment_id, &a.credit_id) {
+        (Some(p), _) => p.to_string(),
+        (None, Some(c)) => c.to_string(),
+        (None, None) => "DEPOSIT".to_owned(),
+    };
+    ItemBuilder::new(ALLOCATION_ENTITY, &keys::allocation(scope, &a.lease_id, &source, &a.id), a).build()
+}
+
+pub fn money_dto(minor: i64, c: Currency) -> MoneyDto {
+    Money::new(minor, c).into()
+}
+
+/// The `charge.created` event data.
+pub fn charge_event(c: &ChargeRecord) -> serde_json::Value {
+    serde_json::json!({
+        "leaseId": c.lease_id, "chargeId": c.id, "kind": c.kind, "amount": money_dto(c.amount.minor, c.amount.currency),
+        "dueDate": c.due_date, "source": c.source, "period": c.period,
+    })
+}
+
+/// The counter change of one charge inside a transaction (several allocations to one charge are
+/// summed first: a transaction may touch an item once).
+pub fn update_charge_open(tx: &mut Tx, scope: &OrgScope, c: &ChargeRecord, delta: i64) -> usize {
+    let new_open = c.open + delta;
+    let is_credit = c.kind == ChargeKind::Credit;
+    let (status, indexed) = if is_credit {
+        (if new_open < 0 { ChargeStatus::Open } else { ChargeStatus::Paid }, false)
+    } else if new_open > 0 {
+        (ChargeStatus::Open, true)
+    } else {
+        (ChargeStatus::Paid, false)
+    };
+    let mut expr = "SET #open = #open + :d, #st = :st, #v = #v + :one".to_owned();
+    let mut e = Expr::default();
+    if indexed {
+        let (g2pk, g2sk) = keys::open_charge_gsi2(scope, c.due_date, &c.id);
+        expr.push_str(", GSI2PK = :g2pk, GSI2SK = :g2sk");
+        e = e.value(":g2pk", s(g2pk)).value(":g2sk", s(g2sk));
+    } else {
+        expr.push_str(" REMOVE GSI2PK, GSI2SK");
+    }
+    e.expr = expr;
+    let e = e
+        .name("#open", "open")
+        .name("#st", "status")
+        .name("#v", "v")
+        .value(":d", n(delta))
+        .value(":st", s(status_str(status)))
+        .value(":one", n(1));
+    // The read value must still be current, and the result must stay within the charge:
+    // 0 ≤ open ≤ amount (a credit: amount ≤ open ≤ 0).
+    let (lo, hi) = if is_credit { (c.amount.minor, 0) } else { (0, c.amount.minor) };
+    assert!((lo..=hi).contains(&new_open), "counter plan out of range: {} {new_open}", c.id);
+    let cond = Expr::new("#open = :old AND #st <> :void AND #amt.#minor = :amount")
+        .name("#amt", "amount")
+        .name("#minor", "minor")
+        .value(":old", n(c.open))
+        .value(":void", s("void"))
+        .value(":amount", n(c.amount.minor));
+    tx.update(keys::charge(scope, &c.lease_id, c.due_date, &c.id), e, Some(cond))
+}
+
+fn status_str(s: ChargeStatus) -> &'static str {
+    match s {
+        ChargeStatus::Open => "open",
+        ChargeStatus::Paid => "paid",
+        ChargeStatus::Void => "void",
+    }
+}
+
+/// A payment's unapplied counter moves by `delta`, from the value read (0 ≤ result ≤ amount).
+pub fn update_payment_unapplied(tx: &mut Tx, scope: &OrgScope, p: &PaymentRecord, delta: i64) -> usize {
+    let new = p.unapplied + delta;
+    assert!((0..=p.amount.minor).contains(&new), "payment counter plan out of range: {} {new}", p.id);
+    let e = Expr::new("SET #u = #u + :d, #v = #v + :one")
+        .name("#u", "unapplied")
+        .name("#v", "v")
+        .value(":d", n(delta))
+        .value(":one", n(1));
+    let cond = Expr::new("#u = :old AND #amt.#minor = :amount")
+        .name("#amt", "amount")
+        .name("#minor", "minor")
+        .value(":old", n(p.unapplied))
+        .value(":amount", n(p.amount.minor));
+    tx.update(keys::payment(scope, &p.lease_id, p.received_on, &p.id), e, Some(cond))
+}
+
+/// Planned allocations and the counter changes they make, summed per item.
+#[derive(Debug, Default)]
+pub struct Plan {
+    pub allocations: Vec<AllocationRecord>,
+    pub charge_deltas: BTreeMap<ChargeId, i64>,
+    pub payment_deltas: BTreeMap<PaymentId, i64>,
+}
+
+impl Plan {
+    pub fn allocate(
+        &mut self,
+        lease: &LeaseId,
+        source: AllocationSource,
+        from: Option<&str>,
+        charge: &ChargeRecord,
+        amount: i64,
+        date: NaiveDate,
+    ) {
+        let payment_id = (source == AllocationSource::Payment).then(|| from.and_then(PaymentId::parse)).flatten();
+        let credit_id = (source == AllocationSource::Credit).then(|| from.and_then(ChargeId::parse)).flatten();
+        if let Some(p) = &payment_id {
+            *self.payment_deltas.entry(p.clone()).or_default() -= amount;
+        }
+        if let Some(c) = &credit_id {
+            *self.charge_deltas.entry(c.clone()).or_default() -= amount;
+        }
+        *self.charge_deltas.entry(charge.id.clone()).or_default() -= amount;
+        self.allocations.push(AllocationRecord {
+            id: AllocationId::new(),
+            lease_id: lease.clone(),
+            source,
+            payment_id,
+            credit_id,
+            charge_id: charge.id.clone(),
+            amount: StoredMoney { minor: amount, currency: charge.amount.currency },
+            date,
+            reverses: None,
+            created_at: Utc::now(),
+        });
+    }
+
+    /// Adds the plan to `tx`: allocations, then one counter update per charge and payment (the
+    /// ones in `skip_charges` / `skip_payments` are written by the caller, e.g. a void).
+    pub fn write(
+        &self,
+        tx: &mut Tx,
+        scope: &OrgScope,
+        ledger: &LedgerItems,
+        fresh_payment: Option<&PaymentId>,
+        skip_charges: &[&ChargeId],
+    ) -> Result<()> {
+        for a in &self.allocations {
+            tx.put(allocation_item(scope, a), Some(Expr::not_exists()));
+        }
+        for (id, delta) in &self.charge_deltas {
+            if *delta == 0 || skip_charges.contains(&id) {
+                continue;
+            }
+            let c = ledger.charge(id).ok_or(Error::NotFound("charge"))?;
+            update_charge_open(tx, scope, c, *delta);
+        }
+        for (id, delta) in &self.payment_deltas {
+            if *delta == 0 || fresh_payment == Some(id) {
+                continue;
+            }
+            let p = ledger.payments.iter().find(|p| &p.id == id).ok_or(Error::NotFound("payment"))?;
+            update_payment_unapplied(tx, scope, p, *delta);
+        }
+        Ok(())
+    }
+
+    pub fn actions(&self) -> usize {
+        self.allocations.len() + self.charge_deltas.len() + self.payment_deltas.len()
+    }
+}
+
+/// Every item of a lease's ledger partition (one query).
+pub async fn read_ledger(db: &Db, scope: &OrgScope, lease: &LeaseId) -> Result<LedgerItems> {
+    let items = db.query_all(Query::partition(db::Index::Primary, keys::lease_partition(scope, lease))).await?;
+    Ok(LedgerItems::from_items(items)?)
+}
+
+/// The lease a charge or payment belongs to, through its GSI1 pointer.
+pub async fn lease_of(db: &Db, pk: String, what: &'static str) -> Result<LeaseId> {
+    let page = db.query(Query::partition(db::Index::Gsi1, pk).limit(1)).await?;
+    let item = page.items.into_iter().next().ok_or(Error::NotFound(what))?;
+    match item.get("leaseId") {
+        Some(aws_sdk_dynamodb::types::AttributeValue::S(l)) => LeaseId::parse(l).ok_or(Error::NotFound(what)),
+        _ => Err(Error::NotFound(what)),
+    }
+}
+
+/// Waits a little, more after each lost race, with jitter (so racing writers spread out).
+pub async fn backoff(attempt: usize) {
+    let jitter = (ulid::Ulid::new().random() % 8) as u64;
+    let ms = (2u64 << attempt.min(4)) + jitter * (1 + attempt.min(6) as u64);
+    tokio::time::sleep(std::time::Duration::from_millis(ms)).await;
+}
+
+/// Emits an event about a lease's money.
+pub fn event(tx: &mut Tx, scope: &OrgScope, type_: &str, subject: (&str, &str), data: serde_json::Value) {
+    events::record(tx, scope, type_, subject.0, subject.1, data);
+}
