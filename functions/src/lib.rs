@@ -4,9 +4,11 @@
 
 pub mod api;
 pub mod consumers;
+pub mod jobs;
 pub mod openapi;
 
 use aws_lambda_events::s3::S3Event;
+use aws_lambda_events::sqs::{SqsBatchResponse, SqsEvent};
 use lambda_http::{Body, Request, Response};
 use portfolio::platform::App;
 use std::future::Future;
@@ -16,6 +18,10 @@ pub type HandlerFuture<'a> = Pin<Box<dyn Future<Output = Response<Body>> + Send 
 pub type HttpHandler = for<'a> fn(&'a App, Request) -> HandlerFuture<'a>;
 pub type EventFuture<'a> = Pin<Box<dyn Future<Output = Result<(), lambda_runtime::Error>> + Send + 'a>>;
 pub type S3Handler = for<'a> fn(&'a App, S3Event) -> EventFuture<'a>;
+pub type SqsFuture<'a> = Pin<Box<dyn Future<Output = SqsBatchResponse> + Send + 'a>>;
+pub type SqsHandler = for<'a> fn(&'a App, SqsEvent) -> SqsFuture<'a>;
+pub type JobFuture<'a> = Pin<Box<dyn Future<Output = Result<serde_json::Value, lambda_runtime::Error>> + Send + 'a>>;
+pub type JobHandler = for<'a> fn(&'a App, serde_json::Value) -> JobFuture<'a>;
 
 /// What triggers a function, and the handler for it.
 #[derive(Clone, Copy)]
@@ -24,6 +30,10 @@ pub enum Handler {
     Http(HttpHandler),
     /// S3 bucket notifications.
     S3(S3Handler),
+    /// An SQS queue (event source mapping with partial batch responses).
+    Sqs(SqsHandler),
+    /// An EventBridge Scheduler schedule (the schedule's JSON input).
+    Job(JobHandler),
 }
 
 /// One Lambda function: its binary (= template logical id in PascalCase) and what it serves.
@@ -57,6 +67,31 @@ pub fn registry() -> Vec<FunctionDef> {
         api_function!("api-leases", leases),
         api_function!("api-occupancy", occupancy),
         api_function!("api-documents", documents),
+        api_function!("api-charges", charges),
+        api_function!("api-payments", payments),
+        api_function!("api-ledger", ledger),
+        api_function!("api-delinquency", delinquency),
+        api_function!("api-rent-runs", rent_runs),
+        FunctionDef {
+            name: "consumer-rent-generator",
+            routes: &[],
+            handler: Handler::Sqs(|app, ev| Box::pin(consumers::rent_generator::handle(app, ev))),
+        },
+        FunctionDef {
+            name: "job-rent-scheduler",
+            routes: &[],
+            handler: Handler::Job(|app, input| Box::pin(jobs::rent_scheduler::handle(app, input))),
+        },
+        FunctionDef {
+            name: "job-late-fees",
+            routes: &[],
+            handler: Handler::Job(|app, input| Box::pin(jobs::late_fees::handle(app, input))),
+        },
+        FunctionDef {
+            name: "job-delinquency-snapshot",
+            routes: &[],
+            handler: Handler::Job(|app, input| Box::pin(jobs::delinquency_snapshot::handle(app, input))),
+        },
         FunctionDef {
             name: "consumer-document-uploaded",
             routes: &[],
@@ -70,6 +105,26 @@ pub async fn run_s3(handler: S3Handler) -> Result<(), lambda_runtime::Error> {
     portfolio::platform::telemetry::init();
     let app: &'static App = Box::leak(Box::new(App::from_env().await?));
     lambda_runtime::run(lambda_runtime::service_fn(move |ev: lambda_runtime::LambdaEvent<S3Event>| {
+        handler(app, ev.payload)
+    }))
+    .await
+}
+
+/// `main` of an SQS-triggered function (partial batch responses).
+pub async fn run_sqs(handler: SqsHandler) -> Result<(), lambda_runtime::Error> {
+    portfolio::platform::telemetry::init();
+    let app: &'static App = Box::leak(Box::new(App::from_env().await?));
+    lambda_runtime::run(lambda_runtime::service_fn(move |ev: lambda_runtime::LambdaEvent<SqsEvent>| async move {
+        Ok::<_, lambda_runtime::Error>(handler(app, ev.payload).await)
+    }))
+    .await
+}
+
+/// `main` of a scheduled job.
+pub async fn run_job(handler: JobHandler) -> Result<(), lambda_runtime::Error> {
+    portfolio::platform::telemetry::init();
+    let app: &'static App = Box::leak(Box::new(App::from_env().await?));
+    lambda_runtime::run(lambda_runtime::service_fn(move |ev: lambda_runtime::LambdaEvent<serde_json::Value>| {
         handler(app, ev.payload)
     }))
     .await

@@ -1,5 +1,6 @@
 //! End-to-end tests over HTTP against a devstack per test (its own table on the emulator).
 
+mod billing;
 mod documents;
 mod flow;
 mod idempotency;

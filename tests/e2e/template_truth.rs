@@ -33,6 +33,15 @@ fn every_function_binary_is_declared_and_every_declared_function_exists() {
         "api-occupancy",
         "api-documents",
         "consumer-document-uploaded",
+        "api-charges",
+        "api-payments",
+        "api-ledger",
+        "api-delinquency",
+        "api-rent-runs",
+        "job-rent-scheduler",
+        "consumer-rent-generator",
+        "job-late-fees",
+        "job-delinquency-snapshot",
     ] {
         assert!(declared.contains(required), "{required} is missing");
     }
@@ -205,4 +214,47 @@ async fn every_api_function_has_a_sample_event_that_runs() {
         };
         assert_eq!(status, expected, "{}", path.display());
     }
+}
+
+#[test]
+fn queue_consumers_and_jobs_are_wired_as_designed() {
+    let t = template();
+    for def in functions::registry() {
+        let f = t.functions.iter().find(|f| f.binary == def.name).unwrap();
+        let events: Vec<&Value> = f.properties["Events"].as_mapping().map(|m| m.values().collect()).unwrap_or_default();
+        match def.handler {
+            functions::Handler::Sqs(_) => {
+                assert!(!events.is_empty(), "{} has no queue", def.name);
+                for e in &events {
+                    assert_eq!(e["Type"].as_str(), Some("SQS"), "{}", def.name);
+                    let fr = serde_yaml::to_string(&e["Properties"]["FunctionResponseTypes"]).unwrap();
+                    assert!(fr.contains("ReportBatchItemFailures"), "{} must report partial batch failures", def.name);
+                    let queue = devstack::pumps::logical_target(&e["Properties"]["Queue"]).unwrap();
+                    let q = &t.raw["Resources"][queue.as_str()]["Properties"];
+                    assert_eq!(
+                        q["RedrivePolicy"]["maxReceiveCount"].as_i64(),
+                        Some(5),
+                        "{queue} has a DLQ after 5 tries"
+                    );
+                    let timeout = f.properties["Timeout"].as_i64().unwrap();
+                    assert!(
+                        q["VisibilityTimeout"].as_i64().unwrap() >= 6 * timeout,
+                        "{queue} visibility ≥ 6 × timeout"
+                    );
+                }
+            }
+            functions::Handler::Job(_) => {
+                assert!(events.is_empty(), "{} is invoked by a schedule only", def.name);
+                let schedules = devstack::pumps::schedules(&t);
+                assert!(schedules.iter().any(|s| s.function == def.name), "{} has no schedule", def.name);
+            }
+            _ => {}
+        }
+    }
+    // The scheduler sends to the queue the generator drains.
+    let scheduler = t.functions.iter().find(|f| f.binary == "job-rent-scheduler").unwrap();
+    assert_eq!(
+        devstack::pumps::logical_target(&scheduler.environment["RENT_RUN_QUEUE_URL"]).as_deref(),
+        Some("RentRunQueue")
+    );
 }

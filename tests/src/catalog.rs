@@ -20,6 +20,10 @@ pub struct Fixture {
     pub lease: String,
     /// A document about `lease`.
     pub document: String,
+    /// A fee charged on `lease`.
+    pub charge: String,
+    /// A payment on `lease`, left unapplied.
+    pub payment: String,
 }
 
 impl Fixture {
@@ -64,7 +68,25 @@ impl Fixture {
             .await
             .expect(201)
             .id();
-        Fixture { org, owner: owner.to_owned(), building, unit, target_email, tenant, lease, document }
+        let charge = app
+            .post(
+                &format!("/api/v1/orgs/{org}/leases/{lease}/charges"),
+                &t,
+                json!({"kind": "fee", "amount": {"amount": "25.00", "currency": "USD"}, "dueDate": "2030-01-15"}),
+            )
+            .await
+            .expect(201)
+            .id();
+        let payment = app
+            .post(
+                &format!("/api/v1/orgs/{org}/leases/{lease}/payments"),
+                &t,
+                json!({"amount": {"amount": "10.00", "currency": "USD"}, "receivedOn": "2030-01-10", "method": "cash", "allocate": "none"}),
+            )
+            .await
+            .expect(201)
+            .id();
+        Fixture { org, owner: owner.to_owned(), building, unit, target_email, tenant, lease, document, charge, payment }
     }
 }
 
@@ -86,6 +108,20 @@ fn unique() -> String {
 
 /// The lease action route: `{leaseId}` carries `lse_…:verb` (see `functions::api::leases`).
 pub const LEASE_ACTION: &str = "POST /api/v1/orgs/{orgId}/leases/{leaseId}";
+/// `{chargeId}` carries `chg_…:void`.
+pub const CHARGE_ACTION: &str = "POST /api/v1/orgs/{orgId}/charges/{chargeId}";
+/// `{paymentId}` carries `pay_…:reverse`.
+pub const PAYMENT_ACTION: &str = "POST /api/v1/orgs/{orgId}/payments/{paymentId}";
+
+/// The verb an action route is exercised with.
+fn action_verb(route_key: &str) -> Option<&'static str> {
+    match route_key {
+        LEASE_ACTION => Some(":end"),
+        CHARGE_ACTION => Some(":void"),
+        PAYMENT_ACTION => Some(":reverse"),
+        _ => None,
+    }
+}
 
 /// A valid body for each route that takes one.
 pub fn sample_body(route_key: &str, fx: &Fixture) -> Option<Value> {
@@ -127,6 +163,27 @@ pub fn sample_body(route_key: &str, fx: &Fixture) -> Option<Value> {
         "POST /api/v1/orgs/{orgId}/documents/{documentId}/versions" => {
             json!({"contentType": "application/pdf", "sizeBytes": 4096, "expiresOn": "2032-01-01"})
         }
+        "POST /api/v1/orgs/{orgId}/leases/{leaseId}/charges" => json!({
+            "kind": "utility", "amount": {"amount": "42.50", "currency": "USD"}, "dueDate": "2030-02-10", "memo": "water"
+        }),
+        CHARGE_ACTION => json!({"reason": "entered twice"}),
+        "POST /api/v1/orgs/{orgId}/leases/{leaseId}/deposit-settlement" => json!({
+            "settledOn": "2030-07-01", "deductions": [{"description": "cleaning", "amount": {"amount": "100.00", "currency": "USD"}}],
+            "applyToBalance": true
+        }),
+        "POST /api/v1/orgs/{orgId}/leases/{leaseId}/payments" => json!({
+            "amount": {"amount": "100.00", "currency": "USD"}, "receivedOn": "2030-01-05", "method": "check",
+            "reference": "check 1001", "allocate": "auto"
+        }),
+        PAYMENT_ACTION => json!({"reversedOn": "2030-01-20", "reason": "NSF"}),
+        "POST /api/v1/orgs/{orgId}/payments/{paymentId}/allocations" => json!({"allocate": "auto"}),
+        "POST /api/v1/orgs/{orgId}/fx-rates" => {
+            json!({"date": "2030-01-01", "rates": [{"currency": "EUR", "rate": "1.0832"}]})
+        }
+        "POST /api/v1/orgs/{orgId}/rent-runs" => json!({"throughDate": "2030-02-01"}),
+        "PUT /api/v1/orgs/{orgId}/billing-settings" => json!({
+            "rentLeadDays": 3, "lateFeePolicy": {"graceDays": 5, "flat": {"amount": "50.00", "currency": "USD"}}
+        }),
         _ => return None,
     })
 }
@@ -154,6 +211,24 @@ pub fn required_action(route_key: &str) -> Action {
             }
         }
         "/audit" => AuditRead,
+        "/billing-settings" => {
+            if read {
+                LedgerRead
+            } else {
+                BillingConfigure
+            }
+        }
+        r if ["/charges", "/payments", "/ledger", "/deposit-settlement"].iter().any(|s| r.ends_with(s))
+            || ["/charges/", "/payments/", "/fx-rates", "/delinquency", "/rent-runs"]
+                .iter()
+                .any(|s| r.starts_with(s)) =>
+        {
+            if read {
+                LedgerRead
+            } else {
+                LedgerWrite
+            }
+        }
         r if r.starts_with("/tenants") || r.starts_with("/leases") || r.ends_with("/leases") => {
             if read {
                 LeasingRead
@@ -195,6 +270,8 @@ pub fn cases(app: &TestApp, fx: &Fixture) -> Vec<Case> {
                 ("{tenantId}", fx.tenant.clone()),
                 ("{documentId}", fx.document.clone()),
                 ("{leaseId}", if route_key == LEASE_ACTION { format!("{}:end", fx.lease) } else { fx.lease.clone() }),
+                ("{chargeId}", format!("{}{}", fx.charge, action_verb(&route_key).unwrap_or_default())),
+                ("{paymentId}", format!("{}{}", fx.payment, action_verb(&route_key).unwrap_or_default())),
             ] {
                 path = path.replace(param, &value);
             }
@@ -209,7 +286,7 @@ pub fn cases(app: &TestApp, fx: &Fixture) -> Vec<Case> {
                 _ => {}
             }
             let body = sample_body(&route_key, fx);
-            let doc_path = if route_key == LEASE_ACTION { format!("{}:end", r.path) } else { r.path.clone() };
+            let doc_path = format!("{}{}", r.path, action_verb(&route_key).unwrap_or_default());
             if matches!(r.method.as_str(), "POST" | "PATCH" | "PUT") {
                 assert!(body.is_some(), "the catalog has no sample body for {route_key}: add one");
             }

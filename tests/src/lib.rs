@@ -102,6 +102,27 @@ impl TestApp {
         Res { status, content_type, body, text }
     }
 
+    /// A POST with extra headers (e.g. `Idempotency-Key`); also returns the response headers.
+    pub async fn post_with(
+        &self,
+        path: &str,
+        token: &str,
+        headers: &[(&str, &str)],
+        body: Value,
+    ) -> (Res, reqwest::header::HeaderMap) {
+        let mut req = self.http.post(format!("{}{}", self.stack.base_url, path)).bearer_auth(token).json(&body);
+        for (k, v) in headers {
+            req = req.header(*k, *v);
+        }
+        let res = req.send().await.expect("devstack answers");
+        let status = res.status().as_u16();
+        let headers = res.headers().clone();
+        let content_type = headers.get("content-type").and_then(|v| v.to_str().ok()).unwrap_or_default().to_owned();
+        let text = res.text().await.unwrap_or_default();
+        let body = serde_json::from_str(&text).unwrap_or(Value::Null);
+        (Res { status, content_type, body, text }, headers)
+    }
+
     pub async fn call(&self, method: &str, path: &str, token: &str, body: Option<Value>) -> Res {
         self.raw(method, path, Some(token), body.map(|b| b.to_string().into_bytes())).await
     }

@@ -103,7 +103,7 @@ pub async fn end(app: &App, req: &Request, s: &portfolio::platform::auth::OrgSco
 
 /// A new draft continuing this lease (same unit and tenants unless changed); answers the new draft.
 #[utoipa::path(post, path = "/api/v1/orgs/{orgId}/leases/{leaseId}:renew", tag = "leasing",
-    params(("orgId" = String, Path), ("leaseId" = String, Path)), request_body = RenewLease,
+    params(("orgId" = String, Path), ("leaseId" = String, Path)), request_body = Option<RenewLease>,
     responses((status = 200, body = Lease), (status = 400, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem), (status = 409, body = Problem)))]
 pub async fn renew(app: &App, req: &Request, s: &portfolio::platform::auth::OrgScope, id: &str) -> ApiResult {
     let input: RenewLease = json_body_or_default(req)?;

@@ -3,12 +3,18 @@
 
 pub mod audit;
 pub mod buildings;
+pub mod charges;
+pub mod delinquency;
 pub mod documents;
 pub mod health;
+pub mod idempotent;
 pub mod leases;
+pub mod ledger;
 pub mod members;
 pub mod occupancy;
 pub mod orgs;
+pub mod payments;
+pub mod rent_runs;
 pub mod tenants;
 pub mod units;
 

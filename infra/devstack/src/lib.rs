@@ -37,6 +37,8 @@ pub struct StackOptions {
     pub issuer: Arc<Issuer>,
     /// Extra environment for every function (e.g. a short membership cache in tests).
     pub env: HashMap<String, String>,
+    /// Fire the template's schedules on their clock (`devstack up`); tests run jobs directly.
+    pub run_schedules: bool,
 }
 
 impl StackOptions {
@@ -50,6 +52,7 @@ impl StackOptions {
             bind: "127.0.0.1:0".parse().expect("valid address"),
             issuer: Arc::new(Issuer::generate(issuer::DEFAULT_ISSUER, issuer::DEFAULT_AUDIENCE)),
             env: HashMap::new(),
+            run_schedules: false,
         }
     }
 }
@@ -115,6 +118,19 @@ impl Stack {
         for source in pumps::wire_s3(&template, &clients, &refs, &opts.prefix).await? {
             pumps.push(tokio::spawn(pumps::pump_s3(source, gateway.clone(), clients.sqs.clone())));
         }
+        for source in pumps::sqs_sources(&template, &refs)? {
+            pumps.push(tokio::spawn(pumps::pump_sqs(
+                source,
+                gateway.clone(),
+                clients.sqs.clone(),
+                opts.region.clone(),
+            )));
+        }
+        if opts.run_schedules {
+            for schedule in pumps::schedules(&template) {
+                pumps.push(tokio::spawn(pumps::run_schedule(schedule, gateway.clone())));
+            }
+        }
         Ok(Stack { base_url: format!("http://{addr}"), addr, refs, gateway, sdk, template, server, pumps })
     }
 
@@ -154,6 +170,13 @@ impl Stack {
     pub fn function(&self, name: &str) -> Option<&FunctionRuntime> {
         self.gateway.functions.iter().find(|f| f.def.name == name)
     }
+
+    /// Runs a scheduled job now with `input` (what its schedule would send).
+    pub async fn run_job(&self, name: &str, input: serde_json::Value) -> Result<serde_json::Value, String> {
+        let f = self.function(name).ok_or_else(|| format!("no function {name}"))?;
+        let functions::Handler::Job(handler) = f.def.handler else { return Err(format!("{name} is not a job")) };
+        handler(f.app()?, input).await.map_err(|e| e.to_string())
+    }
 }
 
 impl Drop for Stack {
@@ -191,6 +214,19 @@ pub async fn invoke_with_refs(name: &str, event: &str, mut refs: resources::Refs
             Ok(()) => Ok((200, "ok".into())),
             Err(e) => Ok((500, e.to_string())),
         };
+    }
+    if let functions::Handler::Job(handler) = runtime.def.handler {
+        let input: serde_json::Value = serde_json::from_str(event).map_err(|e| format!("not JSON: {e}"))?;
+        return match handler(runtime.app()?, input).await {
+            Ok(out) => Ok((200, out.to_string())),
+            Err(e) => Ok((500, e.to_string())),
+        };
+    }
+    if let functions::Handler::Sqs(handler) = runtime.def.handler {
+        let ev: aws_lambda_events::sqs::SqsEvent =
+            serde_json::from_str(event).map_err(|e| format!("not an SQS event: {e}"))?;
+        let out = handler(runtime.app()?, ev).await;
+        return Ok((200, serde_json::to_string(&out).unwrap_or_default()));
     }
     let res = server::invoke_http(&runtime, event).await;
     let status = res.status().as_u16();

@@ -55,6 +55,7 @@ async fn up(args: &[String]) -> i32 {
     let mut opts = StackOptions::local(&std::env::var("DEVSTACK_PREFIX").unwrap_or_else(|_| "portfolio-dev".into()));
     opts.bind = ([127, 0, 0, 1], port).into();
     opts.issuer = Arc::new(load_or_create_issuer());
+    opts.run_schedules = true;
     let stack = match Stack::start(opts).await {
         Ok(s) => s,
         Err(e) => {
@@ -69,10 +70,16 @@ async fn up(args: &[String]) -> i32 {
     println!("  emulator  {}", std::env::var("AWS_ENDPOINT_URL").unwrap_or_default());
     println!("  table     {}", stack.table_name());
     for f in &stack.template.functions {
-        let trigger = if f.routes.is_empty() {
+        let events = serde_yaml::to_string(&f.properties["Events"]).unwrap_or_default();
+        let trigger = if !f.routes.is_empty() {
+            format!("{} routes", f.routes.len())
+        } else if events.contains("Type: SQS") {
+            "SQS queue (pumped by devstack)".to_owned()
+        } else if events.contains("Type: S3") {
             "S3 notifications (pumped by devstack)".to_owned()
         } else {
-            format!("{} routes", f.routes.len())
+            let s = devstack::pumps::schedules(&stack.template).into_iter().find(|s| s.function == f.binary);
+            s.map_or("invoked".to_owned(), |s| format!("schedule {} (fired by devstack)", s.expression))
         };
         println!("  function  {:<28} {trigger}", f.binary);
     }

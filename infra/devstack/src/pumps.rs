@@ -181,3 +181,211 @@ mod tests {
         assert!(super::s3_event(r#"{"Service": "Amazon S3", "Event": "s3:TestEvent"}"#).is_none());
     }
 }
+
+// ------------------------------------------------------------------------------------ SQS sources
+
+/// A `Type: SQS` event of a function: its queue, drained like Lambda's event source mapping.
+pub struct SqsSource {
+    pub function: String,
+    pub queue_url: String,
+    pub queue_arn: String,
+    pub batch_size: i32,
+}
+
+/// The logical id a `!GetAtt X.Attr` or `!Ref X` names.
+pub fn logical_target(v: &serde_yaml::Value) -> Option<String> {
+    match v {
+        serde_yaml::Value::Tagged(t) => Some(t.value.as_str()?.split('.').next()?.to_owned()),
+        _ => None,
+    }
+}
+
+pub fn sqs_sources(template: &Template, refs: &Refs) -> Result<Vec<SqsSource>, ResourceError> {
+    let mut out = Vec::new();
+    for f in &template.functions {
+        for (name, ev) in f.properties["Events"].as_mapping().into_iter().flatten() {
+            if ev["Type"].as_str() != Some("SQS") {
+                continue;
+            }
+            let what = format!("{}.{}", f.logical_id, name.as_str().unwrap_or_default());
+            let queue =
+                logical_target(&ev["Properties"]["Queue"]).ok_or_else(|| err(&what, "Queue must !GetAtt a queue"))?;
+            let queue_url = refs.get(&queue).cloned().ok_or_else(|| err(&what, format!("no queue {queue}")))?;
+            let queue_arn = refs.get(&format!("{queue}.Arn")).cloned().unwrap_or_default();
+            let batch_size = ev["Properties"]["BatchSize"].as_i64().unwrap_or(10).clamp(1, 10) as i32;
+            out.push(SqsSource { function: f.binary.clone(), queue_url, queue_arn, batch_size });
+        }
+    }
+    Ok(out)
+}
+
+/// The event Lambda hands an SQS-triggered function.
+pub fn sqs_event(
+    messages: &[aws_sdk_sqs::types::Message],
+    queue_arn: &str,
+    region: &str,
+) -> aws_lambda_events::sqs::SqsEvent {
+    let records: Vec<serde_json::Value> = messages
+        .iter()
+        .map(|m| {
+            serde_json::json!({
+                "messageId": m.message_id, "receiptHandle": m.receipt_handle, "body": m.body,
+                "md5OfBody": m.md5_of_body, "attributes": {}, "messageAttributes": {},
+                "eventSource": "aws:sqs", "eventSourceARN": queue_arn, "awsRegion": region,
+            })
+        })
+        .collect();
+    serde_json::from_value(serde_json::json!({ "Records": records })).expect("an SQS event")
+}
+
+/// Drains one queue into its function: a batch per receive; the messages the function reports
+/// as failed (or all, if it fails outright) stay for redelivery after the visibility timeout,
+/// and the queue's redrive policy moves them to the DLQ after `maxReceiveCount`.
+pub async fn pump_sqs(source: SqsSource, gateway: Arc<Gateway>, sqs: aws_sdk_sqs::Client, region: String) {
+    let Some(f) = gateway.functions.iter().find(|f| f.def.name == source.function) else { return };
+    let functions::Handler::Sqs(handler) = f.def.handler else { return };
+    loop {
+        let received =
+            sqs.receive_message().queue_url(&source.queue_url).max_number_of_messages(source.batch_size).send().await;
+        let messages = match received {
+            Ok(r) => r.messages.unwrap_or_default(),
+            Err(e) => {
+                tracing::warn!(error = %aws_sdk_sqs::error::DisplayErrorContext(e), "queue unavailable");
+                tokio::time::sleep(Duration::from_millis(500)).await;
+                continue;
+            }
+        };
+        if messages.is_empty() {
+            tokio::time::sleep(Duration::from_millis(50)).await;
+            continue;
+        }
+        let app = match f.app() {
+            Ok(app) => app,
+            Err(e) => {
+                tracing::error!(function = f.def.name, error = %e, "function init failed");
+                continue;
+            }
+        };
+        let response = handler(app, sqs_event(&messages, &source.queue_arn, &region)).await;
+        let failed: std::collections::HashSet<String> =
+            response.batch_item_failures.into_iter().map(|f| f.item_identifier).collect();
+        for m in messages {
+            if m.message_id.as_ref().is_some_and(|id| failed.contains(id)) {
+                continue;
+            }
+            if let Some(h) = m.receipt_handle {
+                let _ = sqs.delete_message().queue_url(&source.queue_url).receipt_handle(h).send().await;
+            }
+        }
+    }
+}
+
+// -------------------------------------------------------------------------------------- schedules
+
+/// An `AWS::Scheduler::Schedule` of the template that targets a function.
+#[derive(Debug, Clone)]
+pub struct Schedule {
+    pub name: String,
+    pub function: String,
+    pub expression: String,
+    pub input: String,
+}
+
+pub fn schedules(template: &Template) -> Vec<Schedule> {
+    let mut out = Vec::new();
+    for (id, res) in template.resources_of("AWS::Scheduler::Schedule") {
+        let p = &res["Properties"];
+        let Some(target) = logical_target(&p["Target"]["Arn"]) else { continue };
+        let Some(f) = template.functions.iter().find(|f| f.logical_id == target) else { continue };
+        out.push(Schedule {
+            name: id,
+            function: f.binary.clone(),
+            expression: p["ScheduleExpression"].as_str().unwrap_or_default().to_owned(),
+            input: p["Target"]["Input"].as_str().unwrap_or("{}").to_owned(),
+        });
+    }
+    out
+}
+
+impl Schedule {
+    /// The next UTC time after `after` a daily `cron(M H * * ? *)` or a `rate(N minutes|hours|days)`
+    /// fires (other cron forms are not emulated).
+    pub fn next_after(&self, after: chrono::DateTime<chrono::Utc>) -> Option<chrono::DateTime<chrono::Utc>> {
+        let e = self.expression.trim();
+        if let Some(body) = e.strip_prefix("cron(").and_then(|s| s.strip_suffix(')')) {
+            let f: Vec<&str> = body.split_whitespace().collect();
+            if f.len() != 6 || f[2] != "*" || f[3] != "*" {
+                return None;
+            }
+            let (minute, hour): (u32, u32) = (f[0].parse().ok()?, f[1].parse().ok()?);
+            let today = after.date_naive().and_hms_opt(hour, minute, 0)?.and_utc();
+            return Some(if today > after { today } else { today + chrono::Duration::days(1) });
+        }
+        let body = e.strip_prefix("rate(")?.strip_suffix(')')?;
+        let (n, unit) = body.split_once(' ')?;
+        let n: i64 = n.parse().ok()?;
+        let step = match unit.trim_end_matches('s') {
+            "minute" => chrono::Duration::minutes(n),
+            "hour" => chrono::Duration::hours(n),
+            "day" => chrono::Duration::days(n),
+            _ => return None,
+        };
+        Some(after + step)
+    }
+
+    /// The input with the scheduler's context attributes filled in.
+    pub fn input_at(&self, at: chrono::DateTime<chrono::Utc>) -> serde_json::Value {
+        let text = self.input.replace("<aws.scheduler.scheduled-time>", &at.to_rfc3339());
+        serde_json::from_str(&text).unwrap_or_else(|_| serde_json::json!({}))
+    }
+}
+
+/// Fires one schedule forever, like EventBridge Scheduler.
+pub async fn run_schedule(schedule: Schedule, gateway: Arc<Gateway>) {
+    let Some(f) = gateway.functions.iter().find(|f| f.def.name == schedule.function) else { return };
+    let functions::Handler::Job(handler) = f.def.handler else { return };
+    let mut after = chrono::Utc::now();
+    while let Some(next) = schedule.next_after(after) {
+        let wait = (next - chrono::Utc::now()).to_std().unwrap_or_default();
+        tokio::time::sleep(wait).await;
+        after = next;
+        match f.app() {
+            Ok(app) => match handler(app, schedule.input_at(next)).await {
+                Ok(out) => tracing::info!(schedule = schedule.name, %out, "schedule ran"),
+                Err(e) => tracing::error!(schedule = schedule.name, error = %e, "scheduled job failed"),
+            },
+            Err(e) => tracing::error!(function = f.def.name, error = %e, "function init failed"),
+        }
+    }
+}
+
+#[cfg(test)]
+mod schedule_tests {
+    use super::*;
+
+    #[test]
+    fn daily_crons_and_rates_fire_when_eventbridge_would() {
+        let s = |e: &str| Schedule { name: "s".into(), function: "f".into(), expression: e.into(), input: "{}".into() };
+        let at = |t: &str| chrono::DateTime::parse_from_rfc3339(t).unwrap().with_timezone(&chrono::Utc);
+        let daily = s("cron(0 5 * * ? *)");
+        assert_eq!(daily.next_after(at("2026-11-21T04:00:00Z")), Some(at("2026-11-21T05:00:00Z")));
+        assert_eq!(daily.next_after(at("2026-11-21T05:00:00Z")), Some(at("2026-11-22T05:00:00Z")));
+        assert_eq!(s("rate(10 minutes)").next_after(at("2026-11-21T04:00:00Z")), Some(at("2026-11-21T04:10:00Z")));
+        assert_eq!(s("cron(0 5 ? * MON *)").next_after(at("2026-11-21T04:00:00Z")), None);
+        let input = Schedule { input: r#"{"scheduledTime": "<aws.scheduler.scheduled-time>"}"#.into(), ..daily };
+        assert_eq!(input.input_at(at("2026-11-21T05:00:00Z"))["scheduledTime"], "2026-11-21T05:00:00+00:00");
+    }
+
+    #[test]
+    fn the_templates_schedules_target_job_functions() {
+        let t = Template::load_default().unwrap();
+        let all = schedules(&t);
+        let names: Vec<&str> = all.iter().map(|s| s.function.as_str()).collect();
+        for job in ["job-rent-scheduler", "job-late-fees", "job-delinquency-snapshot"] {
+            assert!(names.contains(&job), "{job} has no schedule");
+        }
+        for s in &all {
+            assert!(s.next_after(chrono::Utc::now()).is_some(), "{} is not emulated", s.expression);
+        }
+    }
+}

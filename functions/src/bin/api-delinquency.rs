@@ -1,0 +1,6 @@
+//! The `api-delinquency` Lambda: wiring only (see `functions::api::delinquency`).
+
+#[tokio::main]
+async fn main() -> Result<(), lambda_http::Error> {
+    functions::run_api(|app, req| Box::pin(functions::api::delinquency::handle(app, req))).await
+}

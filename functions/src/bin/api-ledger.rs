@@ -1,0 +1,6 @@
+//! The `api-ledger` Lambda: wiring only (see `functions::api::ledger`).
+
+#[tokio::main]
+async fn main() -> Result<(), lambda_http::Error> {
+    functions::run_api(|app, req| Box::pin(functions::api::ledger::handle(app, req))).await
+}

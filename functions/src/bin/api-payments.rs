@@ -1,0 +1,6 @@
+//! The `api-payments` Lambda: wiring only (see `functions::api::payments`).
+
+#[tokio::main]
+async fn main() -> Result<(), lambda_http::Error> {
+    functions::run_api(|app, req| Box::pin(functions::api::payments::handle(app, req))).await
+}

@@ -1,0 +1,6 @@
+//! The `api-rent-runs` Lambda: wiring only (see `functions::api::rent_runs`).
+
+#[tokio::main]
+async fn main() -> Result<(), lambda_http::Error> {
+    functions::run_api(|app, req| Box::pin(functions::api::rent_runs::handle(app, req))).await
+}

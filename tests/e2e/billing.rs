@@ -1,0 +1,605 @@
+//! The ledger over HTTP (and its jobs through devstack): the golden scenario to the cent,
+//! idempotent payments under parallel replays, 50 concurrent payments on one lease, exactly-once
+//! rent runs with a crash mid-batch and concurrent runs, late fees, deposits, FX, voids.
+
+use e2e::TestApp;
+use portfolio::billing::ledger::{recompute_counters, LedgerItems};
+use portfolio::billing::model::ChargeStatus;
+use portfolio::billing::rent_run::{run_org, RunOptions};
+use portfolio::ids::{LeaseId, OrgId};
+use portfolio::platform::auth::OrgScope;
+use portfolio::platform::db::{keys, Index, Query};
+use serde_json::{json, Value};
+use std::collections::{BTreeMap, BTreeSet};
+
+struct Books {
+    org: String,
+    token: String,
+    building: String,
+    tenant_n: std::cell::Cell<u32>,
+}
+
+impl Books {
+    async fn new(app: &TestApp, email: &str) -> Books {
+        let org = app.create_org(email, "Ledger Org").await;
+        let building = app.create_building(&org, email, "Cedar Court").await;
+        Books { org, token: app.token(email), building, tenant_n: 0.into() }
+    }
+
+    fn path(&self, rest: &str) -> String {
+        format!("/api/v1/orgs/{}{rest}", self.org)
+    }
+
+    /// An activated lease; `extra` is merged into the lease body.
+    async fn lease(&self, app: &TestApp, start: &str, rent: &str, extra: Value) -> String {
+        let n = self.tenant_n.get() + 1;
+        self.tenant_n.set(n);
+        let unit = app
+            .post(
+                &self.path(&format!("/buildings/{}/units", self.building)),
+                &self.token,
+                json!({"label": format!("L{n}")}),
+            )
+            .await
+            .expect(201)
+            .id();
+        let tenant = app
+            .post(
+                &self.path("/tenants"),
+                &self.token,
+                json!({"firstName": "Rae", "lastName": format!("Renter{n}"), "email": format!("rae{n}@example.com")}),
+            )
+            .await
+            .expect(201)
+            .id();
+        let mut body = json!({"unitId": unit, "tenantIds": [tenant], "startDate": start,
+                              "rent": {"amount": rent, "currency": "USD"}, "dueDay": 1});
+        for (k, v) in extra.as_object().unwrap() {
+            body[k] = v.clone();
+        }
+        let lease = app.post(&self.path("/leases"), &self.token, body).await.expect(201).id();
+        app.post(&self.path(&format!("/leases/{lease}:activate")), &self.token, json!({})).await.expect(200);
+        lease
+    }
+
+    async fn rent_run(&self, app: &TestApp, through: &str) -> Value {
+        app.post(&self.path("/rent-runs"), &self.token, json!({"throughDate": through})).await.expect(200).body
+    }
+
+    async fn pay(&self, app: &TestApp, lease: &str, amount: &str, on: &str, extra: Value) -> Value {
+        let mut body = json!({"amount": {"amount": amount, "currency": "USD"}, "receivedOn": on, "method": "check"});
+        for (k, v) in extra.as_object().unwrap() {
+            body[k] = v.clone();
+        }
+        app.post(&self.path(&format!("/leases/{lease}/payments")), &self.token, body).await.expect(201).body
+    }
+
+    async fn ledger(&self, app: &TestApp, lease: &str, as_of: &str) -> Value {
+        app.get(&self.path(&format!("/leases/{lease}/ledger?asOf={as_of}")), &self.token).await.expect(200).body
+    }
+
+    async fn charges(&self, app: &TestApp, lease: &str) -> Vec<Value> {
+        let res = app.get(&self.path(&format!("/leases/{lease}/charges?limit=200")), &self.token).await.expect(200);
+        res.body["items"].as_array().unwrap().clone()
+    }
+
+    fn scope(&self) -> OrgScope {
+        OrgScope::trusted_system(OrgId::parse(&self.org).unwrap(), "system:test")
+    }
+}
+
+#[track_caller]
+fn amt(v: &Value) -> &str {
+    match v["amount"].as_str() {
+        Some(a) => a,
+        None => panic!("no amount in {v}"),
+    }
+}
+
+#[track_caller]
+fn aging(v: &Value) -> [String; 6] {
+    let mut out: [String; 6] = Default::default();
+    for (i, k) in ["current", "d1_30", "d31_60", "d61_90", "d90_plus", "total"].iter().enumerate() {
+        match v[k]["amount"].as_str() {
+            Some(a) => out[i] = a.to_owned(),
+            None => panic!("no {k} in {v}"),
+        }
+    }
+    out
+}
+
+/// Reads a lease's partition straight from the table and checks every stored counter against a
+/// recomputation from the immutable entries.
+async fn assert_counters_match_entries(app: &TestApp, b: &Books, lease: &str) -> LedgerItems {
+    let db = &app.stack.function("api-ledger").unwrap().app().unwrap().db;
+    let lease_id = LeaseId::parse(lease).unwrap();
+    let items =
+        db.query_all(Query::partition(Index::Primary, keys::lease_partition(&b.scope(), &lease_id))).await.unwrap();
+    let l = LedgerItems::from_items(items).unwrap();
+    let (open, unapplied) = recompute_counters(&l);
+    for c in &l.charges {
+        assert_eq!(c.open, open[&c.id], "stored open of {} vs its entries", c.id);
+        assert!(
+            c.open >= 0 && c.open <= c.amount.minor || c.amount.minor < 0,
+            "{} over-allocated: open {}",
+            c.id,
+            c.open
+        );
+        let allocated: i64 = l.allocations.iter().filter(|a| a.charge_id == c.id).map(|a| a.amount.minor).sum();
+        if c.status != ChargeStatus::Void && c.amount.minor > 0 {
+            assert!(allocated <= c.amount.minor, "{} allocated {allocated} beyond {}", c.id, c.amount.minor);
+        }
+    }
+    for p in &l.payments {
+        assert_eq!(p.unapplied, unapplied[p.id.as_str()], "stored unapplied of {} vs its entries", p.id);
+        assert!(p.unapplied >= 0 && p.unapplied <= p.amount.minor, "{} over-allocated", p.id);
+    }
+    l
+}
+
+fn print_ledger(ledger: &Value) {
+    eprintln!("ledger of {} as of {}", ledger["leaseId"], ledger["asOf"]);
+    eprintln!("{:<11} {:<17} {:<9} {:>10} {:>10} {:>10}", "date", "entry", "kind", "amount", "balance", "unapplied");
+    for e in ledger["entries"].as_array().unwrap() {
+        eprintln!(
+            "{:<11} {:<17} {:<9} {:>10} {:>10} {:>10}",
+            e["date"].as_str().unwrap(),
+            e["type"].as_str().unwrap(),
+            e["kind"].as_str().unwrap_or(""),
+            amt(&e["amount"]),
+            amt(&e["balance"]),
+            amt(&e["unapplied"])
+        );
+    }
+    eprintln!(
+        "balance {}  unapplied {}  deposit {}  aging {:?}",
+        amt(&ledger["balance"]),
+        amt(&ledger["unapplied"]),
+        amt(&ledger["deposit"]),
+        aging(&ledger["aging"])
+    );
+}
+
+/// ISSUE golden scenario: a lease from the 17th of a 31-day month at 1,550.00; prorated first
+/// charge; rent on each due day; a partial payment; a late fee after grace; a bounced check
+/// reversed; aging as of three dates — all to the cent.
+#[tokio::test(flavor = "multi_thread")]
+async fn golden_scenario_to_the_cent() {
+    let app = TestApp::spawn().await;
+    let b = Books::new(&app, "golden@example.com").await;
+    let lease = b
+        .lease(
+            &app,
+            "2026-01-17",
+            "1550.00",
+            json!({"lateFeePolicy": {"graceDays": 5, "flat": {"amount": "50.00", "currency": "USD"}}}),
+        )
+        .await;
+
+    let run = b.rent_run(&app, "2026-03-31").await;
+    assert_eq!((run["chargesCreated"].as_u64(), run["chargesExisting"].as_u64()), (Some(3), Some(0)), "{run}");
+    let charges = b.charges(&app, &lease).await;
+    let got: Vec<(&str, &str, &str)> = charges
+        .iter()
+        .map(|c| (c["dueDate"].as_str().unwrap(), c["kind"].as_str().unwrap(), amt(&c["amount"])))
+        .collect();
+    assert_eq!(
+        got,
+        [("2026-01-17", "rent", "750.00"), ("2026-02-01", "rent", "1550.00"), ("2026-03-01", "rent", "1550.00")]
+    );
+    assert_eq!(charges[0]["memo"], "rent 2026-01 (15 of 31 days)");
+    // Re-running changes nothing.
+    let again = b.rent_run(&app, "2026-03-31").await;
+    assert_eq!(again["chargesCreated"], 0);
+
+    let p1 = b.pay(&app, &lease, "750.00", "2026-01-17", json!({"reference": "check 101"})).await;
+    assert_eq!(p1["allocations"].as_array().unwrap().len(), 1);
+    assert_eq!(amt(&p1["unapplied"]), "0.00");
+    // A partial payment: February still owes 550.00.
+    let p2 = b.pay(&app, &lease, "1000.00", "2026-02-03", json!({"method": "ach"})).await;
+    assert_eq!(amt(&p2["allocations"][0]["amount"]), "1000.00");
+
+    // The late-fee job after the grace period (Feb 1 + 5 days).
+    let out = app.stack.run_job("job-late-fees", json!({"runDate": "2026-02-06"})).await.unwrap();
+    assert_eq!(out["assessed"], 0, "still within grace on the 6th");
+    let out = app.stack.run_job("job-late-fees", json!({"runDate": "2026-02-10"})).await.unwrap();
+    assert_eq!(out["assessed"], 1);
+    let out = app.stack.run_job("job-late-fees", json!({"runDate": "2026-02-11"})).await.unwrap();
+    assert_eq!(out["assessed"], 0, "one fee per late charge, however often the job runs");
+    let fee = b.charges(&app, &lease).await.into_iter().find(|c| c["kind"] == "late_fee").unwrap();
+    assert_eq!((fee["dueDate"].as_str(), amt(&fee["amount"])), (Some("2026-02-07"), "50.00"));
+
+    // A check pays February, the fee and part of March — then bounces.
+    let p3 = b.pay(&app, &lease, "1600.00", "2026-03-02", json!({"reference": "check 102"})).await;
+    let allocs: Vec<&str> = p3["allocations"].as_array().unwrap().iter().map(|a| amt(&a["amount"])).collect();
+    assert_eq!(allocs, ["550.00", "50.00", "1000.00"], "oldest due first");
+    let p3_id = p3["id"].as_str().unwrap();
+    let rev = app
+        .post(
+            &b.path(&format!("/payments/{p3_id}:reverse")),
+            &b.token,
+            json!({"reversedOn": "2026-03-05", "reason": "NSF"}),
+        )
+        .await
+        .expect(200);
+    assert_eq!(rev.body["status"], "reversed");
+    app.post(&b.path(&format!("/payments/{p3_id}:reverse")), &b.token, json!({})).await.problem(409);
+
+    app.stack.run_job("job-late-fees", json!({"runDate": "2026-03-10"})).await.unwrap();
+    let run = b.rent_run(&app, "2026-04-30").await;
+    assert_eq!(run["chargesCreated"], 1, "only April is new: {run}");
+
+    // Aging as of three dates.
+    let jan = b.ledger(&app, &lease, "2026-01-31").await;
+    assert_eq!((amt(&jan["balance"]), amt(&jan["unapplied"])), ("0.00", "0.00"));
+    assert_eq!(aging(&jan["aging"]), ["0.00", "0.00", "0.00", "0.00", "0.00", "0.00"]);
+    let feb = b.ledger(&app, &lease, "2026-02-20").await;
+    assert_eq!(amt(&feb["balance"]), "600.00");
+    assert_eq!(aging(&feb["aging"]), ["0.00", "600.00", "0.00", "0.00", "0.00", "600.00"]);
+    let apr = b.ledger(&app, &lease, "2026-04-15").await;
+    print_ledger(&apr);
+    assert_eq!((amt(&apr["balance"]), amt(&apr["unapplied"])), ("3750.00", "0.00"));
+    assert_eq!(aging(&apr["aging"]), ["0.00", "1550.00", "1600.00", "600.00", "0.00", "3750.00"]);
+    // Running balances: the last entry carries the totals; every entry is in date order.
+    let entries = apr["entries"].as_array().unwrap();
+    assert_eq!(amt(&entries.last().unwrap()["balance"]), "3750.00");
+    let dates: Vec<&str> = entries.iter().map(|e| e["date"].as_str().unwrap()).collect();
+    assert!(dates.windows(2).all(|w| w[0] <= w[1]), "{dates:?}");
+    let kinds: Vec<(&str, &str)> =
+        entries.iter().map(|e| (e["date"].as_str().unwrap(), e["type"].as_str().unwrap())).collect();
+    assert!(kinds.contains(&("2026-03-05", "payment_reversal")));
+    assert_eq!(entries.iter().filter(|e| e["type"] == "allocation" && amt(&e["amount"]).starts_with('-')).count(), 3);
+
+    // The org view agrees (from the open-charges index).
+    let d = app.get(&b.path("/delinquency?asOf=2026-04-15"), &b.token).await.expect(200).body;
+    assert_eq!(d["leases"].as_array().unwrap().len(), 1);
+    assert_eq!(aging(&d["leases"][0]["aging"]), aging(&apr["aging"]));
+    assert_eq!(aging(&d["totals"][0]["aging"]), aging(&apr["aging"]));
+    assert_eq!(amt(&d["baseTotal"]), "3750.00");
+    assert_counters_match_entries(&app, &b, &lease).await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_same_idempotency_key_twenty_times_in_parallel_makes_one_payment() {
+    let app = TestApp::spawn().await;
+    let b = Books::new(&app, "idem@example.com").await;
+    let lease = b.lease(&app, "2026-01-01", "1000.00", json!({})).await;
+    b.rent_run(&app, "2026-02-28").await;
+    let path = b.path(&format!("/leases/{lease}/payments"));
+    let body = json!({"amount": {"amount": "1500.00", "currency": "USD"}, "receivedOn": "2026-02-02", "method": "ach"});
+    let calls = (0..20).map(|_| app.post_with(&path, &b.token, &[("Idempotency-Key", "pay-feb-0001")], body.clone()));
+    let results = futures::future::join_all(calls).await;
+    let statuses: BTreeSet<u16> = results.iter().map(|(r, _)| r.status).collect();
+    assert!(statuses.iter().all(|s| *s == 201 || *s == 409), "{statuses:?}");
+    let ids: BTreeSet<String> = results.iter().filter(|(r, _)| r.status == 201).map(|(r, _)| r.id()).collect();
+    assert_eq!(ids.len(), 1, "every success names the one payment");
+    let payments = app.get(&path, &b.token).await.expect(200).body;
+    assert_eq!(payments["items"].as_array().unwrap().len(), 1, "{payments}");
+    // Later retries replay the stored answer without writing.
+    let (again, headers) = app.post_with(&path, &b.token, &[("Idempotency-Key", "pay-feb-0001")], body.clone()).await;
+    assert_eq!(again.status, 201);
+    assert_eq!(headers["idempotent-replayed"], "true");
+    assert_eq!(again.id(), *ids.iter().next().unwrap());
+    assert_eq!(amt(&again.body["unapplied"]), "0.00");
+    // The same key with another body is refused; no second payment.
+    let mut other = body.clone();
+    other["amount"]["amount"] = json!("1.00");
+    let (res, _) = app.post_with(&path, &b.token, &[("Idempotency-Key", "pay-feb-0001")], other).await;
+    res.problem(422);
+    assert_eq!(app.get(&path, &b.token).await.body["items"].as_array().unwrap().len(), 1);
+    let ledger = b.ledger(&app, &lease, "2026-02-28").await;
+    assert_eq!((amt(&ledger["balance"]), amt(&ledger["unapplied"])), ("500.00", "0.00"));
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn fifty_concurrent_payments_never_over_allocate() {
+    let app = TestApp::spawn().await;
+    let b = Books::new(&app, "race@example.com").await;
+    let lease = b.lease(&app, "2025-01-01", "1000.00", json!({})).await;
+    b.rent_run(&app, "2025-12-31").await; // 12 × 1000.00
+    let path = b.path(&format!("/leases/{lease}/payments"));
+    let calls = (0..50).map(|i| {
+        let body = json!({"amount": {"amount": "300.00", "currency": "USD"}, "receivedOn": "2026-01-02", "method": "card",
+                          "reference": format!("card {i}")});
+        app.post_with(&path, &b.token, &[], body)
+    });
+    let results = futures::future::join_all(calls).await;
+    for (r, _) in &results {
+        assert_eq!(r.status, 201, "{}", r.text);
+    }
+    let l = assert_counters_match_entries(&app, &b, &lease).await;
+    assert_eq!(l.payments.len(), 50);
+    assert!(l.charges.iter().all(|c| c.open == 0 && c.status == ChargeStatus::Paid), "15000 paid 12000 of rent");
+    let ledger = b.ledger(&app, &lease, "2026-01-31").await;
+    assert_eq!((amt(&ledger["balance"]), amt(&ledger["unapplied"])), ("0.00", "3000.00"));
+    let per_charge: BTreeMap<String, i64> = l.allocations.iter().fold(BTreeMap::new(), |mut m, a| {
+        *m.entry(a.charge_id.to_string()).or_default() += a.amount.minor;
+        m
+    });
+    assert!(per_charge.values().all(|v| *v == 100_000), "{per_charge:?}");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn rent_runs_are_exactly_once_through_crashes_and_concurrent_runs() {
+    let app = TestApp::spawn().await;
+    let b = Books::new(&app, "runs@example.com").await;
+    let mut leases = Vec::new();
+    for i in 0..30 {
+        let start = if i % 2 == 0 { "2026-01-01" } else { "2026-01-17" };
+        leases.push(b.lease(&app, start, "1000.00", json!({"deposit": {"amount": "500.00", "currency": "USD"}})).await);
+    }
+    let db = app.stack.function("api-rent-runs").unwrap().app().unwrap().db.clone();
+    let scope = b.scope();
+    let through = |d: &str| Some(d.parse::<chrono::NaiveDate>().unwrap());
+
+    // Three months, killed after the first committed batch.
+    let err = run_org(&db, &scope, through("2026-03-31"), &RunOptions::failing_after(1)).await.unwrap_err();
+    assert!(err.to_string().contains("fault injected") || format!("{err:?}").contains("fault injected"), "{err:?}");
+    let partial: usize = count_charges(&app, &b, &leases).await.values().map(BTreeSet::len).sum();
+    assert!(partial > 0 && partial < 30 * 4, "a partial run: {partial}");
+    // The re-run completes it.
+    let report = run_org(&db, &scope, through("2026-03-31"), &RunOptions::default()).await.unwrap();
+    assert_eq!(report.charges_created + partial, 30 * 4, "{report:?}");
+    // Two runs at once for the next months, and a late run catching up both.
+    let opts = RunOptions::default();
+    let (a, c) = tokio::join!(
+        run_org(&db, &scope, through("2026-05-31"), &opts),
+        run_org(&db, &scope, through("2026-05-31"), &opts)
+    );
+    let (a, c) = (a.unwrap(), c.unwrap());
+    assert_eq!(a.charges_created + c.charges_created, 30 * 2, "{a:?} {c:?}");
+    let all = count_charges(&app, &b, &leases).await;
+    for (lease, ids) in &all {
+        let expected: BTreeSet<String> =
+            std::iter::once("deposit".to_owned()).chain((1..=5).map(|m| format!("rent_2026_{m:02}"))).collect();
+        let got: BTreeSet<String> =
+            ids.iter().map(|id| id.rsplit_once(&lease[4..]).unwrap().1.trim_start_matches('_').to_owned()).collect();
+        assert_eq!(got, expected, "{lease}");
+    }
+    // Every charge has exactly one `charge.created` event.
+    let events = app
+        .stack
+        .function("api-ledger")
+        .unwrap()
+        .app()
+        .unwrap()
+        .db
+        .query_all(Query::partition(Index::Primary, keys::events_partition(&scope)))
+        .await
+        .unwrap();
+    let created: Vec<String> = events
+        .iter()
+        .filter(|e| e.get("type").and_then(|t| t.as_s().ok()).is_some_and(|t| t == "charge.created"))
+        .map(|e| e["subject"].as_m().unwrap()["id"].as_s().unwrap().clone())
+        .collect();
+    let unique: BTreeSet<&String> = created.iter().collect();
+    assert_eq!((created.len(), unique.len()), (30 * 6, 30 * 6));
+    // Prorated first months for the leases from the 17th: 15/31 of 1000.00.
+    let c = b.charges(&app, &leases[1]).await;
+    let jan = c.iter().find(|c| c["period"] == "2026-01").unwrap();
+    assert_eq!(amt(&jan["amount"]), "483.87");
+}
+
+/// Charge ids by lease, read through the API.
+async fn count_charges(app: &TestApp, b: &Books, leases: &[String]) -> BTreeMap<String, BTreeSet<String>> {
+    let mut out = BTreeMap::new();
+    for l in leases {
+        let ids: Vec<String> = b.charges(app, l).await.iter().map(|c| c["id"].as_str().unwrap().to_owned()).collect();
+        let set: BTreeSet<String> = ids.iter().cloned().collect();
+        assert_eq!(set.len(), ids.len(), "a charge twice on {l}");
+        out.insert(l.clone(), set);
+    }
+    out
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_daily_schedule_runs_rent_through_the_queue_with_no_manual_pumping() {
+    let app = TestApp::spawn().await;
+    let b = Books::new(&app, "sched@example.com").await;
+    let lease = b.lease(&app, "2026-01-01", "900.00", json!({})).await;
+    b.rent_run(&app, "2026-01-31").await; // January exists already; the run must not redo it.
+    let out = app.stack.run_job("job-rent-scheduler", json!({"runDate": "2026-03-01"})).await.unwrap();
+    assert_eq!(out["orgs"], 1);
+    let mut periods = Vec::new();
+    for _ in 0..100 {
+        periods = b.charges(&app, &lease).await.iter().map(|c| c["period"].as_str().unwrap().to_owned()).collect();
+        if periods.len() == 3 {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    assert_eq!(periods, ["2026-01", "2026-02", "2026-03"]);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn late_fees_wait_for_pending_payments_and_are_voided_by_a_payment_dated_in_grace() {
+    let app = TestApp::spawn().await;
+    let b = Books::new(&app, "fees@example.com").await;
+    // The org's default policy: 5 % of the overdue rent, at most 60.00 a month.
+    app.call(
+        "PUT",
+        &b.path("/billing-settings"),
+        &b.token,
+        Some(json!({"rentLeadDays": 0, "lateFeePolicy": {"graceDays": 3, "percent": "5", "capPerMonth": {"amount": "60.00", "currency": "USD"}}})),
+    )
+    .await
+    .expect(200);
+    let lease = b.lease(&app, "2026-01-01", "1500.00", json!({})).await;
+    b.rent_run(&app, "2026-02-28").await;
+    // January: a pending ACH payment covers it (not allocated: recorded as credit) → no fee.
+    let pending = b.pay(&app, &lease, "1500.00", "2026-01-02", json!({"pending": true, "allocate": "none"})).await;
+    assert_eq!(pending["status"], "pending");
+    app.stack.run_job("job-late-fees", json!({"runDate": "2026-01-10"})).await.unwrap();
+    assert!(b.charges(&app, &lease).await.iter().all(|c| c["kind"] != "late_fee"), "no fee while a payment is pending");
+    let pid = pending["id"].as_str().unwrap();
+    app.post(&b.path(&format!("/payments/{pid}:clear")), &b.token, json!({})).await.expect(200);
+    let applied = app
+        .post(&b.path(&format!("/payments/{pid}/allocations")), &b.token, json!({"allocate": "auto"}))
+        .await
+        .expect(201);
+    assert_eq!(amt(&applied.body["unapplied"]), "0.00");
+
+    // February: late → 5 % of 1500.00 = 75.00, capped at 60.00.
+    app.stack.run_job("job-late-fees", json!({"runDate": "2026-02-10"})).await.unwrap();
+    let fee = b.charges(&app, &lease).await.into_iter().find(|c| c["kind"] == "late_fee").unwrap();
+    assert_eq!((amt(&fee["amount"]), fee["dueDate"].as_str()), ("60.00", Some("2026-02-05")));
+    // A check dated Feb 3 (inside the grace) arrives later: the fee is voided, not paid.
+    let p = b.pay(&app, &lease, "1500.00", "2026-02-03", json!({})).await;
+    assert_eq!(p["allocations"].as_array().unwrap().len(), 1);
+    let fee = b.charges(&app, &lease).await.into_iter().find(|c| c["kind"] == "late_fee").unwrap();
+    assert_eq!(fee["status"], "void");
+    let l = b.ledger(&app, &lease, "2026-02-28").await;
+    assert_eq!((amt(&l["balance"]), amt(&l["unapplied"])), ("0.00", "0.00"));
+    assert_counters_match_entries(&app, &b, &lease).await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn deposits_are_held_then_settled_with_deductions_and_a_refund() {
+    let app = TestApp::spawn().await;
+    let b = Books::new(&app, "deposit@example.com").await;
+    let lease =
+        b.lease(&app, "2026-01-01", "1200.00", json!({"deposit": {"amount": "1000.00", "currency": "USD"}})).await;
+    b.rent_run(&app, "2026-02-28").await;
+    let charges = b.charges(&app, &lease).await;
+    let deposit = charges.iter().find(|c| c["kind"] == "deposit").unwrap();
+    assert_eq!(amt(&deposit["amount"]), "1000.00");
+    // Deposit and January paid; February 300.00 short.
+    let dep_id = deposit["id"].as_str().unwrap();
+    b.pay(
+        &app,
+        &lease,
+        "1000.00",
+        "2026-01-01",
+        json!({"allocate": [{"chargeId": dep_id, "amount": {"amount": "1000.00", "currency": "USD"}}]}),
+    )
+    .await;
+    b.pay(&app, &lease, "2100.00", "2026-02-01", json!({})).await;
+    let l = b.ledger(&app, &lease, "2026-02-28").await;
+    assert_eq!((amt(&l["balance"]), amt(&l["deposit"])), ("300.00", "1000.00"), "the deposit is held, not income");
+    // Settling before move-out is refused.
+    let settle = b.path(&format!("/leases/{lease}/deposit-settlement"));
+    app.post(&settle, &b.token, json!({"deductions": []})).await.problem(409);
+    app.post(&b.path(&format!("/leases/{lease}:end")), &b.token, json!({"moveOutDate": "2026-02-28"}))
+        .await
+        .expect(200);
+    let too_much =
+        json!({"deductions": [{"description": "new floor", "amount": {"amount": "1000.01", "currency": "USD"}}]});
+    app.post(&settle, &b.token, too_much).await.problem(400);
+    let s = app
+        .post(&settle, &b.token, json!({"settledOn": "2026-03-05", "deductions": [{"description": "cleaning", "amount": {"amount": "150.00", "currency": "USD"}}]}))
+        .await
+        .expect(201)
+        .body;
+    assert_eq!((amt(&s["held"]), amt(&s["appliedToBalance"]), amt(&s["refund"])), ("1000.00", "300.00", "550.00"));
+    app.post(&settle, &b.token, json!({"deductions": []})).await.problem(409);
+    let l = b.ledger(&app, &lease, "2026-03-31").await;
+    assert_eq!((amt(&l["balance"]), amt(&l["deposit"]), amt(&l["unapplied"])), ("0.00", "0.00", "0.00"));
+    let last = l["entries"].as_array().unwrap().last().unwrap().clone();
+    assert_eq!((last["type"].as_str(), amt(&last["amount"])), (Some("deposit_refund"), "-550.00"));
+    assert_counters_match_entries(&app, &b, &lease).await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn voids_credits_explicit_allocations_and_currencies() {
+    let app = TestApp::spawn().await;
+    let b = Books::new(&app, "voids@example.com").await;
+    let lease = b.lease(&app, "2026-01-01", "1000.00", json!({})).await;
+    let charge = |kind: &str, amount: &str, due: &str| json!({"kind": kind, "amount": {"amount": amount, "currency": "USD"}, "dueDate": due});
+    let cpath = b.path(&format!("/leases/{lease}/charges"));
+    let water = app.post(&cpath, &b.token, charge("utility", "80.00", "2026-01-10")).await.expect(201).id();
+    let fee = app.post(&cpath, &b.token, charge("fee", "20.00", "2026-01-10")).await.expect(201).id();
+    // Explicit allocations are checked: unknown charge, more than open, more than paid.
+    let pay = |alloc: Value| json!({"amount": {"amount": "50.00", "currency": "USD"}, "receivedOn": "2026-01-12", "method": "cash", "allocate": alloc});
+    let ppath = b.path(&format!("/leases/{lease}/payments"));
+    let one = |id: &str, a: &str| json!([{"chargeId": id, "amount": {"amount": a, "currency": "USD"}}]);
+    app.post(&ppath, &b.token, pay(one(&fee, "20.01"))).await.problem(400);
+    app.post(&ppath, &b.token, pay(json!([{"chargeId": water, "amount": {"amount": "40.00", "currency": "USD"}}, {"chargeId": fee, "amount": {"amount": "20.00", "currency": "USD"}}]))).await.problem(400);
+    app.post(&ppath, &b.token, pay(one("chg_01ARZ3NDEKTSV4RRFFQ69G5FAV", "1.00"))).await.problem(400);
+    // Money in another currency than the lease's never mixes.
+    let eur = json!({"amount": {"amount": "50.00", "currency": "EUR"}, "receivedOn": "2026-01-12", "method": "cash"});
+    assert_eq!(app.post(&ppath, &b.token, eur).await.problem(400).error_fields(), ["amount.currency"]);
+    let p = app.post(&ppath, &b.token, pay(one(&water, "50.00"))).await.expect(201).body;
+    // Voiding the water charge gives the 50.00 back to the payment as credit.
+    let void = app
+        .post(&b.path(&format!("/charges/{water}:void")), &b.token, json!({"reason": "meter misread"}))
+        .await
+        .expect(200);
+    assert_eq!((void.body["status"].as_str(), amt(&void.body["open"])), (Some("void"), "0.00"));
+    let l = b.ledger(&app, &lease, "2026-12-31").await;
+    assert_eq!((amt(&l["balance"]), amt(&l["unapplied"])), ("20.00", "50.00"));
+    // The credit is applied later to the fee; a 15.00 credit note then clears the rest.
+    let pid = p["id"].as_str().unwrap();
+    let a = app.post(&b.path(&format!("/payments/{pid}/allocations")), &b.token, json!({})).await.expect(201).body;
+    assert_eq!(amt(&a["unapplied"]), "30.00");
+    app.post(&b.path(&format!("/payments/{pid}/allocations")), &b.token, json!({})).await.problem(409);
+    let credit = app.post(&cpath, &b.token, charge("credit", "15.00", "2026-01-20")).await.expect(201).body;
+    assert_eq!(amt(&credit["amount"]), "-15.00");
+    let l = b.ledger(&app, &lease, "2026-12-31").await;
+    assert_eq!((amt(&l["balance"]), amt(&l["unapplied"])), ("-15.00", "30.00"));
+    // Another org's ids are 404; a draft lease takes no money.
+    let other = Books::new(&app, "other@example.com").await;
+    app.post(&other.path(&format!("/charges/{fee}:void")), &other.token, json!({})).await.problem(404);
+    app.post(&other.path(&format!("/payments/{pid}:reverse")), &other.token, json!({})).await.problem(404);
+    app.get(&other.path(&format!("/leases/{lease}/ledger")), &other.token).await.problem(404);
+    assert_counters_match_entries(&app, &b, &lease).await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn entries_in_a_foreign_currency_keep_the_rate_used() {
+    let app = TestApp::spawn().await;
+    let b = Books::new(&app, "fx@example.com").await;
+    app.post(
+        &b.path("/fx-rates"),
+        &b.token,
+        json!({"date": "2026-01-01", "rates": [{"currency": "EUR", "rate": "1.0850"}]}),
+    )
+    .await
+    .expect(201);
+    app.post(
+        &b.path("/fx-rates"),
+        &b.token,
+        json!({"date": "2026-02-01", "rates": [{"currency": "EUR", "rate": "1.1000"}]}),
+    )
+    .await
+    .expect(201);
+    app.post(
+        &b.path("/fx-rates"),
+        &b.token,
+        json!({"date": "2026-02-01", "rates": [{"currency": "USD", "rate": "1"}]}),
+    )
+    .await
+    .problem(400);
+    let lease = b.lease(&app, "2026-01-01", "1000.00", json!({"rent": {"amount": "999.99", "currency": "EUR"}})).await;
+    b.rent_run(&app, "2026-02-28").await;
+    let c = b.charges(&app, &lease).await;
+    // 999.99 × 1.085 = 1084.98915 → 1084.99; February at 1.10 = 1099.989 → 1099.99.
+    assert_eq!((c[0]["fx"]["rate"].as_str(), c[0]["fx"]["baseMinor"].as_i64()), (Some("1.085"), Some(108_499)));
+    assert_eq!((c[1]["fx"]["rate"].as_str(), c[1]["fx"]["baseMinor"].as_i64()), (Some("1.1"), Some(109_999)));
+    let usd = json!({"amount": {"amount": "10.00", "currency": "USD"}, "receivedOn": "2026-01-12", "method": "cash"});
+    app.post(&b.path(&format!("/leases/{lease}/payments")), &b.token, usd).await.problem(400);
+    let d = app.get(&b.path("/delinquency?asOf=2026-03-15"), &b.token).await.expect(200).body;
+    assert_eq!(d["totals"][0]["currency"], "EUR");
+    assert_eq!(amt(&d["totals"][0]["aging"]["total"]), "1999.98");
+    assert_eq!(amt(&d["baseTotal"]), "2184.98", "each open charge at its own rate");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_payment_over_more_charges_than_one_transaction_holds_is_split_safely() {
+    let app = TestApp::spawn().await;
+    let b = Books::new(&app, "split@example.com").await;
+    let lease = b.lease(&app, "2022-01-01", "100.00", json!({})).await;
+    let run = b.rent_run(&app, "2026-02-28").await;
+    assert_eq!(run["chargesCreated"], 50);
+    let api = app.stack.function("api-payments").unwrap().app().unwrap();
+    let before = api.db.calls().by_operation();
+    let p = b.pay(&app, &lease, "5000.00", "2026-03-01", json!({})).await;
+    let after = api.db.calls().by_operation();
+    let tx =
+        after.get("TransactWriteItems").copied().unwrap_or(0) - before.get("TransactWriteItems").copied().unwrap_or(0);
+    assert_eq!(tx, 2, "40 allocations, then the remaining 10");
+    assert_eq!(p["allocations"].as_array().unwrap().len(), 50);
+    let l = assert_counters_match_entries(&app, &b, &lease).await;
+    assert!(l.charges.iter().all(|c| c.open == 0));
+    let d = app.get(&b.path("/delinquency?asOf=2026-03-15"), &b.token).await.expect(200).body;
+    assert!(d["leases"].as_array().unwrap().is_empty(), "nothing open: {d}");
+}
