@@ -110,6 +110,9 @@ impl ChargeId {
 
     /// `chg_` then a ULID and optionally `_` and lowercase/digit/underscore words (≤ 100 chars).
     pub fn parse(s: &str) -> Option<Self> {
+        if !s.is_ascii() {
+            return None;
+        }
         let rest = s.strip_prefix("chg_")?;
         let (u, suffix) = rest.split_at(rest.len().min(26));
         ulid::Ulid::from_string(u).ok()?;
@@ -128,6 +131,11 @@ impl ChargeId {
     /// The security deposit of `lease`.
     pub fn deposit(lease: &LeaseId) -> Self {
         Self(format!("chg_{}_deposit", lease_ulid(lease)))
+    }
+
+    /// The rent credited back when a lease ends inside a month already charged in full.
+    pub fn move_out_credit(lease: &LeaseId) -> Self {
+        Self(format!("chg_{}_moveout", lease_ulid(lease)))
     }
 
     /// The late fee on `charge`.
@@ -241,7 +249,14 @@ mod tests {
         assert!(ChargeId::parse(ChargeId::late_fee(&rent).as_str()).is_some());
         assert!(ChargeId::parse(ChargeId::deposit(&lease).as_str()).is_some());
         assert!(ChargeId::parse(ChargeId::new().as_str()).is_some());
-        for bad in ["chg_", "chg_x", "pay_01J00000000000000000000000", &format!("{rent}#x"), &format!("{rent}_A")] {
+        for bad in [
+            "chg_",
+            "chg_x",
+            "chg_0123456789012345678901234é",
+            "pay_01J00000000000000000000000",
+            &format!("{rent}#x"),
+            &format!("{rent}_A"),
+        ] {
             assert!(ChargeId::parse(bad).is_none(), "{bad}");
         }
     }

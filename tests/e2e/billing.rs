@@ -289,6 +289,17 @@ async fn the_same_idempotency_key_twenty_times_in_parallel_makes_one_payment() {
     assert_eq!(app.get(&path, &b.token).await.body["items"].as_array().unwrap().len(), 1);
     let ledger = b.ledger(&app, &lease, "2026-02-28").await;
     assert_eq!((amt(&ledger["balance"]), amt(&ledger["unapplied"])), ("500.00", "0.00"));
+    // Charges take a key too.
+    let cpath = b.path(&format!("/leases/{lease}/charges"));
+    let fee = json!({"kind": "fee", "amount": {"amount": "35.00", "currency": "USD"}, "dueDate": "2026-02-15", "memo": "key fob"});
+    let (first, _) = app.post_with(&cpath, &b.token, &[("Idempotency-Key", "fob-1")], fee.clone()).await;
+    let (second, headers) = app.post_with(&cpath, &b.token, &[("Idempotency-Key", "fob-1")], fee.clone()).await;
+    assert_eq!((first.status, second.status, first.id()), (201, 201, second.id()));
+    assert_eq!(headers["idempotent-replayed"], "true");
+    let fobs = b.charges(&app, &lease).await.into_iter().filter(|c| c["memo"] == "key fob").count();
+    assert_eq!(fobs, 1);
+    let (bad, _) = app.post_with(&cpath, &b.token, &[("Idempotency-Key", " bad key")], fee).await;
+    bad.problem(400);
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -409,6 +420,30 @@ async fn the_daily_schedule_runs_rent_through_the_queue_with_no_manual_pumping()
         tokio::time::sleep(std::time::Duration::from_millis(100)).await;
     }
     assert_eq!(periods, ["2026-01", "2026-02", "2026-03"]);
+
+    // With a 5-day lead time, April's rent is created on March 27.
+    app.call("PUT", &b.path("/billing-settings"), &b.token, Some(json!({"rentLeadDays": 5}))).await.expect(200);
+    let run = app.post(&b.path("/rent-runs"), &b.token, json!({"throughDate": "2026-03-26"})).await.expect(200).body;
+    assert_eq!((run["throughDate"].as_str(), run["chargesCreated"].as_u64()), (Some("2026-03-31"), Some(0)));
+    let run = app.post(&b.path("/rent-runs"), &b.token, json!({"throughDate": "2026-03-27"})).await.expect(200).body;
+    assert_eq!(run["chargesCreated"], 1);
+
+    // The daily snapshot keeps what was open that day; a past asOf answers it.
+    let out = app.stack.run_job("job-delinquency-snapshot", json!({"runDate": "2026-04-10"})).await.unwrap();
+    assert_eq!(out["orgs"], 1);
+    app.post(
+        &b.path(&format!("/leases/{lease}/payments")),
+        &b.token,
+        json!({"amount": {"amount": "3600.00", "currency": "USD"}, "receivedOn": "2026-04-12", "method": "ach"}),
+    )
+    .await
+    .expect(201);
+    let then = app.get(&b.path("/delinquency?asOf=2026-04-10"), &b.token).await.expect(200).body;
+    assert_eq!((then["source"].as_str(), amt(&then["totals"][0]["aging"]["total"])), (Some("snapshot"), "3600.00"));
+    let now = app.get(&b.path("/delinquency?asOf=2026-04-12"), &b.token).await.expect(200).body;
+    assert_eq!((now["source"].as_str(), now["leases"].as_array().map(Vec::len)), (Some("live"), Some(0)));
+    let list = app.get(&b.path("/delinquency/snapshots"), &b.token).await.expect(200).body;
+    assert_eq!(list["items"][0]["asOf"], "2026-04-10");
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -602,4 +637,61 @@ async fn a_payment_over_more_charges_than_one_transaction_holds_is_split_safely(
     assert!(l.charges.iter().all(|c| c.open == 0));
     let d = app.get(&b.path("/delinquency?asOf=2026-03-15"), &b.token).await.expect(200).body;
     assert!(d["leases"].as_array().unwrap().is_empty(), "nothing open: {d}");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn credits_apply_to_charges_and_voids_undo_them_either_way() {
+    let app = TestApp::spawn().await;
+    let b = Books::new(&app, "credits@example.com").await;
+    let lease = b.lease(&app, "2026-01-01", "1000.00", json!({})).await;
+    let cpath = b.path(&format!("/leases/{lease}/charges"));
+    let charge = |kind: &str, amount: &str| json!({"kind": kind, "amount": {"amount": amount, "currency": "USD"}, "dueDate": "2026-01-10"});
+    let water = app.post(&cpath, &b.token, charge("utility", "80.00")).await.expect(201).id();
+    let credit = app.post(&cpath, &b.token, charge("credit", "100.00")).await.expect(201).body;
+    assert_eq!((amt(&credit["amount"]), amt(&credit["open"])), ("-100.00", "-20.00"), "80.00 of it paid the water");
+    // Voiding the water gives the credit back in full.
+    app.post(&b.path(&format!("/charges/{water}:void")), &b.token, json!({})).await.expect(200);
+    let l = b.ledger(&app, &lease, "2026-12-31").await;
+    assert_eq!(amt(&l["balance"]), "-100.00");
+    assert_counters_match_entries(&app, &b, &lease).await;
+    // Voiding a credit reopens what it paid (and puts it back in delinquency).
+    let fee = app.post(&cpath, &b.token, charge("fee", "50.00")).await.expect(201).id();
+    let small = app.post(&cpath, &b.token, charge("credit", "50.00")).await.expect(201).body;
+    assert_eq!(amt(&small["open"]), "0.00");
+    let d = app.get(&b.path("/delinquency?asOf=2026-02-01"), &b.token).await.expect(200).body;
+    assert!(d["leases"].as_array().unwrap().is_empty(), "the new credit paid the fee: {d}");
+    let cid = credit["id"].as_str().unwrap();
+    app.post(&b.path(&format!("/charges/{cid}:void")), &b.token, json!({})).await.expect(200);
+    let sid = small["id"].as_str().unwrap();
+    app.post(&b.path(&format!("/charges/{sid}:void")), &b.token, json!({})).await.expect(200);
+    let fee_now = b.charges(&app, &lease).await.into_iter().find(|c| c["id"] == fee.as_str()).unwrap();
+    assert_eq!((fee_now["status"].as_str(), amt(&fee_now["open"])), (Some("open"), "50.00"));
+    let d = app.get(&b.path("/delinquency?asOf=2026-02-01"), &b.token).await.expect(200).body;
+    assert_eq!(amt(&d["totals"][0]["aging"]["d1_30"]), "50.00");
+    assert_counters_match_entries(&app, &b, &lease).await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn ending_a_lease_trues_up_rent_already_charged_past_move_out() {
+    let app = TestApp::spawn().await;
+    let b = Books::new(&app, "moveout@example.com").await;
+    let lease = b.lease(&app, "2026-01-01", "1200.00", json!({})).await;
+    b.rent_run(&app, "2026-03-31").await;
+    b.pay(&app, &lease, "2400.00", "2026-02-01", json!({})).await; // January and February
+    app.post(&b.path(&format!("/leases/{lease}:end")), &b.token, json!({"moveOutDate": "2026-02-14"}))
+        .await
+        .expect(200);
+    let run = b.rent_run(&app, "2026-04-30").await;
+    assert_eq!(run["chargesCreated"], 0, "nothing after move-out: {run}");
+    let charges = b.charges(&app, &lease).await;
+    let march = charges.iter().find(|c| c["period"] == "2026-03" && c["kind"] == "rent").unwrap();
+    assert_eq!(march["status"], "void");
+    let credit = charges.iter().find(|c| c["kind"] == "credit").unwrap();
+    // February: 14 of 28 days = 600.00 owed of the 1200.00 charged.
+    assert_eq!((amt(&credit["amount"]), credit["dueDate"].as_str()), ("-600.00", Some("2026-02-14")));
+    b.rent_run(&app, "2026-04-30").await;
+    assert_eq!(b.charges(&app, &lease).await.len(), charges.len(), "a second run changes nothing");
+    let l = b.ledger(&app, &lease, "2026-04-30").await;
+    assert_eq!((amt(&l["balance"]), amt(&l["unapplied"])), ("-600.00", "0.00"), "600.00 is owed back");
+    assert_counters_match_entries(&app, &b, &lease).await;
 }

@@ -67,9 +67,12 @@ pub async fn assess_org(db: &Db, scope: &OrgScope, today: NaiveDate) -> Result<L
         if late.is_empty() {
             continue;
         }
-        let ledger = store::read_ledger(db, scope, &lease.id).await?;
+        let mut ledger = store::read_ledger(db, scope, &lease.id).await?;
+        // Pending payments cover late charges oldest first, each amount once.
+        let mut pending: i64 =
+            ledger.payments.iter().filter(|p| p.status == PaymentStatus::Pending).map(|p| p.unapplied).sum();
         for c in late {
-            assess_one(db, scope, &ledger, &policy, c, &mut report).await?;
+            assess_one(db, scope, &mut ledger, &mut pending, &policy, c, &mut report).await?;
         }
     }
     tracing::info!(org_id = %scope.org_id(), %today, assessed = report.assessed, existing = report.existing,
@@ -80,7 +83,8 @@ pub async fn assess_org(db: &Db, scope: &OrgScope, today: NaiveDate) -> Result<L
 async fn assess_one(
     db: &Db,
     scope: &OrgScope,
-    ledger: &LedgerItems,
+    ledger: &mut LedgerItems,
+    pending: &mut i64,
     policy: &LateFeePolicy,
     c: &ChargeRecord,
     report: &mut LateFeeReport,
@@ -90,11 +94,11 @@ async fn assess_one(
         report.existing += 1;
         return Ok(());
     }
-    let Some(current) = ledger.charge(&c.id).filter(|c| c.status == ChargeStatus::Open && c.open > 0) else {
+    let Some(current) = ledger.charge(&c.id).filter(|c| c.status == ChargeStatus::Open && c.open > 0).cloned() else {
         return Ok(());
     };
-    let pending: i64 = ledger.payments.iter().filter(|p| p.status == PaymentStatus::Pending).map(|p| p.unapplied).sum();
-    if pending >= current.open {
+    if *pending >= current.open {
+        *pending -= current.open;
         report.skipped_pending += 1;
         return Ok(());
     }
@@ -144,7 +148,11 @@ async fn assess_one(
     tx.put(charge_item(scope, &record), Some(Expr::not_exists()));
     event(&mut tx, scope, "charge.created", ("charge", id.as_str()), charge_event(&record));
     match db.transact(tx).await {
-        Ok(()) => report.assessed += 1,
+        Ok(()) => {
+            report.assessed += 1;
+            // Later fees of this run count towards the same month's cap.
+            ledger.charges.push(record);
+        }
         Err(e) if e.failed_conditions().is_some() => report.existing += 1,
         Err(e) => return Err(e.into()),
     }

@@ -207,6 +207,9 @@ pub struct PaymentRecord {
     pub reversed_on: Option<NaiveDate>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reversal_reason: Option<String>,
+    /// The body hash of the keyed request that recorded it (a key names one payment forever).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub request_hash: Option<String>,
     #[serde(default)]
     pub v: i64,
 }
@@ -407,9 +410,13 @@ impl From<SettlementRecord> for DepositSettlement {
 
 // ----------------------------------------------------------------------------------------- inputs
 
+/// No single entry is larger than this many minor units (sums of entries stay far from overflow).
+pub const MAX_MINOR: i64 = 1_000_000_000_000_000;
+
 fn check_positive(e: &mut Vec<FieldError>, field: &str, m: &MoneyDto) {
     match m.to_money(field) {
         Ok(m) if m.minor <= 0 => e.push(FieldError::new(format!("{field}.amount"), "must be more than zero")),
+        Ok(m) if m.minor > MAX_MINOR => e.push(FieldError::new(format!("{field}.amount"), "is too large")),
         Ok(_) => {}
         Err(err) => e.push(err),
     }
@@ -666,7 +673,11 @@ pub struct RunRent {
 
 impl Validate for RunRent {
     fn validate(&self) -> Vec<FieldError> {
-        Vec::new()
+        let limit = Utc::now().date_naive() + chrono::Days::new(400);
+        match self.through_date {
+            Some(d) if d > limit => vec![FieldError::new("throughDate", "must be within about a year from today")],
+            _ => Vec::new(),
+        }
     }
 }
 

@@ -14,10 +14,11 @@ use super::service::{get_org, get_settings, org_today};
 use super::store::{charge_event, charge_item, event};
 use crate::ids::ChargeId;
 use crate::leasing::model::{LeaseRecord, LeaseStatus, LEASE_ENTITY};
-use crate::money::{Currency, StoredMoney};
+use crate::money::{Currency, Money, StoredMoney};
 use crate::platform::auth::OrgScope;
 use crate::platform::db::{self, keys, s, Db, DbError, Expr, ItemBuilder, Key, Query, Tx};
 use crate::{Error, Result};
+use chrono::Datelike;
 use chrono::{NaiveDate, Utc};
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -58,6 +59,9 @@ struct Watermark {
     period: Option<String>,
     #[serde(default)]
     deposit: bool,
+    /// An ended lease's rent has been trued up to its move-out date.
+    #[serde(default)]
+    trued_up: bool,
 }
 
 /// Up to this many charges of one lease per transaction (2 actions each, plus the watermark).
@@ -106,7 +110,10 @@ pub async fn run_org(
 ) -> Result<RentRunReport> {
     let org = get_org(db, scope).await?;
     let settings = get_settings(db, scope).await?;
-    let through = run_date.unwrap_or_else(|| org_today(&org)) + chrono::Days::new(settings.rent_lead_days.into());
+    let through = run_date
+        .unwrap_or_else(|| org_today(&org))
+        .checked_add_days(chrono::Days::new(settings.rent_lead_days.into()))
+        .ok_or_else(|| Error::invalid("throughDate", "out of range"))?;
     let (pk, prefix) = keys::leases(scope);
     let leases: Vec<LeaseRecord> = db
         .query_all(Query::partition(db::Index::Primary, pk).begins_with(prefix))
@@ -198,6 +205,26 @@ pub async fn run_org(
                     report.charges_existing += existing;
                 }
             }
+            Err(e) => return Err(e.into()),
+        }
+    }
+    // Leases that ended inside rent already generated: void the months after move-out and credit
+    // the move-out month down to its prorated amount (once per lease).
+    for l in leases.iter().filter(|l| l.status == LeaseStatus::Ended && l.move_out_date.is_some()) {
+        let mark = db.get_as::<Watermark>(&watermark_key(scope, l)).await?.unwrap_or_default();
+        if mark.trued_up {
+            continue;
+        }
+        opts.before_write()?;
+        true_up(db, scope, l).await?;
+        let mut done = mark.clone();
+        done.trued_up = true;
+        let cond = match &mark.period {
+            Some(p) => Expr::new("#p = :old").name("#p", "period").value(":old", s(p.clone())),
+            None => Expr::new("attribute_not_exists(#p)").name("#p", "period"),
+        };
+        match db.put_if(watermark_item(scope, l, &done), cond).await {
+            Ok(()) | Err(DbError::ConditionFailed) => {}
             Err(e) => return Err(e.into()),
         }
     }
@@ -315,4 +342,64 @@ fn due_charges(l: &LeaseRecord, mark: Option<&Watermark>, through: NaiveDate, bo
         out.push(record(r.id, ChargeKind::Rent, r.amount, r.due, Some(r.period), memo));
     }
     out
+}
+
+/// Rent generated past an ended lease's move-out date: months after it are voided (dated their
+/// due date: they were never owed) and the move-out month is credited down to its prorated
+/// amount with a deterministic credit. Safe to repeat.
+async fn true_up(db: &Db, scope: &OrgScope, l: &LeaseRecord) -> Result<()> {
+    use super::service::{create_charge_as, is_existing_charge, void_charge_in};
+    let Some(move_out) = l.move_out_date else { return Ok(()) };
+    let last = format!("{:04}-{:02}", move_out.year(), move_out.month());
+    let terms = RentTerms {
+        lease_id: l.id.clone(),
+        start: l.start_date,
+        last_day: Some(move_out),
+        rent: l.rent.minor,
+        due_day: l.due_day,
+    };
+    let owed: HashMap<String, i64> =
+        schedule(&terms, None, move_out).into_iter().map(|r| (r.period, r.amount)).collect();
+    let ledger = super::store::read_ledger(db, scope, &l.id).await?;
+    for c in ledger
+        .charges
+        .iter()
+        .filter(|c| c.source == ChargeSource::RentRun && c.kind == ChargeKind::Rent && c.status != ChargeStatus::Void)
+    {
+        let Some(period) = &c.period else { continue };
+        if period.as_str() > last.as_str() {
+            let reason = VoidCharge { reason: Some(format!("after move-out on {move_out}")) };
+            match void_charge_in(db, scope, &l.id, &c.id, reason, Some(c.due_date)).await {
+                Ok(_) => {}
+                Err(Error::Conflict(_)) => {} // voided meanwhile
+                Err(e) => return Err(e),
+            }
+        } else if period == &last {
+            let diff = c.amount.minor - owed.get(period).copied().unwrap_or(c.amount.minor);
+            if diff > 0 {
+                let input = CreateCharge {
+                    kind: ChargeKind::Credit,
+                    amount: Money::new(diff, c.amount.currency).into(),
+                    due_date: move_out,
+                    memo: Some(format!("rent {period} after move-out on {move_out}")),
+                };
+                match create_charge_as(
+                    db,
+                    scope,
+                    l.id.as_str(),
+                    input,
+                    None,
+                    ChargeId::move_out_credit(&l.id),
+                    ChargeSource::RentRun,
+                )
+                .await
+                {
+                    Ok(_) => {}
+                    Err(e) if is_existing_charge(&e) => {}
+                    Err(e) => return Err(e),
+                }
+            }
+        }
+    }
+    Ok(())
 }

@@ -192,6 +192,27 @@ pub async fn create_charge(
     input: CreateCharge,
     claim: Option<&Claim>,
 ) -> Result<Charge> {
+    create_charge_as(db, scope, lease_id, input, claim, ChargeId::new(), ChargeSource::Manual).await
+}
+
+/// Whether an error says the charge id is taken (a deterministic charge made before).
+pub fn is_existing_charge(e: &Error) -> bool {
+    matches!(e, Error::Conflict(m) if m == CHARGE_EXISTS)
+}
+
+const CHARGE_EXISTS: &str = "a charge with this id already exists";
+
+/// As `create_charge`, with the id and source given (generated charges use deterministic ids;
+/// a second attempt answers `is_existing_charge`).
+pub async fn create_charge_as(
+    db: &Db,
+    scope: &OrgScope,
+    lease_id: &str,
+    input: CreateCharge,
+    claim: Option<&Claim>,
+    id: ChargeId,
+    source: ChargeSource,
+) -> Result<Charge> {
     let lease = billable_lease(db, scope, lease_id).await?;
     let currency = lease.rent.currency;
     let minor = in_currency(&input.amount, "amount", currency)?;
@@ -199,14 +220,14 @@ pub async fn create_charge(
     let signed = if input.kind == ChargeKind::Credit { -minor } else { minor };
     let fx = fx_for(db, scope, org.base_currency, signed, currency, input.due_date).await?;
     let c = ChargeRecord {
-        id: ChargeId::new(),
+        id,
         lease_id: lease.id.clone(),
         unit_id: lease.unit_id.clone(),
         kind: input.kind,
         amount: StoredMoney { minor: signed, currency },
         due_date: input.due_date,
         memo: input.memo.map(|m| m.trim().to_owned()),
-        source: ChargeSource::Manual,
+        source,
         period: None,
         fee_for: None,
         grace_days: None,
@@ -224,7 +245,10 @@ pub async fn create_charge(
         let mut plan = Plan::default();
         if c.kind == ChargeKind::Credit {
             let l = store::read_ledger(db, scope, &lease.id).await?;
-            let open = open_charges(&l, &[]);
+            // A credit lowers what is owed; it never counts as deposit paid (that is cash held).
+            let deposits: Vec<&ChargeId> =
+                l.charges.iter().filter(|c| c.kind == ChargeKind::Deposit).map(|c| &c.id).collect();
+            let open = open_charges(&l, &deposits);
             for a in allocation::auto(minor, &open).into_iter().take(ALLOCATIONS_PER_TX) {
                 let target = l.charge(&ChargeId::parse(&a.charge_id).expect("ids we stored")).expect("read");
                 plan.allocate(
@@ -236,14 +260,14 @@ pub async fn create_charge(
                     c.due_date.max(target.due_date),
                 );
             }
-            written.open = signed - plan.charge_deltas.get(&c.id).copied().unwrap_or(0);
+            written.open = signed + plan.charge_deltas.get(&c.id).copied().unwrap_or(0);
             if written.open == 0 {
                 written.status = ChargeStatus::Paid;
             }
             plan.charge_deltas.remove(&c.id);
             plan.write(&mut tx, scope, &l, None, &[])?;
         }
-        tx.put(charge_item(scope, &written), Some(Expr::not_exists()));
+        let put = tx.put(charge_item(scope, &written), Some(Expr::not_exists()));
         event(&mut tx, scope, "charge.created", ("charge", c.id.as_str()), store::charge_event(&written));
         if !plan.allocations.is_empty() {
             event(&mut tx, scope, "allocation.created", ("charge", c.id.as_str()), allocations_json(&plan));
@@ -254,6 +278,9 @@ pub async fn create_charge(
         }
         match db.transact(tx).await {
             Ok(()) => return Ok(out),
+            Err(e) if e.failed_conditions().is_some_and(|f| f.contains(&put)) => {
+                return Err(Error::Conflict(CHARGE_EXISTS.into()))
+            }
             Err(e) if c.kind == ChargeKind::Credit && (e.failed_conditions().is_some() || e.is_conflict()) => {
                 backoff(attempt).await
             }
@@ -286,7 +313,22 @@ pub async fn void_charge(db: &Db, scope: &OrgScope, charge_id: &str, input: Void
     let id = ChargeId::parse(charge_id).ok_or(Error::NotFound("charge"))?;
     let (g1pk, _) = keys::charge_gsi1(scope, &id);
     let lease_id = store::lease_of(db, g1pk, "charge").await?;
-    let today = Utc::now().date_naive();
+    void_charge_in(db, scope, &lease_id, &id, input, None).await
+}
+
+/// Voids a charge of a known lease; `on` dates the reversing entry (default: the later of
+/// today and the due date).
+pub async fn void_charge_in(
+    db: &Db,
+    scope: &OrgScope,
+    lease_id: &LeaseId,
+    id: &ChargeId,
+    input: VoidCharge,
+    on: Option<NaiveDate>,
+) -> Result<Charge> {
+    let lease_id = lease_id.clone();
+    let id = id.clone();
+    let today = on.unwrap_or_else(|| Utc::now().date_naive());
     for attempt in 0..RETRIES {
         let l = store::read_ledger(db, scope, &lease_id).await?;
         let c = l.charge(&id).ok_or(Error::NotFound("charge"))?.clone();
@@ -294,6 +336,12 @@ pub async fn void_charge(db: &Db, scope: &OrgScope, charge_id: &str, input: Void
             return Err(Error::Conflict("the charge is already void".into()));
         }
         let date = today.max(c.due_date);
+        let deposit_paid = l.allocations.iter().any(|a| a.charge_id == c.id && a.source == AllocationSource::Deposit);
+        if deposit_paid && l.settlement.is_some() {
+            return Err(Error::Conflict(
+                "the deposit that paid this charge is settled; record a credit instead".into(),
+            ));
+        }
         let mut tx = Tx::new();
         let plan = release_allocations(&l, &c, date);
         if plan.allocations.len() > ALLOCATIONS_PER_TX {
@@ -336,6 +384,18 @@ fn release_allocations(l: &LedgerItems, c: &ChargeRecord, date: NaiveDate) -> Pl
         let source = [AllocationSource::Payment, AllocationSource::Credit, AllocationSource::Deposit][kind as usize];
         let from = (!from.is_empty()).then_some(from.as_str());
         plan.allocate(&c.lease_id, source, from, c, -amount, date);
+    }
+    // A voided credit no longer pays anything: the charges it paid are open again.
+    if c.kind == ChargeKind::Credit {
+        let mut paid: std::collections::BTreeMap<&ChargeId, i64> = Default::default();
+        for a in l.allocations.iter().filter(|a| a.credit_id.as_ref() == Some(&c.id)) {
+            *paid.entry(&a.charge_id).or_default() += a.amount.minor;
+        }
+        for (target, amount) in paid.into_iter().filter(|(_, a)| *a != 0) {
+            if let Some(t) = l.charge(target).filter(|t| t.status != ChargeStatus::Void) {
+                plan.allocate(&c.lease_id, AllocationSource::Credit, Some(c.id.as_str()), t, -amount, date);
+            }
+        }
     }
     plan
 }
@@ -452,9 +512,10 @@ pub async fn record_payment(
             created_at: Utc::now(),
             reversed_on: None,
             reversal_reason: None,
+            request_hash: claim.map(|c| c.hash().to_owned()),
             v: 1,
         });
-        if existing.is_some() && p.amount.minor != amount {
+        if existing.is_some() && (p.amount.minor != amount || p.request_hash.as_deref() != claim.map(Claim::hash)) {
             return Err(Error::Conflict("this Idempotency-Key was used for another payment".into()));
         }
         // What to allocate now (explicit allocations are only planned on the first write).

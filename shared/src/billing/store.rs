@@ -150,8 +150,9 @@ impl Plan {
         if let Some(p) = &payment_id {
             *self.payment_deltas.entry(p.clone()).or_default() -= amount;
         }
+        // A credit's open amount is negative: applying it moves it towards zero.
         if let Some(c) = &credit_id {
-            *self.charge_deltas.entry(c.clone()).or_default() -= amount;
+            *self.charge_deltas.entry(c.clone()).or_default() += amount;
         }
         *self.charge_deltas.entry(charge.id.clone()).or_default() -= amount;
         self.allocations.push(AllocationRecord {
@@ -205,7 +206,8 @@ impl Plan {
 
 /// Every item of a lease's ledger partition (one query).
 pub async fn read_ledger(db: &Db, scope: &OrgScope, lease: &LeaseId) -> Result<LedgerItems> {
-    let items = db.query_all(Query::partition(db::Index::Primary, keys::lease_partition(scope, lease))).await?;
+    let q = Query::partition(db::Index::Primary, keys::lease_partition(scope, lease)).consistent();
+    let items = db.query_all(q).await?;
     Ok(LedgerItems::from_items(items)?)
 }
 

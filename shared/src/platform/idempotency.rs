@@ -98,6 +98,11 @@ pub async fn begin(db: &Db, scope: &OrgScope, route: &str, key: &str, hash: &str
 }
 
 impl Claim {
+    /// The hash of the request that claimed the key.
+    pub fn hash(&self) -> &str {
+        &self.hash
+    }
+
     /// Stores the response in the same transaction as the write it answers.
     pub fn complete_in(&self, tx: &mut Tx, status: u16, body: &str) -> usize {
         let update =

@@ -179,11 +179,22 @@ pub struct Query {
     pub forward: bool,
     pub limit: Option<i32>,
     pub start: Option<Item>,
+    /// Strongly consistent (base table only): for reads a write decides on.
+    pub consistent: bool,
 }
 
 impl Query {
     pub fn partition(index: Index, pk: impl Into<String>) -> Self {
-        Query { index, pk: pk.into(), sk_prefix: None, sk_before: None, forward: true, limit: None, start: None }
+        Query {
+            index,
+            pk: pk.into(),
+            sk_prefix: None,
+            sk_before: None,
+            forward: true,
+            limit: None,
+            start: None,
+            consistent: false,
+        }
     }
 
     pub fn begins_with(mut self, prefix: impl Into<String>) -> Self {
@@ -198,6 +209,11 @@ impl Query {
 
     pub fn descending(mut self) -> Self {
         self.forward = false;
+        self
+    }
+
+    pub fn consistent(mut self) -> Self {
+        self.consistent = self.index == Index::Primary;
         self
     }
 
@@ -301,6 +317,7 @@ impl Db {
             .expression_attribute_names("#pk", pk_attr)
             .expression_attribute_values(":pk", AttributeValue::S(q.pk))
             .scan_index_forward(q.forward)
+            .consistent_read(q.consistent)
             .set_limit(q.limit)
             .set_exclusive_start_key(q.start);
         req = match (q.sk_prefix, q.sk_before) {
