@@ -180,7 +180,7 @@ pub fn sample_body(route_key: &str, fx: &Fixture) -> Option<Value> {
         "POST /api/v1/orgs/{orgId}/fx-rates" => {
             json!({"date": "2030-01-01", "rates": [{"currency": "EUR", "rate": "1.0832"}]})
         }
-        "POST /api/v1/orgs/{orgId}/rent-runs" => json!({"throughDate": "2030-02-01"}),
+        "POST /api/v1/orgs/{orgId}/rent-runs" => json!({"throughDate": "2027-01-31"}),
         "PUT /api/v1/orgs/{orgId}/billing-settings" => json!({
             "rentLeadDays": 3, "lateFeePolicy": {"graceDays": 5, "flat": {"amount": "50.00", "currency": "USD"}}
         }),
