@@ -7,8 +7,10 @@ pub mod consumers;
 pub mod jobs;
 pub mod openapi;
 
+use aws_lambda_events::dynamodb::Event as DynamoDbStreamEvent;
 use aws_lambda_events::s3::S3Event;
 use aws_lambda_events::sqs::{SqsBatchResponse, SqsEvent};
+use aws_lambda_events::streams::DynamoDbEventResponse;
 use lambda_http::{Body, Request, Response};
 use portfolio::platform::App;
 use std::future::Future;
@@ -22,6 +24,8 @@ pub type SqsFuture<'a> = Pin<Box<dyn Future<Output = SqsBatchResponse> + Send + 
 pub type SqsHandler = for<'a> fn(&'a App, SqsEvent) -> SqsFuture<'a>;
 pub type JobFuture<'a> = Pin<Box<dyn Future<Output = Result<serde_json::Value, lambda_runtime::Error>> + Send + 'a>>;
 pub type JobHandler = for<'a> fn(&'a App, serde_json::Value) -> JobFuture<'a>;
+pub type StreamFuture<'a> = Pin<Box<dyn Future<Output = DynamoDbEventResponse> + Send + 'a>>;
+pub type StreamHandler = for<'a> fn(&'a App, DynamoDbStreamEvent) -> StreamFuture<'a>;
 
 /// What triggers a function, and the handler for it.
 #[derive(Clone, Copy)]
@@ -34,6 +38,8 @@ pub enum Handler {
     Sqs(SqsHandler),
     /// An EventBridge Scheduler schedule (the schedule's JSON input).
     Job(JobHandler),
+    /// The table's DynamoDB stream (event source mapping with partial batch responses).
+    Stream(StreamHandler),
 }
 
 /// One Lambda function: its binary (= template logical id in PascalCase) and what it serves.
@@ -72,6 +78,28 @@ pub fn registry() -> Vec<FunctionDef> {
         api_function!("api-ledger", ledger),
         api_function!("api-delinquency", delinquency),
         api_function!("api-rent-runs", rent_runs),
+        api_function!("api-events", events),
+        api_function!("api-webhooks", webhooks),
+        FunctionDef {
+            name: "consumer-outbox-relay",
+            routes: &[],
+            handler: Handler::Stream(|app, ev| Box::pin(consumers::outbox_relay::handle(app, ev))),
+        },
+        FunctionDef {
+            name: "consumer-webhook-dispatcher",
+            routes: &[],
+            handler: Handler::Sqs(|app, ev| Box::pin(consumers::webhook_dispatcher::handle(app, ev))),
+        },
+        FunctionDef {
+            name: "consumer-notifier",
+            routes: &[],
+            handler: Handler::Sqs(|app, ev| Box::pin(consumers::notifier::handle(app, ev))),
+        },
+        FunctionDef {
+            name: "job-rent-reminders",
+            routes: &[],
+            handler: Handler::Job(|app, input| Box::pin(jobs::rent_reminders::handle(app, input))),
+        },
         FunctionDef {
             name: "consumer-rent-generator",
             routes: &[],
@@ -117,6 +145,18 @@ pub async fn run_sqs(handler: SqsHandler) -> Result<(), lambda_runtime::Error> {
     lambda_runtime::run(lambda_runtime::service_fn(move |ev: lambda_runtime::LambdaEvent<SqsEvent>| async move {
         Ok::<_, lambda_runtime::Error>(handler(app, ev.payload).await)
     }))
+    .await
+}
+
+/// `main` of a DynamoDB-stream-triggered function (partial batch responses).
+pub async fn run_stream(handler: StreamHandler) -> Result<(), lambda_runtime::Error> {
+    portfolio::platform::telemetry::init();
+    let app: &'static App = Box::leak(Box::new(App::from_env().await?));
+    lambda_runtime::run(lambda_runtime::service_fn(
+        move |ev: lambda_runtime::LambdaEvent<DynamoDbStreamEvent>| async move {
+            Ok::<_, lambda_runtime::Error>(handler(app, ev.payload).await)
+        },
+    ))
     .await
 }
 

@@ -9,6 +9,8 @@ Deliberate differences from `moto_server`, both about the emulator rather than A
 * `TransactWriteItems` checks every condition first and writes only if all pass, instead of
   writing as it goes and restoring a deep copy of the whole table on failure (moto copies the
   table for every action: 100 actions on a 10 000-item table = 100 full-table copies).
+* `GET /_emulator/ses/messages` and `/_emulator/sns/sms` list the email and SMS moto recorded as
+  sent (moto's own inspection API is Python-only).
 * A base-table `Query` reads only its partition (moto collects and sorts the whole table for
   every query, so each query got slower as the table grew).
 
@@ -147,10 +149,47 @@ def _query_one_partition(self, hash_key, *args, **kwargs):
 _Table.query = _query_one_partition
 
 
+def _sent(environ):
+    """`GET /_emulator/ses/messages` and `/_emulator/sns/sms`: what moto recorded as sent (its
+    own inspection API is Python-only), for tests to read over HTTP."""
+    import json
+
+    from moto.ses.models import ses_backends
+    from moto.sns.models import sns_backends
+
+    path = environ.get("PATH_INFO", "")
+    if path == "/_emulator/ses/messages":
+        out = [
+            {"id": m.id, "source": m.source, "destinations": m.destinations, "subject": getattr(m, "subject", None),
+             "body": getattr(m, "body", None), "region": region}
+            for account in ses_backends.values()
+            for region, backend in account.items()
+            for m in backend.sent_messages
+        ]
+    elif path == "/_emulator/sns/sms":
+        out = [
+            {"id": mid, "phoneNumber": phone, "message": text, "region": region}
+            for account in sns_backends.values()
+            for region, backend in account.items()
+            for mid, (phone, text) in backend.sms_messages.items()
+        ]
+    else:
+        return None
+    return json.dumps(out).encode()
+
+
 def main():
     host, port = sys.argv[1], int(sys.argv[2])
     os.environ["MOTO_PORT"] = str(port)
-    app = DomainDispatcherApplication(create_backend_app)
+    moto_app = DomainDispatcherApplication(create_backend_app)
+
+    def app(environ, start_response):
+        body = _sent(environ) if environ.get("PATH_INFO", "").startswith("/_emulator/") else None
+        if body is None:
+            return moto_app(environ, start_response)
+        start_response("200 OK", [("Content-Type", "application/json"), ("Content-Length", str(len(body)))])
+        return [body]
+
     run_simple(host, port, app, threaded=False, use_reloader=False)
 
 

@@ -89,6 +89,10 @@ prefixed_id!(/// An outbox event.
     EventId, "evt");
 prefixed_id!(/// An audit entry.
     AuditId, "aud");
+prefixed_id!(/// An outbound webhook endpoint.
+    WebhookId, "whk");
+prefixed_id!(/// One event's delivery to one webhook endpoint (its attempts).
+    DeliveryId, "dlv");
 prefixed_id!(/// A payment received on a lease.
     PaymentId, "pay");
 prefixed_id!(/// An allocation (part of a payment, a credit or the deposit settling a charge).

@@ -10,7 +10,9 @@ pub mod events;
 pub mod ids;
 pub mod leasing;
 pub mod money;
+pub mod notify;
 pub mod platform;
 pub mod properties;
+pub mod webhooks;
 
 pub use error::{Error, FieldError, Result};

@@ -51,7 +51,7 @@ async fn every_write_route_rejects_bad_bodies_and_writes_nothing() {
     for c in cases(&app, &fx).into_iter().filter(|c| c.body.is_some()) {
         let sample = c.body.clone().unwrap();
         let schema = request_schema(&doc, &c.method, &c.doc_path);
-        assert!(schema["properties"].is_object(), "no request schema for {}", c.route_key);
+        assert_eq!(schema["type"], "object", "no request schema for {}", c.route_key);
         let what = |s: &str| format!("{} {s}", c.route_key);
 
         let res = app.raw(&c.method, &c.path, Some(&token), Some(b"{,".to_vec())).await;
@@ -71,7 +71,7 @@ async fn every_write_route_rejects_bad_bodies_and_writes_nothing() {
             &what("unknown field"),
         );
 
-        for (field, value) in sample.as_object().unwrap() {
+        for (field, value) in sample.as_object().unwrap().iter() {
             let mut bad = sample.clone();
             bad[field] = wrong_type(value);
             assert_names(

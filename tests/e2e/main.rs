@@ -2,6 +2,7 @@
 
 mod billing;
 mod documents;
+mod events;
 mod flow;
 mod idempotency;
 mod input;

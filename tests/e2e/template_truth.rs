@@ -42,6 +42,12 @@ fn every_function_binary_is_declared_and_every_declared_function_exists() {
         "consumer-rent-generator",
         "job-late-fees",
         "job-delinquency-snapshot",
+        "consumer-outbox-relay",
+        "consumer-webhook-dispatcher",
+        "consumer-notifier",
+        "job-rent-reminders",
+        "api-events",
+        "api-webhooks",
     ] {
         assert!(declared.contains(required), "{required} is missing");
     }
@@ -242,6 +248,22 @@ fn queue_consumers_and_jobs_are_wired_as_designed() {
                         "{queue} visibility ≥ 6 × timeout"
                     );
                 }
+            }
+            functions::Handler::Stream(_) => {
+                assert_eq!(events.len(), 1, "{}", def.name);
+                let p = &events[0]["Properties"];
+                assert_eq!(events[0]["Type"].as_str(), Some("DynamoDB"));
+                assert_eq!(devstack::pumps::logical_target(&p["Stream"]).as_deref(), Some("Table"));
+                assert_eq!(p["StartingPosition"].as_str(), Some("TRIM_HORIZON"));
+                assert_eq!(p["BisectBatchOnFunctionError"].as_bool(), Some(true));
+                assert!(serde_yaml::to_string(&p["FunctionResponseTypes"])
+                    .unwrap()
+                    .contains("ReportBatchItemFailures"));
+                assert!(!p["DestinationConfig"]["OnFailure"]["Destination"].is_null(), "an on-failure destination");
+                let pattern: serde_json::Value =
+                    serde_json::from_str(p["FilterCriteria"]["Filters"][0]["Pattern"].as_str().unwrap()).unwrap();
+                assert_eq!(pattern["eventName"], serde_json::json!(["INSERT"]));
+                assert_eq!(pattern["dynamodb"]["NewImage"]["entity"]["S"], serde_json::json!(["Event"]));
             }
             functions::Handler::Job(_) => {
                 assert!(events.is_empty(), "{} is invoked by a schedule only", def.name);

@@ -24,6 +24,8 @@ pub struct Fixture {
     pub charge: String,
     /// A payment on `lease`, left unapplied.
     pub payment: String,
+    /// A webhook endpoint.
+    pub webhook: String,
 }
 
 impl Fixture {
@@ -86,7 +88,28 @@ impl Fixture {
             .await
             .expect(201)
             .id();
-        Fixture { org, owner: owner.to_owned(), building, unit, target_email, tenant, lease, document, charge, payment }
+        let webhook = app
+            .post(
+                &format!("/api/v1/orgs/{org}/webhooks"),
+                &t,
+                json!({"url": "https://hooks.example.com/seeded", "eventTypes": ["payment.*"]}),
+            )
+            .await
+            .expect(201)
+            .id();
+        Fixture {
+            org,
+            owner: owner.to_owned(),
+            building,
+            unit,
+            target_email,
+            tenant,
+            lease,
+            document,
+            charge,
+            payment,
+            webhook,
+        }
     }
 }
 
@@ -113,12 +136,16 @@ pub const CHARGE_ACTION: &str = "POST /api/v1/orgs/{orgId}/charges/{chargeId}";
 /// `{paymentId}` carries `pay_…:reverse`.
 pub const PAYMENT_ACTION: &str = "POST /api/v1/orgs/{orgId}/payments/{paymentId}";
 
+/// `{deliveryId}` carries `dlv_…:redeliver`.
+pub const REDELIVER: &str = "POST /api/v1/orgs/{orgId}/webhooks/{webhookId}/deliveries/{deliveryId}";
+
 /// The verb an action route is exercised with.
 fn action_verb(route_key: &str) -> Option<&'static str> {
     match route_key {
         LEASE_ACTION => Some(":end"),
         CHARGE_ACTION => Some(":void"),
         PAYMENT_ACTION => Some(":reverse"),
+        REDELIVER => Some(":redeliver"),
         _ => None,
     }
 }
@@ -181,6 +208,11 @@ pub fn sample_body(route_key: &str, fx: &Fixture) -> Option<Value> {
             json!({"date": "2030-01-01", "rates": [{"currency": "EUR", "rate": "1.0832"}]})
         }
         "POST /api/v1/orgs/{orgId}/rent-runs" => json!({"throughDate": "2027-01-31"}),
+        "POST /api/v1/orgs/{orgId}/webhooks" => json!({
+            "url": "https://hooks.example.com/accounting", "eventTypes": ["payment.received", "charge.*"], "description": "books"
+        }),
+        "PATCH /api/v1/orgs/{orgId}/webhooks/{webhookId}" => json!({"description": "renamed"}),
+        REDELIVER => json!({}),
         "PUT /api/v1/orgs/{orgId}/billing-settings" => json!({
             "rentLeadDays": 3, "lateFeePolicy": {"graceDays": 5, "flat": {"amount": "50.00", "currency": "USD"}}
         }),
@@ -211,6 +243,14 @@ pub fn required_action(route_key: &str) -> Action {
             }
         }
         "/audit" => AuditRead,
+        "/events" => EventRead,
+        r if r.starts_with("/webhooks") => {
+            if read {
+                WebhookRead
+            } else {
+                WebhookManage
+            }
+        }
         "/billing-settings" => {
             if read {
                 LedgerRead
@@ -272,6 +312,11 @@ pub fn cases(app: &TestApp, fx: &Fixture) -> Vec<Case> {
                 ("{leaseId}", if route_key == LEASE_ACTION { format!("{}:end", fx.lease) } else { fx.lease.clone() }),
                 ("{chargeId}", format!("{}{}", fx.charge, action_verb(&route_key).unwrap_or_default())),
                 ("{paymentId}", format!("{}{}", fx.payment, action_verb(&route_key).unwrap_or_default())),
+                ("{webhookId}", fx.webhook.clone()),
+                (
+                    "{deliveryId}",
+                    format!("{}{}", portfolio::ids::DeliveryId::new(), action_verb(&route_key).unwrap_or_default()),
+                ),
             ] {
                 path = path.replace(param, &value);
             }

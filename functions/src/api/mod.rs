@@ -6,6 +6,7 @@ pub mod buildings;
 pub mod charges;
 pub mod delinquency;
 pub mod documents;
+pub mod events;
 pub mod health;
 pub mod idempotent;
 pub mod leases;
@@ -17,6 +18,7 @@ pub mod payments;
 pub mod rent_runs;
 pub mod tenants;
 pub mod units;
+pub mod webhooks;
 
 use lambda_http::RequestExt;
 use lambda_http::{Body, Request, Response};

@@ -4,6 +4,7 @@
 
 pub mod delinquency_snapshot;
 pub mod late_fees;
+pub mod rent_reminders;
 pub mod rent_scheduler;
 
 use chrono::NaiveDate;

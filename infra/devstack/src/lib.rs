@@ -39,6 +39,9 @@ pub struct StackOptions {
     pub env: HashMap<String, String>,
     /// Fire the template's schedules on their clock (`devstack up`); tests run jobs directly.
     pub run_schedules: bool,
+    /// Visibility timeout the queue pumps receive with (default: each queue's own); tests use a
+    /// short one so retries and redrive to the DLQ happen in seconds.
+    pub sqs_visibility_secs: Option<i32>,
 }
 
 impl StackOptions {
@@ -53,6 +56,7 @@ impl StackOptions {
             issuer: Arc::new(Issuer::generate(issuer::DEFAULT_ISSUER, issuer::DEFAULT_AUDIENCE)),
             env: HashMap::new(),
             run_schedules: false,
+            sqs_visibility_secs: None,
         }
     }
 }
@@ -124,7 +128,11 @@ impl Stack {
                 gateway.clone(),
                 clients.sqs.clone(),
                 opts.region.clone(),
+                opts.sqs_visibility_secs,
             )));
+        }
+        for source in pumps::stream_sources(&template, &refs)? {
+            pumps.push(tokio::spawn(pumps::pump_stream(source, gateway.clone(), clients.clone(), opts.region.clone())));
         }
         if opts.run_schedules {
             for schedule in pumps::schedules(&template) {
@@ -151,6 +159,9 @@ impl Stack {
             env.insert("AWS_ENDPOINT_URL".into(), opts.endpoint.clone());
             env.insert("AWS_REGION".into(), opts.region.clone());
             env.insert("S3_FORCE_PATH_STYLE".into(), "true".into());
+            // Local development: webhooks may go to http://127.0.0.1 (the production setting is
+            // the template's "false").
+            env.insert("WEBHOOKS_ALLOW_PRIVATE_TARGETS".into(), "true".into());
             env.extend(opts.env.clone());
             out.push((FunctionRuntime::new(def, env, sdk.clone()), f.routes.clone()));
         }
@@ -221,6 +232,12 @@ pub async fn invoke_with_refs(name: &str, event: &str, mut refs: resources::Refs
             Ok(out) => Ok((200, out.to_string())),
             Err(e) => Ok((500, e.to_string())),
         };
+    }
+    if let functions::Handler::Stream(handler) = runtime.def.handler {
+        let ev: aws_lambda_events::dynamodb::Event =
+            serde_json::from_str(event).map_err(|e| format!("not a DynamoDB stream event: {e}"))?;
+        let out = handler(runtime.app()?, ev).await;
+        return Ok((200, serde_json::to_string(&out).unwrap_or_default()));
     }
     if let functions::Handler::Sqs(handler) = runtime.def.handler {
         let ev: aws_lambda_events::sqs::SqsEvent =

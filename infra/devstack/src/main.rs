@@ -73,6 +73,8 @@ async fn up(args: &[String]) -> i32 {
         let events = serde_yaml::to_string(&f.properties["Events"]).unwrap_or_default();
         let trigger = if !f.routes.is_empty() {
             format!("{} routes", f.routes.len())
+        } else if events.contains("Type: DynamoDB") {
+            "table stream (read by devstack)".to_owned()
         } else if events.contains("Type: SQS") {
             "SQS queue (pumped by devstack)".to_owned()
         } else if events.contains("Type: S3") {

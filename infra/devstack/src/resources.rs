@@ -21,11 +21,14 @@ fn err(resource: &str, e: impl std::fmt::Display) -> ResourceError {
 /// Logical id → physical name (what `!Ref` resolves to), plus the ARN/URL attributes devstack knows.
 pub type Refs = HashMap<String, String>;
 
+#[derive(Clone)]
 pub struct Clients {
     pub dynamodb: aws_sdk_dynamodb::Client,
     pub s3: aws_sdk_s3::Client,
     pub sqs: aws_sdk_sqs::Client,
     pub events: aws_sdk_eventbridge::Client,
+    pub streams: aws_sdk_dynamodbstreams::Client,
+    pub ses: aws_sdk_sesv2::Client,
 }
 
 impl Clients {
@@ -34,6 +37,8 @@ impl Clients {
         Clients {
             dynamodb: aws_sdk_dynamodb::Client::new(sdk),
             s3: aws_sdk_s3::Client::from_conf(s3),
+            streams: aws_sdk_dynamodbstreams::Client::new(sdk),
+            ses: aws_sdk_sesv2::Client::new(sdk),
             sqs: aws_sdk_sqs::Client::new(sdk),
             events: aws_sdk_eventbridge::Client::new(sdk),
         }
@@ -69,6 +74,11 @@ pub async fn create_all(
     refs.insert("AWS::AccountId".into(), "123456789012".into());
     refs.insert("AWS::StackName".into(), prefix.into());
     refs.insert("AWS::Partition".into(), "aws".into());
+    for (name, p) in template.raw["Parameters"].as_mapping().into_iter().flatten() {
+        if let (Some(name), Some(default)) = (name.as_str(), resolve(&p["Default"], &refs)) {
+            refs.entry(name.to_owned()).or_insert(default);
+        }
+    }
 
     for (id, res) in template.resources_of("AWS::DynamoDB::Table") {
         let name = format!("{prefix}-{id}");
@@ -122,6 +132,15 @@ pub async fn create_all(
         refs.insert(format!("{id}.Arn"), format!("arn:aws:sqs:{region}:123456789012:{name}"));
         refs.insert(format!("{id}.QueueName"), name.clone());
         refs.insert(id, out.queue_url.unwrap_or(name));
+    }
+    for (id, res) in template.resources_of("AWS::SES::EmailIdentity") {
+        let identity = resolve(&res["Properties"]["EmailIdentity"], &refs).unwrap_or_default();
+        match clients.ses.create_email_identity().email_identity(&identity).send().await {
+            Ok(_) => {}
+            Err(e) if format!("{e:?}").contains("AlreadyExists") => {}
+            Err(e) => return Err(err(&id, aws_sdk_sesv2::error::DisplayErrorContext(e))),
+        }
+        refs.insert(id, identity);
     }
     for (id, _) in template.resources_of("AWS::Events::EventBus") {
         let name = format!("{prefix}-{id}");

@@ -600,6 +600,9 @@ pub struct BillingSettings {
     /// Applies to leases without their own policy.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub late_fee_policy: Option<LateFeePolicy>,
+    /// Tenants are reminded this many days before rent is due (default 3; 0–30).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rent_reminder_days: Option<u8>,
 }
 
 impl Validate for BillingSettings {
@@ -607,6 +610,9 @@ impl Validate for BillingSettings {
         let mut e = Vec::new();
         if self.rent_lead_days > 31 {
             e.push(FieldError::new("rentLeadDays", "must be from 0 to 31"));
+        }
+        if self.rent_reminder_days.is_some_and(|d| d > 30) {
+            e.push(FieldError::new("rentReminderDays", "must be from 0 to 30"));
         }
         if let Some(p) = &self.late_fee_policy {
             p.check(&mut e);

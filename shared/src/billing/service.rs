@@ -115,6 +115,8 @@ struct StoredSettings {
     rent_lead_days: u8,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     late_fee_policy: Option<crate::leasing::model::LateFeePolicy>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    rent_reminder_days: Option<u8>,
 }
 
 pub async fn get_settings(db: &Db, scope: &OrgScope) -> Result<BillingSettings> {
@@ -122,13 +124,17 @@ pub async fn get_settings(db: &Db, scope: &OrgScope) -> Result<BillingSettings> 
     Ok(stored.map_or_else(BillingSettings::default, |s| BillingSettings {
         rent_lead_days: s.rent_lead_days,
         late_fee_policy: s.late_fee_policy,
+        rent_reminder_days: s.rent_reminder_days,
     }))
 }
 
 pub async fn put_settings(db: &Db, scope: &OrgScope, input: BillingSettings) -> Result<BillingSettings> {
     let mut tx = Tx::new();
-    let stored =
-        StoredSettings { rent_lead_days: input.rent_lead_days, late_fee_policy: input.late_fee_policy.clone() };
+    let stored = StoredSettings {
+        rent_lead_days: input.rent_lead_days,
+        late_fee_policy: input.late_fee_policy.clone(),
+        rent_reminder_days: input.rent_reminder_days,
+    };
     tx.put(ItemBuilder::new(SETTINGS_ENTITY, &keys::billing_settings(scope), &stored).build(), None);
     event(
         &mut tx,

@@ -272,6 +272,21 @@ pub async fn list_events(db: &Db, scope: &OrgScope, page: PageRequest) -> Result
     Ok(db.page_of(Query::partition(db::Index::Primary, keys::events_partition(scope)), page).await?)
 }
 
+/// The org's events after the event id `after` (all kept ones without it), oldest first.
+pub async fn list_events_after(
+    db: &Db,
+    scope: &OrgScope,
+    after: Option<&str>,
+    page: PageRequest,
+) -> Result<PageOf<events::Event>> {
+    let mut q = Query::partition(db::Index::Primary, keys::events_partition(scope));
+    if let Some(a) = after {
+        let id = crate::ids::EventId::parse(a).ok_or_else(|| Error::invalid("after", "must be an event id (evt_…)"))?;
+        q = q.after(id.as_str());
+    }
+    Ok(db.page_of(q, page).await?)
+}
+
 /// The organizations of one shard of the org index (jobs fan out over `keys::ORG_SHARDS`).
 pub async fn orgs_in_shard(db: &Db, shard: u32) -> Result<Vec<OrgId>> {
     let items = db.query_all(Query::partition(db::Index::Gsi1, keys::org_shard(shard))).await?;

@@ -2,6 +2,9 @@
 //! its `Event` item to the same `TransactWriteItems` as the change, and the table stream carries
 //! it onwards. Events live 30 days (TTL).
 
+pub mod consumer;
+pub mod relay;
+
 use crate::ids::EventId;
 use crate::platform::auth::OrgScope;
 use crate::platform::db::{keys, ItemBuilder, Tx};
@@ -45,6 +48,17 @@ impl Event {
             subject: Subject { type_: subject_type.to_owned(), id: subject_id.to_owned() },
             data,
         }
+    }
+}
+
+impl Event {
+    /// The event in a table stream record's new image, if the item is an outbox event.
+    pub fn from_stream_image(image: serde_dynamo::Item) -> Option<Event> {
+        let map: std::collections::HashMap<String, aws_sdk_dynamodb::types::AttributeValue> = image.into();
+        if !matches!(map.get("entity"), Some(aws_sdk_dynamodb::types::AttributeValue::S(e)) if e == ENTITY) {
+            return None;
+        }
+        serde_dynamo::from_item(map).ok()
     }
 }
 

@@ -64,6 +64,12 @@ pub enum Action {
     LedgerWrite,
     /// The org's billing settings (rent lead time, default late-fee policy).
     BillingConfigure,
+    /// The org's event log.
+    EventRead,
+    /// Webhook endpoints and their deliveries.
+    WebhookRead,
+    /// Registering, changing, removing endpoints; redelivering.
+    WebhookManage,
 }
 
 /// The one permission matrix (API.md "Roles"): owner everything; manager operations; accountant
@@ -80,6 +86,9 @@ pub fn permits(role: Role, action: Action) -> bool {
         DocumentWrite => matches!(role, Owner | Manager | Accountant),
         LedgerWrite => matches!(role, Owner | Manager | Accountant),
         BillingConfigure => matches!(role, Owner | Manager),
+        // Events and webhook configuration carry every change: not for read-only members.
+        EventRead | WebhookRead => matches!(role, Owner | Manager | Accountant),
+        WebhookManage => matches!(role, Owner | Manager),
     }
 }
 
@@ -211,6 +220,9 @@ mod tests {
             (LedgerRead, [true, true, true, true]),
             (LedgerWrite, [true, true, true, false]),
             (BillingConfigure, [true, true, false, false]),
+            (EventRead, [true, true, true, false]),
+            (WebhookRead, [true, true, true, false]),
+            (WebhookManage, [true, true, false, false]),
         ];
         for (action, expected) in table {
             for (role, want) in Role::ALL.iter().zip(expected) {

@@ -19,6 +19,14 @@ pub struct Config {
     pub s3_force_path_style: bool,
     /// The queue the rent scheduler sends one message per org to (the scheduler only).
     pub rent_run_queue_url: Option<String>,
+    /// The queue of webhook delivery attempts (the dispatcher only).
+    pub webhook_delivery_queue_url: Option<String>,
+    /// First retry delay of a failed webhook delivery; later ones double.
+    pub webhook_retry_base_secs: u32,
+    /// Let webhooks reach private, loopback and link-local addresses (local development only).
+    pub webhooks_allow_private: bool,
+    /// The verified sender of tenant email.
+    pub notify_from_email: Option<String>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -52,6 +60,13 @@ impl Config {
             membership_cache_ttl: Duration::from_secs(ttl),
             s3_force_path_style: get("S3_FORCE_PATH_STYLE").is_some_and(|v| v == "true"),
             rent_run_queue_url: get("RENT_RUN_QUEUE_URL").filter(|s| !s.is_empty()),
+            webhook_delivery_queue_url: get("WEBHOOK_DELIVERY_QUEUE_URL").filter(|s| !s.is_empty()),
+            webhook_retry_base_secs: match get("WEBHOOK_RETRY_BASE_SECS") {
+                Some(s) => s.parse().map_err(|_| ConfigError("WEBHOOK_RETRY_BASE_SECS"))?,
+                None => 30,
+            },
+            webhooks_allow_private: get("WEBHOOKS_ALLOW_PRIVATE_TARGETS").is_some_and(|v| v == "true"),
+            notify_from_email: get("NOTIFY_FROM_EMAIL").filter(|s| !s.is_empty()),
         })
     }
 

@@ -12,6 +12,12 @@ pub mod telemetry;
 
 use std::sync::Arc;
 
+/// Installs the process's TLS crypto provider (aws-lc-rs, as the AWS SDK uses) for HTTP clients
+/// outside the SDK, such as webhook deliveries. Idempotent.
+pub fn install_tls_provider() {
+    let _ = rustls::crypto::aws_lc_rs::default_provider().install_default();
+}
+
 /// What a function builds once per cold start and reuses across invocations.
 #[derive(Clone)]
 pub struct App {
@@ -20,6 +26,9 @@ pub struct App {
     pub blob: blob::Blob,
     pub auth: Arc<auth::Authorizer>,
     pub sqs: aws_sdk_sqs::Client,
+    pub events: aws_sdk_eventbridge::Client,
+    pub email: aws_sdk_sesv2::Client,
+    pub sms: aws_sdk_sns::Client,
 }
 
 impl App {
@@ -36,7 +45,10 @@ impl App {
         let blob = blob::Blob::new(sdk, &config.bucket_name, config.s3_force_path_style);
         let auth = Arc::new(auth::Authorizer::new(db.clone(), config.membership_cache_ttl));
         let sqs = aws_sdk_sqs::Client::new(sdk);
-        App { config: Arc::new(config), db, blob, auth, sqs }
+        let events = aws_sdk_eventbridge::Client::new(sdk);
+        let email = aws_sdk_sesv2::Client::new(sdk);
+        let sms = aws_sdk_sns::Client::new(sdk);
+        App { config: Arc::new(config), db, blob, auth, sqs, events, email, sms }
     }
 
     pub async fn from_env() -> Result<App, config::ConfigError> {

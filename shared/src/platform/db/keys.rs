@@ -4,7 +4,8 @@
 
 use super::{s, Item};
 use crate::ids::{
-    AllocationId, BuildingId, ChargeId, DocumentId, EventId, LeaseId, PaymentId, TenantId, UnitId, UserId,
+    AllocationId, BuildingId, ChargeId, DeliveryId, DocumentId, EventId, LeaseId, PaymentId, TenantId, UnitId, UserId,
+    WebhookId,
 };
 use crate::platform::auth::{OrgScope, Principal};
 
@@ -228,6 +229,33 @@ pub fn delinquency_snapshots(scope: &OrgScope) -> String {
 /// The daily delinquency snapshot of the org.
 pub fn delinquency_snapshot(scope: &OrgScope, date: chrono::NaiveDate) -> Key {
     Key::new(delinquency_snapshots(scope), date.to_string())
+}
+
+/// A consumer's processed-marker for one event (idempotency by event id; TTL 7 days).
+pub fn processed_event(scope: &OrgScope, consumer: &str, event: &EventId) -> Key {
+    Key::new(format!("{}#PROCESSED", org_pk(scope)), format!("{consumer}#{event}"))
+}
+
+pub fn webhook(scope: &OrgScope, id: &WebhookId) -> Key {
+    Key::new(org_pk(scope), format!("WEBHOOK#{id}"))
+}
+
+pub fn webhooks(scope: &OrgScope) -> (String, &'static str) {
+    (org_pk(scope), "WEBHOOK#")
+}
+
+pub fn deliveries(scope: &OrgScope, webhook: &WebhookId) -> String {
+    format!("{}#WH#{webhook}", org_pk(scope))
+}
+
+/// One event's delivery to one endpoint, newest first by id.
+pub fn delivery(scope: &OrgScope, webhook: &WebhookId, id: &DeliveryId) -> Key {
+    Key::new(deliveries(scope, webhook), format!("DLV#{id}"))
+}
+
+/// A rent reminder of one kind for one charge (made once: its key is the dedupe).
+pub fn reminder(scope: &OrgScope, charge: &ChargeId, kind: &str) -> Key {
+    Key::new(format!("{}#REMIND", org_pk(scope)), format!("{charge}#{kind}"))
 }
 
 /// The org partition GSI1 shard `shard` (jobs page organizations through it).

@@ -176,6 +176,8 @@ pub struct Query {
     pub sk_prefix: Option<String>,
     /// Only sort keys strictly below this one.
     pub sk_before: Option<String>,
+    /// Only sort keys strictly above this one.
+    pub sk_after: Option<String>,
     pub forward: bool,
     pub limit: Option<i32>,
     pub start: Option<Item>,
@@ -190,6 +192,7 @@ impl Query {
             pk: pk.into(),
             sk_prefix: None,
             sk_before: None,
+            sk_after: None,
             forward: true,
             limit: None,
             start: None,
@@ -204,6 +207,11 @@ impl Query {
 
     pub fn before(mut self, sk: impl Into<String>) -> Self {
         self.sk_before = Some(sk.into());
+        self
+    }
+
+    pub fn after(mut self, sk: impl Into<String>) -> Self {
+        self.sk_after = Some(sk.into());
         self
     }
 
@@ -320,7 +328,11 @@ impl Db {
             .consistent_read(q.consistent)
             .set_limit(q.limit)
             .set_exclusive_start_key(q.start);
-        req = match (q.sk_prefix, q.sk_before) {
+        req = match (q.sk_prefix, q.sk_before.or(q.sk_after.clone())) {
+            (None, Some(after)) if q.sk_after.is_some() => req
+                .key_condition_expression("#pk = :pk AND #sk > :sk")
+                .expression_attribute_names("#sk", sk_attr)
+                .expression_attribute_values(":sk", AttributeValue::S(after)),
             (Some(prefix), _) => req
                 .key_condition_expression("#pk = :pk AND begins_with(#sk, :sk)")
                 .expression_attribute_names("#sk", sk_attr)

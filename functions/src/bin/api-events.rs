@@ -1,0 +1,6 @@
+//! The `api-events` Lambda: wiring only (see `functions::api::events`).
+
+#[tokio::main]
+async fn main() -> Result<(), lambda_http::Error> {
+    functions::run_api(|app, req| Box::pin(functions::api::events::handle(app, req))).await
+}

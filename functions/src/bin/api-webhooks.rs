@@ -1,0 +1,6 @@
+//! The `api-webhooks` Lambda: wiring only (see `functions::api::webhooks`).
+
+#[tokio::main]
+async fn main() -> Result<(), lambda_http::Error> {
+    functions::run_api(|app, req| Box::pin(functions::api::webhooks::handle(app, req))).await
+}

@@ -1,0 +1,6 @@
+//! The `consumer-notifier` Lambda: wiring only (see `functions::consumers::notifier`).
+
+#[tokio::main]
+async fn main() -> Result<(), lambda_runtime::Error> {
+    functions::run_sqs(|app, ev| Box::pin(functions::consumers::notifier::handle(app, ev))).await
+}

@@ -1,0 +1,6 @@
+//! The `consumer-webhook-dispatcher` Lambda: wiring only (see `functions::consumers::webhook_dispatcher`).
+
+#[tokio::main]
+async fn main() -> Result<(), lambda_runtime::Error> {
+    functions::run_sqs(|app, ev| Box::pin(functions::consumers::webhook_dispatcher::handle(app, ev))).await
+}

@@ -1,0 +1,99 @@
+//! What every event consumer shares: decode the EventBridge envelope from each SQS record, claim
+//! the event's processed-marker (idempotent by event id), run the effect, mark it done, and
+//! report the records that failed as partial batch failures (released, so they run again).
+
+use aws_lambda_events::sqs::{BatchItemFailure, SqsBatchResponse, SqsEvent};
+use portfolio::events::consumer::{claim, scope_of, Claim, Envelope};
+use portfolio::events::Event;
+use portfolio::platform::auth::OrgScope;
+use portfolio::platform::App;
+use std::collections::HashSet;
+use std::future::Future;
+use std::sync::Mutex;
+
+/// Test hook: events every consumer fails on (a poison event).
+static POISON: Mutex<Option<HashSet<String>>> = Mutex::new(None);
+
+pub fn poison(event_id: &str) {
+    POISON.lock().expect("hook").get_or_insert_with(HashSet::new).insert(event_id.to_owned());
+}
+
+fn is_poison(event_id: &str) -> bool {
+    POISON.lock().expect("hook").as_ref().is_some_and(|p| p.contains(event_id))
+}
+
+/// Runs `effect` once per event for `consumer`. Records that are not events are handed to
+/// `other` (e.g. the dispatcher's own delivery messages); `None` there drops them.
+pub async fn run<'a, F, Fut>(app: &'a App, batch: SqsEvent, consumer: &'static str, effect: F) -> SqsBatchResponse
+where
+    F: Fn(&'a App, OrgScope, Event) -> Fut,
+    Fut: Future<Output = portfolio::Result<()>>,
+{
+    let mut failures = Vec::new();
+    for record in batch.records {
+        let id = record.message_id.clone().unwrap_or_default();
+        let Some(envelope) = record.body.as_deref().and_then(|b| serde_json::from_str::<Envelope>(b).ok()) else {
+            tracing::error!(message_id = id, consumer, "not an event envelope; dropped");
+            continue;
+        };
+        if let Err(()) = one(app, consumer, envelope.detail, &effect).await {
+            failures.push(failure(id));
+        }
+    }
+    response(failures)
+}
+
+pub fn failure(id: String) -> BatchItemFailure {
+    let mut f = BatchItemFailure::default();
+    f.item_identifier = id;
+    f
+}
+
+pub fn response(failures: Vec<BatchItemFailure>) -> SqsBatchResponse {
+    let mut r = SqsBatchResponse::default();
+    r.batch_item_failures = failures;
+    r
+}
+
+/// One event through its marker: `Err` means "retry this record".
+pub async fn one<'a, F, Fut>(app: &'a App, consumer: &'static str, event: Event, effect: &F) -> Result<(), ()>
+where
+    F: Fn(&'a App, OrgScope, Event) -> Fut,
+    Fut: Future<Output = portfolio::Result<()>>,
+{
+    if is_poison(event.id.as_str()) {
+        tracing::warn!(event_id = %event.id, consumer, "poison event (test hook); failing");
+        return Err(());
+    }
+    let Some(scope) = scope_of(&event, consumer) else {
+        tracing::error!(event_id = %event.id, consumer, "event without a valid org; dropped");
+        return Ok(());
+    };
+    let now = chrono::Utc::now().timestamp();
+    let marker = match claim(&app.db, &scope, consumer, &event, now).await {
+        Ok(Claim::Run(m)) => m,
+        Ok(Claim::Done) => {
+            tracing::info!(event_id = %event.id, consumer, "already processed; skipped");
+            return Ok(());
+        }
+        Ok(Claim::Busy) => return Err(()),
+        Err(e) => {
+            tracing::warn!(event_id = %event.id, consumer, error = %e, "marker unavailable; will retry");
+            return Err(());
+        }
+    };
+    let event_id = event.id.clone();
+    match effect(app, scope, event).await {
+        Ok(()) => {
+            if let Err(e) = marker.done(&app.db).await {
+                tracing::warn!(event_id = %event_id, consumer, error = %e, "effect done but marker not updated");
+            }
+            Ok(())
+        }
+        Err(e) => {
+            tracing::warn!(event_id = %event_id, consumer, error = %e, "consumer failed; will retry");
+            let _ = marker.release(&app.db).await;
+            Err(())
+        }
+    }
+}

@@ -1,0 +1,25 @@
+//! `consumer-notifier`: `reminder.created` and `payment.received` become a plain-text email to
+//! each tenant of the lease (SES v2) and an SMS to each with a phone (SNS), once per event.
+
+use super::events::run;
+use aws_lambda_events::sqs::{SqsBatchResponse, SqsEvent};
+use portfolio::events::Event;
+use portfolio::notify;
+use portfolio::platform::auth::OrgScope;
+use portfolio::platform::App;
+
+pub const CONSUMER: &str = "notifier";
+
+pub async fn handle(app: &App, batch: SqsEvent) -> SqsBatchResponse {
+    run(app, batch, CONSUMER, notify_one).await
+}
+
+async fn notify_one(app: &App, scope: OrgScope, event: Event) -> portfolio::Result<()> {
+    let Some((lease, msg)) = notify::message_for(&app.db, &scope, &event).await? else {
+        tracing::info!(event_id = %event.id, r#type = event.type_, "nothing to send");
+        return Ok(());
+    };
+    let sent = notify::send(app, &scope, &lease, &msg).await?;
+    tracing::info!(event_id = %event.id, r#type = event.type_, sent, "notified tenants");
+    Ok(())
+}

@@ -1,0 +1,61 @@
+//! `consumer-outbox-relay`: the table stream (INSERTs of `Event` items, filtered by the event
+//! source mapping) → the EventBridge bus, at most 10 per `PutEvents`, retrying only failed
+//! entries. What still fails is reported as a batch item failure from the first failed record,
+//! so Lambda retries from there (bisecting on errors, then the on-failure destination).
+
+use aws_lambda_events::dynamodb::Event as StreamEvent;
+use aws_lambda_events::streams::{DynamoDbBatchItemFailure, DynamoDbEventResponse};
+use portfolio::events::{relay, Event};
+use portfolio::platform::App;
+use std::collections::HashMap;
+use std::sync::Mutex;
+
+/// Test hook, per table: publish only this many events of the next batch, then fail the rest
+/// (a crash after publishing half a batch).
+static FAIL_AFTER_PUBLISHING: Mutex<Option<HashMap<String, usize>>> = Mutex::new(None);
+
+/// Makes the next batch relayed for `table` stop after `n` events.
+pub fn fail_next_batch_after(table: &str, n: usize) {
+    FAIL_AFTER_PUBLISHING.lock().expect("hook").get_or_insert_with(HashMap::new).insert(table.to_owned(), n);
+}
+
+fn take_fault(table: &str) -> Option<usize> {
+    FAIL_AFTER_PUBLISHING.lock().expect("hook").as_mut().and_then(|m| m.remove(table))
+}
+
+pub async fn handle(app: &App, batch: StreamEvent) -> DynamoDbEventResponse {
+    let mut events: Vec<(Event, Option<String>)> = Vec::new();
+    for r in batch.records {
+        if r.event_name != "INSERT" {
+            continue;
+        }
+        match Event::from_stream_image(r.change.new_image) {
+            Some(e) => events.push((e, r.change.sequence_number)),
+            None => tracing::debug!(event_id = r.event_id, "not an outbox event; skipped"),
+        }
+    }
+    if events.is_empty() {
+        return DynamoDbEventResponse::default();
+    }
+    let limit = take_fault(&app.config.table_name).unwrap_or(usize::MAX).min(events.len());
+    let publishable: Vec<Event> = events.iter().take(limit).map(|(e, _)| e.clone()).collect();
+    let failed_at = match relay::publish(&app.events, &app.config.event_bus_name, &publishable).await {
+        Some(i) => Some(i),
+        None if limit < events.len() => Some(limit),
+        None => None,
+    };
+    let mut response = DynamoDbEventResponse::default();
+    if let Some(i) = failed_at {
+        tracing::warn!(
+            published = i,
+            total = events.len(),
+            "relay stopped; the rest is retried from the failed record"
+        );
+        let mut f = DynamoDbBatchItemFailure::default();
+        f.item_identifier = events[i].1.clone();
+        response.batch_item_failures.push(f);
+    } else {
+        tracing::info!(published = events.len(), "events relayed");
+    }
+    response
+}

@@ -1,0 +1,197 @@
+//! Tenant notifications: rent reminders (due in N days, overdue) made once per charge and kind
+//! by the daily job, and the messages the notifier sends for them and for payment receipts:
+//! plain-text email (SES v2) and SMS (SNS) to every tenant on the lease.
+
+use crate::billing::ledger;
+use crate::billing::model::{ChargeKind, ChargeRecord, ChargeStatus};
+use crate::billing::service::{get_settings, org_today};
+use crate::billing::store::{money_dto, read_ledger};
+use crate::events::{self, Event};
+use crate::ids::{ChargeId, LeaseId};
+use crate::leasing::model::{LeaseRecord, Tenant};
+use crate::money::Money;
+use crate::platform::auth::OrgScope;
+use crate::platform::db::{self, keys, Db, Expr, ItemBuilder, Query, Tx};
+use crate::platform::App;
+use crate::{Error, Result};
+use chrono::NaiveDate;
+use serde_json::json;
+
+pub const REMINDER_ENTITY: &str = "RentReminder";
+pub const DEFAULT_REMINDER_DAYS: u8 = 3;
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ReminderReport {
+    pub due_soon: usize,
+    pub overdue: usize,
+    pub existing: usize,
+}
+
+/// Creates the day's reminders for one org: rent due in exactly N days (`due_soon`) and rent
+/// still open after its due date (`overdue`, once per charge). Each is an item with a
+/// deterministic key written under `attribute_not_exists` with its `reminder.created` event.
+pub async fn create_reminders(db: &Db, scope: &OrgScope, today: Option<NaiveDate>) -> Result<ReminderReport> {
+    let org = crate::billing::service::get_org(db, scope).await?;
+    let settings = get_settings(db, scope).await?;
+    let today = today.unwrap_or_else(|| org_today(&org));
+    let days = settings.rent_reminder_days.unwrap_or(DEFAULT_REMINDER_DAYS);
+    let horizon = today + chrono::Days::new(u64::from(days));
+    let before = horizon.succ_opt().unwrap_or(horizon).to_string();
+    let open: Vec<ChargeRecord> = db
+        .query_all(Query::partition(db::Index::Gsi2, keys::open_charges(scope)).before(before))
+        .await?
+        .into_iter()
+        .map(db::from_item::<ChargeRecord>)
+        .collect::<Result<_, _>>()?;
+    let mut report = ReminderReport::default();
+    for c in open.iter().filter(|c| c.kind == ChargeKind::Rent && c.status == ChargeStatus::Open && c.open > 0) {
+        let kind = if c.due_date == horizon {
+            "due_soon"
+        } else if c.due_date < today {
+            "overdue"
+        } else {
+            continue;
+        };
+        let record =
+            json!({"chargeId": c.id, "leaseId": c.lease_id, "kind": kind, "dueDate": c.due_date, "createdOn": today});
+        let mut tx = Tx::new();
+        let key = keys::reminder(scope, &c.id, kind);
+        tx.put(ItemBuilder::new(REMINDER_ENTITY, &key, &record).build(), Some(Expr::not_exists()));
+        let data = json!({
+            "kind": kind, "leaseId": c.lease_id, "chargeId": c.id, "dueDate": c.due_date,
+            "amount": money_dto(c.amount.minor, c.amount.currency), "open": money_dto(c.open, c.amount.currency),
+        });
+        events::record(&mut tx, scope, "reminder.created", "charge", c.id.as_str(), data);
+        match db.transact(tx).await {
+            Ok(()) if kind == "due_soon" => report.due_soon += 1,
+            Ok(()) => report.overdue += 1,
+            Err(e) if e.failed_conditions().is_some() => report.existing += 1,
+            Err(e) => return Err(e.into()),
+        }
+    }
+    Ok(report)
+}
+
+/// One message to the tenants of a lease.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Message {
+    pub subject: String,
+    pub body: String,
+}
+
+fn fmt(minor: i64, c: crate::money::Currency) -> String {
+    format!("{} {}", Money::new(minor, c).amount_string(), c)
+}
+
+/// The message an event produces, if it is one the notifier handles.
+pub async fn message_for(db: &Db, scope: &OrgScope, event: &Event) -> Result<Option<(LeaseRecord, Message)>> {
+    let lease_id = event.data.get("leaseId").and_then(|v| v.as_str()).and_then(LeaseId::parse);
+    let Some(lease_id) = lease_id else { return Ok(None) };
+    let Some(lease) = db.get_as::<LeaseRecord>(&keys::lease(scope, &lease_id)).await? else { return Ok(None) };
+    let l = read_ledger(db, scope, &lease_id).await?;
+    let cur = lease.rent.currency;
+    let today = chrono::Utc::now().date_naive();
+    let all = ledger::totals(&l, NaiveDate::MAX);
+    let now = ledger::totals(&l, today);
+    let (balance, due_now) = (all.balance - all.unapplied, now.balance - now.unapplied);
+    let footer = format!(
+        "Balance on your account today: {}.\nTotal balance including charges not yet due: {}.\n",
+        fmt(due_now, cur),
+        fmt(balance, cur)
+    );
+    let msg = match event.type_.as_str() {
+        "reminder.created" => {
+            let charge = event.data.get("chargeId").and_then(|v| v.as_str()).and_then(ChargeId::parse);
+            let Some(c) = charge.as_ref().and_then(|id| l.charge(id)) else { return Ok(None) };
+            if c.status != ChargeStatus::Open {
+                return Ok(None); // paid meanwhile: nothing to remind
+            }
+            let kind = event.data.get("kind").and_then(|v| v.as_str()).unwrap_or_default();
+            let (subject, lead) = if kind == "overdue" {
+                (
+                    format!("Rent overdue since {}", c.due_date),
+                    format!(
+                        "Your rent of {} was due on {} and {} of it is still open.",
+                        fmt(c.amount.minor, cur),
+                        c.due_date,
+                        fmt(c.open, cur)
+                    ),
+                )
+            } else {
+                (
+                    format!("Rent due on {}", c.due_date),
+                    format!("Your rent of {} is due on {}.", fmt(c.amount.minor, cur), c.due_date),
+                )
+            };
+            Message { subject, body: format!("{lead}\n{footer}") }
+        }
+        "payment.received" => {
+            let amount =
+                event.data.get("amount").and_then(|a| a.get("amount")).and_then(|v| v.as_str()).unwrap_or_default();
+            let on = event.data.get("receivedOn").and_then(|v| v.as_str()).unwrap_or_default();
+            Message {
+                subject: format!("Payment received: {amount} {cur}"),
+                body: format!("Thank you. We received your payment of {amount} {cur} on {on}.\n{footer}"),
+            }
+        }
+        _ => return Ok(None),
+    };
+    Ok(Some((lease, msg)))
+}
+
+fn external(what: &str, e: impl std::fmt::Display) -> Error {
+    Error::Store(db::DbError::Invalid(format!("{what}: {e}")))
+}
+
+/// Sends `msg` to every tenant of the lease: email to each, SMS to each with a phone.
+pub async fn send(app: &App, scope: &OrgScope, lease: &LeaseRecord, msg: &Message) -> Result<usize> {
+    use aws_sdk_sesv2::types::{Body, Content, Destination, EmailContent, Message as SesMessage};
+    let keys: Vec<_> = lease.tenant_ids.iter().map(|t| keys::tenant(scope, t)).collect();
+    let tenants: Vec<Tenant> =
+        app.db.batch_get(&keys).await?.into_iter().map(db::from_item).collect::<Result<_, _>>()?;
+    let from = app
+        .config
+        .notify_from_email
+        .as_deref()
+        .ok_or_else(|| Error::Conflict("NOTIFY_FROM_EMAIL is not set".into()))?;
+    let text = |s: &str| Content::builder().data(s).charset("UTF-8").build().map_err(|e| external("SES", e));
+    let mut sent = 0;
+    for t in &tenants {
+        let content = EmailContent::builder()
+            .simple(
+                SesMessage::builder()
+                    .subject(text(&msg.subject)?)
+                    .body(Body::builder().text(text(&msg.body)?).build())
+                    .build(),
+            )
+            .build();
+        app.email
+            .send_email()
+            .from_email_address(from)
+            .destination(Destination::builder().to_addresses(&t.email).build())
+            .content(content)
+            .send()
+            .await
+            .map_err(|e| external("SES", aws_sdk_sesv2::error::DisplayErrorContext(e)))?;
+        sent += 1;
+        if let Some(phone) = t.phone.as_deref().map(e164) {
+            let first = msg.body.lines().next().unwrap_or_default();
+            app.sms
+                .publish()
+                .phone_number(phone)
+                .message(format!("{}: {first}", msg.subject))
+                .send()
+                .await
+                .map_err(|e| external("SNS", aws_sdk_sns::error::DisplayErrorContext(e)))?;
+            sent += 1;
+        }
+    }
+    Ok(sent)
+}
+
+/// `+1 (555) 010-0100` → `+15550100100`.
+pub fn e164(phone: &str) -> String {
+    let digits: String = phone.chars().filter(char::is_ascii_digit).collect();
+    format!("+{digits}")
+}

@@ -1,0 +1,404 @@
+//! Use cases: endpoint CRUD (the secret is shown once), fan-out of an event to the endpoints that
+//! want it (one delivery item per event and endpoint, deterministic id), one delivery attempt
+//! with its retry schedule, redelivery, and disabling endpoints that fail for 3 days.
+
+use super::model::*;
+use super::signing::{sign, DELIVERY_ID_HEADER, EVENT_ID_HEADER, SIGNATURE_HEADER};
+use super::ssrf::{check_url, resolve};
+use crate::events::{self, Event};
+use crate::ids::{DeliveryId, WebhookId};
+use crate::platform::auth::OrgScope;
+use crate::platform::db::{self, keys, Db, Expr, ItemBuilder, PageOf, PageRequest, Query, Tx};
+use crate::platform::App;
+use crate::{Error, Result};
+use chrono::{DateTime, Duration, Utc};
+use serde_json::json;
+
+/// Give up on a delivery after this long of failures.
+pub const GIVE_UP_AFTER: Duration = Duration::hours(24);
+/// Disable an endpoint whose deliveries have all failed for this long.
+pub const DISABLE_AFTER: Duration = Duration::days(3);
+/// Longest single SQS delay; longer waits are chained.
+const MAX_DELAY_SECS: i64 = 900;
+const TIMEOUT: std::time::Duration = std::time::Duration::from_secs(5);
+
+fn webhook_item(scope: &OrgScope, w: &WebhookRecord) -> db::Item {
+    ItemBuilder::new(WEBHOOK_ENTITY, &keys::webhook(scope, &w.id), w).version(w.v).build()
+}
+
+fn delivery_item(scope: &OrgScope, d: &Delivery) -> db::Item {
+    ItemBuilder::new(DELIVERY_ENTITY, &keys::delivery(scope, &d.webhook_id, &d.id), d).build()
+}
+
+fn new_secret() -> String {
+    use sha2::{Digest, Sha256};
+    let seed = format!("{}{}{}", ulid::Ulid::new(), ulid::Ulid::new(), ulid::Ulid::new());
+    let h = Sha256::digest(seed.as_bytes());
+    format!("whsec_{}", h.iter().map(|b| format!("{b:02x}")).collect::<String>())
+}
+
+fn bad_url(e: super::ssrf::TargetError) -> Error {
+    Error::invalid("url", e.to_string())
+}
+
+fn public_json(w: &WebhookRecord) -> serde_json::Value {
+    json!({"url": w.url, "eventTypes": w.event_types, "status": w.status})
+}
+
+pub async fn create(db: &Db, scope: &OrgScope, allow_private: bool, input: CreateWebhook) -> Result<Webhook> {
+    check_url(input.url.trim(), allow_private).map_err(bad_url)?;
+    let now = Utc::now();
+    let w = WebhookRecord {
+        id: WebhookId::new(),
+        url: input.url.trim().to_owned(),
+        event_types: input.event_types,
+        secret: new_secret(),
+        status: WebhookStatus::Active,
+        description: input.description,
+        failing_since: None,
+        disabled_reason: None,
+        created_at: now,
+        updated_at: now,
+        v: 1,
+    };
+    let mut tx = Tx::new();
+    tx.put(webhook_item(scope, &w), Some(Expr::not_exists()));
+    events::record(&mut tx, scope, "webhook.created", "webhook", w.id.as_str(), public_json(&w));
+    db.transact(tx).await?;
+    Ok(Webhook::from_record(w, true))
+}
+
+pub async fn get_record(db: &Db, scope: &OrgScope, id: &str) -> Result<WebhookRecord> {
+    let id = WebhookId::parse(id).ok_or(Error::NotFound("webhook"))?;
+    db.get_as(&keys::webhook(scope, &id)).await?.ok_or(Error::NotFound("webhook"))
+}
+
+pub async fn list(db: &Db, scope: &OrgScope, page: PageRequest) -> Result<PageOf<Webhook>> {
+    let (pk, prefix) = keys::webhooks(scope);
+    let p: PageOf<WebhookRecord> =
+        db.page_of(Query::partition(db::Index::Primary, pk).begins_with(prefix), page).await?;
+    Ok(PageOf { items: p.items.into_iter().map(|w| Webhook::from_record(w, false)).collect(), last_key: p.last_key })
+}
+
+pub async fn update(db: &Db, scope: &OrgScope, allow_private: bool, id: &str, input: UpdateWebhook) -> Result<Webhook> {
+    let before = get_record(db, scope, id).await?;
+    let mut w = before.clone();
+    if let Some(u) = input.url {
+        check_url(u.trim(), allow_private).map_err(bad_url)?;
+        w.url = u.trim().to_owned();
+    }
+    if let Some(t) = input.event_types {
+        w.event_types = t;
+    }
+    if let Some(d) = input.description {
+        w.description = Some(d);
+    }
+    if let Some(st) = input.status {
+        if st == WebhookStatus::Active && w.status == WebhookStatus::Disabled {
+            w.failing_since = None;
+            w.disabled_reason = None;
+        }
+        w.status = st;
+    }
+    w.updated_at = Utc::now();
+    w.v = before.v + 1;
+    let mut tx = Tx::new();
+    tx.put(webhook_item(scope, &w), Some(Expr::at_version(before.v)));
+    events::record(&mut tx, scope, "webhook.updated", "webhook", w.id.as_str(), public_json(&w));
+    db.transact(tx).await.map_err(|e| match e.failed_conditions() {
+        Some(_) => Error::Conflict("the webhook changed meanwhile; retry".into()),
+        None => e.into(),
+    })?;
+    Ok(Webhook::from_record(w, false))
+}
+
+pub async fn delete(db: &Db, scope: &OrgScope, id: &str) -> Result<()> {
+    let w = get_record(db, scope, id).await?;
+    let mut tx = Tx::new();
+    tx.delete(keys::webhook(scope, &w.id), Some(Expr::exists()));
+    events::record(&mut tx, scope, "webhook.deleted", "webhook", w.id.as_str(), public_json(&w));
+    db.transact(tx).await?;
+    Ok(())
+}
+
+pub async fn list_deliveries(db: &Db, scope: &OrgScope, id: &str, page: PageRequest) -> Result<PageOf<Delivery>> {
+    let w = get_record(db, scope, id).await?;
+    let q = Query::partition(db::Index::Primary, keys::deliveries(scope, &w.id)).begins_with("DLV#").descending();
+    let mut p: PageOf<Delivery> = db.page_of(q, page).await?;
+    for d in &mut p.items {
+        d.payload.clear();
+    }
+    Ok(p)
+}
+
+/// The delivery of `event` to `webhook`: the same pair always has the same id.
+pub fn delivery_id(event: &Event, webhook: &WebhookId) -> DeliveryId {
+    use sha2::{Digest, Sha256};
+    let h = Sha256::digest(format!("{}\n{webhook}", event.id).as_bytes());
+    let mut b = [0u8; 16];
+    b.copy_from_slice(&h[..16]);
+    // Keep the event's time in the ULID so deliveries list newest first.
+    let ts = (event.occurred_at.timestamp_millis().max(0) as u128) << 80;
+    let rand = u128::from_be_bytes(b) & ((1u128 << 80) - 1);
+    DeliveryId::from_ulid(ulid::Ulid(ts | rand))
+}
+
+/// The queue message of one delivery attempt.
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct DeliveryMessage {
+    pub org_id: String,
+    pub webhook_id: WebhookId,
+    pub delivery_id: DeliveryId,
+}
+
+async fn enqueue(app: &App, m: &DeliveryMessage, delay_secs: i64) -> Result<()> {
+    let queue = app
+        .config
+        .webhook_delivery_queue_url
+        .as_deref()
+        .ok_or_else(|| Error::Conflict("WEBHOOK_DELIVERY_QUEUE_URL is not set".into()))?;
+    app.sqs
+        .send_message()
+        .queue_url(queue)
+        .message_body(serde_json::to_string(m).expect("serializes"))
+        .delay_seconds(delay_secs.clamp(0, MAX_DELAY_SECS) as i32)
+        .send()
+        .await
+        .map_err(|e| {
+            Error::Store(db::DbError::Invalid(format!("SQS: {}", aws_sdk_sqs::error::DisplayErrorContext(e))))
+        })?;
+    Ok(())
+}
+
+/// Fans an event out: a delivery for each active endpoint that wants its type (written once per
+/// pair), and a first attempt queued for it. Returns how many endpoints were matched.
+pub async fn dispatch(app: &App, scope: &OrgScope, event: &Event) -> Result<usize> {
+    let (pk, prefix) = keys::webhooks(scope);
+    let hooks: Vec<WebhookRecord> = app
+        .db
+        .query_all(Query::partition(db::Index::Primary, pk).begins_with(prefix))
+        .await?
+        .into_iter()
+        .map(db::from_item)
+        .collect::<Result<_, _>>()?;
+    let mut n = 0;
+    for w in hooks.iter().filter(|w| w.status == WebhookStatus::Active && w.wants(&event.type_)) {
+        let d = Delivery {
+            id: delivery_id(event, &w.id),
+            webhook_id: w.id.clone(),
+            event_id: event.id.clone(),
+            event_type: event.type_.clone(),
+            status: DeliveryStatus::Pending,
+            attempts: Vec::new(),
+            next_retry_at: Some(Utc::now()),
+            series_started_at: None,
+            created_at: Utc::now(),
+            payload: serde_json::to_string(event).expect("events serialize"),
+        };
+        // Written once; a re-dispatched event queues another attempt of the same delivery,
+        // which the attempt skips when it already succeeded.
+        match app.db.put_if(delivery_item(scope, &d), Expr::not_exists()).await {
+            Ok(()) | Err(db::DbError::ConditionFailed) => {}
+            Err(e) => return Err(e.into()),
+        }
+        let m =
+            DeliveryMessage { org_id: scope.org_id().to_string(), webhook_id: w.id.clone(), delivery_id: d.id.clone() };
+        enqueue(app, &m, 0).await?;
+        n += 1;
+    }
+    Ok(n)
+}
+
+/// The delay before attempt `n + 1` after `n` failures: base·2^(n−1), plus up to half of that
+/// again as jitter (so delays grow and racing retries spread).
+pub fn backoff_secs(base: u32, failures: usize) -> i64 {
+    let exp = i64::from(base).saturating_mul(1i64 << (failures.saturating_sub(1)).min(20));
+    let jitter = if exp >= 2 { (ulid::Ulid::new().random() % (exp as u128 / 2)) as i64 } else { 0 };
+    exp + jitter
+}
+
+/// What an attempt concluded.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Outcome {
+    Delivered,
+    RetryIn(i64),
+    GaveUp,
+    Skipped,
+}
+
+async fn post(app: &App, w: &WebhookRecord, d: &Delivery) -> (Option<u16>, Option<String>) {
+    let url = match check_url(&w.url, app.config.webhooks_allow_private) {
+        Ok(u) => u,
+        Err(e) => return (None, Some(format!("refused: {e}"))),
+    };
+    let addr = match resolve(&url, app.config.webhooks_allow_private).await {
+        Ok(a) => a,
+        Err(e) => return (None, Some(format!("refused: {e}"))),
+    };
+    let client = match http_client(url.host_str().unwrap_or_default(), addr) {
+        Ok(c) => c,
+        Err(e) => return (None, Some(e)),
+    };
+    let t = Utc::now().timestamp();
+    let res = client
+        .post(url)
+        .header("content-type", "application/json")
+        .header("user-agent", "PortfolioOS-Webhooks/1")
+        .header(SIGNATURE_HEADER, sign(&w.secret, t, d.payload.as_bytes()))
+        .header(EVENT_ID_HEADER, d.event_id.as_str())
+        .header(DELIVERY_ID_HEADER, d.id.as_str())
+        .body(d.payload.clone())
+        .send()
+        .await;
+    match res {
+        Ok(r) => (Some(r.status().as_u16()), None),
+        Err(e) if e.is_timeout() => (None, Some("timed out after 5 s".into())),
+        Err(e) => (None, Some(format!("request failed: {e}"))),
+    }
+}
+
+/// A client pinned to the checked address, with a 5 s timeout and no redirects.
+fn http_client(host: &str, addr: std::net::SocketAddr) -> std::result::Result<reqwest::Client, String> {
+    crate::platform::install_tls_provider();
+    reqwest::Client::builder()
+        .timeout(TIMEOUT)
+        .redirect(reqwest::redirect::Policy::none())
+        .resolve(host, addr)
+        .build()
+        .map_err(|e| format!("client: {e}"))
+}
+
+/// Runs one queued attempt: POST with the signature; on success the delivery succeeds (and the
+/// endpoint is healthy again); on failure the next attempt is queued with backoff, or, after
+/// 24 h of failures, the delivery fails; an endpoint failing for 3 days is disabled.
+pub async fn attempt(app: &App, scope: &OrgScope, m: &DeliveryMessage) -> Result<Outcome> {
+    let db = &app.db;
+    let key = keys::delivery(scope, &m.webhook_id, &m.delivery_id);
+    let Some(mut d) = db.get_as::<Delivery>(&key).await? else { return Ok(Outcome::Skipped) };
+    if d.status != DeliveryStatus::Pending {
+        return Ok(Outcome::Skipped);
+    }
+    let now = Utc::now();
+    // A chained wait longer than one SQS delay: not due yet.
+    if let Some(next) = d.next_retry_at.filter(|n| *n > now + Duration::seconds(1)) {
+        let m2 = m.clone();
+        enqueue(app, &m2, (next - now).num_seconds()).await?;
+        return Ok(Outcome::RetryIn((next - now).num_seconds()));
+    }
+    let Some(w) = db.get_as::<WebhookRecord>(&keys::webhook(scope, &m.webhook_id)).await? else {
+        d.status = DeliveryStatus::Failed;
+        save_delivery(db, scope, &d).await?;
+        return Ok(Outcome::GaveUp);
+    };
+    if w.status != WebhookStatus::Active {
+        d.status = DeliveryStatus::Failed;
+        d.next_retry_at = None;
+        save_delivery(db, scope, &d).await?;
+        return Ok(Outcome::GaveUp);
+    }
+    let started = std::time::Instant::now();
+    let (code, error) = post(app, &w, &d).await;
+    let ok = code.is_some_and(|c| (200..300).contains(&c));
+    let series = *d.series_started_at.get_or_insert(now);
+    d.attempts.push(Attempt {
+        at: now,
+        status_code: code,
+        error: error.clone(),
+        duration_ms: started.elapsed().as_millis() as u64,
+    });
+    let failures =
+        d.attempts.iter().rev().take_while(|a| !a.status_code.is_some_and(|c| (200..300).contains(&c))).count();
+    let outcome = if ok {
+        d.status = DeliveryStatus::Succeeded;
+        d.next_retry_at = None;
+        Outcome::Delivered
+    } else if now - series >= GIVE_UP_AFTER {
+        d.status = DeliveryStatus::Failed;
+        d.next_retry_at = None;
+        Outcome::GaveUp
+    } else {
+        let wait = backoff_secs(app.config.webhook_retry_base_secs, failures);
+        d.next_retry_at = Some(now + Duration::seconds(wait));
+        Outcome::RetryIn(wait)
+    };
+    save_delivery(db, scope, &d).await?;
+    if let Outcome::RetryIn(wait) = outcome {
+        enqueue(app, m, wait).await?;
+    }
+    tracing::info!(delivery = %d.id, webhook = %w.id, status = ?code, error, ?outcome, "webhook attempt");
+    endpoint_health(db, scope, &w, ok, now).await?;
+    Ok(outcome)
+}
+
+async fn save_delivery(db: &Db, scope: &OrgScope, d: &Delivery) -> Result<()> {
+    let mut tx = Tx::new();
+    tx.put(delivery_item(scope, d), Some(Expr::exists()));
+    db.transact(tx).await?;
+    Ok(())
+}
+
+/// Clears `failingSince` on success; sets it on the first failure; disables the endpoint (with
+/// its `webhook.disabled` event) once it has failed for 3 days.
+async fn endpoint_health(db: &Db, scope: &OrgScope, w: &WebhookRecord, ok: bool, now: DateTime<Utc>) -> Result<()> {
+    let mut next = w.clone();
+    match (ok, w.failing_since) {
+        (true, None) => return Ok(()),
+        (true, Some(_)) => next.failing_since = None,
+        (false, None) => next.failing_since = Some(now),
+        (false, Some(since)) if now - since >= DISABLE_AFTER => {
+            next.status = WebhookStatus::Disabled;
+            next.disabled_reason = Some(format!("every delivery failed since {since}"));
+        }
+        (false, Some(_)) => return Ok(()),
+    }
+    next.v = w.v + 1;
+    next.updated_at = now;
+    let mut tx = Tx::new();
+    tx.put(webhook_item(scope, &next), Some(Expr::at_version(w.v)));
+    if next.status == WebhookStatus::Disabled {
+        events::record(
+            &mut tx,
+            scope,
+            "webhook.disabled",
+            "webhook",
+            w.id.as_str(),
+            json!({"url": w.url, "failingSince": w.failing_since, "reason": next.disabled_reason}),
+        );
+    }
+    match db.transact(tx).await {
+        Ok(()) => Ok(()),
+        // Another attempt updated it first; its view is as good as ours.
+        Err(e) if e.failed_conditions().is_some() || e.is_conflict() => Ok(()),
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// Sends a delivery again now (a new series of attempts).
+pub async fn redeliver(app: &App, scope: &OrgScope, webhook: &str, delivery: &str) -> Result<Delivery> {
+    let w = get_record(&app.db, scope, webhook).await?;
+    let id = DeliveryId::parse(delivery).ok_or(Error::NotFound("delivery"))?;
+    let key = keys::delivery(scope, &w.id, &id);
+    let mut d: Delivery = app.db.get_as(&key).await?.ok_or(Error::NotFound("delivery"))?;
+    if w.status != WebhookStatus::Active {
+        return Err(Error::Conflict("the webhook is disabled; enable it first".into()));
+    }
+    d.status = DeliveryStatus::Pending;
+    d.next_retry_at = Some(Utc::now());
+    d.series_started_at = None;
+    let mut tx = Tx::new();
+    tx.put(delivery_item(scope, &d), Some(Expr::exists()));
+    events::record(
+        &mut tx,
+        scope,
+        "webhook.redelivery_requested",
+        "webhook",
+        w.id.as_str(),
+        json!({"deliveryId": d.id}),
+    );
+    app.db.transact(tx).await?;
+    let m = DeliveryMessage { org_id: scope.org_id().to_string(), webhook_id: w.id.clone(), delivery_id: d.id.clone() };
+    enqueue(app, &m, 0).await?;
+    d.payload.clear();
+    Ok(d)
+}
