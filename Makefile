@@ -28,7 +28,7 @@ test: venv
 
 ## Benchmarks against a freshly started emulator (ratios, DynamoDB calls per route).
 bench: venv
-	@infra/scripts/with-emulator.sh cargo bench -p e2e --bench api --bench ledger
+	@infra/scripts/with-emulator.sh cargo bench -p e2e --bench api --bench ledger --bench events
 
 ## Deployable arm64 artifacts (cargo lambda, Zig as the cross linker).
 build:

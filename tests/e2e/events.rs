@@ -405,3 +405,78 @@ fn attr_json(v: &aws_sdk_dynamodb::types::AttributeValue) -> Value {
         _ => json!({"NULL": true}),
     }
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_endpoint_failing_for_three_days_is_disabled_and_an_event_says_so() {
+    let app = TestApp::spawn_opts(&[("MEMBERSHIP_CACHE_TTL_SECS", "0"), ("WEBHOOK_RETRY_BASE_SECS", "1")], None).await;
+    let owner = "disable-owner@example.com";
+    let o = Org { id: app.create_org(owner, "Disable Org").await, token: app.token(owner) };
+    let (rx, url) = receiver(&[500; 10]).await;
+    let hook = app
+        .post(&o.path("/webhooks"), &o.token, json!({"url": url, "eventTypes": ["building.created"]}))
+        .await
+        .expect(201)
+        .body;
+    let hook_id = hook["id"].as_str().unwrap().to_owned();
+    // It has been failing for four days already.
+    let four_days_ago =
+        (chrono::Utc::now() - chrono::Duration::days(4)).to_rfc3339_opts(chrono::SecondsFormat::Micros, true);
+    app.dynamodb()
+        .update_item()
+        .table_name(app.stack.table_name())
+        .key("PK", aws_sdk_dynamodb::types::AttributeValue::S(format!("ORG#{}", o.id)))
+        .key("SK", aws_sdk_dynamodb::types::AttributeValue::S(format!("WEBHOOK#{hook_id}")))
+        .update_expression("SET failingSince = :t")
+        .expression_attribute_values(":t", aws_sdk_dynamodb::types::AttributeValue::S(four_days_ago))
+        .send()
+        .await
+        .unwrap();
+    app.create_building(&o.id, owner, "Failing House").await;
+    let w = eventually("the endpoint disabled", 20, async || {
+        let w = app.get(&o.path(&format!("/webhooks/{hook_id}")), &o.token).await.body;
+        (w["status"] == "disabled").then_some(w)
+    })
+    .await;
+    assert!(w["disabledReason"].as_str().unwrap().contains("every delivery failed since"));
+    assert_eq!(rx.hits().len(), 1, "one more failure, then no more attempts");
+    let events = app.get(&o.path("/events?limit=200"), &o.token).await.expect(200).body;
+    assert!(events["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|e| e["type"] == "webhook.disabled" && e["subject"]["id"] == hook_id.as_str()));
+    tokio::time::sleep(Duration::from_secs(3)).await;
+    let list = app.get(&o.path(&format!("/webhooks/{hook_id}/deliveries")), &o.token).await.expect(200).body;
+    assert_eq!(list["items"][0]["status"], "failed", "the pending retry gives up on a disabled endpoint");
+    // Re-enabling is a person's decision.
+    let back = app
+        .patch(&o.path(&format!("/webhooks/{hook_id}")), &o.token, json!({"status": "active"}))
+        .await
+        .expect(200)
+        .body;
+    assert!(back["failingSince"].is_null() && back["status"] == "active");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn production_configuration_refuses_private_and_loopback_targets() {
+    let app =
+        TestApp::spawn_opts(&[("MEMBERSHIP_CACHE_TTL_SECS", "0"), ("WEBHOOKS_ALLOW_PRIVATE_TARGETS", "false")], None)
+            .await;
+    let owner = "ssrf-owner@example.com";
+    let o = Org { id: app.create_org(owner, "SSRF Org").await, token: app.token(owner) };
+    for url in [
+        "http://127.0.0.1:8080/hook",
+        "https://127.0.0.1/hook",
+        "https://localhost/hook",
+        "https://169.254.169.254/latest/meta-data/",
+        "https://10.0.0.5/hook",
+        "https://[::1]/hook",
+        "https://metadata.internal/hook",
+    ] {
+        let res = app.post(&o.path("/webhooks"), &o.token, json!({"url": url, "eventTypes": ["*"]})).await;
+        assert_eq!(res.problem(400).error_fields(), ["url"], "{url}");
+    }
+    app.post(&o.path("/webhooks"), &o.token, json!({"url": "https://hooks.example.com/ok", "eventTypes": ["*"]}))
+        .await
+        .expect(201);
+}
