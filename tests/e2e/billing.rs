@@ -208,6 +208,10 @@ async fn golden_scenario_to_the_cent() {
     assert_eq!(out["assessed"], 0, "one fee per late charge, however often the job runs");
     let fee = b.charges(&app, &lease).await.into_iter().find(|c| c["kind"] == "late_fee").unwrap();
     assert_eq!((fee["dueDate"].as_str(), amt(&fee["amount"])), (Some("2026-02-07"), "50.00"));
+    let events = app.get(&b.path("/events?limit=200"), &b.token).await.expect(200).body;
+    let assessed: Vec<&Value> =
+        events["items"].as_array().unwrap().iter().filter(|e| e["type"] == "late_fee.assessed").collect();
+    assert_eq!((assessed.len(), assessed[0]["subject"]["id"].as_str()), (1, fee["id"].as_str()));
 
     // A check pays February, the fee and part of March — then bounces.
     let p3 = b.pay(&app, &lease, "1600.00", "2026-03-02", json!({"reference": "check 102"})).await;

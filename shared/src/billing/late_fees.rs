@@ -147,6 +147,16 @@ async fn assess_one(
     let mut tx = Tx::new();
     tx.put(charge_item(scope, &record), Some(Expr::not_exists()));
     event(&mut tx, scope, "charge.created", ("charge", id.as_str()), charge_event(&record));
+    event(
+        &mut tx,
+        scope,
+        "late_fee.assessed",
+        ("charge", id.as_str()),
+        serde_json::json!({
+            "leaseId": record.lease_id, "chargeId": id, "feeFor": c.id, "dueDate": record.due_date,
+            "amount": super::store::money_dto(fee, currency), "graceDays": policy.grace_days,
+        }),
+    );
     match db.transact(tx).await {
         Ok(()) => {
             report.assessed += 1;
