@@ -19,7 +19,7 @@ async fn notify_one(app: &App, scope: OrgScope, event: Event) -> portfolio::Resu
         tracing::info!(event_id = %event.id, r#type = event.type_, "nothing to send");
         return Ok(());
     };
-    let sent = notify::send(app, &scope, &lease, &msg).await?;
+    let sent = notify::send(app, &scope, &event, &lease, &msg).await?;
     tracing::info!(event_id = %event.id, r#type = event.type_, sent, "notified tenants");
     Ok(())
 }

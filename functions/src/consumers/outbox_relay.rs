@@ -31,7 +31,8 @@ pub async fn handle(app: &App, batch: StreamEvent) -> DynamoDbEventResponse {
         }
         match Event::from_stream_image(r.change.new_image) {
             Some(e) => events.push((e, r.change.sequence_number)),
-            None => tracing::debug!(event_id = r.event_id, "not an outbox event; skipped"),
+            // The mapping's filter passes only Event inserts: one that does not decode is a bug.
+            None => tracing::error!(event_id = r.event_id, "an outbox event that does not decode; skipped"),
         }
     }
     if events.is_empty() {

@@ -524,62 +524,61 @@ pub async fn pump_stream(
             Err(_) => idle.wait().await,
         }
     };
-    let mut iterators: Vec<String> = Vec::new();
-    while iterators.is_empty() {
-        let shards = match clients.streams.describe_stream().stream_arn(&stream_arn).send().await {
-            Ok(d) => d.stream_description.and_then(|d| d.shards).unwrap_or_default(),
-            Err(_) => Vec::new(),
-        };
-        for s in shards {
-            let Some(shard) = s.shard_id else { continue };
-            let it = clients
-                .streams
-                .get_shard_iterator()
-                .stream_arn(&stream_arn)
-                .shard_id(shard)
-                .shard_iterator_type(aws_sdk_dynamodbstreams::types::ShardIteratorType::TrimHorizon)
-                .send()
-                .await;
-            if let Some(i) = it.ok().and_then(|o| o.shard_iterator) {
-                iterators.push(i);
+    let mut shards: Vec<Shard> = Vec::new();
+    loop {
+        // (Re)list shards and open an iterator for each that has none: from the last record
+        // handed to the function, or from the trim horizon.
+        if shards.is_empty() || shards.iter().any(|s| s.iterator.is_none()) {
+            if let Ok(d) = clients.streams.describe_stream().stream_arn(&stream_arn).send().await {
+                for sh in d.stream_description.and_then(|d| d.shards).unwrap_or_default() {
+                    let Some(id) = sh.shard_id else { continue };
+                    if !shards.iter().any(|s| s.id == id) {
+                        shards.push(Shard { id, iterator: None, last_seq: None, closed: false });
+                    }
+                }
+            }
+            for sh in shards.iter_mut().filter(|s| s.iterator.is_none() && !s.closed) {
+                let req = clients.streams.get_shard_iterator().stream_arn(&stream_arn).shard_id(&sh.id);
+                let req = match &sh.last_seq {
+                    Some(seq) => req
+                        .shard_iterator_type(aws_sdk_dynamodbstreams::types::ShardIteratorType::AfterSequenceNumber)
+                        .sequence_number(seq),
+                    None => req.shard_iterator_type(aws_sdk_dynamodbstreams::types::ShardIteratorType::TrimHorizon),
+                };
+                sh.iterator = req.send().await.ok().and_then(|o| o.shard_iterator);
             }
         }
-        if iterators.is_empty() {
-            idle.wait().await;
-        }
-    }
-    loop {
         let mut got_any = false;
-        for it in iterators.iter_mut() {
-            let out = match clients
-                .streams
-                .get_records()
-                .shard_iterator(it.clone())
-                .limit(source.batch_size)
-                .send()
-                .await
-            {
+        for sh in shards.iter_mut().filter(|s| !s.closed) {
+            let Some(it) = sh.iterator.clone() else { continue };
+            let out = match clients.streams.get_records().shard_iterator(it).limit(source.batch_size).send().await {
                 Ok(o) => o,
                 Err(e) => {
-                    tracing::warn!(error = %aws_sdk_dynamodbstreams::error::DisplayErrorContext(e), "stream unavailable");
+                    tracing::warn!(error = %aws_sdk_dynamodbstreams::error::DisplayErrorContext(e), "stream read failed; reopening");
+                    sh.iterator = None;
                     continue;
                 }
             };
-            if let Some(next) = out.next_shard_iterator {
-                *it = next;
-            }
-            let records: Vec<serde_json::Value> = out
-                .records
-                .unwrap_or_default()
+            let raw = out.records.unwrap_or_default();
+            let records: Vec<serde_json::Value> = raw
                 .iter()
                 .map(|r| lambda_record(r, &stream_arn, &region))
                 .filter(|r| source.filters.is_empty() || source.filters.iter().any(|p| matches(p, r)))
                 .collect();
-            if records.is_empty() {
-                continue;
+            if !records.is_empty() {
+                got_any = true;
+                // Not delivered (the function could not start): read the same records again.
+                if !deliver_stream_batch(&source, f, handler, records, &clients.sqs).await {
+                    continue;
+                }
             }
-            got_any = true;
-            deliver_stream_batch(&source, f, handler, records, &clients.sqs).await;
+            if let Some(seq) = raw.last().and_then(|r| r.dynamodb.as_ref()).and_then(|d| d.sequence_number.clone()) {
+                sh.last_seq = Some(seq);
+            }
+            match out.next_shard_iterator {
+                Some(next) => sh.iterator = Some(next),
+                None => sh.closed = true, // a closed shard, read to its end
+            }
         }
         if got_any {
             idle.reset();
@@ -589,26 +588,39 @@ pub async fn pump_stream(
     }
 }
 
+struct Shard {
+    id: String,
+    iterator: Option<String>,
+    last_seq: Option<String>,
+    closed: bool,
+}
+
+/// Hands records to the function like Lambda: `false` if it could not run at all (the caller
+/// reads them again), `true` once they are processed or sent to the on-failure destination.
 async fn deliver_stream_batch(
     source: &StreamSource,
     f: &crate::server::FunctionRuntime,
     handler: functions::StreamHandler,
     mut records: Vec<serde_json::Value>,
     sqs: &aws_sdk_sqs::Client,
-) {
-    let Ok(app) = f.app() else { return };
+) -> bool {
+    let Ok(app) = f.app() else {
+        tracing::error!(function = f.def.name, "function init failed; the records are read again");
+        tokio::time::sleep(Duration::from_millis(500)).await;
+        return false;
+    };
     for attempt in 0..=source.max_retries {
         let event: aws_lambda_events::dynamodb::Event =
             match serde_json::from_value(serde_json::json!({"Records": records})) {
                 Ok(e) => e,
                 Err(e) => {
-                    tracing::error!(error = %e, "stream records do not decode; skipped");
-                    return;
+                    tracing::error!(error = %e, "stream records do not decode; sent to the on-failure destination");
+                    break;
                 }
             };
         let response = handler(app, event).await;
         let Some(failed) = response.batch_item_failures.into_iter().filter_map(|f| f.item_identifier).next() else {
-            return;
+            return true;
         };
         // Retry from the first failed record (Lambda checkpoints before it).
         let at =
@@ -628,6 +640,7 @@ async fn deliver_stream_batch(
                 "endSequenceNumber": records.last().map(|r| r["dynamodb"]["SequenceNumber"].clone())}});
         let _ = sqs.send_message().queue_url(url).message_body(body.to_string()).send().await;
     }
+    true
 }
 
 /// Idle polling that backs off from 50 ms to 400 ms (the emulator serves one request at a time;

@@ -144,8 +144,10 @@ fn external(what: &str, e: impl std::fmt::Display) -> Error {
     Error::Store(db::DbError::Invalid(format!("{what}: {e}")))
 }
 
-/// Sends `msg` to every tenant of the lease: email to each, SMS to each with a phone.
-pub async fn send(app: &App, scope: &OrgScope, lease: &LeaseRecord, msg: &Message) -> Result<usize> {
+/// Sends `msg` to every tenant of the lease: email to each, SMS to each with a phone. Each
+/// (tenant, channel) send has its own processed-marker under the event, so a retry after one
+/// failed send repeats only what did not go out.
+pub async fn send(app: &App, scope: &OrgScope, event: &Event, lease: &LeaseRecord, msg: &Message) -> Result<usize> {
     use aws_sdk_sesv2::types::{Body, Content, Destination, EmailContent, Message as SesMessage};
     let keys: Vec<_> = lease.tenant_ids.iter().map(|t| keys::tenant(scope, t)).collect();
     let tenants: Vec<Tenant> =
@@ -158,6 +160,7 @@ pub async fn send(app: &App, scope: &OrgScope, lease: &LeaseRecord, msg: &Messag
     let text = |s: &str| Content::builder().data(s).charset("UTF-8").build().map_err(|e| external("SES", e));
     let mut sent = 0;
     for t in &tenants {
+        let Some(marker) = claim_send(app, scope, event, &t.id, "email").await? else { continue };
         let content = EmailContent::builder()
             .simple(
                 SesMessage::builder()
@@ -166,28 +169,55 @@ pub async fn send(app: &App, scope: &OrgScope, lease: &LeaseRecord, msg: &Messag
                     .build(),
             )
             .build();
-        app.email
+        let result = app
+            .email
             .send_email()
             .from_email_address(from)
             .destination(Destination::builder().to_addresses(&t.email).build())
             .content(content)
             .send()
-            .await
-            .map_err(|e| external("SES", aws_sdk_sesv2::error::DisplayErrorContext(e)))?;
+            .await;
+        finish(app, &marker, result.map_err(|e| external("SES", aws_sdk_sesv2::error::DisplayErrorContext(e)))).await?;
         sent += 1;
         if let Some(phone) = t.phone.as_deref().map(e164) {
+            let Some(marker) = claim_send(app, scope, event, &t.id, "sms").await? else { continue };
             let first = msg.body.lines().next().unwrap_or_default();
-            app.sms
-                .publish()
-                .phone_number(phone)
-                .message(format!("{}: {first}", msg.subject))
-                .send()
-                .await
-                .map_err(|e| external("SNS", aws_sdk_sns::error::DisplayErrorContext(e)))?;
+            let result =
+                app.sms.publish().phone_number(phone).message(format!("{}: {first}", msg.subject)).send().await;
+            finish(app, &marker, result.map_err(|e| external("SNS", aws_sdk_sns::error::DisplayErrorContext(e))))
+                .await?;
             sent += 1;
         }
     }
     Ok(sent)
+}
+
+/// Claims one (tenant, channel) send of `event`; `None` when it already went out. A send being
+/// made elsewhere right now fails this attempt (the event is retried).
+async fn claim_send(
+    app: &App,
+    scope: &OrgScope,
+    event: &Event,
+    tenant: &crate::ids::TenantId,
+    channel: &str,
+) -> Result<Option<events::consumer::Marker>> {
+    use events::consumer::{claim, Claim};
+    let name = format!("notifier-{channel}-{tenant}");
+    match claim(&app.db, scope, &name, event, chrono::Utc::now().timestamp()).await? {
+        Claim::Run(m) => Ok(Some(m)),
+        Claim::Done => Ok(None),
+        Claim::Busy => Err(Error::Conflict("this notification is being sent by another invocation".into())),
+    }
+}
+
+async fn finish<T>(app: &App, marker: &events::consumer::Marker, result: Result<T>) -> Result<()> {
+    match result {
+        Ok(_) => Ok(marker.done(&app.db).await?),
+        Err(e) => {
+            let _ = marker.release(&app.db).await;
+            Err(e)
+        }
+    }
 }
 
 /// `+1 (555) 010-0100` → `+15550100100`.

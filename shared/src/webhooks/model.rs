@@ -45,7 +45,7 @@ pub struct WebhookRecord {
 impl WebhookRecord {
     pub fn wants(&self, event_type: &str) -> bool {
         self.event_types.iter().any(|t| {
-            t == "*" || t == event_type || t.strip_suffix(".*").is_some_and(|p| event_type.split('.').next() == Some(p))
+            t == "*" || t == event_type || t.strip_suffix('*').is_some_and(|prefix| event_type.starts_with(prefix))
         })
     }
 }
@@ -90,11 +90,15 @@ fn check_event_types(e: &mut Vec<FieldError>, types: &[String]) {
         e.push(FieldError::new("eventTypes", format!("give 1 to {MAX_EVENT_TYPES} event types")));
     }
     for (i, t) in types.iter().enumerate() {
+        // `*`, an exact type, or a prefix ending in `.*` (`payment.*`): what `wants` matches.
+        let parts: Vec<&str> = t.split('.').collect();
+        let word = |p: &&str| !p.is_empty() && p.bytes().all(|b| b.is_ascii_lowercase() || b == b'_');
+        let last = parts.last().copied().unwrap_or_default();
         let ok = t == "*"
             || (t.len() <= 100
-                && t.split('.').count() >= 2
-                && t.split('.')
-                    .all(|p| !p.is_empty() && (p == "*" || p.bytes().all(|b| b.is_ascii_lowercase() || b == b'_'))));
+                && parts.len() >= 2
+                && parts[..parts.len() - 1].iter().all(word)
+                && (word(&last) || last == "*"));
         if !ok {
             e.push(FieldError::new(
                 format!("eventTypes[{i}]"),
@@ -195,5 +199,48 @@ pub struct Redeliver {}
 impl Validate for Redeliver {
     fn validate(&self) -> Vec<FieldError> {
         Vec::new()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn hook(types: &[&str]) -> WebhookRecord {
+        WebhookRecord {
+            id: WebhookId::new(),
+            url: "https://x.example".into(),
+            event_types: types.iter().map(|t| t.to_string()).collect(),
+            secret: "s".into(),
+            status: WebhookStatus::Active,
+            description: None,
+            failing_since: None,
+            disabled_reason: None,
+            created_at: Utc::now(),
+            updated_at: Utc::now(),
+            v: 1,
+        }
+    }
+
+    #[test]
+    fn every_accepted_pattern_matches_what_it_says() {
+        assert!(hook(&["*"]).wants("payment.received"));
+        assert!(hook(&["payment.*"]).wants("payment.received") && !hook(&["payment.*"]).wants("charge.created"));
+        assert!(hook(&["workflow.task.*"]).wants("workflow.task.completed"));
+        assert!(
+            hook(&["payment.received"]).wants("payment.received")
+                && !hook(&["payment.received"]).wants("payment.reversed")
+        );
+        let check = |t: &str| {
+            let mut e = Vec::new();
+            check_event_types(&mut e, &[t.to_owned()]);
+            e.is_empty()
+        };
+        for ok in ["*", "payment.*", "payment.received", "workflow.task.*", "member.role_changed"] {
+            assert!(check(ok), "{ok}");
+        }
+        for bad in ["*.received", "payment", "Payment.Received", "payment..x", "a.*.b", ""] {
+            assert!(!check(bad), "{bad}");
+        }
     }
 }

@@ -20,6 +20,8 @@ pub const GIVE_UP_AFTER: Duration = Duration::hours(24);
 pub const DISABLE_AFTER: Duration = Duration::days(3);
 /// Longest single SQS delay; longer waits are chained.
 const MAX_DELAY_SECS: i64 = 900;
+/// Longest wait between two attempts.
+const MAX_WAIT_SECS: i64 = 3600;
 const TIMEOUT: std::time::Duration = std::time::Duration::from_secs(5);
 
 fn webhook_item(scope: &OrgScope, w: &WebhookRecord) -> db::Item {
@@ -150,6 +152,10 @@ pub struct DeliveryMessage {
     pub org_id: String,
     pub webhook_id: WebhookId,
     pub delivery_id: DeliveryId,
+    /// How many attempts the delivery had when this message was queued: a message whose number
+    /// no longer matches belongs to a superseded chain and is dropped.
+    #[serde(default)]
+    pub attempt: usize,
 }
 
 async fn enqueue(app: &App, m: &DeliveryMessage, delay_secs: i64) -> Result<()> {
@@ -196,15 +202,25 @@ pub async fn dispatch(app: &App, scope: &OrgScope, event: &Event) -> Result<usiz
             created_at: Utc::now(),
             payload: serde_json::to_string(event).expect("events serialize"),
         };
-        // Written once; a re-dispatched event queues another attempt of the same delivery,
-        // which the attempt skips when it already succeeded.
-        match app.db.put_if(delivery_item(scope, &d), Expr::not_exists()).await {
-            Ok(()) | Err(db::DbError::ConditionFailed) => {}
+        // Written once. A re-dispatched event (a retry after a partial failure) queues the first
+        // attempt again only if it never ran; duplicates of that message are dropped by number.
+        let first_attempt_pending = match app.db.put_if(delivery_item(scope, &d), Expr::not_exists()).await {
+            Ok(()) => true,
+            Err(db::DbError::ConditionFailed) => {
+                let existing: Option<Delivery> = app.db.get_as(&keys::delivery(scope, &w.id, &d.id)).await?;
+                existing.is_some_and(|e| e.status == DeliveryStatus::Pending && e.attempts.is_empty())
+            }
             Err(e) => return Err(e.into()),
+        };
+        if first_attempt_pending {
+            let m = DeliveryMessage {
+                org_id: scope.org_id().to_string(),
+                webhook_id: w.id.clone(),
+                delivery_id: d.id.clone(),
+                attempt: 0,
+            };
+            enqueue(app, &m, 0).await?;
         }
-        let m =
-            DeliveryMessage { org_id: scope.org_id().to_string(), webhook_id: w.id.clone(), delivery_id: d.id.clone() };
-        enqueue(app, &m, 0).await?;
         n += 1;
     }
     Ok(n)
@@ -232,9 +248,10 @@ async fn post(app: &App, w: &WebhookRecord, d: &Delivery) -> (Option<u16>, Optio
         Ok(u) => u,
         Err(e) => return (None, Some(format!("refused: {e}"))),
     };
-    let addr = match resolve(&url, app.config.webhooks_allow_private).await {
-        Ok(a) => a,
-        Err(e) => return (None, Some(format!("refused: {e}"))),
+    let addr = match tokio::time::timeout(TIMEOUT, resolve(&url, app.config.webhooks_allow_private)).await {
+        Ok(Ok(a)) => a,
+        Ok(Err(e)) => return (None, Some(format!("refused: {e}"))),
+        Err(_) => return (None, Some("DNS resolution timed out after 5 s".into())),
     };
     let client = match http_client(url.host_str().unwrap_or_default(), addr) {
         Ok(c) => c,
@@ -276,9 +293,10 @@ pub async fn attempt(app: &App, scope: &OrgScope, m: &DeliveryMessage) -> Result
     let db = &app.db;
     let key = keys::delivery(scope, &m.webhook_id, &m.delivery_id);
     let Some(mut d) = db.get_as::<Delivery>(&key).await? else { return Ok(Outcome::Skipped) };
-    if d.status != DeliveryStatus::Pending {
+    if d.status != DeliveryStatus::Pending || m.attempt != d.attempts.len() {
         return Ok(Outcome::Skipped);
     }
+    let before = d.attempts.len();
     let now = Utc::now();
     // A chained wait longer than one SQS delay: not due yet.
     if let Some(next) = d.next_retry_at.filter(|n| *n > now + Duration::seconds(1)) {
@@ -288,13 +306,13 @@ pub async fn attempt(app: &App, scope: &OrgScope, m: &DeliveryMessage) -> Result
     }
     let Some(w) = db.get_as::<WebhookRecord>(&keys::webhook(scope, &m.webhook_id)).await? else {
         d.status = DeliveryStatus::Failed;
-        save_delivery(db, scope, &d).await?;
+        save_delivery(db, scope, &d, before).await?;
         return Ok(Outcome::GaveUp);
     };
     if w.status != WebhookStatus::Active {
         d.status = DeliveryStatus::Failed;
         d.next_retry_at = None;
-        save_delivery(db, scope, &d).await?;
+        save_delivery(db, scope, &d, before).await?;
         return Ok(Outcome::GaveUp);
     }
     let started = std::time::Instant::now();
@@ -307,8 +325,8 @@ pub async fn attempt(app: &App, scope: &OrgScope, m: &DeliveryMessage) -> Result
         error: error.clone(),
         duration_ms: started.elapsed().as_millis() as u64,
     });
-    let failures =
-        d.attempts.iter().rev().take_while(|a| !a.status_code.is_some_and(|c| (200..300).contains(&c))).count();
+    // Failures of this series only (a redelivery starts over).
+    let failures = d.attempts.iter().filter(|a| a.at >= series).count();
     let outcome = if ok {
         d.status = DeliveryStatus::Succeeded;
         d.next_retry_at = None;
@@ -318,24 +336,37 @@ pub async fn attempt(app: &App, scope: &OrgScope, m: &DeliveryMessage) -> Result
         d.next_retry_at = None;
         Outcome::GaveUp
     } else {
-        let wait = backoff_secs(app.config.webhook_retry_base_secs, failures);
+        // At most an hour between attempts, and the last one at the end of the 24 h budget.
+        let left = (series + GIVE_UP_AFTER - now).num_seconds().max(1);
+        let wait = backoff_secs(app.config.webhook_retry_base_secs, failures).min(MAX_WAIT_SECS).min(left);
         d.next_retry_at = Some(now + Duration::seconds(wait));
         Outcome::RetryIn(wait)
     };
-    save_delivery(db, scope, &d).await?;
+    if !save_delivery(db, scope, &d, before).await? {
+        return Ok(Outcome::Skipped); // another chain recorded this attempt first
+    }
     if let Outcome::RetryIn(wait) = outcome {
-        enqueue(app, m, wait).await?;
+        let next = DeliveryMessage { attempt: d.attempts.len(), ..m.clone() };
+        enqueue(app, &next, wait).await?;
     }
     tracing::info!(delivery = %d.id, webhook = %w.id, status = ?code, error, ?outcome, "webhook attempt");
-    endpoint_health(db, scope, &w, ok, now).await?;
+    // The attempt is recorded and the next one queued: health bookkeeping must not fail it.
+    if let Err(e) = endpoint_health(db, scope, &w, ok, now).await {
+        tracing::warn!(webhook = %w.id, error = %e, "endpoint health not updated");
+    }
     Ok(outcome)
 }
 
-async fn save_delivery(db: &Db, scope: &OrgScope, d: &Delivery) -> Result<()> {
-    let mut tx = Tx::new();
-    tx.put(delivery_item(scope, d), Some(Expr::exists()));
-    db.transact(tx).await?;
-    Ok(())
+/// Saves the delivery if it still has `before` attempts (no other chain wrote meanwhile);
+/// `false` when another did.
+async fn save_delivery(db: &Db, scope: &OrgScope, d: &Delivery, before: usize) -> Result<bool> {
+    let cond =
+        Expr::new("attribute_exists(PK) AND size(#a) = :n").name("#a", "attempts").value(":n", db::n(before as i64));
+    match db.put_if(delivery_item(scope, d), cond).await {
+        Ok(()) => Ok(true),
+        Err(db::DbError::ConditionFailed) => Ok(false),
+        Err(e) => Err(e.into()),
+    }
 }
 
 /// Clears `failingSince` on success; sets it on the first failure; disables the endpoint (with
@@ -383,22 +414,48 @@ pub async fn redeliver(app: &App, scope: &OrgScope, webhook: &str, delivery: &st
     if w.status != WebhookStatus::Active {
         return Err(Error::Conflict("the webhook is disabled; enable it first".into()));
     }
+    if d.status == DeliveryStatus::Pending {
+        return Err(Error::Conflict("the delivery is still being attempted".into()));
+    }
+    let before = d.attempts.len();
     d.status = DeliveryStatus::Pending;
     d.next_retry_at = Some(Utc::now());
     d.series_started_at = None;
     let mut tx = Tx::new();
-    tx.put(delivery_item(scope, &d), Some(Expr::exists()));
-    events::record(
-        &mut tx,
-        scope,
-        "webhook.redelivery_requested",
-        "webhook",
-        w.id.as_str(),
-        json!({"deliveryId": d.id}),
-    );
-    app.db.transact(tx).await?;
-    let m = DeliveryMessage { org_id: scope.org_id().to_string(), webhook_id: w.id.clone(), delivery_id: d.id.clone() };
+    let unchanged = Expr::new("attribute_exists(PK) AND size(#a) = :n AND #st <> :pending")
+        .name("#a", "attempts")
+        .name("#st", "status")
+        .value(":n", db::n(before as i64))
+        .value(":pending", db::s("pending"));
+    tx.put(delivery_item(scope, &d), Some(unchanged));
+    let data = json!({"deliveryId": d.id});
+    events::record(&mut tx, scope, "webhook.redelivery_requested", "webhook", w.id.as_str(), data);
+    app.db.transact(tx).await.map_err(|e| match e.failed_conditions() {
+        Some(_) => Error::Conflict("the delivery changed meanwhile; retry".into()),
+        None => e.into(),
+    })?;
+    let m = DeliveryMessage {
+        org_id: scope.org_id().to_string(),
+        webhook_id: w.id.clone(),
+        delivery_id: d.id.clone(),
+        attempt: before,
+    };
     enqueue(app, &m, 0).await?;
     d.payload.clear();
     Ok(d)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn backoff_grows_with_jitter_on_top() {
+        for _ in 0..50 {
+            let (a, b, c) = (backoff_secs(30, 1), backoff_secs(30, 2), backoff_secs(30, 3));
+            assert!((30..45).contains(&a) && (60..90).contains(&b) && (120..180).contains(&c), "{a} {b} {c}");
+        }
+        assert_eq!(backoff_secs(1, 1), 1);
+        assert!((2..3).contains(&backoff_secs(1, 2)));
+    }
 }

@@ -34,7 +34,7 @@ pub fn verify(secret: &str, header: &str, body: &[u8], now: i64, tolerance_secs:
         }
     }
     let Some(t) = t else { return false };
-    if (now - t).abs() > tolerance_secs {
+    if now.saturating_sub(t).saturating_abs() > tolerance_secs {
         return false;
     }
     sigs.iter().any(|s| {
