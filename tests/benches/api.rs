@@ -7,34 +7,12 @@
 
 use aws_sdk_dynamodb::types::AttributeValue;
 use e2e::catalog::{cases, Fixture};
+use e2e::measure::{median, ops_diff, p95};
 use e2e::TestApp;
-use std::collections::HashMap;
 use std::time::{Duration, Instant};
-
-fn median(v: &mut [Duration]) -> Duration {
-    v.sort();
-    v[v.len() / 2]
-}
-
-fn p95(v: &mut [Duration]) -> Duration {
-    v.sort();
-    v[v.len() * 95 / 100]
-}
 
 fn ms(d: Duration) -> String {
     format!("{:.3} ms", d.as_secs_f64() * 1e3)
-}
-
-fn ops_diff(before: &HashMap<String, u64>, after: &HashMap<String, u64>) -> String {
-    let mut parts: Vec<String> = after
-        .iter()
-        .filter_map(|(op, n)| {
-            let d = n - before.get(op).copied().unwrap_or(0);
-            (d > 0).then(|| format!("{op}×{d}"))
-        })
-        .collect();
-    parts.sort();
-    parts.join(" ")
 }
 
 #[tokio::main]

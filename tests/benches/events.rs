@@ -8,6 +8,7 @@
 //!    as a median raw `GetItem`).
 
 use axum::extract::State;
+use e2e::measure::median;
 use e2e::TestApp;
 use serde_json::json;
 use std::collections::HashMap;
@@ -32,11 +33,6 @@ async fn receiver() -> (Seen, String) {
     let url = format!("http://{}/hook", listener.local_addr().unwrap());
     tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
     (seen, url)
-}
-
-fn median(v: &mut [Duration]) -> Duration {
-    v.sort();
-    v[v.len() / 2]
 }
 
 #[tokio::main]

@@ -9,6 +9,7 @@
 
 use aws_sdk_dynamodb::types::{PutRequest, WriteRequest};
 use chrono::{NaiveDate, Utc};
+use e2e::measure::ops_diff;
 use e2e::TestApp;
 use portfolio::billing::model::{ChargeKind, ChargeRecord, ChargeSource, ChargeStatus, Fx, WATERMARK_ENTITY};
 use portfolio::billing::rent_run::{run_org, RunOptions};
@@ -21,7 +22,6 @@ use portfolio::money::{Currency, StoredMoney};
 use portfolio::platform::auth::OrgScope;
 use portfolio::platform::db::{keys, Item, ItemBuilder};
 use serde_json::json;
-use std::collections::HashMap;
 use std::time::{Duration, Instant};
 
 const PER_ORG: usize = 50;
@@ -142,18 +142,6 @@ fn same_items(scope: &OrgScope, l: &LeaseRecord) -> Vec<Item> {
         )
         .build(),
     ]
-}
-
-fn ops_diff(before: &HashMap<String, u64>, after: &HashMap<String, u64>) -> String {
-    let mut parts: Vec<String> = after
-        .iter()
-        .filter_map(|(op, n)| {
-            let d = n - before.get(op).copied().unwrap_or(0);
-            (d > 0).then(|| format!("{op}×{d}"))
-        })
-        .collect();
-    parts.sort();
-    parts.join(" ")
 }
 
 fn secs(d: Duration) -> String {

@@ -3,6 +3,36 @@
 
 pub mod catalog;
 
+/// Small measurement helpers the benchmarks share.
+pub mod measure {
+    use std::collections::HashMap;
+    use std::time::Duration;
+
+    pub fn median(v: &mut [Duration]) -> Duration {
+        v.sort();
+        v[v.len() / 2]
+    }
+
+    pub fn p95(v: &mut [Duration]) -> Duration {
+        v.sort();
+        v[v.len() * 95 / 100]
+    }
+
+    /// The DynamoDB operations made between two `CallCounter::by_operation` snapshots, as
+    /// `GetItem×1 Query×1`.
+    pub fn ops_diff(before: &HashMap<String, u64>, after: &HashMap<String, u64>) -> String {
+        let mut parts: Vec<String> = after
+            .iter()
+            .filter_map(|(op, n)| {
+                let d = n - before.get(op).copied().unwrap_or(0);
+                (d > 0).then(|| format!("{op}×{d}"))
+            })
+            .collect();
+        parts.sort();
+        parts.join(" ")
+    }
+}
+
 use devstack::issuer::{sub_for_email, Issuer};
 use devstack::{Stack, StackOptions};
 use serde_json::{json, Value};

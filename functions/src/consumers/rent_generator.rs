@@ -2,7 +2,8 @@
 //! message runs `rent_run::run_org`; a failed org is reported as a batch item failure and comes
 //! back after the visibility timeout (then to the DLQ), without redoing the others.
 
-use aws_lambda_events::sqs::{BatchItemFailure, SqsBatchResponse, SqsEvent};
+use super::events::{failure, response};
+use aws_lambda_events::sqs::{SqsBatchResponse, SqsEvent};
 use portfolio::billing::rent_run::{self, RunOptions};
 use portfolio::ids::OrgId;
 use portfolio::platform::auth::OrgScope;
@@ -36,13 +37,9 @@ pub async fn handle(app: &App, event: SqsEvent) -> SqsBatchResponse {
             Err(portfolio::Error::NotFound(what)) => tracing::warn!(message_id = id, what, "org gone; dropped"),
             Err(e) => {
                 tracing::error!(message_id = id, error = %e, "rent run failed; will be retried");
-                let mut f = BatchItemFailure::default();
-                f.item_identifier = id;
-                failures.push(f);
+                failures.push(failure(id));
             }
         }
     }
-    let mut response = SqsBatchResponse::default();
-    response.batch_item_failures = failures;
-    response
+    response(failures)
 }
