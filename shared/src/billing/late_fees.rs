@@ -12,7 +12,7 @@ use crate::ids::{ChargeId, LeaseId};
 use crate::leasing::model::{LateFeePolicy, LeaseRecord};
 use crate::money::{Money, StoredMoney};
 use crate::platform::auth::OrgScope;
-use crate::platform::db::{self, keys, Db, Expr, Query, Tx};
+use crate::platform::db::{self, keys, Db, Query, Tx};
 use crate::Result;
 use chrono::{Datelike, NaiveDate, Utc};
 use rust_decimal::Decimal;
@@ -145,7 +145,7 @@ async fn assess_one(
         v: 1,
     };
     let mut tx = Tx::new();
-    tx.put(charge_item(scope, &record), Some(Expr::not_exists()));
+    tx.create(charge_item(scope, &record));
     event(&mut tx, scope, "charge.created", ("charge", id.as_str()), charge_event(&record));
     event(
         &mut tx,
@@ -163,7 +163,7 @@ async fn assess_one(
             // Later fees of this run count towards the same month's cap.
             ledger.charges.push(record);
         }
-        Err(e) if e.failed_conditions().is_some() => report.existing += 1,
+        Err(crate::platform::db::DbError::AlreadyExists) => report.existing += 1,
         Err(e) => return Err(e.into()),
     }
     Ok(())

@@ -3,12 +3,21 @@
 //! use cases over the store (`service`, `rent_run`, `late_fees`, `delinquency`).
 
 pub mod allocation;
+pub mod charges;
+pub mod common;
 pub mod delinquency;
+pub mod deposits;
 pub mod late_fees;
 pub mod ledger;
 pub mod model;
+pub mod payments;
 pub mod proration;
 pub mod rent;
 pub mod rent_run;
 pub mod service;
+pub mod settings;
 pub mod store;
+pub mod voids;
+
+#[cfg(test)]
+mod decision_tests;

@@ -198,7 +198,8 @@ pub async fn run_org(
                 opts.written();
                 report.charges_created += batch.iter().map(|c| c.charges.len()).sum::<usize>();
             }
-            Err(e) if e.failed_conditions().is_some() || e.is_conflict() => {
+            // A charge some other run made, or a watermark it moved: go one by one.
+            Err(DbError::AlreadyExists) | Err(DbError::Canceled(_)) => {
                 for c in &batch {
                     let (created, existing) = write_one_by_one(db, scope, &leases[c.lease], c, opts).await?;
                     report.charges_created += created;
@@ -235,7 +236,7 @@ pub async fn run_org(
 
 fn add_chunk(tx: &mut Tx, scope: &OrgScope, l: &LeaseRecord, c: &Chunk) {
     for charge in &c.charges {
-        tx.put(charge_item(scope, charge), Some(Expr::not_exists()));
+        tx.create(charge_item(scope, charge));
         event(tx, scope, "charge.created", ("charge", charge.id.as_str()), charge_event(charge));
     }
     let cond = match c.before.as_ref().and_then(|b| b.period.clone()) {
@@ -263,14 +264,14 @@ async fn write_one_by_one(
     for charge in &c.charges {
         opts.before_write()?;
         let mut tx = Tx::new();
-        tx.put(charge_item(scope, charge), Some(Expr::not_exists()));
+        tx.create(charge_item(scope, charge));
         event(&mut tx, scope, "charge.created", ("charge", charge.id.as_str()), charge_event(charge));
         match db.transact(tx).await {
             Ok(()) => {
                 opts.written();
                 created += 1;
             }
-            Err(e) if e.failed_conditions().is_some() => existing += 1,
+            Err(DbError::AlreadyExists) => existing += 1,
             Err(e) => return Err(e.into()),
         }
     }

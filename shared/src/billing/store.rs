@@ -10,14 +10,12 @@ use crate::money::{Currency, Money, MoneyDto, StoredMoney};
 use crate::platform::auth::OrgScope;
 use crate::platform::db::{self, keys, n, s, Db, Expr, ItemBuilder, Query, Tx};
 use crate::{Error, Result};
-use chrono::{NaiveDate, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use std::collections::BTreeMap;
 
 /// Allocations per transaction: each is two actions (the allocation and its charge's counter),
 /// leaving room for the payment, its event, an idempotency record and a few late-fee voids.
 pub const ALLOCATIONS_PER_TX: usize = 40;
-/// How often a write re-reads the ledger after losing a race on a counter.
-pub const RETRIES: usize = 80;
 
 pub fn charge_item(scope: &OrgScope, c: &ChargeRecord) -> db::Item {
     let (g1pk, g1sk) = keys::charge_gsi1(scope, &c.id);
@@ -128,14 +126,30 @@ pub fn update_payment_unapplied(tx: &mut Tx, scope: &OrgScope, p: &PaymentRecord
 }
 
 /// Planned allocations and the counter changes they make, summed per item.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone)]
 pub struct Plan {
     pub allocations: Vec<AllocationRecord>,
     pub charge_deltas: BTreeMap<ChargeId, i64>,
     pub payment_deltas: BTreeMap<PaymentId, i64>,
+    /// When the decision was made: the allocations' `createdAt`.
+    pub now: DateTime<Utc>,
 }
 
 impl Plan {
+    pub fn at(now: DateTime<Utc>) -> Plan {
+        Plan { now, ..Plan::default() }
+    }
+
+    /// The net change the plan makes to one charge's open amount.
+    pub fn charge_delta(&self, id: &ChargeId) -> i64 {
+        self.charge_deltas.get(id).copied().unwrap_or(0)
+    }
+
+    /// The net change the plan makes to one payment's unapplied amount.
+    pub fn payment_delta(&self, id: &PaymentId) -> i64 {
+        self.payment_deltas.get(id).copied().unwrap_or(0)
+    }
+
     pub fn allocate(
         &mut self,
         lease: &LeaseId,
@@ -165,7 +179,7 @@ impl Plan {
             amount: StoredMoney { minor: amount, currency: charge.amount.currency },
             date,
             reverses: None,
-            created_at: Utc::now(),
+            created_at: self.now,
         });
     }
 
@@ -219,13 +233,6 @@ pub async fn lease_of(db: &Db, pk: String, what: &'static str) -> Result<LeaseId
         Some(aws_sdk_dynamodb::types::AttributeValue::S(l)) => LeaseId::parse(l).ok_or(Error::NotFound(what)),
         _ => Err(Error::NotFound(what)),
     }
-}
-
-/// Waits a little, more after each lost race, with jitter (so racing writers spread out).
-pub async fn backoff(attempt: usize) {
-    let jitter = (ulid::Ulid::new().random() % 8) as u64;
-    let ms = (2u64 << attempt.min(4)) + jitter * (1 + attempt.min(6) as u64);
-    tokio::time::sleep(std::time::Duration::from_millis(ms)).await;
 }
 
 /// Emits an event about a lease's money.

@@ -92,6 +92,12 @@ pub async fn get_org(db: &Db, scope: &OrgScope) -> Result<Org> {
     db.get_as(&keys::org(scope)).await?.ok_or(Error::NotFound("organization"))
 }
 
+/// Today in the org's time zone.
+pub fn org_today(org: &Org) -> chrono::NaiveDate {
+    let tz: chrono_tz::Tz = org.timezone.parse().unwrap_or(chrono_tz::UTC);
+    Utc::now().with_timezone(&tz).date_naive()
+}
+
 pub async fn update_org(db: &Db, scope: &OrgScope, input: UpdateOrg) -> Result<Org> {
     let before = get_org(db, scope).await?;
     let mut org = before.clone();

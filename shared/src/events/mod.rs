@@ -62,8 +62,12 @@ impl Event {
     }
 }
 
-/// Adds the event's outbox item to `tx`.
+/// Adds the event's outbox item to `tx`, and the caller's membership guard: every write that
+/// matters emits an event, so every such write is refused once the caller lost the right to it.
 pub fn emit(tx: &mut Tx, scope: &OrgScope, event: &Event) -> usize {
+    if let Some((key, cond)) = scope.write_guard() {
+        tx.guard(key, cond);
+    }
     let item = ItemBuilder::new(ENTITY, &keys::event(scope, &event.id), event)
         .expires_at(event.occurred_at.timestamp() + RETENTION_SECS)
         .build();

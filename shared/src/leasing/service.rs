@@ -7,10 +7,10 @@ use crate::events;
 use crate::ids::{LeaseId, TenantId, UnitId};
 use crate::money::StoredMoney;
 use crate::platform::auth::OrgScope;
-use crate::platform::db::{self, keys, n, s, Db, Expr, ItemBuilder, PageOf, PageRequest, Query, Tx};
+use crate::platform::db::{self, keys, n, s, Db, Decision, Expr, ItemBuilder, PageOf, PageRequest, Query, Retry, Tx};
 use crate::properties::model::UnitRecord;
 use crate::{Error, Result};
-use chrono::{Days, Utc};
+use chrono::{DateTime, Days, NaiveDate, Utc};
 use serde_json::json;
 
 fn av<T: serde::Serialize>(v: &T) -> aws_sdk_dynamodb::types::AttributeValue {
@@ -277,80 +277,103 @@ fn overlap_error(other: &UnitTerm) -> Error {
     Error::Conflict(format!("the unit is already leased by {} from {} to {until}", other.lease_id, other.term.start))
 }
 
-/// How many times a lease transition re-reads the unit after losing a race to another one.
-const TERM_RETRIES: usize = 8;
+/// What a lease transition reads: the lease and its unit (with the unit's activated terms).
+pub struct TermState {
+    pub lease: LeaseRecord,
+    pub unit: UnitRecord,
+}
+
+async fn read_terms(db: &Db, scope: &OrgScope, id: &str) -> Result<TermState> {
+    let lease = get_lease_record(db, scope, id).await?;
+    let unit = get_unit(db, scope, &lease.unit_id).await?;
+    Ok(TermState { lease, unit })
+}
+
+/// The pure decision behind activation: draft → active, only if no other activated lease of
+/// the unit overlaps this one's term. Answers the lease after and the unit's terms after.
+pub fn decide_activation(s: &TermState, now: DateTime<Utc>) -> Result<(LeaseRecord, Vec<UnitTerm>)> {
+    let l = &s.lease;
+    if l.status != LeaseStatus::Draft {
+        return Err(Error::Conflict(format!("the lease is {}, not a draft", l.status.as_str())));
+    }
+    let term = Term { start: l.start_date, end: l.end_date };
+    if let Some(other) = s.unit.terms.iter().find(|t| t.lease_id != l.id && t.term.overlaps(&term)) {
+        return Err(overlap_error(other));
+    }
+    let mut terms = s.unit.terms.clone();
+    terms.push(UnitTerm { lease_id: l.id.clone(), term });
+    terms.sort_by_key(|t| t.term.start);
+    let after =
+        LeaseRecord { status: LeaseStatus::Active, activated_at: Some(now), updated_at: now, v: l.v + 1, ..l.clone() };
+    Ok((after, terms))
+}
+
+/// The pure decision behind ending a lease: active → ended on `move_out` (the last occupied
+/// day), the unit's term cut there.
+pub fn decide_end(s: &TermState, move_out: NaiveDate, now: DateTime<Utc>) -> Result<(LeaseRecord, Vec<UnitTerm>)> {
+    let l = &s.lease;
+    if l.status != LeaseStatus::Active {
+        return Err(Error::Conflict(format!("the lease is {}, not active", l.status.as_str())));
+    }
+    if move_out < l.start_date {
+        return Err(Error::invalid("moveOutDate", "must not be before the lease's startDate"));
+    }
+    let cut = Term { start: l.start_date, end: Some(move_out) };
+    if let Some(other) = s.unit.terms.iter().find(|t| t.lease_id != l.id && t.term.overlaps(&cut)) {
+        return Err(overlap_error(other));
+    }
+    let terms = s
+        .unit
+        .terms
+        .iter()
+        .map(|t| if t.lease_id == l.id { UnitTerm { lease_id: l.id.clone(), term: cut } } else { t.clone() })
+        .collect();
+    let after = LeaseRecord {
+        status: LeaseStatus::Ended,
+        move_out_date: Some(move_out),
+        ended_at: Some(now),
+        updated_at: now,
+        v: l.v + 1,
+        ..l.clone()
+    };
+    Ok((after, terms))
+}
+
+/// The lease and its unit's terms, each under the version read, and the event.
+fn transition_writes(
+    scope: &OrgScope,
+    s: &TermState,
+    after: LeaseRecord,
+    terms: &[UnitTerm],
+    event: &str,
+) -> Decision<Lease> {
+    let mut tx = Tx::new();
+    set_terms(&mut tx, scope, &s.unit, terms);
+    tx.put(lease_item(scope, &after), Some(Expr::at_version(s.lease.v)));
+    events::record(&mut tx, scope, event, "lease", after.id.as_str(), lease_json(&after));
+    Decision::Commit(tx, after.into())
+}
 
 /// draft → active, only if no other activated lease of the unit overlaps this one's term.
 pub async fn activate_lease(db: &Db, scope: &OrgScope, id: &str) -> Result<Lease> {
-    for _ in 0..TERM_RETRIES {
-        let mut l = get_lease_record(db, scope, id).await?;
-        if l.status != LeaseStatus::Draft {
-            return Err(Error::Conflict(format!("the lease is {}, not a draft", l.status.as_str())));
-        }
-        let unit = get_unit(db, scope, &l.unit_id).await?;
-        let term = Term { start: l.start_date, end: l.end_date };
-        if let Some(other) = unit.terms.iter().find(|t| t.lease_id != l.id && t.term.overlaps(&term)) {
-            return Err(overlap_error(other));
-        }
-        let mut terms = unit.terms.clone();
-        terms.push(UnitTerm { lease_id: l.id.clone(), term });
-        terms.sort_by_key(|t| t.term.start);
-        let before_v = l.v;
-        l.status = LeaseStatus::Active;
-        l.activated_at = Some(Utc::now());
-        l.updated_at = Utc::now();
-        l.v += 1;
-        let mut tx = Tx::new();
-        let unit_idx = set_terms(&mut tx, scope, &unit, &terms);
-        tx.put(lease_item(scope, &l), Some(Expr::at_version(before_v)));
-        events::record(&mut tx, scope, "lease.activated", "lease", l.id.as_str(), lease_json(&l));
-        match db.transact(tx).await {
-            Ok(()) => return Ok(l.into()),
-            Err(e) if e.is_conflict() || e.failed_conditions().is_some_and(|i| i.contains(&unit_idx)) => continue,
-            Err(e) if e.failed_conditions().is_some() => continue,
-            Err(e) => return Err(e.into()),
-        }
-    }
-    Err(Error::Conflict("the unit's leases are changing concurrently; retry".into()))
+    let now = Utc::now();
+    let read = || read_terms(db, scope, id);
+    let decide = |s: &TermState| {
+        let (after, terms) = decide_activation(s, now)?;
+        Ok(transition_writes(scope, s, after, &terms, "lease.activated"))
+    };
+    db.commit_loop(Retry::CONTENDED, read, decide).await
 }
 
 /// active → ended on `move_out_date` (the last occupied day); the unit's term is cut there.
 pub async fn end_lease(db: &Db, scope: &OrgScope, id: &str, input: EndLease) -> Result<Lease> {
-    for _ in 0..TERM_RETRIES {
-        let mut l = get_lease_record(db, scope, id).await?;
-        if l.status != LeaseStatus::Active {
-            return Err(Error::Conflict(format!("the lease is {}, not active", l.status.as_str())));
-        }
-        if input.move_out_date < l.start_date {
-            return Err(Error::invalid("moveOutDate", "must not be before the lease's startDate"));
-        }
-        let unit = get_unit(db, scope, &l.unit_id).await?;
-        let cut = Term { start: l.start_date, end: Some(input.move_out_date) };
-        if let Some(other) = unit.terms.iter().find(|t| t.lease_id != l.id && t.term.overlaps(&cut)) {
-            return Err(overlap_error(other));
-        }
-        let terms: Vec<UnitTerm> = unit
-            .terms
-            .iter()
-            .map(|t| if t.lease_id == l.id { UnitTerm { lease_id: l.id.clone(), term: cut } } else { t.clone() })
-            .collect();
-        let before_v = l.v;
-        l.status = LeaseStatus::Ended;
-        l.move_out_date = Some(input.move_out_date);
-        l.ended_at = Some(Utc::now());
-        l.updated_at = Utc::now();
-        l.v += 1;
-        let mut tx = Tx::new();
-        set_terms(&mut tx, scope, &unit, &terms);
-        tx.put(lease_item(scope, &l), Some(Expr::at_version(before_v)));
-        events::record(&mut tx, scope, "lease.ended", "lease", l.id.as_str(), lease_json(&l));
-        match db.transact(tx).await {
-            Ok(()) => return Ok(l.into()),
-            Err(e) if e.is_conflict() || e.failed_conditions().is_some() => continue,
-            Err(e) => return Err(e.into()),
-        }
-    }
-    Err(Error::Conflict("the unit's leases are changing concurrently; retry".into()))
+    let now = Utc::now();
+    let read = || read_terms(db, scope, id);
+    let decide = |s: &TermState| {
+        let (after, terms) = decide_end(s, input.move_out_date, now)?;
+        Ok(transition_writes(scope, s, after, &terms, "lease.ended"))
+    };
+    db.commit_loop(Retry::CONTENDED, read, decide).await
 }
 
 /// A new draft continuing `id` (same unit and tenants), linked both ways; a lease is renewed once.

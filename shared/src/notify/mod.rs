@@ -11,7 +11,7 @@ use crate::ids::{ChargeId, LeaseId};
 use crate::leasing::model::{LeaseRecord, Tenant};
 use crate::money::Money;
 use crate::platform::auth::OrgScope;
-use crate::platform::db::{self, keys, Db, Expr, ItemBuilder, Query, Tx};
+use crate::platform::db::{self, keys, Db, ItemBuilder, Query, Tx};
 use crate::platform::App;
 use crate::{Error, Result};
 use chrono::NaiveDate;
@@ -57,7 +57,7 @@ pub async fn create_reminders(db: &Db, scope: &OrgScope, today: Option<NaiveDate
             json!({"chargeId": c.id, "leaseId": c.lease_id, "kind": kind, "dueDate": c.due_date, "createdOn": today});
         let mut tx = Tx::new();
         let key = keys::reminder(scope, &c.id, kind);
-        tx.put(ItemBuilder::new(REMINDER_ENTITY, &key, &record).build(), Some(Expr::not_exists()));
+        tx.create(ItemBuilder::new(REMINDER_ENTITY, &key, &record).build());
         let data = json!({
             "kind": kind, "leaseId": c.lease_id, "chargeId": c.id, "dueDate": c.due_date,
             "amount": money_dto(c.amount.minor, c.amount.currency), "open": money_dto(c.open, c.amount.currency),
@@ -66,7 +66,7 @@ pub async fn create_reminders(db: &Db, scope: &OrgScope, today: Option<NaiveDate
         match db.transact(tx).await {
             Ok(()) if kind == "due_soon" => report.due_soon += 1,
             Ok(()) => report.overdue += 1,
-            Err(e) if e.failed_conditions().is_some() => report.existing += 1,
+            Err(db::DbError::AlreadyExists) => report.existing += 1,
             Err(e) => return Err(e.into()),
         }
     }

@@ -2,7 +2,7 @@
 //! authorizer (devstack does the same locally); here the verified claims become a `Principal`,
 //! a membership lookup becomes an `OrgScope`, and one matrix decides every action.
 
-use super::db::{from_item, keys, Db, DbError};
+use super::db::{from_item, keys, Db, DbError, Expr, Key};
 use crate::ids::{OrgId, UserId};
 use std::collections::HashMap;
 use std::sync::Mutex;
@@ -99,6 +99,10 @@ pub struct OrgScope {
     org_id: OrgId,
     principal: Principal,
     role: Role,
+    /// The action a member was authorized for: every write made under this scope is
+    /// conditioned on the membership still allowing it (`write_guard`). None for the platform
+    /// itself and for an org's founder (whose membership is created in the same write).
+    authorized_for: Option<Action>,
 }
 
 impl OrgScope {
@@ -119,12 +123,27 @@ impl OrgScope {
     /// anything a caller sends.
     pub fn trusted_system(org_id: OrgId, actor: &'static str) -> OrgScope {
         let principal = Principal { user_id: UserId::parse(actor).expect("actor names are valid ids"), email: None };
-        OrgScope { org_id, principal, role: Role::Owner }
+        OrgScope { org_id, principal, role: Role::Owner, authorized_for: None }
+    }
+
+    /// The condition every write under this scope carries: the caller's membership item still
+    /// exists with a role that permits the action, checked inside the write's own transaction,
+    /// so a member removed or demoted a moment ago cannot write, whatever a cache says.
+    pub fn write_guard(&self) -> Option<(Key, Expr)> {
+        let action = self.authorized_for?;
+        let roles: Vec<Role> = Role::ALL.into_iter().filter(|r| permits(*r, action)).collect();
+        let placeholders: Vec<String> = (0..roles.len()).map(|i| format!(":role{i}")).collect();
+        let mut cond =
+            Expr::new(format!("attribute_exists(PK) AND #role IN ({})", placeholders.join(", "))).name("#role", "role");
+        for (p, r) in placeholders.iter().zip(&roles) {
+            cond = cond.value(p, super::db::s(r.as_str()));
+        }
+        Some((keys::membership_lookup(&self.org_id, &self.principal), cond))
     }
 
     /// The founder's scope for an org being created in the same transaction.
     pub(crate) fn founding(org_id: OrgId, principal: Principal) -> OrgScope {
-        OrgScope { org_id, principal, role: Role::Owner }
+        OrgScope { org_id, principal, role: Role::Owner, authorized_for: None }
     }
 }
 
@@ -164,7 +183,7 @@ impl Authorizer {
         if !permits(role, action) {
             return Err(AuthError::Forbidden(role.as_str()));
         }
-        Ok(OrgScope { org_id, principal: principal.clone(), role })
+        Ok(OrgScope { org_id, principal: principal.clone(), role, authorized_for: Some(action) })
     }
 
     async fn role_of(&self, org_id: &OrgId, principal: &Principal) -> Result<Option<Role>, DbError> {

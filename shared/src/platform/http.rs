@@ -102,6 +102,9 @@ impl From<DbError> for ApiError {
     fn from(e: DbError) -> Self {
         match e {
             DbError::Throttled => ApiError::unavailable("the store is busy; retry shortly"),
+            DbError::Busy => ApiError::conflict("the records are changing concurrently; retry"),
+            DbError::AlreadyExists => ApiError::conflict("it already exists"),
+            DbError::Revoked => ApiError::forbidden("your membership no longer allows this action"),
             e if e.is_conflict() => ApiError::conflict("a concurrent change touched the same records; retry"),
             e => {
                 tracing::error!(error = %e, "store failure");

@@ -3,6 +3,7 @@
 //! counter (an SDK interceptor) so benchmarks can prove how many round trips a route costs.
 //! Every key is built in `keys`, from an `OrgScope`.
 
+pub mod commit;
 pub mod cursor;
 pub mod keys;
 
@@ -20,6 +21,7 @@ use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 
+pub use commit::{Decision, Retry};
 pub use keys::Key;
 
 pub type Item = HashMap<String, AttributeValue>;
@@ -52,6 +54,16 @@ pub enum DbError {
     Corrupt(String),
     #[error("DynamoDB unavailable: {0}")]
     Unavailable(String),
+    /// The commit loop lost every race it was allowed: the items are changing concurrently.
+    #[error("the items are changing concurrently; retry")]
+    Busy,
+    /// An item the write meant to create (`Tx::create`) already exists.
+    #[error("the item already exists")]
+    AlreadyExists,
+    /// The caller's membership no longer allows the write (removed or demoted since the
+    /// request was authorized): the guard `Tx::guard` added failed.
+    #[error("the caller's membership no longer allows this write")]
+    Revoked,
 }
 
 impl DbError {
@@ -407,41 +419,45 @@ impl Db {
         Ok(())
     }
 
-    /// One atomic `TransactWriteItems`; cancellation reasons come back per action.
+    /// One atomic `TransactWriteItems`; cancellation reasons come back per action, except that
+    /// a failed guard is `Revoked` and a failed `Tx::create` is `AlreadyExists`.
     pub async fn transact(&self, tx: Tx) -> Result<(), DbError> {
-        if tx.actions.is_empty() {
+        let (actions, creates, guard) = tx.finish();
+        if actions.is_empty() || (actions.len() == 1 && guard.is_some()) {
             return Ok(());
         }
-        if tx.actions.len() > MAX_TRANSACTION_ACTIONS {
-            return Err(DbError::Invalid(format!("{} actions in one transaction", tx.actions.len())));
+        if actions.len() > MAX_TRANSACTION_ACTIONS {
+            return Err(DbError::Invalid(format!("{} actions in one transaction", actions.len())));
         }
         let table = self.table.to_string();
-        let items = tx.actions.into_iter().map(|a| a.into_sdk(&table)).collect::<Result<Vec<_>, _>>()?;
-        self.client
-            .transact_write_items()
-            .set_transact_items(Some(items))
-            .send()
-            .await
-            .map_err(|e| {
-                classify(e, |se| match se {
-                    aws_sdk_dynamodb::operation::transact_write_items::TransactWriteItemsError::TransactionCanceledException(c) => {
-                        Some(DbError::Canceled(
-                            c.cancellation_reasons()
-                                .iter()
-                                .map(|r| match r.code() {
-                                    None | Some("None") => CancelReason::None,
-                                    Some("ConditionalCheckFailed") => CancelReason::ConditionalCheckFailed,
-                                    Some("TransactionConflict") => CancelReason::TransactionConflict,
-                                    Some(other) => CancelReason::Other(other.to_owned()),
-                                })
-                                .collect(),
-                        ))
-                    }
-                    _ => None,
-                })
-            })?;
-        Ok(())
+        let items = actions.into_iter().map(|a| a.into_sdk(&table)).collect::<Result<Vec<_>, _>>()?;
+        let res = self.client.transact_write_items().set_transact_items(Some(items)).send().await;
+        res.map(|_| ()).map_err(|e| match classify(e, cancellation) {
+            err @ DbError::Canceled(_) => {
+                let failed = err.failed_conditions().unwrap_or_default();
+                if guard.is_some_and(|g| failed.contains(&g)) {
+                    DbError::Revoked
+                } else if failed.iter().any(|i| creates.contains(i)) {
+                    DbError::AlreadyExists
+                } else {
+                    err
+                }
+            }
+            other => other,
+        })
     }
+}
+
+fn cancellation(se: &aws_sdk_dynamodb::operation::transact_write_items::TransactWriteItemsError) -> Option<DbError> {
+    use aws_sdk_dynamodb::operation::transact_write_items::TransactWriteItemsError as E;
+    let E::TransactionCanceledException(c) = se else { return None };
+    let reasons = c.cancellation_reasons().iter().map(|r| match r.code() {
+        None | Some("None") => CancelReason::None,
+        Some("ConditionalCheckFailed") => CancelReason::ConditionalCheckFailed,
+        Some("TransactionConflict") => CancelReason::TransactionConflict,
+        Some(other) => CancelReason::Other(other.to_owned()),
+    });
+    Some(DbError::Canceled(reasons.collect()))
 }
 
 pub fn from_item<T: DeserializeOwned>(item: Item) -> Result<T, DbError> {
@@ -636,6 +652,11 @@ impl Action {
 #[derive(Default)]
 pub struct Tx {
     actions: Vec<Action>,
+    /// Actions whose failed `attribute_not_exists` means "already exists", not a lost race.
+    creates: Vec<usize>,
+    /// A check on the caller's membership item, added when the transaction is sent unless an
+    /// action already writes that item.
+    guard: Option<(Key, Expr)>,
 }
 
 impl Tx {
@@ -669,6 +690,40 @@ impl Tx {
     pub fn check(&mut self, key: Key, cond: Expr) -> usize {
         self.actions.push(Action::Check(key, cond));
         self.actions.len() - 1
+    }
+
+    /// Puts a new item under `attribute_not_exists`; if it exists the transaction fails with
+    /// `DbError::AlreadyExists` (never retried by the commit loop).
+    pub fn create(&mut self, item: Item) -> usize {
+        let i = self.put(item, Some(Expr::not_exists()));
+        self.creates.push(i);
+        i
+    }
+
+    /// Conditions the whole transaction on `cond` holding for the item at `key` (the caller's
+    /// membership: see `OrgScope::write_guard`). Set once; later calls keep the first.
+    pub fn guard(&mut self, key: Key, cond: Expr) {
+        self.guard.get_or_insert((key, cond));
+    }
+
+    fn touches(&self, key: &Key) -> bool {
+        let (pk, sk) = (s(&key.pk), s(&key.sk));
+        self.actions.iter().any(|a| match a {
+            Action::Put(item, _) => item.get("PK") == Some(&pk) && item.get("SK") == Some(&sk),
+            Action::Update(k, ..) | Action::Delete(k, _) | Action::Check(k, _) => k == key,
+        })
+    }
+
+    /// The actions to send, the guard last; and the guard's index, if it was added.
+    fn finish(mut self) -> (Vec<Action>, Vec<usize>, Option<usize>) {
+        let guard = match self.guard.take() {
+            Some((key, cond)) if !self.touches(&key) => {
+                self.actions.push(Action::Check(key, cond));
+                Some(self.actions.len() - 1)
+            }
+            _ => None,
+        };
+        (self.actions, self.creates, guard)
     }
 }
 

@@ -1,0 +1,175 @@
+//! Settling a deposit at move-out: each deduction becomes a charge paid from the deposit, what
+//! is left may pay charges still open, and the rest is refunded (an entry on the ledger).
+
+use super::allocation;
+use super::common::{in_currency, open_charges, LedgerState};
+use super::ledger::{self, LedgerItems};
+use super::model::*;
+use super::store::{self, charge_item, event, money_dto, Plan, ALLOCATIONS_PER_TX};
+use crate::ids::{ChargeId, LeaseId, UnitId};
+use crate::money::{Currency, StoredMoney};
+use crate::platform::auth::OrgScope;
+use crate::platform::db::{keys, Db, Decision, Expr, ItemBuilder, Retry, Tx};
+use crate::{Error, FieldError, Result};
+use chrono::{DateTime, NaiveDate, Utc};
+
+/// A settlement to make, checked against the lease (amounts in its minor units).
+#[derive(Debug, Clone)]
+pub struct SettlementRequest {
+    pub lease_id: LeaseId,
+    pub unit_id: UnitId,
+    pub currency: Currency,
+    pub settled_on: NaiveDate,
+    /// (description, amount)
+    pub deductions: Vec<(String, i64)>,
+    pub apply_to_balance: bool,
+}
+
+/// What a settlement writes: the deduction charges (paid from the deposit), the allocations,
+/// and the settlement record.
+#[derive(Debug, Clone)]
+pub struct SettlementStep {
+    pub deduction_charges: Vec<ChargeRecord>,
+    pub plan: Plan,
+    pub record: SettlementRecord,
+}
+
+pub async fn settle_deposit(
+    db: &Db,
+    scope: &OrgScope,
+    lease_id: &str,
+    input: SettleDeposit,
+) -> Result<DepositSettlement> {
+    let lease = crate::leasing::service::get_lease_record(db, scope, lease_id).await?;
+    let Some(move_out) = lease.move_out_date else {
+        return Err(Error::Conflict("the deposit is settled after move-out; end the lease first".into()));
+    };
+    let currency = lease.rent.currency;
+    let settled_on = input.settled_on.unwrap_or(move_out);
+    if settled_on < move_out {
+        return Err(Error::invalid("settledOn", "must not be before the move-out date"));
+    }
+    let deductions = input
+        .deductions
+        .iter()
+        .enumerate()
+        .map(|(i, d)| {
+            Ok((d.description.trim().to_owned(), in_currency(&d.amount, &format!("deductions[{i}].amount"), currency)?))
+        })
+        .collect::<Result<_>>()?;
+    let req = SettlementRequest {
+        lease_id: lease.id.clone(),
+        unit_id: lease.unit_id.clone(),
+        currency,
+        settled_on,
+        deductions,
+        apply_to_balance: input.apply_to_balance,
+    };
+    let now = Utc::now();
+    let ids: Vec<ChargeId> = req.deductions.iter().map(|_| ChargeId::new()).collect();
+    let read = || store::read_ledger(db, scope, &lease.id);
+    let decide = |l: &LedgerItems| settlement_writes(scope, l, decide_settlement(l, &req, &ids, now)?);
+    db.commit_loop(Retry::CONTENDED, read, decide).await
+}
+
+fn deduction_charge(
+    req: &SettlementRequest,
+    id: ChargeId,
+    description: &str,
+    amount: i64,
+    at: DateTime<Utc>,
+) -> ChargeRecord {
+    ChargeRecord {
+        id,
+        lease_id: req.lease_id.clone(),
+        unit_id: req.unit_id.clone(),
+        kind: ChargeKind::Fee,
+        amount: StoredMoney { minor: amount, currency: req.currency },
+        due_date: req.settled_on,
+        memo: Some(format!("deposit deduction: {description}")),
+        source: ChargeSource::DepositSettlement,
+        period: None,
+        fee_for: None,
+        grace_days: None,
+        open: 0,
+        status: ChargeStatus::Paid,
+        fx: None,
+        created_at: at,
+        voided_at: None,
+        void_reason: None,
+        v: 1,
+    }
+}
+
+/// The pure decision behind a settlement. `ids` names the deduction charges (one per deduction,
+/// the same on every attempt).
+pub fn decide_settlement(
+    l: &LedgerState,
+    req: &SettlementRequest,
+    ids: &[ChargeId],
+    now: DateTime<Utc>,
+) -> Result<SettlementStep> {
+    if l.settlement.is_some() {
+        return Err(Error::Conflict("the deposit is already settled".into()));
+    }
+    let held = ledger::totals(l, NaiveDate::MAX).deposit;
+    let deducted: i64 = req.deductions.iter().map(|d| d.1).sum();
+    if deducted > held {
+        let (d, h) = (money_dto(deducted, req.currency).amount, money_dto(held, req.currency).amount);
+        let message = format!("deductions total {d} but the deposit held is {h}");
+        return Err(Error::Invalid(vec![FieldError::new("deductions", message)]));
+    }
+    let mut plan = Plan::at(now);
+    let mut charges = Vec::new();
+    for (i, ((description, amount), id)) in req.deductions.iter().zip(ids).enumerate() {
+        let c = deduction_charge(req, id.clone(), description, *amount, now + chrono::Duration::microseconds(i as i64));
+        plan.allocate(&req.lease_id, AllocationSource::Deposit, None, &c, *amount, req.settled_on);
+        charges.push(c);
+    }
+    let applied = if req.apply_to_balance { apply_rest(l, req, held - deducted, charges.len(), &mut plan) } else { 0 };
+    let lines = charges.iter().zip(&req.deductions).map(|(c, (d, a))| (c.id.clone(), d.clone(), *a)).collect();
+    let record = SettlementRecord {
+        lease_id: req.lease_id.clone(),
+        settled_on: req.settled_on,
+        held: StoredMoney { minor: held, currency: req.currency },
+        deductions: lines,
+        applied_to_balance: applied,
+        refund: StoredMoney { minor: held - deducted - applied, currency: req.currency },
+        created_at: now,
+    };
+    Ok(SettlementStep { deduction_charges: charges, plan, record })
+}
+
+/// What is left of the deposit pays charges still open (never deposits), oldest first.
+fn apply_rest(l: &LedgerItems, req: &SettlementRequest, rest: i64, used: usize, plan: &mut Plan) -> i64 {
+    let deposit_charges: Vec<&ChargeId> =
+        l.charges.iter().filter(|c| c.kind == ChargeKind::Deposit).map(|c| &c.id).collect();
+    let mut applied = 0;
+    for a in allocation::auto(rest, &open_charges(l, &deposit_charges)).into_iter().take(ALLOCATIONS_PER_TX - used) {
+        let Some(c) = ChargeId::parse(&a.charge_id).and_then(|id| l.charge(&id)) else { continue };
+        plan.allocate(&req.lease_id, AllocationSource::Deposit, None, c, a.amount, req.settled_on.max(c.due_date));
+        applied += a.amount;
+    }
+    applied
+}
+
+fn settlement_writes(scope: &OrgScope, l: &LedgerItems, step: SettlementStep) -> Result<Decision<DepositSettlement>> {
+    let mut tx = Tx::new();
+    for c in &step.deduction_charges {
+        tx.put(charge_item(scope, c), Some(Expr::not_exists()));
+    }
+    let new_ids: Vec<&ChargeId> = step.deduction_charges.iter().map(|c| &c.id).collect();
+    step.plan.write(&mut tx, scope, l, None, &new_ids)?;
+    let lease_id = step.record.lease_id.clone();
+    let key = keys::deposit_settlement(scope, &lease_id);
+    tx.put(ItemBuilder::new(SETTLEMENT_ENTITY, &key, &step.record).build(), Some(Expr::not_exists()));
+    let out = DepositSettlement::from(step.record);
+    event(
+        &mut tx,
+        scope,
+        "deposit.settled",
+        ("lease", lease_id.as_str()),
+        serde_json::to_value(&out).unwrap_or_default(),
+    );
+    Ok(Decision::Commit(tx, out))
+}

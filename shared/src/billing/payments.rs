@@ -1,0 +1,468 @@
+//! Payments: recording one (with allocation), reversing one (a bounced check), clearing a
+//! pending one, and applying a payment's unapplied credit later. Each use case reads the
+//! lease's ledger, decides purely (`decide_*`), and commits through the one commit loop.
+
+use super::allocation;
+use super::common::{alloc_error, allocations_json, billable_lease, fx_for, in_currency, open_charges};
+use super::common::{AllocationRequest, LedgerState};
+use super::ledger::LedgerItems;
+use super::model::*;
+use super::store::{self, event, money_dto, payment_item, Plan, ALLOCATIONS_PER_TX};
+use super::voids::write_void;
+use crate::ids::{ChargeId, LeaseId, PaymentId};
+use crate::money::{Currency, StoredMoney};
+use crate::platform::auth::OrgScope;
+use crate::platform::db::{keys, n, s, Db, DbError, Decision, Expr, ItemBuilder, PageOf, PageRequest, Retry, Tx};
+use crate::platform::db::{Index, Query};
+use crate::platform::idempotency::Claim;
+use crate::{Error, Result};
+use chrono::{DateTime, NaiveDate, Utc};
+use serde_json::json;
+
+/// Most late fees one payment voids in its first transaction (each void is three actions).
+const FEE_VOIDS_PER_TX: usize = 5;
+
+/// The id of the payment a request with `key` creates: the same key always names the same
+/// payment, so a retry after a crash finds it instead of making a second one.
+pub fn payment_id_for_key(scope: &OrgScope, lease: &str, key: &str) -> PaymentId {
+    use sha2::{Digest, Sha256};
+    let h = Sha256::digest(format!("{}\n{lease}\n{key}", scope.org_id()).as_bytes());
+    let mut b = [0u8; 16];
+    b.copy_from_slice(&h[..16]);
+    PaymentId::from_ulid(ulid::Ulid::from_bytes(b))
+}
+
+/// A payment to record, already checked against the lease (amounts in its minor units).
+#[derive(Debug, Clone)]
+pub struct PaymentRequest {
+    pub id: PaymentId,
+    pub lease_id: LeaseId,
+    pub currency: Currency,
+    pub amount: i64,
+    pub received_on: NaiveDate,
+    pub method: PaymentMethod,
+    pub reference: Option<String>,
+    pub pending: bool,
+    pub allocate: AllocationRequest,
+    pub fx: Option<Fx>,
+    /// The keyed request's body hash: one key names one payment forever.
+    pub request_hash: Option<String>,
+}
+
+/// One transaction's worth of a payment: the record after it, the allocations it makes, the
+/// late fees it voids, and whether more allocations remain for a further transaction.
+#[derive(Debug, Clone)]
+pub struct PaymentStep {
+    pub after: PaymentRecord,
+    /// The payment item is written by this step (not yet stored).
+    pub fresh: bool,
+    pub plan: Plan,
+    pub voids: Vec<ChargeRecord>,
+    pub more: bool,
+}
+
+fn new_record(req: &PaymentRequest, now: DateTime<Utc>) -> PaymentRecord {
+    PaymentRecord {
+        id: req.id.clone(),
+        lease_id: req.lease_id.clone(),
+        amount: StoredMoney { minor: req.amount, currency: req.currency },
+        received_on: req.received_on,
+        method: req.method,
+        reference: req.reference.as_ref().map(|r| r.trim().to_owned()),
+        unapplied: req.amount,
+        status: if req.pending { PaymentStatus::Pending } else { PaymentStatus::Cleared },
+        fx: req.fx.clone(),
+        created_at: now,
+        reversed_on: None,
+        reversal_reason: None,
+        request_hash: req.request_hash.clone(),
+        v: 1,
+    }
+}
+
+/// Late fees this payment makes void: unpaid fees on a charge it settles in full, when it was
+/// received within that charge's grace period.
+fn fees_to_void<'a>(l: &'a LedgerItems, received_on: NaiveDate, settled: &[(String, i64)]) -> Vec<&'a ChargeRecord> {
+    l.charges
+        .iter()
+        .filter(|f| f.kind == ChargeKind::LateFee && f.status == ChargeStatus::Open && f.open == f.amount.minor)
+        .filter(|f| {
+            let Some(base) = f.fee_for.as_ref().and_then(|b| l.charge(b)) else { return false };
+            let grace = u64::from(f.grace_days.unwrap_or(0));
+            let in_grace = received_on <= base.due_date + chrono::Days::new(grace);
+            let paid = settled.iter().any(|(id, amt)| id == base.id.as_str() && *amt >= base.open);
+            in_grace && base.open > 0 && paid
+        })
+        .collect()
+}
+
+fn pairs(list: Vec<allocation::Allocation>) -> Vec<(String, i64)> {
+    list.into_iter().map(|a| (a.charge_id, a.amount)).collect()
+}
+
+/// Auto allocation of `p`'s credit: first without candidate late fees; the fees whose charge
+/// this settles in time are voided (on the first write only), the others allocated like any
+/// charge.
+fn auto_with_fee_voids(l: &LedgerItems, p: &PaymentRecord, fresh: bool) -> (Vec<(String, i64)>, Vec<ChargeRecord>) {
+    let candidates: Vec<&ChargeId> =
+        l.charges.iter().filter(|c| c.kind == ChargeKind::LateFee).map(|c| &c.id).collect();
+    let first = pairs(allocation::auto(p.unapplied, &open_charges(l, &candidates)));
+    let voided: Vec<ChargeRecord> = match fresh {
+        true => fees_to_void(l, p.received_on, &first).into_iter().take(FEE_VOIDS_PER_TX).cloned().collect(),
+        false => Vec::new(),
+    };
+    let skip: Vec<&ChargeId> = voided.iter().map(|c| &c.id).collect();
+    (pairs(allocation::auto(p.unapplied, &open_charges(l, &skip))), voided)
+}
+
+/// The pure decision behind recording a payment: what this transaction writes, given the
+/// ledger as read. Called again after each transaction until `more` is false; explicit
+/// allocations are only planned on the first write, auto allocation continues where the last
+/// transaction stopped.
+pub fn decide_payment(l: &LedgerState, req: &PaymentRequest, now: DateTime<Utc>) -> Result<PaymentStep> {
+    let existing = l.payments.iter().find(|p| p.id == req.id);
+    if let Some(e) = existing {
+        if e.amount.minor != req.amount || e.request_hash != req.request_hash {
+            return Err(Error::Conflict("this Idempotency-Key was used for another payment".into()));
+        }
+    }
+    let fresh = existing.is_none();
+    let p = existing.cloned().unwrap_or_else(|| new_record(req, now));
+    let (wanted, voids) = match &req.allocate {
+        AllocationRequest::Explicit(list) if fresh => {
+            let got = allocation::explicit(p.unapplied, &open_charges(l, &[]), list).map_err(alloc_error)?;
+            (pairs(got), Vec::new())
+        }
+        AllocationRequest::Auto if p.status != PaymentStatus::Reversed => auto_with_fee_voids(l, &p, fresh),
+        _ => (Vec::new(), Vec::new()),
+    };
+    let more = wanted.len() > ALLOCATIONS_PER_TX;
+    let mut plan = Plan::at(now);
+    for (cid, amount) in wanted.iter().take(ALLOCATIONS_PER_TX) {
+        let c = stored_charge(l, cid)?;
+        plan.allocate(
+            &p.lease_id,
+            AllocationSource::Payment,
+            Some(p.id.as_str()),
+            c,
+            *amount,
+            p.received_on.max(c.due_date),
+        );
+    }
+    let mut after = p;
+    after.unapplied += plan.payment_delta(&after.id);
+    Ok(PaymentStep { after, fresh, plan, voids, more })
+}
+
+/// A charge an allocation engine named (it only names charges it was given).
+fn stored_charge<'a>(l: &'a LedgerItems, id: &str) -> Result<&'a ChargeRecord> {
+    ChargeId::parse(id).and_then(|id| l.charge(&id)).ok_or(Error::NotFound("charge"))
+}
+
+/// The payment as answered: its record and every allocation it has made so far.
+fn answer(l: &LedgerItems, step: &PaymentStep) -> Payment {
+    let earlier = l.allocations.iter().filter(|a| a.payment_id.as_ref() == Some(&step.after.id));
+    let all = earlier.chain(&step.plan.allocations).cloned().map(Allocation::from).collect();
+    Payment::from_record(step.after.clone(), all)
+}
+
+/// The writes of one payment step (the payment item on the first, allocations and counters,
+/// fee voids, its event, and on the last step the idempotency record).
+fn payment_writes(
+    scope: &OrgScope,
+    l: &LedgerItems,
+    step: PaymentStep,
+    claim: Option<&Claim>,
+) -> Result<Decision<Payment>> {
+    let mut tx = Tx::new();
+    let p = &step.after;
+    if step.fresh {
+        tx.put(payment_item(scope, p), Some(Expr::not_exists()));
+    }
+    step.plan.write(&mut tx, scope, l, step.fresh.then_some(&p.id), &[])?;
+    for f in &step.voids {
+        write_void(&mut tx, scope, f, f.due_date, Some("paid within the grace period".into()), step.plan.now);
+    }
+    if step.fresh {
+        let data = json!({"leaseId": p.lease_id, "paymentId": p.id, "amount": money_dto(p.amount.minor, p.amount.currency),
+            "receivedOn": p.received_on, "method": p.method, "status": p.status, "allocations": allocations_json(&step.plan.allocations)});
+        event(&mut tx, scope, "payment.received", ("payment", p.id.as_str()), data);
+    } else if !step.plan.allocations.is_empty() {
+        event(
+            &mut tx,
+            scope,
+            "allocation.created",
+            ("payment", p.id.as_str()),
+            allocations_json(&step.plan.allocations),
+        );
+    }
+    if step.more {
+        return Ok(Decision::Continue(tx));
+    }
+    let out = answer(l, &step);
+    if let Some(claim) = claim {
+        claim.complete_in(&mut tx, 201, &serde_json::to_string(&out).expect("serializes"));
+    }
+    Ok(Decision::Commit(tx, out))
+}
+
+/// Records a payment and allocates it (auto: oldest due first, rent before fees; or explicit).
+/// What is not allocated stays unapplied credit. More allocations than fit one transaction
+/// continue in further transactions, each applying the payment's remaining credit.
+pub async fn record_payment(
+    db: &Db,
+    scope: &OrgScope,
+    lease_id: &str,
+    input: CreatePayment,
+    id: PaymentId,
+    claim: Option<&Claim>,
+) -> Result<Payment> {
+    let lease = billable_lease(db, scope, lease_id).await?;
+    let currency = lease.rent.currency;
+    let amount = in_currency(&input.amount, "amount", currency)?;
+    let allocate = AllocationRequest::from_input(&input.allocate, currency)?;
+    let org = crate::core::service::get_org(db, scope).await?;
+    let fx = fx_for(db, scope, org.base_currency, amount, currency, input.received_on).await?;
+    let req = PaymentRequest {
+        id,
+        lease_id: lease.id.clone(),
+        currency,
+        amount,
+        received_on: input.received_on,
+        method: input.method,
+        reference: input.reference,
+        pending: input.pending,
+        allocate,
+        fx,
+        request_hash: claim.map(|c| c.hash().to_owned()),
+    };
+    let now = Utc::now();
+    let read = || store::read_ledger(db, scope, &lease.id);
+    let decide = |l: &LedgerItems| payment_writes(scope, l, decide_payment(l, &req, now)?, claim);
+    match db.commit_loop(Retry::CONTENDED, read, decide).await {
+        // Recorded, but the rest could not be allocated under contention: it stays credit.
+        Err(Error::Store(DbError::Busy)) => recorded(db, scope, &lease.id, &req.id).await,
+        other => other,
+    }
+}
+
+async fn recorded(db: &Db, scope: &OrgScope, lease: &LeaseId, id: &PaymentId) -> Result<Payment> {
+    let l = store::read_ledger(db, scope, lease).await?;
+    let Some(p) = l.payments.iter().find(|p| &p.id == id) else { return Err(DbError::Busy.into()) };
+    let made = l.allocations.iter().filter(|a| a.payment_id.as_ref() == Some(id)).cloned().map(Allocation::from);
+    Ok(Payment::from_record(p.clone(), made.collect()))
+}
+
+pub async fn list_payments(db: &Db, scope: &OrgScope, lease_id: &str, page: PageRequest) -> Result<PageOf<Payment>> {
+    let lease = crate::leasing::service::get_lease_record(db, scope, lease_id).await?;
+    let q = Query::partition(Index::Primary, keys::lease_partition(scope, &lease.id)).begins_with("PAY#");
+    let p: PageOf<PaymentRecord> = db.page_of(q, page).await?;
+    Ok(PageOf {
+        items: p.items.into_iter().map(|r| Payment::from_record(r, Vec::new())).collect(),
+        last_key: p.last_key,
+    })
+}
+
+async fn payment_lease(db: &Db, scope: &OrgScope, payment_id: &str) -> Result<(PaymentId, LeaseId)> {
+    let id = PaymentId::parse(payment_id).ok_or(Error::NotFound("payment"))?;
+    let (g1pk, _) = keys::payment_gsi1(scope, &id);
+    let lease = store::lease_of(db, g1pk, "payment").await?;
+    Ok((id, lease))
+}
+
+fn find_payment<'a>(l: &'a LedgerItems, id: &PaymentId) -> Result<&'a PaymentRecord> {
+    l.payments.iter().find(|p| &p.id == id).ok_or(Error::NotFound("payment"))
+}
+
+/// One transaction of a reversal: reversing allocations for what the payment still pays (at
+/// most a transaction's worth), and whether more remain for a further transaction.
+#[derive(Debug, Clone)]
+pub struct ReversalStep {
+    pub payment: PaymentRecord,
+    pub plan: Plan,
+    pub more: bool,
+    pub on: NaiveDate,
+}
+
+/// The pure decision behind reversing a payment (a bounced check).
+pub fn decide_reversal(l: &LedgerState, id: &PaymentId, on: NaiveDate, now: DateTime<Utc>) -> Result<ReversalStep> {
+    let p = find_payment(l, id)?.clone();
+    if p.status == PaymentStatus::Reversed {
+        return Err(Error::Conflict("the payment is already reversed".into()));
+    }
+    if on < p.received_on {
+        return Err(Error::invalid("reversedOn", "must not be before the payment was received"));
+    }
+    let mut net: std::collections::BTreeMap<ChargeId, (i64, NaiveDate)> = Default::default();
+    for a in l.allocations.iter().filter(|a| a.payment_id.as_ref() == Some(id)) {
+        let e = net.entry(a.charge_id.clone()).or_insert((0, a.date));
+        e.0 += a.amount.minor;
+        e.1 = e.1.max(a.date);
+    }
+    let owed: Vec<_> = net.into_iter().filter(|(_, (amount, _))| *amount != 0).collect();
+    let mut plan = Plan::at(now);
+    for (cid, (amount, last)) in owed.iter().take(ALLOCATIONS_PER_TX) {
+        let c = l.charge(cid).ok_or(Error::NotFound("charge"))?;
+        if c.status != ChargeStatus::Void {
+            plan.allocate(&p.lease_id, AllocationSource::Payment, Some(id.as_str()), c, -amount, on.max(*last));
+        }
+    }
+    Ok(ReversalStep { payment: p, plan, more: owed.len() > ALLOCATIONS_PER_TX, on })
+}
+
+fn reversal_writes(
+    scope: &OrgScope,
+    l: &LedgerItems,
+    step: ReversalStep,
+    reason: &Option<String>,
+) -> Result<Decision<Payment>> {
+    let mut tx = Tx::new();
+    let p = &step.payment;
+    step.plan.write(&mut tx, scope, l, Some(&p.id), &[])?;
+    let delta = step.plan.payment_delta(&p.id);
+    if step.more {
+        store::update_payment_unapplied(&mut tx, scope, p, delta);
+        return Ok(Decision::Continue(tx));
+    }
+    let after = PaymentRecord {
+        status: PaymentStatus::Reversed,
+        reversed_on: Some(step.on),
+        reversal_reason: reason.clone(),
+        unapplied: 0,
+        v: p.v + 1,
+        ..p.clone()
+    };
+    write_reversal(&mut tx, scope, p, step.on, reason, step.plan.now);
+    let data = json!({"leaseId": p.lease_id, "paymentId": p.id, "amount": money_dto(p.amount.minor, p.amount.currency),
+        "reversedOn": step.on, "reason": reason, "allocations": allocations_json(&step.plan.allocations)});
+    event(&mut tx, scope, "payment.reversed", ("payment", p.id.as_str()), data);
+    let made = step.plan.allocations.into_iter().map(Allocation::from).collect();
+    Ok(Decision::Commit(tx, Payment::from_record(after, made)))
+}
+
+/// The payment becomes reversed (its counter from the value read) and its reversing entry.
+fn write_reversal(
+    tx: &mut Tx,
+    scope: &OrgScope,
+    p: &PaymentRecord,
+    on: NaiveDate,
+    reason: &Option<String>,
+    now: DateTime<Utc>,
+) {
+    let update = Expr::set([
+        ("status", s("reversed")),
+        ("unapplied", n(0)),
+        ("reversedOn", s(on.to_string())),
+        ("reversalReason", s(reason.clone().unwrap_or_default())),
+    ]);
+    let cond = Expr::new("#u = :old AND #st <> :rev")
+        .name("#u", "unapplied")
+        .name("#st", "status")
+        .value(":old", n(p.unapplied))
+        .value(":rev", s("reversed"));
+    tx.update(keys::payment(scope, &p.lease_id, p.received_on, &p.id), update, Some(cond));
+    let rev = PaymentReversalRecord {
+        payment_id: p.id.clone(),
+        amount: StoredMoney { minor: -p.amount.minor, currency: p.amount.currency },
+        date: on,
+        reason: reason.clone(),
+        created_at: now,
+    };
+    let key = keys::payment_reversal(scope, &p.lease_id, &p.id);
+    tx.put(ItemBuilder::new(PAYMENT_REVERSAL_ENTITY, &key, &rev).build(), Some(Expr::not_exists()));
+}
+
+/// Reverses a payment (a bounced check): reversing allocations give every charge it settled
+/// back its open amount, and a reversing entry takes the payment out of the balance.
+pub async fn reverse_payment(db: &Db, scope: &OrgScope, payment_id: &str, input: ReversePayment) -> Result<Payment> {
+    let (id, lease_id) = payment_lease(db, scope, payment_id).await?;
+    let now = Utc::now();
+    let on = input.reversed_on.unwrap_or_else(|| now.date_naive());
+    let read = || store::read_ledger(db, scope, &lease_id);
+    let decide = |l: &LedgerItems| reversal_writes(scope, l, decide_reversal(l, &id, on, now)?, &input.reason);
+    db.commit_loop(Retry::CONTENDED, read, decide).await
+}
+
+/// A pending payment has cleared.
+pub async fn clear_payment(db: &Db, scope: &OrgScope, payment_id: &str) -> Result<Payment> {
+    let (id, lease_id) = payment_lease(db, scope, payment_id).await?;
+    let read = || store::read_ledger(db, scope, &lease_id);
+    let decide = |l: &LedgerItems| {
+        let p = find_payment(l, &id)?;
+        if p.status != PaymentStatus::Pending {
+            return Err(Error::Conflict("only a pending payment can clear".into()));
+        }
+        let mut tx = Tx::new();
+        let cond = Expr::new("#st = :pending").name("#st", "status").value(":pending", s("pending"));
+        let key = keys::payment(scope, &lease_id, p.received_on, &p.id);
+        tx.update(key, Expr::set([("status", s("cleared"))]), Some(cond));
+        let data = json!({"leaseId": lease_id, "paymentId": p.id});
+        event(&mut tx, scope, "payment.cleared", ("payment", p.id.as_str()), data);
+        let after = PaymentRecord { status: PaymentStatus::Cleared, ..p.clone() };
+        Ok(Decision::Commit(tx, Payment::from_record(after, Vec::new())))
+    };
+    db.commit_loop(Retry::CONTENDED, read, decide).await
+}
+
+/// The pure decision behind applying a payment's unapplied credit to open charges.
+pub fn decide_apply_credit(
+    l: &LedgerState,
+    id: &PaymentId,
+    allocate: &AllocationRequest,
+    now: DateTime<Utc>,
+) -> Result<(PaymentRecord, Plan)> {
+    let p = find_payment(l, id)?;
+    if p.status == PaymentStatus::Reversed {
+        return Err(Error::Conflict("the payment is reversed".into()));
+    }
+    if p.unapplied == 0 {
+        return Err(Error::Conflict("the payment has no unapplied credit".into()));
+    }
+    let open = open_charges(l, &[]);
+    let got = match allocate {
+        AllocationRequest::Explicit(list) => allocation::explicit(p.unapplied, &open, list).map_err(alloc_error)?,
+        AllocationRequest::Auto => allocation::auto(p.unapplied, &open),
+        AllocationRequest::Nothing => Vec::new(),
+    };
+    if got.is_empty() {
+        return Err(Error::Conflict("nothing is open to apply the credit to".into()));
+    }
+    let mut plan = Plan::at(now);
+    for a in got.iter().take(ALLOCATIONS_PER_TX) {
+        let c = stored_charge(l, &a.charge_id)?;
+        plan.allocate(
+            &p.lease_id,
+            AllocationSource::Payment,
+            Some(p.id.as_str()),
+            c,
+            a.amount,
+            p.received_on.max(c.due_date),
+        );
+    }
+    let after = PaymentRecord { unapplied: p.unapplied + plan.payment_delta(&p.id), ..p.clone() };
+    Ok((after, plan))
+}
+
+/// Applies a payment's unapplied credit to open charges (auto or explicit).
+pub async fn apply_credit(db: &Db, scope: &OrgScope, payment_id: &str, input: ApplyCredit) -> Result<Payment> {
+    let (id, lease_id) = payment_lease(db, scope, payment_id).await?;
+    let now = Utc::now();
+    let read = || store::read_ledger(db, scope, &lease_id);
+    let mut allocate = None;
+    let decide = |l: &LedgerItems| {
+        let currency = find_payment(l, &id)?.amount.currency;
+        let req = match &allocate {
+            Some(r) => r,
+            None => allocate.insert(AllocationRequest::from_input(&input.allocate, currency)?),
+        };
+        let (after, plan) = decide_apply_credit(l, &id, req, now)?;
+        let mut tx = Tx::new();
+        plan.write(&mut tx, scope, l, None, &[])?;
+        event(&mut tx, scope, "allocation.created", ("payment", id.as_str()), allocations_json(&plan.allocations));
+        Ok(Decision::Commit(
+            tx,
+            Payment::from_record(after, plan.allocations.into_iter().map(Allocation::from).collect()),
+        ))
+    };
+    db.commit_loop(Retry::CONTENDED, read, decide).await
+}

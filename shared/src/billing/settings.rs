@@ -1,0 +1,89 @@
+//! The org's billing settings (rent lead time, default late-fee policy, reminders) and the FX
+//! rates that convert a lease's money into the org's base currency.
+
+use super::model::*;
+use super::store::event;
+use crate::money::Currency;
+use crate::platform::auth::OrgScope;
+use crate::platform::db::{self, keys, Db, ItemBuilder, PageOf, PageRequest, Query, Tx};
+use crate::{Error, Result};
+use chrono::Utc;
+use serde_json::json;
+
+/// The stored form (the item also carries its keys, which the strict input type refuses).
+#[derive(serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct StoredSettings {
+    #[serde(default)]
+    rent_lead_days: u8,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    late_fee_policy: Option<crate::leasing::model::LateFeePolicy>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    rent_reminder_days: Option<u8>,
+}
+
+pub async fn get_settings(db: &Db, scope: &OrgScope) -> Result<BillingSettings> {
+    let stored: Option<StoredSettings> = db.get_as(&keys::billing_settings(scope)).await?;
+    Ok(stored.map_or_else(BillingSettings::default, |s| BillingSettings {
+        rent_lead_days: s.rent_lead_days,
+        late_fee_policy: s.late_fee_policy,
+        rent_reminder_days: s.rent_reminder_days,
+    }))
+}
+
+pub async fn put_settings(db: &Db, scope: &OrgScope, input: BillingSettings) -> Result<BillingSettings> {
+    let mut tx = Tx::new();
+    let stored = StoredSettings {
+        rent_lead_days: input.rent_lead_days,
+        late_fee_policy: input.late_fee_policy.clone(),
+        rent_reminder_days: input.rent_reminder_days,
+    };
+    tx.put(ItemBuilder::new(SETTINGS_ENTITY, &keys::billing_settings(scope), &stored).build(), None);
+    event(
+        &mut tx,
+        scope,
+        "billing_settings.updated",
+        ("org", scope.org_id().as_str()),
+        serde_json::to_value(&input).unwrap_or_default(),
+    );
+    db.transact(tx).await?;
+    Ok(input)
+}
+
+pub async fn record_fx_rates(db: &Db, scope: &OrgScope, input: RecordFxRates) -> Result<Vec<FxRate>> {
+    let org = crate::core::service::get_org(db, scope).await?;
+    let mut tx = Tx::new();
+    let mut out = Vec::new();
+    for (i, r) in input.rates.iter().enumerate() {
+        let currency =
+            Currency::parse(&r.currency).ok_or_else(|| Error::invalid(format!("rates[{i}].currency"), "unknown"))?;
+        if currency == org.base_currency {
+            return Err(Error::invalid(format!("rates[{i}].currency"), "is the org's base currency"));
+        }
+        if out.iter().any(|o: &FxRate| o.currency == currency) {
+            return Err(Error::invalid(format!("rates[{i}].currency"), "named twice"));
+        }
+        let rate = FxRate {
+            currency,
+            base_currency: org.base_currency,
+            date: input.date,
+            rate: r.rate.normalize(),
+            recorded_at: Utc::now(),
+        };
+        tx.put(ItemBuilder::new(FX_ENTITY, &keys::fx_rate(scope, currency.code(), input.date), &rate).build(), None);
+        out.push(rate);
+    }
+    event(
+        &mut tx,
+        scope,
+        "fx_rates.recorded",
+        ("org", scope.org_id().as_str()),
+        json!({"date": input.date, "rates": out}),
+    );
+    db.transact(tx).await?;
+    Ok(out)
+}
+
+pub async fn list_fx_rates(db: &Db, scope: &OrgScope, page: PageRequest) -> Result<PageOf<FxRate>> {
+    Ok(db.page_of(Query::partition(db::Index::Primary, keys::fx_partition(scope)), page).await?)
+}
