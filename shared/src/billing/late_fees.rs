@@ -108,23 +108,38 @@ async fn assess_one(
         return Ok(());
     };
     let due = c.due_date + chrono::Days::new(u64::from(policy.grace_days) + 1);
-    if let Some(cap) =
-        policy.cap_per_month.as_ref().and_then(|m| m.to_money("cap").ok()).filter(|m| m.currency == currency)
-    {
-        let month = (due.year(), due.month());
-        let charged: i64 = ledger
-            .charges
-            .iter()
-            .filter(|f| f.kind == ChargeKind::LateFee && f.status != ChargeStatus::Void)
-            .filter(|f| (f.due_date.year(), f.due_date.month()) == month)
-            .map(|f| f.amount.minor)
-            .sum();
-        fee = fee.min((cap.minor - charged).max(0));
-    }
+    fee = capped(ledger, policy, fee, due, currency);
     if fee <= 0 {
         return Ok(());
     }
-    let record = ChargeRecord {
+    let record = fee_record(c, id, fee, due, policy);
+    write_fee(db, scope, ledger, record, c, policy, report).await
+}
+
+/// The fee, lowered so the month's late fees stay within the policy's cap.
+fn capped(
+    ledger: &LedgerItems,
+    policy: &LateFeePolicy,
+    fee: i64,
+    due: NaiveDate,
+    currency: crate::money::Currency,
+) -> i64 {
+    let cap = policy.cap_per_month.as_ref().and_then(|m| m.to_money("cap").ok()).filter(|m| m.currency == currency);
+    let Some(cap) = cap else { return fee };
+    let month = (due.year(), due.month());
+    let charged: i64 = ledger
+        .charges
+        .iter()
+        .filter(|f| f.kind == ChargeKind::LateFee && f.status != ChargeStatus::Void)
+        .filter(|f| (f.due_date.year(), f.due_date.month()) == month)
+        .map(|f| f.amount.minor)
+        .sum();
+    fee.min((cap.minor - charged).max(0))
+}
+
+fn fee_record(c: &ChargeRecord, id: ChargeId, fee: i64, due: NaiveDate, policy: &LateFeePolicy) -> ChargeRecord {
+    let currency = c.amount.currency;
+    ChargeRecord {
         id: id.clone(),
         lease_id: c.lease_id.clone(),
         unit_id: c.unit_id.clone(),
@@ -143,7 +158,21 @@ async fn assess_one(
         voided_at: None,
         void_reason: None,
         v: 1,
-    };
+    }
+}
+
+/// The fee with its `charge.created` and `late_fee.assessed` events; a fee that exists already
+/// (an earlier run) is counted, not written twice.
+async fn write_fee(
+    db: &Db,
+    scope: &OrgScope,
+    ledger: &mut LedgerItems,
+    record: ChargeRecord,
+    c: &ChargeRecord,
+    policy: &LateFeePolicy,
+    report: &mut LateFeeReport,
+) -> Result<()> {
+    let (id, fee, currency) = (record.id.clone(), record.amount.minor, record.amount.currency);
     let mut tx = Tx::new();
     tx.create(charge_item(scope, &record));
     event(&mut tx, scope, "charge.created", ("charge", id.as_str()), charge_event(&record));

@@ -189,129 +189,94 @@ struct Row {
     fx: Option<Fx>,
 }
 
+impl Row {
+    /// An entry that moves only the balance, with nothing linked.
+    fn entry(type_: EntryType, id: String, date: NaiveDate, created: DateTime<Utc>, amount: i64) -> Row {
+        Row {
+            type_,
+            id,
+            date,
+            created,
+            amount,
+            d_balance: 0,
+            d_unapplied: 0,
+            d_deposit: 0,
+            kind: None,
+            memo: None,
+            charge_id: None,
+            payment_id: None,
+            source: None,
+            fx: None,
+        }
+    }
+}
+
+fn charge_row(c: &ChargeRecord) -> Row {
+    let base = Row::entry(EntryType::Charge, c.id.to_string(), c.due_date, c.created_at, c.amount.minor);
+    Row { d_balance: c.amount.minor, kind: Some(c.kind), memo: c.memo.clone(), fx: c.fx.clone(), ..base }
+}
+
+fn void_row(v: &ChargeVoidRecord) -> Row {
+    let base = Row::entry(EntryType::ChargeVoid, v.charge_id.to_string(), v.date, v.created_at, v.amount.minor);
+    Row {
+        d_balance: v.amount.minor,
+        kind: Some(v.kind),
+        memo: v.reason.clone(),
+        charge_id: Some(v.charge_id.clone()),
+        ..base
+    }
+}
+
+fn payment_row(p: &PaymentRecord) -> Row {
+    let base = Row::entry(EntryType::Payment, p.id.to_string(), p.received_on, p.created_at, p.amount.minor);
+    Row { d_unapplied: p.amount.minor, memo: p.reference.clone(), fx: p.fx.clone(), ..base }
+}
+
+fn reversal_row(r: &PaymentReversalRecord) -> Row {
+    let id = r.payment_id.to_string();
+    let base = Row::entry(EntryType::PaymentReversal, id.clone(), r.date, r.created_at, r.amount.minor);
+    Row { d_unapplied: r.amount.minor, memo: r.reason.clone(), payment_id: Some(id), ..base }
+}
+
+/// An allocation moves the balance and unapplied credit by its source, and the deposit held
+/// when it pays a deposit charge or is paid from the deposit.
+fn allocation_row(a: &AllocationRecord, kind: Option<ChargeKind>) -> Row {
+    let amt = a.amount.minor;
+    let (d_balance, d_unapplied, mut d_deposit) = match a.source {
+        AllocationSource::Payment => (-amt, -amt, 0),
+        AllocationSource::Credit => (0, 0, 0),
+        AllocationSource::Deposit => (-amt, 0, -amt),
+    };
+    if kind == Some(ChargeKind::Deposit) {
+        d_deposit += amt;
+    }
+    let from = a.payment_id.as_ref().map(|p| p.to_string()).or(a.credit_id.as_ref().map(|c| c.to_string()));
+    Row {
+        d_balance,
+        d_unapplied,
+        d_deposit,
+        kind,
+        charge_id: Some(a.charge_id.clone()),
+        payment_id: from,
+        source: Some(a.source),
+        ..Row::entry(EntryType::Allocation, a.id.to_string(), a.date, a.created_at, amt)
+    }
+}
+
+fn refund_row(s: &SettlementRecord) -> Option<Row> {
+    let id = format!("{}:refund", s.lease_id);
+    let base = Row::entry(EntryType::DepositRefund, id, s.settled_on, s.created_at, -s.refund.minor);
+    (s.refund.minor != 0).then(|| Row { d_deposit: -s.refund.minor, memo: Some("deposit refund".into()), ..base })
+}
+
 fn rows(l: &LedgerItems) -> Vec<Row> {
     let kinds: HashMap<&ChargeId, ChargeKind> = l.charges.iter().map(|c| (&c.id, c.kind)).collect();
-    let mut rows = Vec::new();
-    for c in &l.charges {
-        rows.push(Row {
-            type_: EntryType::Charge,
-            id: c.id.to_string(),
-            date: c.due_date,
-            created: c.created_at,
-            amount: c.amount.minor,
-            d_balance: c.amount.minor,
-            d_unapplied: 0,
-            d_deposit: 0,
-            kind: Some(c.kind),
-            memo: c.memo.clone(),
-            charge_id: None,
-            payment_id: None,
-            source: None,
-            fx: c.fx.clone(),
-        });
-    }
-    for v in &l.voids {
-        rows.push(Row {
-            type_: EntryType::ChargeVoid,
-            id: v.charge_id.to_string(),
-            date: v.date,
-            created: v.created_at,
-            amount: v.amount.minor,
-            d_balance: v.amount.minor,
-            d_unapplied: 0,
-            d_deposit: 0,
-            kind: Some(v.kind),
-            memo: v.reason.clone(),
-            charge_id: Some(v.charge_id.clone()),
-            payment_id: None,
-            source: None,
-            fx: None,
-        });
-    }
-    for p in &l.payments {
-        rows.push(Row {
-            type_: EntryType::Payment,
-            id: p.id.to_string(),
-            date: p.received_on,
-            created: p.created_at,
-            amount: p.amount.minor,
-            d_balance: 0,
-            d_unapplied: p.amount.minor,
-            d_deposit: 0,
-            kind: None,
-            memo: p.reference.clone(),
-            charge_id: None,
-            payment_id: None,
-            source: None,
-            fx: p.fx.clone(),
-        });
-    }
-    for r in &l.reversals {
-        rows.push(Row {
-            type_: EntryType::PaymentReversal,
-            id: r.payment_id.to_string(),
-            date: r.date,
-            created: r.created_at,
-            amount: r.amount.minor,
-            d_balance: 0,
-            d_unapplied: r.amount.minor,
-            d_deposit: 0,
-            kind: None,
-            memo: r.reason.clone(),
-            charge_id: None,
-            payment_id: Some(r.payment_id.to_string()),
-            source: None,
-            fx: None,
-        });
-    }
-    for a in &l.allocations {
-        let to_deposit = kinds.get(&a.charge_id) == Some(&ChargeKind::Deposit);
-        let amt = a.amount.minor;
-        let (d_balance, d_unapplied, mut d_deposit) = match a.source {
-            AllocationSource::Payment => (-amt, -amt, 0),
-            AllocationSource::Credit => (0, 0, 0),
-            AllocationSource::Deposit => (-amt, 0, -amt),
-        };
-        if to_deposit {
-            d_deposit += amt;
-        }
-        rows.push(Row {
-            type_: EntryType::Allocation,
-            id: a.id.to_string(),
-            date: a.date,
-            created: a.created_at,
-            amount: amt,
-            d_balance,
-            d_unapplied,
-            d_deposit,
-            kind: kinds.get(&a.charge_id).copied(),
-            memo: None,
-            charge_id: Some(a.charge_id.clone()),
-            payment_id: a.payment_id.as_ref().map(|p| p.to_string()).or(a.credit_id.as_ref().map(|c| c.to_string())),
-            source: Some(a.source),
-            fx: None,
-        });
-    }
-    if let Some(s) = &l.settlement {
-        if s.refund.minor != 0 {
-            rows.push(Row {
-                type_: EntryType::DepositRefund,
-                id: format!("{}:refund", s.lease_id),
-                date: s.settled_on,
-                created: s.created_at,
-                amount: -s.refund.minor,
-                d_balance: 0,
-                d_unapplied: 0,
-                d_deposit: -s.refund.minor,
-                kind: None,
-                memo: Some("deposit refund".into()),
-                charge_id: None,
-                payment_id: None,
-                source: None,
-                fx: None,
-            });
-        }
-    }
+    let mut rows: Vec<Row> = l.charges.iter().map(charge_row).collect();
+    rows.extend(l.voids.iter().map(void_row));
+    rows.extend(l.payments.iter().map(payment_row));
+    rows.extend(l.reversals.iter().map(reversal_row));
+    rows.extend(l.allocations.iter().map(|a| allocation_row(a, kinds.get(&a.charge_id).copied())));
+    rows.extend(l.settlement.as_ref().and_then(refund_row));
     // Date, then charges before the money that meets them, then reversals; ties by creation.
     rows.sort_by(|a, b| {
         let reversing = |r: &Row| r.type_ == EntryType::Allocation && r.amount < 0;

@@ -697,4 +697,7 @@ pub struct RentRunReport {
     pub charges_created: usize,
     /// Charges found already there (an earlier or concurrent run made them).
     pub charges_existing: usize,
+    /// False when some lease had more months to catch up than one run writes
+    /// (`BACKFILL_MONTHS_PER_RUN`): a later run goes on from where this one stopped.
+    pub complete: bool,
 }

@@ -101,6 +101,12 @@ fn watermark_key(scope: &OrgScope, l: &LeaseRecord) -> Key {
     keys::rent_watermark(scope, &l.id)
 }
 
+/// Most rent months one run writes for one lease. A lease back-dated years (a start in 1990)
+/// is caught up over several runs instead of one unbounded one: past the bound the report says
+/// `complete: false`, the watermark records how far it got, and the next run (the generator
+/// sends itself a continuation message) goes on from there.
+pub const BACKFILL_MONTHS_PER_RUN: usize = 36;
+
 /// Runs rent for one org through `run_date` (default: today in the org's time zone) plus lead.
 pub async fn run_org(
     db: &Db,
@@ -114,43 +120,77 @@ pub async fn run_org(
         .unwrap_or_else(|| org_today(&org))
         .checked_add_days(chrono::Days::new(settings.rent_lead_days.into()))
         .ok_or_else(|| Error::invalid("throughDate", "out of range"))?;
-    let (pk, prefix) = keys::leases(scope);
-    let leases: Vec<LeaseRecord> = db
-        .query_all(Query::partition(db::Index::Primary, pk).begins_with(prefix))
-        .await?
-        .into_iter()
-        .filter(|i| matches!(i.get("entity"), Some(aws_sdk_dynamodb::types::AttributeValue::S(e)) if e == LEASE_ENTITY))
-        .map(db::from_item::<LeaseRecord>)
-        .collect::<Result<Vec<_>, _>>()?
-        .into_iter()
-        .filter(|l| l.status != LeaseStatus::Draft)
-        .collect();
-    let mut report = RentRunReport { through_date: Some(through), leases: leases.len(), ..Default::default() };
+    let leases = billable_leases(db, scope).await?;
+    let mut report =
+        RentRunReport { through_date: Some(through), leases: leases.len(), complete: true, ..Default::default() };
     if leases.is_empty() {
         return Ok(report);
     }
+    let marks = watermarks(db, scope, &leases).await?;
+    let book = rate_book(db, scope, org.base_currency, &leases).await?;
+    let (chunks, bounded) = plan_chunks(scope, &leases, &marks, through, &book);
+    report.complete = !bounded;
+    write_chunks(db, scope, &leases, chunks, opts, &mut report).await?;
+    true_up_ended(db, scope, &leases, opts).await?;
+    tracing::info!(org_id = %scope.org_id(), %through, leases = report.leases, created = report.charges_created,
+        existing = report.charges_existing, complete = report.complete, "rent run done");
+    Ok(report)
+}
+
+/// Every active or ended lease of the org.
+async fn billable_leases(db: &Db, scope: &OrgScope) -> Result<Vec<LeaseRecord>> {
+    let (pk, prefix) = keys::leases(scope);
+    let items = db.query_all(Query::partition(db::Index::Primary, pk).begins_with(prefix)).await?;
+    let leases = items
+        .into_iter()
+        .filter(|i| matches!(i.get("entity"), Some(aws_sdk_dynamodb::types::AttributeValue::S(e)) if e == LEASE_ENTITY))
+        .map(db::from_item::<LeaseRecord>)
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(leases.into_iter().filter(|l| l.status != LeaseStatus::Draft).collect())
+}
+
+/// The leases' watermarks, by partition key.
+async fn watermarks(db: &Db, scope: &OrgScope, leases: &[LeaseRecord]) -> Result<HashMap<String, Watermark>> {
     let wkeys: Vec<Key> = leases.iter().map(|l| watermark_key(scope, l)).collect();
-    let mut marks: HashMap<String, Watermark> = HashMap::new();
+    let mut marks = HashMap::new();
     for item in db.batch_get(&wkeys).await? {
         if let Some(aws_sdk_dynamodb::types::AttributeValue::S(pk)) = item.get("PK") {
             marks.insert(pk.clone(), db::from_item(item)?);
         }
     }
-    let rates = if leases.iter().any(|l| l.rent.currency != org.base_currency) {
-        db.query_all(Query::partition(db::Index::Primary, keys::fx_partition(scope)))
-            .await?
-            .into_iter()
-            .map(db::from_item::<FxRate>)
-            .collect::<Result<Vec<_>, _>>()?
-    } else {
-        Vec::new()
-    };
-    let book = RateBook { base: org.base_currency, rates };
+    Ok(marks)
+}
 
+/// The org's FX rates, read only when some lease is billed in another currency.
+async fn rate_book(db: &Db, scope: &OrgScope, base: Currency, leases: &[LeaseRecord]) -> Result<RateBook> {
+    if leases.iter().all(|l| l.rent.currency == base) {
+        return Ok(RateBook { base, rates: Vec::new() });
+    }
+    let items = db.query_all(Query::partition(db::Index::Primary, keys::fx_partition(scope))).await?;
+    let rates = items.into_iter().map(db::from_item::<FxRate>).collect::<Result<Vec<_>, _>>()?;
+    Ok(RateBook { base, rates })
+}
+
+/// Each lease's due charges (at most `BACKFILL_MONTHS_PER_RUN` months) cut into chunks that fit
+/// a transaction, each chunk moving the lease's watermark from what the last one left. Answers
+/// whether some lease was cut short by the bound.
+fn plan_chunks(
+    scope: &OrgScope,
+    leases: &[LeaseRecord],
+    marks: &HashMap<String, Watermark>,
+    through: NaiveDate,
+    book: &RateBook,
+) -> (Vec<Chunk>, bool) {
     let mut chunks: Vec<Chunk> = Vec::new();
+    let mut bounded = false;
     for (i, l) in leases.iter().enumerate() {
         let before = marks.get(&watermark_key(scope, l).pk).cloned();
-        let mut charges = due_charges(l, before.as_ref(), through, &book);
+        let mut charges = due_charges(l, before.as_ref(), through, book);
+        let rent_months = charges.iter().filter(|c| c.period.is_some()).count();
+        if rent_months > BACKFILL_MONTHS_PER_RUN {
+            bounded = true;
+            charges.truncate(charges.len() - (rent_months - BACKFILL_MONTHS_PER_RUN));
+        }
         let mut mark = before.clone().unwrap_or_default();
         while !charges.is_empty() {
             let rest = charges.split_off(charges.len().min(CHARGES_PER_CHUNK));
@@ -168,25 +208,23 @@ pub async fn run_org(
             charges = rest;
         }
     }
+    (chunks, bounded)
+}
 
-    // Pack chunks of different leases into transactions; a lease's later chunks wait for the
-    // transaction after its earlier one.
-    let mut pending: Vec<Chunk> = chunks;
+/// Packs chunks of different leases into transactions; a lease's later chunks wait for the
+/// transaction after its earlier one. A transaction that fails (another run wrote some of its
+/// charges first) is redone lease by lease, charge by charge.
+async fn write_chunks(
+    db: &Db,
+    scope: &OrgScope,
+    leases: &[LeaseRecord],
+    chunks: Vec<Chunk>,
+    opts: &RunOptions,
+    report: &mut RentRunReport,
+) -> Result<()> {
+    let mut pending = chunks;
     while !pending.is_empty() {
-        let mut batch: Vec<Chunk> = Vec::new();
-        let mut rest: Vec<Chunk> = Vec::new();
-        let mut actions = 0;
-        for c in pending {
-            if batch.iter().any(|b| b.lease == c.lease)
-                || rest.iter().any(|r| r.lease == c.lease)
-                || actions + c.actions() > 100
-            {
-                rest.push(c);
-            } else {
-                actions += c.actions();
-                batch.push(c);
-            }
-        }
+        let (batch, rest) = next_batch(pending);
         pending = rest;
         opts.before_write()?;
         let mut tx = Tx::new();
@@ -209,8 +247,29 @@ pub async fn run_org(
             Err(e) => return Err(e.into()),
         }
     }
-    // Leases that ended inside rent already generated: void the months after move-out and credit
-    // the move-out month down to its prorated amount (once per lease).
+    Ok(())
+}
+
+/// The chunks that fit one transaction (at most one per lease), and the rest.
+fn next_batch(pending: Vec<Chunk>) -> (Vec<Chunk>, Vec<Chunk>) {
+    let mut batch: Vec<Chunk> = Vec::new();
+    let mut rest: Vec<Chunk> = Vec::new();
+    let mut actions = 0;
+    for c in pending {
+        let lease_waits = batch.iter().chain(&rest).any(|b| b.lease == c.lease);
+        if lease_waits || actions + c.actions() > db::MAX_TRANSACTION_ACTIONS {
+            rest.push(c);
+        } else {
+            actions += c.actions();
+            batch.push(c);
+        }
+    }
+    (batch, rest)
+}
+
+/// Leases that ended inside rent already generated: void the months after move-out and credit
+/// the move-out month down to its prorated amount (once per lease).
+async fn true_up_ended(db: &Db, scope: &OrgScope, leases: &[LeaseRecord], opts: &RunOptions) -> Result<()> {
     for l in leases.iter().filter(|l| l.status == LeaseStatus::Ended && l.move_out_date.is_some()) {
         let mark = db.get_as::<Watermark>(&watermark_key(scope, l)).await?.unwrap_or_default();
         if mark.trued_up {
@@ -218,8 +277,7 @@ pub async fn run_org(
         }
         opts.before_write()?;
         true_up(db, scope, l).await?;
-        let mut done = mark.clone();
-        done.trued_up = true;
+        let done = Watermark { trued_up: true, ..mark.clone() };
         let cond = match &mark.period {
             Some(p) => Expr::new("#p = :old").name("#p", "period").value(":old", s(p.clone())),
             None => Expr::new("attribute_not_exists(#p)").name("#p", "period"),
@@ -229,9 +287,7 @@ pub async fn run_org(
             Err(e) => return Err(e.into()),
         }
     }
-    tracing::info!(org_id = %scope.org_id(), %through, leases = report.leases, created = report.charges_created,
-        existing = report.charges_existing, "rent run done");
-    Ok(report)
+    Ok(())
 }
 
 fn add_chunk(tx: &mut Tx, scope: &OrgScope, l: &LeaseRecord, c: &Chunk) {
@@ -403,4 +459,67 @@ async fn true_up(db: &Db, scope: &OrgScope, l: &LeaseRecord) -> Result<()> {
         }
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ids::{BuildingId, LeaseId, OrgId, UnitId, UserId};
+    use crate::platform::auth::Principal;
+
+    fn lease_from(start: NaiveDate) -> LeaseRecord {
+        let usd = Currency::parse("USD").expect("USD");
+        LeaseRecord {
+            id: LeaseId::new(),
+            unit_id: UnitId::new(),
+            building_id: BuildingId::new(),
+            tenant_ids: Vec::new(),
+            status: LeaseStatus::Active,
+            start_date: start,
+            end_date: None,
+            rent: StoredMoney { minor: 100_000, currency: usd },
+            due_day: 1,
+            deposit: Some(StoredMoney { minor: 100_000, currency: usd }),
+            late_fee_policy: None,
+            move_out_date: None,
+            renewal_of: None,
+            renewed_by: None,
+            activated_at: None,
+            ended_at: None,
+            created_at: Utc::now(),
+            updated_at: Utc::now(),
+            v: 1,
+        }
+    }
+
+    /// A lease back-dated to 1990 would owe 443 months at once; one run writes a bounded share,
+    /// in order, and says it is not complete; the next run starts where the watermark stopped.
+    #[test]
+    fn a_back_dated_lease_is_caught_up_over_bounded_runs() {
+        let principal = Principal { user_id: UserId::parse("u-1").expect("id"), email: None };
+        let scope = OrgScope::founding(OrgId::new(), principal);
+        let l = lease_from(NaiveDate::from_ymd_opt(1990, 1, 1).expect("date"));
+        let through = NaiveDate::from_ymd_opt(2026, 11, 30).expect("date");
+        let book = RateBook { base: l.rent.currency, rates: Vec::new() };
+        let mut marks = HashMap::new();
+        let mut months = Vec::new();
+        for run in 0.. {
+            let (chunks, bounded) = plan_chunks(&scope, std::slice::from_ref(&l), &marks, through, &book);
+            let written: Vec<&ChargeRecord> = chunks.iter().flat_map(|c| &c.charges).collect();
+            let rent = written.iter().filter(|c| c.kind == ChargeKind::Rent).count();
+            assert!(rent <= BACKFILL_MONTHS_PER_RUN, "run {run} wrote {rent} months");
+            months.extend(written.iter().filter_map(|c| c.period.clone()));
+            if let Some(last) = chunks.last() {
+                marks.insert(watermark_key(&scope, &l).pk, last.after.clone());
+            }
+            if !bounded {
+                assert!(run > 0, "443 months cannot fit one run");
+                break;
+            }
+        }
+        assert_eq!(months.len(), 443, "every month from 1990-01 to 2026-11, once");
+        assert_eq!(months.first().map(String::as_str), Some("1990-01"));
+        assert_eq!(months.last().map(String::as_str), Some("2026-11"));
+        assert!(months.windows(2).all(|w| w[0] < w[1]), "in order, none twice");
+    }
 }

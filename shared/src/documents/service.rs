@@ -263,6 +263,29 @@ pub enum CheckOutcome {
     Skipped(&'static str),
 }
 
+/// The stored object's size and version, and whether it is what was declared (size, then the
+/// magic bytes of its first bytes); None when the object is gone.
+async fn inspect(
+    blob: &Blob,
+    key: &str,
+    v: &DocumentVersion,
+) -> Result<Option<(u64, Option<String>, std::result::Result<(), String>)>> {
+    let (size, object_version) = match blob.stat(key).await {
+        Ok(s) => s,
+        Err(BlobError::NotFound) => return Ok(None),
+        Err(e) => return Err(blob_err(e)),
+    };
+    if size != v.size_bytes {
+        return Ok(Some((size, object_version, Err(format!("size is {size} bytes, {} were declared", v.size_bytes)))));
+    }
+    let head = blob.head_bytes(key, object_version.as_deref(), sniff::SNIFF_BYTES).await.map_err(blob_err)?;
+    let verdict = match sniff::matches(&v.content_type, &head) {
+        true => Ok(()),
+        false => Err(format!("the file is not {}", v.content_type)),
+    };
+    Ok(Some((size, object_version, verdict)))
+}
+
 /// Checks an uploaded version against what was declared (size, magic bytes), marks it available
 /// or rejected, and emits `document.uploaded` / `document.rejected` in the same transaction.
 /// Safe to run twice for the same object.
@@ -280,20 +303,8 @@ pub async fn check_upload(
         return Ok(CheckOutcome::Skipped("already checked"));
     }
     let key = keys::document_object(scope, id, version);
-    let (size, object_version) = match blob.stat(&key).await {
-        Ok(s) => s,
-        Err(BlobError::NotFound) => return Ok(CheckOutcome::Skipped("object is gone")),
-        Err(e) => return Err(blob_err(e)),
-    };
-    let verdict = if size != v.size_bytes {
-        Err(format!("size is {size} bytes, {} were declared", v.size_bytes))
-    } else {
-        let head = blob.head_bytes(&key, object_version.as_deref(), sniff::SNIFF_BYTES).await.map_err(blob_err)?;
-        if sniff::matches(&v.content_type, &head) {
-            Ok(())
-        } else {
-            Err(format!("the file is not {}", v.content_type))
-        }
+    let Some((size, object_version, verdict)) = inspect(blob, &key, &v).await? else {
+        return Ok(CheckOutcome::Skipped("object is gone"));
     };
     let now = Utc::now();
     let status = if verdict.is_ok() { VersionStatus::Available } else { VersionStatus::Rejected };
