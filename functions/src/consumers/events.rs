@@ -3,7 +3,7 @@
 //! report the records that failed as partial batch failures (released, so they run again).
 
 use aws_lambda_events::sqs::{BatchItemFailure, SqsBatchResponse, SqsEvent};
-use portfolio::events::consumer::{claim, scope_of, Claim, Envelope};
+use portfolio::events::consumer::{claim, Claim, Received};
 use portfolio::events::Event;
 use portfolio::platform::auth::OrgScope;
 use portfolio::platform::App;
@@ -32,11 +32,11 @@ where
     let mut failures = Vec::new();
     for record in batch.records {
         let id = record.message_id.clone().unwrap_or_default();
-        let Some(envelope) = record.body.as_deref().and_then(|b| serde_json::from_str::<Envelope>(b).ok()) else {
-            tracing::error!(message_id = id, consumer, "not an event envelope; dropped");
+        let Some(received) = Received::from_sqs(&record) else {
+            tracing::error!(message_id = id, consumer, "not an event envelope from our bus; dropped");
             continue;
         };
-        if let Err(()) = one(app, consumer, envelope.detail, &effect).await {
+        if let Err(()) = one(app, consumer, received, &effect).await {
             failures.push(failure(id));
         }
     }
@@ -56,19 +56,17 @@ pub fn response(failures: Vec<BatchItemFailure>) -> SqsBatchResponse {
 }
 
 /// One event through its marker: `Err` means "retry this record".
-pub async fn one<'a, F, Fut>(app: &'a App, consumer: &'static str, event: Event, effect: &F) -> Result<(), ()>
+pub async fn one<'a, F, Fut>(app: &'a App, consumer: &'static str, received: Received, effect: &F) -> Result<(), ()>
 where
     F: Fn(&'a App, OrgScope, Event) -> Fut,
     Fut: Future<Output = portfolio::Result<()>>,
 {
+    let scope = received.scope(consumer);
+    let event = received.into_event();
     if is_poison(event.id.as_str()) {
         tracing::warn!(event_id = %event.id, consumer, "poison event (test hook); failing");
         return Err(());
     }
-    let Some(scope) = scope_of(&event, consumer) else {
-        tracing::error!(event_id = %event.id, consumer, "event without a valid org; dropped");
-        return Ok(());
-    };
     let now = chrono::Utc::now().timestamp();
     let marker = match claim(&app.db, &scope, consumer, &event, now).await {
         Ok(Claim::Run(m)) => m,

@@ -6,7 +6,7 @@ use super::model::*;
 use super::signing::{sign, DELIVERY_ID_HEADER, EVENT_ID_HEADER, SIGNATURE_HEADER};
 use super::ssrf::{check_url, resolve};
 use crate::events::{self, Event};
-use crate::ids::{DeliveryId, WebhookId};
+use crate::ids::{DeliveryId, OrgId, WebhookId};
 use crate::platform::auth::OrgScope;
 use crate::platform::db::{self, keys, Db, Expr, ItemBuilder, PageOf, PageRequest, Query, Tx};
 use crate::platform::App;
@@ -145,17 +145,35 @@ pub fn delivery_id(event: &Event, webhook: &WebhookId) -> DeliveryId {
     DeliveryId::from_ulid(ulid::Ulid(ts | rand))
 }
 
-/// The queue message of one delivery attempt.
+/// The queue message of one delivery attempt. Only this module writes one (to our delivery
+/// queue), and only `from_sqs` reads one back, so the org it names is one an event or a member
+/// of that org put there.
 #[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct DeliveryMessage {
-    pub org_id: String,
-    pub webhook_id: WebhookId,
-    pub delivery_id: DeliveryId,
+    org_id: OrgId,
+    webhook_id: WebhookId,
+    delivery_id: DeliveryId,
     /// How many attempts the delivery had when this message was queued: a message whose number
     /// no longer matches belongs to a superseded chain and is dropped.
     #[serde(default)]
-    pub attempt: usize,
+    attempt: usize,
+}
+
+impl DeliveryMessage {
+    /// The message in an SQS record from the delivery queue; `None` for anything else.
+    pub fn from_sqs(record: &aws_lambda_events::sqs::SqsMessage) -> Option<DeliveryMessage> {
+        serde_json::from_str(record.body.as_deref()?).ok()
+    }
+
+    pub fn delivery_id(&self) -> &DeliveryId {
+        &self.delivery_id
+    }
+
+    /// `system:webhooks` acting inside the delivery's org.
+    fn scope(&self) -> OrgScope {
+        OrgScope::system(self.org_id.clone(), "webhooks")
+    }
 }
 
 async fn enqueue(app: &App, m: &DeliveryMessage, delay_secs: i64) -> Result<()> {
@@ -214,7 +232,7 @@ pub async fn dispatch(app: &App, scope: &OrgScope, event: &Event) -> Result<usiz
         };
         if first_attempt_pending {
             let m = DeliveryMessage {
-                org_id: scope.org_id().to_string(),
+                org_id: scope.org_id().clone(),
                 webhook_id: w.id.clone(),
                 delivery_id: d.id.clone(),
                 attempt: 0,
@@ -289,7 +307,8 @@ fn http_client(host: &str, addr: std::net::SocketAddr) -> std::result::Result<re
 /// Runs one queued attempt: POST with the signature; on success the delivery succeeds (and the
 /// endpoint is healthy again); on failure the next attempt is queued with backoff, or, after
 /// 24 h of failures, the delivery fails; an endpoint failing for 3 days is disabled.
-pub async fn attempt(app: &App, scope: &OrgScope, m: &DeliveryMessage) -> Result<Outcome> {
+pub async fn attempt(app: &App, m: &DeliveryMessage) -> Result<Outcome> {
+    let scope = &m.scope();
     let db = &app.db;
     let key = keys::delivery(scope, &m.webhook_id, &m.delivery_id);
     let Some(mut d) = db.get_as::<Delivery>(&key).await? else { return Ok(Outcome::Skipped) };
@@ -435,7 +454,7 @@ pub async fn redeliver(app: &App, scope: &OrgScope, webhook: &str, delivery: &st
         None => e.into(),
     })?;
     let m = DeliveryMessage {
-        org_id: scope.org_id().to_string(),
+        org_id: scope.org_id().clone(),
         webhook_id: w.id.clone(),
         delivery_id: d.id.clone(),
         attempt: before,
