@@ -7,17 +7,20 @@ use portfolio::events::consumer::{claim, Claim, Received};
 use portfolio::events::Event;
 use portfolio::platform::auth::OrgScope;
 use portfolio::platform::App;
-use std::collections::HashSet;
 use std::future::Future;
-use std::sync::Mutex;
 
-/// Test hook: events every consumer fails on (a poison event).
-static POISON: Mutex<Option<HashSet<String>>> = Mutex::new(None);
+/// Test hook (the `fault-injection` feature, never in Lambda builds): events every consumer
+/// fails on (a poison event).
+#[cfg(feature = "fault-injection")]
+static POISON: std::sync::Mutex<Option<std::collections::HashSet<String>>> = std::sync::Mutex::new(None);
 
+/// Makes every consumer fail on `event_id` (tests only).
+#[cfg(feature = "fault-injection")]
 pub fn poison(event_id: &str) {
-    POISON.lock().expect("hook").get_or_insert_with(HashSet::new).insert(event_id.to_owned());
+    POISON.lock().expect("hook").get_or_insert_with(Default::default).insert(event_id.to_owned());
 }
 
+#[cfg(feature = "fault-injection")]
 fn is_poison(event_id: &str) -> bool {
     POISON.lock().expect("hook").as_ref().is_some_and(|p| p.contains(event_id))
 }
@@ -63,6 +66,7 @@ where
 {
     let scope = received.scope(consumer);
     let event = received.into_event();
+    #[cfg(feature = "fault-injection")]
     if is_poison(event.id.as_str()) {
         tracing::warn!(event_id = %event.id, consumer, "poison event (test hook); failing");
         return Err(());
