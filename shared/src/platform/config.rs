@@ -23,7 +23,8 @@ pub struct Config {
     pub webhook_delivery_queue_url: Option<String>,
     /// First retry delay of a failed webhook delivery; later ones double.
     pub webhook_retry_base_secs: u32,
-    /// Let webhooks reach private, loopback and link-local addresses (local development only).
+    /// Let webhooks reach loopback addresses (127.0.0.0/8, ::1) over http: local development
+    /// only. Other private, link-local and special addresses stay refused.
     pub webhooks_allow_private: bool,
     /// The verified sender of tenant email.
     pub notify_from_email: Option<String>,
