@@ -145,6 +145,7 @@ async fn a_payment_reaches_a_signed_webhook_and_a_receipt_email_with_no_manual_p
     let hook_id = hook["id"].as_str().unwrap().to_owned();
     let got = app.get(&o.path(&format!("/webhooks/{hook_id}")), &o.token).await.expect(200).body;
     assert!(got.get("secret").is_none(), "and never again");
+    secret_is_stored_encrypted_only(&app, &o.id, &hook_id, &secret).await;
 
     app.post(&o.path("/rent-runs"), &o.token, json!({"throughDate": "2026-01-31"})).await.expect(200);
     let t0 = Instant::now();
@@ -215,6 +216,38 @@ async fn a_payment_reaches_a_signed_webhook_and_a_receipt_email_with_no_manual_p
     assert_eq!(seen, sorted, "oldest first");
     assert!(seen.iter().any(|s| s == body["id"].as_str().unwrap()));
     app.get(&o.path("/events?after=nope"), &o.token).await.problem(400);
+}
+
+/// The raw item holds no trace of the secret, only its KMS ciphertext, which decrypts to the
+/// secret for its own org and webhook and for nothing else.
+async fn secret_is_stored_encrypted_only(app: &TestApp, org: &str, hook_id: &str, secret: &str) {
+    use aws_sdk_dynamodb::types::AttributeValue;
+    let item = app
+        .dynamodb()
+        .get_item()
+        .table_name(app.stack.table_name())
+        .key("PK", AttributeValue::S(format!("ORG#{org}")))
+        .key("SK", AttributeValue::S(format!("WEBHOOK#{hook_id}")))
+        .send()
+        .await
+        .unwrap()
+        .item
+        .expect("the webhook item");
+    let raw = format!("{item:?}");
+    let hex = secret.trim_start_matches("whsec_");
+    assert!(!raw.contains(hex), "the secret is in the stored item: {raw}");
+    assert!(!item.contains_key("secret"));
+    let ciphertext = item["secretCiphertext"].as_s().expect("a ciphertext").clone();
+    let key = app.stack.refs["WebhookSecretsKey"].clone();
+    let kms =
+        portfolio::platform::secrets::Secrets::new(&app.stack.sdk, Some(key), portfolio::webhooks::SECRETS_PURPOSE);
+    let plain = kms.decrypt(&ciphertext, &[("orgId", org), ("webhookId", hook_id)]).await.unwrap();
+    assert_eq!(plain, secret);
+    let other_org = portfolio::ids::OrgId::new();
+    assert!(
+        kms.decrypt(&ciphertext, &[("orgId", other_org.as_str()), ("webhookId", hook_id)]).await.is_err(),
+        "bound to its org"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread")]

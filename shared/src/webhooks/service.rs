@@ -39,6 +39,15 @@ fn new_secret() -> String {
     format!("whsec_{}", h.iter().map(|b| format!("{b:02x}")).collect::<String>())
 }
 
+/// What a webhook's secret ciphertext is bound to (its KMS encryption context).
+fn secret_owner<'a>(scope: &'a OrgScope, id: &'a WebhookId) -> [(&'static str, &'a str); 2] {
+    [("orgId", scope.org_id().as_str()), ("webhookId", id.as_str())]
+}
+
+fn secrets_err(e: crate::platform::secrets::SecretsError) -> Error {
+    Error::Store(db::DbError::Invalid(e.to_string()))
+}
+
 fn bad_url(e: super::ssrf::TargetError) -> Error {
     Error::invalid("url", e.to_string())
 }
@@ -47,14 +56,20 @@ fn public_json(w: &WebhookRecord) -> serde_json::Value {
     json!({"url": w.url, "eventTypes": w.event_types, "status": w.status})
 }
 
-pub async fn create(db: &Db, scope: &OrgScope, allow_private: bool, input: CreateWebhook) -> Result<Webhook> {
-    check_url(input.url.trim(), allow_private).map_err(bad_url)?;
+/// Registers an endpoint. Its signing secret is encrypted before it is stored and answered in
+/// plaintext this once.
+pub async fn create(app: &App, scope: &OrgScope, input: CreateWebhook) -> Result<Webhook> {
+    check_url(input.url.trim(), app.config.webhooks_allow_private).map_err(bad_url)?;
     let now = Utc::now();
+    let id = WebhookId::new();
+    let secret = new_secret();
+    let secret_ciphertext =
+        app.webhook_secrets.encrypt(&secret, &secret_owner(scope, &id)).await.map_err(secrets_err)?;
     let w = WebhookRecord {
-        id: WebhookId::new(),
+        id,
         url: input.url.trim().to_owned(),
         event_types: input.event_types,
-        secret: new_secret(),
+        secret_ciphertext,
         status: WebhookStatus::Active,
         description: input.description,
         failing_since: None,
@@ -66,8 +81,8 @@ pub async fn create(db: &Db, scope: &OrgScope, allow_private: bool, input: Creat
     let mut tx = Tx::new();
     tx.put(webhook_item(scope, &w), Some(Expr::not_exists()));
     events::record(&mut tx, scope, "webhook.created", "webhook", w.id.as_str(), public_json(&w));
-    db.transact(tx).await?;
-    Ok(Webhook::from_record(w, true))
+    app.db.transact(tx).await?;
+    Ok(Webhook { secret: Some(secret), ..Webhook::from_record(w) })
 }
 
 pub async fn get_record(db: &Db, scope: &OrgScope, id: &str) -> Result<WebhookRecord> {
@@ -79,7 +94,7 @@ pub async fn list(db: &Db, scope: &OrgScope, page: PageRequest) -> Result<PageOf
     let (pk, prefix) = keys::webhooks(scope);
     let p: PageOf<WebhookRecord> =
         db.page_of(Query::partition(db::Index::Primary, pk).begins_with(prefix), page).await?;
-    Ok(PageOf { items: p.items.into_iter().map(|w| Webhook::from_record(w, false)).collect(), last_key: p.last_key })
+    Ok(PageOf { items: p.items.into_iter().map(Webhook::from_record).collect(), last_key: p.last_key })
 }
 
 pub async fn update(db: &Db, scope: &OrgScope, allow_private: bool, id: &str, input: UpdateWebhook) -> Result<Webhook> {
@@ -111,7 +126,7 @@ pub async fn update(db: &Db, scope: &OrgScope, allow_private: bool, id: &str, in
         Some(_) => Error::Conflict("the webhook changed meanwhile; retry".into()),
         None => e.into(),
     })?;
-    Ok(Webhook::from_record(w, false))
+    Ok(Webhook::from_record(w))
 }
 
 pub async fn delete(db: &Db, scope: &OrgScope, id: &str) -> Result<()> {
@@ -261,7 +276,7 @@ pub enum Outcome {
     Skipped,
 }
 
-async fn post(app: &App, w: &WebhookRecord, d: &Delivery) -> (Option<u16>, Option<String>) {
+async fn post(app: &App, w: &WebhookRecord, secret: &str, d: &Delivery) -> (Option<u16>, Option<String>) {
     let url = match check_url(&w.url, app.config.webhooks_allow_private) {
         Ok(u) => u,
         Err(e) => return (None, Some(format!("refused: {e}"))),
@@ -280,7 +295,7 @@ async fn post(app: &App, w: &WebhookRecord, d: &Delivery) -> (Option<u16>, Optio
         .post(url)
         .header("content-type", "application/json")
         .header("user-agent", "PortfolioOS-Webhooks/1")
-        .header(SIGNATURE_HEADER, sign(&w.secret, t, d.payload.as_bytes()))
+        .header(SIGNATURE_HEADER, sign(secret, t, d.payload.as_bytes()))
         .header(EVENT_ID_HEADER, d.event_id.as_str())
         .header(DELIVERY_ID_HEADER, d.id.as_str())
         .body(d.payload.clone())
@@ -334,8 +349,11 @@ pub async fn attempt(app: &App, m: &DeliveryMessage) -> Result<Outcome> {
         save_delivery(db, scope, &d, before).await?;
         return Ok(Outcome::GaveUp);
     }
+    // A key that cannot be used now fails the message (retried later), not the attempt.
+    let secret =
+        app.webhook_secrets.decrypt(&w.secret_ciphertext, &secret_owner(scope, &w.id)).await.map_err(secrets_err)?;
     let started = std::time::Instant::now();
-    let (code, error) = post(app, &w, &d).await;
+    let (code, error) = post(app, &w, &secret, &d).await;
     let ok = code.is_some_and(|c| (200..300).contains(&c));
     let series = *d.series_started_at.get_or_insert(now);
     d.attempts.push(Attempt {
