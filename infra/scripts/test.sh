@@ -5,5 +5,11 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 echo "== cargo fmt --check"; cargo fmt --all -- --check
 echo "== cargo clippy"; cargo clippy --workspace --all-targets -q -- -D warnings
+# Features unify in a workspace build: check the Lambda crates alone too, as `make build` builds
+# them, and that none of the test-only features reaches them.
+echo "== Lambda builds: no test hooks"; cargo clippy -p functions -q -- -D warnings
+if cargo tree -p functions -e normal,build,features --prefix none | grep -E 'feature "(fault-injection|test-support)"'; then
+  echo "a test-only feature reaches the Lambda binaries" >&2; exit 1
+fi
 echo "== cfn-lint template.yaml"; .venv/bin/cfn-lint template.yaml
 infra/scripts/with-emulator.sh cargo test --workspace --lib --bins --tests

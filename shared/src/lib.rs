@@ -8,6 +8,7 @@ pub mod documents;
 pub mod error;
 pub mod events;
 pub mod ids;
+pub mod jobs;
 pub mod leasing;
 pub mod money;
 pub mod notify;

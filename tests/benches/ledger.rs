@@ -62,7 +62,7 @@ async fn seed(app: &TestApp, leases: usize) -> Seeded {
     let mut orgs = Vec::new();
     for _ in 0..leases.div_ceil(PER_ORG) {
         let org_id = OrgId::new();
-        let scope = OrgScope::trusted_system(org_id.clone(), "system:bench");
+        let scope = OrgScope::for_tests(org_id.clone());
         let org = Org {
             id: org_id,
             name: "Bench Org".into(),

@@ -84,7 +84,7 @@ impl Books {
     }
 
     fn scope(&self) -> OrgScope {
-        OrgScope::trusted_system(OrgId::parse(&self.org).unwrap(), "system:test")
+        OrgScope::for_tests(OrgId::parse(&self.org).unwrap())
     }
 }
 

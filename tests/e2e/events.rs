@@ -145,6 +145,7 @@ async fn a_payment_reaches_a_signed_webhook_and_a_receipt_email_with_no_manual_p
     let hook_id = hook["id"].as_str().unwrap().to_owned();
     let got = app.get(&o.path(&format!("/webhooks/{hook_id}")), &o.token).await.expect(200).body;
     assert!(got.get("secret").is_none(), "and never again");
+    secret_is_stored_encrypted_only(&app, &o.id, &hook_id, &secret).await;
 
     app.post(&o.path("/rent-runs"), &o.token, json!({"throughDate": "2026-01-31"})).await.expect(200);
     let t0 = Instant::now();
@@ -217,6 +218,38 @@ async fn a_payment_reaches_a_signed_webhook_and_a_receipt_email_with_no_manual_p
     app.get(&o.path("/events?after=nope"), &o.token).await.problem(400);
 }
 
+/// The raw item holds no trace of the secret, only its KMS ciphertext, which decrypts to the
+/// secret for its own org and webhook and for nothing else.
+async fn secret_is_stored_encrypted_only(app: &TestApp, org: &str, hook_id: &str, secret: &str) {
+    use aws_sdk_dynamodb::types::AttributeValue;
+    let item = app
+        .dynamodb()
+        .get_item()
+        .table_name(app.stack.table_name())
+        .key("PK", AttributeValue::S(format!("ORG#{org}")))
+        .key("SK", AttributeValue::S(format!("WEBHOOK#{hook_id}")))
+        .send()
+        .await
+        .unwrap()
+        .item
+        .expect("the webhook item");
+    let raw = format!("{item:?}");
+    let hex = secret.trim_start_matches("whsec_");
+    assert!(!raw.contains(hex), "the secret is in the stored item: {raw}");
+    assert!(!item.contains_key("secret"));
+    let ciphertext = item["secretCiphertext"].as_s().expect("a ciphertext").clone();
+    let key = app.stack.refs["WebhookSecretsKey"].clone();
+    let kms =
+        portfolio::platform::secrets::Secrets::new(&app.stack.sdk, Some(key), portfolio::webhooks::SECRETS_PURPOSE);
+    let plain = kms.decrypt(&ciphertext, &[("orgId", org), ("webhookId", hook_id)]).await.unwrap();
+    assert_eq!(plain, secret);
+    let other_org = portfolio::ids::OrgId::new();
+    assert!(
+        kms.decrypt(&ciphertext, &[("orgId", other_org.as_str()), ("webhookId", hook_id)]).await.is_err(),
+        "bound to its org"
+    );
+}
+
 #[tokio::test(flavor = "multi_thread")]
 async fn a_receiver_failing_twice_gets_exactly_three_attempts_with_growing_delays() {
     let app = TestApp::spawn_opts(&[("MEMBERSHIP_CACHE_TTL_SECS", "0"), ("WEBHOOK_RETRY_BASE_SECS", "1")], None).await;
@@ -263,10 +296,7 @@ async fn a_poison_event_lands_in_the_dlq_after_five_tries_and_the_rest_go_throug
     let (o, lease) = org_with_lease(&app, "poison-owner@example.com", &email, "+1 555 010 0177", "2026-01-01").await;
     app.post(&o.path("/rent-runs"), &o.token, json!({"throughDate": "2026-01-31"})).await.expect(200);
     // Four payment.received events on the notifier's queue in one batch; one is poison.
-    let scope = portfolio::platform::auth::OrgScope::trusted_system(
-        portfolio::ids::OrgId::parse(&o.id).unwrap(),
-        "system:test",
-    );
+    let scope = portfolio::platform::auth::OrgScope::for_tests(portfolio::ids::OrgId::parse(&o.id).unwrap());
     let events: Vec<portfolio::events::Event> = (1..=4)
         .map(|i| {
             portfolio::events::Event::new(&scope, "payment.received", "payment", &format!("pay-{i}"), json!({
@@ -335,10 +365,7 @@ async fn duplicate_stream_records_and_a_relay_crash_lose_nothing_and_send_remind
     // Every event of the outbox, delivered a second time straight to the relay (a redelivered
     // stream batch).
     let db = &app.stack.function("api-events").unwrap().app().unwrap().db;
-    let scope = portfolio::platform::auth::OrgScope::trusted_system(
-        portfolio::ids::OrgId::parse(&o.id).unwrap(),
-        "system:test",
-    );
+    let scope = portfolio::platform::auth::OrgScope::for_tests(portfolio::ids::OrgId::parse(&o.id).unwrap());
     let items = db
         .query_all(portfolio::platform::db::Query::partition(
             portfolio::platform::db::Index::Primary,

@@ -73,6 +73,58 @@ fn functions_are_arm64_al2023_cargo_lambda_with_their_own_least_privilege_policy
     }
 }
 
+/// Webhook signing secrets: one retained, rotating KMS key; only api-webhooks may encrypt with
+/// it and only the dispatcher may decrypt, both under the secrets' encryption context, and only
+/// those two are told the key id.
+#[test]
+fn the_webhook_secrets_key_is_encrypt_only_for_the_api_and_decrypt_only_for_the_dispatcher() {
+    let t = template();
+    let keys = t.resources_of("AWS::KMS::Key");
+    assert_eq!(keys.len(), 1);
+    let (key_id, key) = &keys[0];
+    assert_eq!(key_id, "WebhookSecretsKey");
+    assert_eq!(key["DeletionPolicy"].as_str(), Some("Retain"));
+    assert_eq!(key["Properties"]["EnableKeyRotation"].as_bool(), Some(true));
+    assert!(!key["Properties"]["KeyPolicy"].is_null(), "an explicit key policy");
+    let aliases = t.resources_of("AWS::KMS::Alias");
+    assert_eq!(aliases.len(), 1);
+    assert_eq!(
+        serde_yaml::to_string(&aliases[0].1["Properties"]["TargetKeyId"]).unwrap().trim(),
+        "!Ref WebhookSecretsKey"
+    );
+    for f in &t.functions {
+        let kms: Vec<(String, String)> = f.properties["Policies"]
+            .as_sequence()
+            .into_iter()
+            .flatten()
+            .flat_map(|p| p["Statement"].as_sequence().cloned().unwrap_or_default())
+            .flat_map(|st| {
+                let actions: Vec<String> = match &st["Action"] {
+                    Value::Sequence(a) => a.iter().filter_map(|a| a.as_str().map(str::to_owned)).collect(),
+                    a => a.as_str().map(str::to_owned).into_iter().collect(),
+                };
+                let on = serde_yaml::to_string(&st["Resource"]).unwrap().trim().to_owned();
+                let purpose =
+                    st["Condition"]["StringEquals"]["kms:EncryptionContext:purpose"].as_str().map(str::to_owned);
+                actions.into_iter().filter(|a| a.starts_with("kms:")).map(move |a| {
+                    assert_eq!(on, "!GetAtt WebhookSecretsKey.Arn", "{a} on the secrets key only");
+                    assert_eq!(purpose.as_deref(), Some(portfolio::webhooks::SECRETS_PURPOSE), "{a} needs the context");
+                    (a, on.clone())
+                })
+            })
+            .collect();
+        let actions: Vec<&str> = kms.iter().map(|(a, _)| a.as_str()).collect();
+        let expected: &[&str] = match f.binary.as_str() {
+            "api-webhooks" => &["kms:Encrypt"],
+            "consumer-webhook-dispatcher" => &["kms:Decrypt"],
+            _ => &[],
+        };
+        assert_eq!(actions, expected, "KMS permissions of {}", f.binary);
+        let told = f.environment.contains_key("WEBHOOK_SECRETS_KEY_ID");
+        assert_eq!(told, !expected.is_empty(), "WEBHOOK_SECRETS_KEY_ID on {}", f.binary);
+    }
+}
+
 #[test]
 fn routes_in_code_and_template_are_the_same_per_function() {
     let t = template();

@@ -53,7 +53,7 @@ pub async fn list_webhooks(app: &App, req: &Request) -> ApiResult {
 pub async fn create(app: &App, req: &Request) -> ApiResult {
     let s = scope(app, req, Action::WebhookManage).await?;
     let input: CreateWebhook = json_body(req)?;
-    json(201, &service::create(&app.db, &s, app.config.webhooks_allow_private, input).await?)
+    json(201, &service::create(app, &s, input).await?)
 }
 
 #[utoipa::path(get, path = "/api/v1/orgs/{orgId}/webhooks/{webhookId}", tag = "events",
@@ -62,7 +62,7 @@ pub async fn create(app: &App, req: &Request) -> ApiResult {
 pub async fn get(app: &App, req: &Request) -> ApiResult {
     let s = scope(app, req, Action::WebhookRead).await?;
     let w = service::get_record(&app.db, &s, &path_param(req, "webhookId")?).await?;
-    json(200, &Webhook::from_record(w, false))
+    json(200, &Webhook::from_record(w))
 }
 
 /// Changes the URL, event types or description; `status: active` re-enables a disabled one.

@@ -3,21 +3,24 @@
 //! report the records that failed as partial batch failures (released, so they run again).
 
 use aws_lambda_events::sqs::{BatchItemFailure, SqsBatchResponse, SqsEvent};
-use portfolio::events::consumer::{claim, scope_of, Claim, Envelope};
+use portfolio::events::consumer::{claim, Claim, Received};
 use portfolio::events::Event;
 use portfolio::platform::auth::OrgScope;
 use portfolio::platform::App;
-use std::collections::HashSet;
 use std::future::Future;
-use std::sync::Mutex;
 
-/// Test hook: events every consumer fails on (a poison event).
-static POISON: Mutex<Option<HashSet<String>>> = Mutex::new(None);
+/// Test hook (the `fault-injection` feature, never in Lambda builds): events every consumer
+/// fails on (a poison event).
+#[cfg(feature = "fault-injection")]
+static POISON: std::sync::Mutex<Option<std::collections::HashSet<String>>> = std::sync::Mutex::new(None);
 
+/// Makes every consumer fail on `event_id` (tests only).
+#[cfg(feature = "fault-injection")]
 pub fn poison(event_id: &str) {
-    POISON.lock().expect("hook").get_or_insert_with(HashSet::new).insert(event_id.to_owned());
+    POISON.lock().expect("hook").get_or_insert_with(Default::default).insert(event_id.to_owned());
 }
 
+#[cfg(feature = "fault-injection")]
 fn is_poison(event_id: &str) -> bool {
     POISON.lock().expect("hook").as_ref().is_some_and(|p| p.contains(event_id))
 }
@@ -32,11 +35,11 @@ where
     let mut failures = Vec::new();
     for record in batch.records {
         let id = record.message_id.clone().unwrap_or_default();
-        let Some(envelope) = record.body.as_deref().and_then(|b| serde_json::from_str::<Envelope>(b).ok()) else {
-            tracing::error!(message_id = id, consumer, "not an event envelope; dropped");
+        let Some(received) = Received::from_sqs(&record) else {
+            tracing::error!(message_id = id, consumer, "not an event envelope from our bus; dropped");
             continue;
         };
-        if let Err(()) = one(app, consumer, envelope.detail, &effect).await {
+        if let Err(()) = one(app, consumer, received, &effect).await {
             failures.push(failure(id));
         }
     }
@@ -56,19 +59,18 @@ pub fn response(failures: Vec<BatchItemFailure>) -> SqsBatchResponse {
 }
 
 /// One event through its marker: `Err` means "retry this record".
-pub async fn one<'a, F, Fut>(app: &'a App, consumer: &'static str, event: Event, effect: &F) -> Result<(), ()>
+pub async fn one<'a, F, Fut>(app: &'a App, consumer: &'static str, received: Received, effect: &F) -> Result<(), ()>
 where
     F: Fn(&'a App, OrgScope, Event) -> Fut,
     Fut: Future<Output = portfolio::Result<()>>,
 {
+    let scope = received.scope(consumer);
+    let event = received.into_event();
+    #[cfg(feature = "fault-injection")]
     if is_poison(event.id.as_str()) {
         tracing::warn!(event_id = %event.id, consumer, "poison event (test hook); failing");
         return Err(());
     }
-    let Some(scope) = scope_of(&event, consumer) else {
-        tracing::error!(event_id = %event.id, consumer, "event without a valid org; dropped");
-        return Ok(());
-    };
     let now = chrono::Utc::now().timestamp();
     let marker = match claim(&app.db, &scope, consumer, &event, now).await {
         Ok(Claim::Run(m)) => m,

@@ -7,20 +7,30 @@ use aws_lambda_events::dynamodb::Event as StreamEvent;
 use aws_lambda_events::streams::{DynamoDbBatchItemFailure, DynamoDbEventResponse};
 use portfolio::events::{relay, Event};
 use portfolio::platform::App;
-use std::collections::HashMap;
-use std::sync::Mutex;
 
-/// Test hook, per table: publish only this many events of the next batch, then fail the rest
-/// (a crash after publishing half a batch).
-static FAIL_AFTER_PUBLISHING: Mutex<Option<HashMap<String, usize>>> = Mutex::new(None);
+/// Test hook (the `fault-injection` feature, never in Lambda builds), per table: publish only
+/// this many events of the next batch, then fail the rest (a crash after publishing half a
+/// batch).
+#[cfg(feature = "fault-injection")]
+static FAIL_AFTER_PUBLISHING: std::sync::Mutex<Option<std::collections::HashMap<String, usize>>> =
+    std::sync::Mutex::new(None);
 
-/// Makes the next batch relayed for `table` stop after `n` events.
+/// Makes the next batch relayed for `table` stop after `n` events (tests only).
+#[cfg(feature = "fault-injection")]
 pub fn fail_next_batch_after(table: &str, n: usize) {
-    FAIL_AFTER_PUBLISHING.lock().expect("hook").get_or_insert_with(HashMap::new).insert(table.to_owned(), n);
+    FAIL_AFTER_PUBLISHING.lock().expect("hook").get_or_insert_with(Default::default).insert(table.to_owned(), n);
 }
 
-fn take_fault(table: &str) -> Option<usize> {
-    FAIL_AFTER_PUBLISHING.lock().expect("hook").as_mut().and_then(|m| m.remove(table))
+/// How many events of this batch may be published.
+#[cfg(feature = "fault-injection")]
+fn publish_limit(table: &str, events: usize) -> usize {
+    let fault = FAIL_AFTER_PUBLISHING.lock().expect("hook").as_mut().and_then(|m| m.remove(table));
+    fault.unwrap_or(usize::MAX).min(events)
+}
+
+#[cfg(not(feature = "fault-injection"))]
+fn publish_limit(_table: &str, events: usize) -> usize {
+    events
 }
 
 pub async fn handle(app: &App, batch: StreamEvent) -> DynamoDbEventResponse {
@@ -38,7 +48,7 @@ pub async fn handle(app: &App, batch: StreamEvent) -> DynamoDbEventResponse {
     if events.is_empty() {
         return DynamoDbEventResponse::default();
     }
-    let limit = take_fault(&app.config.table_name).unwrap_or(usize::MAX).min(events.len());
+    let limit = publish_limit(&app.config.table_name, events.len());
     let publishable: Vec<Event> = events.iter().take(limit).map(|(e, _)| e.clone()).collect();
     let failed_at = match relay::publish(&app.events, &app.config.event_bus_name, &publishable).await {
         Some(i) => Some(i),

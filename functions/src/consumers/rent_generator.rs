@@ -5,34 +5,20 @@
 use super::events::{failure, response};
 use aws_lambda_events::sqs::{SqsBatchResponse, SqsEvent};
 use portfolio::billing::rent_run::{self, RunOptions};
-use portfolio::ids::OrgId;
-use portfolio::platform::auth::OrgScope;
+use portfolio::jobs::{Job, OrgMessage};
 use portfolio::platform::App;
-
-#[derive(serde::Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct Message {
-    org_id: String,
-    #[serde(default)]
-    run_date: Option<chrono::NaiveDate>,
-}
 
 pub async fn handle(app: &App, event: SqsEvent) -> SqsBatchResponse {
     let mut failures = Vec::new();
     for record in event.records {
         let id = record.message_id.clone().unwrap_or_default();
-        let parsed = record.body.as_deref().and_then(|b| serde_json::from_str::<Message>(b).ok());
-        let Some(m) = parsed else {
-            // A malformed message can never succeed: log it and let it go.
+        let Some(m) = OrgMessage::from_sqs(Job::RentRun, &record) else {
+            // A malformed message (or org id) can never succeed: log it and let it go.
             tracing::error!(message_id = id, body = ?record.body, "not a rent-run message; dropped");
             continue;
         };
-        let Some(org) = OrgId::parse(&m.org_id) else {
-            tracing::error!(message_id = id, org = m.org_id, "not an org id; dropped");
-            continue;
-        };
-        let scope = OrgScope::trusted_system(org, "system:rent-run");
-        match rent_run::run_org(&app.db, &scope, m.run_date, &RunOptions::default()).await {
+        let scope = m.scope();
+        match rent_run::run_org(&app.db, &scope, m.run_date(), &RunOptions::default()).await {
             Ok(r) => tracing::info!(message_id = id, created = r.charges_created, "rent run message done"),
             Err(portfolio::Error::NotFound(what)) => tracing::warn!(message_id = id, what, "org gone; dropped"),
             Err(e) => {

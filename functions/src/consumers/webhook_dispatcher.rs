@@ -4,8 +4,7 @@
 
 use super::events::{failure, one, response};
 use aws_lambda_events::sqs::{SqsBatchResponse, SqsEvent};
-use portfolio::events::consumer::Envelope;
-use portfolio::ids::OrgId;
+use portfolio::events::consumer::Received;
 use portfolio::platform::auth::OrgScope;
 use portfolio::platform::App;
 use portfolio::webhooks::service::{self, DeliveryMessage};
@@ -16,16 +15,13 @@ pub async fn handle(app: &App, batch: SqsEvent) -> SqsBatchResponse {
     let mut failures = Vec::new();
     for record in batch.records {
         let id = record.message_id.clone().unwrap_or_default();
-        let body = record.body.unwrap_or_default();
-        if let Ok(envelope) = serde_json::from_str::<Envelope>(&body) {
-            if one(app, CONSUMER, envelope.detail, &fanout).await.is_err() {
+        if let Some(received) = Received::from_sqs(&record) {
+            if one(app, CONSUMER, received, &fanout).await.is_err() {
                 failures.push(failure(id));
             }
-        } else if let Ok(m) = serde_json::from_str::<DeliveryMessage>(&body) {
-            let Some(org) = OrgId::parse(&m.org_id) else { continue };
-            let scope = OrgScope::trusted_system(org, "system:webhooks");
-            if let Err(e) = service::attempt(app, &scope, &m).await {
-                tracing::warn!(delivery = %m.delivery_id, error = %e, "attempt could not be recorded; retried");
+        } else if let Some(m) = DeliveryMessage::from_sqs(&record) {
+            if let Err(e) = service::attempt(app, &m).await {
+                tracing::warn!(delivery = %m.delivery_id(), error = %e, "attempt could not be recorded; retried");
                 failures.push(failure(id));
             }
         } else {

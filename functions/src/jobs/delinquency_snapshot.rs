@@ -7,8 +7,8 @@ use serde_json::json;
 pub async fn handle(app: &App, input: serde_json::Value) -> Result<serde_json::Value, lambda_runtime::Error> {
     let run_date = super::run_date(&input)?;
     let (mut orgs, mut failed) = (0, 0);
-    for org in portfolio::core::service::all_orgs(&app.db).await? {
-        let scope = super::system_scope(org, "system:delinquency-snapshot");
+    for org in portfolio::jobs::Job::DelinquencySnapshot.orgs(&app.db).await? {
+        let scope = org.scope();
         if let Err(e) = delinquency::snapshot(&app.db, &scope, run_date).await {
             failed += 1;
             tracing::error!(org_id = %scope.org_id(), error = %e, "snapshot failed for an org");

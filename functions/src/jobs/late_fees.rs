@@ -7,8 +7,8 @@ use serde_json::json;
 pub async fn handle(app: &App, input: serde_json::Value) -> Result<serde_json::Value, lambda_runtime::Error> {
     let run_date = super::run_date(&input)?;
     let (mut orgs, mut assessed, mut failed) = (0, 0, 0);
-    for org in portfolio::core::service::all_orgs(&app.db).await? {
-        let scope = super::system_scope(org, "system:late-fees");
+    for org in portfolio::jobs::Job::LateFees.orgs(&app.db).await? {
+        let scope = org.scope();
         let result = async {
             let today = match run_date {
                 Some(d) => d,

@@ -16,8 +16,3 @@ pub fn run_date(input: &serde_json::Value) -> Result<Option<NaiveDate>, lambda_r
         Some(d) => Ok(Some(d.parse().map_err(|_| format!("runDate {d:?} is not YYYY-MM-DD"))?)),
     }
 }
-
-/// `system:<job>` acting inside one org.
-pub fn system_scope(org: portfolio::ids::OrgId, actor: &'static str) -> portfolio::platform::auth::OrgScope {
-    portfolio::platform::auth::OrgScope::trusted_system(org, actor)
-}

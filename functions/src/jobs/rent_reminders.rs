@@ -9,8 +9,8 @@ use serde_json::json;
 pub async fn handle(app: &App, input: serde_json::Value) -> Result<serde_json::Value, lambda_runtime::Error> {
     let run_date = super::run_date(&input)?;
     let (mut orgs, mut created, mut failed) = (0, 0, 0);
-    for org in portfolio::core::service::all_orgs(&app.db).await? {
-        let scope = super::system_scope(org, "system:rent-reminders");
+    for org in portfolio::jobs::Job::RentReminders.orgs(&app.db).await? {
+        let scope = org.scope();
         match notify::create_reminders(&app.db, &scope, run_date).await {
             Ok(r) => created += r.due_soon + r.overdue,
             Err(e) => {

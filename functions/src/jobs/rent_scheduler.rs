@@ -9,7 +9,7 @@ use serde_json::json;
 pub async fn handle(app: &App, input: serde_json::Value) -> Result<serde_json::Value, lambda_runtime::Error> {
     let queue = app.config.rent_run_queue_url.as_deref().ok_or("RENT_RUN_QUEUE_URL is not set")?;
     let run_date = super::run_date(&input)?;
-    let orgs = portfolio::core::service::all_orgs(&app.db).await?;
+    let orgs = portfolio::jobs::Job::RentRun.orgs(&app.db).await?;
     let mut sent = 0;
     for chunk in orgs.chunks(10) {
         let entries = chunk
@@ -18,7 +18,7 @@ pub async fn handle(app: &App, input: serde_json::Value) -> Result<serde_json::V
             .map(|(i, org)| {
                 SendMessageBatchRequestEntry::builder()
                     .id(i.to_string())
-                    .message_body(json!({"orgId": org, "runDate": run_date}).to_string())
+                    .message_body(portfolio::jobs::OrgMessage::body(org, run_date))
                     .build()
             })
             .collect::<Result<Vec<_>, _>>()?;

@@ -1,5 +1,6 @@
 //! Creates what `template.yaml` declares on the emulator: the table (keys, GSIs, stream, TTL,
-//! PITR), buckets, queues (with redrive), event buses and rules with SQS targets. Physical names
+//! PITR), buckets, queues (with redrive), KMS keys and aliases, event buses and rules with SQS
+//! targets. Physical names
 //! are `<prefix>-<logical id>` so parallel test runs never share anything.
 
 use crate::template::{resolve, Template};
@@ -29,6 +30,7 @@ pub struct Clients {
     pub events: aws_sdk_eventbridge::Client,
     pub streams: aws_sdk_dynamodbstreams::Client,
     pub ses: aws_sdk_sesv2::Client,
+    pub kms: aws_sdk_kms::Client,
 }
 
 impl Clients {
@@ -41,6 +43,7 @@ impl Clients {
             ses: aws_sdk_sesv2::Client::new(sdk),
             sqs: aws_sdk_sqs::Client::new(sdk),
             events: aws_sdk_eventbridge::Client::new(sdk),
+            kms: aws_sdk_kms::Client::new(sdk),
         }
     }
 }
@@ -132,6 +135,21 @@ pub async fn create_all(
         refs.insert(format!("{id}.Arn"), format!("arn:aws:sqs:{region}:123456789012:{name}"));
         refs.insert(format!("{id}.QueueName"), name.clone());
         refs.insert(id, out.queue_url.unwrap_or(name));
+    }
+    for (id, res) in template.resources_of("AWS::KMS::Key") {
+        let description = resolve(&res["Properties"]["Description"], &refs).unwrap_or_default();
+        let out = clients.kms.create_key().description(description).send().await;
+        let key = out.map_err(|e| err(&id, aws_sdk_kms::error::DisplayErrorContext(e)))?.key_metadata;
+        let key = key.ok_or_else(|| err(&id, "no key metadata"))?;
+        refs.insert(format!("{id}.Arn"), key.arn.unwrap_or_default());
+        refs.insert(id, key.key_id);
+    }
+    for (id, res) in template.resources_of("AWS::KMS::Alias") {
+        let (alias, target) =
+            (resolve(&res["Properties"]["AliasName"], &refs), resolve(&res["Properties"]["TargetKeyId"], &refs));
+        let req = clients.kms.create_alias().set_alias_name(alias.clone()).set_target_key_id(target);
+        req.send().await.map_err(|e| err(&id, aws_sdk_kms::error::DisplayErrorContext(e)))?;
+        refs.insert(id, alias.unwrap_or_default());
     }
     for (id, res) in template.resources_of("AWS::SES::EmailIdentity") {
         let identity = resolve(&res["Properties"]["EmailIdentity"], &refs).unwrap_or_default();

@@ -21,21 +21,25 @@ use crate::{Error, Result};
 use chrono::Datelike;
 use chrono::{NaiveDate, Utc};
 use std::collections::HashMap;
+#[cfg(feature = "fault-injection")]
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::Arc;
 
-/// Test hooks: fail (as a crash would) once this many transactions have been committed.
+/// How a run behaves. Test hooks (the `fault-injection` feature, never in Lambda builds): fail
+/// (as a crash would) once this many transactions have been committed.
 #[derive(Debug, Clone, Default)]
 pub struct RunOptions {
-    pub fail_after_writes: Option<Arc<AtomicUsize>>,
+    #[cfg(feature = "fault-injection")]
+    pub fail_after_writes: Option<std::sync::Arc<AtomicUsize>>,
 }
 
 impl RunOptions {
+    #[cfg(feature = "fault-injection")]
     pub fn failing_after(writes: usize) -> RunOptions {
-        RunOptions { fail_after_writes: Some(Arc::new(AtomicUsize::new(writes))) }
+        RunOptions { fail_after_writes: Some(std::sync::Arc::new(AtomicUsize::new(writes))) }
     }
 
     fn before_write(&self) -> Result<()> {
+        #[cfg(feature = "fault-injection")]
         if let Some(left) = &self.fail_after_writes {
             if left.load(Ordering::SeqCst) == 0 {
                 return Err(Error::Store(DbError::Invalid("fault injected: the run stopped mid-batch".into())));
@@ -45,6 +49,7 @@ impl RunOptions {
     }
 
     fn written(&self) {
+        #[cfg(feature = "fault-injection")]
         if let Some(left) = &self.fail_after_writes {
             let _ = left.fetch_update(Ordering::SeqCst, Ordering::SeqCst, |v| v.checked_sub(1));
         }

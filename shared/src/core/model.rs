@@ -112,8 +112,7 @@ pub struct Member {
     pub email: String,
     pub role: Role,
     pub added_at: DateTime<Utc>,
-    #[schema(value_type = String)]
-    pub added_by: UserId,
+    pub added_by: String,
     #[serde(default, skip_serializing)]
     #[schema(ignore)]
     pub org_id: Option<OrgId>,

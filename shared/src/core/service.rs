@@ -23,7 +23,7 @@ pub fn audit(
     let entry = AuditEntry {
         id: AuditId::new(),
         at: Utc::now(),
-        actor: scope.principal().user_id.to_string(),
+        actor: scope.actor_id().to_owned(),
         action: action.to_owned(),
         target: events::Subject { type_: target.0.to_owned(), id: target.1.to_owned() },
         before,
@@ -64,7 +64,7 @@ pub async fn create_org(db: &Db, principal: &Principal, input: CreateOrg) -> Res
         email: principal.email.clone().unwrap_or_default(),
         role: Role::Owner,
         added_at: now,
-        added_by: principal.user_id.clone(),
+        added_by: principal.user_id.to_string(),
         org_id: None,
     };
     let (shard_pk, shard_sk) = keys::org_shard_gsi1(&scope);
@@ -191,7 +191,7 @@ pub async fn add_member(db: &Db, scope: &OrgScope, input: AddMember) -> Result<M
         email: input.email.trim().to_owned(),
         role: input.role,
         added_at: Utc::now(),
-        added_by: scope.principal().user_id.clone(),
+        added_by: scope.actor_id().to_owned(),
         org_id: None,
     };
     let mut tx = Tx::new();

@@ -58,7 +58,7 @@ fn new_version(version: u32, content_type: &str, size: u64, scope: &OrgScope) ->
         size_bytes: size,
         rejected_reason: None,
         created_at: Utc::now(),
-        created_by: scope.principal().user_id.to_string(),
+        created_by: scope.actor_id().to_owned(),
         checked_at: None,
         object_version_id: None,
     }
@@ -77,7 +77,7 @@ pub async fn create_document(db: &Db, blob: &Blob, scope: &OrgScope, input: Crea
         latest_available: None,
         created_at: now,
         updated_at: now,
-        created_by: scope.principal().user_id.to_string(),
+        created_by: scope.actor_id().to_owned(),
     };
     let v = new_version(1, &input.content_type, input.size_bytes, scope);
     let mut tx = Tx::new();

@@ -29,11 +29,6 @@ pub struct Marker {
     key: Key,
 }
 
-/// The scope an event speaks for: the org it was written in (our own outbox).
-pub fn scope_of(event: &Event, consumer: &'static str) -> Option<OrgScope> {
-    OrgId::parse(&event.org_id).map(|o| OrgScope::trusted_system(o, consumer))
-}
-
 pub async fn claim(db: &Db, scope: &OrgScope, consumer: &str, event: &Event, now: i64) -> Result<Claim, DbError> {
     let key = keys::processed_event(scope, consumer, &event.id);
     let record = serde_json::json!({"consumer": consumer, "eventId": event.id, "eventType": event.type_,
@@ -73,12 +68,76 @@ impl Marker {
 
 /// The envelope EventBridge puts on the queue: our event is its `detail`.
 #[derive(Debug, serde::Deserialize)]
-pub struct Envelope {
-    pub id: Option<String>,
-    #[serde(rename = "detail-type")]
-    pub detail_type: Option<String>,
-    pub detail: Event,
+struct Envelope {
+    source: String,
+    detail: Event,
 }
 
 /// The source of our events on the bus.
 pub const BUS_SOURCE: &str = "portfolioos";
+
+/// An outbox event as one of our bus's queues delivered it. The org it speaks for is the one it
+/// was written in (the relay publishes only our own table's `Event` items, under `BUS_SOURCE`).
+/// Only `from_sqs` builds one, from the SQS record a consumer was invoked with.
+#[derive(Debug, Clone)]
+pub struct Received {
+    event: Event,
+    org_id: OrgId,
+}
+
+impl Received {
+    /// The event in an SQS record from a bus rule's queue; `None` for anything else (another
+    /// source, not an envelope, an event without a valid org).
+    pub fn from_sqs(record: &aws_lambda_events::sqs::SqsMessage) -> Option<Received> {
+        let envelope: Envelope = serde_json::from_str(record.body.as_deref()?).ok()?;
+        if envelope.source != BUS_SOURCE {
+            return None;
+        }
+        let org_id = OrgId::parse(&envelope.detail.org_id)?;
+        Some(Received { event: envelope.detail, org_id })
+    }
+
+    pub fn event(&self) -> &Event {
+        &self.event
+    }
+
+    pub fn into_event(self) -> Event {
+        self.event
+    }
+
+    /// `system:<consumer>` acting inside the event's org.
+    pub fn scope(&self, consumer: &'static str) -> OrgScope {
+        OrgScope::system(self.org_id.clone(), consumer)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn record(body: serde_json::Value) -> aws_lambda_events::sqs::SqsMessage {
+        let mut m = aws_lambda_events::sqs::SqsMessage::default();
+        m.body = Some(body.to_string());
+        m
+    }
+
+    #[test]
+    fn only_our_bus_envelopes_speak_for_an_org() {
+        let org = OrgId::new();
+        let e =
+            Event::new(&OrgScope::for_tests(org.clone()), "payment.received", "payment", "p1", serde_json::json!({}));
+        let ours = serde_json::json!({"source": BUS_SOURCE, "detail-type": "payment.received", "detail": e});
+        let r = Received::from_sqs(&record(ours)).expect("our envelope");
+        assert_eq!(r.event(), &e);
+        let s = r.scope("notifier");
+        assert_eq!((s.org_id(), s.actor_id()), (&org, "system:notifier"));
+
+        let other = serde_json::json!({"source": "someone.else", "detail": e});
+        assert!(Received::from_sqs(&record(other)).is_none(), "another source");
+        let mut bad = serde_json::to_value(&e).unwrap();
+        bad["orgId"] = "not-an-org".into();
+        assert!(Received::from_sqs(&record(serde_json::json!({"source": BUS_SOURCE, "detail": bad}))).is_none());
+        assert!(Received::from_sqs(&record(serde_json::to_value(&e).unwrap())).is_none(), "a bare event");
+        assert!(Received::from_sqs(&aws_lambda_events::sqs::SqsMessage::default()).is_none());
+    }
+}

@@ -30,7 +30,7 @@ pub struct Event {
     pub type_: String,
     pub org_id: String,
     pub occurred_at: DateTime<Utc>,
-    /// The user id behind the change (`system` for jobs).
+    /// The user id behind the change, or `system:<job or consumer>` when the platform acted.
     pub actor: String,
     pub subject: Subject,
     #[schema(value_type = Object)]
@@ -44,7 +44,7 @@ impl Event {
             type_: type_.to_owned(),
             org_id: scope.org_id().to_string(),
             occurred_at: Utc::now(),
-            actor: scope.principal().user_id.to_string(),
+            actor: scope.actor_id().to_owned(),
             subject: Subject { type_: subject_type.to_owned(), id: subject_id.to_owned() },
             data,
         }

@@ -16,8 +16,13 @@ pub struct Principal {
 }
 
 impl Principal {
+    /// `None` without a usable `sub`, or with one in the platform's own `system:` namespace.
     pub fn from_claims(claims: &HashMap<String, String>) -> Option<Principal> {
-        let user_id = UserId::parse(claims.get("sub")?)?;
+        let sub = claims.get("sub")?;
+        if sub.starts_with(SYSTEM_PREFIX) {
+            return None;
+        }
+        let user_id = UserId::parse(sub)?;
         Some(Principal { user_id, email: claims.get("email").cloned() })
     }
 }
@@ -92,12 +97,26 @@ pub fn permits(role: Role, action: Action) -> bool {
     }
 }
 
-/// Proof that `principal` is a member of `org_id` with `role`. Only this module (and org
-/// creation, which makes its first member) can build one; every org key builder takes it.
+/// Who acts inside a scope: a member (from a verified token), or the platform itself on
+/// something from its own infrastructure.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Actor {
+    User(Principal),
+    /// `system:<job or consumer>` (e.g. `system:rent-run`): never a user id.
+    System(String),
+}
+
+/// Proof that the actor may act inside `org_id` with `role`. A member's scope comes only from
+/// `Authorizer::scope` (and org creation, which makes its first member). The platform's own
+/// scope comes only from what our infrastructure hands a function: an outbox event from our bus
+/// (`events::consumer::Received`), a job's org or message (`jobs::JobOrg`, `jobs::OrgMessage`),
+/// a webhook delivery message from our queue, an object under `org/<id>/` in our bucket
+/// (`blob::OwnObject`). None of those can be built from an org id a caller sends, so no HTTP
+/// handler can turn a path or body into a scope it was not granted.
 #[derive(Debug, Clone)]
 pub struct OrgScope {
     org_id: OrgId,
-    principal: Principal,
+    actor: Actor,
     role: Role,
     /// The action a member was authorized for: every write made under this scope is
     /// conditioned on the membership still allowing it (`write_guard`). None for the platform
@@ -110,20 +129,36 @@ impl OrgScope {
         &self.org_id
     }
 
-    pub fn principal(&self) -> &Principal {
-        &self.principal
+    pub fn actor(&self) -> &Actor {
+        &self.actor
+    }
+
+    /// The member acting, if a person is.
+    pub fn principal(&self) -> Option<&Principal> {
+        match &self.actor {
+            Actor::User(p) => Some(p),
+            Actor::System(_) => None,
+        }
+    }
+
+    /// What events, audit entries and records name as the actor: the user id, or
+    /// `system:<name>`.
+    pub fn actor_id(&self) -> &str {
+        match &self.actor {
+            Actor::User(p) => p.user_id.as_str(),
+            Actor::System(name) => name,
+        }
     }
 
     pub fn role(&self) -> Role {
         self.role
     }
 
-    /// The platform acting inside one org on an event from its own infrastructure (an object
-    /// created under `org/<orgId>/` in our bucket, a scheduled job's message). Never built from
-    /// anything a caller sends.
-    pub fn trusted_system(org_id: OrgId, actor: &'static str) -> OrgScope {
-        let principal = Principal { user_id: UserId::parse(actor).expect("actor names are valid ids"), email: None };
-        OrgScope { org_id, principal, role: Role::Owner, authorized_for: None }
+    /// The platform (`system:<name>`) acting inside one org it found in its own infrastructure.
+    /// Crate-private: only the modules that decode that infrastructure call it.
+    pub(crate) fn system(org_id: OrgId, name: &'static str) -> OrgScope {
+        debug_assert!(!name.is_empty() && !name.contains(['#', ':']), "system actor names are plain words");
+        OrgScope { org_id, actor: Actor::System(format!("{SYSTEM_PREFIX}{name}")), role: Role::Owner, authorized_for: None }
     }
 
     /// The condition every write under this scope carries: the caller's membership item still
@@ -131,6 +166,7 @@ impl OrgScope {
     /// so a member removed or demoted a moment ago cannot write, whatever a cache says.
     pub fn write_guard(&self) -> Option<(Key, Expr)> {
         let action = self.authorized_for?;
+        let principal = self.principal()?;
         let roles: Vec<Role> = Role::ALL.into_iter().filter(|r| permits(*r, action)).collect();
         let placeholders: Vec<String> = (0..roles.len()).map(|i| format!(":role{i}")).collect();
         let mut cond =
@@ -138,14 +174,24 @@ impl OrgScope {
         for (p, r) in placeholders.iter().zip(&roles) {
             cond = cond.value(p, super::db::s(r.as_str()));
         }
-        Some((keys::membership_lookup(&self.org_id, &self.principal), cond))
+        Some((keys::membership_lookup(&self.org_id, principal), cond))
     }
 
     /// The founder's scope for an org being created in the same transaction.
     pub(crate) fn founding(org_id: OrgId, principal: Principal) -> OrgScope {
-        OrgScope { org_id, principal, role: Role::Owner, authorized_for: None }
+        OrgScope { org_id, actor: Actor::User(principal), role: Role::Owner, authorized_for: None }
+    }
+
+    /// Tests only (the `test-support` feature, never in Lambda builds): `system:test` acting
+    /// inside `org_id`, to read or seed the table directly.
+    #[cfg(any(test, feature = "test-support"))]
+    pub fn for_tests(org_id: OrgId) -> OrgScope {
+        OrgScope::system(org_id, "test")
     }
 }
+
+/// The actor prefix of the platform's own scopes.
+pub const SYSTEM_PREFIX: &str = "system:";
 
 #[derive(Debug, thiserror::Error)]
 pub enum AuthError {
@@ -183,7 +229,7 @@ impl Authorizer {
         if !permits(role, action) {
             return Err(AuthError::Forbidden(role.as_str()));
         }
-        Ok(OrgScope { org_id, principal: principal.clone(), role, authorized_for: Some(action) })
+        Ok(OrgScope { org_id, actor: Actor::User(principal.clone()), role, authorized_for: Some(action) })
     }
 
     async fn role_of(&self, org_id: &OrgId, principal: &Principal) -> Result<Option<Role>, DbError> {
@@ -256,5 +302,20 @@ mod tests {
         assert_eq!(Principal::from_claims(&claims).unwrap().user_id.as_str(), "u-1");
         assert!(Principal::from_claims(&HashMap::new()).is_none());
         assert!(Principal::from_claims(&HashMap::from([("sub".to_owned(), "a#b".to_owned())])).is_none());
+        let system = HashMap::from([("sub".to_owned(), "system:rent-run".to_owned())]);
+        assert!(Principal::from_claims(&system).is_none(), "no token speaks as the platform");
+    }
+
+    #[test]
+    fn a_system_scope_names_a_system_actor_not_a_user() {
+        let org = OrgId::new();
+        let s = OrgScope::system(org.clone(), "rent-run");
+        assert_eq!(s.actor_id(), "system:rent-run");
+        assert_eq!(s.actor(), &Actor::System("system:rent-run".into()));
+        assert!(s.principal().is_none());
+        assert_eq!(s.org_id(), &org);
+        let p = Principal { user_id: UserId::parse("u-1").unwrap(), email: None };
+        let f = OrgScope::founding(org, p.clone());
+        assert_eq!((f.actor_id(), f.principal()), ("u-1", Some(&p)));
     }
 }

@@ -2,6 +2,8 @@
 //! downloads; and the reads the upload checker needs (size, first bytes). Every key passed here
 //! was built by `db::keys` under `org/<orgId>/`.
 
+use super::auth::OrgScope;
+use crate::ids::OrgId;
 use aws_sdk_s3::presigning::PresigningConfig;
 use aws_sdk_s3::Client;
 use chrono::{DateTime, Utc};
@@ -46,6 +48,18 @@ impl Blob {
 
     pub fn bucket(&self) -> &str {
         &self.bucket
+    }
+
+    /// The object an S3 notification record names, if it is in this bucket under
+    /// `org/<orgId>/`; `None` for another bucket or any other key.
+    pub fn own_object(&self, record: &aws_lambda_events::s3::S3EventRecord) -> Option<OwnObject> {
+        if record.s3.bucket.name.as_deref() != Some(self.bucket.as_str()) {
+            return None;
+        }
+        let key = decode_key(record.s3.object.key.as_deref()?);
+        let org = key.strip_prefix("org/")?.split('/').next()?;
+        let org_id = OrgId::parse(org)?;
+        Some(OwnObject { org_id, key })
     }
 
     /// A PUT URL for exactly `key`, signed over the content type and length.
@@ -122,5 +136,93 @@ impl Blob {
         let mut v = bytes.into_bytes().to_vec();
         v.truncate(n as usize);
         Ok(v)
+    }
+}
+
+/// An object in our own bucket under `org/<orgId>/…`, as an S3 notification named it: the org it
+/// speaks for is the one whose prefix it was written under (uploads are presigned for exactly
+/// such keys). Only `Blob::own_object` builds one.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OwnObject {
+    org_id: OrgId,
+    key: String,
+}
+
+impl OwnObject {
+    pub fn org_id(&self) -> &OrgId {
+        &self.org_id
+    }
+
+    /// The object key, URL-decoded.
+    pub fn key(&self) -> &str {
+        &self.key
+    }
+
+    /// `system:<name>` acting inside the object's org.
+    pub fn scope(&self, name: &'static str) -> OrgScope {
+        OrgScope::system(self.org_id.clone(), name)
+    }
+}
+
+/// S3 event keys are URL-encoded (`+` for space).
+fn decode_key(key: &str) -> String {
+    let b = key.as_bytes();
+    let mut out = Vec::with_capacity(b.len());
+    let mut i = 0;
+    while i < b.len() {
+        match b[i] {
+            b'+' => out.push(b' '),
+            b'%' if i + 2 < b.len() => match std::str::from_utf8(&b[i + 1..i + 3]).map(|h| u8::from_str_radix(h, 16)) {
+                Ok(Ok(v)) => {
+                    out.push(v);
+                    i += 2;
+                }
+                _ => out.push(b'%'),
+            },
+            c => out.push(c),
+        }
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn blob() -> Blob {
+        let sdk = aws_config::SdkConfig::builder()
+            .behavior_version(aws_config::BehaviorVersion::latest())
+            .region(aws_config::Region::new("us-east-1"))
+            .build();
+        Blob::new(&sdk, "ours", true)
+    }
+
+    fn record(bucket: &str, key: &str) -> aws_lambda_events::s3::S3EventRecord {
+        let mut r = aws_lambda_events::s3::S3EventRecord::default();
+        r.s3.bucket.name = Some(bucket.to_owned());
+        r.s3.object.key = Some(key.to_owned());
+        r
+    }
+
+    #[test]
+    fn keys_are_url_decoded() {
+        assert_eq!(decode_key("org/a/b+c%2Fd"), "org/a/b c/d");
+        assert_eq!(decode_key("plain"), "plain");
+        assert_eq!(decode_key("bad%zz"), "bad%zz");
+        assert_eq!(decode_key("%é1"), "%é1");
+    }
+
+    #[test]
+    fn only_objects_under_an_org_prefix_of_our_bucket_speak_for_that_org() {
+        let org = OrgId::new();
+        let o = blob().own_object(&record("ours", &format!("org%2F{org}%2Fdocuments%2Fx%2Fv1"))).expect("ours");
+        assert_eq!((o.org_id(), o.key()), (&org, format!("org/{org}/documents/x/v1").as_str()));
+        let s = o.scope("document-checker");
+        assert_eq!((s.org_id(), s.actor_id()), (&org, "system:document-checker"));
+        assert!(blob().own_object(&record("theirs", &format!("org/{org}/documents/x/v1"))).is_none());
+        assert!(blob().own_object(&record("ours", &format!("tmp/{org}/x"))).is_none());
+        assert!(blob().own_object(&record("ours", "org/not-an-org/x")).is_none());
+        assert!(blob().own_object(&aws_lambda_events::s3::S3EventRecord::default()).is_none());
     }
 }

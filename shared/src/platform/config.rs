@@ -23,8 +23,11 @@ pub struct Config {
     pub webhook_delivery_queue_url: Option<String>,
     /// First retry delay of a failed webhook delivery; later ones double.
     pub webhook_retry_base_secs: u32,
-    /// Let webhooks reach private, loopback and link-local addresses (local development only).
+    /// Let webhooks reach loopback addresses (127.0.0.0/8, ::1) over http: local development
+    /// only. Other private, link-local and special addresses stay refused.
     pub webhooks_allow_private: bool,
+    /// The KMS key webhook signing secrets are encrypted with (the webhook functions only).
+    pub webhook_secrets_key_id: Option<String>,
     /// The verified sender of tenant email.
     pub notify_from_email: Option<String>,
 }
@@ -66,6 +69,7 @@ impl Config {
                 None => 30,
             },
             webhooks_allow_private: get("WEBHOOKS_ALLOW_PRIVATE_TARGETS").is_some_and(|v| v == "true"),
+            webhook_secrets_key_id: get("WEBHOOK_SECRETS_KEY_ID").filter(|s| !s.is_empty()),
             notify_from_email: get("NOTIFY_FROM_EMAIL").filter(|s| !s.is_empty()),
         })
     }

@@ -8,6 +8,7 @@ pub mod config;
 pub mod db;
 pub mod http;
 pub mod idempotency;
+pub mod secrets;
 pub mod telemetry;
 
 use std::sync::Arc;
@@ -29,6 +30,8 @@ pub struct App {
     pub events: aws_sdk_eventbridge::Client,
     pub email: aws_sdk_sesv2::Client,
     pub sms: aws_sdk_sns::Client,
+    /// Webhook signing secrets at rest (KMS; the webhook functions only have the key).
+    pub webhook_secrets: secrets::Secrets,
 }
 
 impl App {
@@ -48,7 +51,9 @@ impl App {
         let events = aws_sdk_eventbridge::Client::new(sdk);
         let email = aws_sdk_sesv2::Client::new(sdk);
         let sms = aws_sdk_sns::Client::new(sdk);
-        App { config: Arc::new(config), db, blob, auth, sqs, events, email, sms }
+        let webhook_secrets =
+            secrets::Secrets::new(sdk, config.webhook_secrets_key_id.clone(), crate::webhooks::SECRETS_PURPOSE);
+        App { config: Arc::new(config), db, blob, auth, sqs, events, email, sms, webhook_secrets }
     }
 
     pub async fn from_env() -> Result<App, config::ConfigError> {

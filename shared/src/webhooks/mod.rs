@@ -1,8 +1,12 @@
 //! Outbound webhooks: endpoints an org registers for event types, signed deliveries with retries
 //! (exponential backoff with jitter through SQS delays, up to 24 h), the attempt log, and the
-//! SSRF guard.
+//! SSRF guard. Signing secrets are stored encrypted with KMS (`platform::secrets`): shown once
+//! at creation, decrypted only by the dispatcher to sign a delivery.
 
 pub mod model;
 pub mod service;
 pub mod signing;
 pub mod ssrf;
+
+/// The encryption context `purpose` of webhook signing secrets (the IAM policies require it).
+pub const SECRETS_PURPOSE: &str = "webhook-signing-secret";

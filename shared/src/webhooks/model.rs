@@ -27,7 +27,9 @@ pub struct WebhookRecord {
     pub url: String,
     /// Event types (`payment.received`), `<resource>.*`, or `*`.
     pub event_types: Vec<String>,
-    pub secret: String,
+    /// The signing secret, encrypted with KMS (base64; `platform::secrets`): never stored in
+    /// plaintext.
+    pub secret_ciphertext: String,
     pub status: WebhookStatus,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
@@ -69,7 +71,8 @@ pub struct Webhook {
 }
 
 impl Webhook {
-    pub fn from_record(r: WebhookRecord, show_secret: bool) -> Webhook {
+    /// The endpoint as answered, without its secret.
+    pub fn from_record(r: WebhookRecord) -> Webhook {
         Webhook {
             id: r.id,
             url: r.url,
@@ -80,7 +83,7 @@ impl Webhook {
             disabled_reason: r.disabled_reason,
             created_at: r.created_at,
             updated_at: r.updated_at,
-            secret: show_secret.then_some(r.secret),
+            secret: None,
         }
     }
 }
@@ -211,7 +214,7 @@ mod tests {
             id: WebhookId::new(),
             url: "https://x.example".into(),
             event_types: types.iter().map(|t| t.to_string()).collect(),
-            secret: "s".into(),
+            secret_ciphertext: "s".into(),
             status: WebhookStatus::Active,
             description: None,
             failing_since: None,

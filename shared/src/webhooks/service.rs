@@ -6,7 +6,7 @@ use super::model::*;
 use super::signing::{sign, DELIVERY_ID_HEADER, EVENT_ID_HEADER, SIGNATURE_HEADER};
 use super::ssrf::{check_url, resolve};
 use crate::events::{self, Event};
-use crate::ids::{DeliveryId, WebhookId};
+use crate::ids::{DeliveryId, OrgId, WebhookId};
 use crate::platform::auth::OrgScope;
 use crate::platform::db::{self, keys, Db, Expr, ItemBuilder, PageOf, PageRequest, Query, Tx};
 use crate::platform::App;
@@ -39,6 +39,15 @@ fn new_secret() -> String {
     format!("whsec_{}", h.iter().map(|b| format!("{b:02x}")).collect::<String>())
 }
 
+/// What a webhook's secret ciphertext is bound to (its KMS encryption context).
+fn secret_owner<'a>(scope: &'a OrgScope, id: &'a WebhookId) -> [(&'static str, &'a str); 2] {
+    [("orgId", scope.org_id().as_str()), ("webhookId", id.as_str())]
+}
+
+fn secrets_err(e: crate::platform::secrets::SecretsError) -> Error {
+    Error::Store(db::DbError::Invalid(e.to_string()))
+}
+
 fn bad_url(e: super::ssrf::TargetError) -> Error {
     Error::invalid("url", e.to_string())
 }
@@ -47,14 +56,20 @@ fn public_json(w: &WebhookRecord) -> serde_json::Value {
     json!({"url": w.url, "eventTypes": w.event_types, "status": w.status})
 }
 
-pub async fn create(db: &Db, scope: &OrgScope, allow_private: bool, input: CreateWebhook) -> Result<Webhook> {
-    check_url(input.url.trim(), allow_private).map_err(bad_url)?;
+/// Registers an endpoint. Its signing secret is encrypted before it is stored and answered in
+/// plaintext this once.
+pub async fn create(app: &App, scope: &OrgScope, input: CreateWebhook) -> Result<Webhook> {
+    check_url(input.url.trim(), app.config.webhooks_allow_private).map_err(bad_url)?;
     let now = Utc::now();
+    let id = WebhookId::new();
+    let secret = new_secret();
+    let secret_ciphertext =
+        app.webhook_secrets.encrypt(&secret, &secret_owner(scope, &id)).await.map_err(secrets_err)?;
     let w = WebhookRecord {
-        id: WebhookId::new(),
+        id,
         url: input.url.trim().to_owned(),
         event_types: input.event_types,
-        secret: new_secret(),
+        secret_ciphertext,
         status: WebhookStatus::Active,
         description: input.description,
         failing_since: None,
@@ -66,8 +81,8 @@ pub async fn create(db: &Db, scope: &OrgScope, allow_private: bool, input: Creat
     let mut tx = Tx::new();
     tx.put(webhook_item(scope, &w), Some(Expr::not_exists()));
     events::record(&mut tx, scope, "webhook.created", "webhook", w.id.as_str(), public_json(&w));
-    db.transact(tx).await?;
-    Ok(Webhook::from_record(w, true))
+    app.db.transact(tx).await?;
+    Ok(Webhook { secret: Some(secret), ..Webhook::from_record(w) })
 }
 
 pub async fn get_record(db: &Db, scope: &OrgScope, id: &str) -> Result<WebhookRecord> {
@@ -79,7 +94,7 @@ pub async fn list(db: &Db, scope: &OrgScope, page: PageRequest) -> Result<PageOf
     let (pk, prefix) = keys::webhooks(scope);
     let p: PageOf<WebhookRecord> =
         db.page_of(Query::partition(db::Index::Primary, pk).begins_with(prefix), page).await?;
-    Ok(PageOf { items: p.items.into_iter().map(|w| Webhook::from_record(w, false)).collect(), last_key: p.last_key })
+    Ok(PageOf { items: p.items.into_iter().map(Webhook::from_record).collect(), last_key: p.last_key })
 }
 
 pub async fn update(db: &Db, scope: &OrgScope, allow_private: bool, id: &str, input: UpdateWebhook) -> Result<Webhook> {
@@ -111,7 +126,7 @@ pub async fn update(db: &Db, scope: &OrgScope, allow_private: bool, id: &str, in
         Some(_) => Error::Conflict("the webhook changed meanwhile; retry".into()),
         None => e.into(),
     })?;
-    Ok(Webhook::from_record(w, false))
+    Ok(Webhook::from_record(w))
 }
 
 pub async fn delete(db: &Db, scope: &OrgScope, id: &str) -> Result<()> {
@@ -145,17 +160,35 @@ pub fn delivery_id(event: &Event, webhook: &WebhookId) -> DeliveryId {
     DeliveryId::from_ulid(ulid::Ulid(ts | rand))
 }
 
-/// The queue message of one delivery attempt.
+/// The queue message of one delivery attempt. Only this module writes one (to our delivery
+/// queue), and only `from_sqs` reads one back, so the org it names is one an event or a member
+/// of that org put there.
 #[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct DeliveryMessage {
-    pub org_id: String,
-    pub webhook_id: WebhookId,
-    pub delivery_id: DeliveryId,
+    org_id: OrgId,
+    webhook_id: WebhookId,
+    delivery_id: DeliveryId,
     /// How many attempts the delivery had when this message was queued: a message whose number
     /// no longer matches belongs to a superseded chain and is dropped.
     #[serde(default)]
-    pub attempt: usize,
+    attempt: usize,
+}
+
+impl DeliveryMessage {
+    /// The message in an SQS record from the delivery queue; `None` for anything else.
+    pub fn from_sqs(record: &aws_lambda_events::sqs::SqsMessage) -> Option<DeliveryMessage> {
+        serde_json::from_str(record.body.as_deref()?).ok()
+    }
+
+    pub fn delivery_id(&self) -> &DeliveryId {
+        &self.delivery_id
+    }
+
+    /// `system:webhooks` acting inside the delivery's org.
+    fn scope(&self) -> OrgScope {
+        OrgScope::system(self.org_id.clone(), "webhooks")
+    }
 }
 
 async fn enqueue(app: &App, m: &DeliveryMessage, delay_secs: i64) -> Result<()> {
@@ -214,7 +247,7 @@ pub async fn dispatch(app: &App, scope: &OrgScope, event: &Event) -> Result<usiz
         };
         if first_attempt_pending {
             let m = DeliveryMessage {
-                org_id: scope.org_id().to_string(),
+                org_id: scope.org_id().clone(),
                 webhook_id: w.id.clone(),
                 delivery_id: d.id.clone(),
                 attempt: 0,
@@ -243,7 +276,7 @@ pub enum Outcome {
     Skipped,
 }
 
-async fn post(app: &App, w: &WebhookRecord, d: &Delivery) -> (Option<u16>, Option<String>) {
+async fn post(app: &App, w: &WebhookRecord, secret: &str, d: &Delivery) -> (Option<u16>, Option<String>) {
     let url = match check_url(&w.url, app.config.webhooks_allow_private) {
         Ok(u) => u,
         Err(e) => return (None, Some(format!("refused: {e}"))),
@@ -262,7 +295,7 @@ async fn post(app: &App, w: &WebhookRecord, d: &Delivery) -> (Option<u16>, Optio
         .post(url)
         .header("content-type", "application/json")
         .header("user-agent", "PortfolioOS-Webhooks/1")
-        .header(SIGNATURE_HEADER, sign(&w.secret, t, d.payload.as_bytes()))
+        .header(SIGNATURE_HEADER, sign(secret, t, d.payload.as_bytes()))
         .header(EVENT_ID_HEADER, d.event_id.as_str())
         .header(DELIVERY_ID_HEADER, d.id.as_str())
         .body(d.payload.clone())
@@ -289,7 +322,8 @@ fn http_client(host: &str, addr: std::net::SocketAddr) -> std::result::Result<re
 /// Runs one queued attempt: POST with the signature; on success the delivery succeeds (and the
 /// endpoint is healthy again); on failure the next attempt is queued with backoff, or, after
 /// 24 h of failures, the delivery fails; an endpoint failing for 3 days is disabled.
-pub async fn attempt(app: &App, scope: &OrgScope, m: &DeliveryMessage) -> Result<Outcome> {
+pub async fn attempt(app: &App, m: &DeliveryMessage) -> Result<Outcome> {
+    let scope = &m.scope();
     let db = &app.db;
     let key = keys::delivery(scope, &m.webhook_id, &m.delivery_id);
     let Some(mut d) = db.get_as::<Delivery>(&key).await? else { return Ok(Outcome::Skipped) };
@@ -315,8 +349,11 @@ pub async fn attempt(app: &App, scope: &OrgScope, m: &DeliveryMessage) -> Result
         save_delivery(db, scope, &d, before).await?;
         return Ok(Outcome::GaveUp);
     }
+    // A key that cannot be used now fails the message (retried later), not the attempt.
+    let secret =
+        app.webhook_secrets.decrypt(&w.secret_ciphertext, &secret_owner(scope, &w.id)).await.map_err(secrets_err)?;
     let started = std::time::Instant::now();
-    let (code, error) = post(app, &w, &d).await;
+    let (code, error) = post(app, &w, &secret, &d).await;
     let ok = code.is_some_and(|c| (200..300).contains(&c));
     let series = *d.series_started_at.get_or_insert(now);
     d.attempts.push(Attempt {
@@ -435,7 +472,7 @@ pub async fn redeliver(app: &App, scope: &OrgScope, webhook: &str, delivery: &st
         None => e.into(),
     })?;
     let m = DeliveryMessage {
-        org_id: scope.org_id().to_string(),
+        org_id: scope.org_id().clone(),
         webhook_id: w.id.clone(),
         delivery_id: d.id.clone(),
         attempt: before,
