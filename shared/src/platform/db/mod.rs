@@ -27,7 +27,11 @@ pub use keys::Key;
 pub type Item = HashMap<String, AttributeValue>;
 
 /// Most actions one `TransactWriteItems` call accepts.
-pub const MAX_TRANSACTION_ACTIONS: usize = 100;
+const DYNAMODB_MAX_ACTIONS: usize = 100;
+
+/// Most actions a use case may put in one transaction: DynamoDB's 100 less the one the
+/// membership guard (`Tx::guard`) may add when the transaction is sent.
+pub const MAX_TRANSACTION_ACTIONS: usize = DYNAMODB_MAX_ACTIONS - 1;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum CancelReason {
@@ -426,7 +430,7 @@ impl Db {
         if actions.is_empty() || (actions.len() == 1 && guard.is_some()) {
             return Ok(());
         }
-        if actions.len() > MAX_TRANSACTION_ACTIONS {
+        if actions.len() > DYNAMODB_MAX_ACTIONS {
             return Err(DbError::Invalid(format!("{} actions in one transaction", actions.len())));
         }
         let table = self.table.to_string();
