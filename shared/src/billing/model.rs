@@ -9,7 +9,7 @@ pub use super::allocation::ChargeKind;
 use crate::ids::{AllocationId, ChargeId, LeaseId, PaymentId, UnitId};
 use crate::leasing::model::LateFeePolicy;
 use crate::money::{Currency, Money, MoneyDto, StoredMoney};
-use crate::platform::http::{check_opt_text, Validate};
+use crate::validation::{check_opt_text, Validate};
 use crate::FieldError;
 use chrono::{DateTime, NaiveDate, Utc};
 use rust_decimal::Decimal;
@@ -348,6 +348,7 @@ pub struct PaymentReversalRecord {
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct Deduction {
     pub description: String,
+    #[schema(value_type = crate::money::MoneyInput)]
     pub amount: MoneyDto,
 }
 
@@ -427,7 +428,9 @@ fn check_positive(e: &mut Vec<FieldError>, field: &str, m: &MoneyDto) {
 pub struct CreateCharge {
     pub kind: ChargeKind,
     /// Positive; a `credit` of 50.00 lowers the balance by 50.00.
+    #[schema(value_type = crate::money::MoneyInput)]
     pub amount: MoneyDto,
+    #[serde(deserialize_with = "crate::validation::date::strict")]
     pub due_date: NaiveDate,
     pub memo: Option<String>,
 }
@@ -482,13 +485,16 @@ impl Default for Allocate {
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct ExplicitAllocation {
     pub charge_id: String,
+    #[schema(value_type = crate::money::MoneyInput)]
     pub amount: MoneyDto,
 }
 
 #[derive(Debug, Clone, Deserialize, ToSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct CreatePayment {
+    #[schema(value_type = crate::money::MoneyInput)]
     pub amount: MoneyDto,
+    #[serde(deserialize_with = "crate::validation::date::strict")]
     pub received_on: NaiveDate,
     pub method: PaymentMethod,
     pub reference: Option<String>,
@@ -530,6 +536,7 @@ impl Validate for CreatePayment {
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct ReversePayment {
     /// The day the payment bounced (default today).
+    #[serde(default, deserialize_with = "crate::validation::date::strict_opt")]
     pub reversed_on: Option<NaiveDate>,
     pub reason: Option<String>,
 }
@@ -564,6 +571,7 @@ impl Validate for ApplyCredit {
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct SettleDeposit {
     /// Default: the lease's move-out date.
+    #[serde(default, deserialize_with = "crate::validation::date::strict_opt")]
     pub settled_on: Option<NaiveDate>,
     #[serde(default)]
     pub deductions: Vec<Deduction>,
@@ -583,7 +591,7 @@ impl Validate for SettleDeposit {
             e.push(FieldError::new("deductions", "at most 20 deductions"));
         }
         for (i, d) in self.deductions.iter().enumerate() {
-            crate::platform::http::check_text(&mut e, &format!("deductions[{i}].description"), &d.description, 200);
+            crate::validation::check_text(&mut e, &format!("deductions[{i}].description"), &d.description, 200);
             check_positive(&mut e, &format!("deductions[{i}].amount"), &d.amount);
         }
         e
@@ -627,13 +635,15 @@ pub struct FxRateInput {
     /// ISO 4217 code of the foreign currency.
     pub currency: String,
     /// Units of the org's base currency per unit of `currency`.
-    #[schema(value_type = String, example = "1.0832")]
+    #[serde(deserialize_with = "crate::validation::amount::unsigned_decimal")]
+    #[schema(value_type = String, example = "1.0832", pattern = "^[0-9]+(\\.[0-9]+)?$")]
     pub rate: Decimal,
 }
 
 #[derive(Debug, Clone, Deserialize, ToSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct RecordFxRates {
+    #[serde(deserialize_with = "crate::validation::date::strict")]
     pub date: NaiveDate,
     pub rates: Vec<FxRateInput>,
 }
@@ -674,6 +684,7 @@ pub struct FxRate {
 pub struct RunRent {
     /// Generate charges due up to this day (default: today in the org's time zone); the org's
     /// lead time is added.
+    #[serde(default, deserialize_with = "crate::validation::date::strict_opt")]
     pub through_date: Option<NaiveDate>,
 }
 
