@@ -459,12 +459,46 @@ impl Validate for VoidCharge {
 }
 
 /// `auto` (the default) or explicit allocations.
-#[derive(Debug, Clone, Deserialize, ToSchema)]
+#[derive(Debug, Clone, ToSchema)]
 #[serde(untagged)]
 pub enum Allocate {
     #[schema(value_type = String, example = "auto")]
     Mode(AllocateMode),
     Explicit(Vec<ExplicitAllocation>),
+}
+
+/// By hand rather than `#[serde(untagged)]`: an untagged enum buffers the value and re-reads it
+/// with serde's own deserializer, which would take `[["chg_…", {…}]]` (an allocation by position)
+/// and could only say "did not match any variant". Here each allocation is read by the request's
+/// deserializer (objects only), and a wrong value is told what is accepted.
+impl<'de> Deserialize<'de> for Allocate {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = Allocate;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str(r#""auto", "none" or an array of {"chargeId", "amount"}"#)
+            }
+
+            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Allocate, E> {
+                match v {
+                    "auto" => Ok(Allocate::Mode(AllocateMode::Auto)),
+                    "none" => Ok(Allocate::Mode(AllocateMode::None)),
+                    _ => Err(E::invalid_value(serde::de::Unexpected::Str(v), &self)),
+                }
+            }
+
+            fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<Allocate, A::Error> {
+                let mut list = Vec::new();
+                while let Some(a) = seq.next_element::<ExplicitAllocation>()? {
+                    list.push(a);
+                }
+                Ok(Allocate::Explicit(list))
+            }
+        }
+        d.deserialize_any(V)
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, ToSchema)]
@@ -708,4 +742,24 @@ pub struct RentRunReport {
     pub charges_created: usize,
     /// Charges found already there (an earlier or concurrent run made them).
     pub charges_existing: usize,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn allocate_is_a_mode_or_a_list_of_objects() {
+        let parse = |s: &str| serde_json::from_str::<Allocate>(s).map_err(|e| e.to_string());
+        assert!(matches!(parse(r#""auto""#), Ok(Allocate::Mode(AllocateMode::Auto))));
+        assert!(matches!(parse(r#""none""#), Ok(Allocate::Mode(AllocateMode::None))));
+        let list = r#"[{"chargeId": "chg_1", "amount": {"amount": "1.00", "currency": "USD"}}]"#;
+        assert!(matches!(parse(list), Ok(Allocate::Explicit(l)) if l.len() == 1 && l[0].charge_id == "chg_1"));
+        for bad in [r#""all""#, "5", "{}", "null"] {
+            let e = parse(bad).unwrap_err();
+            assert!(e.contains(r#"expected "auto", "none" or an array of {"chargeId", "amount"}"#), "{bad}: {e}");
+        }
+        let e = parse(r#"[{"chargeId": "chg_1"}]"#).unwrap_err();
+        assert!(e.contains("missing field `amount`"), "{e}");
+    }
 }

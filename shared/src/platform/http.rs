@@ -619,7 +619,13 @@ mod tests {
             (r#"{"cout": 1}"#, "cout", ""),
             (r#"{"kind": "wire"}"#, "kind", ""),
             (r#"{"allocate": 5}"#, "allocate", ""),
-            (r#"{"allocate": [{"chargeId": "c", "amount": 5}]}"#, "allocate", ""),
+            (r#"{"allocate": [{"chargeId": "c", "amount": 5}]}"#, "allocate[0].amount", ""),
+            (
+                r#"{"allocate": [["c", {"amount": "5", "currency": "USD"}]]}"#,
+                "allocate[0]",
+                "must be a JSON object (got an array)",
+            ),
+            (r#"{"allocate": "all"}"#, "allocate", ""),
             (r#"{"receivedOn": "26-01-01"}"#, "receivedOn", ""),
             (r#"{"receivedOn": 20260101}"#, "receivedOn", ""),
         ] {
