@@ -2,7 +2,9 @@
 //! served at `/api/v1/openapi.json` and committed as `openapi.json` (a test keeps them equal).
 
 use crate::api;
+use utoipa::openapi::schema::{AdditionalProperties, ArrayItems, KnownFormat, Schema, SchemaFormat};
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::openapi::{ContentBuilder, Ref, RefOr, ResponseBuilder};
 use utoipa::{Modify, OpenApi, ToSchema};
 
 /// `{"items": [...], "nextCursor": "..." | null}`.
@@ -24,6 +26,66 @@ impl Modify for BearerAuth {
             "bearer",
             SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).bearer_format("JWT").build()),
         );
+    }
+}
+
+/// States in the document what the HTTP edge enforces for every route alike: each date (body
+/// field or query parameter) is `YYYY-MM-DD` within years 1900–2199 (`pattern`), and a route that
+/// takes a body answers 415 when it is not sent as JSON.
+struct StrictInput;
+
+impl Modify for StrictInput {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        if let Some(c) = openapi.components.as_mut() {
+            c.schemas.values_mut().for_each(strict_dates);
+        }
+        for item in openapi.paths.paths.values_mut() {
+            let ops = [&mut item.get, &mut item.put, &mut item.post, &mut item.delete, &mut item.patch];
+            for op in ops.into_iter().flatten() {
+                op.parameters.iter_mut().flatten().filter_map(|p| p.schema.as_mut()).for_each(strict_dates);
+                let bodies = op.request_body.iter_mut().flat_map(|b| b.content.values_mut());
+                bodies
+                    .chain(op.responses.responses.values_mut().flat_map(|r| match r {
+                        RefOr::T(r) => r.content.values_mut().collect::<Vec<_>>(),
+                        RefOr::Ref(_) => Vec::new(),
+                    }))
+                    .filter_map(|c| c.schema.as_mut())
+                    .for_each(strict_dates);
+                if op.request_body.is_some() {
+                    let problem = ContentBuilder::new().schema(Some(Ref::from_schema_name("Problem"))).build();
+                    let unsupported = ResponseBuilder::new()
+                        .description("The body was not sent as JSON (`content-type: application/json`).")
+                        .content("application/problem+json", problem)
+                        .build();
+                    op.responses.responses.entry("415".to_owned()).or_insert(RefOr::T(unsupported));
+                }
+            }
+        }
+    }
+}
+
+/// Adds the strict date pattern to every `format: date` string inside `schema`.
+fn strict_dates(schema: &mut RefOr<Schema>) {
+    let RefOr::T(schema) = schema else { return };
+    match schema {
+        Schema::Object(o) => {
+            if matches!(o.format, Some(SchemaFormat::KnownFormat(KnownFormat::Date))) {
+                o.pattern = Some(portfolio::validation::date::PATTERN.to_owned());
+            }
+            o.properties.values_mut().for_each(strict_dates);
+            if let Some(AdditionalProperties::RefOr(r)) = o.additional_properties.as_deref_mut() {
+                strict_dates(r);
+            }
+        }
+        Schema::Array(a) => {
+            if let ArrayItems::RefOrSchema(items) = &mut a.items {
+                strict_dates(items);
+            }
+        }
+        Schema::OneOf(o) => o.items.iter_mut().for_each(strict_dates),
+        Schema::AllOf(o) => o.items.iter_mut().for_each(strict_dates),
+        Schema::AnyOf(o) => o.items.iter_mut().for_each(strict_dates),
+        _ => {}
     }
 }
 
@@ -54,7 +116,7 @@ impl Modify for BearerAuth {
         api::webhooks::deliveries, api::webhooks::redeliver,
     ),
     security(("bearer" = [])),
-    modifiers(&BearerAuth),
+    modifiers(&BearerAuth, &StrictInput),
 )]
 struct ApiDoc;
 

@@ -14,6 +14,7 @@ pub mod money;
 pub mod notify;
 pub mod platform;
 pub mod properties;
+pub mod validation;
 pub mod webhooks;
 
 pub use error::{Error, FieldError, Result};

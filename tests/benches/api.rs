@@ -93,10 +93,10 @@ async fn main() {
         }
         let caller = if c.org_scoped { app.token(&cold_email) } else { token.clone() };
         let (b0, _) = calls(f);
-        let first = app.call(&c.method, &c.path, &caller, c.body.clone()).await;
+        let first = c.send(&app, &caller, c.body.clone()).await;
         let (b1, ops1) = calls(f);
         let body = e2e::catalog::sample_body(&c.route_key, &fx);
-        let second = app.call(&c.method, &c.path, &caller, body).await;
+        let second = c.send(&app, &caller, body).await;
         let (b2, ops2) = calls(f);
         let warm = if second.status < 300 { format!("{}", b2 - b1) } else { "-".into() };
         let ops =

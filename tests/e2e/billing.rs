@@ -71,7 +71,7 @@ impl Books {
         for (k, v) in extra.as_object().unwrap() {
             body[k] = v.clone();
         }
-        app.post(&self.path(&format!("/leases/{lease}/payments")), &self.token, body).await.expect(201).body
+        app.post_keyed(&self.path(&format!("/leases/{lease}/payments")), &self.token, body).await.expect(201).body
     }
 
     async fn ledger(&self, app: &TestApp, lease: &str, as_of: &str) -> Value {
@@ -316,7 +316,8 @@ async fn fifty_concurrent_payments_never_over_allocate() {
     let calls = (0..50).map(|i| {
         let body = json!({"amount": {"amount": "300.00", "currency": "USD"}, "receivedOn": "2026-01-02", "method": "card",
                           "reference": format!("card {i}")});
-        app.post_with(&path, &b.token, &[], body)
+        let (app, path, token) = (&app, &path, &b.token);
+        async move { app.post_with(path, token, &[("Idempotency-Key", &format!("card-{i}"))], body).await }
     });
     let results = futures::future::join_all(calls).await;
     for (r, _) in &results {
@@ -435,7 +436,7 @@ async fn the_daily_schedule_runs_rent_through_the_queue_with_no_manual_pumping()
     // The daily snapshot keeps what was open that day; a past asOf answers it.
     let out = app.stack.run_job("job-delinquency-snapshot", json!({"runDate": "2026-04-10"})).await.unwrap();
     assert_eq!(out["orgs"], 1);
-    app.post(
+    app.post_keyed(
         &b.path(&format!("/leases/{lease}/payments")),
         &b.token,
         json!({"amount": {"amount": "3600.00", "currency": "USD"}, "receivedOn": "2026-04-12", "method": "ach"}),
@@ -545,19 +546,19 @@ async fn voids_credits_explicit_allocations_and_currencies() {
     let lease = b.lease(&app, "2026-01-01", "1000.00", json!({})).await;
     let charge = |kind: &str, amount: &str, due: &str| json!({"kind": kind, "amount": {"amount": amount, "currency": "USD"}, "dueDate": due});
     let cpath = b.path(&format!("/leases/{lease}/charges"));
-    let water = app.post(&cpath, &b.token, charge("utility", "80.00", "2026-01-10")).await.expect(201).id();
-    let fee = app.post(&cpath, &b.token, charge("fee", "20.00", "2026-01-10")).await.expect(201).id();
+    let water = app.post_keyed(&cpath, &b.token, charge("utility", "80.00", "2026-01-10")).await.expect(201).id();
+    let fee = app.post_keyed(&cpath, &b.token, charge("fee", "20.00", "2026-01-10")).await.expect(201).id();
     // Explicit allocations are checked: unknown charge, more than open, more than paid.
     let pay = |alloc: Value| json!({"amount": {"amount": "50.00", "currency": "USD"}, "receivedOn": "2026-01-12", "method": "cash", "allocate": alloc});
     let ppath = b.path(&format!("/leases/{lease}/payments"));
     let one = |id: &str, a: &str| json!([{"chargeId": id, "amount": {"amount": a, "currency": "USD"}}]);
-    app.post(&ppath, &b.token, pay(one(&fee, "20.01"))).await.problem(400);
-    app.post(&ppath, &b.token, pay(json!([{"chargeId": water, "amount": {"amount": "40.00", "currency": "USD"}}, {"chargeId": fee, "amount": {"amount": "20.00", "currency": "USD"}}]))).await.problem(400);
-    app.post(&ppath, &b.token, pay(one("chg_01ARZ3NDEKTSV4RRFFQ69G5FAV", "1.00"))).await.problem(400);
+    app.post_keyed(&ppath, &b.token, pay(one(&fee, "20.01"))).await.problem(400);
+    app.post_keyed(&ppath, &b.token, pay(json!([{"chargeId": water, "amount": {"amount": "40.00", "currency": "USD"}}, {"chargeId": fee, "amount": {"amount": "20.00", "currency": "USD"}}]))).await.problem(400);
+    app.post_keyed(&ppath, &b.token, pay(one("chg_01ARZ3NDEKTSV4RRFFQ69G5FAV", "1.00"))).await.problem(400);
     // Money in another currency than the lease's never mixes.
     let eur = json!({"amount": {"amount": "50.00", "currency": "EUR"}, "receivedOn": "2026-01-12", "method": "cash"});
-    assert_eq!(app.post(&ppath, &b.token, eur).await.problem(400).error_fields(), ["amount.currency"]);
-    let p = app.post(&ppath, &b.token, pay(one(&water, "50.00"))).await.expect(201).body;
+    assert_eq!(app.post_keyed(&ppath, &b.token, eur).await.problem(400).error_fields(), ["amount.currency"]);
+    let p = app.post_keyed(&ppath, &b.token, pay(one(&water, "50.00"))).await.expect(201).body;
     // Voiding the water charge gives the 50.00 back to the payment as credit.
     let void = app
         .post(&b.path(&format!("/charges/{water}:void")), &b.token, json!({"reason": "meter misread"}))
@@ -571,7 +572,7 @@ async fn voids_credits_explicit_allocations_and_currencies() {
     let a = app.post(&b.path(&format!("/payments/{pid}/allocations")), &b.token, json!({})).await.expect(201).body;
     assert_eq!(amt(&a["unapplied"]), "30.00");
     app.post(&b.path(&format!("/payments/{pid}/allocations")), &b.token, json!({})).await.problem(409);
-    let credit = app.post(&cpath, &b.token, charge("credit", "15.00", "2026-01-20")).await.expect(201).body;
+    let credit = app.post_keyed(&cpath, &b.token, charge("credit", "15.00", "2026-01-20")).await.expect(201).body;
     assert_eq!(amt(&credit["amount"]), "-15.00");
     let l = b.ledger(&app, &lease, "2026-12-31").await;
     assert_eq!((amt(&l["balance"]), amt(&l["unapplied"])), ("-15.00", "30.00"));
@@ -615,7 +616,7 @@ async fn entries_in_a_foreign_currency_keep_the_rate_used() {
     assert_eq!((c[0]["fx"]["rate"].as_str(), c[0]["fx"]["baseMinor"].as_i64()), (Some("1.085"), Some(108_499)));
     assert_eq!((c[1]["fx"]["rate"].as_str(), c[1]["fx"]["baseMinor"].as_i64()), (Some("1.1"), Some(109_999)));
     let usd = json!({"amount": {"amount": "10.00", "currency": "USD"}, "receivedOn": "2026-01-12", "method": "cash"});
-    app.post(&b.path(&format!("/leases/{lease}/payments")), &b.token, usd).await.problem(400);
+    app.post_keyed(&b.path(&format!("/leases/{lease}/payments")), &b.token, usd).await.problem(400);
     let d = app.get(&b.path("/delinquency?asOf=2026-03-15"), &b.token).await.expect(200).body;
     assert_eq!(d["totals"][0]["currency"], "EUR");
     assert_eq!(amt(&d["totals"][0]["aging"]["total"]), "1999.98");
@@ -650,8 +651,8 @@ async fn credits_apply_to_charges_and_voids_undo_them_either_way() {
     let lease = b.lease(&app, "2026-01-01", "1000.00", json!({})).await;
     let cpath = b.path(&format!("/leases/{lease}/charges"));
     let charge = |kind: &str, amount: &str| json!({"kind": kind, "amount": {"amount": amount, "currency": "USD"}, "dueDate": "2026-01-10"});
-    let water = app.post(&cpath, &b.token, charge("utility", "80.00")).await.expect(201).id();
-    let credit = app.post(&cpath, &b.token, charge("credit", "100.00")).await.expect(201).body;
+    let water = app.post_keyed(&cpath, &b.token, charge("utility", "80.00")).await.expect(201).id();
+    let credit = app.post_keyed(&cpath, &b.token, charge("credit", "100.00")).await.expect(201).body;
     assert_eq!((amt(&credit["amount"]), amt(&credit["open"])), ("-100.00", "-20.00"), "80.00 of it paid the water");
     // Voiding the water gives the credit back in full.
     app.post(&b.path(&format!("/charges/{water}:void")), &b.token, json!({})).await.expect(200);
@@ -659,8 +660,8 @@ async fn credits_apply_to_charges_and_voids_undo_them_either_way() {
     assert_eq!(amt(&l["balance"]), "-100.00");
     assert_counters_match_entries(&app, &b, &lease).await;
     // Voiding a credit reopens what it paid (and puts it back in delinquency).
-    let fee = app.post(&cpath, &b.token, charge("fee", "50.00")).await.expect(201).id();
-    let small = app.post(&cpath, &b.token, charge("credit", "50.00")).await.expect(201).body;
+    let fee = app.post_keyed(&cpath, &b.token, charge("fee", "50.00")).await.expect(201).id();
+    let small = app.post_keyed(&cpath, &b.token, charge("credit", "50.00")).await.expect(201).body;
     assert_eq!(amt(&small["open"]), "0.00");
     let d = app.get(&b.path("/delinquency?asOf=2026-02-01"), &b.token).await.expect(200).body;
     assert!(d["leases"].as_array().unwrap().is_empty(), "the new credit paid the fee: {d}");

@@ -150,7 +150,7 @@ async fn a_payment_reaches_a_signed_webhook_and_a_receipt_email_with_no_manual_p
     app.post(&o.path("/rent-runs"), &o.token, json!({"throughDate": "2026-01-31"})).await.expect(200);
     let t0 = Instant::now();
     let payment = app
-        .post(
+        .post_keyed(
             &o.path(&format!("/leases/{lease}/payments")),
             &o.token,
             json!({"amount": {"amount": "1200.00", "currency": "USD"}, "receivedOn": "2026-01-03", "method": "ach"}),

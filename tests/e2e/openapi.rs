@@ -1,7 +1,7 @@
 //! The OpenAPI document: generated from the types, served, committed, and covering every route.
 
 use e2e::TestApp;
-use serde_json::Value;
+use serde_json::{json, Value};
 
 fn generated() -> Value {
     serde_json::from_str(&functions::openapi::document_json()).unwrap()
@@ -46,4 +46,73 @@ async fn the_document_is_served_without_auth() {
     let app = TestApp::spawn().await;
     let res = app.raw("GET", "/api/v1/openapi.json", None, None).await.expect(200);
     assert!(res.body == generated());
+}
+
+/// Every schema a request body reaches, following `$ref`s (names of components).
+fn reachable(doc: &Value, v: &Value, seen: &mut std::collections::BTreeSet<String>) {
+    match v {
+        Value::Object(m) => {
+            if let Some(r) = m.get("$ref").and_then(Value::as_str) {
+                let name = r.trim_start_matches("#/components/schemas/").to_owned();
+                if seen.insert(name.clone()) {
+                    reachable(doc, &doc["components"]["schemas"][&name], seen);
+                }
+            }
+            m.values().for_each(|x| reachable(doc, x, seen));
+        }
+        Value::Array(a) => a.iter().for_each(|x| reachable(doc, x, seen)),
+        _ => {}
+    }
+}
+
+fn operations(doc: &Value) -> Vec<(String, String, &Value)> {
+    let mut out = Vec::new();
+    for (path, ops) in doc["paths"].as_object().unwrap() {
+        for (method, op) in ops.as_object().unwrap() {
+            out.push((method.to_uppercase(), path.clone(), op));
+        }
+    }
+    out
+}
+
+/// The document states what the server enforces on input (the e2e input tests hold the server to
+/// the same rules).
+#[test]
+fn the_document_states_the_input_rules() {
+    let doc = generated();
+    let text = doc.to_string();
+    // Dates: every one, in bodies, responses and query parameters, is strict YYYY-MM-DD.
+    let dates = text.matches(r#""format":"date""#).count();
+    assert!(dates > 20, "{dates}");
+    assert_eq!(text.matches(&format!(r#""pattern":{}"#, json!(portfolio::validation::date::PATTERN))).count(), dates);
+    // Bodies: 415 wherever one is taken; money in requests is unsigned (never the response shape,
+    // whose amounts may be negative).
+    let mut seen = std::collections::BTreeSet::new();
+    let mut with_body = 0;
+    for (method, path, op) in operations(&doc) {
+        if let Some(body) = op.get("requestBody") {
+            with_body += 1;
+            assert!(op["responses"]["415"].is_object(), "{method} {path} documents no 415");
+            assert_eq!(
+                op["responses"]["415"]["content"]["application/problem+json"]["schema"]["$ref"],
+                "#/components/schemas/Problem"
+            );
+            reachable(&doc, body, &mut seen);
+        } else {
+            assert!(op["responses"]["415"].is_null(), "{method} {path} takes no body");
+        }
+    }
+    assert!(with_body >= 25, "{with_body}");
+    assert!(seen.contains("MoneyInput") && !seen.contains("MoneyDto"), "request bodies reach {seen:?}");
+    let amount = &doc["components"]["schemas"]["MoneyInput"]["properties"]["amount"];
+    assert_eq!(amount["pattern"], portfolio::validation::amount::PATTERN);
+    let user = &doc["components"]["schemas"]["AddMember"]["properties"]["userId"];
+    assert_eq!(user["pattern"], portfolio::validation::SUBJECT_PATTERN);
+    // Money-creating POSTs require the key.
+    for path in ["/api/v1/orgs/{orgId}/leases/{leaseId}/charges", "/api/v1/orgs/{orgId}/leases/{leaseId}/payments"] {
+        let params = doc["paths"][path]["post"]["parameters"].as_array().unwrap();
+        let key = params.iter().find(|p| p["name"] == "Idempotency-Key").expect(path);
+        assert_eq!((key["in"].as_str(), key["required"].as_bool()), (Some("header"), Some(true)), "{path}");
+        assert_eq!(key["schema"]["type"], "string", "{path}");
+    }
 }

@@ -16,7 +16,7 @@ async fn every_org_route_answers_404_to_a_member_of_another_org() {
     let org_cases: Vec<_> = cases.iter().filter(|c| c.org_scoped).collect();
     assert!(org_cases.len() >= 34, "the sweep must cover every org route, found {}", org_cases.len());
     for c in org_cases {
-        let res = app.call(&c.method, &c.path, &mallory, c.body.clone()).await;
+        let res = c.send(&app, &mallory, c.body.clone()).await;
         let res = res.problem(404);
         for secret in [&fx.building, &fx.unit, "Seeded"] {
             assert!(!res.text.contains(secret), "{} leaked {secret}: {}", c.route_key, res.text);
@@ -55,7 +55,7 @@ async fn every_route_and_role_gets_403_exactly_where_the_matrix_says() {
     for c in cases(&app, &fx).iter().filter(|c| c.org_scoped) {
         let action = required_action(&c.route_key);
         for (role, email) in &callers {
-            let res = app.call(&c.method, &c.path, &app.token(email), c.body.clone()).await;
+            let res = c.send(&app, &app.token(email), c.body.clone()).await;
             if permits(*role, action) {
                 assert!(
                     res.status != 403 && res.status != 401 && res.status < 500,
@@ -95,9 +95,9 @@ async fn tokens_that_the_authorizer_refuses_get_401_on_every_route() {
     let before = app.table_items().await.len();
     for c in cases(&app, &fx).iter().filter(|c| c.auth) {
         let body = c.body.as_ref().map(|b| b.to_string().into_bytes());
-        assert_eq!(app.raw(&c.method, &c.path, None, body.clone()).await.status, 401, "no token: {}", c.route_key);
+        assert_eq!(c.send_raw(&app, None, body.clone()).await.status, 401, "no token: {}", c.route_key);
         for (why, t) in &bad_tokens {
-            assert_eq!(app.raw(&c.method, &c.path, Some(t), body.clone()).await.status, 401, "{why}: {}", c.route_key);
+            assert_eq!(c.send_raw(&app, Some(t), body.clone()).await.status, 401, "{why}: {}", c.route_key);
         }
     }
     assert_eq!(app.table_items().await.len(), before);

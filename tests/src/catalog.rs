@@ -71,7 +71,7 @@ impl Fixture {
             .expect(201)
             .id();
         let charge = app
-            .post(
+            .post_keyed(
                 &format!("/api/v1/orgs/{org}/leases/{lease}/charges"),
                 &t,
                 json!({"kind": "fee", "amount": {"amount": "25.00", "currency": "USD"}, "dueDate": "2030-01-15"}),
@@ -80,7 +80,7 @@ impl Fixture {
             .expect(201)
             .id();
         let payment = app
-            .post(
+            .post_keyed(
                 &format!("/api/v1/orgs/{org}/leases/{lease}/payments"),
                 &t,
                 json!({"amount": {"amount": "10.00", "currency": "USD"}, "receivedOn": "2030-01-10", "method": "cash", "allocate": "none"}),
@@ -123,6 +123,55 @@ pub struct Case {
     pub body: Option<Value>,
     pub auth: bool,
     pub org_scoped: bool,
+    /// A POST that creates money: it requires an `Idempotency-Key`.
+    pub requires_key: bool,
+}
+
+impl Case {
+    /// The headers one request of this case sends (a fresh `Idempotency-Key` where required, so
+    /// each call is its own logical request).
+    pub fn headers(&self) -> Vec<(String, String)> {
+        let mut h = vec![("content-type".to_owned(), "application/json".to_owned())];
+        if self.requires_key {
+            h.push(("Idempotency-Key".to_owned(), crate::idempotency_key()));
+        }
+        h
+    }
+
+    /// Sends this case's request with `body` (raw bytes, sent as JSON) as `token`.
+    pub async fn send_raw(&self, app: &TestApp, token: Option<&str>, body: Option<Vec<u8>>) -> crate::Res {
+        let content_type = body.as_ref().map(|_| "application/json");
+        self.send_as(app, token, content_type, body).await
+    }
+
+    /// Sends this case's request with `body` as `token`, declaring `content_type` (or none).
+    pub async fn send_as(
+        &self,
+        app: &TestApp,
+        token: Option<&str>,
+        content_type: Option<&str>,
+        body: Option<Vec<u8>>,
+    ) -> crate::Res {
+        let mut headers = self.headers();
+        match content_type {
+            Some(ct) => headers[0].1 = ct.to_owned(),
+            None => {
+                headers.remove(0);
+            }
+        }
+        let headers: Vec<(&str, &str)> = headers.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+        app.request(&self.method, &self.path, token, &headers, body).await
+    }
+
+    /// Sends this case's request with `body` as `token`.
+    pub async fn send(&self, app: &TestApp, token: &str, body: Option<Value>) -> crate::Res {
+        self.send_raw(app, Some(token), body.map(|b| b.to_string().into_bytes())).await
+    }
+}
+
+/// The routes that create money, which require an `Idempotency-Key`.
+pub fn requires_key(route_key: &str) -> bool {
+    [functions::api::charges::CREATE, functions::api::payments::CREATE].contains(&route_key)
 }
 
 fn unique() -> String {
@@ -337,6 +386,7 @@ pub fn cases(app: &TestApp, fx: &Fixture) -> Vec<Case> {
             }
             out.push(Case {
                 org_scoped: r.path.starts_with("/api/v1/orgs/{orgId}"),
+                requires_key: requires_key(&route_key),
                 route_key,
                 doc_path,
                 method: r.method.clone(),

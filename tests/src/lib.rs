@@ -38,6 +38,11 @@ use devstack::{Stack, StackOptions};
 use serde_json::{json, Value};
 use std::sync::Arc;
 
+/// A fresh `Idempotency-Key`, for one logical request.
+pub fn idempotency_key() -> String {
+    format!("test-{}", ulid::Ulid::new().to_string().to_lowercase())
+}
+
 pub struct TestApp {
     pub stack: Stack,
     pub http: reqwest::Client,
@@ -122,13 +127,31 @@ impl TestApp {
         sub_for_email(email)
     }
 
+    /// A request with a JSON body (`content-type: application/json` when there is one).
     pub async fn raw(&self, method: &str, path: &str, token: Option<&str>, body: Option<Vec<u8>>) -> Res {
+        let json = [("content-type", "application/json")];
+        let headers: &[(&str, &str)] = if body.is_some() { &json } else { &[] };
+        self.request(method, path, token, headers, body).await
+    }
+
+    /// A request exactly as given: these headers only (no content-type unless listed), this body.
+    pub async fn request(
+        &self,
+        method: &str,
+        path: &str,
+        token: Option<&str>,
+        headers: &[(&str, &str)],
+        body: Option<Vec<u8>>,
+    ) -> Res {
         let mut req = self.http.request(method.parse().expect("method"), format!("{}{}", self.stack.base_url, path));
         if let Some(t) = token {
             req = req.bearer_auth(t);
         }
+        for (k, v) in headers {
+            req = req.header(*k, *v);
+        }
         if let Some(b) = body {
-            req = req.header("content-type", "application/json").body(b);
+            req = req.body(b);
         }
         let res = req.send().await.expect("devstack answers");
         let status = res.status().as_u16();
@@ -137,6 +160,12 @@ impl TestApp {
         let text = res.text().await.unwrap_or_default();
         let body = serde_json::from_str(&text).unwrap_or(Value::Null);
         Res { status, content_type, body, text }
+    }
+
+    /// A POST that creates money (a charge or a payment), with a fresh `Idempotency-Key`: one
+    /// logical request.
+    pub async fn post_keyed(&self, path: &str, token: &str, body: Value) -> Res {
+        self.post_with(path, token, &[("Idempotency-Key", &idempotency_key())], body).await.0
     }
 
     /// A POST with extra headers (e.g. `Idempotency-Key`); also returns the response headers.

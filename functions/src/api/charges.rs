@@ -41,18 +41,19 @@ pub async fn list_charges(app: &App, req: &Request) -> ApiResult {
 }
 
 /// Adds a charge (rent, late fee, deposit, utility, fee, or a credit, which is applied at once
-/// to what is open). Takes an `Idempotency-Key` header.
+/// to what is open). Requires an `Idempotency-Key` header.
 #[utoipa::path(post, path = "/api/v1/orgs/{orgId}/leases/{leaseId}/charges", tag = "billing",
-    params(("orgId" = String, Path), ("leaseId" = String, Path), ("Idempotency-Key" = Option<String>, Header)), request_body = CreateCharge,
+    params(("orgId" = String, Path), ("leaseId" = String, Path), ("Idempotency-Key" = String, Header, description = "Required: a unique key per charge or payment; a retry with the same key and body answers the first response (`Idempotent-Replayed: true`), another body 422, a request still in flight 409", pattern = "^[!-~]{1,255}$")), request_body = CreateCharge,
     responses((status = 201, body = Charge), (status = 400, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem),
         (status = 409, body = Problem), (status = 422, body = Problem)))]
 pub async fn create(app: &App, req: &Request) -> ApiResult {
     let s = scope(app, req, Action::LedgerWrite).await?;
+    let key = idempotent::required_key(req)?;
     let input: CreateCharge = json_body(req)?;
     let lease = path_param(req, "leaseId")?;
     let s_ref = &s;
-    idempotent::run(app, req, &s, |claim| async move {
-        json(201, &service::create_charge(&app.db, s_ref, &lease, input, claim.as_ref()).await?)
+    idempotent::run(app, req, &s, &key, |claim| async move {
+        json(201, &service::create_charge(&app.db, s_ref, &lease, input, Some(&claim)).await?)
     })
     .await
 }

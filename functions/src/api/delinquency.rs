@@ -27,7 +27,7 @@ pub async fn handle(app: &App, req: Request) -> Response<Body> {
 /// (default today), from the open-charges index; a past day with a stored snapshot answers the
 /// snapshot (what was open then).
 #[utoipa::path(get, path = "/api/v1/orgs/{orgId}/delinquency", tag = "billing",
-    params(("orgId" = String, Path), ("asOf" = Option<String>, Query, description = "YYYY-MM-DD")),
+    params(("orgId" = String, Path), ("asOf" = Option<chrono::NaiveDate>, Query, description = "YYYY-MM-DD (default today)")),
     responses((status = 200, body = Delinquency), (status = 400, body = Problem), (status = 404, body = Problem)))]
 pub async fn get(app: &App, req: &Request) -> ApiResult {
     let s = scope(app, req, Action::LedgerRead).await?;

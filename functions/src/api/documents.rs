@@ -90,7 +90,7 @@ pub struct Obligations {
 
 /// Documents expiring before `dueBefore`.
 #[utoipa::path(get, path = "/api/v1/orgs/{orgId}/obligations", tag = "documents",
-    params(("orgId" = String, Path), ("dueBefore" = String, Query, description = "YYYY-MM-DD")),
+    params(("orgId" = String, Path), ("dueBefore" = chrono::NaiveDate, Query, description = "YYYY-MM-DD")),
     responses((status = 200, body = Obligations), (status = 400, body = Problem), (status = 404, body = Problem)))]
 pub async fn obligations(app: &App, req: &Request) -> ApiResult {
     let s = scope(app, req, Action::DocumentRead).await?;

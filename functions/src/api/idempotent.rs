@@ -2,44 +2,48 @@
 //! response is stored in the same transaction as its write; the same key and body replays that
 //! response (`Idempotent-Replayed: true`) without a second write; the same key with another body
 //! is 422; a duplicate while the first is still running is 409. A failed request releases its
-//! claim so the client may retry with the same key.
+//! claim so the client may retry with the same key. POSTs that create money (charges, payments)
+//! require a key (`required_key`).
 
 use lambda_http::{Body, Request, Response};
 use portfolio::platform::auth::OrgScope;
 use portfolio::platform::http::{body_bytes, ApiError, ApiResult};
 use portfolio::platform::idempotency::{self, Begin, Claim};
 use portfolio::platform::App;
+use portfolio::FieldError;
 use std::future::Future;
 
 pub const HEADER: &str = "Idempotency-Key";
 
-/// The request's key, if it sent one (400 when malformed).
-pub fn key(req: &Request) -> Result<Option<String>, ApiError> {
-    match req.headers().get(HEADER) {
-        None => Ok(None),
-        Some(v) => {
-            let k = v.to_str().map_err(|_| ApiError::bad_request("Idempotency-Key must be visible ASCII"))?;
-            if !idempotency::valid_key(k) {
-                return Err(ApiError::bad_request("Idempotency-Key must be 1–255 visible ASCII characters"));
-            }
-            Ok(Some(k.to_owned()))
-        }
+fn header_error(message: &str) -> ApiError {
+    ApiError::validation(vec![FieldError::new(HEADER, message)])
+}
+
+/// The request's key, which a POST that creates money must send (400 naming the header when it
+/// is absent or malformed): without one, a retry after a lost response records the money twice.
+pub fn required_key(req: &Request) -> Result<String, ApiError> {
+    match req.headers().get(HEADER).map(|v| v.to_str()) {
+        None => Err(header_error(
+            "required: a unique key per payment or charge (1–255 visible ASCII characters); resend the same key to retry",
+        )),
+        Some(Ok(k)) if idempotency::valid_key(k) => Ok(k.to_owned()),
+        Some(_) => Err(header_error("must be 1–255 visible ASCII characters")),
     }
 }
 
-/// Runs `work` at most once per key (see the module docs).
-pub async fn run<'a, F, Fut>(app: &'a App, req: &'a Request, scope: &'a OrgScope, work: F) -> ApiResult
+/// Runs `work` at most once for `key` (see the module docs); for routes where the key is
+/// required (`required_key`).
+pub async fn run<'a, F, Fut>(app: &'a App, req: &'a Request, scope: &'a OrgScope, key: &str, work: F) -> ApiResult
 where
-    F: FnOnce(Option<Claim>) -> Fut,
+    F: FnOnce(Claim) -> Fut,
     Fut: Future<Output = ApiResult>,
 {
-    let Some(key) = key(req)? else { return work(None).await };
     let route = format!("{} {}", req.method(), req.uri().path());
     let hash = idempotency::request_hash(body_bytes(req));
     let now = chrono::Utc::now().timestamp();
-    match idempotency::begin(&app.db, scope, &route, &key, &hash, now).await.map_err(ApiError::from)? {
+    match idempotency::begin(&app.db, scope, &route, key, &hash, now).await.map_err(ApiError::from)? {
         Begin::Proceed(claim) => {
-            let res = work(Some(claim.clone())).await;
+            let res = work(claim.clone()).await;
             if res.is_err() {
                 if let Err(e) = claim.release(&app.db).await {
                     tracing::warn!(error = %e, "could not release an idempotency claim; it expires on its own");

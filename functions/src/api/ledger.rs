@@ -29,7 +29,7 @@ pub async fn handle(app: &App, req: Request) -> Response<Body> {
 /// Every entry up to `asOf` (default today) in order with running balance, unapplied credit
 /// and deposit held; the totals and aging as of that day. One partition query.
 #[utoipa::path(get, path = "/api/v1/orgs/{orgId}/leases/{leaseId}/ledger", tag = "billing",
-    params(("orgId" = String, Path), ("leaseId" = String, Path), ("asOf" = Option<String>, Query, description = "YYYY-MM-DD")),
+    params(("orgId" = String, Path), ("leaseId" = String, Path), ("asOf" = Option<chrono::NaiveDate>, Query, description = "YYYY-MM-DD (default today)")),
     responses((status = 200, body = Ledger), (status = 400, body = Problem), (status = 404, body = Problem)))]
 pub async fn get(app: &App, req: &Request) -> ApiResult {
     let s = scope(app, req, Action::LedgerRead).await?;

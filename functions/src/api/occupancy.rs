@@ -22,7 +22,7 @@ pub async fn handle(app: &App, req: Request) -> Response<Body> {
 
 /// Occupancy on `date` (past or future), derived from activated leases' terms.
 #[utoipa::path(get, path = "/api/v1/orgs/{orgId}/occupancy", tag = "properties",
-    params(("orgId" = String, Path), ("date" = String, Query, description = "YYYY-MM-DD")),
+    params(("orgId" = String, Path), ("date" = chrono::NaiveDate, Query, description = "YYYY-MM-DD")),
     responses((status = 200, body = Occupancy), (status = 400, body = Problem), (status = 404, body = Problem)))]
 pub async fn get(app: &App, req: &Request) -> ApiResult {
     let s = scope(app, req, Action::PropertyRead).await?;

@@ -8,7 +8,6 @@ use super::{idempotent, list, page, route, scope, serve, unknown_route};
 use lambda_http::{Body, Request, Response};
 use portfolio::billing::model::{ApplyCredit, CreatePayment, Payment, ReversePayment};
 use portfolio::billing::service;
-use portfolio::ids::PaymentId;
 use portfolio::platform::auth::{Action, OrgScope};
 use portfolio::platform::http::{json, json_body, json_body_or_default, path_param, ApiError, ApiResult, Problem};
 use portfolio::platform::App;
@@ -43,24 +42,22 @@ pub async fn list_payments(app: &App, req: &Request) -> ApiResult {
 }
 
 /// Records a payment and allocates it: `auto` (oldest due first, rent before fees), explicit
-/// `[{"chargeId", "amount"}]`, or `none`; the rest stays unapplied credit. Send an
+/// `[{"chargeId", "amount"}]`, or `none`; the rest stays unapplied credit. Requires an
 /// `Idempotency-Key`: a retry with the same key and body answers the first response.
 #[utoipa::path(post, path = "/api/v1/orgs/{orgId}/leases/{leaseId}/payments", tag = "billing",
-    params(("orgId" = String, Path), ("leaseId" = String, Path), ("Idempotency-Key" = Option<String>, Header)), request_body = CreatePayment,
+    params(("orgId" = String, Path), ("leaseId" = String, Path), ("Idempotency-Key" = String, Header, description = "Required: a unique key per charge or payment; a retry with the same key and body answers the first response (`Idempotent-Replayed: true`), another body 422, a request still in flight 409", pattern = "^[!-~]{1,255}$")), request_body = CreatePayment,
     responses((status = 201, body = Payment), (status = 400, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem),
         (status = 409, body = Problem), (status = 422, body = Problem)))]
 pub async fn create(app: &App, req: &Request) -> ApiResult {
     let s = scope(app, req, Action::LedgerWrite).await?;
+    let key = idempotent::required_key(req)?;
     let input: CreatePayment = json_body(req)?;
     let lease = path_param(req, "leaseId")?;
     // The same key always names the same payment, so a retry after a crash cannot add another.
-    let id = match idempotent::key(req)? {
-        Some(k) => service::payment_id_for_key(&s, &lease, &k),
-        None => PaymentId::new(),
-    };
+    let id = service::payment_id_for_key(&s, &lease, &key);
     let s_ref = &s;
-    idempotent::run(app, req, &s, |claim| async move {
-        json(201, &service::record_payment(&app.db, s_ref, &lease, input, id, claim.as_ref()).await?)
+    idempotent::run(app, req, &s, &key, |claim| async move {
+        json(201, &service::record_payment(&app.db, s_ref, &lease, input, id, Some(&claim)).await?)
     })
     .await
 }

@@ -9,7 +9,7 @@ pub use super::allocation::ChargeKind;
 use crate::ids::{AllocationId, ChargeId, LeaseId, PaymentId, UnitId};
 use crate::leasing::model::LateFeePolicy;
 use crate::money::{Currency, Money, MoneyDto, StoredMoney};
-use crate::platform::http::{check_opt_text, Validate};
+use crate::validation::{check_opt_text, Validate};
 use crate::FieldError;
 use chrono::{DateTime, NaiveDate, Utc};
 use rust_decimal::Decimal;
@@ -348,6 +348,7 @@ pub struct PaymentReversalRecord {
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct Deduction {
     pub description: String,
+    #[schema(value_type = crate::money::MoneyInput)]
     pub amount: MoneyDto,
 }
 
@@ -427,7 +428,9 @@ fn check_positive(e: &mut Vec<FieldError>, field: &str, m: &MoneyDto) {
 pub struct CreateCharge {
     pub kind: ChargeKind,
     /// Positive; a `credit` of 50.00 lowers the balance by 50.00.
+    #[schema(value_type = crate::money::MoneyInput)]
     pub amount: MoneyDto,
+    #[serde(deserialize_with = "crate::validation::date::strict")]
     pub due_date: NaiveDate,
     pub memo: Option<String>,
 }
@@ -456,12 +459,46 @@ impl Validate for VoidCharge {
 }
 
 /// `auto` (the default) or explicit allocations.
-#[derive(Debug, Clone, Deserialize, ToSchema)]
+#[derive(Debug, Clone, ToSchema)]
 #[serde(untagged)]
 pub enum Allocate {
     #[schema(value_type = String, example = "auto")]
     Mode(AllocateMode),
     Explicit(Vec<ExplicitAllocation>),
+}
+
+/// By hand rather than `#[serde(untagged)]`: an untagged enum buffers the value and re-reads it
+/// with serde's own deserializer, which would take `[["chg_…", {…}]]` (an allocation by position)
+/// and could only say "did not match any variant". Here each allocation is read by the request's
+/// deserializer (objects only), and a wrong value is told what is accepted.
+impl<'de> Deserialize<'de> for Allocate {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = Allocate;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str(r#""auto", "none" or an array of {"chargeId", "amount"}"#)
+            }
+
+            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Allocate, E> {
+                match v {
+                    "auto" => Ok(Allocate::Mode(AllocateMode::Auto)),
+                    "none" => Ok(Allocate::Mode(AllocateMode::None)),
+                    _ => Err(E::invalid_value(serde::de::Unexpected::Str(v), &self)),
+                }
+            }
+
+            fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<Allocate, A::Error> {
+                let mut list = Vec::new();
+                while let Some(a) = seq.next_element::<ExplicitAllocation>()? {
+                    list.push(a);
+                }
+                Ok(Allocate::Explicit(list))
+            }
+        }
+        d.deserialize_any(V)
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, ToSchema)]
@@ -482,13 +519,16 @@ impl Default for Allocate {
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct ExplicitAllocation {
     pub charge_id: String,
+    #[schema(value_type = crate::money::MoneyInput)]
     pub amount: MoneyDto,
 }
 
 #[derive(Debug, Clone, Deserialize, ToSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct CreatePayment {
+    #[schema(value_type = crate::money::MoneyInput)]
     pub amount: MoneyDto,
+    #[serde(deserialize_with = "crate::validation::date::strict")]
     pub received_on: NaiveDate,
     pub method: PaymentMethod,
     pub reference: Option<String>,
@@ -530,6 +570,7 @@ impl Validate for CreatePayment {
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct ReversePayment {
     /// The day the payment bounced (default today).
+    #[serde(default, deserialize_with = "crate::validation::date::strict_opt")]
     pub reversed_on: Option<NaiveDate>,
     pub reason: Option<String>,
 }
@@ -564,6 +605,7 @@ impl Validate for ApplyCredit {
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct SettleDeposit {
     /// Default: the lease's move-out date.
+    #[serde(default, deserialize_with = "crate::validation::date::strict_opt")]
     pub settled_on: Option<NaiveDate>,
     #[serde(default)]
     pub deductions: Vec<Deduction>,
@@ -583,7 +625,7 @@ impl Validate for SettleDeposit {
             e.push(FieldError::new("deductions", "at most 20 deductions"));
         }
         for (i, d) in self.deductions.iter().enumerate() {
-            crate::platform::http::check_text(&mut e, &format!("deductions[{i}].description"), &d.description, 200);
+            crate::validation::check_text(&mut e, &format!("deductions[{i}].description"), &d.description, 200);
             check_positive(&mut e, &format!("deductions[{i}].amount"), &d.amount);
         }
         e
@@ -627,13 +669,15 @@ pub struct FxRateInput {
     /// ISO 4217 code of the foreign currency.
     pub currency: String,
     /// Units of the org's base currency per unit of `currency`.
-    #[schema(value_type = String, example = "1.0832")]
+    #[serde(deserialize_with = "crate::validation::amount::unsigned_decimal")]
+    #[schema(value_type = String, example = "1.0832", pattern = "^[0-9]+(\\.[0-9]+)?$")]
     pub rate: Decimal,
 }
 
 #[derive(Debug, Clone, Deserialize, ToSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct RecordFxRates {
+    #[serde(deserialize_with = "crate::validation::date::strict")]
     pub date: NaiveDate,
     pub rates: Vec<FxRateInput>,
 }
@@ -674,6 +718,7 @@ pub struct FxRate {
 pub struct RunRent {
     /// Generate charges due up to this day (default: today in the org's time zone); the org's
     /// lead time is added.
+    #[serde(default, deserialize_with = "crate::validation::date::strict_opt")]
     pub through_date: Option<NaiveDate>,
 }
 
@@ -700,4 +745,24 @@ pub struct RentRunReport {
     /// False when some lease had more months to catch up than one run writes
     /// (`BACKFILL_MONTHS_PER_RUN`): a later run goes on from where this one stopped.
     pub complete: bool,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn allocate_is_a_mode_or_a_list_of_objects() {
+        let parse = |s: &str| serde_json::from_str::<Allocate>(s).map_err(|e| e.to_string());
+        assert!(matches!(parse(r#""auto""#), Ok(Allocate::Mode(AllocateMode::Auto))));
+        assert!(matches!(parse(r#""none""#), Ok(Allocate::Mode(AllocateMode::None))));
+        let list = r#"[{"chargeId": "chg_1", "amount": {"amount": "1.00", "currency": "USD"}}]"#;
+        assert!(matches!(parse(list), Ok(Allocate::Explicit(l)) if l.len() == 1 && l[0].charge_id == "chg_1"));
+        for bad in [r#""all""#, "5", "{}", "null"] {
+            let e = parse(bad).unwrap_err();
+            assert!(e.contains(r#"expected "auto", "none" or an array of {"chargeId", "amount"}"#), "{bad}: {e}");
+        }
+        let e = parse(r#"[{"chargeId": "chg_1"}]"#).unwrap_err();
+        assert!(e.contains("missing field `amount`"), "{e}");
+    }
 }

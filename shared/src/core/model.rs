@@ -3,7 +3,7 @@
 use crate::ids::{AuditId, OrgId, UserId};
 use crate::money::Currency;
 use crate::platform::auth::Role;
-use crate::platform::http::{check_text, Validate};
+use crate::validation::{check_text, Validate};
 use crate::FieldError;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
@@ -121,7 +121,9 @@ pub struct Member {
 #[derive(Debug, Clone, Deserialize, ToSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct AddMember {
-    /// The user's id at the identity provider (their token's `sub`).
+    /// The user's id at the identity provider (their token's `sub`): 1–128 letters, digits, `-`,
+    /// `_`, `.` or `|`, starting with a letter or digit, never `..`.
+    #[schema(pattern = "^[A-Za-z0-9][A-Za-z0-9._|-]{0,127}$", example = "71d4f55f-72fa-128d-fb46-8a1a3901507c")]
     pub user_id: String,
     pub email: String,
     pub role: Role,
@@ -144,14 +146,18 @@ pub fn is_email(s: &str) -> bool {
         && !domain.ends_with('.')
         && !domain.contains('@')
         && s.len() <= EMAIL_MAX
-        && !s.chars().any(|c| c.is_whitespace() || c.is_control())
+        && !s.chars().any(|c| c.is_whitespace() || c.is_control() || crate::validation::is_bidi_or_separator(c))
 }
 
 impl Validate for AddMember {
     fn validate(&self) -> Vec<FieldError> {
         let mut e = Vec::new();
-        if UserId::parse(&self.user_id).is_none() {
-            e.push(FieldError::new("userId", "must be 1–128 visible characters without '#'"));
+        if !crate::validation::is_subject(&self.user_id) || UserId::parse(&self.user_id).is_none() {
+            e.push(FieldError::new(
+                "userId",
+                "must be the user's subject at the identity provider: 1–128 letters, digits, '-', '_', '.' or '|', \
+                 starting with a letter or digit",
+            ));
         }
         if !is_email(&self.email) {
             e.push(FieldError::new("email", "must be an email address"));
@@ -209,7 +215,7 @@ mod tests {
         for ok in ["a@b.co", "first.last+tag@example.org"] {
             assert!(is_email(ok), "{ok}");
         }
-        for bad in ["", "a", "a@b", "@b.co", "a@.co", "a b@c.co", "a@b.co.", "a@b@c.co"] {
+        for bad in ["", "a", "a@b", "@b.co", "a@.co", "a b@c.co", "a@b.co.", "a@b@c.co", "moc.b\u{202e}@a.co"] {
             assert!(!is_email(bad), "{bad}");
         }
     }
@@ -224,5 +230,15 @@ mod tests {
         };
         let fields: Vec<_> = bad.validate().into_iter().map(|e| e.field).collect();
         assert_eq!(fields, ["name", "baseCurrency", "country", "timezone"]);
+    }
+
+    #[test]
+    fn members_are_identity_provider_subjects() {
+        let add = |id: &str| AddMember { user_id: id.into(), email: "a@b.co".into(), role: Role::Readonly };
+        assert!(add("71d4f55f-72fa-128d-fb46-8a1a3901507c").validate().is_empty());
+        for bad in ["../x", "a#b", "system:rent-run", "", "x/../../y"] {
+            let fields: Vec<_> = add(bad).validate().into_iter().map(|e| e.field).collect();
+            assert_eq!(fields, ["userId"], "{bad}");
+        }
     }
 }

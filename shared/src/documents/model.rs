@@ -2,7 +2,7 @@
 
 use crate::ids::DocumentId;
 use crate::platform::blob::PresignedUpload;
-use crate::platform::http::{check_text, Validate};
+use crate::validation::{check_text, Validate};
 use crate::FieldError;
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
@@ -167,6 +167,7 @@ pub struct CreateDocument {
     /// Exact size of the file to upload (at most 25 MiB).
     pub size_bytes: u64,
     /// When set, an obligation falls due on this date.
+    #[serde(default, deserialize_with = "crate::validation::date::strict_opt")]
     pub expires_on: Option<NaiveDate>,
 }
 
@@ -176,6 +177,7 @@ pub struct CreateVersion {
     pub content_type: String,
     pub size_bytes: u64,
     /// The new version's expiry: fulfils the current obligation and opens a new one.
+    #[serde(default, deserialize_with = "crate::validation::date::strict_opt")]
     pub expires_on: Option<NaiveDate>,
 }
 

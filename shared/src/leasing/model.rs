@@ -3,7 +3,7 @@
 use crate::core::model::{is_email, EMAIL_MAX, NAME_MAX};
 use crate::ids::{BuildingId, LeaseId, TenantId, UnitId};
 use crate::money::{Money, MoneyDto, StoredMoney};
-use crate::platform::http::{check_opt_text, check_text, Validate};
+use crate::validation::{check_opt_text, check_text, Validate};
 use crate::FieldError;
 use chrono::{DateTime, NaiveDate, Utc};
 use rust_decimal::Decimal;
@@ -128,13 +128,19 @@ pub struct LateFeePolicy {
     pub grace_days: u8,
     /// A flat fee per late charge…
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<crate::money::MoneyInput>)]
     pub flat: Option<MoneyDto>,
     /// …or a percentage of the overdue rent (`"5"` = 5 %).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[schema(value_type = Option<String>, example = "5")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::validation::amount::unsigned_decimal_opt"
+    )]
+    #[schema(value_type = Option<String>, example = "5", pattern = "^[0-9]+(\\.[0-9]+)?$")]
     pub percent: Option<Decimal>,
     /// At most this much in late fees per month.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<crate::money::MoneyInput>)]
     pub cap_per_month: Option<MoneyDto>,
 }
 
@@ -264,12 +270,16 @@ pub struct CreateLease {
     pub unit_id: String,
     /// 1–10 tenants; the first is the primary tenant, the rest are roommates.
     pub tenant_ids: Vec<String>,
+    #[serde(deserialize_with = "crate::validation::date::strict")]
     pub start_date: NaiveDate,
     /// Omit for month-to-month.
+    #[serde(default, deserialize_with = "crate::validation::date::strict_opt")]
     pub end_date: Option<NaiveDate>,
+    #[schema(value_type = crate::money::MoneyInput)]
     pub rent: MoneyDto,
     /// Day of the month rent is due (1–28).
     pub due_day: u8,
+    #[schema(value_type = Option<crate::money::MoneyInput>)]
     pub deposit: Option<MoneyDto>,
     pub late_fee_policy: Option<LateFeePolicy>,
 }
@@ -326,10 +336,14 @@ impl Validate for CreateLease {
 #[derive(Debug, Clone, Default, Deserialize, ToSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct UpdateLease {
+    #[serde(default, deserialize_with = "crate::validation::date::strict_opt")]
     pub start_date: Option<NaiveDate>,
+    #[serde(default, deserialize_with = "crate::validation::date::strict_opt")]
     pub end_date: Option<NaiveDate>,
+    #[schema(value_type = Option<crate::money::MoneyInput>)]
     pub rent: Option<MoneyDto>,
     pub due_day: Option<u8>,
+    #[schema(value_type = Option<crate::money::MoneyInput>)]
     pub deposit: Option<MoneyDto>,
     pub late_fee_policy: Option<LateFeePolicy>,
 }
@@ -379,6 +393,7 @@ impl Validate for UpdateLease {
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct EndLease {
     /// The last day the tenants occupy the unit.
+    #[serde(deserialize_with = "crate::validation::date::strict")]
     pub move_out_date: NaiveDate,
 }
 
@@ -393,8 +408,11 @@ impl Validate for EndLease {
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct RenewLease {
     /// Default: the day after the current lease ends.
+    #[serde(default, deserialize_with = "crate::validation::date::strict_opt")]
     pub start_date: Option<NaiveDate>,
+    #[serde(default, deserialize_with = "crate::validation::date::strict_opt")]
     pub end_date: Option<NaiveDate>,
+    #[schema(value_type = Option<crate::money::MoneyInput>)]
     pub rent: Option<MoneyDto>,
     pub due_day: Option<u8>,
 }

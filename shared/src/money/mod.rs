@@ -144,13 +144,38 @@ impl From<Money> for MoneyDto {
 }
 
 impl MoneyDto {
-    /// Validates into `Money`, naming `field` in the error.
+    /// Validates input into `Money`, naming `field` in the error. Input amounts are unsigned
+    /// (`1250.00`, never `+1250.00` or `-5`): a credit is its own charge kind, so a sign in input
+    /// never means anything.
     pub fn to_money(&self, field: &str) -> Result<Money, crate::FieldError> {
         let currency = Currency::parse(&self.currency)
             .ok_or_else(|| crate::FieldError::new(format!("{field}.currency"), "unknown ISO 4217 currency code"))?;
+        if !crate::validation::amount::is_unsigned_decimal(&self.amount) {
+            return Err(crate::FieldError::new(
+                format!("{field}.amount"),
+                format!("must be {}", crate::validation::amount::EXPECTED),
+            ));
+        }
         Money::parse(&self.amount, currency)
             .map_err(|e| crate::FieldError::new(format!("{field}.amount"), e.to_string()))
     }
+}
+
+// The OpenAPI schema of money in requests: the wire shape of `MoneyDto` (whose amounts in
+// responses may be negative: credits, balances), with the unsigned amount `MoneyDto::to_money`
+// enforces. Only a schema: input fields stay `MoneyDto` and name it with `value_type`.
+/// Money in a request: an unsigned decimal amount (a credit is its own charge kind) and its
+/// currency.
+#[derive(utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+#[allow(dead_code)]
+pub struct MoneyInput {
+    /// Unsigned decimal string with at most the currency's number of decimals.
+    #[schema(example = "1250.00", pattern = "^[0-9]+(\\.[0-9]+)?$")]
+    pub amount: String,
+    /// ISO 4217 code.
+    #[schema(example = "USD")]
+    pub currency: String,
 }
 
 /// Stored form: minor units as a DynamoDB number plus the code, so conditions and `ADD` are exact.
@@ -213,6 +238,20 @@ mod tests {
         for bad in ["", "abc", "1e3", " 1", "1,000.00", "NaN"] {
             assert!(Money::parse(bad, cur("USD")).is_err(), "{bad:?}");
         }
+    }
+
+    #[test]
+    fn input_amounts_have_no_sign() {
+        let dto = |a: &str| MoneyDto { amount: a.into(), currency: "USD".into() };
+        assert_eq!(dto("1550.00").to_money("amount").unwrap().minor, 155000);
+        for bad in ["+1550.00", "-1550.00", "-0", "+0", "1e3", ".5", "1."] {
+            let e = dto(bad).to_money("rent").unwrap_err();
+            assert_eq!(e.field, "rent.amount", "{bad}");
+            assert!(e.message.contains("without a sign"), "{bad}: {}", e.message);
+        }
+        // The schema's pattern is the rule `to_money` applies.
+        let doc = serde_json::to_value(<MoneyInput as utoipa::PartialSchema>::schema()).unwrap();
+        assert_eq!(doc["properties"]["amount"]["pattern"], crate::validation::amount::PATTERN);
     }
 
     #[test]

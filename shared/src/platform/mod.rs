@@ -9,6 +9,7 @@ pub mod db;
 pub mod http;
 pub mod idempotency;
 pub mod secrets;
+pub mod strict_json;
 pub mod telemetry;
 
 use std::sync::Arc;

@@ -2,7 +2,7 @@
 
 use crate::ids::{BuildingId, UnitId};
 use crate::money::{MoneyDto, StoredMoney};
-use crate::platform::http::{check_opt_text, check_text, Validate};
+use crate::validation::{check_opt_text, check_text, Validate};
 use crate::FieldError;
 use chrono::{DateTime, Utc};
 use rust_decimal::Decimal;
@@ -170,6 +170,7 @@ pub struct CreateUnit {
     #[schema(value_type = Option<String>, example = "1.5")]
     pub bathrooms: Option<Decimal>,
     pub area_sqft: Option<u32>,
+    #[schema(value_type = Option<crate::money::MoneyInput>)]
     pub market_rent: Option<MoneyDto>,
 }
 
@@ -181,6 +182,7 @@ pub struct UpdateUnit {
     #[schema(value_type = Option<String>, example = "1.5")]
     pub bathrooms: Option<Decimal>,
     pub area_sqft: Option<u32>,
+    #[schema(value_type = Option<crate::money::MoneyInput>)]
     pub market_rent: Option<MoneyDto>,
 }
 
