@@ -7,6 +7,7 @@ pub mod consumers;
 pub mod jobs;
 pub mod openapi;
 
+use crate::jobs::JobFunctions;
 use aws_lambda_events::dynamodb::Event as DynamoDbStreamEvent;
 use aws_lambda_events::s3::S3Event;
 use aws_lambda_events::sqs::{SqsBatchResponse, SqsEvent};
@@ -60,9 +61,37 @@ macro_rules! api_function {
     };
 }
 
+/// A per-org job's two functions: its scheduler (the schedule's target) and its consumer (its
+/// queue's), both the generic ones of `jobs` and `consumers::jobs` for that job.
+macro_rules! job_functions {
+    ($job:ident) => {
+        [
+            FunctionDef {
+                name: jobs::Job::$job.scheduler(),
+                routes: &[],
+                handler: Handler::Job(|app, input| Box::pin(jobs::schedule(app, jobs::Job::$job, input))),
+            },
+            FunctionDef {
+                name: jobs::Job::$job.consumer(),
+                routes: &[],
+                handler: Handler::Sqs(|app, ev| Box::pin(consumers::jobs::handle(app, jobs::Job::$job, ev))),
+            },
+        ]
+    };
+}
+
+fn job_functions(job: jobs::Job) -> [FunctionDef; 2] {
+    match job {
+        jobs::Job::RentRun => job_functions!(RentRun),
+        jobs::Job::LateFees => job_functions!(LateFees),
+        jobs::Job::DelinquencySnapshot => job_functions!(DelinquencySnapshot),
+        jobs::Job::RentReminders => job_functions!(RentReminders),
+    }
+}
+
 /// Every function of the product.
 pub fn registry() -> Vec<FunctionDef> {
-    vec![
+    let mut all = vec![
         api_function!("api-health", health),
         api_function!("api-orgs", orgs),
         api_function!("api-members", members),
@@ -96,36 +125,13 @@ pub fn registry() -> Vec<FunctionDef> {
             handler: Handler::Sqs(|app, ev| Box::pin(consumers::notifier::handle(app, ev))),
         },
         FunctionDef {
-            name: "job-rent-reminders",
-            routes: &[],
-            handler: Handler::Job(|app, input| Box::pin(jobs::rent_reminders::handle(app, input))),
-        },
-        FunctionDef {
-            name: "consumer-rent-generator",
-            routes: &[],
-            handler: Handler::Sqs(|app, ev| Box::pin(consumers::rent_generator::handle(app, ev))),
-        },
-        FunctionDef {
-            name: "job-rent-scheduler",
-            routes: &[],
-            handler: Handler::Job(|app, input| Box::pin(jobs::rent_scheduler::handle(app, input))),
-        },
-        FunctionDef {
-            name: "job-late-fees",
-            routes: &[],
-            handler: Handler::Job(|app, input| Box::pin(jobs::late_fees::handle(app, input))),
-        },
-        FunctionDef {
-            name: "job-delinquency-snapshot",
-            routes: &[],
-            handler: Handler::Job(|app, input| Box::pin(jobs::delinquency_snapshot::handle(app, input))),
-        },
-        FunctionDef {
             name: "consumer-document-uploaded",
             routes: &[],
             handler: Handler::S3(|app, ev| Box::pin(consumers::document_uploaded::handle(app, ev))),
         },
-    ]
+    ];
+    all.extend(jobs::Job::ALL.into_iter().flat_map(job_functions));
+    all
 }
 
 /// `main` of an S3-triggered function.

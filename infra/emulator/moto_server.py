@@ -13,15 +13,28 @@ Deliberate differences from `moto_server`, both about the emulator rather than A
   sent (moto's own inspection API is Python-only).
 * A base-table `Query` reads only its partition (moto collects and sorts the whole table for
   every query, so each query got slower as the table grew).
+* SQS costs O(1) per message instead of O(queue length): moto recomputes every queue attribute,
+  counting all messages three times, on each `SendMessage` and twice per message received; lists
+  every visible message to receive one; and scans every message (copying its receipt handles) to
+  delete or change the visibility of one. Here the attributes are computed when read, receiving
+  stops at the batch it needs, receipt handles are indexed, and a queue with nothing visible
+  answers an idle poll without scanning until a message can be visible again (`make dev` polls
+  each queue a few times a second). The counts and the order of delivery are moto's.
+  `check_sqs_scaling.py` measures it.
 
 Usage: python infra/emulator/moto_server.py HOST PORT
 """
 
 import copy
+import json
 import os
 import sys
+import time
+from collections.abc import Mapping
 
+from moto.core.utils import camelcase_to_underscores, unix_time_millis
 from moto.dynamodb import models as ddb_models
+from moto.sqs import models as sqs_models
 from moto.moto_server.werkzeug_app import DomainDispatcherApplication, create_backend_app
 from werkzeug.serving import run_simple
 
@@ -149,11 +162,211 @@ def _query_one_partition(self, hash_key, *args, **kwargs):
 _Table.query = _query_one_partition
 
 
+
+# --- SQS --------------------------------------------------------------------------------------
+
+_SqsQueue = sqs_models.Queue
+_SqsMessage = sqs_models.Message
+_COUNTS = {
+    "ApproximateNumberOfMessages",
+    "ApproximateNumberOfMessagesDelayed",
+    "ApproximateNumberOfMessagesNotVisible",
+}
+
+
+def _now_ms():
+    # moto's `unix_time_millis()` (UTC now since the epoch) without its datetime arithmetic, which
+    # cost more than the rest of a scan.
+    return time.time() * 1000.0
+
+
+def _is_visible(m, now):
+    # moto's `Message.visible` and `not Message.delayed`, with one clock reading per scan.
+    return now > m.visible_at and not now < m.delayed_until
+
+
+class _QueueAttributes(Mapping):
+    """`Queue.attributes` with the same keys and values, each computed when read: the message
+    counts (a scan of the queue each) only when asked for, not on every send and receive."""
+
+    def __init__(self, queue):
+        self._queue = queue
+        keys = list(queue.BASE_ATTRIBUTES)
+        if queue.fifo_queue:
+            keys += queue.FIFO_ATTRIBUTES
+        if queue.kms_master_key_id:
+            keys += queue.KMS_ATTRIBUTES
+        self._keys = keys
+        self._values = {}
+
+    def __getitem__(self, key):
+        if key not in self._values:
+            if key not in self._keys:
+                raise KeyError(key)
+            q = self._queue
+            value = getattr(q, camelcase_to_underscores(key))
+            if key == "RedrivePolicy" and q.redrive_policy:
+                value = json.dumps(q.redrive_policy)
+            if isinstance(value, bool):
+                value = str(value).lower()
+            self._values[key] = value
+        return self._values[key]
+
+    def __contains__(self, key):
+        return key in self._keys
+
+    def __iter__(self):
+        return iter(self._keys)
+
+    def __len__(self):
+        return len(self._keys)
+
+
+class _Visible:
+    """`Queue.messages` (the visible, undelayed messages, oldest first) read lazily: receiving 10
+    stops after 10 instead of listing the whole queue first."""
+
+    def __init__(self, queue):
+        self._queue = queue
+
+    def __iter__(self):
+        now = _now_ms()
+        for m in self._queue._messages:
+            if _is_visible(m, now):
+                yield m
+
+    def __bool__(self):
+        now = _now_ms()
+        return any(_is_visible(m, now) for m in self._queue._messages)
+
+    def __len__(self):
+        now = _now_ms()
+        return sum(1 for m in self._queue._messages if _is_visible(m, now))
+
+
+def _count_delayed(self):
+    now = _now_ms()
+    return sum(1 for m in self._messages if now < m.delayed_until)
+
+
+def _count_not_visible(self):
+    now = _now_ms()
+    return sum(1 for m in self._messages if not now > m.visible_at)
+
+
+def _pending_message_groups(self):
+    # Only FIFO queues deliver by group; moto iterates every in-flight message for the others too.
+    if not self.fifo_queue:
+        return set()
+    return {m.group_id for m in self._pending_messages if m.group_id is not None}
+
+
+_SqsQueue.attributes = property(_QueueAttributes)
+_SqsQueue.messages = property(_Visible)
+_SqsQueue.approximate_number_of_messages_delayed = property(_count_delayed)
+_SqsQueue.approximate_number_of_messages_not_visible = property(_count_not_visible)
+_SqsQueue.pending_message_groups = property(_pending_message_groups)
+
+# Receipt handles -> messages, and each message's current queue (a redriven message moves); kept
+# outside the messages, which moto deep-copies.
+_by_handle = {}
+_queue_of = {}
+# Bumped whenever a message may have become visible sooner than a queue last computed.
+_epoch = [0]
+_original_mark_received = _SqsMessage.mark_received
+_original_change_visibility = _SqsMessage.change_visibility
+_original_add_message = _SqsQueue.add_message
+_original_delete_message = _SqsQueue.delete_message
+_original_change_message_visibility = sqs_models.SQSBackend.change_message_visibility
+_original_receive_message = sqs_models.SQSBackend.receive_message
+
+
+def _mark_received(self, visibility_timeout=None):
+    _original_mark_received(self, visibility_timeout)
+    _by_handle[self.receipt_handle] = self
+
+
+def _change_visibility(self, visibility_timeout):
+    _original_change_visibility(self, visibility_timeout)
+    _epoch[0] += 1
+
+
+def _add_message(self, message):
+    _original_add_message(self, message)
+    if self._messages and self._messages[-1] is message:
+        _queue_of[message] = self
+    _epoch[0] += 1
+
+
+def _owned(queue, receipt_handle):
+    m = _by_handle.get(receipt_handle)
+    return m if m is not None and _queue_of.get(m) is queue else None
+
+
+def _delete_message(self, receipt_handle):
+    if receipt_handle in self.deleted_messages:
+        return
+    m = _owned(self, receipt_handle)
+    if m is None:
+        return _original_delete_message(self, receipt_handle)
+    try:
+        self._messages.remove(m)
+    except ValueError:  # gone without a delete (purged): moto's answer
+        return _original_delete_message(self, receipt_handle)
+    self.pending_messages.discard(m)
+    handles = m.all_receipt_handles
+    self.deleted_messages.update(handles)
+    for h in handles:
+        _by_handle.pop(h, None)
+    _queue_of.pop(m, None)
+
+
+def _change_message_visibility(self, queue_name, receipt_handle, visibility_timeout):
+    queue = self.get_queue(queue_name)
+    m = _owned(queue, receipt_handle)
+    if m is None or m not in queue._messages:
+        return _original_change_message_visibility(self, queue_name, receipt_handle, visibility_timeout)
+    # moto's loop finds the first message that had this handle: the same one, by index.
+    given = unix_time_millis() + int(visibility_timeout) * 1000
+    if given - m.sent_timestamp > 43200 * 1000:
+        raise sqs_models.InvalidParameterValue(
+            f"Value {visibility_timeout} for parameter VisibilityTimeout is invalid. Reason: Total "
+            "VisibilityTimeout for the message is beyond the limit [43200 seconds]"
+        )
+    m.change_visibility(visibility_timeout)
+    if m.visible and m in queue.pending_messages:
+        queue.pending_messages.remove(m)
+
+
+def _receive_message(self, queue_name, count, wait_seconds_timeout, visibility_timeout, message_attribute_names=None):
+    """An idle short poll answers at once while nothing in the queue can be visible yet (no
+    message added or made visible since the queue was last found empty, and the earliest time
+    one becomes visible again not reached)."""
+    queue = self.get_queue(queue_name)
+    idle = getattr(queue, "_devstack_idle", None)
+    if not wait_seconds_timeout and idle is not None and idle[0] == _epoch[0] and _now_ms() < idle[1]:
+        return []
+    epoch = _epoch[0]
+    out = _original_receive_message(
+        self, queue_name, count, wait_seconds_timeout, visibility_timeout, message_attribute_names
+    )
+    if not out and not wait_seconds_timeout and epoch == _epoch[0]:
+        soonest = min((max(m.visible_at, m.delayed_until) for m in queue._messages), default=float("inf"))
+        queue._devstack_idle = (epoch, soonest)
+    return out
+
+
+_SqsMessage.mark_received = _mark_received
+_SqsMessage.change_visibility = _change_visibility
+_SqsQueue.add_message = _add_message
+_SqsQueue.delete_message = _delete_message
+sqs_models.SQSBackend.change_message_visibility = _change_message_visibility
+sqs_models.SQSBackend.receive_message = _receive_message
+
+
 def _sent(environ):
     """`GET /_emulator/ses/messages` and `/_emulator/sns/sms`: what moto recorded as sent (its
     own inspection API is Python-only), for tests to read over HTTP."""
-    import json
-
     from moto.ses.models import ses_backends
     from moto.sns.models import sns_backends
 

@@ -199,13 +199,15 @@ async fn golden_scenario_to_the_cent() {
     let p2 = b.pay(&app, &lease, "1000.00", "2026-02-03", json!({"method": "ach"})).await;
     assert_eq!(amt(&p2["allocations"][0]["amount"]), "1000.00");
 
-    // The late-fee job after the grace period (Feb 1 + 5 days).
-    let out = app.stack.run_job("job-late-fees", json!({"runDate": "2026-02-06"})).await.unwrap();
-    assert_eq!(out["assessed"], 0, "still within grace on the 6th");
-    let out = app.stack.run_job("job-late-fees", json!({"runDate": "2026-02-10"})).await.unwrap();
-    assert_eq!(out["assessed"], 1);
-    let out = app.stack.run_job("job-late-fees", json!({"runDate": "2026-02-11"})).await.unwrap();
-    assert_eq!(out["assessed"], 0, "one fee per late charge, however often the job runs");
+    // The late-fee job after the grace period (Feb 1 + 5 days), through its queue.
+    let fees = async || b.charges(&app, &lease).await.into_iter().filter(|c| c["kind"] == "late_fee").count();
+    let out = app.stack.run_job_to_completion("job-late-fees", json!({"runDate": "2026-02-06"})).await.unwrap();
+    assert_eq!(out["orgs"], 1);
+    assert_eq!(fees().await, 0, "still within grace on the 6th");
+    app.stack.run_job_to_completion("job-late-fees", json!({"runDate": "2026-02-10"})).await.unwrap();
+    assert_eq!(fees().await, 1);
+    app.stack.run_job_to_completion("job-late-fees", json!({"runDate": "2026-02-11"})).await.unwrap();
+    assert_eq!(fees().await, 1, "one fee per late charge, however often the job runs");
     let fee = b.charges(&app, &lease).await.into_iter().find(|c| c["kind"] == "late_fee").unwrap();
     assert_eq!((fee["dueDate"].as_str(), amt(&fee["amount"])), (Some("2026-02-07"), "50.00"));
     let events = app.get(&b.path("/events?limit=200"), &b.token).await.expect(200).body;
@@ -229,7 +231,7 @@ async fn golden_scenario_to_the_cent() {
     assert_eq!(rev.body["status"], "reversed");
     app.post(&b.path(&format!("/payments/{p3_id}:reverse")), &b.token, json!({})).await.problem(409);
 
-    app.stack.run_job("job-late-fees", json!({"runDate": "2026-03-10"})).await.unwrap();
+    app.stack.run_job_to_completion("job-late-fees", json!({"runDate": "2026-03-10"})).await.unwrap();
     let run = b.rent_run(&app, "2026-04-30").await;
     assert_eq!(run["chargesCreated"], 1, "only April is new: {run}");
 
@@ -434,7 +436,8 @@ async fn the_daily_schedule_runs_rent_through_the_queue_with_no_manual_pumping()
     assert_eq!(run["chargesCreated"], 1);
 
     // The daily snapshot keeps what was open that day; a past asOf answers it.
-    let out = app.stack.run_job("job-delinquency-snapshot", json!({"runDate": "2026-04-10"})).await.unwrap();
+    let out =
+        app.stack.run_job_to_completion("job-delinquency-snapshot", json!({"runDate": "2026-04-10"})).await.unwrap();
     assert_eq!(out["orgs"], 1);
     app.post_keyed(
         &b.path(&format!("/leases/{lease}/payments")),
@@ -469,7 +472,7 @@ async fn late_fees_wait_for_pending_payments_and_are_voided_by_a_payment_dated_i
     // January: a pending ACH payment covers it (not allocated: recorded as credit) → no fee.
     let pending = b.pay(&app, &lease, "1500.00", "2026-01-02", json!({"pending": true, "allocate": "none"})).await;
     assert_eq!(pending["status"], "pending");
-    app.stack.run_job("job-late-fees", json!({"runDate": "2026-01-10"})).await.unwrap();
+    app.stack.run_job_to_completion("job-late-fees", json!({"runDate": "2026-01-10"})).await.unwrap();
     assert!(b.charges(&app, &lease).await.iter().all(|c| c["kind"] != "late_fee"), "no fee while a payment is pending");
     let pid = pending["id"].as_str().unwrap();
     app.post(&b.path(&format!("/payments/{pid}:clear")), &b.token, json!({})).await.expect(200);
@@ -480,7 +483,7 @@ async fn late_fees_wait_for_pending_payments_and_are_voided_by_a_payment_dated_i
     assert_eq!(amt(&applied.body["unapplied"]), "0.00");
 
     // February: late → 5 % of 1500.00 = 75.00, capped at 60.00.
-    app.stack.run_job("job-late-fees", json!({"runDate": "2026-02-10"})).await.unwrap();
+    app.stack.run_job_to_completion("job-late-fees", json!({"runDate": "2026-02-10"})).await.unwrap();
     let fee = b.charges(&app, &lease).await.into_iter().find(|c| c["kind"] == "late_fee").unwrap();
     assert_eq!((amt(&fee["amount"]), fee["dueDate"].as_str()), ("60.00", Some("2026-02-05")));
     // A check dated Feb 3 (inside the grace) arrives later: the fee is voided, not paid.
@@ -491,6 +494,60 @@ async fn late_fees_wait_for_pending_payments_and_are_voided_by_a_payment_dated_i
     let l = b.ledger(&app, &lease, "2026-02-28").await;
     assert_eq!((amt(&l["balance"]), amt(&l["unapplied"])), ("0.00", "0.00"));
     assert_counters_match_entries(&app, &b, &lease).await;
+}
+
+/// Jobs run one org per message: an org whose late-fee run keeps failing is retried alone, five
+/// times, then dead-lettered alone, while the other org's fee is assessed once and its message
+/// is done; the failing org's other jobs still run.
+#[tokio::test(flavor = "multi_thread")]
+async fn one_orgs_failing_job_is_retried_and_dead_lettered_alone_while_the_other_org_completes() {
+    use functions::jobs::{fail_for_org, failed_attempts, Job, JobMessage};
+    // A 1 s visibility timeout: a failed message comes back within seconds.
+    let app = TestApp::spawn_opts(&[("MEMBERSHIP_CACHE_TTL_SECS", "0")], Some(1)).await;
+    let policy = json!({"lateFeePolicy": {"graceDays": 5, "flat": {"amount": "50.00", "currency": "USD"}}});
+    let (ok, bad) = (Books::new(&app, "jobs-ok@example.com").await, Books::new(&app, "jobs-bad@example.com").await);
+    let ok_lease = ok.lease(&app, "2026-01-01", "1000.00", policy.clone()).await;
+    let bad_lease = bad.lease(&app, "2026-01-01", "1000.00", policy).await;
+    for b in [&ok, &bad] {
+        b.rent_run(&app, "2026-01-31").await;
+    }
+    fail_for_org(Job::LateFees, &bad.org);
+    let fees = async |b: &Books, lease: &str| {
+        b.charges(&app, lease).await.into_iter().filter(|c| c["kind"] == "late_fee").count()
+    };
+
+    let out = app.stack.run_job("job-late-fees", json!({"runDate": "2026-01-20"})).await.unwrap();
+    assert_eq!(out["orgs"], 2, "one message per org");
+    let sqs = aws_sdk_sqs::Client::new(&app.stack.sdk);
+    let dlq = &app.stack.refs["LateFeesDeadLetterQueue"];
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(90);
+    let dead = loop {
+        let got = sqs.receive_message().queue_url(dlq).max_number_of_messages(10).send().await.unwrap();
+        if let Some(m) = got.messages.filter(|m| !m.is_empty()) {
+            break m;
+        }
+        assert!(std::time::Instant::now() < deadline, "the failing org's message never reached the DLQ");
+        tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    };
+    let bodies: Vec<JobMessage> =
+        dead.iter().map(|m| serde_json::from_str(m.body.as_deref().unwrap()).unwrap()).collect();
+    let expected = JobMessage {
+        job: Job::LateFees,
+        org_id: OrgId::parse(&bad.org).unwrap(),
+        run_date: "2026-01-20".parse().unwrap(),
+    };
+    assert_eq!(bodies, [expected], "only the failing org's message is dead-lettered");
+    assert_eq!(failed_attempts(Job::LateFees, &bad.org), 5, "tried 5 times (maxReceiveCount), then the DLQ");
+    // The job's queue is empty: the healthy org's message was done the first time.
+    app.stack.wait_drained(&app.stack.refs["LateFeesQueue"], std::time::Duration::from_secs(30)).await.unwrap();
+    assert_eq!(fees(&ok, &ok_lease).await, 1, "the healthy org's fee, once");
+    assert_eq!(fees(&bad, &bad_lease).await, 0);
+    assert_eq!(failed_attempts(Job::LateFees, &ok.org), 0);
+
+    // The failing org's other jobs are unaffected: its snapshot is stored.
+    app.stack.run_job_to_completion("job-delinquency-snapshot", json!({"runDate": "2026-01-20"})).await.unwrap();
+    let list = app.get(&bad.path("/delinquency/snapshots"), &bad.token).await.expect(200).body;
+    assert_eq!(list["items"][0]["asOf"], "2026-01-20");
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -699,4 +756,26 @@ async fn ending_a_lease_trues_up_rent_already_charged_past_move_out() {
     let l = b.ledger(&app, &lease, "2026-04-30").await;
     assert_eq!((amt(&l["balance"]), amt(&l["unapplied"])), ("-600.00", "0.00"), "600.00 is owed back");
     assert_counters_match_entries(&app, &b, &lease).await;
+}
+
+/// A lease back-dated years is caught up in bounded runs: the API's run says it is not complete,
+/// and the scheduled run continues in further messages on its own queue until every month is
+/// there, once.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_back_dated_lease_is_caught_up_in_bounded_runs_that_continue_by_message() {
+    let app = TestApp::spawn().await;
+    let b = Books::new(&app, "backfill@example.com").await;
+    let lease = b.lease(&app, "2019-01-01", "1000.00", json!({})).await;
+    let first = b.rent_run(&app, "2026-11-30").await;
+    assert_eq!((first["complete"].as_bool(), first["chargesCreated"].as_u64()), (Some(false), Some(36)), "{first}");
+    // 95 months (2019-01 .. 2026-11): 36 by the API, the rest through the queue in two messages.
+    app.stack.run_job_to_completion("job-rent-scheduler", json!({"runDate": "2026-11-30"})).await.unwrap();
+    let rent: Vec<Value> = b.charges(&app, &lease).await.into_iter().filter(|c| c["kind"] == "rent").collect();
+    assert_eq!(rent.len(), 95);
+    let mut due: Vec<&str> = rent.iter().map(|c| c["dueDate"].as_str().unwrap()).collect();
+    due.sort();
+    due.dedup();
+    assert_eq!((due.len(), due[0], due[94]), (95, "2019-01-01", "2026-11-01"));
+    let again = b.rent_run(&app, "2026-11-30").await;
+    assert_eq!((again["complete"].as_bool(), again["chargesCreated"].as_u64()), (Some(true), Some(0)), "{again}");
 }

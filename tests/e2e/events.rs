@@ -357,10 +357,15 @@ async fn duplicate_stream_records_and_a_relay_crash_lose_nothing_and_send_remind
     app.post(&o.path("/rent-runs"), &o.token, json!({"throughDate": "2026-04-30"})).await.expect(200);
     // Rent for May is due in 3 days on April 28: a reminder; January–April are overdue: four more.
     app.post(&o.path("/rent-runs"), &o.token, json!({"throughDate": "2026-05-01"})).await.expect(200);
-    let out = app.stack.run_job("job-rent-reminders", json!({"runDate": "2026-04-28"})).await.unwrap();
-    assert_eq!(out["created"], 5, "{out}");
-    let again = app.stack.run_job("job-rent-reminders", json!({"runDate": "2026-04-28"})).await.unwrap();
-    assert_eq!(again["created"], 0, "once per charge and kind");
+    let reminders = async || {
+        let events = app.get(&o.path("/events?limit=200"), &o.token).await.expect(200).body;
+        events["items"].as_array().unwrap().iter().filter(|e| e["type"] == "reminder.created").count()
+    };
+    let out = app.stack.run_job_to_completion("job-rent-reminders", json!({"runDate": "2026-04-28"})).await.unwrap();
+    assert_eq!(out["orgs"], 1, "{out}");
+    assert_eq!(reminders().await, 5);
+    app.stack.run_job_to_completion("job-rent-reminders", json!({"runDate": "2026-04-28"})).await.unwrap();
+    assert_eq!(reminders().await, 5, "once per charge and kind");
 
     // Every event of the outbox, delivered a second time straight to the relay (a redelivered
     // stream batch).

@@ -2,6 +2,7 @@
 //! declared there, and nothing is declared that the code does not have.
 
 use devstack::template::Template;
+use functions::jobs::JobFunctions;
 use serde_yaml::Value;
 use std::collections::BTreeSet;
 
@@ -46,6 +47,9 @@ fn every_function_binary_is_declared_and_every_declared_function_exists() {
         "consumer-webhook-dispatcher",
         "consumer-notifier",
         "job-rent-reminders",
+        "consumer-late-fees",
+        "consumer-delinquency-snapshot",
+        "consumer-rent-reminders",
         "api-events",
         "api-webhooks",
     ] {
@@ -325,10 +329,71 @@ fn queue_consumers_and_jobs_are_wired_as_designed() {
             _ => {}
         }
     }
-    // The scheduler sends to the queue the generator drains.
-    let scheduler = t.functions.iter().find(|f| f.binary == "job-rent-scheduler").unwrap();
-    assert_eq!(
-        devstack::pumps::logical_target(&scheduler.environment["RENT_RUN_QUEUE_URL"]).as_deref(),
-        Some("RentRunQueue")
-    );
+    // Every per-org job: its scheduler may only read the org index and send to the job's queue,
+    // which exactly one function drains: the job's consumer. Each job has its own queue and DLQ.
+    let mut queues = BTreeSet::new();
+    for job in functions::jobs::Job::ALL {
+        let scheduler = t.functions.iter().find(|f| f.binary == job.scheduler()).unwrap();
+        let queue = devstack::pumps::logical_target(&scheduler.environment["JOB_QUEUE_URL"])
+            .unwrap_or_else(|| panic!("{} must !Ref its job queue in JOB_QUEUE_URL", job.scheduler()));
+        assert!(queues.insert(queue.clone()), "{queue} is shared by two jobs");
+        let policies = serde_yaml::to_string(&scheduler.properties["Policies"]).unwrap();
+        assert!(policies.contains(&format!("{queue}.Arn")), "{} may send to {queue}", job.scheduler());
+        assert!(
+            policies.contains("/index/GSI1") && !policies.contains("PutItem"),
+            "{} reads the org index only",
+            job.scheduler()
+        );
+        let drained_by: Vec<&str> = t
+            .functions
+            .iter()
+            .filter(|f| {
+                f.properties["Events"].as_mapping().into_iter().flatten().any(|(_, e)| {
+                    devstack::pumps::logical_target(&e["Properties"]["Queue"]).as_deref() == Some(queue.as_str())
+                })
+            })
+            .map(|f| f.binary.as_str())
+            .collect();
+        assert_eq!(drained_by, [job.consumer()], "{queue} is drained by the job's consumer alone");
+        let dlq = devstack::pumps::logical_target(
+            &t.raw["Resources"][queue.as_str()]["Properties"]["RedrivePolicy"]["deadLetterTargetArn"],
+        );
+        assert!(
+            dlq.is_some_and(|d| t.raw["Resources"][d.as_str()]["Type"].as_str() == Some("AWS::SQS::Queue")),
+            "{queue} has a DLQ"
+        );
+    }
+}
+
+/// Every per-org job has a sample schedule input (`events/jobs/<scheduler>.json`) and a sample
+/// queue event (`events/sqs/<consumer>.json`) whose message is that job's, from the job's queue;
+/// both run (`make invoke` uses them). The sample org does not exist here: nothing fails.
+#[tokio::test(flavor = "multi_thread")]
+async fn every_job_has_sample_events_that_run() {
+    let app = e2e::TestApp::spawn().await;
+    let root = devstack::template::repo_root().join("events");
+    let t = template();
+    for job in functions::jobs::Job::ALL {
+        let path = root.join(format!("jobs/{}.json", job.scheduler()));
+        let input: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+        functions::jobs::scheduled_time(&input).unwrap();
+        assert!(input.get("scheduledTime").is_some(), "{}: the schedule's input", path.display());
+        let out = app.stack.run_job_to_completion(job.scheduler(), input).await.unwrap();
+        assert_eq!((out["job"].as_str(), out["orgs"].as_u64()), (Some(job.name()), Some(0)), "{}", path.display());
+
+        let path = root.join(format!("sqs/{}.json", job.consumer()));
+        let text = std::fs::read_to_string(&path).unwrap_or_else(|_| panic!("{} is missing", path.display()));
+        let event: aws_lambda_events::sqs::SqsEvent = serde_json::from_str(&text).unwrap();
+        let scheduler = t.functions.iter().find(|f| f.binary == job.scheduler()).unwrap();
+        let queue = devstack::pumps::logical_target(&scheduler.environment["JOB_QUEUE_URL"]).unwrap();
+        for r in &event.records {
+            let m: functions::jobs::JobMessage = serde_json::from_str(r.body.as_deref().unwrap()).unwrap();
+            assert_eq!(m.job, job, "{}", path.display());
+            assert!(r.event_source_arn.as_deref().unwrap().ends_with(&format!("-{queue}")), "{}", path.display());
+        }
+        let f = app.stack.function(job.consumer()).unwrap();
+        let functions::Handler::Sqs(handler) = f.def.handler else { panic!("{} drains a queue", job.consumer()) };
+        let res = handler(f.app().unwrap(), event).await;
+        assert!(res.batch_item_failures.is_empty(), "{}", path.display());
+    }
 }

@@ -1,6 +1,7 @@
-//! The `consumer-rent-generator` Lambda: wiring only (see `functions::consumers::rent_generator`).
+//! The `consumer-rent-generator` Lambda (its job queue's consumer): wiring only (see `functions::consumers::jobs`).
 
 #[tokio::main]
 async fn main() -> Result<(), lambda_runtime::Error> {
-    functions::run_sqs(|app, ev| Box::pin(functions::consumers::rent_generator::handle(app, ev))).await
+    functions::run_sqs(|app, ev| Box::pin(functions::consumers::jobs::handle(app, functions::jobs::Job::RentRun, ev)))
+        .await
 }

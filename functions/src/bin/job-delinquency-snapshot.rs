@@ -1,6 +1,9 @@
-//! The `job-delinquency-snapshot` Lambda: wiring only (see `functions::jobs::delinquency_snapshot`).
+//! The `job-delinquency-snapshot` Lambda (its schedule's target): wiring only (see `functions::jobs::schedule`).
 
 #[tokio::main]
 async fn main() -> Result<(), lambda_runtime::Error> {
-    functions::run_job(|app, input| Box::pin(functions::jobs::delinquency_snapshot::handle(app, input))).await
+    functions::run_job(|app, input| {
+        Box::pin(functions::jobs::schedule(app, functions::jobs::Job::DelinquencySnapshot, input))
+    })
+    .await
 }

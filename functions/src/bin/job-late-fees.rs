@@ -1,6 +1,7 @@
-//! The `job-late-fees` Lambda: wiring only (see `functions::jobs::late_fees`).
+//! The `job-late-fees` Lambda (its schedule's target): wiring only (see `functions::jobs::schedule`).
 
 #[tokio::main]
 async fn main() -> Result<(), lambda_runtime::Error> {
-    functions::run_job(|app, input| Box::pin(functions::jobs::late_fees::handle(app, input))).await
+    functions::run_job(|app, input| Box::pin(functions::jobs::schedule(app, functions::jobs::Job::LateFees, input)))
+        .await
 }

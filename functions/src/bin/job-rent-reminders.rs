@@ -1,6 +1,9 @@
-//! The `job-rent-reminders` Lambda: wiring only (see `functions::jobs::rent_reminders`).
+//! The `job-rent-reminders` Lambda (its schedule's target): wiring only (see `functions::jobs::schedule`).
 
 #[tokio::main]
 async fn main() -> Result<(), lambda_runtime::Error> {
-    functions::run_job(|app, input| Box::pin(functions::jobs::rent_reminders::handle(app, input))).await
+    functions::run_job(|app, input| {
+        Box::pin(functions::jobs::schedule(app, functions::jobs::Job::RentReminders, input))
+    })
+    .await
 }

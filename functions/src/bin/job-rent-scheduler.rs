@@ -1,6 +1,7 @@
-//! The `job-rent-scheduler` Lambda: wiring only (see `functions::jobs::rent_scheduler`).
+//! The `job-rent-scheduler` Lambda (its schedule's target): wiring only (see `functions::jobs::schedule`).
 
 #[tokio::main]
 async fn main() -> Result<(), lambda_runtime::Error> {
-    functions::run_job(|app, input| Box::pin(functions::jobs::rent_scheduler::handle(app, input))).await
+    functions::run_job(|app, input| Box::pin(functions::jobs::schedule(app, functions::jobs::Job::RentRun, input)))
+        .await
 }

@@ -2,7 +2,7 @@
 
 pub mod document_uploaded;
 pub mod events;
+pub mod jobs;
 pub mod notifier;
 pub mod outbox_relay;
-pub mod rent_generator;
 pub mod webhook_dispatcher;

@@ -1,22 +1,14 @@
-//! `job-delinquency-snapshot` (daily): stores each organization's delinquency for the day.
+//! The delinquency snapshot for one org (`job-delinquency-snapshot` →
+//! `consumer-delinquency-snapshot`): what was open on the run date, kept for trends (re-running
+//! the same day overwrites it).
 
+use chrono::NaiveDate;
 use portfolio::billing::delinquency;
-use portfolio::platform::App;
+use portfolio::platform::auth::OrgScope;
+use portfolio::platform::db::Db;
 use serde_json::json;
 
-pub async fn handle(app: &App, input: serde_json::Value) -> Result<serde_json::Value, lambda_runtime::Error> {
-    let run_date = super::run_date(&input)?;
-    let (mut orgs, mut failed) = (0, 0);
-    for org in portfolio::jobs::Job::DelinquencySnapshot.orgs(&app.db).await? {
-        let scope = org.scope();
-        if let Err(e) = delinquency::snapshot(&app.db, &scope, run_date).await {
-            failed += 1;
-            tracing::error!(org_id = %scope.org_id(), error = %e, "snapshot failed for an org");
-        }
-        orgs += 1;
-    }
-    if failed > 0 {
-        return Err(format!("snapshots failed for {failed} of {orgs} orgs").into());
-    }
-    Ok(json!({"orgs": orgs}))
+pub async fn run(db: &Db, scope: &OrgScope, run_date: NaiveDate) -> portfolio::Result<serde_json::Value> {
+    let d = delinquency::snapshot(db, scope, Some(run_date)).await?;
+    Ok(json!({"asOf": run_date, "leases": d.leases.len()}))
 }

@@ -1,12 +1,16 @@
 //! The local stand-in for the Cognito user pool and the HTTP API JWT authorizer: an RS256 key
 //! that mints tokens, and verification with the authorizer's rules (signature, `iss`, `aud` or
-//! `client_id`, `exp`, `nbf`), producing the string claims API Gateway passes to Lambda.
+//! `client_id`, `exp`, `nbf`), producing the string claims API Gateway passes to Lambda. The JWTs
+//! are made and checked by `jsonwebtoken`, verifying against the JWKS the issuer publishes; the
+//! key is generated (and kept in `.devstack/` as PKCS#8) with `aws-lc-rs`.
 
 use aws_lc_rs::encoding::AsDer;
 use aws_lc_rs::rsa::{KeyPair, KeySize};
-use aws_lc_rs::signature::{KeyPair as _, UnparsedPublicKey, RSA_PKCS1_2048_8192_SHA256, RSA_PKCS1_SHA256};
-use base64::engine::general_purpose::URL_SAFE_NO_PAD as B64;
+use aws_lc_rs::signature::KeyPair as _;
+use base64::engine::general_purpose::{STANDARD as B64_PEM, URL_SAFE_NO_PAD as B64};
 use base64::Engine;
+use jsonwebtoken::errors::ErrorKind;
+use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};
 use serde_json::{json, Value};
 use sha2::{Digest, Sha256};
 use std::collections::HashMap;
@@ -16,6 +20,8 @@ pub const DEFAULT_AUDIENCE: &str = "portfolio-spa";
 
 pub struct Issuer {
     key: KeyPair,
+    signing: EncodingKey,
+    verifying: DecodingKey,
     pub issuer: String,
     pub audience: String,
     pub kid: String,
@@ -61,7 +67,13 @@ impl Issuer {
 
     fn with_key(key: KeyPair, issuer: &str, audience: &str) -> Issuer {
         let kid = hex(&Sha256::digest(key.public_key().as_ref()))[..16].to_owned();
-        Issuer { key, issuer: issuer.to_owned(), audience: audience.to_owned(), kid }
+        let pkcs8 = key.as_der().expect("PKCS#8 encoding");
+        let pem =
+            format!("-----BEGIN PRIVATE KEY-----\n{}\n-----END PRIVATE KEY-----\n", B64_PEM.encode(pkcs8.as_ref()));
+        let signing = EncodingKey::from_rsa_pem(pem.as_bytes()).expect("an RSA private key");
+        let jwk: jsonwebtoken::jwk::Jwk = serde_json::from_value(jwk(&key, &kid)).expect("the issuer's JWK is a JWK");
+        let verifying = DecodingKey::from_jwk(&jwk).expect("an RSA public JWK");
+        Issuer { key, signing, verifying, issuer: issuer.to_owned(), audience: audience.to_owned(), kid }
     }
 
     pub fn pkcs8(&self) -> Vec<u8> {
@@ -70,22 +82,14 @@ impl Issuer {
 
     /// The public key as a JWKS document (what Cognito publishes at `/.well-known/jwks.json`).
     pub fn jwks(&self) -> Value {
-        let pk = self.key.public_key();
-        json!({"keys": [{
-            "kty": "RSA", "alg": "RS256", "use": "sig", "kid": self.kid,
-            "n": B64.encode(pk.modulus().big_endian_without_leading_zero()),
-            "e": B64.encode(pk.exponent().big_endian_without_leading_zero()),
-        }]})
+        json!({"keys": [jwk(&self.key, &self.kid)]})
     }
 
     /// Signs arbitrary claims (tests use this for expired or foreign-audience tokens).
     pub fn mint(&self, claims: &Value) -> String {
-        let header = json!({"alg": "RS256", "typ": "JWT", "kid": self.kid});
-        let signing_input = format!("{}.{}", B64.encode(header.to_string()), B64.encode(claims.to_string()));
-        let mut sig = vec![0; self.key.public_modulus_len()];
-        let rng = aws_lc_rs::rand::SystemRandom::new();
-        self.key.sign(&RSA_PKCS1_SHA256, &rng, signing_input.as_bytes(), &mut sig).expect("RSA signing");
-        format!("{signing_input}.{}", B64.encode(sig))
+        let mut header = Header::new(Algorithm::RS256);
+        header.kid = Some(self.kid.clone());
+        jsonwebtoken::encode(&header, claims, &self.signing).expect("RS256 signing")
     }
 
     /// An ID token for `email`, valid for `ttl_secs`.
@@ -97,27 +101,30 @@ impl Issuer {
         }))
     }
 
-    /// Verifies like the HTTP API JWT authorizer and returns the claims as strings.
+    /// Verifies like the HTTP API JWT authorizer and returns the claims as strings: an RS256
+    /// signature by this key (`kid`), this issuer, this audience (`aud`, or `client_id` as in
+    /// Cognito access tokens), not expired and already valid at `now`.
     pub fn verify(&self, token: &str, now: i64) -> Result<HashMap<String, String>, Rejected> {
         let token = token.strip_prefix("Bearer ").unwrap_or(token).trim();
-        let mut parts = token.split('.');
-        let (Some(h), Some(c), Some(s), None) = (parts.next(), parts.next(), parts.next(), parts.next()) else {
-            return Err(Rejected::Malformed);
-        };
-        let header: Value =
-            B64.decode(h).ok().and_then(|b| serde_json::from_slice(&b).ok()).ok_or(Rejected::Malformed)?;
-        if header["alg"] != "RS256" || header["kid"] != self.kid.as_str() {
+        let header = jsonwebtoken::decode_header(token).map_err(|_| Rejected::Malformed)?;
+        if header.alg != Algorithm::RS256 || header.kid.as_deref() != Some(self.kid.as_str()) {
             return Err(Rejected::Algorithm);
         }
-        let sig = B64.decode(s).map_err(|_| Rejected::Malformed)?;
-        UnparsedPublicKey::new(&RSA_PKCS1_2048_8192_SHA256, self.key.public_key().as_ref())
-            .verify(format!("{h}.{c}").as_bytes(), &sig)
-            .map_err(|_| Rejected::Signature)?;
-        let claims: serde_json::Map<String, Value> =
-            B64.decode(c).ok().and_then(|b| serde_json::from_slice(&b).ok()).ok_or(Rejected::Malformed)?;
-        if claims.get("iss").and_then(Value::as_str) != Some(self.issuer.as_str()) {
-            return Err(Rejected::Issuer);
-        }
+        let mut rules = Validation::new(Algorithm::RS256);
+        rules.set_issuer(&[&self.issuer]);
+        rules.set_required_spec_claims(&["iss"]);
+        // The audience may be `client_id` instead, and the times are checked at `now` below.
+        rules.validate_aud = false;
+        rules.validate_exp = false;
+        rules.validate_nbf = false;
+        let claims = jsonwebtoken::decode::<serde_json::Map<String, Value>>(token, &self.verifying, &rules)
+            .map_err(|e| match e.kind() {
+                ErrorKind::InvalidSignature => Rejected::Signature,
+                ErrorKind::InvalidAlgorithm | ErrorKind::InvalidAlgorithmName => Rejected::Algorithm,
+                ErrorKind::InvalidIssuer | ErrorKind::MissingRequiredClaim(_) => Rejected::Issuer,
+                _ => Rejected::Malformed,
+            })?
+            .claims;
         let aud_ok = match claims.get("aud") {
             Some(Value::String(a)) => a == &self.audience,
             Some(Value::Array(a)) => a.iter().any(|x| x == self.audience.as_str()),
@@ -135,6 +142,16 @@ impl Issuer {
         }
         Ok(claims.into_iter().map(|(k, v)| (k, claim_string(&v))).collect())
     }
+}
+
+/// The public half of `key` as a JWK.
+fn jwk(key: &KeyPair, kid: &str) -> Value {
+    let pk = key.public_key();
+    json!({
+        "kty": "RSA", "alg": "RS256", "use": "sig", "kid": kid,
+        "n": B64.encode(pk.modulus().big_endian_without_leading_zero()),
+        "e": B64.encode(pk.exponent().big_endian_without_leading_zero()),
+    })
 }
 
 /// API Gateway flattens claims to strings: arrays as `[a b]`.
@@ -166,6 +183,52 @@ mod tests {
         let tampered = format!("{}x", &t[..t.len() - 1]);
         assert!(a.verify(&tampered, now).is_err());
         assert_eq!(a.verify("nonsense", now), Err(Rejected::Malformed));
+        // Claims edited after signing: a bad signature.
+        let (head, rest) = t.split_once('.').unwrap();
+        let sig = rest.rsplit_once('.').unwrap().1;
+        let forged = B64
+            .encode(json!({"sub": "x", "iss": DEFAULT_ISSUER, "aud": DEFAULT_AUDIENCE, "exp": now + 60}).to_string());
+        assert_eq!(a.verify(&format!("{head}.{forged}.{sig}"), now), Err(Rejected::Signature));
+        // Signed by another key under this key's id: a bad signature too.
+        let b_as_a = Issuer { kid: a.kid.clone(), ..Issuer::generate(DEFAULT_ISSUER, DEFAULT_AUDIENCE) };
+        assert_eq!(a.verify(&b_as_a.token_for("x@y.z", 60), now), Err(Rejected::Signature));
+        // Unsigned (`alg: none`) and HMAC tokens are refused.
+        let none = format!("{}.{}.", B64.encode(r#"{"alg":"none","kid":"k"}"#), forged);
+        assert!(a.verify(&none, now).is_err());
+        let hs =
+            format!("{}.{}.{}", B64.encode(format!(r#"{{"alg":"HS256","typ":"JWT","kid":"{}"}}"#, a.kid)), forged, sig);
+        assert_eq!(a.verify(&hs, now), Err(Rejected::Algorithm));
+        let claims = |extra: Value| {
+            let mut c = json!({"sub": "x", "iss": DEFAULT_ISSUER, "aud": DEFAULT_AUDIENCE, "exp": now + 60});
+            c.as_object_mut().unwrap().extend(extra.as_object().unwrap().clone());
+            c.as_object_mut().unwrap().retain(|_, v| !v.is_null());
+            a.mint(&c)
+        };
+        assert_eq!(a.verify(&claims(json!({"iss": "https://elsewhere"})), now), Err(Rejected::Issuer));
+        assert_eq!(a.verify(&claims(json!({"iss": null})), now), Err(Rejected::Issuer));
+        assert_eq!(a.verify(&claims(json!({"exp": null})), now), Err(Rejected::Expired));
+        assert_eq!(a.verify(&claims(json!({"exp": now})), now), Err(Rejected::Expired));
+        assert_eq!(a.verify(&claims(json!({"nbf": now + 30})), now), Err(Rejected::NotYetValid));
+        assert_eq!(
+            a.verify(&claims(json!({"aud": ["other", DEFAULT_AUDIENCE]})), now).map(|c| c["aud"].clone()),
+            Ok(format!("[other {DEFAULT_AUDIENCE}]"))
+        );
+        // Cognito access tokens name the client in `client_id` instead of `aud`.
+        assert!(a.verify(&claims(json!({"aud": null, "client_id": DEFAULT_AUDIENCE})), now).is_ok());
+        assert_eq!(a.verify(&claims(json!({"aud": null, "client_id": "other"})), now), Err(Rejected::Audience));
+    }
+
+    #[test]
+    fn the_published_jwks_verifies_the_tokens() {
+        let a = Issuer::generate(DEFAULT_ISSUER, DEFAULT_AUDIENCE);
+        let jwks: jsonwebtoken::jwk::JwkSet = serde_json::from_value(a.jwks()).unwrap();
+        let key = DecodingKey::from_jwk(jwks.find(&a.kid).unwrap()).unwrap();
+        let mut rules = Validation::new(Algorithm::RS256);
+        rules.set_audience(&[DEFAULT_AUDIENCE]);
+        rules.set_issuer(&[DEFAULT_ISSUER]);
+        let t = jsonwebtoken::decode::<Value>(&a.token_for("ann@example.com", 60), &key, &rules).unwrap();
+        assert_eq!(t.claims["email"], "ann@example.com");
+        assert_eq!(t.header.kid.as_deref(), Some(a.kid.as_str()));
     }
 
     #[test]

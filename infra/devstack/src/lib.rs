@@ -188,7 +188,53 @@ impl Stack {
         let functions::Handler::Job(handler) = f.def.handler else { return Err(format!("{name} is not a job")) };
         handler(f.app()?, input).await.map_err(|e| e.to_string())
     }
+
+    /// Runs a per-org job's scheduler now with `input`, then waits until the job's queue (the
+    /// scheduler's `JOB_QUEUE_URL`) is drained: every org's message handled by the job's consumer
+    /// and deleted. A message still there after `JOB_WAIT` (one that keeps failing) is an error.
+    pub async fn run_job_to_completion(
+        &self,
+        name: &str,
+        input: serde_json::Value,
+    ) -> Result<serde_json::Value, String> {
+        let out = self.run_job(name, input).await?;
+        let f = self.function(name).ok_or_else(|| format!("no function {name}"))?;
+        let queue = f.env.get("JOB_QUEUE_URL").ok_or_else(|| format!("{name} sends to no job queue"))?;
+        self.wait_drained(queue, JOB_WAIT).await.map_err(|e| format!("{name}: {e}"))?;
+        Ok(out)
+    }
+
+    /// Waits until `queue_url` holds no message, visible, in flight or delayed.
+    pub async fn wait_drained(&self, queue_url: &str, timeout: std::time::Duration) -> Result<(), String> {
+        use aws_sdk_sqs::types::QueueAttributeName as A;
+        let sqs = aws_sdk_sqs::Client::new(&self.sdk);
+        let deadline = std::time::Instant::now() + timeout;
+        loop {
+            let out = sqs
+                .get_queue_attributes()
+                .queue_url(queue_url)
+                .attribute_names(A::All)
+                .send()
+                .await
+                .map_err(|e| aws_sdk_sqs::error::DisplayErrorContext(e).to_string())?;
+            let attrs = out.attributes.unwrap_or_default();
+            let count = |a: A| attrs.get(&a).and_then(|v| v.parse::<u64>().ok()).unwrap_or(0);
+            let left = count(A::ApproximateNumberOfMessages)
+                + count(A::ApproximateNumberOfMessagesNotVisible)
+                + count(A::ApproximateNumberOfMessagesDelayed);
+            if left == 0 {
+                return Ok(());
+            }
+            if std::time::Instant::now() > deadline {
+                return Err(format!("{left} messages still on {queue_url} after {timeout:?}"));
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        }
+    }
 }
+
+/// How long `run_job_to_completion` waits for a job's queue to drain.
+pub const JOB_WAIT: std::time::Duration = std::time::Duration::from_secs(60);
 
 impl Drop for Stack {
     fn drop(&mut self) {

@@ -293,23 +293,15 @@ pub async fn list_events_after(
     Ok(db.page_of(q, page).await?)
 }
 
-/// The organizations of one shard of the org index (jobs fan out over `keys::ORG_SHARDS`).
-pub async fn orgs_in_shard(db: &Db, shard: u32) -> Result<Vec<OrgId>> {
-    let items = db.query_all(Query::partition(db::Index::Gsi1, keys::org_shard(shard))).await?;
-    Ok(items
-        .iter()
-        .filter_map(|i| match i.get("GSI1SK") {
-            Some(aws_sdk_dynamodb::types::AttributeValue::S(sk)) => sk.strip_prefix("ORG#").and_then(OrgId::parse),
-            _ => None,
-        })
-        .collect())
-}
-
-/// Every organization, shard by shard.
-pub async fn all_orgs(db: &Db) -> Result<Vec<OrgId>> {
-    let mut out = Vec::new();
-    for shard in 0..keys::ORG_SHARDS {
-        out.extend(orgs_in_shard(db, shard).await?);
-    }
-    Ok(out)
+/// One page (at most `limit`) of one shard of the org index, from `start`, and where the next
+/// page starts (`None` after the shard's last). The index projects the whole org item.
+pub async fn orgs_page(
+    db: &Db,
+    shard: u32,
+    start: Option<db::Item>,
+    limit: i32,
+) -> Result<(Vec<Org>, Option<db::Item>)> {
+    let page = db.query(Query::partition(db::Index::Gsi1, keys::org_shard(shard)).limit(limit).start(start)).await?;
+    let orgs = page.items.into_iter().map(db::from_item::<Org>).collect::<Result<Vec<_>, _>>()?;
+    Ok((orgs, page.last_key))
 }

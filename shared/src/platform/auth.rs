@@ -158,7 +158,12 @@ impl OrgScope {
     /// Crate-private: only the modules that decode that infrastructure call it.
     pub(crate) fn system(org_id: OrgId, name: &'static str) -> OrgScope {
         debug_assert!(!name.is_empty() && !name.contains(['#', ':']), "system actor names are plain words");
-        OrgScope { org_id, actor: Actor::System(format!("{SYSTEM_PREFIX}{name}")), role: Role::Owner, authorized_for: None }
+        OrgScope {
+            org_id,
+            actor: Actor::System(format!("{SYSTEM_PREFIX}{name}")),
+            role: Role::Owner,
+            authorized_for: None,
+        }
     }
 
     /// The condition every write under this scope carries: the caller's membership item still

@@ -17,8 +17,8 @@ pub struct Config {
     /// Path-style S3 URLs (`endpoint/bucket/key`), for S3-compatible endpoints without
     /// virtual-host DNS; AWS itself uses virtual-host style.
     pub s3_force_path_style: bool,
-    /// The queue the rent scheduler sends one message per org to (the scheduler only).
-    pub rent_run_queue_url: Option<String>,
+    /// The queue a job's scheduler sends one message per org to (the job schedulers only).
+    pub job_queue_url: Option<String>,
     /// The queue of webhook delivery attempts (the dispatcher only).
     pub webhook_delivery_queue_url: Option<String>,
     /// First retry delay of a failed webhook delivery; later ones double.
@@ -62,7 +62,7 @@ impl Config {
             region: get("AWS_REGION").unwrap_or_else(|| "us-east-1".to_owned()),
             membership_cache_ttl: Duration::from_secs(ttl),
             s3_force_path_style: get("S3_FORCE_PATH_STYLE").is_some_and(|v| v == "true"),
-            rent_run_queue_url: get("RENT_RUN_QUEUE_URL").filter(|s| !s.is_empty()),
+            job_queue_url: get("JOB_QUEUE_URL").filter(|s| !s.is_empty()),
             webhook_delivery_queue_url: get("WEBHOOK_DELIVERY_QUEUE_URL").filter(|s| !s.is_empty()),
             webhook_retry_base_secs: match get("WEBHOOK_RETRY_BASE_SECS") {
                 Some(s) => s.parse().map_err(|_| ConfigError("WEBHOOK_RETRY_BASE_SECS"))?,

@@ -1,0 +1,110 @@
+//! `Type: SQS` event sources: each queue drained into its function like Lambda's event source
+//! mapping (batches, partial batch failures left for redelivery, the queue's redrive policy).
+
+use super::{err, logical_target, Idle};
+use crate::resources::{Refs, ResourceError};
+use crate::server::Gateway;
+use crate::template::Template;
+use std::sync::Arc;
+use std::time::Duration;
+
+/// A `Type: SQS` event of a function: its queue, drained like Lambda's event source mapping.
+pub struct SqsSource {
+    pub function: String,
+    pub queue_url: String,
+    pub queue_arn: String,
+    pub batch_size: i32,
+}
+
+pub fn sqs_sources(template: &Template, refs: &Refs) -> Result<Vec<SqsSource>, ResourceError> {
+    let mut out = Vec::new();
+    for f in &template.functions {
+        for (name, ev) in f.properties["Events"].as_mapping().into_iter().flatten() {
+            if ev["Type"].as_str() != Some("SQS") {
+                continue;
+            }
+            let what = format!("{}.{}", f.logical_id, name.as_str().unwrap_or_default());
+            let queue =
+                logical_target(&ev["Properties"]["Queue"]).ok_or_else(|| err(&what, "Queue must !GetAtt a queue"))?;
+            let queue_url = refs.get(&queue).cloned().ok_or_else(|| err(&what, format!("no queue {queue}")))?;
+            let queue_arn = refs.get(&format!("{queue}.Arn")).cloned().unwrap_or_default();
+            let batch_size = ev["Properties"]["BatchSize"].as_i64().unwrap_or(10).clamp(1, 10) as i32;
+            out.push(SqsSource { function: f.binary.clone(), queue_url, queue_arn, batch_size });
+        }
+    }
+    Ok(out)
+}
+
+/// The event Lambda hands an SQS-triggered function.
+pub fn sqs_event(
+    messages: &[aws_sdk_sqs::types::Message],
+    queue_arn: &str,
+    region: &str,
+) -> aws_lambda_events::sqs::SqsEvent {
+    let records: Vec<serde_json::Value> = messages
+        .iter()
+        .map(|m| {
+            serde_json::json!({
+                "messageId": m.message_id, "receiptHandle": m.receipt_handle, "body": m.body,
+                "md5OfBody": m.md5_of_body, "attributes": {}, "messageAttributes": {},
+                "eventSource": "aws:sqs", "eventSourceARN": queue_arn, "awsRegion": region,
+            })
+        })
+        .collect();
+    serde_json::from_value(serde_json::json!({ "Records": records })).expect("an SQS event")
+}
+
+/// Drains one queue into its function: a batch per receive; the messages the function reports
+/// as failed (or all, if it fails outright) stay for redelivery after the visibility timeout,
+/// and the queue's redrive policy moves them to the DLQ after `maxReceiveCount`.
+pub async fn pump_sqs(
+    source: SqsSource,
+    gateway: Arc<Gateway>,
+    sqs: aws_sdk_sqs::Client,
+    region: String,
+    visibility: Option<i32>,
+) {
+    let Some(f) = gateway.functions.iter().find(|f| f.def.name == source.function) else { return };
+    let functions::Handler::Sqs(handler) = f.def.handler else { return };
+    let mut idle = Idle::default();
+    loop {
+        let received = sqs
+            .receive_message()
+            .queue_url(&source.queue_url)
+            .max_number_of_messages(source.batch_size)
+            .set_visibility_timeout(visibility)
+            .send()
+            .await;
+        let messages = match received {
+            Ok(r) => r.messages.unwrap_or_default(),
+            Err(e) => {
+                tracing::warn!(error = %aws_sdk_sqs::error::DisplayErrorContext(e), "queue unavailable");
+                tokio::time::sleep(Duration::from_millis(500)).await;
+                continue;
+            }
+        };
+        if messages.is_empty() {
+            idle.wait().await;
+            continue;
+        }
+        idle.reset();
+        let app = match f.app() {
+            Ok(app) => app,
+            Err(e) => {
+                tracing::error!(function = f.def.name, error = %e, "function init failed");
+                continue;
+            }
+        };
+        let response = handler(app, sqs_event(&messages, &source.queue_arn, &region)).await;
+        let failed: std::collections::HashSet<String> =
+            response.batch_item_failures.into_iter().map(|f| f.item_identifier).collect();
+        for m in messages {
+            if m.message_id.as_ref().is_some_and(|id| failed.contains(id)) {
+                continue;
+            }
+            if let Some(h) = m.receipt_handle {
+                let _ = sqs.delete_message().queue_url(&source.queue_url).receipt_handle(h).send().await;
+            }
+        }
+    }
+}
