@@ -135,3 +135,31 @@ async fn cors_allows_the_spa_origin_and_nothing_else() {
         .unwrap();
     assert_eq!(res.headers()["access-control-allow-origin"], "http://localhost:5173");
 }
+
+/// HTTP handlers act only in scopes the authorizer granted: none of them reaches what builds the
+/// platform's own scopes (decoding our bus queues, job messages, delivery messages and bucket
+/// notifications) or the test-only constructor.
+#[test]
+fn no_http_handler_reaches_a_system_scope() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../functions/src/api");
+    let sources = [
+        "events::consumer",
+        "Received",
+        "jobs::",
+        "OrgMessage",
+        "DeliveryMessage",
+        "own_object",
+        "OwnObject",
+        "for_tests",
+    ];
+    let mut files = 0;
+    for entry in std::fs::read_dir(&dir).unwrap() {
+        let path = entry.unwrap().path();
+        let src = std::fs::read_to_string(&path).unwrap();
+        for s in sources {
+            assert!(!src.contains(s), "{} uses {s}", path.display());
+        }
+        files += 1;
+    }
+    assert!(files >= 15, "the API handlers are in {}", dir.display());
+}
