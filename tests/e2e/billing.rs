@@ -765,17 +765,17 @@ async fn ending_a_lease_trues_up_rent_already_charged_past_move_out() {
 async fn a_back_dated_lease_is_caught_up_in_bounded_runs_that_continue_by_message() {
     let app = TestApp::spawn().await;
     let b = Books::new(&app, "backfill@example.com").await;
-    let lease = b.lease(&app, "2019-01-01", "1000.00", json!({})).await;
+    let lease = b.lease(&app, "2016-01-01", "1000.00", json!({})).await;
     let first = b.rent_run(&app, "2026-11-30").await;
-    assert_eq!((first["complete"].as_bool(), first["chargesCreated"].as_u64()), (Some(false), Some(36)), "{first}");
-    // 95 months (2019-01 .. 2026-11): 36 by the API, the rest through the queue in two messages.
+    assert_eq!((first["complete"].as_bool(), first["chargesCreated"].as_u64()), (Some(false), Some(60)), "{first}");
+    // 131 months (2016-01 .. 2026-11): 60 by the API, the rest through the queue in two messages.
     app.stack.run_job_to_completion("job-rent-scheduler", json!({"runDate": "2026-11-30"})).await.unwrap();
     let rent: Vec<Value> = b.charges(&app, &lease).await.into_iter().filter(|c| c["kind"] == "rent").collect();
-    assert_eq!(rent.len(), 95);
+    assert_eq!(rent.len(), 131);
     let mut due: Vec<&str> = rent.iter().map(|c| c["dueDate"].as_str().unwrap()).collect();
     due.sort();
     due.dedup();
-    assert_eq!((due.len(), due[0], due[94]), (95, "2019-01-01", "2026-11-01"));
+    assert_eq!((due.len(), due[0], due[130]), (131, "2016-01-01", "2026-11-01"));
     let again = b.rent_run(&app, "2026-11-30").await;
     assert_eq!((again["complete"].as_bool(), again["chargesCreated"].as_u64()), (Some(true), Some(0)), "{again}");
 }

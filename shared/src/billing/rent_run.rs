@@ -110,7 +110,7 @@ fn watermark_key(scope: &OrgScope, l: &LeaseRecord) -> Key {
 /// is caught up over several runs instead of one unbounded one: past the bound the report says
 /// `complete: false`, the watermark records how far it got, and the next run (the generator
 /// sends itself a continuation message) goes on from there.
-pub const BACKFILL_MONTHS_PER_RUN: usize = 36;
+pub const BACKFILL_MONTHS_PER_RUN: usize = 60;
 
 /// Runs rent for one org through `run_date` (default: today in the org's time zone) plus lead.
 pub async fn run_org(
