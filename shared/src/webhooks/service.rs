@@ -362,23 +362,7 @@ pub async fn attempt(app: &App, m: &DeliveryMessage) -> Result<Outcome> {
         error: error.clone(),
         duration_ms: started.elapsed().as_millis() as u64,
     });
-    // Failures of this series only (a redelivery starts over).
-    let failures = d.attempts.iter().filter(|a| a.at >= series).count();
-    let outcome = if ok {
-        d.status = DeliveryStatus::Succeeded;
-        d.next_retry_at = None;
-        Outcome::Delivered
-    } else if now - series >= GIVE_UP_AFTER {
-        d.status = DeliveryStatus::Failed;
-        d.next_retry_at = None;
-        Outcome::GaveUp
-    } else {
-        // At most an hour between attempts, and the last one at the end of the 24 h budget.
-        let left = (series + GIVE_UP_AFTER - now).num_seconds().max(1);
-        let wait = backoff_secs(app.config.webhook_retry_base_secs, failures).min(MAX_WAIT_SECS).min(left);
-        d.next_retry_at = Some(now + Duration::seconds(wait));
-        Outcome::RetryIn(wait)
-    };
+    let outcome = after_attempt(&mut d, ok, series, now, app.config.webhook_retry_base_secs);
     if !save_delivery(db, scope, &d, before).await? {
         return Ok(Outcome::Skipped); // another chain recorded this attempt first
     }
@@ -392,6 +376,22 @@ pub async fn attempt(app: &App, m: &DeliveryMessage) -> Result<Outcome> {
         tracing::warn!(webhook = %w.id, error = %e, "endpoint health not updated");
     }
     Ok(outcome)
+}
+
+/// What an attempt leaves the delivery in: delivered; failed for good once the series (a
+/// redelivery starts a new one) is 24 h old; else retried after a growing wait, at most an hour,
+/// the last one at the end of the 24 h budget.
+fn after_attempt(d: &mut Delivery, ok: bool, series: DateTime<Utc>, now: DateTime<Utc>, base_secs: u32) -> Outcome {
+    if ok || now - series >= GIVE_UP_AFTER {
+        d.status = if ok { DeliveryStatus::Succeeded } else { DeliveryStatus::Failed };
+        d.next_retry_at = None;
+        return if ok { Outcome::Delivered } else { Outcome::GaveUp };
+    }
+    let failures = d.attempts.iter().filter(|a| a.at >= series).count();
+    let left = (series + GIVE_UP_AFTER - now).num_seconds().max(1);
+    let wait = backoff_secs(base_secs, failures).min(MAX_WAIT_SECS).min(left);
+    d.next_retry_at = Some(now + Duration::seconds(wait));
+    Outcome::RetryIn(wait)
 }
 
 /// Saves the delivery if it still has `before` attempts (no other chain wrote meanwhile);
