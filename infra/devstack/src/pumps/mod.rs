@@ -41,4 +41,37 @@ impl Idle {
     pub fn reset(&mut self) {
         self.0 = 0;
     }
+
+    /// One short poll of `queue` (the emulator serves one request at a time, so a long poll
+    /// would stall it). `None` means "poll again": nothing came (after an idle wait) or the queue
+    /// was unreachable (after a pause).
+    pub async fn poll(
+        &mut self,
+        sqs: &aws_sdk_sqs::Client,
+        queue: &str,
+        max: i32,
+        visibility: Option<i32>,
+    ) -> Option<Vec<aws_sdk_sqs::types::Message>> {
+        let received = sqs
+            .receive_message()
+            .queue_url(queue)
+            .max_number_of_messages(max)
+            .set_visibility_timeout(visibility)
+            .send()
+            .await;
+        let messages = match received {
+            Ok(r) => r.messages.unwrap_or_default(),
+            Err(e) => {
+                tracing::warn!(queue, error = %aws_sdk_sqs::error::DisplayErrorContext(e), "queue unavailable");
+                tokio::time::sleep(Duration::from_millis(500)).await;
+                return None;
+            }
+        };
+        if messages.is_empty() {
+            self.wait().await;
+            return None;
+        }
+        self.reset();
+        Some(messages)
+    }
 }

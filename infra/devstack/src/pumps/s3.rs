@@ -10,7 +10,6 @@ use crate::server::Gateway;
 use crate::template::{resolve, Template};
 use aws_lambda_events::s3::S3Event;
 use std::sync::Arc;
-use std::time::Duration;
 
 pub struct S3Source {
     pub function: String,
@@ -99,27 +98,7 @@ pub async fn pump_s3(source: S3Source, gateway: Arc<Gateway>, sqs: aws_sdk_sqs::
     let functions::Handler::S3(handler) = f.def.handler else { return };
     let mut idle = Idle::default();
     loop {
-        // Short polls: the emulator serves one request at a time, so a long poll would stall it.
-        let received = sqs
-            .receive_message()
-            .queue_url(&source.queue_url)
-            .max_number_of_messages(10)
-            .visibility_timeout(5)
-            .send()
-            .await;
-        let messages = match received {
-            Ok(r) => r.messages.unwrap_or_default(),
-            Err(e) => {
-                tracing::warn!(error = %aws_sdk_sqs::error::DisplayErrorContext(e), "S3 event queue unavailable");
-                tokio::time::sleep(Duration::from_millis(500)).await;
-                continue;
-            }
-        };
-        if messages.is_empty() {
-            idle.wait().await;
-            continue;
-        }
-        idle.reset();
+        let Some(messages) = idle.poll(&sqs, &source.queue_url, 10, Some(5)).await else { continue };
         for m in messages {
             let body = m.body.unwrap_or_default();
             let done = match s3_event(&body) {

@@ -6,7 +6,6 @@ use crate::resources::{Refs, ResourceError};
 use crate::server::Gateway;
 use crate::template::Template;
 use std::sync::Arc;
-use std::time::Duration;
 
 /// A `Type: SQS` event of a function: its queue, drained like Lambda's event source mapping.
 pub struct SqsSource {
@@ -68,26 +67,7 @@ pub async fn pump_sqs(
     let functions::Handler::Sqs(handler) = f.def.handler else { return };
     let mut idle = Idle::default();
     loop {
-        let received = sqs
-            .receive_message()
-            .queue_url(&source.queue_url)
-            .max_number_of_messages(source.batch_size)
-            .set_visibility_timeout(visibility)
-            .send()
-            .await;
-        let messages = match received {
-            Ok(r) => r.messages.unwrap_or_default(),
-            Err(e) => {
-                tracing::warn!(error = %aws_sdk_sqs::error::DisplayErrorContext(e), "queue unavailable");
-                tokio::time::sleep(Duration::from_millis(500)).await;
-                continue;
-            }
-        };
-        if messages.is_empty() {
-            idle.wait().await;
-            continue;
-        }
-        idle.reset();
+        let Some(messages) = idle.poll(&sqs, &source.queue_url, source.batch_size, visibility).await else { continue };
         let app = match f.app() {
             Ok(app) => app,
             Err(e) => {
