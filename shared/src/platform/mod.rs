@@ -53,7 +53,7 @@ impl App {
         let email = aws_sdk_sesv2::Client::new(sdk);
         let sms = aws_sdk_sns::Client::new(sdk);
         let webhook_secrets =
-            secrets::Secrets::new(sdk, config.webhook_secrets_key_id.clone(), crate::webhooks::SECRETS_PURPOSE);
+            secrets::Secrets::new(sdk, config.webhook_secrets_key_id.clone(), secrets::WEBHOOK_SIGNING_PURPOSE);
         App { config: Arc::new(config), db, blob, auth, sqs, events, email, sms, webhook_secrets }
     }
 

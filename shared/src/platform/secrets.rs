@@ -4,6 +4,9 @@
 //! function that creates a secret may encrypt with the key, and only the one that uses it may
 //! decrypt (the template's IAM policies); the key id comes from the environment.
 
+/// The encryption context `purpose` of webhook signing secrets (the IAM policies require it).
+pub const WEBHOOK_SIGNING_PURPOSE: &str = "webhook-signing-secret";
+
 use aws_sdk_kms::primitives::Blob;
 use base64::Engine;
 

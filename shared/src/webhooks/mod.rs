@@ -8,5 +8,6 @@ pub mod service;
 pub mod signing;
 pub mod ssrf;
 
-/// The encryption context `purpose` of webhook signing secrets (the IAM policies require it).
-pub const SECRETS_PURPOSE: &str = "webhook-signing-secret";
+/// The KMS encryption context's purpose for webhook signing secrets (owned by `platform::secrets`,
+/// which the platform's clients are built with).
+pub use crate::platform::secrets::WEBHOOK_SIGNING_PURPOSE as SECRETS_PURPOSE;
