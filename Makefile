@@ -46,4 +46,4 @@ invoke:
 
 ## Regenerate the committed openapi.json from the Rust types.
 openapi:
-	@cargo run -q -p devstack -- openapi > openapi.json
+	@cargo run -q -p devstack -- openapi > openapi.json.tmp && mv openapi.json.tmp openapi.json

@@ -397,3 +397,24 @@ async fn every_job_has_sample_events_that_run() {
         assert!(res.batch_item_failures.is_empty(), "{}", path.display());
     }
 }
+
+/// The single-page app can call every route: CORS allows every method a route uses (a `PUT`
+/// route once answered a browser's preflight without `PUT`).
+#[test]
+fn cors_allows_every_method_the_routes_use() {
+    let t = template();
+    let apis = t.resources_of("AWS::Serverless::HttpApi");
+    let allowed: BTreeSet<String> = apis
+        .iter()
+        .flat_map(|(_, api)| {
+            api["Properties"]["CorsConfiguration"]["AllowMethods"].as_sequence().cloned().unwrap_or_default()
+        })
+        .filter_map(|m| m.as_str().map(str::to_owned))
+        .collect();
+    assert!(!allowed.is_empty(), "the HTTP API declares its CORS methods");
+    for f in &t.functions {
+        for r in &f.routes {
+            assert!(allowed.contains(&r.method), "{} {} is not allowed by CORS ({allowed:?})", r.method, r.path);
+        }
+    }
+}
