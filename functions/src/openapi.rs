@@ -89,6 +89,53 @@ fn strict_dates(schema: &mut RefOr<Schema>) {
     }
 }
 
+/// Answers any route can give besides its own, so a client (and a contract fuzzer) finds every
+/// status documented: 401 from the API's JWT authorizer (its own `{"message"}` body, before any
+/// handler runs) on every route that needs a token, 413 when a body is over 1 MiB, and 503 when
+/// the store throttles.
+struct EdgeResponses;
+
+impl Modify for EdgeResponses {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::schema::{ObjectBuilder, Type};
+        let authorizer_body = ObjectBuilder::new()
+            .property("message", ObjectBuilder::new().schema_type(Type::String))
+            .required("message")
+            .description(Some("The API Gateway JWT authorizer's answer to a missing, malformed or expired token."));
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.schemas.insert("AuthorizerError".to_owned(), RefOr::T(Schema::Object(authorizer_body.build())));
+        let problem = |description: &str| {
+            let content = ContentBuilder::new().schema(Some(Ref::from_schema_name("Problem"))).build();
+            RefOr::T(
+                ResponseBuilder::new().description(description).content("application/problem+json", content).build(),
+            )
+        };
+        let unauthorized = RefOr::T(
+            ResponseBuilder::new()
+                .description("No valid bearer token (answered by the authorizer).")
+                .content(
+                    "application/json",
+                    ContentBuilder::new().schema(Some(Ref::from_schema_name("AuthorizerError"))).build(),
+                )
+                .build(),
+        );
+        for item in openapi.paths.paths.values_mut() {
+            let ops = [&mut item.get, &mut item.put, &mut item.post, &mut item.delete, &mut item.patch];
+            for op in ops.into_iter().flatten() {
+                let public = serde_json::to_value(&op.security).ok() == Some(serde_json::json!([{}]));
+                let responses = &mut op.responses.responses;
+                if !public {
+                    responses.entry("401".to_owned()).or_insert_with(|| unauthorized.clone());
+                }
+                if op.request_body.is_some() {
+                    responses.entry("413".to_owned()).or_insert_with(|| problem("The body is larger than 1 MiB."));
+                }
+                responses.entry("503".to_owned()).or_insert_with(|| problem("The store is busy; retry shortly."));
+            }
+        }
+    }
+}
+
 #[derive(OpenApi)]
 #[openapi(
     info(title = "PortfolioOS API", version = "1.0.0", description = "The financial operating system for small real-estate portfolios."),
@@ -116,7 +163,7 @@ fn strict_dates(schema: &mut RefOr<Schema>) {
         api::webhooks::deliveries, api::webhooks::redeliver,
     ),
     security(("bearer" = [])),
-    modifiers(&BearerAuth, &StrictInput),
+    modifiers(&BearerAuth, &StrictInput, &EdgeResponses),
 )]
 struct ApiDoc;
 

@@ -116,3 +116,28 @@ fn the_document_states_the_input_rules() {
         assert_eq!(key["schema"]["type"], "string", "{path}");
     }
 }
+
+/// Every answer a route can give is documented: 401 from the authorizer (its `{"message"}`
+/// body) on every route that needs a token, 413 and 415 wherever a body is taken, 503 anywhere;
+/// and the authorizer's answer is what the document says.
+#[tokio::test(flavor = "multi_thread")]
+async fn edge_answers_are_documented_and_given_as_documented() {
+    let doc = generated();
+    for (method, path, op) in operations(&doc) {
+        let responses = &op["responses"];
+        let public = op["security"] == json!([{}]);
+        assert!(public || responses.get("401").is_some(), "{method} {path} documents no 401");
+        if op.get("requestBody").is_some() {
+            for status in ["413", "415"] {
+                assert!(responses.get(status).is_some(), "{method} {path} takes a body but documents no {status}");
+            }
+        }
+        assert!(responses.get("503").is_some(), "{method} {path} documents no 503");
+    }
+    let schema = &doc["components"]["schemas"]["AuthorizerError"];
+    assert_eq!(schema["required"], json!(["message"]));
+    let app = TestApp::spawn().await;
+    let res = app.raw("GET", "/api/v1/me", None, None).await;
+    assert_eq!(res.status, 401);
+    assert!(res.body["message"].is_string(), "the authorizer answers {{\"message\"}}: {}", res.text);
+}
