@@ -694,6 +694,11 @@ async fn a_payment_over_more_charges_than_one_transaction_holds_is_split_safely(
     let tx =
         after.get("TransactWriteItems").copied().unwrap_or(0) - before.get("TransactWriteItems").copied().unwrap_or(0);
     assert_eq!(tx, 2, "40 allocations, then the remaining 10");
+    // The lease and its org come in one read (they were two GetItems). The one GetItem left is
+    // the membership lookup, which tests make on every request (no membership cache); then the
+    // idempotency claim, one ledger query per transaction, and the transactions.
+    let ops = |op: &str| after.get(op).copied().unwrap_or(0) - before.get(op).copied().unwrap_or(0);
+    assert_eq!((ops("GetItem"), ops("BatchGetItem"), ops("PutItem"), ops("Query")), (1, 1, 1, 2), "{after:?}");
     assert_eq!(p["allocations"].as_array().unwrap().len(), 50);
     let l = assert_counters_match_entries(&app, &b, &lease).await;
     assert!(l.charges.iter().all(|c| c.open == 0));

@@ -43,10 +43,9 @@ pub async fn create_charge_as(
     id: ChargeId,
     source: ChargeSource,
 ) -> Result<Charge> {
-    let lease = billable_lease(db, scope, lease_id).await?;
+    let (lease, org) = billable_lease(db, scope, lease_id).await?;
     let currency = lease.rent.currency;
     let minor = in_currency(&input.amount, "amount", currency)?;
-    let org = crate::core::service::get_org(db, scope).await?;
     let signed = if input.kind == ChargeKind::Credit { -minor } else { minor };
     let fx = fx_for(db, scope, org.base_currency, signed, currency, input.due_date).await?;
     let now = Utc::now();

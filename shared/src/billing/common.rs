@@ -5,6 +5,7 @@ use super::allocation::{self, OpenCharge};
 use super::ledger::LedgerItems;
 use super::model::*;
 use super::store::money_dto;
+use crate::core::model::Org;
 use crate::ids::ChargeId;
 use crate::leasing::model::{LeaseRecord, LeaseStatus};
 use crate::money::{Currency, MoneyDto};
@@ -17,13 +18,15 @@ use serde_json::json;
 /// What a ledger decision reads: every entry of one lease's ledger partition.
 pub type LedgerState = LedgerItems;
 
-/// A lease that may carry money (not a draft).
-pub(crate) async fn billable_lease(db: &Db, scope: &OrgScope, id: &str) -> Result<LeaseRecord> {
-    let l = crate::leasing::service::get_lease_record(db, scope, id).await?;
+/// A lease that may carry money (not a draft), and its org, in one round trip.
+pub(crate) async fn billable_lease(db: &Db, scope: &OrgScope, id: &str) -> Result<(LeaseRecord, Org)> {
+    let lease_key = crate::leasing::service::lease_key(scope, id)?;
+    let (lease, org) = db.get_pair(&lease_key, &keys::org(scope)).await?;
+    let l = crate::leasing::service::lease_from_item(lease)?;
     if l.status == LeaseStatus::Draft {
         return Err(Error::Conflict("the lease is a draft; activate it before recording money on it".into()));
     }
-    Ok(l)
+    Ok((l, crate::core::service::org_from_item(org)?))
 }
 
 /// `dto` as minor units of the lease's currency (allocations never cross currencies).

@@ -217,11 +217,10 @@ pub async fn record_payment(
     id: PaymentId,
     claim: Option<&Claim>,
 ) -> Result<Payment> {
-    let lease = billable_lease(db, scope, lease_id).await?;
+    let (lease, org) = billable_lease(db, scope, lease_id).await?;
     let currency = lease.rent.currency;
     let amount = in_currency(&input.amount, "amount", currency)?;
     let allocate = AllocationRequest::from_input(&input.allocate, currency)?;
-    let org = crate::core::service::get_org(db, scope).await?;
     let fx = fx_for(db, scope, org.base_currency, amount, currency, input.received_on).await?;
     let req = PaymentRequest {
         id,

@@ -89,7 +89,12 @@ pub async fn create_org(db: &Db, principal: &Principal, input: CreateOrg) -> Res
 }
 
 pub async fn get_org(db: &Db, scope: &OrgScope) -> Result<Org> {
-    db.get_as(&keys::org(scope)).await?.ok_or(Error::NotFound("organization"))
+    org_from_item(db.get(&keys::org(scope)).await?)
+}
+
+/// The org in an item read at `keys::org` together with something else (`Db::get_pair`).
+pub fn org_from_item(item: Option<db::Item>) -> Result<Org> {
+    item.map(from_item).transpose()?.ok_or(Error::NotFound("organization"))
 }
 
 /// Today in the org's time zone.

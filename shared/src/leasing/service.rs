@@ -186,8 +186,19 @@ pub async fn create_lease(db: &Db, scope: &OrgScope, input: CreateLease) -> Resu
 
 /// `lse_…` → the stored lease.
 pub async fn get_lease_record(db: &Db, scope: &OrgScope, id: &str) -> Result<LeaseRecord> {
+    lease_from_item(db.get(&lease_key(scope, id)?).await?)
+}
+
+/// Where lease `id` is stored, for a caller that reads it together with something else
+/// (`Db::get_pair`) and decodes it with `lease_from_item`.
+pub fn lease_key(scope: &OrgScope, id: &str) -> Result<db::Key> {
     let id = LeaseId::parse(id).ok_or(Error::NotFound("lease"))?;
-    db.get_as(&keys::lease(scope, &id)).await?.ok_or(Error::NotFound("lease"))
+    Ok(keys::lease(scope, &id))
+}
+
+/// The lease in an item read at `lease_key` (none: not found).
+pub fn lease_from_item(item: Option<db::Item>) -> Result<LeaseRecord> {
+    item.map(db::from_item).transpose()?.ok_or(Error::NotFound("lease"))
 }
 
 pub async fn get_lease(db: &Db, scope: &OrgScope, id: &str) -> Result<Lease> {

@@ -296,6 +296,39 @@ impl Db {
         self.get(key).await?.map(from_item).transpose()
     }
 
+    /// Two items in one strongly consistent round trip (`BatchGetItem`), each answered in the
+    /// order asked: what a write decides on, when it needs two items of different domains.
+    pub async fn get_pair(&self, a: &Key, b: &Key) -> Result<(Option<Item>, Option<Item>), DbError> {
+        let ka = KeysAndAttributes::builder()
+            .set_keys(Some(vec![a.to_item(), b.to_item()]))
+            .consistent_read(true)
+            .build()
+            .map_err(|e| DbError::Invalid(e.to_string()))?;
+        let mut request = Some(ka);
+        let mut found: Vec<Item> = Vec::with_capacity(2);
+        for _ in 0..8 {
+            let Some(ka) = request.take() else { break };
+            let res = self
+                .client
+                .batch_get_item()
+                .request_items(&*self.table, ka)
+                .send()
+                .await
+                .map_err(|e| classify(e, |_| None))?;
+            found.extend(res.responses.and_then(|mut r| r.remove(&*self.table)).unwrap_or_default());
+            request = res.unprocessed_keys.and_then(|mut u| u.remove(&*self.table)).filter(|k| !k.keys.is_empty());
+        }
+        if request.is_some() {
+            return Err(DbError::Throttled);
+        }
+        let mut take = |k: &Key| {
+            let at = found.iter().position(|i| i.get("PK") == Some(&s(&k.pk)) && i.get("SK") == Some(&s(&k.sk)));
+            at.map(|i| found.swap_remove(i))
+        };
+        let first = take(a);
+        Ok((first, take(b)))
+    }
+
     /// Up to 100 items by key in one call (unprocessed keys are retried here).
     pub async fn batch_get(&self, keys: &[Key]) -> Result<Vec<Item>, DbError> {
         let mut out = Vec::with_capacity(keys.len());
