@@ -2,6 +2,8 @@
 //! served at `/api/v1/openapi.json` and committed as `openapi.json` (a test keeps them equal).
 
 use crate::api;
+use portfolio::events::EventSpec;
+use serde_json::{json, Value};
 use utoipa::openapi::schema::{AdditionalProperties, ArrayItems, KnownFormat, Schema, SchemaFormat};
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::openapi::{ContentBuilder, Ref, RefOr, ResponseBuilder};
@@ -140,7 +142,7 @@ impl Modify for EdgeResponses {
 #[openapi(
     info(title = "PortfolioOS API", version = "1.0.0", description = "The financial operating system for small real-estate portfolios."),
     paths(
-        api::health::health,
+        api::health::health, api::health::event_types,
         api::orgs::me, api::orgs::create, api::orgs::get, api::orgs::update,
         api::members::list_members, api::members::add, api::members::update, api::members::remove,
         api::audit::list_audit,
@@ -167,13 +169,75 @@ impl Modify for EdgeResponses {
 )]
 struct ApiDoc;
 
-/// The document, with the OpenAPI route itself added (it serves the document, so it is not a
-/// typed handler).
+/// The document from the handlers and types (without `webhooks`, which utoipa does not model).
 pub fn document() -> utoipa::openapi::OpenApi {
     ApiDoc::openapi()
 }
 
+/// The whole document: [`document`] with every event type of the catalog under `webhooks`
+/// (OpenAPI 3.1), each a POST of the event envelope whose `data` is that type's payload.
+pub fn document_value() -> Value {
+    let mut doc = serde_json::to_value(document()).expect("the document serializes");
+    let mut schemas = Vec::new();
+    let mut hooks = serde_json::Map::new();
+    for spec in portfolio::catalog::all() {
+        (spec.schemas)(&mut schemas);
+        schemas.push(((spec.name)().into_owned(), (spec.schema)()));
+        hooks.insert(spec.type_.to_owned(), webhook_operation(spec));
+    }
+    let components = doc["components"]["schemas"].as_object_mut().expect("the document has schemas");
+    for (name, mut schema) in schemas {
+        strict_dates(&mut schema);
+        components.entry(name).or_insert_with(|| serde_json::to_value(schema).expect("schemas serialize"));
+    }
+    doc["webhooks"] = Value::Object(hooks);
+    doc
+}
+
+/// What a subscriber of `spec`'s type receives: the signed POST of one event.
+fn webhook_operation(spec: &EventSpec) -> Value {
+    let name = (spec.name)();
+    let envelope = json!({
+        "allOf": [
+            {"$ref": "#/components/schemas/Event"},
+            {"type": "object", "required": ["type", "version", "subject", "data"], "properties": {
+                "type": {"const": spec.type_},
+                "version": {"const": spec.version},
+                "subject": {"type": "object", "properties": {"type": {"const": spec.subject}}},
+                "data": {"$ref": format!("#/components/schemas/{name}")},
+            }},
+        ],
+    });
+    json!({"post": {
+        "operationId": format!("webhook_{}", spec.type_.replace('.', "_")),
+        "summary": spec.type_,
+        "description": format!("Event `{}` (version {}) about a `{}`, signed with `Portfolio-Signature`.", spec.type_, spec.version, spec.subject),
+        "tags": ["webhooks"],
+        "requestBody": {"required": true, "content": {"application/json": {"schema": envelope}}},
+        "responses": {"2XX": {"description": "Received; any other answer (or none within 10 s) is retried with backoff."}},
+    }})
+}
+
+/// The payload schema of `spec` as a standalone JSON Schema: the schemas it refers to are
+/// carried in `$defs`.
+pub fn payload_json_schema(spec: &EventSpec) -> Value {
+    let mut deps = Vec::new();
+    (spec.schemas)(&mut deps);
+    let local = |mut schema: RefOr<Schema>| -> Value {
+        strict_dates(&mut schema);
+        let text = serde_json::to_string(&schema).expect("schemas serialize");
+        serde_json::from_str(&text.replace("#/components/schemas/", "#/$defs/")).expect("still JSON")
+    };
+    let mut root = local((spec.schema)());
+    if !deps.is_empty() {
+        let defs: serde_json::Map<String, Value> = deps.into_iter().map(|(n, s)| (n, local(s))).collect();
+        root["$defs"] = Value::Object(defs);
+    }
+    root["$schema"] = json!("https://json-schema.org/draft/2020-12/schema");
+    root
+}
+
 /// Pretty JSON, as committed in `openapi.json`.
 pub fn document_json() -> String {
-    document().to_pretty_json().expect("the document serializes") + "\n"
+    serde_json::to_string_pretty(&document_value()).expect("the document serializes") + "\n"
 }

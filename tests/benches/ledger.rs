@@ -131,7 +131,7 @@ fn same_items(scope: &OrgScope, l: &LeaseRecord) -> Vec<Item> {
         void_reason: None,
         v: 1,
     };
-    let e = Event::new(scope, "charge.created", "charge", c.id.as_str(), portfolio::billing::store::charge_event(&c));
+    let e = Event::of(scope, &portfolio::billing::store::charge_event(&c), Utc::now());
     vec![
         charge_item(scope, &c),
         ItemBuilder::new(events::ENTITY, &keys::event(scope, &e.id), &e).build(),

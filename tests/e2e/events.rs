@@ -290,6 +290,44 @@ async fn a_receiver_failing_twice_gets_exactly_three_attempts_with_growing_delay
 }
 
 #[tokio::test(flavor = "multi_thread")]
+async fn subscriptions_name_catalog_types_which_are_listed_with_their_schemas() {
+    let app = TestApp::spawn().await;
+    let owner = "catalog-owner@example.com";
+    let o = Org { id: app.create_org(owner, "Catalog Org").await, token: app.token(owner) };
+    let hooks_before = app.get(&o.path("/webhooks"), &o.token).await.expect(200).body["items"].clone();
+    // A typo, or a prefix matching nothing, would silently subscribe to nothing: refused, by index.
+    let bad = json!({"url": "https://hooks.example.com/x",
+        "eventTypes": ["payment.received", "paymnt.received", "paymnt.*", "payment.*", "*"]});
+    let res = app.post(&o.path("/webhooks"), &o.token, bad).await.problem(400);
+    assert_eq!(res.error_fields(), ["eventTypes[1]", "eventTypes[2]"]);
+    assert!(res.text.contains("paymnt.received is not an event type"), "{}", res.text);
+    assert_eq!(app.get(&o.path("/webhooks"), &o.token).await.expect(200).body["items"], hooks_before);
+    let good = json!({"url": "https://hooks.example.com/x", "eventTypes": ["payment.*"]});
+    let id = app.post(&o.path("/webhooks"), &o.token, good).await.expect(201).id();
+    let patch = json!({"eventTypes": ["charge.created", "charge.creatd"]});
+    let res = app.patch(&o.path(&format!("/webhooks/{id}")), &o.token, patch).await.problem(400);
+    assert_eq!(res.error_fields(), ["eventTypes[1]"]);
+    let hook = app.get(&o.path(&format!("/webhooks/{id}")), &o.token).await.expect(200).body;
+    assert_eq!(hook["eventTypes"], json!(["payment.*"]));
+
+    // The catalog, public like the OpenAPI document, and the document's `webhooks` agree.
+    let listed = app.raw("GET", "/api/v1/event-types", None, None).await.expect(200).body;
+    let items = listed["items"].as_array().unwrap();
+    let received = items.iter().find(|t| t["type"] == "payment.received").unwrap();
+    assert_eq!((&received["version"], &received["subject"]), (&json!(1), &json!("payment")));
+    let props = received["schema"]["properties"].as_object().unwrap();
+    for field in ["paymentId", "leaseId", "amount", "receivedOn", "method", "status", "allocations"] {
+        assert!(props.contains_key(field), "payment.received lacks {field}: {}", received["schema"]);
+    }
+    assert!(received["schema"]["$defs"]["MoneyDto"].is_object(), "{}", received["schema"]);
+    let doc: Value = serde_json::from_str(&functions::openapi::document_json()).unwrap();
+    let hooks: BTreeSet<&str> = doc["webhooks"].as_object().unwrap().keys().map(String::as_str).collect();
+    let types: BTreeSet<&str> = items.iter().map(|t| t["type"].as_str().unwrap()).collect();
+    assert_eq!(hooks, types);
+    assert!(types.len() >= 40 && types.contains("reminder.created") && types.contains("webhook.disabled"));
+}
+
+#[tokio::test(flavor = "multi_thread")]
 async fn a_poison_event_lands_in_the_dlq_after_five_tries_and_the_rest_go_through_once() {
     let app = TestApp::spawn_opts(&[("MEMBERSHIP_CACHE_TTL_SECS", "0")], Some(1)).await;
     let email = format!("{}@example.com", unique("poison"));
@@ -299,8 +337,16 @@ async fn a_poison_event_lands_in_the_dlq_after_five_tries_and_the_rest_go_throug
     let scope = portfolio::platform::auth::OrgScope::for_tests(portfolio::ids::OrgId::parse(&o.id).unwrap());
     let events: Vec<portfolio::events::Event> = (1..=4)
         .map(|i| {
-            portfolio::events::Event::new(&scope, "payment.received", "payment", &format!("pay-{i}"), json!({
-                "leaseId": lease, "amount": {"amount": format!("{i}.00"), "currency": "USD"}, "receivedOn": "2026-01-02"}))
+            let received = portfolio::billing::events::PaymentReceived {
+                payment_id: portfolio::ids::PaymentId::new(),
+                lease_id: portfolio::ids::LeaseId::parse(&lease).unwrap(),
+                amount: portfolio::money::MoneyDto { amount: format!("{i}.00"), currency: "USD".into() },
+                received_on: chrono::NaiveDate::from_ymd_opt(2026, 1, 2).unwrap(),
+                method: portfolio::billing::model::PaymentMethod::Ach,
+                status: portfolio::billing::model::PaymentStatus::Cleared,
+                allocations: Vec::new(),
+            };
+            portfolio::events::Event::of(&scope, &received, chrono::Utc::now())
         })
         .collect();
     functions::consumers::events::poison(events[2].id.as_str());

@@ -71,6 +71,9 @@ async fn every_route_and_role_gets_403_exactly_where_the_matrix_says() {
         }
     }
     assert!(forbidden_seen > 20, "the matrix forbids something for most routes; saw {forbidden_seen}");
+    // Every route was driven: each event it wrote is a catalog type and fits its schema.
+    let seen = e2e::schema::assert_events_fit_the_catalog(&app, &fx.org, &app.token(owner)).await;
+    assert!(seen.len() >= 20, "the sweep writes most event types; saw {seen:?}");
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -104,6 +107,7 @@ async fn tokens_that_the_authorizer_refuses_get_401_on_every_route() {
     // The public routes need no token.
     app.raw("GET", "/api/v1/health", None, None).await.expect(200);
     app.raw("GET", "/api/v1/openapi.json", None, None).await.expect(200);
+    app.raw("GET", "/api/v1/event-types", None, None).await.expect(200);
 }
 
 #[tokio::test(flavor = "multi_thread")]

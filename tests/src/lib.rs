@@ -2,6 +2,7 @@
 //! port on the running emulator), helpers per endpoint, and the route catalog the sweeps use.
 
 pub mod catalog;
+pub mod schema;
 
 /// Small measurement helpers the benchmarks share.
 pub mod measure {

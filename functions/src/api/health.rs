@@ -1,4 +1,5 @@
-//! `api-health`: liveness and the OpenAPI document (both without auth).
+//! `api-health`: liveness, the OpenAPI document and the event catalog (documentation, so
+//! without auth).
 
 use super::{route, serve, unknown_route};
 use lambda_http::{Body, Request, Response};
@@ -7,13 +8,15 @@ use portfolio::platform::App;
 
 pub const HEALTH: &str = "GET /api/v1/health";
 pub const OPENAPI: &str = "GET /api/v1/openapi.json";
-pub const ROUTES: &[&str] = &[HEALTH, OPENAPI];
+pub const EVENT_TYPES: &str = "GET /api/v1/event-types";
+pub const ROUTES: &[&str] = &[HEALTH, OPENAPI, EVENT_TYPES];
 
 pub async fn handle(_app: &App, req: Request) -> Response<Body> {
     serve(&req, async {
         match route(&req) {
             HEALTH => health(),
-            OPENAPI => json(200, &crate::openapi::document()),
+            OPENAPI => json(200, &crate::openapi::document_value()),
+            EVENT_TYPES => event_types(),
             other => Err(unknown_route(other)),
         }
     })
@@ -30,4 +33,42 @@ pub struct Health {
 #[utoipa::path(get, path = "/api/v1/health", tag = "meta", security(()), responses((status = 200, body = Health)))]
 pub fn health() -> ApiResult {
     json(200, &Health { status: "ok" })
+}
+
+/// One event type of the catalog.
+#[derive(serde::Serialize, utoipa::ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct EventType {
+    /// `<resource>.<past-tense verb>`, as in an event's `type` and a webhook's `eventTypes`.
+    #[serde(rename = "type")]
+    #[schema(example = "payment.received")]
+    pub type_: String,
+    /// The version of the payload's shape; a change that would break subscribers is a new one.
+    pub version: u32,
+    /// The event's `subject.type`.
+    #[schema(example = "payment")]
+    pub subject: String,
+    /// The JSON Schema (2020-12) of the event's `data`, self-contained (`$defs`).
+    #[schema(value_type = Object)]
+    pub schema: serde_json::Value,
+}
+
+#[derive(serde::Serialize, utoipa::ToSchema)]
+pub struct EventTypes {
+    pub items: Vec<EventType>,
+}
+
+/// Every event type with its payload's JSON Schema: what `eventTypes` of a webhook may name
+/// (`payment.received`, `payment.*` or `*`).
+#[utoipa::path(get, path = "/api/v1/event-types", tag = "events", security(()), responses((status = 200, body = EventTypes)))]
+pub fn event_types() -> ApiResult {
+    let items = portfolio::catalog::all()
+        .map(|spec| EventType {
+            type_: spec.type_.to_owned(),
+            version: spec.version,
+            subject: spec.subject.to_owned(),
+            schema: crate::openapi::payload_json_schema(spec),
+        })
+        .collect();
+    json(200, &EventTypes { items })
 }

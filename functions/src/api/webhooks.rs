@@ -4,6 +4,7 @@
 
 use super::{list, page, route, scope, serve, unknown_route};
 use lambda_http::{Body, Request, Response};
+use portfolio::catalog::CATALOG;
 use portfolio::platform::auth::Action;
 use portfolio::platform::http::{
     json, json_body, json_body_or_default, no_content, path_param, ApiError, ApiResult, Problem,
@@ -53,7 +54,7 @@ pub async fn list_webhooks(app: &App, req: &Request) -> ApiResult {
 pub async fn create(app: &App, req: &Request) -> ApiResult {
     let s = scope(app, req, Action::WebhookManage).await?;
     let input: CreateWebhook = json_body(req)?;
-    json(201, &service::create(app, &s, input).await?)
+    json(201, &service::create(app, &s, &CATALOG, input).await?)
 }
 
 #[utoipa::path(get, path = "/api/v1/orgs/{orgId}/webhooks/{webhookId}", tag = "events",
@@ -73,7 +74,8 @@ pub async fn update(app: &App, req: &Request) -> ApiResult {
     let s = scope(app, req, Action::WebhookManage).await?;
     let input: UpdateWebhook = json_body(req)?;
     let id = path_param(req, "webhookId")?;
-    json(200, &service::update(&app.db, &s, app.config.webhooks_allow_private, &id, input).await?)
+    let rules = (&CATALOG, app.config.webhooks_allow_private);
+    json(200, &service::update(&app.db, &s, rules, &id, input).await?)
 }
 
 #[utoipa::path(delete, path = "/api/v1/orgs/{orgId}/webhooks/{webhookId}", tag = "events",

@@ -3,10 +3,10 @@
 //! second attempt answers `is_existing_charge` instead of charging twice.
 
 use super::allocation;
-use super::common::{allocations_json, billable_lease, fx_for, in_currency, open_charges, LedgerState};
+use super::common::{allocation_created, billable_lease, fx_for, in_currency, open_charges, LedgerState};
 use super::ledger::LedgerItems;
 use super::model::*;
-use super::store::{self, charge_item, event, Plan, ALLOCATIONS_PER_TX};
+use super::store::{self, charge_item, Plan, ALLOCATIONS_PER_TX};
 use crate::ids::ChargeId;
 use crate::money::StoredMoney;
 use crate::platform::auth::OrgScope;
@@ -125,15 +125,9 @@ fn charge_writes(
     let mut tx = Tx::new();
     plan.write(&mut tx, scope, l, None, &[])?;
     tx.create(charge_item(scope, &written));
-    event(&mut tx, scope, "charge.created", ("charge", written.id.as_str()), store::charge_event(&written));
+    crate::events::emit(&mut tx, scope, &store::charge_event(&written));
     if !plan.allocations.is_empty() {
-        event(
-            &mut tx,
-            scope,
-            "allocation.created",
-            ("charge", written.id.as_str()),
-            allocations_json(&plan.allocations),
-        );
+        crate::events::emit(&mut tx, scope, &allocation_created(&written.lease_id, &plan.allocations));
     }
     let out = Charge::from(written);
     if let Some(claim) = claim {

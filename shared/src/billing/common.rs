@@ -6,14 +6,13 @@ use super::ledger::LedgerItems;
 use super::model::*;
 use super::store::money_dto;
 use crate::core::model::Org;
-use crate::ids::ChargeId;
+use crate::ids::{ChargeId, LeaseId};
 use crate::leasing::model::{LeaseRecord, LeaseStatus};
 use crate::money::{Currency, MoneyDto};
 use crate::platform::auth::OrgScope;
 use crate::platform::db::{self, keys, Db, Query};
 use crate::{Error, Result};
 use chrono::NaiveDate;
-use serde_json::json;
 
 /// What a ledger decision reads: every entry of one lease's ledger partition.
 pub type LedgerState = LedgerItems;
@@ -109,10 +108,24 @@ pub async fn fx_for(
 }
 
 /// The allocations of a plan as event data.
-pub(crate) fn allocations_json(allocations: &[AllocationRecord]) -> serde_json::Value {
-    json!(allocations
+pub(crate) fn allocations_made(allocations: &[AllocationRecord]) -> Vec<super::events::AllocationMade> {
+    allocations
         .iter()
-        .map(|a| json!({"allocationId": a.id, "chargeId": a.charge_id, "paymentId": a.payment_id, "creditId": a.credit_id,
-            "amount": money_dto(a.amount.minor, a.amount.currency), "date": a.date}))
-        .collect::<Vec<_>>())
+        .map(|a| super::events::AllocationMade {
+            allocation_id: a.id.clone(),
+            charge_id: a.charge_id.clone(),
+            payment_id: a.payment_id.clone(),
+            credit_id: a.credit_id.clone(),
+            amount: money_dto(a.amount.minor, a.amount.currency),
+            date: a.date,
+        })
+        .collect()
+}
+
+/// `allocation.created` for the allocations a plan made on a lease.
+pub(crate) fn allocation_created(
+    lease: &LeaseId,
+    allocations: &[AllocationRecord],
+) -> super::events::AllocationCreated {
+    super::events::AllocationCreated { lease_id: lease.clone(), allocations: allocations_made(allocations) }
 }

@@ -3,9 +3,10 @@
 
 use super::allocation;
 use super::common::{in_currency, open_charges, LedgerState};
+use super::events::DepositSettled;
 use super::ledger::{self, LedgerItems};
 use super::model::*;
-use super::store::{self, charge_item, event, money_dto, Plan, ALLOCATIONS_PER_TX};
+use super::store::{self, charge_item, money_dto, Plan, ALLOCATIONS_PER_TX};
 use crate::ids::{ChargeId, LeaseId, UnitId};
 use crate::money::{Currency, StoredMoney};
 use crate::platform::auth::OrgScope;
@@ -164,12 +165,14 @@ fn settlement_writes(scope: &OrgScope, l: &LedgerItems, step: SettlementStep) ->
     let key = keys::deposit_settlement(scope, &lease_id);
     tx.put(ItemBuilder::new(SETTLEMENT_ENTITY, &key, &step.record).build(), Some(Expr::not_exists()));
     let out = DepositSettlement::from(step.record);
-    event(
-        &mut tx,
-        scope,
-        "deposit.settled",
-        ("lease", lease_id.as_str()),
-        serde_json::to_value(&out).unwrap_or_default(),
-    );
+    let settled = DepositSettled {
+        lease_id: lease_id.clone(),
+        settled_on: out.settled_on,
+        held: out.held.clone(),
+        deductions: out.deductions.clone(),
+        applied_to_balance: out.applied_to_balance.clone(),
+        refund: out.refund.clone(),
+    };
+    crate::events::emit(&mut tx, scope, &settled);
     Ok(Decision::Commit(tx, out))
 }

@@ -4,10 +4,11 @@
 //! with an optional cap per month. No fee while pending payments would cover the charge. A
 //! payment dated within the grace period that arrives later voids the fee (see `record_payment`).
 
+use super::events::LateFeeAssessed;
 use super::ledger::LedgerItems;
 use super::model::*;
 use super::service::get_settings;
-use super::store::{self, charge_event, charge_item, event};
+use super::store::{self, charge_event, charge_item};
 use crate::ids::{ChargeId, LeaseId};
 use crate::leasing::model::{LateFeePolicy, LeaseRecord};
 use crate::money::{Money, StoredMoney};
@@ -175,17 +176,16 @@ async fn write_fee(
     let (id, fee, currency) = (record.id.clone(), record.amount.minor, record.amount.currency);
     let mut tx = Tx::new();
     tx.create(charge_item(scope, &record));
-    event(&mut tx, scope, "charge.created", ("charge", id.as_str()), charge_event(&record));
-    event(
-        &mut tx,
-        scope,
-        "late_fee.assessed",
-        ("charge", id.as_str()),
-        serde_json::json!({
-            "leaseId": record.lease_id, "chargeId": id, "feeFor": c.id, "dueDate": record.due_date,
-            "amount": super::store::money_dto(fee, currency), "graceDays": policy.grace_days,
-        }),
-    );
+    crate::events::emit(&mut tx, scope, &charge_event(&record));
+    let assessed = LateFeeAssessed {
+        charge_id: id.clone(),
+        lease_id: record.lease_id.clone(),
+        fee_for: c.id.clone(),
+        due_date: record.due_date,
+        amount: super::store::money_dto(fee, currency),
+        grace_days: policy.grace_days,
+    };
+    crate::events::emit(&mut tx, scope, &assessed);
     match db.transact(tx).await {
         Ok(()) => {
             report.assessed += 1;

@@ -7,6 +7,7 @@ pub mod charges;
 pub mod common;
 pub mod delinquency;
 pub mod deposits;
+pub mod events;
 pub mod late_fees;
 pub mod ledger;
 pub mod model;

@@ -367,7 +367,7 @@ pub struct SettlementRecord {
     pub created_at: DateTime<Utc>,
 }
 
-#[derive(Debug, Clone, Serialize, ToSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct DeductionOut {
     pub charge_id: ChargeId,
@@ -700,7 +700,7 @@ impl Validate for RecordFxRates {
     }
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct FxRate {
     #[schema(value_type = String, example = "EUR")]

@@ -3,11 +3,14 @@
 //! lease's ledger, decides purely (`decide_*`), and commits through the one commit loop.
 
 use super::allocation;
-use super::common::{alloc_error, allocations_json, billable_lease, fx_for, in_currency, open_charges};
+use super::common::{
+    alloc_error, allocation_created, allocations_made, billable_lease, fx_for, in_currency, open_charges,
+};
 use super::common::{AllocationRequest, LedgerState};
+use super::events::{PaymentCleared, PaymentReceived, PaymentReversed};
 use super::ledger::LedgerItems;
 use super::model::*;
-use super::store::{self, event, money_dto, payment_item, Plan, ALLOCATIONS_PER_TX};
+use super::store::{self, money_dto, payment_item, Plan, ALLOCATIONS_PER_TX};
 use super::voids::write_void;
 use crate::ids::{ChargeId, LeaseId, PaymentId};
 use crate::money::{Currency, StoredMoney};
@@ -17,7 +20,6 @@ use crate::platform::db::{Index, Query};
 use crate::platform::idempotency::Claim;
 use crate::{Error, Result};
 use chrono::{DateTime, NaiveDate, Utc};
-use serde_json::json;
 
 /// Most late fees one payment voids in its first transaction (each void is three actions).
 const FEE_VOIDS_PER_TX: usize = 5;
@@ -184,17 +186,18 @@ fn payment_writes(
         write_void(&mut tx, scope, f, f.due_date, Some("paid within the grace period".into()), step.plan.now);
     }
     if step.fresh {
-        let data = json!({"leaseId": p.lease_id, "paymentId": p.id, "amount": money_dto(p.amount.minor, p.amount.currency),
-            "receivedOn": p.received_on, "method": p.method, "status": p.status, "allocations": allocations_json(&step.plan.allocations)});
-        event(&mut tx, scope, "payment.received", ("payment", p.id.as_str()), data);
+        let received = PaymentReceived {
+            payment_id: p.id.clone(),
+            lease_id: p.lease_id.clone(),
+            amount: money_dto(p.amount.minor, p.amount.currency),
+            received_on: p.received_on,
+            method: p.method,
+            status: p.status,
+            allocations: allocations_made(&step.plan.allocations),
+        };
+        crate::events::emit(&mut tx, scope, &received);
     } else if !step.plan.allocations.is_empty() {
-        event(
-            &mut tx,
-            scope,
-            "allocation.created",
-            ("payment", p.id.as_str()),
-            allocations_json(&step.plan.allocations),
-        );
+        crate::events::emit(&mut tx, scope, &allocation_created(&p.lease_id, &step.plan.allocations));
     }
     if step.more {
         return Ok(Decision::Continue(tx));
@@ -332,9 +335,15 @@ fn reversal_writes(
         ..p.clone()
     };
     write_reversal(&mut tx, scope, p, step.on, reason, step.plan.now);
-    let data = json!({"leaseId": p.lease_id, "paymentId": p.id, "amount": money_dto(p.amount.minor, p.amount.currency),
-        "reversedOn": step.on, "reason": reason, "allocations": allocations_json(&step.plan.allocations)});
-    event(&mut tx, scope, "payment.reversed", ("payment", p.id.as_str()), data);
+    let reversed = PaymentReversed {
+        payment_id: p.id.clone(),
+        lease_id: p.lease_id.clone(),
+        amount: money_dto(p.amount.minor, p.amount.currency),
+        reversed_on: step.on,
+        reason: reason.clone(),
+        allocations: allocations_made(&step.plan.allocations),
+    };
+    crate::events::emit(&mut tx, scope, &reversed);
     let made = step.plan.allocations.into_iter().map(Allocation::from).collect();
     Ok(Decision::Commit(tx, Payment::from_record(after, made)))
 }
@@ -395,8 +404,7 @@ pub async fn clear_payment(db: &Db, scope: &OrgScope, payment_id: &str) -> Resul
         let cond = Expr::new("#st = :pending").name("#st", "status").value(":pending", s("pending"));
         let key = keys::payment(scope, &lease_id, p.received_on, &p.id);
         tx.update(key, Expr::set([("status", s("cleared"))]), Some(cond));
-        let data = json!({"leaseId": lease_id, "paymentId": p.id});
-        event(&mut tx, scope, "payment.cleared", ("payment", p.id.as_str()), data);
+        crate::events::emit(&mut tx, scope, &PaymentCleared { payment_id: p.id.clone(), lease_id: lease_id.clone() });
         let after = PaymentRecord { status: PaymentStatus::Cleared, ..p.clone() };
         Ok(Decision::Commit(tx, Payment::from_record(after, Vec::new())))
     };
@@ -457,7 +465,7 @@ pub async fn apply_credit(db: &Db, scope: &OrgScope, payment_id: &str, input: Ap
         let (after, plan) = decide_apply_credit(l, &id, req, now)?;
         let mut tx = Tx::new();
         plan.write(&mut tx, scope, l, None, &[])?;
-        event(&mut tx, scope, "allocation.created", ("payment", id.as_str()), allocations_json(&plan.allocations));
+        crate::events::emit(&mut tx, scope, &allocation_created(&lease_id, &plan.allocations));
         Ok(Decision::Commit(
             tx,
             Payment::from_record(after, plan.allocations.into_iter().map(Allocation::from).collect()),

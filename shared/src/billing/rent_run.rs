@@ -11,7 +11,7 @@
 use super::model::*;
 use super::rent::{schedule, RentTerms};
 use super::service::{get_org, get_settings, org_today};
-use super::store::{charge_event, charge_item, event};
+use super::store::{charge_event, charge_item};
 use crate::ids::ChargeId;
 use crate::leasing::model::{LeaseRecord, LeaseStatus, LEASE_ENTITY};
 use crate::money::{Currency, Money, StoredMoney};
@@ -298,7 +298,7 @@ async fn true_up_ended(db: &Db, scope: &OrgScope, leases: &[LeaseRecord], opts: 
 fn add_chunk(tx: &mut Tx, scope: &OrgScope, l: &LeaseRecord, c: &Chunk) {
     for charge in &c.charges {
         tx.create(charge_item(scope, charge));
-        event(tx, scope, "charge.created", ("charge", charge.id.as_str()), charge_event(charge));
+        crate::events::emit(tx, scope, &charge_event(charge));
     }
     let cond = match c.before.as_ref().and_then(|b| b.period.clone()) {
         Some(p) => Expr::new("#p = :old").name("#p", "period").value(":old", s(p)),
@@ -326,7 +326,7 @@ async fn write_one_by_one(
         opts.before_write()?;
         let mut tx = Tx::new();
         tx.create(charge_item(scope, charge));
-        event(&mut tx, scope, "charge.created", ("charge", charge.id.as_str()), charge_event(charge));
+        crate::events::emit(&mut tx, scope, &charge_event(charge));
         match db.transact(tx).await {
             Ok(()) => {
                 opts.written();

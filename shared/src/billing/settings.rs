@@ -1,14 +1,13 @@
 //! The org's billing settings (rent lead time, default late-fee policy, reminders) and the FX
 //! rates that convert a lease's money into the org's base currency.
 
+use super::events::{BillingSettingsUpdated, FxRatesRecorded};
 use super::model::*;
-use super::store::event;
 use crate::money::Currency;
 use crate::platform::auth::OrgScope;
 use crate::platform::db::{self, keys, Db, ItemBuilder, PageOf, PageRequest, Query, Tx};
 use crate::{Error, Result};
 use chrono::Utc;
-use serde_json::json;
 
 /// The stored form (the item also carries its keys, which the strict input type refuses).
 #[derive(serde::Serialize, serde::Deserialize)]
@@ -39,13 +38,13 @@ pub async fn put_settings(db: &Db, scope: &OrgScope, input: BillingSettings) -> 
         rent_reminder_days: input.rent_reminder_days,
     };
     tx.put(ItemBuilder::new(SETTINGS_ENTITY, &keys::billing_settings(scope), &stored).build(), None);
-    event(
-        &mut tx,
-        scope,
-        "billing_settings.updated",
-        ("org", scope.org_id().as_str()),
-        serde_json::to_value(&input).unwrap_or_default(),
-    );
+    let updated = BillingSettingsUpdated {
+        org_id: scope.org_id().clone(),
+        rent_lead_days: input.rent_lead_days,
+        late_fee_policy: input.late_fee_policy.clone(),
+        rent_reminder_days: input.rent_reminder_days,
+    };
+    crate::events::emit(&mut tx, scope, &updated);
     db.transact(tx).await?;
     Ok(input)
 }
@@ -73,13 +72,8 @@ pub async fn record_fx_rates(db: &Db, scope: &OrgScope, input: RecordFxRates) ->
         tx.put(ItemBuilder::new(FX_ENTITY, &keys::fx_rate(scope, currency.code(), input.date), &rate).build(), None);
         out.push(rate);
     }
-    event(
-        &mut tx,
-        scope,
-        "fx_rates.recorded",
-        ("org", scope.org_id().as_str()),
-        json!({"date": input.date, "rates": out}),
-    );
+    let recorded = FxRatesRecorded { org_id: scope.org_id().clone(), date: input.date, rates: out.clone() };
+    crate::events::emit(&mut tx, scope, &recorded);
     db.transact(tx).await?;
     Ok(out)
 }

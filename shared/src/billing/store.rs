@@ -4,7 +4,6 @@
 
 use super::ledger::LedgerItems;
 use super::model::*;
-use crate::events;
 use crate::ids::{AllocationId, ChargeId, LeaseId, PaymentId};
 use crate::money::{Currency, Money, MoneyDto, StoredMoney};
 use crate::platform::auth::OrgScope;
@@ -51,11 +50,16 @@ pub fn money_dto(minor: i64, c: Currency) -> MoneyDto {
 }
 
 /// The `charge.created` event data.
-pub fn charge_event(c: &ChargeRecord) -> serde_json::Value {
-    serde_json::json!({
-        "leaseId": c.lease_id, "chargeId": c.id, "kind": c.kind, "amount": money_dto(c.amount.minor, c.amount.currency),
-        "dueDate": c.due_date, "source": c.source, "period": c.period,
-    })
+pub fn charge_event(c: &ChargeRecord) -> super::events::ChargeCreated {
+    super::events::ChargeCreated {
+        charge_id: c.id.clone(),
+        lease_id: c.lease_id.clone(),
+        kind: c.kind,
+        amount: money_dto(c.amount.minor, c.amount.currency),
+        due_date: c.due_date,
+        source: c.source,
+        period: c.period.clone(),
+    }
 }
 
 /// The counter change of one charge inside a transaction (several allocations to one charge are
@@ -233,9 +237,4 @@ pub async fn lease_of(db: &Db, pk: String, what: &'static str) -> Result<LeaseId
         Some(aws_sdk_dynamodb::types::AttributeValue::S(l)) => LeaseId::parse(l).ok_or(Error::NotFound(what)),
         _ => Err(Error::NotFound(what)),
     }
-}
-
-/// Emits an event about a lease's money.
-pub fn event(tx: &mut Tx, scope: &OrgScope, type_: &str, subject: (&str, &str), data: serde_json::Value) {
-    events::record(tx, scope, type_, subject.0, subject.1, data);
 }

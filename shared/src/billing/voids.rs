@@ -3,16 +3,16 @@
 //! came from. The charge stays in history.
 
 use super::common::LedgerState;
+use super::events::ChargeVoided;
 use super::ledger::LedgerItems;
 use super::model::*;
-use super::store::{self, event, money_dto, Plan, ALLOCATIONS_PER_TX};
+use super::store::{self, money_dto, Plan, ALLOCATIONS_PER_TX};
 use crate::ids::{ChargeId, LeaseId};
 use crate::money::StoredMoney;
 use crate::platform::auth::OrgScope;
 use crate::platform::db::{keys, n, s, Db, Decision, Expr, ItemBuilder, Retry, Tx};
 use crate::{Error, Result};
 use chrono::{DateTime, NaiveDate, Utc};
-use serde_json::json;
 use std::collections::BTreeMap;
 
 /// Voids a charge found by its id alone.
@@ -154,7 +154,13 @@ pub(crate) fn write_void(
     };
     let key = keys::charge_void(scope, &c.lease_id, &c.id);
     tx.put(ItemBuilder::new(CHARGE_VOID_ENTITY, &key, &v).build(), Some(Expr::not_exists()));
-    let data = json!({"leaseId": c.lease_id, "chargeId": c.id, "kind": c.kind,
-        "amount": money_dto(c.amount.minor, c.amount.currency), "date": date, "reason": reason});
-    event(tx, scope, "charge.voided", ("charge", c.id.as_str()), data);
+    let voided = ChargeVoided {
+        charge_id: c.id.clone(),
+        lease_id: c.lease_id.clone(),
+        kind: c.kind,
+        amount: money_dto(c.amount.minor, c.amount.currency),
+        date,
+        reason: reason.clone(),
+    };
+    crate::events::emit(tx, scope, &voided);
 }

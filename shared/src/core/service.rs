@@ -1,6 +1,7 @@
 //! Use cases for organizations, members and the audit log. Each write is one transaction that
 //! carries its outbox event and, for member changes, its audit entry.
 
+use super::events::{MemberAdded, MemberRemoved, MemberRoleChanged, OrgCreated, OrgUpdated};
 use super::model::*;
 use crate::events;
 use crate::ids::{AuditId, OrgId, UserId};
@@ -39,6 +40,10 @@ fn member_item(scope: &OrgScope, m: &Member) -> db::Item {
     item
 }
 
+fn member_added(m: &Member) -> MemberAdded {
+    MemberAdded { user_id: m.user_id.clone(), email: m.email.clone(), role: m.role }
+}
+
 fn member_json(m: &Member) -> Value {
     json!({"userId": m.user_id, "email": m.email, "role": m.role})
 }
@@ -75,15 +80,9 @@ pub async fn create_org(db: &Db, principal: &Principal, input: CreateOrg) -> Res
     tx.put(org_item, Some(Expr::not_exists()));
     tx.put(member_item(&scope, &owner), Some(Expr::not_exists()));
     audit(&mut tx, &scope, "member.added", ("member", owner.user_id.as_str()), None, Some(member_json(&owner)));
-    events::record(
-        &mut tx,
-        &scope,
-        "org.created",
-        "org",
-        org.id.as_str(),
-        json!({"name": org.name, "baseCurrency": org.base_currency}),
-    );
-    events::record(&mut tx, &scope, "member.added", "member", owner.user_id.as_str(), member_json(&owner));
+    let created = OrgCreated { org_id: org.id.clone(), name: org.name.clone(), base_currency: org.base_currency };
+    events::emit(&mut tx, &scope, &created);
+    events::emit(&mut tx, &scope, &member_added(&owner));
     db.transact(tx).await?;
     Ok(org)
 }
@@ -139,9 +138,16 @@ pub async fn update_org(db: &Db, scope: &OrgScope, input: UpdateOrg) -> Result<O
         "org.updated",
         ("org", org.id.as_str()),
         Some(serde_json::to_value(&before).unwrap_or_default()),
-        Some(data.clone()),
+        Some(data),
     );
-    events::record(&mut tx, scope, "org.updated", "org", org.id.as_str(), data);
+    let updated = OrgUpdated {
+        org_id: org.id.clone(),
+        name: org.name.clone(),
+        base_currency: org.base_currency,
+        country: org.country.clone(),
+        timezone: org.timezone.clone(),
+    };
+    events::emit(&mut tx, scope, &updated);
     db.transact(tx).await.map_err(|e| match e.failed_conditions() {
         Some(_) => Error::Conflict("the organization changed while you edited it; reload and retry".into()),
         None => e.into(),
@@ -205,7 +211,7 @@ pub async fn add_member(db: &Db, scope: &OrgScope, input: AddMember) -> Result<M
         owner_delta(&mut tx, scope, 1);
     }
     audit(&mut tx, scope, "member.added", ("member", member.user_id.as_str()), None, Some(member_json(&member)));
-    events::record(&mut tx, scope, "member.added", "member", member.user_id.as_str(), member_json(&member));
+    events::emit(&mut tx, scope, &member_added(&member));
     db.transact(tx).await.map_err(|e| match e.failed_conditions() {
         Some(_) => Error::Conflict(format!("{} is already a member", member.user_id)),
         None => e.into(),
@@ -238,14 +244,8 @@ pub async fn update_member(db: &Db, scope: &OrgScope, user: &str, input: UpdateM
         Some(member_json(&before)),
         Some(member_json(&after)),
     );
-    events::record(
-        &mut tx,
-        scope,
-        "member.role_changed",
-        "member",
-        user.as_str(),
-        json!({"userId": user, "from": before.role, "to": after.role}),
-    );
+    let changed = MemberRoleChanged { user_id: user.clone(), from: before.role, to: after.role };
+    events::emit(&mut tx, scope, &changed);
     db.transact(tx).await.map_err(|e| match e.failed_conditions() {
         Some(idx) if owner_action.is_some_and(|o| idx.contains(&o)) => Error::Conflict(LAST_OWNER.into()),
         Some(_) => Error::Conflict("the member changed concurrently; reload and retry".into()),
@@ -264,7 +264,8 @@ pub async fn remove_member(db: &Db, scope: &OrgScope, user: &str) -> Result<User
     tx.delete(keys::member(scope, &user), Some(cond));
     let owner_action = (before.role == Role::Owner).then(|| owner_delta(&mut tx, scope, -1));
     audit(&mut tx, scope, "member.removed", ("member", user.as_str()), Some(member_json(&before)), None);
-    events::record(&mut tx, scope, "member.removed", "member", user.as_str(), member_json(&before));
+    let removed = MemberRemoved { user_id: user.clone(), email: before.email.clone(), role: before.role };
+    events::emit(&mut tx, scope, &removed);
     db.transact(tx).await.map_err(|e| match e.failed_conditions() {
         Some(idx) if owner_action.is_some_and(|o| idx.contains(&o)) => Error::Conflict(LAST_OWNER.into()),
         Some(_) => Error::Conflict("the member changed concurrently; reload and retry".into()),

@@ -2,6 +2,7 @@
 //! old ones, the post-upload check (size and magic bytes) that makes a version available, short
 //! presigned downloads, and obligations from expiry dates.
 
+use super::events::{DocumentCreated, DocumentRejected, DocumentUploaded, DocumentVersionCreated};
 use super::model::*;
 use super::sniff;
 use crate::events;
@@ -11,7 +12,6 @@ use crate::platform::blob::{Blob, BlobError};
 use crate::platform::db::{self, from_item, keys, n, s, Db, Expr, Item, ItemBuilder, PageOf, PageRequest, Query, Tx};
 use crate::{Error, Result};
 use chrono::{NaiveDate, Utc};
-use serde_json::json;
 
 fn blob_err(e: BlobError) -> Error {
     tracing::error!(error = %e, "object store failure");
@@ -87,14 +87,16 @@ pub async fn create_document(db: &Db, blob: &Blob, scope: &OrgScope, input: Crea
     if let Some(due) = d.expires_on {
         tx.put(obligation_item(scope, &Obligation::open(&d.id, &d.name, &d.subject, due)), None);
     }
-    events::record(
-        &mut tx,
-        scope,
-        "document.created",
-        "document",
-        d.id.as_str(),
-        json!({"subject": d.subject, "name": d.name, "version": 1, "contentType": v.content_type, "sizeBytes": v.size_bytes, "expiresOn": d.expires_on}),
-    );
+    let created = DocumentCreated {
+        document_id: d.id.clone(),
+        subject: d.subject.clone(),
+        name: d.name.clone(),
+        version: 1,
+        content_type: v.content_type.clone(),
+        size_bytes: v.size_bytes,
+        expires_on: d.expires_on,
+    };
+    events::emit(&mut tx, scope, &created);
     db.transact(tx).await.map_err(|e| match e.failed_conditions() {
         Some(idx) if idx.contains(&subject_idx) => Error::NotFound("subject"),
         _ => e.into(),
@@ -199,14 +201,14 @@ pub async fn create_version(
         }
         tx.put(obligation_item(scope, &Obligation::open(&id, &l.meta.name, &l.meta.subject, due)), None);
     }
-    events::record(
-        &mut tx,
-        scope,
-        "document.version_created",
-        "document",
-        id.as_str(),
-        json!({"version": next, "contentType": v.content_type, "sizeBytes": v.size_bytes, "expiresOn": input.expires_on}),
-    );
+    let created = DocumentVersionCreated {
+        document_id: id.clone(),
+        version: next,
+        content_type: v.content_type.clone(),
+        size_bytes: v.size_bytes,
+        expires_on: input.expires_on,
+    };
+    events::emit(&mut tx, scope, &created);
     db.transact(tx).await.map_err(|e| match e.failed_conditions() {
         Some(_) => Error::Conflict("another version was added concurrently; retry".into()),
         None => e.into(),
@@ -286,6 +288,25 @@ async fn inspect(
     Ok(Some((size, object_version, verdict)))
 }
 
+/// `document.uploaded` or `document.rejected` for a checked version.
+fn emit_checked(
+    tx: &mut Tx,
+    scope: &OrgScope,
+    (id, version): (&DocumentId, u32),
+    content_type: &str,
+    size_bytes: u64,
+    verdict: &std::result::Result<(), String>,
+) {
+    let (document_id, content_type) = (id.clone(), content_type.to_owned());
+    match verdict {
+        Ok(()) => events::emit(tx, scope, &DocumentUploaded { document_id, version, content_type, size_bytes }),
+        Err(reason) => {
+            let reason = reason.clone();
+            events::emit(tx, scope, &DocumentRejected { document_id, version, content_type, size_bytes, reason })
+        }
+    };
+}
+
 /// Checks an uploaded version against what was declared (size, magic bytes), marks it available
 /// or rejected, and emits `document.uploaded` / `document.rejected` in the same transaction.
 /// Safe to run twice for the same object.
@@ -318,9 +339,6 @@ pub async fn check_upload(
     if let Some(vid) = &object_version {
         sets.push(("objectVersionId", s(vid.clone())));
     }
-    let data =
-        json!({"version": version, "contentType": v.content_type, "sizeBytes": size, "reason": verdict.as_ref().err()});
-    let kind = if verdict.is_ok() { "document.uploaded" } else { "document.rejected" };
     // The document points at its newest available version: never backwards, even when checks of
     // two versions finish out of order (then the older one commits without moving the pointer).
     for advance in [verdict.is_ok(), false] {
@@ -334,7 +352,7 @@ pub async fn check_upload(
                     .value(":v", n(version.into()));
             tx.update(keys::document(scope, id), Expr::set([("latestAvailable", n(version.into()))]), Some(newer))
         });
-        events::record(&mut tx, scope, kind, "document", id.as_str(), data.clone());
+        emit_checked(&mut tx, scope, (id, version), &v.content_type, size, &verdict);
         match db.transact(tx).await {
             Ok(()) => {
                 return Ok(match &verdict {

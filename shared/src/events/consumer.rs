@@ -124,9 +124,12 @@ mod tests {
     #[test]
     fn only_our_bus_envelopes_speak_for_an_org() {
         let org = OrgId::new();
-        let e =
-            Event::new(&OrgScope::for_tests(org.clone()), "payment.received", "payment", "p1", serde_json::json!({}));
-        let ours = serde_json::json!({"source": BUS_SOURCE, "detail-type": "payment.received", "detail": e});
+        let cleared = crate::billing::events::PaymentCleared {
+            payment_id: crate::ids::PaymentId::new(),
+            lease_id: crate::ids::LeaseId::new(),
+        };
+        let e = Event::of(&OrgScope::for_tests(org.clone()), &cleared, chrono::Utc::now());
+        let ours = serde_json::json!({"source": BUS_SOURCE, "detail-type": "payment.cleared", "detail": e});
         let r = Received::from_sqs(&record(ours)).expect("our envelope");
         assert_eq!(r.event(), &e);
         let s = r.scope("notifier");

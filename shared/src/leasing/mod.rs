@@ -1,5 +1,6 @@
 //! Tenants, leases with roommates, and occupancy derived from leases (never stored as a flag).
 
+pub mod events;
 pub mod model;
 pub mod occupancy;
 pub mod service;

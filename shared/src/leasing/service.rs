@@ -2,8 +2,12 @@
 //! same transaction. A lease's term is written onto its unit when it is activated, under a
 //! condition on the unit's terms version: two overlapping activations can never both commit.
 
+use super::events::{
+    LeaseActivated, LeaseCreated, LeaseEnded, LeaseRenewed, LeaseUpdated, TenantCreated, TenantUpdated,
+};
 use super::model::*;
 use crate::events;
+use crate::events::DomainEvent;
 use crate::ids::{LeaseId, TenantId, UnitId};
 use crate::money::StoredMoney;
 use crate::platform::auth::OrgScope;
@@ -28,10 +32,6 @@ fn email_item(scope: &OrgScope, t: &Tenant) -> db::Item {
     ItemBuilder::new(TENANT_EMAIL_ENTITY, &key, &json!({"tenantId": t.id})).build()
 }
 
-fn tenant_json(t: &Tenant) -> serde_json::Value {
-    json!({"firstName": t.first_name, "lastName": t.last_name, "email": t.email})
-}
-
 pub async fn create_tenant(db: &Db, scope: &OrgScope, input: CreateTenant) -> Result<Tenant> {
     let now = Utc::now();
     let t = Tenant {
@@ -47,7 +47,7 @@ pub async fn create_tenant(db: &Db, scope: &OrgScope, input: CreateTenant) -> Re
     let mut tx = Tx::new();
     tx.put(tenant_item(scope, &t), Some(Expr::not_exists()));
     tx.put(email_item(scope, &t), Some(Expr::not_exists()));
-    events::record(&mut tx, scope, "tenant.created", "tenant", t.id.as_str(), tenant_json(&t));
+    events::emit(&mut tx, scope, &TenantCreated::from(&t));
     db.transact(tx).await.map_err(|e| match e.failed_conditions() {
         Some(_) => Error::Conflict(format!("a tenant with email {} already exists", t.email)),
         None => e.into(),
@@ -91,7 +91,7 @@ pub async fn update_tenant(db: &Db, scope: &OrgScope, id: &str, input: UpdateTen
         tx.delete(keys::tenant_email(scope, &email_key(&before.email)), Some(owned));
         email_idx = Some(tx.put(email_item(scope, &t), Some(Expr::not_exists())));
     }
-    events::record(&mut tx, scope, "tenant.updated", "tenant", t.id.as_str(), tenant_json(&t));
+    events::emit(&mut tx, scope, &TenantUpdated::from(&t));
     db.transact(tx).await.map_err(|e| match e.failed_conditions() {
         Some(idx) if email_idx.is_some_and(|i| idx.contains(&i)) => {
             Error::Conflict(format!("a tenant with email {} already exists", t.email))
@@ -107,14 +107,6 @@ pub async fn update_tenant(db: &Db, scope: &OrgScope, id: &str, input: UpdateTen
 fn lease_item(scope: &OrgScope, l: &LeaseRecord) -> db::Item {
     let (g1pk, g1sk) = keys::lease_gsi1(scope, &l.unit_id, l.start_date, &l.id);
     ItemBuilder::new(LEASE_ENTITY, &keys::lease(scope, &l.id), l).gsi1(g1pk, g1sk).version(l.v).build()
-}
-
-fn lease_json(l: &LeaseRecord) -> serde_json::Value {
-    json!({
-        "unitId": l.unit_id, "buildingId": l.building_id, "tenantIds": l.tenant_ids, "status": l.status,
-        "startDate": l.start_date, "endDate": l.end_date, "moveOutDate": l.move_out_date,
-        "rent": crate::money::MoneyDto::from(crate::money::Money::from(l.rent)), "dueDay": l.due_day,
-    })
 }
 
 fn money(m: &crate::money::MoneyDto, field: &str) -> Result<StoredMoney> {
@@ -138,7 +130,7 @@ fn add_draft(tx: &mut Tx, scope: &OrgScope, l: &LeaseRecord) -> Vec<usize> {
     }
     let count = Expr::new("ADD leaseCount :one").value(":one", n(1));
     tx.update(keys::unit(scope, &l.unit_id), count, Some(Expr::exists()));
-    events::record(tx, scope, "lease.created", "lease", l.id.as_str(), lease_json(l));
+    events::emit(tx, scope, &LeaseCreated::from(l));
     checks
 }
 
@@ -263,7 +255,7 @@ pub async fn update_lease(db: &Db, scope: &OrgScope, id: &str, input: UpdateLeas
     l.v = before.v + 1;
     let mut tx = Tx::new();
     tx.put(lease_item(scope, &l), Some(Expr::at_version(before.v)));
-    events::record(&mut tx, scope, "lease.updated", "lease", l.id.as_str(), lease_json(&l));
+    events::emit(&mut tx, scope, &LeaseUpdated::from(&l));
     db.transact(tx).await.map_err(|e| match e.failed_conditions() {
         Some(_) => Error::Conflict("the lease changed while you edited it; reload and retry".into()),
         None => e.into(),
@@ -351,17 +343,16 @@ pub fn decide_end(s: &TermState, move_out: NaiveDate, now: DateTime<Utc>) -> Res
 }
 
 /// The lease and its unit's terms, each under the version read, and the event.
-fn transition_writes(
+fn transition_writes<E: DomainEvent + for<'a> From<&'a LeaseRecord>>(
     scope: &OrgScope,
     s: &TermState,
     after: LeaseRecord,
     terms: &[UnitTerm],
-    event: &str,
 ) -> Decision<Lease> {
     let mut tx = Tx::new();
     set_terms(&mut tx, scope, &s.unit, terms);
     tx.put(lease_item(scope, &after), Some(Expr::at_version(s.lease.v)));
-    events::record(&mut tx, scope, event, "lease", after.id.as_str(), lease_json(&after));
+    events::emit(&mut tx, scope, &E::from(&after));
     Decision::Commit(tx, after.into())
 }
 
@@ -371,7 +362,7 @@ pub async fn activate_lease(db: &Db, scope: &OrgScope, id: &str) -> Result<Lease
     let read = || read_terms(db, scope, id);
     let decide = |s: &TermState| {
         let (after, terms) = decide_activation(s, now)?;
-        Ok(transition_writes(scope, s, after, &terms, "lease.activated"))
+        Ok(transition_writes::<LeaseActivated>(scope, s, after, &terms))
     };
     db.commit_loop(Retry::CONTENDED, read, decide).await
 }
@@ -382,7 +373,7 @@ pub async fn end_lease(db: &Db, scope: &OrgScope, id: &str, input: EndLease) -> 
     let read = || read_terms(db, scope, id);
     let decide = |s: &TermState| {
         let (after, terms) = decide_end(s, input.move_out_date, now)?;
-        Ok(transition_writes(scope, s, after, &terms, "lease.ended"))
+        Ok(transition_writes::<LeaseEnded>(scope, s, after, &terms))
     };
     db.commit_loop(Retry::CONTENDED, read, decide).await
 }
@@ -435,13 +426,10 @@ pub async fn renew_lease(db: &Db, scope: &OrgScope, id: &str, input: RenewLease)
     let unrenewed = Expr::at_version(old.v);
     let unrenewed = Expr { expr: format!("{} AND attribute_not_exists(renewedBy)", unrenewed.expr), ..unrenewed };
     let old_idx = tx.update(keys::lease(scope, &old.id), link, Some(unrenewed));
-    events::record(
+    events::emit(
         &mut tx,
         scope,
-        "lease.renewed",
-        "lease",
-        old.id.as_str(),
-        json!({"renewedBy": next.id, "startDate": start}),
+        &LeaseRenewed { lease_id: old.id.clone(), renewed_by: next.id.clone(), start_date: start },
     );
     db.transact(tx).await.map_err(|e| match e.failed_conditions() {
         Some(idx) if idx.contains(&old_idx) => {

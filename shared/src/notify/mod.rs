@@ -2,12 +2,16 @@
 //! by the daily job, and the messages the notifier sends for them and for payment receipts:
 //! plain-text email (SES v2) and SMS (SNS) to every tenant on the lease.
 
+pub mod events;
+
+use self::events::{ReminderCreated, ReminderKind};
+use crate::billing::events::PaymentReceived;
 use crate::billing::ledger;
 use crate::billing::model::{ChargeKind, ChargeRecord, ChargeStatus};
 use crate::billing::service::{get_settings, org_today};
 use crate::billing::store::{money_dto, read_ledger};
-use crate::events::{self, Event};
-use crate::ids::{ChargeId, LeaseId};
+use crate::events::Event;
+use crate::ids::LeaseId;
 use crate::leasing::model::{LeaseRecord, Tenant};
 use crate::money::Money;
 use crate::platform::auth::OrgScope;
@@ -47,24 +51,28 @@ pub async fn create_reminders(db: &Db, scope: &OrgScope, today: Option<NaiveDate
     let mut report = ReminderReport::default();
     for c in open.iter().filter(|c| c.kind == ChargeKind::Rent && c.status == ChargeStatus::Open && c.open > 0) {
         let kind = if c.due_date == horizon {
-            "due_soon"
+            ReminderKind::DueSoon
         } else if c.due_date < today {
-            "overdue"
+            ReminderKind::Overdue
         } else {
             continue;
         };
         let record =
             json!({"chargeId": c.id, "leaseId": c.lease_id, "kind": kind, "dueDate": c.due_date, "createdOn": today});
         let mut tx = Tx::new();
-        let key = keys::reminder(scope, &c.id, kind);
+        let key = keys::reminder(scope, &c.id, kind.as_str());
         tx.create(ItemBuilder::new(REMINDER_ENTITY, &key, &record).build());
-        let data = json!({
-            "kind": kind, "leaseId": c.lease_id, "chargeId": c.id, "dueDate": c.due_date,
-            "amount": money_dto(c.amount.minor, c.amount.currency), "open": money_dto(c.open, c.amount.currency),
-        });
-        events::record(&mut tx, scope, "reminder.created", "charge", c.id.as_str(), data);
+        let reminder = ReminderCreated {
+            charge_id: c.id.clone(),
+            lease_id: c.lease_id.clone(),
+            kind,
+            due_date: c.due_date,
+            amount: money_dto(c.amount.minor, c.amount.currency),
+            open: money_dto(c.open, c.amount.currency),
+        };
+        crate::events::emit(&mut tx, scope, &reminder);
         match db.transact(tx).await {
-            Ok(()) if kind == "due_soon" => report.due_soon += 1,
+            Ok(()) if kind == ReminderKind::DueSoon => report.due_soon += 1,
             Ok(()) => report.overdue += 1,
             Err(db::DbError::AlreadyExists) => report.existing += 1,
             Err(e) => return Err(e.into()),
@@ -84,12 +92,38 @@ fn fmt(minor: i64, c: crate::money::Currency) -> String {
     format!("{} {}", Money::new(minor, c).amount_string(), c)
 }
 
+/// What the notifier tells tenants about: the events it decodes.
+enum Notice {
+    Reminder(ReminderCreated),
+    Payment(PaymentReceived),
+}
+
+impl Notice {
+    fn of(event: &Event) -> Result<Option<Notice>> {
+        let bad = |e: serde_json::Error| external(&format!("{} payload", event.type_), e);
+        if let Some(r) = event.decode::<ReminderCreated>() {
+            return Ok(Some(Notice::Reminder(r.map_err(bad)?)));
+        }
+        if let Some(p) = event.decode::<PaymentReceived>() {
+            return Ok(Some(Notice::Payment(p.map_err(bad)?)));
+        }
+        Ok(None)
+    }
+
+    fn lease_id(&self) -> &LeaseId {
+        match self {
+            Notice::Reminder(r) => &r.lease_id,
+            Notice::Payment(p) => &p.lease_id,
+        }
+    }
+}
+
 /// The message an event produces, if it is one the notifier handles.
 pub async fn message_for(db: &Db, scope: &OrgScope, event: &Event) -> Result<Option<(LeaseRecord, Message)>> {
-    let lease_id = event.data.get("leaseId").and_then(|v| v.as_str()).and_then(LeaseId::parse);
-    let Some(lease_id) = lease_id else { return Ok(None) };
-    let Some(lease) = db.get_as::<LeaseRecord>(&keys::lease(scope, &lease_id)).await? else { return Ok(None) };
-    let l = read_ledger(db, scope, &lease_id).await?;
+    let Some(notice) = Notice::of(event)? else { return Ok(None) };
+    let lease_id = notice.lease_id();
+    let Some(lease) = db.get_as::<LeaseRecord>(&keys::lease(scope, lease_id)).await? else { return Ok(None) };
+    let l = read_ledger(db, scope, lease_id).await?;
     let cur = lease.rent.currency;
     let today = chrono::Utc::now().date_naive();
     let all = ledger::totals(&l, NaiveDate::MAX);
@@ -100,44 +134,42 @@ pub async fn message_for(db: &Db, scope: &OrgScope, event: &Event) -> Result<Opt
         fmt(due_now, cur),
         fmt(balance, cur)
     );
-    let msg = match event.type_.as_str() {
-        "reminder.created" => {
-            let charge = event.data.get("chargeId").and_then(|v| v.as_str()).and_then(ChargeId::parse);
-            let Some(c) = charge.as_ref().and_then(|id| l.charge(id)) else { return Ok(None) };
+    let msg = match notice {
+        Notice::Reminder(r) => {
+            let Some(c) = l.charge(&r.charge_id) else { return Ok(None) };
             if c.status != ChargeStatus::Open {
                 return Ok(None); // paid meanwhile: nothing to remind
             }
-            let kind = event.data.get("kind").and_then(|v| v.as_str()).unwrap_or_default();
-            let (subject, lead) = if kind == "overdue" {
-                (
-                    format!("Rent overdue since {}", c.due_date),
-                    format!(
-                        "Your rent of {} was due on {} and {} of it is still open.",
-                        fmt(c.amount.minor, cur),
-                        c.due_date,
-                        fmt(c.open, cur)
-                    ),
-                )
-            } else {
-                (
-                    format!("Rent due on {}", c.due_date),
-                    format!("Your rent of {} is due on {}.", fmt(c.amount.minor, cur), c.due_date),
-                )
-            };
-            Message { subject, body: format!("{lead}\n{footer}") }
+            reminder_message(r.kind, c, cur, &footer)
         }
-        "payment.received" => {
-            let amount =
-                event.data.get("amount").and_then(|a| a.get("amount")).and_then(|v| v.as_str()).unwrap_or_default();
-            let on = event.data.get("receivedOn").and_then(|v| v.as_str()).unwrap_or_default();
+        Notice::Payment(p) => {
+            let (amount, on) = (p.amount.amount, p.received_on);
             Message {
                 subject: format!("Payment received: {amount} {cur}"),
                 body: format!("Thank you. We received your payment of {amount} {cur} on {on}.\n{footer}"),
             }
         }
-        _ => return Ok(None),
     };
     Ok(Some((lease, msg)))
+}
+
+fn reminder_message(kind: ReminderKind, c: &ChargeRecord, cur: crate::money::Currency, footer: &str) -> Message {
+    let (subject, lead) = match kind {
+        ReminderKind::Overdue => (
+            format!("Rent overdue since {}", c.due_date),
+            format!(
+                "Your rent of {} was due on {} and {} of it is still open.",
+                fmt(c.amount.minor, cur),
+                c.due_date,
+                fmt(c.open, cur)
+            ),
+        ),
+        ReminderKind::DueSoon => (
+            format!("Rent due on {}", c.due_date),
+            format!("Your rent of {} is due on {}.", fmt(c.amount.minor, cur), c.due_date),
+        ),
+    };
+    Message { subject, body: format!("{lead}\n{footer}") }
 }
 
 fn external(what: &str, e: impl std::fmt::Display) -> Error {
@@ -200,8 +232,8 @@ async fn claim_send(
     event: &Event,
     tenant: &crate::ids::TenantId,
     channel: &str,
-) -> Result<Option<events::consumer::Marker>> {
-    use events::consumer::{claim, Claim};
+) -> Result<Option<crate::events::consumer::Marker>> {
+    use crate::events::consumer::{claim, Claim};
     let name = format!("notifier-{channel}-{tenant}");
     match claim(&app.db, scope, &name, event, chrono::Utc::now().timestamp()).await? {
         Claim::Run(m) => Ok(Some(m)),
@@ -210,7 +242,7 @@ async fn claim_send(
     }
 }
 
-async fn finish<T>(app: &App, marker: &events::consumer::Marker, result: Result<T>) -> Result<()> {
+async fn finish<T>(app: &App, marker: &crate::events::consumer::Marker, result: Result<T>) -> Result<()> {
     match result {
         Ok(_) => Ok(marker.done(&app.db).await?),
         Err(e) => {

@@ -1,5 +1,6 @@
 //! Buildings and units. Occupancy is not stored here: it is derived from leases.
 
+pub mod events;
 pub mod model;
 pub mod pattern;
 pub mod service;

@@ -1,6 +1,10 @@
 //! Use cases for buildings and units. Unit labels are unique per building through a label item
 //! written in the same transaction as the unit; the building's unit counter moves with them.
 
+use super::events::{
+    BuildingArchived, BuildingCreated, BuildingDeleted, BuildingUnarchived, BuildingUpdated, UnitCreated, UnitDeleted,
+    UnitUpdated,
+};
 use super::model::*;
 use crate::events;
 use crate::ids::{BuildingId, UnitId};
@@ -19,10 +23,6 @@ fn av<T: serde::Serialize>(v: &T) -> AttributeValue {
     serde_dynamo::to_attribute_value(v).expect("values serialize")
 }
 
-fn building_json(b: &Building) -> serde_json::Value {
-    json!({"name": b.name, "address": b.address, "archived": b.archived})
-}
-
 pub async fn create_building(db: &Db, scope: &OrgScope, input: CreateBuilding) -> Result<Building> {
     let now = Utc::now();
     let b = Building {
@@ -37,7 +37,7 @@ pub async fn create_building(db: &Db, scope: &OrgScope, input: CreateBuilding) -
     };
     let mut tx = Tx::new();
     tx.put(ItemBuilder::new(BUILDING_ENTITY, &keys::building(scope, &b.id), &b).build(), Some(Expr::not_exists()));
-    events::record(&mut tx, scope, "building.created", "building", b.id.as_str(), building_json(&b));
+    events::emit(&mut tx, scope, &BuildingCreated::from(&b));
     db.transact(tx).await?;
     Ok(b)
 }
@@ -84,12 +84,11 @@ pub async fn update_building(db: &Db, scope: &OrgScope, id: &str, input: UpdateB
     ]);
     let mut tx = Tx::new();
     tx.update(keys::building(scope, &b.id), update, Some(Expr::at_version(before.v)));
-    let kind = match (before.archived, b.archived) {
-        (false, true) => "building.archived",
-        (true, false) => "building.unarchived",
-        _ => "building.updated",
+    match (before.archived, b.archived) {
+        (false, true) => events::emit(&mut tx, scope, &BuildingArchived::from(&b)),
+        (true, false) => events::emit(&mut tx, scope, &BuildingUnarchived::from(&b)),
+        _ => events::emit(&mut tx, scope, &BuildingUpdated::from(&b)),
     };
-    events::record(&mut tx, scope, kind, "building", b.id.as_str(), building_json(&b));
     db.transact(tx).await.map_err(|e| match e.failed_conditions() {
         Some(_) => Error::Conflict("the building changed while you edited it; reload and retry".into()),
         None => e.into(),
@@ -128,7 +127,7 @@ pub async fn delete_building(db: &Db, scope: &OrgScope, id: &str) -> Result<()> 
     let mut tx = Tx::new();
     let cond = Expr::new("attribute_exists(PK) AND unitCount = :zero").value(":zero", n(0));
     tx.delete(keys::building(scope, &b.id), Some(cond));
-    events::record(&mut tx, scope, "building.deleted", "building", b.id.as_str(), building_json(&b));
+    events::emit(&mut tx, scope, &BuildingDeleted::from(&b));
     db.transact(tx).await.map_err(|e| match e.failed_conditions() {
         Some(_) => Error::Conflict("units were added while the building was being deleted; retry".into()),
         None => e.into(),
@@ -157,15 +156,11 @@ fn label_item(scope: &OrgScope, u: &UnitRecord) -> Item {
     ItemBuilder::new(LABEL_ENTITY, &key, &json!({"unitId": u.id, "label": u.label})).build()
 }
 
-fn unit_json(u: &UnitRecord) -> serde_json::Value {
-    json!({"buildingId": u.building_id, "label": u.label})
-}
-
 /// Adds the unit, its label reservation and its event to `tx`; returns the label action's index.
 fn create_unit_actions(tx: &mut Tx, scope: &OrgScope, u: &UnitRecord) -> usize {
     tx.put(unit_item(scope, u), Some(Expr::not_exists()));
     let label = tx.put(label_item(scope, u), Some(Expr::not_exists()));
-    events::record(tx, scope, "unit.created", "unit", u.id.as_str(), unit_json(u));
+    events::emit(tx, scope, &UnitCreated::from(u));
     label
 }
 
@@ -176,7 +171,7 @@ fn delete_unit_actions(tx: &mut Tx, scope: &OrgScope, u: &UnitRecord) -> usize {
     let idx = tx.delete(keys::unit(scope, &u.id), Some(cond));
     let held = Expr::new("unitId = :unit").value(":unit", s(u.id.as_str()));
     tx.delete(keys::unit_label(scope, &u.building_id, &u.label), Some(held));
-    events::record(tx, scope, "unit.deleted", "unit", u.id.as_str(), unit_json(u));
+    events::emit(tx, scope, &UnitDeleted::from(u));
     idx
 }
 
@@ -380,7 +375,7 @@ pub async fn update_unit(db: &Db, scope: &OrgScope, id: &str, input: UpdateUnit)
     } else if u.label != before.label {
         tx.put(label_item(scope, &u), None);
     }
-    events::record(&mut tx, scope, "unit.updated", "unit", u.id.as_str(), unit_json(&u));
+    events::emit(&mut tx, scope, &UnitUpdated::from(&u));
     db.transact(tx).await.map_err(|e| match e.failed_conditions() {
         Some(idx) if label_idx.is_some_and(|l| idx.contains(&l)) => {
             Error::Conflict(format!("unit label '{}' already exists in this building", u.label))

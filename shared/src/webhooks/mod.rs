@@ -3,6 +3,7 @@
 //! SSRF guard. Signing secrets are stored encrypted with KMS (`platform::secrets`): shown once
 //! at creation, decrypted only by the dispatcher to sign a delivery.
 
+pub mod events;
 pub mod model;
 pub mod service;
 pub mod signing;

@@ -2,17 +2,17 @@
 //! want it (one delivery item per event and endpoint, deterministic id), one delivery attempt
 //! with its retry schedule, redelivery, and disabling endpoints that fail for 3 days.
 
+use super::events::{WebhookCreated, WebhookDeleted, WebhookDisabled, WebhookRedeliveryRequested, WebhookUpdated};
 use super::model::*;
 use super::signing::{sign, DELIVERY_ID_HEADER, EVENT_ID_HEADER, SIGNATURE_HEADER};
 use super::ssrf::{check_url, resolve};
-use crate::events::{self, Event};
+use crate::events::{self, Catalog, Event};
 use crate::ids::{DeliveryId, OrgId, WebhookId};
 use crate::platform::auth::OrgScope;
 use crate::platform::db::{self, keys, Db, Expr, ItemBuilder, PageOf, PageRequest, Query, Tx};
 use crate::platform::App;
-use crate::{Error, Result};
+use crate::{Error, FieldError, Result};
 use chrono::{DateTime, Duration, Utc};
-use serde_json::json;
 
 /// Give up on a delivery after this long of failures.
 pub const GIVE_UP_AFTER: Duration = Duration::hours(24);
@@ -52,14 +52,30 @@ fn bad_url(e: super::ssrf::TargetError) -> Error {
     Error::invalid("url", e.to_string())
 }
 
-fn public_json(w: &WebhookRecord) -> serde_json::Value {
-    json!({"url": w.url, "eventTypes": w.event_types, "status": w.status})
+/// Every subscribed pattern must name a type of the catalog: an exact type, or a `prefix.*`
+/// matching at least one (a typo would otherwise subscribe to nothing, silently).
+fn check_known(catalog: &Catalog, types: &[String]) -> Result<()> {
+    let unknown: Vec<FieldError> = types
+        .iter()
+        .enumerate()
+        .filter(|(_, t)| !catalog.matches_any(t))
+        .map(|(i, t)| {
+            let what = if t.ends_with(".*") { "matches no event type" } else { "is not an event type" };
+            FieldError::new(format!("eventTypes[{i}]"), format!("{t} {what}; GET /api/v1/event-types lists them"))
+        })
+        .collect();
+    if unknown.is_empty() {
+        Ok(())
+    } else {
+        Err(Error::Invalid(unknown))
+    }
 }
 
 /// Registers an endpoint. Its signing secret is encrypted before it is stored and answered in
 /// plaintext this once.
-pub async fn create(app: &App, scope: &OrgScope, input: CreateWebhook) -> Result<Webhook> {
+pub async fn create(app: &App, scope: &OrgScope, catalog: &Catalog, input: CreateWebhook) -> Result<Webhook> {
     check_url(input.url.trim(), app.config.webhooks_allow_private).map_err(bad_url)?;
+    check_known(catalog, &input.event_types)?;
     let now = Utc::now();
     let id = WebhookId::new();
     let secret = new_secret();
@@ -80,7 +96,7 @@ pub async fn create(app: &App, scope: &OrgScope, input: CreateWebhook) -> Result
     };
     let mut tx = Tx::new();
     tx.put(webhook_item(scope, &w), Some(Expr::not_exists()));
-    events::record(&mut tx, scope, "webhook.created", "webhook", w.id.as_str(), public_json(&w));
+    events::emit(&mut tx, scope, &WebhookCreated::from(&w));
     app.db.transact(tx).await?;
     Ok(Webhook { secret: Some(secret), ..Webhook::from_record(w) })
 }
@@ -97,7 +113,16 @@ pub async fn list(db: &Db, scope: &OrgScope, page: PageRequest) -> Result<PageOf
     Ok(PageOf { items: p.items.into_iter().map(Webhook::from_record).collect(), last_key: p.last_key })
 }
 
-pub async fn update(db: &Db, scope: &OrgScope, allow_private: bool, id: &str, input: UpdateWebhook) -> Result<Webhook> {
+pub async fn update(
+    db: &Db,
+    scope: &OrgScope,
+    (catalog, allow_private): (&Catalog, bool),
+    id: &str,
+    input: UpdateWebhook,
+) -> Result<Webhook> {
+    if let Some(t) = &input.event_types {
+        check_known(catalog, t)?;
+    }
     let before = get_record(db, scope, id).await?;
     let mut w = before.clone();
     if let Some(u) = input.url {
@@ -121,7 +146,7 @@ pub async fn update(db: &Db, scope: &OrgScope, allow_private: bool, id: &str, in
     w.v = before.v + 1;
     let mut tx = Tx::new();
     tx.put(webhook_item(scope, &w), Some(Expr::at_version(before.v)));
-    events::record(&mut tx, scope, "webhook.updated", "webhook", w.id.as_str(), public_json(&w));
+    events::emit(&mut tx, scope, &WebhookUpdated::from(&w));
     db.transact(tx).await.map_err(|e| match e.failed_conditions() {
         Some(_) => Error::Conflict("the webhook changed meanwhile; retry".into()),
         None => e.into(),
@@ -133,7 +158,7 @@ pub async fn delete(db: &Db, scope: &OrgScope, id: &str) -> Result<()> {
     let w = get_record(db, scope, id).await?;
     let mut tx = Tx::new();
     tx.delete(keys::webhook(scope, &w.id), Some(Expr::exists()));
-    events::record(&mut tx, scope, "webhook.deleted", "webhook", w.id.as_str(), public_json(&w));
+    events::emit(&mut tx, scope, &WebhookDeleted::from(&w));
     db.transact(tx).await?;
     Ok(())
 }
@@ -425,14 +450,13 @@ async fn endpoint_health(db: &Db, scope: &OrgScope, w: &WebhookRecord, ok: bool,
     let mut tx = Tx::new();
     tx.put(webhook_item(scope, &next), Some(Expr::at_version(w.v)));
     if next.status == WebhookStatus::Disabled {
-        events::record(
-            &mut tx,
-            scope,
-            "webhook.disabled",
-            "webhook",
-            w.id.as_str(),
-            json!({"url": w.url, "failingSince": w.failing_since, "reason": next.disabled_reason}),
-        );
+        let disabled = WebhookDisabled {
+            webhook_id: w.id.clone(),
+            url: w.url.clone(),
+            failing_since: w.failing_since,
+            reason: next.disabled_reason.clone(),
+        };
+        events::emit(&mut tx, scope, &disabled);
     }
     match db.transact(tx).await {
         Ok(()) => Ok(()),
@@ -465,8 +489,8 @@ pub async fn redeliver(app: &App, scope: &OrgScope, webhook: &str, delivery: &st
         .value(":n", db::n(before as i64))
         .value(":pending", db::s("pending"));
     tx.put(delivery_item(scope, &d), Some(unchanged));
-    let data = json!({"deliveryId": d.id});
-    events::record(&mut tx, scope, "webhook.redelivery_requested", "webhook", w.id.as_str(), data);
+    let requested = WebhookRedeliveryRequested { webhook_id: w.id.clone(), delivery_id: d.id.clone() };
+    events::emit(&mut tx, scope, &requested);
     app.db.transact(tx).await.map_err(|e| match e.failed_conditions() {
         Some(_) => Error::Conflict("the delivery changed meanwhile; retry".into()),
         None => e.into(),

@@ -1,0 +1,131 @@
+//! The events of a lease's money: charges, payments, allocations, late fees, deposits, and the
+//! org's billing settings and exchange rates.
+
+use super::allocation::ChargeKind;
+use super::model::{ChargeSource, DeductionOut, FxRate, PaymentMethod, PaymentStatus};
+use crate::events::EventSpec;
+use crate::ids::{AllocationId, ChargeId, LeaseId, OrgId, PaymentId};
+use crate::leasing::model::LateFeePolicy;
+use crate::money::MoneyDto;
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+/// One allocation of money (a payment's or a credit's) to a charge.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct AllocationMade {
+    pub allocation_id: AllocationId,
+    pub charge_id: ChargeId,
+    pub payment_id: Option<PaymentId>,
+    /// The credit charge applied, when the money came from a credit.
+    pub credit_id: Option<ChargeId>,
+    /// Negative when it reverses an earlier allocation.
+    pub amount: MoneyDto,
+    pub date: NaiveDate,
+}
+
+crate::domain_event! {
+    /// A charge was added to a lease's ledger (by hand, a rent run or a late fee).
+    ChargeCreated = "charge.created", version 1, subject "charge" by charge_id {
+        charge_id: ChargeId,
+        lease_id: LeaseId,
+        kind: ChargeKind,
+        amount: MoneyDto,
+        due_date: NaiveDate,
+        source: ChargeSource,
+        /// `YYYY-MM` for rent.
+        period: Option<String>,
+    }
+
+    /// A charge was voided by a reversing entry; what was allocated to it became credit again.
+    ChargeVoided = "charge.voided", version 1, subject "charge" by charge_id {
+        charge_id: ChargeId,
+        lease_id: LeaseId,
+        kind: ChargeKind,
+        amount: MoneyDto,
+        date: NaiveDate,
+        reason: Option<String>,
+    }
+
+    /// A payment was recorded, with the allocations made in the same transaction.
+    PaymentReceived = "payment.received", version 1, subject "payment" by payment_id {
+        payment_id: PaymentId,
+        lease_id: LeaseId,
+        amount: MoneyDto,
+        received_on: NaiveDate,
+        method: PaymentMethod,
+        status: PaymentStatus,
+        allocations: Vec<AllocationMade>,
+    }
+
+    /// A payment was reversed (returned, bounced); its allocations were reversed with it.
+    PaymentReversed = "payment.reversed", version 1, subject "payment" by payment_id {
+        payment_id: PaymentId,
+        lease_id: LeaseId,
+        amount: MoneyDto,
+        reversed_on: NaiveDate,
+        reason: Option<String>,
+        allocations: Vec<AllocationMade>,
+    }
+
+    /// A pending payment cleared.
+    PaymentCleared = "payment.cleared", version 1, subject "payment" by payment_id {
+        payment_id: PaymentId,
+        lease_id: LeaseId,
+    }
+
+    /// Money (a payment's continuation, its credit, or a credit charge) was applied to charges.
+    AllocationCreated = "allocation.created", version 1, subject "lease" by lease_id {
+        lease_id: LeaseId,
+        allocations: Vec<AllocationMade>,
+    }
+
+    /// A late fee was charged for an overdue charge (`feeFor`).
+    LateFeeAssessed = "late_fee.assessed", version 1, subject "charge" by charge_id {
+        charge_id: ChargeId,
+        lease_id: LeaseId,
+        fee_for: ChargeId,
+        due_date: NaiveDate,
+        amount: MoneyDto,
+        grace_days: u8,
+    }
+
+    /// A lease's deposit was settled at move-out: deductions, what went to open charges, the refund.
+    DepositSettled = "deposit.settled", version 1, subject "lease" by lease_id {
+        lease_id: LeaseId,
+        settled_on: NaiveDate,
+        held: MoneyDto,
+        deductions: Vec<DeductionOut>,
+        applied_to_balance: MoneyDto,
+        refund: MoneyDto,
+    }
+
+    /// The org's billing settings changed.
+    BillingSettingsUpdated = "billing_settings.updated", version 1, subject "org" by org_id {
+        org_id: OrgId,
+        rent_lead_days: u8,
+        late_fee_policy: Option<LateFeePolicy>,
+        rent_reminder_days: Option<u8>,
+    }
+
+    /// Exchange rates into the org's base currency were recorded for a day.
+    FxRatesRecorded = "fx_rates.recorded", version 1, subject "org" by org_id {
+        org_id: OrgId,
+        date: NaiveDate,
+        rates: Vec<FxRate>,
+    }
+}
+
+pub const CATALOG: &[EventSpec] = &[
+    EventSpec::of::<ChargeCreated>(),
+    EventSpec::of::<ChargeVoided>(),
+    EventSpec::of::<PaymentReceived>(),
+    EventSpec::of::<PaymentReversed>(),
+    EventSpec::of::<PaymentCleared>(),
+    EventSpec::of::<AllocationCreated>(),
+    EventSpec::of::<LateFeeAssessed>(),
+    EventSpec::of::<DepositSettled>(),
+    EventSpec::of::<BillingSettingsUpdated>(),
+    EventSpec::of::<FxRatesRecorded>(),
+];
