@@ -7,17 +7,7 @@ use serde_json::{json, Value};
 use utoipa::openapi::schema::{AdditionalProperties, ArrayItems, KnownFormat, Schema, SchemaFormat};
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::openapi::{ContentBuilder, Ref, RefOr, ResponseBuilder};
-use utoipa::{Modify, OpenApi, ToSchema};
-
-/// `{"items": [...], "nextCursor": "..." | null}`.
-#[derive(ToSchema)]
-#[serde(rename_all = "camelCase")]
-#[allow(dead_code)]
-pub struct ListOf<T: ToSchema> {
-    pub items: Vec<T>,
-    /// Opaque; pass as `?cursor=` for the next page. Null on the last page.
-    pub next_cursor: Option<String>,
-}
+use utoipa::{Modify, OpenApi};
 
 struct BearerAuth;
 

@@ -24,7 +24,7 @@ mod tests {
     use super::*;
     use crate::events::{DomainEvent, Event};
     use crate::ids::OrgId;
-    use crate::platform::auth::OrgScope;
+    use crate::platform::scope::OrgScope;
     use std::collections::BTreeSet;
 
     #[test]

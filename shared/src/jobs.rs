@@ -4,7 +4,7 @@
 //! (`ReceivedJob::from_sqs`), never from an org id a caller chose.
 
 use crate::ids::OrgId;
-use crate::platform::auth::OrgScope;
+use crate::platform::scope::OrgScope;
 use chrono::NaiveDate;
 
 /// The per-org jobs. The serialized name is the message's `job` and the actor's name.

@@ -13,14 +13,14 @@ use e2e::measure::ops_diff;
 use e2e::TestApp;
 use portfolio::billing::model::{ChargeKind, ChargeRecord, ChargeSource, ChargeStatus, Fx, WATERMARK_ENTITY};
 use portfolio::billing::rent_run::{run_org, RunOptions};
-use portfolio::billing::store::charge_item;
+use portfolio::billing::testing::charge_item;
 use portfolio::core::model::{Org, ORG_ENTITY};
 use portfolio::events::{self, Event};
 use portfolio::ids::{ChargeId, LeaseId, OrgId, TenantId, UnitId};
 use portfolio::leasing::model::{LeaseRecord, LeaseStatus, LEASE_ENTITY};
 use portfolio::money::{Currency, StoredMoney};
-use portfolio::platform::auth::OrgScope;
 use portfolio::platform::db::{keys, Item, ItemBuilder};
+use portfolio::platform::scope::OrgScope;
 use serde_json::json;
 use std::time::{Duration, Instant};
 
@@ -131,7 +131,7 @@ fn same_items(scope: &OrgScope, l: &LeaseRecord) -> Vec<Item> {
         void_reason: None,
         v: 1,
     };
-    let e = Event::of(scope, &portfolio::billing::store::charge_event(&c), Utc::now());
+    let e = Event::of(scope, &portfolio::billing::testing::charge_event(&c), Utc::now());
     vec![
         charge_item(scope, &c),
         ItemBuilder::new(events::ENTITY, &keys::event(scope, &e.id), &e).build(),

@@ -7,8 +7,8 @@ use portfolio::billing::ledger::{recompute_counters, LedgerItems};
 use portfolio::billing::model::ChargeStatus;
 use portfolio::billing::rent_run::{run_org, RunOptions};
 use portfolio::ids::{LeaseId, OrgId};
-use portfolio::platform::auth::OrgScope;
 use portfolio::platform::db::{keys, Index, Query};
+use portfolio::platform::scope::OrgScope;
 use serde_json::{json, Value};
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -115,7 +115,7 @@ async fn assert_counters_match_entries(app: &TestApp, b: &Books, lease: &str) ->
     let lease_id = LeaseId::parse(lease).unwrap();
     let items =
         db.query_all(Query::partition(Index::Primary, keys::lease_partition(&b.scope(), &lease_id))).await.unwrap();
-    let l = LedgerItems::from_items(items).unwrap();
+    let l = portfolio::billing::testing::ledger_from_items(items).unwrap();
     let (open, unapplied) = recompute_counters(&l);
     for c in &l.charges {
         assert_eq!(c.open, open[&c.id], "stored open of {} vs its entries", c.id);

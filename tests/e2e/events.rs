@@ -334,7 +334,7 @@ async fn a_poison_event_lands_in_the_dlq_after_five_tries_and_the_rest_go_throug
     let (o, lease) = org_with_lease(&app, "poison-owner@example.com", &email, "+1 555 010 0177", "2026-01-01").await;
     app.post(&o.path("/rent-runs"), &o.token, json!({"throughDate": "2026-01-31"})).await.expect(200);
     // Four payment.received events on the notifier's queue in one batch; one is poison.
-    let scope = portfolio::platform::auth::OrgScope::for_tests(portfolio::ids::OrgId::parse(&o.id).unwrap());
+    let scope = portfolio::platform::scope::OrgScope::for_tests(portfolio::ids::OrgId::parse(&o.id).unwrap());
     let events: Vec<portfolio::events::Event> = (1..=4)
         .map(|i| {
             let received = portfolio::billing::events::PaymentReceived {
@@ -416,7 +416,7 @@ async fn duplicate_stream_records_and_a_relay_crash_lose_nothing_and_send_remind
     // Every event of the outbox, delivered a second time straight to the relay (a redelivered
     // stream batch).
     let db = &app.stack.function("api-events").unwrap().app().unwrap().db;
-    let scope = portfolio::platform::auth::OrgScope::for_tests(portfolio::ids::OrgId::parse(&o.id).unwrap());
+    let scope = portfolio::platform::scope::OrgScope::for_tests(portfolio::ids::OrgId::parse(&o.id).unwrap());
     let items = db
         .query_all(portfolio::platform::db::Query::partition(
             portfolio::platform::db::Index::Primary,

@@ -3,9 +3,9 @@
 
 use e2e::TestApp;
 use portfolio::ids::UserId;
-use portfolio::platform::auth::{Action, OrgScope, Principal};
 use portfolio::platform::db::Tx;
 use portfolio::platform::idempotency::{begin, request_hash, Begin};
+use portfolio::platform::scope::{Action, OrgScope, Principal};
 use portfolio::platform::App;
 
 async fn scope(app: &TestApp) -> (&App, OrgScope) {

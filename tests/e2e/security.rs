@@ -2,7 +2,7 @@
 
 use e2e::catalog::{cases, required_action, Fixture};
 use e2e::TestApp;
-use portfolio::platform::auth::{permits, Role};
+use portfolio::platform::scope::{permits, Role};
 use serde_json::json;
 
 #[tokio::test(flavor = "multi_thread")]

@@ -4,7 +4,7 @@
 //! without a sample body, org route without a required action) fails the sweep loudly.
 
 use crate::TestApp;
-use portfolio::platform::auth::Action;
+use portfolio::platform::scope::Action;
 use serde_json::{json, Value};
 
 /// An org with one of everything, owned by `owner`.
@@ -270,7 +270,7 @@ pub fn sample_body(route_key: &str, fx: &Fixture) -> Option<Value> {
 }
 
 /// What each org-scoped route requires (the test's own reading of API.md, checked against the
-/// one matrix in `portfolio::platform::auth::permits`).
+/// one matrix in `portfolio::platform::scope::permits`).
 pub fn required_action(route_key: &str) -> Action {
     use Action::*;
     let (method, path) = route_key.split_once(' ').expect("route key");

@@ -4,8 +4,8 @@ use super::{list, page, route, scope, serve, unknown_route};
 use lambda_http::{Body, Request, Response};
 use portfolio::core::model::AuditEntry;
 use portfolio::core::service;
-use portfolio::platform::auth::Action;
 use portfolio::platform::http::{ApiResult, Problem};
+use portfolio::platform::scope::Action;
 use portfolio::platform::App;
 
 pub const LIST: &str = "GET /api/v1/orgs/{orgId}/audit";
@@ -23,7 +23,7 @@ pub async fn handle(app: &App, req: Request) -> Response<Body> {
 
 #[utoipa::path(get, path = "/api/v1/orgs/{orgId}/audit", tag = "identity",
     params(("orgId" = String, Path), ("limit" = Option<i32>, Query), ("cursor" = Option<String>, Query)),
-    responses((status = 200, body = inline(crate::openapi::ListOf<AuditEntry>)), (status = 403, body = Problem), (status = 404, body = Problem)))]
+    responses((status = 200, body = inline(portfolio::platform::http::ListResponse<AuditEntry>)), (status = 403, body = Problem), (status = 404, body = Problem)))]
 pub async fn list_audit(app: &App, req: &Request) -> ApiResult {
     let s = scope(app, req, Action::AuditRead).await?;
     let p = page(app, req, &s)?;

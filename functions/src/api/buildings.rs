@@ -2,8 +2,8 @@
 
 use super::{list, page, route, scope, serve, unknown_route};
 use lambda_http::{Body, Request, Response};
-use portfolio::platform::auth::Action;
 use portfolio::platform::http::{json, json_body, no_content, path_param, ApiResult, Problem};
+use portfolio::platform::scope::Action;
 use portfolio::platform::App;
 use portfolio::properties::model::{
     Building, BulkCreated, BulkUnits, CreateBuilding, CreateUnit, Unit, UpdateBuilding,
@@ -39,7 +39,7 @@ pub async fn handle(app: &App, req: Request) -> Response<Body> {
 
 #[utoipa::path(get, path = "/api/v1/orgs/{orgId}/buildings", tag = "properties",
     params(("orgId" = String, Path), ("limit" = Option<i32>, Query), ("cursor" = Option<String>, Query)),
-    responses((status = 200, body = inline(crate::openapi::ListOf<Building>)), (status = 404, body = Problem)))]
+    responses((status = 200, body = inline(portfolio::platform::http::ListResponse<Building>)), (status = 404, body = Problem)))]
 pub async fn list_buildings(app: &App, req: &Request) -> ApiResult {
     let s = scope(app, req, Action::PropertyRead).await?;
     let p = page(app, req, &s)?;
@@ -85,7 +85,7 @@ pub async fn delete(app: &App, req: &Request) -> ApiResult {
 /// The building's units, ordered by label.
 #[utoipa::path(get, path = "/api/v1/orgs/{orgId}/buildings/{buildingId}/units", tag = "properties",
     params(("orgId" = String, Path), ("buildingId" = String, Path), ("limit" = Option<i32>, Query), ("cursor" = Option<String>, Query)),
-    responses((status = 200, body = inline(crate::openapi::ListOf<Unit>)), (status = 404, body = Problem)))]
+    responses((status = 200, body = inline(portfolio::platform::http::ListResponse<Unit>)), (status = 404, body = Problem)))]
 pub async fn list_units(app: &App, req: &Request) -> ApiResult {
     let s = scope(app, req, Action::PropertyRead).await?;
     let p = page(app, req, &s)?;

@@ -7,8 +7,8 @@ use super::{idempotent, list, page, route, scope, serve, unknown_route};
 use lambda_http::{Body, Request, Response};
 use portfolio::billing::model::{Charge, CreateCharge, DepositSettlement, SettleDeposit, VoidCharge};
 use portfolio::billing::service;
-use portfolio::platform::auth::Action;
 use portfolio::platform::http::{json, json_body, json_body_or_default, path_param, ApiError, ApiResult, Problem};
+use portfolio::platform::scope::Action;
 use portfolio::platform::App;
 
 pub const LIST: &str = "GET /api/v1/orgs/{orgId}/leases/{leaseId}/charges";
@@ -33,7 +33,7 @@ pub async fn handle(app: &App, req: Request) -> Response<Body> {
 /// The lease's charges, by due date.
 #[utoipa::path(get, path = "/api/v1/orgs/{orgId}/leases/{leaseId}/charges", tag = "billing",
     params(("orgId" = String, Path), ("leaseId" = String, Path), ("limit" = Option<i32>, Query), ("cursor" = Option<String>, Query)),
-    responses((status = 200, body = inline(crate::openapi::ListOf<Charge>)), (status = 404, body = Problem)))]
+    responses((status = 200, body = inline(portfolio::platform::http::ListResponse<Charge>)), (status = 404, body = Problem)))]
 pub async fn list_charges(app: &App, req: &Request) -> ApiResult {
     let s = scope(app, req, Action::LedgerRead).await?;
     let p = page(app, req, &s)?;
@@ -72,7 +72,7 @@ async fn action(app: &App, req: &Request) -> ApiResult {
 #[utoipa::path(post, path = "/api/v1/orgs/{orgId}/charges/{chargeId}:void", tag = "billing",
     params(("orgId" = String, Path), ("chargeId" = String, Path)), request_body = Option<VoidCharge>,
     responses((status = 200, body = Charge), (status = 403, body = Problem), (status = 404, body = Problem), (status = 409, body = Problem)))]
-pub async fn void(app: &App, req: &Request, s: &portfolio::platform::auth::OrgScope, id: &str) -> ApiResult {
+pub async fn void(app: &App, req: &Request, s: &portfolio::platform::scope::OrgScope, id: &str) -> ApiResult {
     let input: VoidCharge = json_body_or_default(req)?;
     json(200, &service::void_charge(&app.db, s, id, input).await?)
 }

@@ -4,8 +4,8 @@
 use super::{list, page, route, scope, serve, unknown_route};
 use lambda_http::{Body, Request, Response};
 use portfolio::billing::delinquency::{self, Delinquency};
-use portfolio::platform::auth::Action;
 use portfolio::platform::http::{json, opt_date_param, ApiResult, Problem};
+use portfolio::platform::scope::Action;
 use portfolio::platform::App;
 
 pub const GET: &str = "GET /api/v1/orgs/{orgId}/delinquency";
@@ -38,7 +38,7 @@ pub async fn get(app: &App, req: &Request) -> ApiResult {
 /// The daily snapshots, newest first.
 #[utoipa::path(get, path = "/api/v1/orgs/{orgId}/delinquency/snapshots", tag = "billing",
     params(("orgId" = String, Path), ("limit" = Option<i32>, Query), ("cursor" = Option<String>, Query)),
-    responses((status = 200, body = inline(crate::openapi::ListOf<Delinquency>)), (status = 404, body = Problem)))]
+    responses((status = 200, body = inline(portfolio::platform::http::ListResponse<Delinquency>)), (status = 404, body = Problem)))]
 pub async fn snapshots(app: &App, req: &Request) -> ApiResult {
     let s = scope(app, req, Action::LedgerRead).await?;
     let p = page(app, req, &s)?;

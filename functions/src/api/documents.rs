@@ -5,8 +5,8 @@ use super::{list, page, route, scope, serve, unknown_route};
 use lambda_http::{Body, Request, Response};
 use portfolio::documents::model::{CreateDocument, CreateVersion, Document, DocumentSummary, Obligation, SubjectType};
 use portfolio::documents::service;
-use portfolio::platform::auth::Action;
 use portfolio::platform::http::{date_param, json, json_body, path_param, query_param, ApiError, ApiResult, Problem};
+use portfolio::platform::scope::Action;
 use portfolio::platform::App;
 use portfolio::FieldError;
 
@@ -45,7 +45,7 @@ pub async fn create(app: &App, req: &Request) -> ApiResult {
 /// The documents of one subject (`?subjectType=lease&subjectId=lse_…`).
 #[utoipa::path(get, path = "/api/v1/orgs/{orgId}/documents", tag = "documents",
     params(("orgId" = String, Path), ("subjectType" = SubjectType, Query), ("subjectId" = String, Query), ("limit" = Option<i32>, Query), ("cursor" = Option<String>, Query)),
-    responses((status = 200, body = inline(crate::openapi::ListOf<DocumentSummary>)), (status = 400, body = Problem), (status = 404, body = Problem)))]
+    responses((status = 200, body = inline(portfolio::platform::http::ListResponse<DocumentSummary>)), (status = 400, body = Problem), (status = 404, body = Problem)))]
 pub async fn list_documents(app: &App, req: &Request) -> ApiResult {
     let s = scope(app, req, Action::DocumentRead).await?;
     let subject_type: SubjectType = query_param(req, "subjectType")

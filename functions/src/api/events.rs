@@ -4,8 +4,8 @@
 use super::{list, page, route, scope, serve, unknown_route};
 use lambda_http::{Body, Request, Response};
 use portfolio::events::Event;
-use portfolio::platform::auth::Action;
 use portfolio::platform::http::{query_param, ApiResult, Problem};
+use portfolio::platform::scope::Action;
 use portfolio::platform::App;
 
 pub const LIST: &str = "GET /api/v1/orgs/{orgId}/events";
@@ -25,7 +25,7 @@ pub async fn handle(app: &App, req: Request) -> Response<Body> {
 #[utoipa::path(get, path = "/api/v1/orgs/{orgId}/events", tag = "events",
     params(("orgId" = String, Path), ("after" = Option<String>, Query, description = "an event id"),
         ("limit" = Option<i32>, Query), ("cursor" = Option<String>, Query)),
-    responses((status = 200, body = inline(crate::openapi::ListOf<Event>)), (status = 400, body = Problem), (status = 404, body = Problem)))]
+    responses((status = 200, body = inline(portfolio::platform::http::ListResponse<Event>)), (status = 400, body = Problem), (status = 404, body = Problem)))]
 pub async fn list_events(app: &App, req: &Request) -> ApiResult {
     let s = scope(app, req, Action::EventRead).await?;
     let p = page(app, req, &s)?;

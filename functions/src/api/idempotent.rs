@@ -6,9 +6,9 @@
 //! require a key (`required_key`).
 
 use lambda_http::{Body, Request, Response};
-use portfolio::platform::auth::OrgScope;
 use portfolio::platform::http::{body_bytes, ApiError, ApiResult};
 use portfolio::platform::idempotency::{self, Begin, Claim};
+use portfolio::platform::scope::OrgScope;
 use portfolio::platform::App;
 use portfolio::FieldError;
 use std::future::Future;

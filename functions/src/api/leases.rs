@@ -7,8 +7,8 @@ use super::{list, page, route, scope, serve, unknown_route};
 use lambda_http::{Body, Request, Response};
 use portfolio::leasing::model::{CreateLease, EndLease, Lease, RenewLease, UpdateLease};
 use portfolio::leasing::service;
-use portfolio::platform::auth::Action;
 use portfolio::platform::http::{json, json_body, json_body_or_default, path_param, ApiError, ApiResult, Problem};
+use portfolio::platform::scope::Action;
 use portfolio::platform::App;
 
 pub const LIST: &str = "GET /api/v1/orgs/{orgId}/leases";
@@ -36,7 +36,7 @@ pub async fn handle(app: &App, req: Request) -> Response<Body> {
 
 #[utoipa::path(get, path = "/api/v1/orgs/{orgId}/leases", tag = "leasing",
     params(("orgId" = String, Path), ("limit" = Option<i32>, Query), ("cursor" = Option<String>, Query)),
-    responses((status = 200, body = inline(crate::openapi::ListOf<Lease>)), (status = 404, body = Problem)))]
+    responses((status = 200, body = inline(portfolio::platform::http::ListResponse<Lease>)), (status = 404, body = Problem)))]
 pub async fn list_leases(app: &App, req: &Request) -> ApiResult {
     let s = scope(app, req, Action::LeasingRead).await?;
     let p = page(app, req, &s)?;
@@ -88,7 +88,7 @@ async fn action(app: &App, req: &Request) -> ApiResult {
 #[utoipa::path(post, path = "/api/v1/orgs/{orgId}/leases/{leaseId}:activate", tag = "leasing",
     params(("orgId" = String, Path), ("leaseId" = String, Path)),
     responses((status = 200, body = Lease), (status = 403, body = Problem), (status = 404, body = Problem), (status = 409, body = Problem)))]
-pub async fn activate(app: &App, s: &portfolio::platform::auth::OrgScope, id: &str) -> ApiResult {
+pub async fn activate(app: &App, s: &portfolio::platform::scope::OrgScope, id: &str) -> ApiResult {
     json(200, &service::activate_lease(&app.db, s, id).await?)
 }
 
@@ -96,7 +96,7 @@ pub async fn activate(app: &App, s: &portfolio::platform::auth::OrgScope, id: &s
 #[utoipa::path(post, path = "/api/v1/orgs/{orgId}/leases/{leaseId}:end", tag = "leasing",
     params(("orgId" = String, Path), ("leaseId" = String, Path)), request_body = EndLease,
     responses((status = 200, body = Lease), (status = 400, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem), (status = 409, body = Problem)))]
-pub async fn end(app: &App, req: &Request, s: &portfolio::platform::auth::OrgScope, id: &str) -> ApiResult {
+pub async fn end(app: &App, req: &Request, s: &portfolio::platform::scope::OrgScope, id: &str) -> ApiResult {
     let input: EndLease = json_body(req)?;
     json(200, &service::end_lease(&app.db, s, id, input).await?)
 }
@@ -105,7 +105,7 @@ pub async fn end(app: &App, req: &Request, s: &portfolio::platform::auth::OrgSco
 #[utoipa::path(post, path = "/api/v1/orgs/{orgId}/leases/{leaseId}:renew", tag = "leasing",
     params(("orgId" = String, Path), ("leaseId" = String, Path)), request_body = Option<RenewLease>,
     responses((status = 200, body = Lease), (status = 400, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem), (status = 409, body = Problem)))]
-pub async fn renew(app: &App, req: &Request, s: &portfolio::platform::auth::OrgScope, id: &str) -> ApiResult {
+pub async fn renew(app: &App, req: &Request, s: &portfolio::platform::scope::OrgScope, id: &str) -> ApiResult {
     let input: RenewLease = json_body_or_default(req)?;
     json(200, &service::renew_lease(&app.db, s, id, input).await?)
 }
@@ -113,7 +113,7 @@ pub async fn renew(app: &App, req: &Request, s: &portfolio::platform::auth::OrgS
 /// The unit's leases, oldest start first.
 #[utoipa::path(get, path = "/api/v1/orgs/{orgId}/units/{unitId}/leases", tag = "leasing",
     params(("orgId" = String, Path), ("unitId" = String, Path), ("limit" = Option<i32>, Query), ("cursor" = Option<String>, Query)),
-    responses((status = 200, body = inline(crate::openapi::ListOf<Lease>)), (status = 404, body = Problem)))]
+    responses((status = 200, body = inline(portfolio::platform::http::ListResponse<Lease>)), (status = 404, body = Problem)))]
 pub async fn unit_history(app: &App, req: &Request) -> ApiResult {
     let s = scope(app, req, Action::LeasingRead).await?;
     let p = page(app, req, &s)?;

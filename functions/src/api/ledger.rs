@@ -5,8 +5,8 @@ use lambda_http::{Body, Request, Response};
 use portfolio::billing::ledger::Ledger;
 use portfolio::billing::model::{FxRate, RecordFxRates};
 use portfolio::billing::service;
-use portfolio::platform::auth::Action;
 use portfolio::platform::http::{json, json_body, opt_date_param, path_param, ApiResult, ListResponse, Problem};
+use portfolio::platform::scope::Action;
 use portfolio::platform::App;
 
 pub const GET: &str = "GET /api/v1/orgs/{orgId}/leases/{leaseId}/ledger";
@@ -40,7 +40,7 @@ pub async fn get(app: &App, req: &Request) -> ApiResult {
 /// Recorded FX rates, by currency then date.
 #[utoipa::path(get, path = "/api/v1/orgs/{orgId}/fx-rates", tag = "billing",
     params(("orgId" = String, Path), ("limit" = Option<i32>, Query), ("cursor" = Option<String>, Query)),
-    responses((status = 200, body = inline(crate::openapi::ListOf<FxRate>)), (status = 404, body = Problem)))]
+    responses((status = 200, body = inline(portfolio::platform::http::ListResponse<FxRate>)), (status = 404, body = Problem)))]
 pub async fn list_fx(app: &App, req: &Request) -> ApiResult {
     let s = scope(app, req, Action::LedgerRead).await?;
     let p = page(app, req, &s)?;
@@ -50,7 +50,7 @@ pub async fn list_fx(app: &App, req: &Request) -> ApiResult {
 /// Records the day's rates into the org's base currency (units of base per unit of currency).
 /// Entries dated on or after `date` use them.
 #[utoipa::path(post, path = "/api/v1/orgs/{orgId}/fx-rates", tag = "billing", params(("orgId" = String, Path)), request_body = RecordFxRates,
-    responses((status = 201, body = inline(crate::openapi::ListOf<FxRate>)), (status = 400, body = Problem), (status = 403, body = Problem)))]
+    responses((status = 201, body = inline(portfolio::platform::http::ListResponse<FxRate>)), (status = 400, body = Problem), (status = 403, body = Problem)))]
 pub async fn record_fx(app: &App, req: &Request) -> ApiResult {
     let s = scope(app, req, Action::LedgerWrite).await?;
     let input: RecordFxRates = json_body(req)?;

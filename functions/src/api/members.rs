@@ -4,8 +4,8 @@ use super::{list, page, route, scope, serve, unknown_route};
 use lambda_http::{Body, Request, Response};
 use portfolio::core::model::{AddMember, Member, UpdateMember};
 use portfolio::core::service;
-use portfolio::platform::auth::Action;
 use portfolio::platform::http::{json, json_body, no_content, path_param, ApiResult, Problem};
+use portfolio::platform::scope::Action;
 use portfolio::platform::App;
 
 pub const LIST: &str = "GET /api/v1/orgs/{orgId}/members";
@@ -29,7 +29,7 @@ pub async fn handle(app: &App, req: Request) -> Response<Body> {
 
 #[utoipa::path(get, path = "/api/v1/orgs/{orgId}/members", tag = "identity",
     params(("orgId" = String, Path), ("limit" = Option<i32>, Query), ("cursor" = Option<String>, Query)),
-    responses((status = 200, body = inline(crate::openapi::ListOf<Member>)), (status = 404, body = Problem)))]
+    responses((status = 200, body = inline(portfolio::platform::http::ListResponse<Member>)), (status = 404, body = Problem)))]
 pub async fn list_members(app: &App, req: &Request) -> ApiResult {
     let s = scope(app, req, Action::MemberRead).await?;
     let p = page(app, req, &s)?;

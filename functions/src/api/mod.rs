@@ -22,9 +22,9 @@ pub mod webhooks;
 
 use lambda_http::RequestExt;
 use lambda_http::{Body, Request, Response};
-use portfolio::platform::auth::{Action, OrgScope};
 use portfolio::platform::db::{cursor, PageOf, PageRequest};
 use portfolio::platform::http::{self, ApiError, ApiResult, ListParams, ListResponse};
+use portfolio::platform::scope::{Action, OrgScope};
 use portfolio::platform::App;
 use std::future::Future;
 use tracing::Instrument;

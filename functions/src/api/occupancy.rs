@@ -3,8 +3,8 @@
 use super::{route, scope, serve, unknown_route};
 use lambda_http::{Body, Request, Response};
 use portfolio::leasing::occupancy::{self, Occupancy};
-use portfolio::platform::auth::Action;
 use portfolio::platform::http::{date_param, json, ApiResult, Problem};
+use portfolio::platform::scope::Action;
 use portfolio::platform::App;
 
 pub const GET: &str = "GET /api/v1/orgs/{orgId}/occupancy";

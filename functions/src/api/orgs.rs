@@ -4,8 +4,8 @@ use super::{route, scope, serve, unknown_route};
 use lambda_http::{Body, Request, Response};
 use portfolio::core::model::{CreateOrg, Me, Org, UpdateOrg};
 use portfolio::core::service;
-use portfolio::platform::auth::Action;
 use portfolio::platform::http::{json, json_body, principal, ApiResult, Problem};
+use portfolio::platform::scope::Action;
 use portfolio::platform::App;
 
 pub const ME: &str = "GET /api/v1/me";

@@ -8,8 +8,8 @@ use super::{idempotent, list, page, route, scope, serve, unknown_route};
 use lambda_http::{Body, Request, Response};
 use portfolio::billing::model::{ApplyCredit, CreatePayment, Payment, ReversePayment};
 use portfolio::billing::service;
-use portfolio::platform::auth::{Action, OrgScope};
 use portfolio::platform::http::{json, json_body, json_body_or_default, path_param, ApiError, ApiResult, Problem};
+use portfolio::platform::scope::{Action, OrgScope};
 use portfolio::platform::App;
 
 pub const LIST: &str = "GET /api/v1/orgs/{orgId}/leases/{leaseId}/payments";
@@ -34,7 +34,7 @@ pub async fn handle(app: &App, req: Request) -> Response<Body> {
 /// The lease's payments, by date received.
 #[utoipa::path(get, path = "/api/v1/orgs/{orgId}/leases/{leaseId}/payments", tag = "billing",
     params(("orgId" = String, Path), ("leaseId" = String, Path), ("limit" = Option<i32>, Query), ("cursor" = Option<String>, Query)),
-    responses((status = 200, body = inline(crate::openapi::ListOf<Payment>)), (status = 404, body = Problem)))]
+    responses((status = 200, body = inline(portfolio::platform::http::ListResponse<Payment>)), (status = 404, body = Problem)))]
 pub async fn list_payments(app: &App, req: &Request) -> ApiResult {
     let s = scope(app, req, Action::LedgerRead).await?;
     let p = page(app, req, &s)?;

@@ -5,8 +5,8 @@ use super::{route, scope, serve, unknown_route};
 use lambda_http::{Body, Request, Response};
 use portfolio::billing::model::{BillingSettings, RentRunReport, RunRent};
 use portfolio::billing::{rent_run, service};
-use portfolio::platform::auth::Action;
 use portfolio::platform::http::{json, json_body, json_body_or_default, ApiResult, Problem};
+use portfolio::platform::scope::Action;
 use portfolio::platform::App;
 
 pub const RUN: &str = "POST /api/v1/orgs/{orgId}/rent-runs";

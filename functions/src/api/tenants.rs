@@ -4,8 +4,8 @@ use super::{list, page, route, scope, serve, unknown_route};
 use lambda_http::{Body, Request, Response};
 use portfolio::leasing::model::{CreateTenant, Tenant, UpdateTenant};
 use portfolio::leasing::service;
-use portfolio::platform::auth::Action;
 use portfolio::platform::http::{json, json_body, path_param, ApiResult, Problem};
+use portfolio::platform::scope::Action;
 use portfolio::platform::App;
 
 pub const LIST: &str = "GET /api/v1/orgs/{orgId}/tenants";
@@ -29,7 +29,7 @@ pub async fn handle(app: &App, req: Request) -> Response<Body> {
 
 #[utoipa::path(get, path = "/api/v1/orgs/{orgId}/tenants", tag = "leasing",
     params(("orgId" = String, Path), ("limit" = Option<i32>, Query), ("cursor" = Option<String>, Query)),
-    responses((status = 200, body = inline(crate::openapi::ListOf<Tenant>)), (status = 404, body = Problem)))]
+    responses((status = 200, body = inline(portfolio::platform::http::ListResponse<Tenant>)), (status = 404, body = Problem)))]
 pub async fn list_tenants(app: &App, req: &Request) -> ApiResult {
     let s = scope(app, req, Action::LeasingRead).await?;
     let p = page(app, req, &s)?;

@@ -2,8 +2,8 @@
 
 use super::{route, scope, serve, unknown_route};
 use lambda_http::{Body, Request, Response};
-use portfolio::platform::auth::Action;
 use portfolio::platform::http::{json, json_body, no_content, path_param, ApiResult, Problem};
+use portfolio::platform::scope::Action;
 use portfolio::platform::App;
 use portfolio::properties::model::{Unit, UpdateUnit};
 use portfolio::properties::service;

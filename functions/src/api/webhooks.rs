@@ -5,10 +5,10 @@
 use super::{list, page, route, scope, serve, unknown_route};
 use lambda_http::{Body, Request, Response};
 use portfolio::catalog::CATALOG;
-use portfolio::platform::auth::Action;
 use portfolio::platform::http::{
     json, json_body, json_body_or_default, no_content, path_param, ApiError, ApiResult, Problem,
 };
+use portfolio::platform::scope::Action;
 use portfolio::platform::App;
 use portfolio::webhooks::model::{CreateWebhook, Delivery, Redeliver, UpdateWebhook, Webhook};
 use portfolio::webhooks::service;
@@ -40,7 +40,7 @@ pub async fn handle(app: &App, req: Request) -> Response<Body> {
 
 #[utoipa::path(get, path = "/api/v1/orgs/{orgId}/webhooks", tag = "events",
     params(("orgId" = String, Path), ("limit" = Option<i32>, Query), ("cursor" = Option<String>, Query)),
-    responses((status = 200, body = inline(crate::openapi::ListOf<Webhook>)), (status = 404, body = Problem)))]
+    responses((status = 200, body = inline(portfolio::platform::http::ListResponse<Webhook>)), (status = 404, body = Problem)))]
 pub async fn list_webhooks(app: &App, req: &Request) -> ApiResult {
     let s = scope(app, req, Action::WebhookRead).await?;
     let p = page(app, req, &s)?;
@@ -90,7 +90,7 @@ pub async fn delete(app: &App, req: &Request) -> ApiResult {
 /// Deliveries, newest first: attempts with status codes and errors, and the next retry.
 #[utoipa::path(get, path = "/api/v1/orgs/{orgId}/webhooks/{webhookId}/deliveries", tag = "events",
     params(("orgId" = String, Path), ("webhookId" = String, Path), ("limit" = Option<i32>, Query), ("cursor" = Option<String>, Query)),
-    responses((status = 200, body = inline(crate::openapi::ListOf<Delivery>)), (status = 404, body = Problem)))]
+    responses((status = 200, body = inline(portfolio::platform::http::ListResponse<Delivery>)), (status = 404, body = Problem)))]
 pub async fn deliveries(app: &App, req: &Request) -> ApiResult {
     let s = scope(app, req, Action::WebhookRead).await?;
     let p = page(app, req, &s)?;

@@ -5,7 +5,7 @@
 use aws_lambda_events::sqs::{BatchItemFailure, SqsBatchResponse, SqsEvent};
 use portfolio::events::consumer::{claim, Claim, Received};
 use portfolio::events::Event;
-use portfolio::platform::auth::OrgScope;
+use portfolio::platform::scope::OrgScope;
 use portfolio::platform::App;
 use std::future::Future;
 

@@ -5,7 +5,7 @@ use super::events::run;
 use aws_lambda_events::sqs::{SqsBatchResponse, SqsEvent};
 use portfolio::events::Event;
 use portfolio::notify;
-use portfolio::platform::auth::OrgScope;
+use portfolio::platform::scope::OrgScope;
 use portfolio::platform::App;
 
 pub const CONSUMER: &str = "notifier";

@@ -5,7 +5,7 @@
 use super::events::{failure, one, response};
 use aws_lambda_events::sqs::{SqsBatchResponse, SqsEvent};
 use portfolio::events::consumer::Received;
-use portfolio::platform::auth::OrgScope;
+use portfolio::platform::scope::OrgScope;
 use portfolio::platform::App;
 use portfolio::webhooks::service::{self, DeliveryMessage};
 

@@ -4,8 +4,8 @@
 
 use chrono::NaiveDate;
 use portfolio::billing::delinquency;
-use portfolio::platform::auth::OrgScope;
 use portfolio::platform::db::Db;
+use portfolio::platform::scope::OrgScope;
 use serde_json::json;
 
 pub async fn run(db: &Db, scope: &OrgScope, run_date: NaiveDate) -> portfolio::Result<serde_json::Value> {

@@ -3,8 +3,8 @@
 
 use chrono::NaiveDate;
 use portfolio::billing::late_fees;
-use portfolio::platform::auth::OrgScope;
 use portfolio::platform::db::Db;
+use portfolio::platform::scope::OrgScope;
 
 pub async fn run(db: &Db, scope: &OrgScope, run_date: NaiveDate) -> portfolio::Result<serde_json::Value> {
     let report = late_fees::assess_org(db, scope, run_date).await?;

@@ -18,8 +18,8 @@ use aws_sdk_sqs::types::SendMessageBatchRequestEntry;
 use chrono::{DateTime, NaiveDate, Utc};
 #[cfg(any(test, feature = "fault-injection"))]
 use portfolio::ids::OrgId;
-use portfolio::platform::auth::OrgScope;
 use portfolio::platform::db::Db;
+use portfolio::platform::scope::OrgScope;
 use portfolio::platform::App;
 use serde_json::json;
 #[cfg(feature = "fault-injection")]

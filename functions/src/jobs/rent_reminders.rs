@@ -4,8 +4,8 @@
 
 use chrono::NaiveDate;
 use portfolio::notify;
-use portfolio::platform::auth::OrgScope;
 use portfolio::platform::db::Db;
+use portfolio::platform::scope::OrgScope;
 
 pub async fn run(db: &Db, scope: &OrgScope, run_date: NaiveDate) -> portfolio::Result<serde_json::Value> {
     let report = notify::create_reminders(db, scope, Some(run_date)).await?;

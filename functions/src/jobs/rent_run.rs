@@ -4,8 +4,8 @@
 
 use chrono::NaiveDate;
 use portfolio::billing::rent_run::{self, RunOptions};
-use portfolio::platform::auth::OrgScope;
 use portfolio::platform::db::Db;
+use portfolio::platform::scope::OrgScope;
 
 pub async fn run(db: &Db, scope: &OrgScope, run_date: NaiveDate) -> portfolio::Result<serde_json::Value> {
     let report = rent_run::run_org(db, scope, Some(run_date), &RunOptions::default()).await?;

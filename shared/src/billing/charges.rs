@@ -9,9 +9,9 @@ use super::model::*;
 use super::store::{self, charge_item, Plan, ALLOCATIONS_PER_TX};
 use crate::ids::ChargeId;
 use crate::money::StoredMoney;
-use crate::platform::auth::OrgScope;
 use crate::platform::db::{keys, Db, DbError, Decision, Index, PageOf, PageRequest, Query, Retry, Tx};
 use crate::platform::idempotency::Claim;
+use crate::platform::scope::OrgScope;
 use crate::{Error, Result};
 use chrono::{DateTime, Utc};
 

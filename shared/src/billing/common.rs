@@ -9,8 +9,8 @@ use crate::core::model::Org;
 use crate::ids::{ChargeId, LeaseId};
 use crate::leasing::model::{LeaseRecord, LeaseStatus};
 use crate::money::{Currency, MoneyDto};
-use crate::platform::auth::OrgScope;
 use crate::platform::db::{self, keys, Db, Query};
+use crate::platform::scope::OrgScope;
 use crate::{Error, Result};
 use chrono::NaiveDate;
 

@@ -9,8 +9,8 @@ use super::model::*;
 use super::store::{self, charge_item, money_dto, Plan, ALLOCATIONS_PER_TX};
 use crate::ids::{ChargeId, LeaseId, UnitId};
 use crate::money::{Currency, StoredMoney};
-use crate::platform::auth::OrgScope;
 use crate::platform::db::{keys, Db, Decision, Expr, ItemBuilder, Retry, Tx};
+use crate::platform::scope::OrgScope;
 use crate::{Error, FieldError, Result};
 use chrono::{DateTime, NaiveDate, Utc};
 

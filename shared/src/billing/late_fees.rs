@@ -10,10 +10,10 @@ use super::model::*;
 use super::service::get_settings;
 use super::store::{self, charge_event, charge_item};
 use crate::ids::{ChargeId, LeaseId};
-use crate::leasing::model::{LateFeePolicy, LeaseRecord};
+use crate::leasing::model::LateFeePolicy;
 use crate::money::{Money, StoredMoney};
-use crate::platform::auth::OrgScope;
-use crate::platform::db::{self, keys, Db, Query, Tx};
+use crate::platform::db::{Db, Tx};
+use crate::platform::scope::OrgScope;
 use crate::Result;
 use chrono::{Datelike, NaiveDate, Utc};
 use rust_decimal::Decimal;
@@ -43,12 +43,7 @@ pub fn fee_amount(policy: &LateFeePolicy, open: i64, currency: crate::money::Cur
 /// Assesses fees for one org as of `today`.
 pub async fn assess_org(db: &Db, scope: &OrgScope, today: NaiveDate) -> Result<LateFeeReport> {
     let settings = get_settings(db, scope).await?;
-    let open: Vec<ChargeRecord> = db
-        .query_all(Query::partition(db::Index::Gsi2, keys::open_charges(scope)).before(today.to_string()))
-        .await?
-        .into_iter()
-        .map(db::from_item::<ChargeRecord>)
-        .collect::<Result<Vec<_>, _>>()?;
+    let open = store::open_charges_due_before(db, scope, &today.to_string()).await?;
     let mut by_lease: BTreeMap<LeaseId, Vec<ChargeRecord>> = BTreeMap::new();
     for c in open.into_iter().filter(|c| c.kind == ChargeKind::Rent) {
         by_lease.entry(c.lease_id.clone()).or_default().push(c);
@@ -57,9 +52,8 @@ pub async fn assess_org(db: &Db, scope: &OrgScope, today: NaiveDate) -> Result<L
     if by_lease.is_empty() {
         return Ok(report);
     }
-    let lease_keys: Vec<_> = by_lease.keys().map(|l| keys::lease(scope, l)).collect();
-    let leases: Vec<LeaseRecord> =
-        db.batch_get(&lease_keys).await?.into_iter().map(db::from_item).collect::<Result<Vec<_>, _>>()?;
+    let ids: Vec<LeaseId> = by_lease.keys().cloned().collect();
+    let leases = crate::leasing::service::leases_by_id(db, scope, &ids).await?;
     for lease in leases {
         let Some(policy) = lease.late_fee_policy.clone().or_else(|| settings.late_fee_policy.clone()) else { continue };
         let grace = u64::from(policy.grace_days);

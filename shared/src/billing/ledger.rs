@@ -10,7 +10,6 @@
 use super::model::*;
 use crate::ids::{ChargeId, LeaseId};
 use crate::money::{Currency, Money, MoneyDto};
-use crate::platform::db::{from_item, DbError, Item};
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::Serialize;
 use std::collections::HashMap;
@@ -28,27 +27,6 @@ pub struct LedgerItems {
 }
 
 impl LedgerItems {
-    /// Sorts a partition's items by entity (parties and bookkeeping items are skipped).
-    pub fn from_items(items: Vec<Item>) -> Result<LedgerItems, DbError> {
-        let mut l = LedgerItems::default();
-        for item in items {
-            let entity = match item.get("entity") {
-                Some(aws_sdk_dynamodb::types::AttributeValue::S(e)) => e.clone(),
-                _ => continue,
-            };
-            match entity.as_str() {
-                CHARGE_ENTITY => l.charges.push(from_item(item)?),
-                CHARGE_VOID_ENTITY => l.voids.push(from_item(item)?),
-                PAYMENT_ENTITY => l.payments.push(from_item(item)?),
-                PAYMENT_REVERSAL_ENTITY => l.reversals.push(from_item(item)?),
-                ALLOCATION_ENTITY => l.allocations.push(from_item(item)?),
-                SETTLEMENT_ENTITY => l.settlement = Some(from_item(item)?),
-                _ => {}
-            }
-        }
-        Ok(l)
-    }
-
     pub fn charge(&self, id: &ChargeId) -> Option<&ChargeRecord> {
         self.charges.iter().find(|c| &c.id == id)
     }

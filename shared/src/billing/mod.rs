@@ -4,7 +4,7 @@
 
 pub mod allocation;
 pub mod charges;
-pub mod common;
+pub(crate) mod common;
 pub mod delinquency;
 pub mod deposits;
 pub mod events;
@@ -17,8 +17,14 @@ pub mod rent;
 pub mod rent_run;
 pub mod service;
 pub mod settings;
-pub mod store;
+pub(crate) mod store;
 pub mod voids;
 
 #[cfg(test)]
 mod decision_tests;
+
+/// What tests and benchmarks build raw ledger items with (the `test-support` feature only).
+#[cfg(feature = "test-support")]
+pub mod testing {
+    pub use super::store::{charge_event, charge_item, ledger_from_items};
+}

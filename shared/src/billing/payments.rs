@@ -14,10 +14,10 @@ use super::store::{self, money_dto, payment_item, Plan, ALLOCATIONS_PER_TX};
 use super::voids::write_void;
 use crate::ids::{ChargeId, LeaseId, PaymentId};
 use crate::money::{Currency, StoredMoney};
-use crate::platform::auth::OrgScope;
 use crate::platform::db::{keys, n, s, Db, DbError, Decision, Expr, ItemBuilder, PageOf, PageRequest, Retry, Tx};
 use crate::platform::db::{Index, Query};
 use crate::platform::idempotency::Claim;
+use crate::platform::scope::OrgScope;
 use crate::{Error, Result};
 use chrono::{DateTime, NaiveDate, Utc};
 

@@ -13,10 +13,11 @@ use super::rent::{schedule, RentTerms};
 use super::service::{get_org, get_settings, org_today};
 use super::store::{charge_event, charge_item};
 use crate::ids::ChargeId;
-use crate::leasing::model::{LeaseRecord, LeaseStatus, LEASE_ENTITY};
+use crate::leasing::model::{LeaseRecord, LeaseStatus};
+use crate::leasing::service::billable_leases;
 use crate::money::{Currency, Money, StoredMoney};
-use crate::platform::auth::OrgScope;
 use crate::platform::db::{self, keys, s, Db, DbError, Expr, ItemBuilder, Key, Query, Tx};
+use crate::platform::scope::OrgScope;
 use crate::{Error, Result};
 use chrono::Datelike;
 use chrono::{NaiveDate, Utc};
@@ -140,18 +141,6 @@ pub async fn run_org(
     tracing::info!(org_id = %scope.org_id(), %through, leases = report.leases, created = report.charges_created,
         existing = report.charges_existing, complete = report.complete, "rent run done");
     Ok(report)
-}
-
-/// Every active or ended lease of the org.
-async fn billable_leases(db: &Db, scope: &OrgScope) -> Result<Vec<LeaseRecord>> {
-    let (pk, prefix) = keys::leases(scope);
-    let items = db.query_all(Query::partition(db::Index::Primary, pk).begins_with(prefix)).await?;
-    let leases = items
-        .into_iter()
-        .filter(|i| matches!(i.get("entity"), Some(aws_sdk_dynamodb::types::AttributeValue::S(e)) if e == LEASE_ENTITY))
-        .map(db::from_item::<LeaseRecord>)
-        .collect::<Result<Vec<_>, _>>()?;
-    Ok(leases.into_iter().filter(|l| l.status != LeaseStatus::Draft).collect())
 }
 
 /// The leases' watermarks, by partition key.
@@ -470,7 +459,7 @@ async fn true_up(db: &Db, scope: &OrgScope, l: &LeaseRecord) -> Result<()> {
 mod tests {
     use super::*;
     use crate::ids::{BuildingId, LeaseId, OrgId, UnitId, UserId};
-    use crate::platform::auth::Principal;
+    use crate::platform::scope::Principal;
 
     fn lease_from(start: NaiveDate) -> LeaseRecord {
         let usd = Currency::parse("USD").expect("USD");

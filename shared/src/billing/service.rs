@@ -5,17 +5,19 @@
 pub use super::charges::{create_charge, create_charge_as, is_existing_charge, list_charges};
 pub use super::common::fx_for;
 pub use super::deposits::settle_deposit;
+pub use super::ledger::totals;
 pub use super::payments::{
     apply_credit, clear_payment, list_payments, payment_id_for_key, record_payment, reverse_payment,
 };
 pub use super::settings::{get_settings, list_fx_rates, put_settings, record_fx_rates};
+pub use super::store::{money_dto, open_charges_due_before, read_ledger};
 pub use super::voids::{void_charge, void_charge_in};
 pub use crate::core::service::{get_org, org_today};
 
 use super::ledger::{self, Ledger};
 use super::store;
-use crate::platform::auth::OrgScope;
 use crate::platform::db::Db;
+use crate::platform::scope::OrgScope;
 use crate::Result;
 use chrono::{NaiveDate, Utc};
 

@@ -4,8 +4,8 @@
 use super::events::{BillingSettingsUpdated, FxRatesRecorded};
 use super::model::*;
 use crate::money::Currency;
-use crate::platform::auth::OrgScope;
 use crate::platform::db::{self, keys, Db, ItemBuilder, PageOf, PageRequest, Query, Tx};
+use crate::platform::scope::OrgScope;
 use crate::{Error, Result};
 use chrono::Utc;
 

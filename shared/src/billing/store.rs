@@ -6,8 +6,8 @@ use super::ledger::LedgerItems;
 use super::model::*;
 use crate::ids::{AllocationId, ChargeId, LeaseId, PaymentId};
 use crate::money::{Currency, Money, MoneyDto, StoredMoney};
-use crate::platform::auth::OrgScope;
 use crate::platform::db::{self, keys, n, s, Db, Expr, ItemBuilder, Query, Tx};
+use crate::platform::scope::OrgScope;
 use crate::{Error, Result};
 use chrono::{DateTime, NaiveDate, Utc};
 use std::collections::BTreeMap;
@@ -222,11 +222,40 @@ impl Plan {
     }
 }
 
+/// The org's open charges due before `before` (`YYYY-MM-DD`, exclusive), from the open-charges
+/// index.
+pub async fn open_charges_due_before(db: &Db, scope: &OrgScope, before: &str) -> Result<Vec<ChargeRecord>> {
+    let q = Query::partition(db::Index::Gsi2, keys::open_charges(scope)).before(before.to_owned());
+    Ok(db.query_all(q).await?.into_iter().map(db::from_item::<ChargeRecord>).collect::<Result<Vec<_>, _>>()?)
+}
+
+/// A ledger partition's items sorted by entity, parties and bookkeeping items skipped (here, so
+/// the ledger's pure code never decodes items).
+pub fn ledger_from_items(items: Vec<db::Item>) -> Result<LedgerItems, db::DbError> {
+    let mut l = LedgerItems::default();
+    for item in items {
+        let entity = match item.get("entity") {
+            Some(aws_sdk_dynamodb::types::AttributeValue::S(e)) => e.clone(),
+            _ => continue,
+        };
+        match entity.as_str() {
+            CHARGE_ENTITY => l.charges.push(db::from_item(item)?),
+            CHARGE_VOID_ENTITY => l.voids.push(db::from_item(item)?),
+            PAYMENT_ENTITY => l.payments.push(db::from_item(item)?),
+            PAYMENT_REVERSAL_ENTITY => l.reversals.push(db::from_item(item)?),
+            ALLOCATION_ENTITY => l.allocations.push(db::from_item(item)?),
+            SETTLEMENT_ENTITY => l.settlement = Some(db::from_item(item)?),
+            _ => {}
+        }
+    }
+    Ok(l)
+}
+
 /// Every item of a lease's ledger partition (one query).
 pub async fn read_ledger(db: &Db, scope: &OrgScope, lease: &LeaseId) -> Result<LedgerItems> {
     let q = Query::partition(db::Index::Primary, keys::lease_partition(scope, lease)).consistent();
     let items = db.query_all(q).await?;
-    Ok(LedgerItems::from_items(items)?)
+    Ok(ledger_from_items(items)?)
 }
 
 /// The lease a charge or payment belongs to, through its GSI1 pointer.

@@ -3,7 +3,7 @@
 use crate::events::EventSpec;
 use crate::ids::{OrgId, UserId};
 use crate::money::Currency;
-use crate::platform::auth::Role;
+use crate::platform::scope::Role;
 
 crate::domain_event! {
     /// An org was created (its first owner is `member.added` in the same transaction).

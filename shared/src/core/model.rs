@@ -2,7 +2,7 @@
 
 use crate::ids::{AuditId, OrgId, UserId};
 use crate::money::Currency;
-use crate::platform::auth::Role;
+use crate::platform::scope::Role;
 use crate::validation::{check_text, Validate};
 use crate::FieldError;
 use chrono::{DateTime, Utc};

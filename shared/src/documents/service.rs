@@ -7,9 +7,9 @@ use super::model::*;
 use super::sniff;
 use crate::events;
 use crate::ids::{BuildingId, DocumentId, LeaseId, TenantId, UnitId};
-use crate::platform::auth::OrgScope;
 use crate::platform::blob::{Blob, BlobError};
 use crate::platform::db::{self, from_item, keys, n, s, Db, Expr, Item, ItemBuilder, PageOf, PageRequest, Query, Tx};
+use crate::platform::scope::OrgScope;
 use crate::{Error, Result};
 use chrono::{NaiveDate, Utc};
 

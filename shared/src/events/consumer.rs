@@ -6,8 +6,8 @@
 
 use super::Event;
 use crate::ids::OrgId;
-use crate::platform::auth::OrgScope;
 use crate::platform::db::{keys, n, s, Db, DbError, Expr, ItemBuilder, Key};
+use crate::platform::scope::OrgScope;
 
 pub const ENTITY: &str = "ProcessedEvent";
 const RETENTION_SECS: i64 = 7 * 24 * 3600;

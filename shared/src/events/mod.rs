@@ -6,8 +6,8 @@ pub mod consumer;
 pub mod relay;
 
 use crate::ids::EventId;
-use crate::platform::auth::OrgScope;
 use crate::platform::db::{keys, ItemBuilder, Tx};
+use crate::platform::scope::OrgScope;
 use chrono::{DateTime, Utc};
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
@@ -153,9 +153,7 @@ pub fn emit<E: DomainEvent>(tx: &mut Tx, scope: &OrgScope, event: &E) -> Event {
 }
 
 fn put(tx: &mut Tx, scope: &OrgScope, event: &Event) -> usize {
-    if let Some((key, cond)) = scope.write_guard() {
-        tx.guard(key, cond);
-    }
+    tx.guard_membership(scope);
     let item = ItemBuilder::new(ENTITY, &keys::event(scope, &event.id), event)
         .expires_at(event.occurred_at.timestamp() + RETENTION_SECS)
         .build();

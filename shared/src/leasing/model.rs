@@ -425,36 +425,8 @@ impl Validate for RenewLease {
     }
 }
 
-/// The stretch of days an activated lease covers on its unit: `start..=end` (open-ended while
-/// month-to-month). Ending a lease shortens its term to the move-out date; terms are never removed,
-/// so occupancy on any past date stays answerable.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct Term {
-    pub start: NaiveDate,
-    pub end: Option<NaiveDate>,
-}
-
-impl Term {
-    pub fn covers(&self, day: NaiveDate) -> bool {
-        self.start <= day && self.end.is_none_or(|e| day <= e)
-    }
-
-    pub fn overlaps(&self, other: &Term) -> bool {
-        let starts_before_other_ends = other.end.is_none_or(|e| self.start <= e);
-        let ends_after_other_starts = self.end.is_none_or(|e| other.start <= e);
-        starts_before_other_ends && ends_after_other_starts
-    }
-}
-
-/// A lease's term on its unit, as kept on the unit item.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct UnitTerm {
-    pub lease_id: LeaseId,
-    #[serde(flatten)]
-    pub term: Term,
-}
+// The occupancy record is kept on the unit item (`properties`), so its types live there.
+pub use crate::properties::model::{Term, UnitTerm};
 
 #[cfg(test)]
 mod tests {

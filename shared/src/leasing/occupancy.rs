@@ -4,8 +4,8 @@
 
 use super::model::UnitTerm;
 use crate::ids::BuildingId;
-use crate::platform::auth::OrgScope;
 use crate::platform::db::{self, from_item, keys, Db, Query};
+use crate::platform::scope::OrgScope;
 use crate::properties::model::{Building, UnitRecord};
 use crate::Result;
 use chrono::NaiveDate;

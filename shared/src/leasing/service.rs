@@ -10,8 +10,8 @@ use crate::events;
 use crate::events::DomainEvent;
 use crate::ids::{LeaseId, TenantId, UnitId};
 use crate::money::StoredMoney;
-use crate::platform::auth::OrgScope;
 use crate::platform::db::{self, keys, n, s, Db, Decision, Expr, ItemBuilder, PageOf, PageRequest, Query, Retry, Tx};
+use crate::platform::scope::OrgScope;
 use crate::properties::model::UnitRecord;
 use crate::{Error, Result};
 use chrono::{DateTime, Days, NaiveDate, Utc};
@@ -191,6 +191,35 @@ pub fn lease_key(scope: &OrgScope, id: &str) -> Result<db::Key> {
 /// The lease in an item read at `lease_key` (none: not found).
 pub fn lease_from_item(item: Option<db::Item>) -> Result<LeaseRecord> {
     item.map(db::from_item).transpose()?.ok_or(Error::NotFound("lease"))
+}
+
+/// The stored lease `id`, if it exists.
+pub async fn find_lease(db: &Db, scope: &OrgScope, id: &LeaseId) -> Result<Option<LeaseRecord>> {
+    Ok(db.get_as::<LeaseRecord>(&keys::lease(scope, id)).await?)
+}
+
+/// The stored leases among `ids` (one batched read; missing ones are left out).
+pub async fn leases_by_id(db: &Db, scope: &OrgScope, ids: &[LeaseId]) -> Result<Vec<LeaseRecord>> {
+    let lease_keys: Vec<_> = ids.iter().map(|l| keys::lease(scope, l)).collect();
+    Ok(db.batch_get(&lease_keys).await?.into_iter().map(db::from_item).collect::<Result<Vec<_>, _>>()?)
+}
+
+/// Every lease of the org that is not a draft (active or ended): what rent runs bill.
+pub async fn billable_leases(db: &Db, scope: &OrgScope) -> Result<Vec<LeaseRecord>> {
+    let (pk, prefix) = keys::leases(scope);
+    let items = db.query_all(Query::partition(db::Index::Primary, pk).begins_with(prefix)).await?;
+    let leases = items
+        .into_iter()
+        .filter(|i| matches!(i.get("entity"), Some(aws_sdk_dynamodb::types::AttributeValue::S(e)) if e == LEASE_ENTITY))
+        .map(db::from_item::<LeaseRecord>)
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(leases.into_iter().filter(|l| l.status != LeaseStatus::Draft).collect())
+}
+
+/// The tenants among `ids` (one batched read).
+pub async fn tenants_by_id(db: &Db, scope: &OrgScope, ids: &[TenantId]) -> Result<Vec<Tenant>> {
+    let tenant_keys: Vec<_> = ids.iter().map(|t| keys::tenant(scope, t)).collect();
+    Ok(db.batch_get(&tenant_keys).await?.into_iter().map(db::from_item).collect::<Result<_, _>>()?)
 }
 
 pub async fn get_lease(db: &Db, scope: &OrgScope, id: &str) -> Result<Lease> {

@@ -6,16 +6,15 @@ pub mod events;
 
 use self::events::{ReminderCreated, ReminderKind};
 use crate::billing::events::PaymentReceived;
-use crate::billing::ledger;
 use crate::billing::model::{ChargeKind, ChargeRecord, ChargeStatus};
-use crate::billing::service::{get_settings, org_today};
-use crate::billing::store::{money_dto, read_ledger};
+use crate::billing::service::{get_settings, money_dto, open_charges_due_before, read_ledger, totals};
+use crate::core::service::{get_org, org_today};
 use crate::events::Event;
 use crate::ids::LeaseId;
-use crate::leasing::model::{LeaseRecord, Tenant};
+use crate::leasing::model::LeaseRecord;
 use crate::money::Money;
-use crate::platform::auth::OrgScope;
-use crate::platform::db::{self, keys, Db, ItemBuilder, Query, Tx};
+use crate::platform::db::{self, keys, Db, ItemBuilder, Tx};
+use crate::platform::scope::OrgScope;
 use crate::platform::App;
 use crate::{Error, Result};
 use chrono::NaiveDate;
@@ -36,18 +35,13 @@ pub struct ReminderReport {
 /// still open after its due date (`overdue`, once per charge). Each is an item with a
 /// deterministic key written under `attribute_not_exists` with its `reminder.created` event.
 pub async fn create_reminders(db: &Db, scope: &OrgScope, today: Option<NaiveDate>) -> Result<ReminderReport> {
-    let org = crate::billing::service::get_org(db, scope).await?;
+    let org = get_org(db, scope).await?;
     let settings = get_settings(db, scope).await?;
     let today = today.unwrap_or_else(|| org_today(&org));
     let days = settings.rent_reminder_days.unwrap_or(DEFAULT_REMINDER_DAYS);
     let horizon = today + chrono::Days::new(u64::from(days));
     let before = horizon.succ_opt().unwrap_or(horizon).to_string();
-    let open: Vec<ChargeRecord> = db
-        .query_all(Query::partition(db::Index::Gsi2, keys::open_charges(scope)).before(before))
-        .await?
-        .into_iter()
-        .map(db::from_item::<ChargeRecord>)
-        .collect::<Result<_, _>>()?;
+    let open = open_charges_due_before(db, scope, &before).await?;
     let mut report = ReminderReport::default();
     for c in open.iter().filter(|c| c.kind == ChargeKind::Rent && c.status == ChargeStatus::Open && c.open > 0) {
         let kind = if c.due_date == horizon {
@@ -122,12 +116,12 @@ impl Notice {
 pub async fn message_for(db: &Db, scope: &OrgScope, event: &Event) -> Result<Option<(LeaseRecord, Message)>> {
     let Some(notice) = Notice::of(event)? else { return Ok(None) };
     let lease_id = notice.lease_id();
-    let Some(lease) = db.get_as::<LeaseRecord>(&keys::lease(scope, lease_id)).await? else { return Ok(None) };
+    let Some(lease) = crate::leasing::service::find_lease(db, scope, lease_id).await? else { return Ok(None) };
     let l = read_ledger(db, scope, lease_id).await?;
     let cur = lease.rent.currency;
     let today = chrono::Utc::now().date_naive();
-    let all = ledger::totals(&l, NaiveDate::MAX);
-    let now = ledger::totals(&l, today);
+    let all = totals(&l, NaiveDate::MAX);
+    let now = totals(&l, today);
     let (balance, due_now) = (all.balance - all.unapplied, now.balance - now.unapplied);
     let footer = format!(
         "Balance on your account today: {}.\nTotal balance including charges not yet due: {}.\n",
@@ -181,9 +175,7 @@ fn external(what: &str, e: impl std::fmt::Display) -> Error {
 /// failed send repeats only what did not go out.
 pub async fn send(app: &App, scope: &OrgScope, event: &Event, lease: &LeaseRecord, msg: &Message) -> Result<usize> {
     use aws_sdk_sesv2::types::{Body, Content, Destination, EmailContent, Message as SesMessage};
-    let keys: Vec<_> = lease.tenant_ids.iter().map(|t| keys::tenant(scope, t)).collect();
-    let tenants: Vec<Tenant> =
-        app.db.batch_get(&keys).await?.into_iter().map(db::from_item).collect::<Result<_, _>>()?;
+    let tenants = crate::leasing::service::tenants_by_id(&app.db, scope, &lease.tenant_ids).await?;
     let from = app
         .config
         .notify_from_email

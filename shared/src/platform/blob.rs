@@ -2,7 +2,7 @@
 //! downloads; and the reads the upload checker needs (size, first bytes). Every key passed here
 //! was built by `db::keys` under `org/<orgId>/`.
 
-use super::auth::OrgScope;
+use super::scope::OrgScope;
 use crate::ids::OrgId;
 use aws_sdk_s3::presigning::PresigningConfig;
 use aws_sdk_s3::Client;

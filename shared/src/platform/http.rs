@@ -2,8 +2,9 @@
 //! verified claims), strict JSON bodies, paging parameters, and the one place where errors
 //! become RFC 9457 problem+json.
 
-use super::auth::{AuthError, Principal};
+use super::auth::AuthError;
 use super::db::{cursor, DbError, Item};
+use super::scope::Principal;
 pub use crate::validation::{check_opt_text, check_text, Validate};
 use crate::{validation, Error, FieldError};
 use lambda_http::request::RequestContext;
@@ -467,11 +468,13 @@ impl ListParams {
     }
 }
 
+// Every list's answer, and its schema (`inline(ListResponse<Item>)` in a route's responses).
 /// `{"items": [...], "nextCursor": "..." | null}`.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct ListResponse<T> {
     pub items: Vec<T>,
+    /// Opaque; pass as `?cursor=` for the next page. Null on the last page.
     pub next_cursor: Option<String>,
 }
 

@@ -5,8 +5,8 @@
 //! own transaction* (`Claim::complete_in`), so a response is stored exactly when the write
 //! happened; a claim whose request failed is released so the client can retry.
 
-use super::auth::OrgScope;
 use super::db::{from_item, keys, n, s, Db, DbError, Expr, ItemBuilder, Key, Tx};
+use super::scope::OrgScope;
 use sha2::{Digest, Sha256};
 
 pub const ENTITY: &str = "IdempotencyRecord";

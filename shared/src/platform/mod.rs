@@ -8,6 +8,7 @@ pub mod config;
 pub mod db;
 pub mod http;
 pub mod idempotency;
+pub mod scope;
 pub mod secrets;
 pub mod strict_json;
 pub mod telemetry;

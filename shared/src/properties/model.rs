@@ -1,10 +1,10 @@
 //! Building and unit types and their input rules.
 
-use crate::ids::{BuildingId, UnitId};
+use crate::ids::{BuildingId, LeaseId, UnitId};
 use crate::money::{MoneyDto, StoredMoney};
 use crate::validation::{check_opt_text, check_text, Validate};
 use crate::FieldError;
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -133,9 +133,9 @@ pub struct UnitRecord {
     pub market_rent: Option<StoredMoney>,
     #[serde(default)]
     pub lease_count: i64,
-    /// Terms of the unit's activated leases (the occupancy record; see `leasing::model::Term`).
+    /// Terms of the unit's activated leases (the occupancy record; see `Term`).
     #[serde(default)]
-    pub terms: Vec<crate::leasing::model::UnitTerm>,
+    pub terms: Vec<UnitTerm>,
     /// Version of `terms`: activations and endings are conditioned on it.
     #[serde(default)]
     pub terms_version: i64,
@@ -282,4 +282,35 @@ impl Validate for BulkUnits {
 #[serde(rename_all = "camelCase")]
 pub struct BulkCreated {
     pub items: Vec<Unit>,
+}
+
+/// The stretch of days an activated lease covers on its unit: `start..=end` (open-ended while
+/// month-to-month). Ending a lease shortens its term to the move-out date; terms are never removed,
+/// so occupancy on any past date stays answerable.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Term {
+    pub start: NaiveDate,
+    pub end: Option<NaiveDate>,
+}
+
+impl Term {
+    pub fn covers(&self, day: NaiveDate) -> bool {
+        self.start <= day && self.end.is_none_or(|e| day <= e)
+    }
+
+    pub fn overlaps(&self, other: &Term) -> bool {
+        let starts_before_other_ends = other.end.is_none_or(|e| self.start <= e);
+        let ends_after_other_starts = self.end.is_none_or(|e| other.start <= e);
+        starts_before_other_ends && ends_after_other_starts
+    }
+}
+
+/// A lease's term on its unit, as kept on the unit item.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct UnitTerm {
+    pub lease_id: LeaseId,
+    #[serde(flatten)]
+    pub term: Term,
 }

@@ -9,10 +9,10 @@ use super::model::*;
 use crate::events;
 use crate::ids::{BuildingId, UnitId};
 use crate::money::StoredMoney;
-use crate::platform::auth::OrgScope;
 use crate::platform::db::{
     self, keys, n, s, Db, DbError, Expr, Item, ItemBuilder, PageOf, PageRequest, Query, Tx, MAX_TRANSACTION_ACTIONS,
 };
+use crate::platform::scope::OrgScope;
 use crate::{Error, Result};
 use aws_sdk_dynamodb::types::AttributeValue;
 use chrono::Utc;

@@ -1,7 +1,7 @@
 //! Webhook endpoints and deliveries as stored and as answered, and their inputs.
 
 use crate::ids::{DeliveryId, WebhookId};
-use crate::platform::http::{check_opt_text, Validate};
+use crate::validation::{check_opt_text, check_text, Validate};
 use crate::FieldError;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
@@ -123,7 +123,7 @@ pub struct CreateWebhook {
 impl Validate for CreateWebhook {
     fn validate(&self) -> Vec<FieldError> {
         let mut e = Vec::new();
-        crate::platform::http::check_text(&mut e, "url", &self.url, URL_MAX);
+        check_text(&mut e, "url", &self.url, URL_MAX);
         check_event_types(&mut e, &self.event_types);
         check_opt_text(&mut e, "description", self.description.as_deref(), 500);
         e
@@ -144,7 +144,7 @@ impl Validate for UpdateWebhook {
     fn validate(&self) -> Vec<FieldError> {
         let mut e = Vec::new();
         if let Some(u) = &self.url {
-            crate::platform::http::check_text(&mut e, "url", u, URL_MAX);
+            check_text(&mut e, "url", u, URL_MAX);
         }
         if let Some(t) = &self.event_types {
             check_event_types(&mut e, t);

@@ -8,8 +8,8 @@ use super::signing::{sign, DELIVERY_ID_HEADER, EVENT_ID_HEADER, SIGNATURE_HEADER
 use super::ssrf::{check_url, resolve};
 use crate::events::{self, Catalog, Event};
 use crate::ids::{DeliveryId, OrgId, WebhookId};
-use crate::platform::auth::OrgScope;
 use crate::platform::db::{self, keys, Db, Expr, ItemBuilder, PageOf, PageRequest, Query, Tx};
+use crate::platform::scope::OrgScope;
 use crate::platform::App;
 use crate::{Error, FieldError, Result};
 use chrono::{DateTime, Duration, Utc};

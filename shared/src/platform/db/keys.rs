@@ -1,5 +1,5 @@
 //! Every key of the single table is built here and nowhere else. Org data keys take an
-//! `&OrgScope`, which only `platform::auth` can make: a handler that has not authorized cannot
+//! `&OrgScope`, which only `platform::scope`'s constructors make (for members: `platform::auth`): a handler that has not authorized cannot
 //! name another org's item.
 
 use super::{s, Item};
@@ -7,7 +7,7 @@ use crate::ids::{
     AllocationId, BuildingId, ChargeId, DeliveryId, DocumentId, EventId, LeaseId, PaymentId, TenantId, UnitId, UserId,
     WebhookId,
 };
-use crate::platform::auth::{OrgScope, Principal};
+use crate::platform::scope::{OrgScope, Principal};
 
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Key {

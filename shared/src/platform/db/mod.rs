@@ -737,10 +737,21 @@ impl Tx {
         i
     }
 
-    /// Conditions the whole transaction on `cond` holding for the item at `key` (the caller's
-    /// membership: see `OrgScope::write_guard`). Set once; later calls keep the first.
-    pub fn guard(&mut self, key: Key, cond: Expr) {
-        self.guard.get_or_insert((key, cond));
+    /// Conditions the whole transaction on the caller's membership item still existing with a
+    /// role that permits what they were authorized for (`OrgScope::write_guard`); nothing for
+    /// the platform's own scopes. Set once; later calls keep the first.
+    pub fn guard_membership(&mut self, scope: &crate::platform::scope::OrgScope) {
+        let Some((principal, roles)) = scope.write_guard() else { return };
+        if self.guard.is_some() {
+            return;
+        }
+        let placeholders: Vec<String> = (0..roles.len()).map(|i| format!(":role{i}")).collect();
+        let mut cond =
+            Expr::new(format!("attribute_exists(PK) AND #role IN ({})", placeholders.join(", "))).name("#role", "role");
+        for (p, r) in placeholders.iter().zip(&roles) {
+            cond = cond.value(p, s(r.as_str()));
+        }
+        self.guard = Some((keys::membership_lookup(scope.org_id(), principal), cond));
     }
 
     fn touches(&self, key: &Key) -> bool {
