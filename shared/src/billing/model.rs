@@ -16,6 +16,11 @@ use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
+/// Allocations per transaction: each is two actions (the allocation and its charge's counter),
+/// leaving room for the payment, its event, an idempotency record and a few late-fee voids. One
+/// request may name at most this many.
+pub const ALLOCATIONS_PER_TX: usize = 40;
+
 pub const CHARGE_ENTITY: &str = "Charge";
 pub const CHARGE_VOID_ENTITY: &str = "ChargeVoid";
 pub const PAYMENT_ENTITY: &str = "Payment";
@@ -543,8 +548,8 @@ fn check_explicit(e: &mut Vec<FieldError>, field: &str, list: &[ExplicitAllocati
     if list.is_empty() {
         e.push(FieldError::new(field, "name at least one charge, or use \"auto\""));
     }
-    if list.len() > super::store::ALLOCATIONS_PER_TX {
-        e.push(FieldError::new(field, format!("at most {} allocations per request", super::store::ALLOCATIONS_PER_TX)));
+    if list.len() > ALLOCATIONS_PER_TX {
+        e.push(FieldError::new(field, format!("at most {} allocations per request", ALLOCATIONS_PER_TX)));
     }
     for (i, a) in list.iter().enumerate() {
         if ChargeId::parse(&a.charge_id).is_none() {

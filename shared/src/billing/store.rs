@@ -12,9 +12,7 @@ use crate::{Error, Result};
 use chrono::{DateTime, NaiveDate, Utc};
 use std::collections::BTreeMap;
 
-/// Allocations per transaction: each is two actions (the allocation and its charge's counter),
-/// leaving room for the payment, its event, an idempotency record and a few late-fee voids.
-pub const ALLOCATIONS_PER_TX: usize = 40;
+pub use super::model::ALLOCATIONS_PER_TX;
 
 pub fn charge_item(scope: &OrgScope, c: &ChargeRecord) -> db::Item {
     let (g1pk, g1sk) = keys::charge_gsi1(scope, &c.id);

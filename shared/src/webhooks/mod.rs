@@ -3,6 +3,8 @@
 //! SSRF guard. Signing secrets are stored encrypted with KMS (`platform::secrets`): shown once
 //! at creation, decrypted only by the dispatcher to sign a delivery.
 
+pub mod deliveries;
+pub mod endpoints;
 pub mod events;
 pub mod model;
 pub mod service;

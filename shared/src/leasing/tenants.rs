@@ -1,0 +1,96 @@
+//! Tenants: create (the email reserved by a uniqueness item in the same transaction), read, update.
+
+use super::events::{TenantCreated, TenantUpdated};
+use super::model::*;
+use crate::events;
+use crate::ids::TenantId;
+use crate::platform::db::{self, keys, s, Db, Expr, ItemBuilder, PageOf, PageRequest, Query, Tx};
+use crate::platform::scope::OrgScope;
+use crate::{Error, Result};
+use chrono::Utc;
+use serde_json::json;
+
+fn tenant_item(scope: &OrgScope, t: &Tenant) -> db::Item {
+    ItemBuilder::new(TENANT_ENTITY, &keys::tenant(scope, &t.id), t).version(t.v).build()
+}
+
+fn email_item(scope: &OrgScope, t: &Tenant) -> db::Item {
+    let key = keys::tenant_email(scope, &email_key(&t.email));
+    ItemBuilder::new(TENANT_EMAIL_ENTITY, &key, &json!({"tenantId": t.id})).build()
+}
+
+pub async fn create_tenant(db: &Db, scope: &OrgScope, input: CreateTenant) -> Result<Tenant> {
+    let now = Utc::now();
+    let t = Tenant {
+        id: TenantId::new(),
+        first_name: input.first_name.trim().to_owned(),
+        last_name: input.last_name.trim().to_owned(),
+        email: input.email.trim().to_owned(),
+        phone: input.phone.map(|p| p.trim().to_owned()),
+        created_at: now,
+        updated_at: now,
+        v: 1,
+    };
+    let mut tx = Tx::new();
+    tx.put(tenant_item(scope, &t), Some(Expr::not_exists()));
+    tx.put(email_item(scope, &t), Some(Expr::not_exists()));
+    events::emit(&mut tx, scope, &TenantCreated::from(&t));
+    db.transact(tx).await.map_err(|e| match e.failed_conditions() {
+        Some(_) => Error::Conflict(format!("a tenant with email {} already exists", t.email)),
+        None => e.into(),
+    })?;
+    Ok(t)
+}
+
+pub async fn get_tenant(db: &Db, scope: &OrgScope, id: &str) -> Result<Tenant> {
+    let id = TenantId::parse(id).ok_or(Error::NotFound("tenant"))?;
+    db.get_as(&keys::tenant(scope, &id)).await?.ok_or(Error::NotFound("tenant"))
+}
+
+pub async fn list_tenants(db: &Db, scope: &OrgScope, page: PageRequest) -> Result<PageOf<Tenant>> {
+    let (pk, prefix) = keys::tenants(scope);
+    Ok(db.page_of(Query::partition(db::Index::Primary, pk).begins_with(prefix), page).await?)
+}
+
+/// Updates a tenant; a new email moves its reservation in the same transaction.
+pub async fn update_tenant(db: &Db, scope: &OrgScope, id: &str, input: UpdateTenant) -> Result<Tenant> {
+    let before = get_tenant(db, scope, id).await?;
+    let mut t = before.clone();
+    if let Some(v) = input.first_name {
+        t.first_name = v.trim().to_owned();
+    }
+    if let Some(v) = input.last_name {
+        t.last_name = v.trim().to_owned();
+    }
+    if let Some(v) = input.email {
+        t.email = v.trim().to_owned();
+    }
+    if let Some(v) = input.phone {
+        t.phone = Some(v.trim().to_owned());
+    }
+    t.updated_at = Utc::now();
+    t.v = before.v + 1;
+    let mut tx = Tx::new();
+    tx.put(tenant_item(scope, &t), Some(Expr::at_version(before.v)));
+    let mut email_idx = None;
+    if email_key(&t.email) != email_key(&before.email) {
+        let owned = Expr::new("tenantId = :me").value(":me", s(t.id.as_str()));
+        tx.delete(keys::tenant_email(scope, &email_key(&before.email)), Some(owned));
+        email_idx = Some(tx.put(email_item(scope, &t), Some(Expr::not_exists())));
+    }
+    events::emit(&mut tx, scope, &TenantUpdated::from(&t));
+    db.transact(tx).await.map_err(|e| match e.failed_conditions() {
+        Some(idx) if email_idx.is_some_and(|i| idx.contains(&i)) => {
+            Error::Conflict(format!("a tenant with email {} already exists", t.email))
+        }
+        Some(_) => Error::Conflict("the tenant changed while you edited it; reload and retry".into()),
+        None => e.into(),
+    })?;
+    Ok(t)
+}
+
+/// The tenants among `ids` (one batched read).
+pub async fn tenants_by_id(db: &Db, scope: &OrgScope, ids: &[TenantId]) -> Result<Vec<Tenant>> {
+    let tenant_keys: Vec<_> = ids.iter().map(|t| keys::tenant(scope, t)).collect();
+    Ok(db.batch_get(&tenant_keys).await?.into_iter().map(db::from_item).collect::<Result<_, _>>()?)
+}
