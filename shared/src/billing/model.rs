@@ -347,6 +347,7 @@ pub struct PaymentReversalRecord {
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct Deduction {
+    #[schema(value_type = crate::validation::schema::Text200)]
     pub description: String,
     #[schema(value_type = crate::money::MoneyInput)]
     pub amount: MoneyDto,
@@ -432,6 +433,7 @@ pub struct CreateCharge {
     pub amount: MoneyDto,
     #[serde(deserialize_with = "crate::validation::date::strict")]
     pub due_date: NaiveDate,
+    #[schema(value_type = Option<crate::validation::schema::Text500>)]
     pub memo: Option<String>,
 }
 
@@ -447,6 +449,7 @@ impl Validate for CreateCharge {
 #[derive(Debug, Clone, Default, Deserialize, ToSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct VoidCharge {
+    #[schema(value_type = Option<crate::validation::schema::Text500>)]
     pub reason: Option<String>,
 }
 
@@ -462,7 +465,6 @@ impl Validate for VoidCharge {
 #[derive(Debug, Clone, ToSchema)]
 #[serde(untagged)]
 pub enum Allocate {
-    #[schema(value_type = String, example = "auto")]
     Mode(AllocateMode),
     Explicit(Vec<ExplicitAllocation>),
 }
@@ -518,6 +520,7 @@ impl Default for Allocate {
 #[derive(Debug, Clone, Deserialize, ToSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct ExplicitAllocation {
+    #[schema(value_type = crate::ids::ChargeId)]
     pub charge_id: String,
     #[schema(value_type = crate::money::MoneyInput)]
     pub amount: MoneyDto,
@@ -531,6 +534,7 @@ pub struct CreatePayment {
     #[serde(deserialize_with = "crate::validation::date::strict")]
     pub received_on: NaiveDate,
     pub method: PaymentMethod,
+    #[schema(value_type = Option<crate::validation::schema::Text100>)]
     pub reference: Option<String>,
     #[serde(default)]
     pub allocate: Allocate,
@@ -572,6 +576,7 @@ pub struct ReversePayment {
     /// The day the payment bounced (default today).
     #[serde(default, deserialize_with = "crate::validation::date::strict_opt")]
     pub reversed_on: Option<NaiveDate>,
+    #[schema(value_type = Option<crate::validation::schema::Text500>)]
     pub reason: Option<String>,
 }
 
@@ -608,6 +613,7 @@ pub struct SettleDeposit {
     #[serde(default, deserialize_with = "crate::validation::date::strict_opt")]
     pub settled_on: Option<NaiveDate>,
     #[serde(default)]
+    #[schema(max_items = 20)]
     pub deductions: Vec<Deduction>,
     /// Apply what is left of the deposit to charges still open before refunding (default true).
     #[serde(default = "yes")]
@@ -638,12 +644,14 @@ impl Validate for SettleDeposit {
 pub struct BillingSettings {
     /// Rent charges are created this many days before their due date (0–31).
     #[serde(default)]
+    #[schema(maximum = 31)]
     pub rent_lead_days: u8,
     /// Applies to leases without their own policy.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub late_fee_policy: Option<LateFeePolicy>,
     /// Tenants are reminded this many days before rent is due (default 3; 0–30).
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schema(maximum = 30)]
     pub rent_reminder_days: Option<u8>,
 }
 
@@ -667,10 +675,11 @@ impl Validate for BillingSettings {
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct FxRateInput {
     /// ISO 4217 code of the foreign currency.
+    #[schema(value_type = crate::validation::schema::CurrencyCode)]
     pub currency: String,
     /// Units of the org's base currency per unit of `currency`.
     #[serde(deserialize_with = "crate::validation::amount::unsigned_decimal")]
-    #[schema(value_type = String, example = "1.0832", pattern = "^[0-9]+(\\.[0-9]+)?$")]
+    #[schema(value_type = String, example = "1.0832", pattern = "^(1000000(\\.0{1,10})?|[1-9][0-9]{0,5}(\\.[0-9]{1,10})?|0\\.[0-9]{0,9}[1-9])$")]
     pub rate: Decimal,
 }
 
@@ -679,6 +688,7 @@ pub struct FxRateInput {
 pub struct RecordFxRates {
     #[serde(deserialize_with = "crate::validation::date::strict")]
     pub date: NaiveDate,
+    #[schema(min_items = 1, max_items = 50)]
     pub rates: Vec<FxRateInput>,
 }
 
@@ -693,7 +703,10 @@ impl Validate for RecordFxRates {
                 e.push(FieldError::new(format!("rates[{i}].currency"), "unknown ISO 4217 currency code"));
             }
             if r.rate <= Decimal::ZERO || r.rate > Decimal::from(1_000_000) || r.rate.scale() > 10 {
-                e.push(FieldError::new(format!("rates[{i}].rate"), "must be positive, with at most 10 decimals"));
+                e.push(FieldError::new(
+                    format!("rates[{i}].rate"),
+                    "must be more than 0 and at most 1000000, with at most 10 decimals",
+                ));
             }
         }
         e
