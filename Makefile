@@ -20,7 +20,7 @@ dev: venv
 ## A bearer token for EMAIL, valid for the running `make dev` (the JWT alone on the last line).
 token:
 	@test -n "$(EMAIL)" || { echo "usage: make token EMAIL=you@example.com" >&2; exit 2; }
-	@cargo build -q -p devstack && target/debug/devstack token --email "$(EMAIL)"
+	@cargo build -q -p devstack && "$${CARGO_TARGET_DIR:-target}/debug/devstack" token --email "$(EMAIL)"
 
 ## fmt, clippy, cfn-lint, every test against a freshly started emulator.
 test: venv
@@ -42,7 +42,7 @@ deploy:
 
 ## Run one function on one event against the running `make dev` stack.
 invoke:
-	@cargo build -q -p devstack && target/debug/devstack invoke "$(FUNCTION)" "$(EVENT)"
+	@cargo build -q -p devstack && "$${CARGO_TARGET_DIR:-target}/debug/devstack" invoke "$(FUNCTION)" "$(EVENT)"
 
 ## Regenerate the committed openapi.json from the Rust types.
 openapi:

@@ -4,6 +4,7 @@
 use crate::api;
 use portfolio::events::EventSpec;
 use serde_json::{json, Value};
+use utoipa::openapi::path::ParameterIn;
 use utoipa::openapi::schema::{AdditionalProperties, ArrayItems, KnownFormat, Schema, SchemaFormat};
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::openapi::{ContentBuilder, Ref, RefOr, ResponseBuilder};
@@ -117,7 +118,8 @@ impl Modify for EdgeResponses {
                 let public = serde_json::to_value(&op.security).ok() == Some(serde_json::json!([{}]));
                 let responses = &mut op.responses.responses;
                 if !public {
-                    responses.entry("401".to_owned()).or_insert_with(|| unauthorized.clone());
+                    // Always the authorizer's: a handler behind it never sees a request without a token.
+                    responses.insert("401".to_owned(), unauthorized.clone());
                 }
                 if op.request_body.is_some() {
                     responses.entry("413".to_owned()).or_insert_with(|| problem("The body is larger than 1 MiB."));
@@ -125,6 +127,115 @@ impl Modify for EdgeResponses {
                 responses.entry("503".to_owned()).or_insert_with(|| problem("The store is busy; retry shortly."));
             }
         }
+    }
+}
+
+/// Every error is answered as `application/problem+json` (`ApiError::into_response`): a response a
+/// handler documents with `body = Problem` is given that content type here, once for all. Any
+/// route that takes input (a body or a query parameter) answers 400 when it breaks a rule, so
+/// 400 is documented there; the list parameters state their bounds (`?limit=` 1–200). An action
+/// whose body is optional (`request_body = Option<T>`) takes no body or a `T`, never `null`. Any
+/// route of an org answers 403 to a role that may not act there (or a membership just revoked).
+struct Problems;
+
+impl Modify for Problems {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let problem = serde_json::json!({"$ref": "#/components/schemas/Problem"});
+        for (path, item) in openapi.paths.paths.iter_mut() {
+            let ops = [&mut item.get, &mut item.put, &mut item.post, &mut item.delete, &mut item.patch];
+            for op in ops.into_iter().flatten() {
+                for response in op.responses.responses.values_mut() {
+                    let RefOr::T(response) = response else { continue };
+                    let is_problem =
+                        |c: &utoipa::openapi::Content| serde_json::to_value(&c.schema).ok() == Some(problem.clone());
+                    if response.content.get("application/json").is_some_and(is_problem) {
+                        let content = response.content.shift_remove("application/json").expect("checked above");
+                        response.content.insert("application/problem+json".to_owned(), content);
+                    }
+                }
+                let has_query = op.parameters.iter().flatten().any(|p| matches!(p.parameter_in, ParameterIn::Query));
+                if op.request_body.is_some() || has_query {
+                    let content = ContentBuilder::new().schema(Some(Ref::from_schema_name("Problem"))).build();
+                    let invalid = ResponseBuilder::new()
+                        .description("The request breaks a rule stated here; `errors` names each field.")
+                        .content("application/problem+json", content)
+                        .build();
+                    op.responses.responses.entry("400".to_owned()).or_insert(RefOr::T(invalid));
+                }
+                if path.starts_with("/api/v1/orgs/{orgId}") {
+                    let content = ContentBuilder::new().schema(Some(Ref::from_schema_name("Problem"))).build();
+                    let forbidden = ResponseBuilder::new()
+                        .description("The caller's role does not allow this, or their membership was just revoked.")
+                        .content("application/problem+json", content)
+                        .build();
+                    op.responses.responses.entry("403".to_owned()).or_insert(RefOr::T(forbidden));
+                }
+                if let Some(body) = op.request_body.as_mut() {
+                    for content in body.content.values_mut() {
+                        let Some(RefOr::T(Schema::OneOf(one))) = &content.schema else { continue };
+                        let null = serde_json::json!({"type": "null"});
+                        if let [a, b] = &one.items[..] {
+                            if serde_json::to_value(a).ok() == Some(null) {
+                                content.schema = Some(b.clone());
+                                body.required = Some(utoipa::openapi::Required::False);
+                            }
+                        }
+                    }
+                }
+                for p in op.parameters.iter_mut().flatten() {
+                    if p.name == "limit" && matches!(p.parameter_in, ParameterIn::Query) {
+                        if let Some(RefOr::T(Schema::Object(o))) = p.schema.as_mut() {
+                            o.minimum = Some(1.into());
+                            o.maximum = Some(portfolio::platform::http::MAX_LIMIT.into());
+                            o.default = Some(portfolio::platform::http::DEFAULT_LIMIT.into());
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// The rules a plain object schema cannot state: "exactly one of" two fields, as the `Validate`
+/// impls enforce them. Bulk units take `labels` or `pattern` (its only fields, so one property,
+/// not null); a late fee policy `flat` or `percent`, stated as a `oneOf` beside the object.
+struct ExactlyOne;
+
+impl Modify for ExactlyOne {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::schema::{AllOfBuilder, ArrayBuilder, ObjectBuilder, OneOfBuilder, Type};
+        let Some(components) = openapi.components.as_mut() else { return };
+        if let Some(RefOr::T(Schema::Object(bulk))) = components.schemas.get_mut("BulkUnits") {
+            bulk.min_properties = Some(1);
+            bulk.max_properties = Some(1);
+            if let Some(RefOr::T(Schema::Array(labels))) = bulk.properties.get_mut("labels") {
+                let mut plain = ArrayBuilder::new().items(labels.items.clone()).build();
+                (plain.min_items, plain.max_items) = (labels.min_items, labels.max_items);
+                *labels = plain;
+            }
+            if let Some(RefOr::T(Schema::Object(pattern))) = bulk.properties.get_mut("pattern") {
+                // Literal text (what a label may hold, some of it not blank) and `{1..12}` or
+                // `{A..D}` ranges; at most 50 characters, so no label it makes is longer.
+                let literal = "[^{}\\u0000-\\u001f\\u007f-\\u009f\\u061c\\u200e\\u200f\\u2028\\u2029\\u202a-\\u202e\\u2066-\\u2069]";
+                let shown = "[^{}\\s\\u0000-\\u001f\\u007f-\\u009f\\u061c\\u200e\\u200f\\u2028\\u2029\\u202a-\\u202e\\u2066-\\u2069]";
+                let range = "\\{([0-9]{1,4}\\.\\.[0-9]{1,4}|[A-Z]\\.\\.[A-Z]|[a-z]\\.\\.[a-z])\\}";
+                pattern.schema_type = Type::String.into();
+                pattern.max_length = Some(50);
+                pattern.pattern = Some(format!("^({literal}|{range})*({shown}|{range})({literal}|{range})*$"));
+            }
+        }
+        let Some(policy) = components.schemas.remove("LateFeePolicy") else { return };
+        let given = [
+            ("flat", "percent", RefOr::from(Ref::from_schema_name("MoneyInput"))),
+            ("percent", "flat", ObjectBuilder::new().schema_type(Type::String).into()),
+        ];
+        let mut one_of = OneOfBuilder::new();
+        for (field, other, schema) in given {
+            let absent = ObjectBuilder::new().schema_type(Type::Null);
+            one_of = one_of.item(ObjectBuilder::new().required(field).property(field, schema).property(other, absent));
+        }
+        let both = AllOfBuilder::new().item(policy).item(one_of);
+        components.schemas.insert("LateFeePolicy".to_owned(), RefOr::T(Schema::AllOf(both.build())));
     }
 }
 
@@ -155,7 +266,7 @@ impl Modify for EdgeResponses {
         api::webhooks::deliveries, api::webhooks::redeliver,
     ),
     security(("bearer" = [])),
-    modifiers(&BearerAuth, &StrictInput, &EdgeResponses),
+    modifiers(&BearerAuth, &StrictInput, &EdgeResponses, &Problems, &ExactlyOne),
 )]
 struct ApiDoc;
 
@@ -181,7 +292,27 @@ pub fn document_value() -> Value {
         components.entry(name).or_insert_with(|| serde_json::to_value(schema).expect("schemas serialize"));
     }
     doc["webhooks"] = Value::Object(hooks);
+    doc["components"]["schemas"]["EventTypeFilter"] = event_type_filter();
     doc
+}
+
+/// What a webhook's `eventTypes` may hold, exactly: `*`, a type of the catalog, or a prefix
+/// (`payment.*`, `workflow.task.*`) that names at least one.
+fn event_type_filter() -> Value {
+    let mut allowed = std::collections::BTreeSet::from(["*".to_owned()]);
+    for spec in portfolio::catalog::all() {
+        allowed.insert(spec.type_.to_owned());
+        let parts: Vec<&str> = spec.type_.split('.').collect();
+        for n in 1..parts.len() {
+            allowed.insert(format!("{}.*", parts[..n].join(".")));
+        }
+    }
+    json!({
+        "type": "string",
+        "description": "`*`, an event type (`GET /api/v1/event-types`), or a prefix ending in `.*` that names at least one.",
+        "enum": allowed,
+        "examples": ["payment.*"],
+    })
 }
 
 /// What a subscriber of `spec`'s type receives: the signed POST of one event.

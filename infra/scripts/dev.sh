@@ -16,4 +16,4 @@ fi
 cleanup() { [ -n "$started" ] && infra/scripts/emulator.sh stop "$started"; }
 trap cleanup EXIT INT TERM
 cargo build -q -p devstack
-target/debug/devstack up
+"${CARGO_TARGET_DIR:-target}/debug/devstack" up

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # `make test`: formatting, lints, cfn-lint on the template, then every unit and integration test
-# against a freshly started emulator.
+# against a freshly started emulator, then schemathesis against a devstack of its own.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 echo "== cargo fmt --check"; cargo fmt --all -- --check
@@ -13,3 +13,5 @@ if cargo tree -p functions -e normal,build,features --prefix none | grep -E 'fea
 fi
 echo "== cfn-lint template.yaml"; .venv/bin/cfn-lint template.yaml
 infra/scripts/with-emulator.sh cargo test --workspace --lib --bins --tests
+# Contract fuzzing of the API against openapi.json (bounded; see the script).
+infra/scripts/fuzz.sh

@@ -49,7 +49,7 @@ macro_rules! prefixed_id {
             fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
                 utoipa::openapi::ObjectBuilder::new()
                     .schema_type(utoipa::openapi::schema::Type::String)
-                    .pattern(Some(concat!("^", $prefix, "_[0-9A-HJKMNP-TV-Z]{26}$")))
+                    .pattern(Some(concat!("^", $prefix, "_[0-7][0-9A-HJKMNP-TV-Z]{25}$")))
                     .into()
             }
         }
@@ -176,7 +176,7 @@ impl utoipa::PartialSchema for ChargeId {
     fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
         utoipa::openapi::ObjectBuilder::new()
             .schema_type(utoipa::openapi::schema::Type::String)
-            .pattern(Some("^chg_[0-9A-HJKMNP-TV-Z]{26}(_[a-z0-9_]+)?$"))
+            .pattern(Some("^chg_[0-7][0-9A-HJKMNP-TV-Z]{25}(_[a-z0-9_]{0,59})?$"))
             .into()
     }
 }

@@ -231,6 +231,146 @@ pub fn is_subject(s: &str) -> bool {
         && !s.contains("..")
 }
 
+// ------------------------------------------------------------------------------ OpenAPI schemas
+
+/// The OpenAPI pattern of free text (`check_text`): no control, bidirectional-override or
+/// direction-mark character, and at least one character that is not whitespace.
+pub const TEXT_PATTERN: &str = concat!(
+    "^[^\\u0000-\\u001f\\u007f-\\u009f\\u061c\\u200e\\u200f\\u2028\\u2029\\u202a-\\u202e\\u2066-\\u2069]*",
+    "[^\\s\\u0000-\\u001f\\u007f-\\u009f\\u061c\\u200e\\u200f\\u2028\\u2029\\u202a-\\u202e\\u2066-\\u2069]",
+    "[^\\u0000-\\u001f\\u007f-\\u009f\\u061c\\u200e\\u200f\\u2028\\u2029\\u202a-\\u202e\\u2066-\\u2069]*$"
+);
+
+/// Schemas of the input rules, for `#[schema(value_type = …)]` on request fields, so the
+/// document states what the `Validate` impls enforce (the fuzzer in `make test` holds them to it).
+pub mod schema {
+    use utoipa::openapi::schema::{ObjectBuilder, Schema, Type};
+    use utoipa::openapi::RefOr;
+
+    fn string() -> ObjectBuilder {
+        ObjectBuilder::new().schema_type(Type::String)
+    }
+
+    /// Free text of at most `max` characters (`check_text`).
+    pub fn text(max: usize) -> RefOr<Schema> {
+        string().min_length(Some(1)).max_length(Some(max)).pattern(Some(super::TEXT_PATTERN)).into()
+    }
+
+    /// One of `values` (a space-separated list).
+    pub fn one_of(values: &str, description: &str) -> RefOr<Schema> {
+        string().enum_values(Some(values.split_ascii_whitespace())).description(Some(description)).into()
+    }
+
+    macro_rules! text {
+        ($($name:ident = $max:expr),* $(,)?) => {$(
+            #[doc = concat!("Free text of 1 to ", stringify!($max), " characters (schema only).")]
+            pub struct $name;
+            impl utoipa::PartialSchema for $name {
+                fn schema() -> RefOr<Schema> {
+                    text($max)
+                }
+            }
+            impl utoipa::ToSchema for $name {}
+        )*};
+    }
+    text!(Text20 = 20, Text40 = 40, Text50 = 50, Text100 = 100, Text200 = 200, Text500 = 500);
+
+    /// An ISO 3166-1 alpha-2 country code (schema only).
+    pub struct Country;
+    impl utoipa::PartialSchema for Country {
+        fn schema() -> RefOr<Schema> {
+            one_of(crate::core::geo::COUNTRIES, "ISO 3166-1 alpha-2.")
+        }
+    }
+    impl utoipa::ToSchema for Country {}
+
+    /// An IANA time zone (schema only).
+    pub struct TimeZone;
+    impl utoipa::PartialSchema for TimeZone {
+        fn schema() -> RefOr<Schema> {
+            let zones = chrono_tz::TZ_VARIANTS.iter().map(|z| z.name()).collect::<Vec<_>>().join(" ");
+            one_of(&zones, "An IANA time zone.")
+        }
+    }
+    impl utoipa::ToSchema for TimeZone {}
+
+    /// An ISO 4217 currency code (schema only).
+    pub struct CurrencyCode;
+    impl utoipa::PartialSchema for CurrencyCode {
+        fn schema() -> RefOr<Schema> {
+            one_of(crate::money::CODES, "ISO 4217.")
+        }
+    }
+    impl utoipa::ToSchema for CurrencyCode {}
+
+    /// An email address as `core::model::is_email` takes it (schema only).
+    pub struct Email;
+    impl utoipa::PartialSchema for Email {
+        fn schema() -> RefOr<Schema> {
+            string()
+                .max_length(Some(crate::core::model::EMAIL_MAX))
+                .pattern(Some(EMAIL_PATTERN))
+                .examples(["jane@example.com"])
+                .into()
+        }
+    }
+    impl utoipa::ToSchema for Email {}
+
+    /// Printable ASCII: one `@`, a non-empty local part, a domain with a dot neither first nor
+    /// last.
+    pub const EMAIL_PATTERN: &str = "^[!-?A-~]+@[!-\\-/-?A-~][!-?A-~]*\\.[!-?A-~]*[!-\\-/-?A-~]$";
+
+    /// A document's content type: one of `documents::sniff::ALLOWED` (schema only).
+    pub struct ContentType;
+    impl utoipa::PartialSchema for ContentType {
+        fn schema() -> RefOr<Schema> {
+            one_of(&crate::documents::sniff::ALLOWED.join(" "), "The file's media type.")
+        }
+    }
+    impl utoipa::ToSchema for ContentType {}
+
+    /// A webhook's event type filter: `*`, an exact type, or a prefix ending in `.*` (schema only).
+    pub struct EventTypeFilter;
+    impl utoipa::PartialSchema for EventTypeFilter {
+        fn schema() -> RefOr<Schema> {
+            string()
+                .max_length(Some(100))
+                .pattern(Some("^(\\*|[a-z_]+(\\.[a-z_]+)*\\.([a-z_]+|\\*))$"))
+                .examples(["payment.*"])
+                .into()
+        }
+    }
+    impl utoipa::ToSchema for EventTypeFilter {}
+
+    /// A webhook target: an https URL of at most 2048 characters (schema only; where it may
+    /// point is checked when it is resolved, see `webhooks::ssrf`).
+    pub struct Url;
+    impl utoipa::PartialSchema for Url {
+        fn schema() -> RefOr<Schema> {
+            string()
+                .format(Some(utoipa::openapi::SchemaFormat::Custom("uri".into())))
+                .max_length(Some(2048))
+                .pattern(Some("^https://[A-Za-z0-9.-]+(:[0-9]{1,5})?(/[!-~]*)?$"))
+                .examples(["https://hooks.example.com/portfolio"])
+                .into()
+        }
+    }
+    impl utoipa::ToSchema for Url {}
+
+    /// A phone number as `leasing::model` takes it (schema only).
+    pub struct Phone;
+    impl utoipa::PartialSchema for Phone {
+        fn schema() -> RefOr<Schema> {
+            string().pattern(Some(PHONE_PATTERN)).examples(["+1 555 010 0100"]).into()
+        }
+    }
+    impl utoipa::ToSchema for Phone {}
+
+    /// An optional `+`, then 7–15 digits, each maybe followed by spaces, dashes, dots or
+    /// parentheses (which may also lead).
+    pub const PHONE_PATTERN: &str = "^\\+?[ ().-]*([0-9][ ().-]*){7,15}$";
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -325,6 +325,14 @@ async fn subscriptions_name_catalog_types_which_are_listed_with_their_schemas() 
     let types: BTreeSet<&str> = items.iter().map(|t| t["type"].as_str().unwrap()).collect();
     assert_eq!(hooks, types);
     assert!(types.len() >= 40 && types.contains("reminder.created") && types.contains("webhook.disabled"));
+    // The document's `eventTypes` enum is exactly what the server accepts.
+    let filters = doc["components"]["schemas"]["EventTypeFilter"]["enum"].as_array().unwrap();
+    for f in filters.iter().map(|f| f.as_str().unwrap()) {
+        assert!(portfolio::catalog::CATALOG.matches_any(f), "{f} is documented but refused");
+    }
+    let documented: BTreeSet<&str> = filters.iter().map(|f| f.as_str().unwrap()).collect();
+    assert!(documented.contains("payment.*") && documented.contains("*") && !documented.contains("paymnt.*"));
+    assert!(types.iter().all(|t| documented.contains(t)));
 }
 
 #[tokio::test(flavor = "multi_thread")]

@@ -8,7 +8,7 @@ use serde_json::{json, Value};
 fn request_schema(doc: &Value, method: &str, path: &str) -> Value {
     let op = &doc["paths"][path][method.to_lowercase()];
     let mut schema = &op["requestBody"]["content"]["application/json"]["schema"];
-    // An optional body is `oneOf: [null, {$ref}]`.
+    // An optional body is its `$ref` with `required: false` (a `oneOf: [null, {$ref}]` before).
     if let Some(r) = schema["oneOf"].as_array().and_then(|v| v.iter().find(|s| s["$ref"].is_string())) {
         schema = r;
     }

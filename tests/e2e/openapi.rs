@@ -104,8 +104,12 @@ fn the_document_states_the_input_rules() {
     }
     assert!(with_body >= 25, "{with_body}");
     assert!(seen.contains("MoneyInput") && !seen.contains("MoneyDto"), "request bodies reach {seen:?}");
-    let amount = &doc["components"]["schemas"]["MoneyInput"]["properties"]["amount"];
-    assert_eq!(amount["pattern"], portfolio::validation::amount::PATTERN);
+    // Input money: per currency group, a positive amount with at most its decimals.
+    for branch in doc["components"]["schemas"]["MoneyInput"]["oneOf"].as_array().unwrap() {
+        let code = branch["properties"]["currency"]["enum"][0].as_str().unwrap();
+        let exponent = portfolio::money::Currency::parse(code).unwrap().exponent();
+        assert_eq!(branch["properties"]["amount"]["pattern"], portfolio::money::MoneyInput::amount_pattern(exponent));
+    }
     let user = &doc["components"]["schemas"]["AddMember"]["properties"]["userId"];
     assert_eq!(user["pattern"], portfolio::validation::SUBJECT_PATTERN);
     // Money-creating POSTs require the key.

@@ -44,7 +44,7 @@ pub async fn create(app: &App, req: &Request) -> ApiResult {
 
 /// The documents of one subject (`?subjectType=lease&subjectId=lse_…`).
 #[utoipa::path(get, path = "/api/v1/orgs/{orgId}/documents", tag = "documents",
-    params(("orgId" = String, Path), ("subjectType" = SubjectType, Query), ("subjectId" = String, Query), ("limit" = Option<i32>, Query), ("cursor" = Option<String>, Query)),
+    params(("orgId" = String, Path), ("subjectType" = SubjectType, Query), ("subjectId" = String, Query, min_length = 1, max_length = 40), ("limit" = Option<i32>, Query), ("cursor" = Option<String>, Query)),
     responses((status = 200, body = inline(portfolio::platform::http::ListResponse<DocumentSummary>)), (status = 400, body = Problem), (status = 404, body = Problem)))]
 pub async fn list_documents(app: &App, req: &Request) -> ApiResult {
     let s = scope(app, req, Action::DocumentRead).await?;

@@ -23,7 +23,7 @@ pub async fn handle(app: &App, req: Request) -> Response<Body> {
 
 /// The org's events after `after` (an event id; omit for the oldest kept, 30 days), oldest first.
 #[utoipa::path(get, path = "/api/v1/orgs/{orgId}/events", tag = "events",
-    params(("orgId" = String, Path), ("after" = Option<String>, Query, description = "an event id"),
+    params(("orgId" = String, Path), ("after" = Option<String>, Query, description = "an event id", pattern = "^evt_[0-7][0-9A-HJKMNP-TV-Z]{25}$"),
         ("limit" = Option<i32>, Query), ("cursor" = Option<String>, Query)),
     responses((status = 200, body = inline(portfolio::platform::http::ListResponse<Event>)), (status = 400, body = Problem), (status = 404, body = Problem)))]
 pub async fn list_events(app: &App, req: &Request) -> ApiResult {

@@ -28,7 +28,7 @@ pub async fn handle(app: &App, req: Request) -> Response<Body> {
 }
 
 /// The caller and their memberships.
-#[utoipa::path(get, path = "/api/v1/me", tag = "identity", responses((status = 200, body = Me), (status = 401, body = Problem)))]
+#[utoipa::path(get, path = "/api/v1/me", tag = "identity", responses((status = 200, body = Me)))]
 pub async fn me(app: &App, req: &Request) -> ApiResult {
     let p = principal(req)?;
     json(200, &service::me(&app.db, &p).await?)
@@ -36,7 +36,7 @@ pub async fn me(app: &App, req: &Request) -> ApiResult {
 
 /// Creates an organization; the caller becomes its owner.
 #[utoipa::path(post, path = "/api/v1/orgs", tag = "identity", request_body = CreateOrg,
-    responses((status = 201, body = Org), (status = 400, body = Problem), (status = 401, body = Problem), (status = 413, body = Problem)))]
+    responses((status = 201, body = Org), (status = 400, body = Problem), (status = 413, body = Problem)))]
 pub async fn create(app: &App, req: &Request) -> ApiResult {
     let p = principal(req)?;
     let input: CreateOrg = json_body(req)?;

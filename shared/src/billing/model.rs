@@ -352,6 +352,7 @@ pub struct PaymentReversalRecord {
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct Deduction {
+    #[schema(value_type = crate::validation::schema::Text200)]
     pub description: String,
     #[schema(value_type = crate::money::MoneyInput)]
     pub amount: MoneyDto,
@@ -437,6 +438,7 @@ pub struct CreateCharge {
     pub amount: MoneyDto,
     #[serde(deserialize_with = "crate::validation::date::strict")]
     pub due_date: NaiveDate,
+    #[schema(value_type = Option<crate::validation::schema::Text500>)]
     pub memo: Option<String>,
 }
 
@@ -452,6 +454,7 @@ impl Validate for CreateCharge {
 #[derive(Debug, Clone, Default, Deserialize, ToSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct VoidCharge {
+    #[schema(value_type = Option<crate::validation::schema::Text500>)]
     pub reason: Option<String>,
 }
 
@@ -464,12 +467,40 @@ impl Validate for VoidCharge {
 }
 
 /// `auto` (the default) or explicit allocations.
-#[derive(Debug, Clone, ToSchema)]
-#[serde(untagged)]
+#[derive(Debug, Clone)]
 pub enum Allocate {
-    #[schema(value_type = String, example = "auto")]
     Mode(AllocateMode),
     Explicit(Vec<ExplicitAllocation>),
+}
+
+/// By hand: the explicit list takes 1 to `ALLOCATIONS_PER_TX` allocations, which a derived
+/// schema cannot say of an enum variant.
+impl utoipa::PartialSchema for Allocate {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        use utoipa::openapi::schema::{ArrayBuilder, OneOfBuilder};
+        use utoipa::openapi::Ref;
+        let explicit = ArrayBuilder::new()
+            .items(Ref::from_schema_name("ExplicitAllocation"))
+            .min_items(Some(1))
+            .max_items(Some(ALLOCATIONS_PER_TX));
+        OneOfBuilder::new()
+            .description(Some("`auto` (the default) or explicit allocations."))
+            .item(Ref::from_schema_name("AllocateMode"))
+            .item(explicit)
+            .into()
+    }
+}
+
+impl ToSchema for Allocate {
+    fn schemas(schemas: &mut Vec<(String, utoipa::openapi::RefOr<utoipa::openapi::schema::Schema>)>) {
+        for (name, schema) in [
+            ("AllocateMode", <AllocateMode as utoipa::PartialSchema>::schema()),
+            ("ExplicitAllocation", <ExplicitAllocation as utoipa::PartialSchema>::schema()),
+        ] {
+            schemas.push((name.to_owned(), schema));
+        }
+        <ExplicitAllocation as ToSchema>::schemas(schemas);
+    }
 }
 
 /// By hand rather than `#[serde(untagged)]`: an untagged enum buffers the value and re-reads it
@@ -523,6 +554,7 @@ impl Default for Allocate {
 #[derive(Debug, Clone, Deserialize, ToSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct ExplicitAllocation {
+    #[schema(value_type = crate::ids::ChargeId)]
     pub charge_id: String,
     #[schema(value_type = crate::money::MoneyInput)]
     pub amount: MoneyDto,
@@ -536,6 +568,7 @@ pub struct CreatePayment {
     #[serde(deserialize_with = "crate::validation::date::strict")]
     pub received_on: NaiveDate,
     pub method: PaymentMethod,
+    #[schema(value_type = Option<crate::validation::schema::Text100>)]
     pub reference: Option<String>,
     #[serde(default)]
     pub allocate: Allocate,
@@ -577,6 +610,7 @@ pub struct ReversePayment {
     /// The day the payment bounced (default today).
     #[serde(default, deserialize_with = "crate::validation::date::strict_opt")]
     pub reversed_on: Option<NaiveDate>,
+    #[schema(value_type = Option<crate::validation::schema::Text500>)]
     pub reason: Option<String>,
 }
 
@@ -613,6 +647,7 @@ pub struct SettleDeposit {
     #[serde(default, deserialize_with = "crate::validation::date::strict_opt")]
     pub settled_on: Option<NaiveDate>,
     #[serde(default)]
+    #[schema(max_items = 20)]
     pub deductions: Vec<Deduction>,
     /// Apply what is left of the deposit to charges still open before refunding (default true).
     #[serde(default = "yes")]
@@ -643,12 +678,14 @@ impl Validate for SettleDeposit {
 pub struct BillingSettings {
     /// Rent charges are created this many days before their due date (0–31).
     #[serde(default)]
+    #[schema(maximum = 31)]
     pub rent_lead_days: u8,
     /// Applies to leases without their own policy.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub late_fee_policy: Option<LateFeePolicy>,
     /// Tenants are reminded this many days before rent is due (default 3; 0–30).
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schema(maximum = 30)]
     pub rent_reminder_days: Option<u8>,
 }
 
@@ -672,10 +709,11 @@ impl Validate for BillingSettings {
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct FxRateInput {
     /// ISO 4217 code of the foreign currency.
+    #[schema(value_type = crate::validation::schema::CurrencyCode)]
     pub currency: String,
     /// Units of the org's base currency per unit of `currency`.
     #[serde(deserialize_with = "crate::validation::amount::unsigned_decimal")]
-    #[schema(value_type = String, example = "1.0832", pattern = "^[0-9]+(\\.[0-9]+)?$")]
+    #[schema(value_type = String, example = "1.0832", pattern = "^(1000000(\\.0{1,10})?|[1-9][0-9]{0,5}(\\.[0-9]{1,10})?|0\\.[0-9]{0,9}[1-9])$")]
     pub rate: Decimal,
 }
 
@@ -684,6 +722,7 @@ pub struct FxRateInput {
 pub struct RecordFxRates {
     #[serde(deserialize_with = "crate::validation::date::strict")]
     pub date: NaiveDate,
+    #[schema(min_items = 1, max_items = 50)]
     pub rates: Vec<FxRateInput>,
 }
 
@@ -698,7 +737,10 @@ impl Validate for RecordFxRates {
                 e.push(FieldError::new(format!("rates[{i}].currency"), "unknown ISO 4217 currency code"));
             }
             if r.rate <= Decimal::ZERO || r.rate > Decimal::from(1_000_000) || r.rate.scale() > 10 {
-                e.push(FieldError::new(format!("rates[{i}].rate"), "must be positive, with at most 10 decimals"));
+                e.push(FieldError::new(
+                    format!("rates[{i}].rate"),
+                    "must be more than 0 and at most 1000000, with at most 10 decimals",
+                ));
             }
         }
         e

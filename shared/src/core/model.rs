@@ -38,18 +38,26 @@ pub struct Org {
 #[derive(Debug, Clone, Deserialize, ToSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct CreateOrg {
+    #[schema(value_type = crate::validation::schema::Text200)]
     pub name: String,
+    #[schema(value_type = crate::validation::schema::CurrencyCode)]
     pub base_currency: String,
+    #[schema(value_type = crate::validation::schema::Country)]
     pub country: String,
+    #[schema(value_type = crate::validation::schema::TimeZone)]
     pub timezone: String,
 }
 
 #[derive(Debug, Clone, Default, Deserialize, ToSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct UpdateOrg {
+    #[schema(value_type = Option<crate::validation::schema::Text200>)]
     pub name: Option<String>,
+    #[schema(value_type = Option<crate::validation::schema::CurrencyCode>)]
     pub base_currency: Option<String>,
+    #[schema(value_type = Option<crate::validation::schema::Country>)]
     pub country: Option<String>,
+    #[schema(value_type = Option<crate::validation::schema::TimeZone>)]
     pub timezone: Option<String>,
 }
 
@@ -125,6 +133,7 @@ pub struct AddMember {
     /// `_`, `.` or `|`, starting with a letter or digit, never `..`.
     #[schema(pattern = "^[A-Za-z0-9][A-Za-z0-9._|-]{0,127}$", example = "71d4f55f-72fa-128d-fb46-8a1a3901507c")]
     pub user_id: String,
+    #[schema(value_type = crate::validation::schema::Email)]
     pub email: String,
     pub role: Role,
 }
@@ -200,9 +209,9 @@ pub struct AuditEntry {
     /// What happened, as an event type (`member.role_changed`).
     pub action: String,
     pub target: crate::events::Subject,
-    #[schema(value_type = Object)]
+    #[schema(value_type = Option<Object>)]
     pub before: Option<serde_json::Value>,
-    #[schema(value_type = Object)]
+    #[schema(value_type = Option<Object>)]
     pub after: Option<serde_json::Value>,
 }
 

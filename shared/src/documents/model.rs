@@ -42,6 +42,7 @@ impl SubjectType {
 pub struct DocumentSubject {
     #[serde(rename = "type")]
     pub type_: SubjectType,
+    #[schema(value_type = crate::validation::schema::Text40)]
     pub id: String,
 }
 
@@ -161,10 +162,13 @@ impl From<DocumentRecord> for DocumentSummary {
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct CreateDocument {
     pub subject: DocumentSubject,
+    #[schema(value_type = crate::validation::schema::Text200)]
     pub name: String,
     /// One of: application/pdf, image/png, image/jpeg, image/heic, image/webp, .docx, text/csv.
+    #[schema(value_type = crate::validation::schema::ContentType)]
     pub content_type: String,
     /// Exact size of the file to upload (at most 25 MiB).
+    #[schema(minimum = 1, maximum = 26214400)]
     pub size_bytes: u64,
     /// When set, an obligation falls due on this date.
     #[serde(default, deserialize_with = "crate::validation::date::strict_opt")]
@@ -174,7 +178,9 @@ pub struct CreateDocument {
 #[derive(Debug, Clone, Deserialize, ToSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct CreateVersion {
+    #[schema(value_type = crate::validation::schema::ContentType)]
     pub content_type: String,
+    #[schema(minimum = 1, maximum = 26214400)]
     pub size_bytes: u64,
     /// The new version's expiry: fulfils the current obligation and opens a new one.
     #[serde(default, deserialize_with = "crate::validation::date::strict_opt")]

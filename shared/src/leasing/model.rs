@@ -36,19 +36,27 @@ pub struct Tenant {
 #[derive(Debug, Clone, Deserialize, ToSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct CreateTenant {
+    #[schema(value_type = crate::validation::schema::Text200)]
     pub first_name: String,
+    #[schema(value_type = crate::validation::schema::Text200)]
     pub last_name: String,
     /// Unique per organization (case-insensitive).
+    #[schema(value_type = crate::validation::schema::Email)]
     pub email: String,
+    #[schema(value_type = Option<crate::validation::schema::Phone>)]
     pub phone: Option<String>,
 }
 
 #[derive(Debug, Clone, Default, Deserialize, ToSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct UpdateTenant {
+    #[schema(value_type = Option<crate::validation::schema::Text200>)]
     pub first_name: Option<String>,
+    #[schema(value_type = Option<crate::validation::schema::Text200>)]
     pub last_name: Option<String>,
+    #[schema(value_type = Option<crate::validation::schema::Email>)]
     pub email: Option<String>,
+    #[schema(value_type = Option<crate::validation::schema::Phone>)]
     pub phone: Option<String>,
 }
 
@@ -125,6 +133,7 @@ impl LeaseStatus {
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct LateFeePolicy {
     /// Days after the due date before a fee applies.
+    #[schema(maximum = 60)]
     pub grace_days: u8,
     /// A flat fee per late charge…
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -136,7 +145,7 @@ pub struct LateFeePolicy {
         skip_serializing_if = "Option::is_none",
         deserialize_with = "crate::validation::amount::unsigned_decimal_opt"
     )]
-    #[schema(value_type = Option<String>, example = "5", pattern = "^[0-9]+(\\.[0-9]+)?$")]
+    #[schema(value_type = Option<String>, example = "5", pattern = "^(100(\\.0+)?|[1-9][0-9]?(\\.[0-9]+)?|0\\.[0-9]*[1-9][0-9]*)$")]
     pub percent: Option<Decimal>,
     /// At most this much in late fees per month.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -267,8 +276,10 @@ impl From<LeaseRecord> for Lease {
 #[derive(Debug, Clone, Deserialize, ToSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct CreateLease {
+    #[schema(value_type = crate::ids::UnitId)]
     pub unit_id: String,
     /// 1–10 tenants; the first is the primary tenant, the rest are roommates.
+    #[schema(value_type = Vec<crate::ids::TenantId>, min_items = 1, max_items = 10)]
     pub tenant_ids: Vec<String>,
     #[serde(deserialize_with = "crate::validation::date::strict")]
     pub start_date: NaiveDate,
@@ -278,6 +289,7 @@ pub struct CreateLease {
     #[schema(value_type = crate::money::MoneyInput)]
     pub rent: MoneyDto,
     /// Day of the month rent is due (1–28).
+    #[schema(minimum = 1, maximum = 28)]
     pub due_day: u8,
     #[schema(value_type = Option<crate::money::MoneyInput>)]
     pub deposit: Option<MoneyDto>,
@@ -342,6 +354,7 @@ pub struct UpdateLease {
     pub end_date: Option<NaiveDate>,
     #[schema(value_type = Option<crate::money::MoneyInput>)]
     pub rent: Option<MoneyDto>,
+    #[schema(minimum = 1, maximum = 28)]
     pub due_day: Option<u8>,
     #[schema(value_type = Option<crate::money::MoneyInput>)]
     pub deposit: Option<MoneyDto>,
@@ -414,6 +427,7 @@ pub struct RenewLease {
     pub end_date: Option<NaiveDate>,
     #[schema(value_type = Option<crate::money::MoneyInput>)]
     pub rent: Option<MoneyDto>,
+    #[schema(minimum = 1, maximum = 28)]
     pub due_day: Option<u8>,
 }
 

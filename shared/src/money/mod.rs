@@ -5,7 +5,7 @@ use rust_decimal::Decimal;
 use std::fmt;
 
 /// ISO 4217 active codes with their minor-unit exponent (2 unless listed in `EXPONENT_0/3/4`).
-const CODES: &str = "AED AFN ALL AMD ANG AOA ARS AUD AWG AZN BAM BBD BDT BGN BHD BIF BMD BND BOB BOV \
+pub const CODES: &str = "AED AFN ALL AMD ANG AOA ARS AUD AWG AZN BAM BBD BDT BGN BHD BIF BMD BND BOB BOV \
 BRL BSD BTN BWP BYN BZD CAD CDF CHE CHF CHW CLF CLP CNY COP COU CRC CUP CVE CZK DJF DKK DOP DZD EGP \
 ERN ETB EUR FJD FKP GBP GEL GHS GIP GMD GNF GTQ GYD HKD HNL HTG HUF IDR ILS INR IQD IRR ISK JMD JOD \
 JPY KES KGS KHR KMF KPW KRW KWD KYD KZT LAK LBP LKR LRD LSL LYD MAD MDL MGA MKD MMK MNT MOP MRU MUR \
@@ -162,21 +162,63 @@ impl MoneyDto {
 }
 
 // The OpenAPI schema of money in requests: the wire shape of `MoneyDto` (whose amounts in
-// responses may be negative: credits, balances), with the unsigned amount `MoneyDto::to_money`
-// enforces. Only a schema: input fields stay `MoneyDto` and name it with `value_type`.
-/// Money in a request: an unsigned decimal amount (a credit is its own charge kind) and its
-/// currency.
-#[derive(utoipa::ToSchema)]
-#[serde(deny_unknown_fields)]
+// responses may be negative: credits, balances), with what the input rules enforce. Only a
+// schema: input fields stay `MoneyDto` and name it with `value_type`.
+/// Money in a request: a real ISO 4217 currency and an unsigned amount of more than zero with at
+/// most the currency's number of decimals (JPY none, USD 2, BHD 3), under 10^15 minor units. (A deposit or a market rent may also be 0; a credit is its own charge kind.)
 #[allow(dead_code)]
-pub struct MoneyInput {
-    /// Unsigned decimal string with at most the currency's number of decimals.
-    #[schema(example = "1250.00", pattern = "^[0-9]+(\\.[0-9]+)?$")]
-    pub amount: String,
-    /// ISO 4217 code.
-    #[schema(example = "USD")]
-    pub currency: String,
+pub struct MoneyInput;
+
+impl MoneyInput {
+    /// The pattern of a positive amount in a currency of `exponent` decimals, under 10^15 minor
+    /// units (`billing::model::MAX_MINOR`): so at most 15 − exponent digits before the point.
+    pub fn amount_pattern(exponent: u32) -> String {
+        let more = 14 - exponent;
+        match exponent {
+            0 => format!("^[1-9][0-9]{{0,{more}}}$"),
+            e => format!("^([1-9][0-9]{{0,{more}}}(\\.[0-9]{{1,{e}}})?|0\\.[0-9]{{0,{}}}[1-9])$", e - 1),
+        }
+    }
 }
+
+impl utoipa::PartialSchema for MoneyInput {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        use utoipa::openapi::schema::{AdditionalProperties, ObjectBuilder, OneOfBuilder, Type};
+        let mut one_of = OneOfBuilder::new().description(Some(
+            "Money in a request: a decimal amount of more than zero with at most the currency's number of decimals.",
+        ));
+        for exponent in [0, 2, 3, 4] {
+            let codes: Vec<&str> = CODES
+                .split_ascii_whitespace()
+                .filter(|c| Currency::parse(c).is_some_and(|c| c.exponent() == exponent))
+                .collect();
+            let amount = ObjectBuilder::new()
+                .schema_type(Type::String)
+                .pattern(Some(MoneyInput::amount_pattern(exponent)))
+                .examples([if exponent == 0 {
+                    "1250".to_owned()
+                } else {
+                    format!("1250.{}", "0".repeat(exponent as usize))
+                }]);
+            let currency = ObjectBuilder::new()
+                .schema_type(Type::String)
+                .enum_values(Some(codes))
+                .description(Some(format!("ISO 4217: a currency of {exponent} decimals.")));
+            one_of = one_of.item(
+                ObjectBuilder::new()
+                    .schema_type(Type::Object)
+                    .property("amount", amount)
+                    .property("currency", currency)
+                    .required("amount")
+                    .required("currency")
+                    .additional_properties(Some(AdditionalProperties::FreeForm(false))),
+            );
+        }
+        one_of.into()
+    }
+}
+
+impl utoipa::ToSchema for MoneyInput {}
 
 /// Stored form: minor units as a DynamoDB number plus the code, so conditions and `ADD` are exact.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
@@ -249,9 +291,33 @@ mod tests {
             assert_eq!(e.field, "rent.amount", "{bad}");
             assert!(e.message.contains("without a sign"), "{bad}: {}", e.message);
         }
-        // The schema's pattern is the rule `to_money` applies.
+        // Every amount the schema's patterns allow in a currency `to_money` takes, and a
+        // currency of more decimals takes whatever one of fewer does.
         let doc = serde_json::to_value(<MoneyInput as utoipa::PartialSchema>::schema()).unwrap();
-        assert_eq!(doc["properties"]["amount"]["pattern"], crate::validation::amount::PATTERN);
+        for branch in doc["oneOf"].as_array().unwrap() {
+            let re = regex_lite::Regex::new(branch["properties"]["amount"]["pattern"].as_str().unwrap()).unwrap();
+            for code in branch["properties"]["currency"]["enum"].as_array().unwrap() {
+                let code = code.as_str().unwrap();
+                for amount in [
+                    "1",
+                    "1250",
+                    "1250.5",
+                    "0.05",
+                    "0.5",
+                    "0.001",
+                    "1.0001",
+                    "99999999999",
+                    "999999999999999",
+                    "0",
+                    "01",
+                ] {
+                    let m = MoneyDto { amount: amount.into(), currency: code.into() }.to_money("amount");
+                    if re.is_match(amount) {
+                        assert!(m.is_ok_and(|m| m.minor > 0 && m.minor < 1_000_000_000_000_000), "{amount} {code}");
+                    }
+                }
+            }
+        }
     }
 
     #[test]

@@ -15,14 +15,21 @@ use std::fmt;
 /// Wraps a deserializer (see the module docs).
 pub struct Strict<D>(pub D);
 
-/// Wraps a visitor: nested values stay strict; `object_only` refuses a sequence.
+/// Wraps a visitor: nested values stay strict; `object_only` refuses a sequence; `whole` (an
+/// integer is expected) reads a number with a zero fraction (`37.0`) as that integer, as JSON
+/// (and the OpenAPI document's `"type": "integer"`) has it.
 struct Wrap<V> {
     inner: V,
     object_only: bool,
+    whole: bool,
 }
 
 fn wrap<V>(inner: V) -> Wrap<V> {
-    Wrap { inner, object_only: false }
+    Wrap { inner, object_only: false, whole: false }
+}
+
+fn whole<V>(inner: V) -> Wrap<V> {
+    Wrap { inner, object_only: false, whole: true }
 }
 
 struct Seq<A>(A);
@@ -40,12 +47,20 @@ macro_rules! forward {
     };
 }
 
+macro_rules! forward_whole {
+    ($($method:ident),* $(,)?) => {
+        $(
+            fn $method<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Self::Error> {
+                self.0.$method(whole(visitor))
+            }
+        )*
+    };
+}
+
 impl<'de, D: Deserializer<'de>> Deserializer<'de> for Strict<D> {
     type Error = D::Error;
 
-    forward!(
-        deserialize_any,
-        deserialize_bool,
+    forward_whole!(
         deserialize_i8,
         deserialize_i16,
         deserialize_i32,
@@ -56,6 +71,11 @@ impl<'de, D: Deserializer<'de>> Deserializer<'de> for Strict<D> {
         deserialize_u32,
         deserialize_u64,
         deserialize_u128,
+    );
+
+    forward!(
+        deserialize_any,
+        deserialize_bool,
         deserialize_f32,
         deserialize_f64,
         deserialize_char,
@@ -98,7 +118,7 @@ impl<'de, D: Deserializer<'de>> Deserializer<'de> for Strict<D> {
         fields: &'static [&'static str],
         visitor: V,
     ) -> Result<V::Value, D::Error> {
-        self.0.deserialize_struct(name, fields, Wrap { inner: visitor, object_only: true })
+        self.0.deserialize_struct(name, fields, Wrap { inner: visitor, object_only: true, whole: false })
     }
 
     fn deserialize_enum<V: Visitor<'de>>(
@@ -145,7 +165,6 @@ impl<'de, V: Visitor<'de>> Visitor<'de> for Wrap<V> {
         visit_u64: u64,
         visit_u128: u128,
         visit_f32: f32,
-        visit_f64: f64,
         visit_char: char,
         visit_str: &str,
         visit_borrowed_str: &'de str,
@@ -154,6 +173,15 @@ impl<'de, V: Visitor<'de>> Visitor<'de> for Wrap<V> {
         visit_borrowed_bytes: &'de [u8],
         visit_byte_buf: Vec<u8>,
     );
+
+    fn visit_f64<E: de::Error>(self, v: f64) -> Result<Self::Value, E> {
+        // Within ±2^53 every integer is exact in an f64, and nothing we take is larger.
+        const EXACT: f64 = 9_007_199_254_740_992.0;
+        if self.whole && v.fract() == 0.0 && v.abs() <= EXACT {
+            return if v >= 0.0 { self.inner.visit_u64(v as u64) } else { self.inner.visit_i64(v as i64) };
+        }
+        self.inner.visit_f64(v)
+    }
 
     fn visit_none<E: de::Error>(self) -> Result<Self::Value, E> {
         self.inner.visit_none()
@@ -252,7 +280,7 @@ impl<'de, A: VariantAccess<'de>> VariantAccess<'de> for Enum<A> {
         fields: &'static [&'static str],
         visitor: V,
     ) -> Result<V::Value, A::Error> {
-        self.0.struct_variant(fields, Wrap { inner: visitor, object_only: true })
+        self.0.struct_variant(fields, Wrap { inner: visitor, object_only: true, whole: false })
     }
 }
 
@@ -306,5 +334,15 @@ mod tests {
         // Arrays where arrays belong, and the other errors unchanged.
         assert_eq!(strict(r#"{"tags": ["x", "y"]}"#).unwrap().tags, ["x", "y"]);
         assert!(strict(r#"{"n": 300}"#).unwrap_err().starts_with("n: invalid value"));
+    }
+
+    #[test]
+    fn a_whole_number_written_with_a_fraction_is_that_integer() {
+        // JSON Schema's `integer` (and a fuzzer) takes 3.0 as 3.
+        assert_eq!(strict(r#"{"n": 3.0}"#).unwrap().n, 3);
+        assert_eq!(strict(r#"{"n": 3e0}"#).unwrap().n, 3);
+        assert!(strict(r#"{"n": 3.5}"#).unwrap_err().starts_with("n: invalid type: floating point"));
+        assert!(strict(r#"{"n": 300.0}"#).unwrap_err().starts_with("n: invalid value"));
+        assert!(strict(r#"{"n": -1.0}"#).unwrap_err().starts_with("n: invalid value"));
     }
 }

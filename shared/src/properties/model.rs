@@ -19,14 +19,20 @@ pub const BULK_MAX: usize = 500;
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct Address {
+    #[schema(value_type = crate::validation::schema::Text200)]
     pub line1: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<crate::validation::schema::Text200>)]
     pub line2: Option<String>,
+    #[schema(value_type = crate::validation::schema::Text100)]
     pub city: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<crate::validation::schema::Text100>)]
     pub region: Option<String>,
+    #[schema(value_type = crate::validation::schema::Text20)]
     pub postal_code: String,
     /// ISO 3166-1 alpha-2.
+    #[schema(value_type = crate::validation::schema::Country)]
     pub country: String,
 }
 
@@ -62,6 +68,7 @@ pub struct Building {
 #[derive(Debug, Clone, Deserialize, ToSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct CreateBuilding {
+    #[schema(value_type = crate::validation::schema::Text200)]
     pub name: String,
     pub address: Address,
 }
@@ -78,6 +85,7 @@ impl Validate for CreateBuilding {
 #[derive(Debug, Clone, Default, Deserialize, ToSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct UpdateBuilding {
+    #[schema(value_type = Option<crate::validation::schema::Text200>)]
     pub name: Option<String>,
     pub address: Option<Address>,
     /// Archived buildings stay readable but take no new units.
@@ -165,10 +173,13 @@ impl From<UnitRecord> for Unit {
 #[derive(Debug, Clone, Deserialize, ToSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct CreateUnit {
+    #[schema(value_type = crate::validation::schema::Text50)]
     pub label: String,
+    #[schema(maximum = 50)]
     pub bedrooms: Option<u8>,
-    #[schema(value_type = Option<String>, example = "1.5")]
+    #[schema(pattern = "^([0-9]|[1-4][0-9])(\\.[05]0*)?$|^50(\\.0+)?$", value_type = Option<String>, example = "1.5")]
     pub bathrooms: Option<Decimal>,
+    #[schema(minimum = 1, maximum = 1000000)]
     pub area_sqft: Option<u32>,
     #[schema(value_type = Option<crate::money::MoneyInput>)]
     pub market_rent: Option<MoneyDto>,
@@ -177,10 +188,13 @@ pub struct CreateUnit {
 #[derive(Debug, Clone, Default, Deserialize, ToSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct UpdateUnit {
+    #[schema(value_type = Option<crate::validation::schema::Text50>)]
     pub label: Option<String>,
+    #[schema(maximum = 50)]
     pub bedrooms: Option<u8>,
-    #[schema(value_type = Option<String>, example = "1.5")]
+    #[schema(pattern = "^([0-9]|[1-4][0-9])(\\.[05]0*)?$|^50(\\.0+)?$", value_type = Option<String>, example = "1.5")]
     pub bathrooms: Option<Decimal>,
+    #[schema(minimum = 1, maximum = 1000000)]
     pub area_sqft: Option<u32>,
     #[schema(value_type = Option<crate::money::MoneyInput>)]
     pub market_rent: Option<MoneyDto>,
@@ -235,6 +249,7 @@ impl Validate for UpdateUnit {
 #[derive(Debug, Clone, Deserialize, ToSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct BulkUnits {
+    #[schema(value_type = Option<Vec<crate::validation::schema::Text50>>, min_items = 1, max_items = 500)]
     pub labels: Option<Vec<String>>,
     pub pattern: Option<String>,
 }

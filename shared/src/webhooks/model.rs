@@ -115,8 +115,11 @@ fn check_event_types(e: &mut Vec<FieldError>, types: &[String]) {
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct CreateWebhook {
     /// https (http only to localhost when running locally).
+    #[schema(value_type = crate::validation::schema::Url)]
     pub url: String,
+    #[schema(value_type = Vec<crate::validation::schema::EventTypeFilter>, min_items = 1, max_items = 50)]
     pub event_types: Vec<String>,
+    #[schema(value_type = Option<crate::validation::schema::Text500>)]
     pub description: Option<String>,
 }
 
@@ -133,8 +136,11 @@ impl Validate for CreateWebhook {
 #[derive(Debug, Clone, Default, Deserialize, ToSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct UpdateWebhook {
+    #[schema(value_type = Option<crate::validation::schema::Url>)]
     pub url: Option<String>,
+    #[schema(value_type = Option<Vec<crate::validation::schema::EventTypeFilter>>, min_items = 1, max_items = 50)]
     pub event_types: Option<Vec<String>>,
+    #[schema(value_type = Option<crate::validation::schema::Text500>)]
     pub description: Option<String>,
     /// `active` re-enables an endpoint that was disabled.
     pub status: Option<WebhookStatus>,
