@@ -282,7 +282,7 @@ impl Recorder {
                 // Items read but filtered out cost as much as the ones returned (the average).
                 let (count, scanned) = (res["Count"].as_u64().unwrap_or(0), res["ScannedCount"].as_u64().unwrap_or(0));
                 if scanned > count {
-                    let avg = if count > 0 { size / count } else { 1024 };
+                    let avg = size.checked_div(count).unwrap_or(1024);
                     size += (scanned - count) * avg;
                 }
                 rru(s, read_half_units(size, Read::from_flag(&req["ConsistentRead"])));
