@@ -26,9 +26,9 @@ token:
 test: venv
 	@infra/scripts/test.sh
 
-## Benchmarks against a freshly started emulator (ratios, DynamoDB calls per route).
+## Benchmarks against a freshly started emulator (ratios, DynamoDB calls per route, the cost of an org-month).
 bench: venv
-	@infra/scripts/with-emulator.sh cargo bench -p e2e --bench api --bench ledger --bench events
+	@infra/scripts/with-emulator.sh cargo bench -p e2e --bench api --bench ledger --bench events --bench cost
 
 ## Deployable arm64 artifacts (cargo lambda, Zig as the cross linker).
 build:

@@ -2,6 +2,7 @@
 //! port on the running emulator), helpers per endpoint, and the route catalog the sweeps use.
 
 pub mod catalog;
+pub mod cost;
 pub mod schema;
 
 /// Small measurement helpers the benchmarks share.
@@ -109,12 +110,18 @@ impl TestApp {
 
     /// As `spawn_with`, with the queue pumps' visibility timeout (seconds) for retry tests.
     pub async fn spawn_opts(env: &[(&str, &str)], sqs_visibility_secs: Option<i32>) -> TestApp {
+        TestApp::spawn_custom(env, |opts| opts.sqs_visibility_secs = sqs_visibility_secs).await
+    }
+
+    /// As `spawn_with`, with the stack's options adjusted by `customize` (e.g. a recording HTTP
+    /// client for the cost benchmark).
+    pub async fn spawn_custom(env: &[(&str, &str)], customize: impl FnOnce(&mut StackOptions)) -> TestApp {
         portfolio::platform::telemetry::init_for_tests();
         portfolio::platform::install_tls_provider();
         let prefix = format!("t{}", ulid::Ulid::new().to_string().to_lowercase());
         let mut opts = StackOptions::local(&prefix);
         opts.env.extend(env.iter().map(|(k, v)| (k.to_string(), v.to_string())));
-        opts.sqs_visibility_secs = sqs_visibility_secs;
+        customize(&mut opts);
         let issuer = opts.issuer.clone();
         let stack = Stack::start(opts).await.expect("devstack starts (is the emulator running? `make test` starts it)");
         TestApp { stack, http: reqwest::Client::new(), issuer }

@@ -42,6 +42,9 @@ pub struct StackOptions {
     /// Visibility timeout the queue pumps receive with (default: each queue's own); tests use a
     /// short one so retries and redrive to the DLQ happen in seconds.
     pub sqs_visibility_secs: Option<i32>,
+    /// The HTTP client of every AWS call the stack makes (its functions, pumps and setup); the
+    /// SDK's default when `None`. The cost benchmark records requests through it.
+    pub http_client: Option<aws_smithy_runtime_api::client::http::SharedHttpClient>,
 }
 
 impl StackOptions {
@@ -57,6 +60,7 @@ impl StackOptions {
             env: HashMap::new(),
             run_schedules: false,
             sqs_visibility_secs: None,
+            http_client: None,
         }
     }
 }
@@ -89,7 +93,10 @@ pub async fn sdk_config(endpoint: &str, region: &str) -> aws_config::SdkConfig {
 impl Stack {
     pub async fn start(opts: StackOptions) -> Result<Stack, StackError> {
         let template = Template::load_default()?;
-        let sdk = sdk_config(&opts.endpoint, &opts.region).await;
+        let mut sdk = sdk_config(&opts.endpoint, &opts.region).await;
+        if let Some(http) = &opts.http_client {
+            sdk = sdk.into_builder().http_client(http.clone()).build();
+        }
         let clients = resources::Clients::new(&sdk);
         let mut refs = resources::create_all(&template, &clients, &opts.prefix, &opts.region).await?;
         // Parameters: local values for what AWS would take from the deployer / Secrets Manager.
@@ -186,7 +193,7 @@ impl Stack {
     pub async fn run_job(&self, name: &str, input: serde_json::Value) -> Result<serde_json::Value, String> {
         let f = self.function(name).ok_or_else(|| format!("no function {name}"))?;
         let functions::Handler::Job(handler) = f.def.handler else { return Err(format!("{name} is not a job")) };
-        handler(f.app()?, input).await.map_err(|e| e.to_string())
+        f.timed(handler(f.app()?, input)).await.map_err(|e| e.to_string())
     }
 
     /// Runs a per-org job's scheduler now with `input`, then waits until the job's queue (the

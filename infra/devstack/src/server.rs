@@ -21,11 +21,46 @@ pub struct FunctionRuntime {
     pub env: HashMap<String, String>,
     pub sdk: aws_config::SdkConfig,
     app: OnceLock<App>,
+    invocations: std::sync::atomic::AtomicU64,
+    billed_ms: std::sync::atomic::AtomicU64,
+}
+
+/// What Lambda would bill a function for so far: its invocations and their durations, each
+/// rounded up to the millisecond (the handler's wall time in this process; init not included).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Invocations {
+    pub count: u64,
+    pub billed_ms: u64,
 }
 
 impl FunctionRuntime {
     pub fn new(def: FunctionDef, env: HashMap<String, String>, sdk: aws_config::SdkConfig) -> Self {
-        FunctionRuntime { def, env, sdk, app: OnceLock::new() }
+        FunctionRuntime {
+            def,
+            env,
+            sdk,
+            app: OnceLock::new(),
+            invocations: Default::default(),
+            billed_ms: Default::default(),
+        }
+    }
+
+    /// Runs one invocation of the handler (`fut`), counting it and its duration.
+    pub async fn timed<T>(&self, fut: impl std::future::Future<Output = T>) -> T {
+        let started = std::time::Instant::now();
+        let out = fut.await;
+        let ms = started.elapsed().as_micros().div_ceil(1000) as u64;
+        self.invocations.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        self.billed_ms.fetch_add(ms.max(1), std::sync::atomic::Ordering::Relaxed);
+        out
+    }
+
+    /// The invocations so far (benchmarks diff two snapshots).
+    pub fn invocations(&self) -> Invocations {
+        Invocations {
+            count: self.invocations.load(std::sync::atomic::Ordering::Relaxed),
+            billed_ms: self.billed_ms.load(std::sync::atomic::Ordering::Relaxed),
+        }
     }
 
     pub fn app(&self) -> Result<&App, String> {
@@ -111,6 +146,12 @@ impl Gateway {
         // Most specific first: more literal segments win, as in API Gateway.
         routes.sort_by_key(|r| std::cmp::Reverse(r.segments.iter().filter(|s| !s.starts_with('{')).count()));
         Gateway { routes, functions: fns, issuer, cors, counter: Default::default() }
+    }
+
+    /// Requests routed to a function so far (what API Gateway bills: not preflights, unknown
+    /// routes or requests the JWT authorizer refused).
+    pub fn requests(&self) -> u64 {
+        self.counter.load(std::sync::atomic::Ordering::Relaxed)
     }
 
     /// The route API Gateway would pick, with the path parameters (URL-decoded).
@@ -212,7 +253,7 @@ pub async fn invoke_http(f: &FunctionRuntime, event: &str) -> Response {
     let functions::Handler::Http(handler) = f.def.handler else {
         return gateway_error(StatusCode::INTERNAL_SERVER_ERROR, "not an HTTP function");
     };
-    let res = handler(app, req).await;
+    let res = f.timed(handler(app, req)).await;
     let (parts, body) = res.into_parts();
     let bytes: Vec<u8> = match body {
         lambda_http::Body::Empty => Vec::new(),

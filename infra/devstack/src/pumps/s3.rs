@@ -103,7 +103,7 @@ pub async fn pump_s3(source: S3Source, gateway: Arc<Gateway>, sqs: aws_sdk_sqs::
             let body = m.body.unwrap_or_default();
             let done = match s3_event(&body) {
                 Some(event) if !event.records.is_empty() => match f.app() {
-                    Ok(app) => match handler(app, event).await {
+                    Ok(app) => match f.timed(handler(app, event)).await {
                         Ok(()) => true,
                         Err(e) => {
                             tracing::warn!(function = f.def.name, error = %e, "S3 event failed; it will be retried");

@@ -75,7 +75,7 @@ pub async fn run_schedule(schedule: Schedule, gateway: Arc<Gateway>) {
         tokio::time::sleep(wait).await;
         after = next;
         match f.app() {
-            Ok(app) => match handler(app, schedule.input_at(next)).await {
+            Ok(app) => match f.timed(handler(app, schedule.input_at(next))).await {
                 Ok(out) => tracing::info!(schedule = schedule.name, %out, "schedule ran"),
                 Err(e) => tracing::error!(schedule = schedule.name, error = %e, "scheduled job failed"),
             },

@@ -75,7 +75,7 @@ pub async fn pump_sqs(
                 continue;
             }
         };
-        let response = handler(app, sqs_event(&messages, &source.queue_arn, &region)).await;
+        let response = f.timed(handler(app, sqs_event(&messages, &source.queue_arn, &region))).await;
         let failed: std::collections::HashSet<String> =
             response.batch_item_failures.into_iter().map(|f| f.item_identifier).collect();
         for m in messages {

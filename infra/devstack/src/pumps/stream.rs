@@ -220,7 +220,7 @@ async fn deliver_stream_batch(
                     break;
                 }
             };
-        let response = handler(app, event).await;
+        let response = f.timed(handler(app, event)).await;
         let Some(failed) = response.batch_item_failures.into_iter().filter_map(|f| f.item_identifier).next() else {
             return true;
         };
