@@ -299,28 +299,7 @@ impl Db {
     /// Two items in one strongly consistent round trip (`BatchGetItem`), each answered in the
     /// order asked: what a write decides on, when it needs two items of different domains.
     pub async fn get_pair(&self, a: &Key, b: &Key) -> Result<(Option<Item>, Option<Item>), DbError> {
-        let ka = KeysAndAttributes::builder()
-            .set_keys(Some(vec![a.to_item(), b.to_item()]))
-            .consistent_read(true)
-            .build()
-            .map_err(|e| DbError::Invalid(e.to_string()))?;
-        let mut request = Some(ka);
-        let mut found: Vec<Item> = Vec::with_capacity(2);
-        for _ in 0..8 {
-            let Some(ka) = request.take() else { break };
-            let res = self
-                .client
-                .batch_get_item()
-                .request_items(&*self.table, ka)
-                .send()
-                .await
-                .map_err(|e| classify(e, |_| None))?;
-            found.extend(res.responses.and_then(|mut r| r.remove(&*self.table)).unwrap_or_default());
-            request = res.unprocessed_keys.and_then(|mut u| u.remove(&*self.table)).filter(|k| !k.keys.is_empty());
-        }
-        if request.is_some() {
-            return Err(DbError::Throttled);
-        }
+        let mut found = self.batch_read(&[a.clone(), b.clone()], true).await?;
         let mut take = |k: &Key| {
             let at = found.iter().position(|i| i.get("PK") == Some(&s(&k.pk)) && i.get("SK") == Some(&s(&k.sk)));
             at.map(|i| found.swap_remove(i))
@@ -329,15 +308,25 @@ impl Db {
         Ok((first, take(b)))
     }
 
-    /// Up to 100 items by key in one call (unprocessed keys are retried here).
+    /// Up to 100 items by key per call, eventually consistent (unprocessed keys are retried).
     pub async fn batch_get(&self, keys: &[Key]) -> Result<Vec<Item>, DbError> {
+        self.batch_read(keys, false).await
+    }
+
+    /// `BatchGetItem` in chunks of 100, retrying unprocessed keys up to 8 times per chunk.
+    async fn batch_read(&self, keys: &[Key], consistent: bool) -> Result<Vec<Item>, DbError> {
         let mut out = Vec::with_capacity(keys.len());
         for chunk in keys.chunks(100) {
             let mut pending: Vec<Item> = chunk.iter().map(Key::to_item).collect();
             let mut attempts = 0;
             while !pending.is_empty() {
+                if attempts == 8 {
+                    return Err(DbError::Throttled);
+                }
+                attempts += 1;
                 let ka = KeysAndAttributes::builder()
                     .set_keys(Some(std::mem::take(&mut pending)))
+                    .consistent_read(consistent)
                     .build()
                     .map_err(|e| DbError::Invalid(e.to_string()))?;
                 let res = self
@@ -347,18 +336,9 @@ impl Db {
                     .send()
                     .await
                     .map_err(|e| classify(e, |_| None))?;
-                if let Some(mut r) = res.responses {
-                    out.extend(r.remove(&*self.table).unwrap_or_default());
-                }
-                if let Some(mut u) = res.unprocessed_keys {
-                    if let Some(ka) = u.remove(&*self.table) {
-                        pending = ka.keys;
-                    }
-                }
-                attempts += 1;
-                if attempts > 8 && !pending.is_empty() {
-                    return Err(DbError::Throttled);
-                }
+                out.extend(res.responses.and_then(|mut r| r.remove(&*self.table)).unwrap_or_default());
+                pending =
+                    res.unprocessed_keys.and_then(|mut u| u.remove(&*self.table)).map(|k| k.keys).unwrap_or_default();
             }
         }
         Ok(out)
