@@ -46,9 +46,27 @@ pub enum Handler {
 /// One Lambda function: its binary (= template logical id in PascalCase) and what it serves.
 pub struct FunctionDef {
     pub name: &'static str,
-    /// The route keys of an HTTP function (empty for the others).
-    pub routes: &'static [&'static str],
+    /// The routes of an HTTP function (empty for the others).
+    pub routes: &'static [api::route::Route],
     pub handler: Handler,
+}
+
+impl FunctionDef {
+    /// The gateway route keys this function serves (action routes share theirs), in order.
+    pub fn route_keys(&self) -> Vec<String> {
+        let mut keys: Vec<String> = Vec::new();
+        for key in self.routes.iter().map(api::route::Route::route_key) {
+            if !keys.contains(&key) {
+                keys.push(key);
+            }
+        }
+        keys
+    }
+}
+
+/// Every route of every API function.
+pub fn routes() -> impl Iterator<Item = &'static api::route::Route> {
+    registry().into_iter().flat_map(|f| f.routes.iter())
 }
 
 macro_rules! api_function {
@@ -56,7 +74,7 @@ macro_rules! api_function {
         FunctionDef {
             name: $name,
             routes: api::$module::ROUTES,
-            handler: Handler::Http(|app, req| Box::pin(api::$module::handle(app, req))),
+            handler: Handler::Http(|app, req| Box::pin(api::route::dispatch(app, api::$module::ROUTES, req))),
         }
     };
 }

@@ -1,7 +1,6 @@
 //! The OpenAPI 3.1 document, generated from the handlers' `#[utoipa::path]` and the types. It is
 //! served at `/api/v1/openapi.json` and committed as `openapi.json` (a test keeps them equal).
 
-use crate::api;
 use portfolio::events::EventSpec;
 use serde_json::{json, Value};
 use utoipa::openapi::path::ParameterIn;
@@ -242,38 +241,28 @@ impl Modify for ExactlyOne {
 #[derive(OpenApi)]
 #[openapi(
     info(title = "PortfolioOS API", version = "1.0.0", description = "The financial operating system for small real-estate portfolios."),
-    paths(
-        api::health::health, api::health::event_types,
-        api::orgs::me, api::orgs::create, api::orgs::get, api::orgs::update,
-        api::members::list_members, api::members::add, api::members::update, api::members::remove,
-        api::audit::list_audit,
-        api::buildings::list_buildings, api::buildings::create, api::buildings::get, api::buildings::update, api::buildings::delete,
-        api::buildings::list_units, api::buildings::create_unit, api::buildings::bulk_units,
-        api::units::get, api::units::update, api::units::delete,
-        api::occupancy::get,
-        api::tenants::list_tenants, api::tenants::create, api::tenants::get, api::tenants::update,
-        api::leases::list_leases, api::leases::create, api::leases::get, api::leases::update,
-        api::leases::activate, api::leases::end, api::leases::renew, api::leases::unit_history,
-        api::documents::create, api::documents::list_documents, api::documents::get, api::documents::new_version,
-        api::documents::obligations,
-        api::charges::list_charges, api::charges::create, api::charges::void, api::charges::settle_deposit,
-        api::payments::list_payments, api::payments::create, api::payments::reverse, api::payments::clear, api::payments::allocate,
-        api::ledger::get, api::ledger::list_fx, api::ledger::record_fx,
-        api::delinquency::get, api::delinquency::snapshots,
-        api::rent_runs::run, api::rent_runs::get_settings, api::rent_runs::put_settings,
-        api::events::list_events,
-        api::webhooks::list_webhooks, api::webhooks::create, api::webhooks::get, api::webhooks::update, api::webhooks::delete,
-        api::webhooks::deliveries, api::webhooks::redeliver,
-    ),
     security(("bearer" = [])),
-    modifiers(&BearerAuth, &StrictInput, &EdgeResponses, &Problems, &ExactlyOne),
 )]
 struct ApiDoc;
 
-/// The document from the handlers and types (without `webhooks`, which utoipa does not model).
+/// The document from the route tables and types (without `webhooks`, which utoipa does not
+/// model): each route's operation and the schemas it refers to, as `#[openapi(paths(...))]`
+/// would add them, then the modifiers over the whole.
 pub fn document() -> utoipa::openapi::OpenApi {
-    ApiDoc::openapi()
+    let mut doc = ApiDoc::openapi();
+    let mut schemas = Vec::new();
+    for route in crate::routes() {
+        doc.paths.add_path_operation(route.doc_path(), (route.doc.methods)(), route.operation());
+        (route.doc.schemas)(&mut schemas);
+    }
+    doc.components.get_or_insert_with(Default::default).schemas.extend(schemas);
+    for m in MODIFIERS {
+        m.modify(&mut doc);
+    }
+    doc
 }
+
+const MODIFIERS: &[&dyn Modify] = &[&BearerAuth, &StrictInput, &EdgeResponses, &Problems, &ExactlyOne];
 
 /// The whole document: [`document`] with every event type of the catalog under `webhooks`
 /// (OpenAPI 3.1), each a POST of the event envelope whose `data` is that type's payload.

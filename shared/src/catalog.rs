@@ -55,7 +55,7 @@ mod tests {
         use crate::billing::events::{PaymentCleared, PaymentReceived};
         let scope = OrgScope::for_tests(OrgId::new());
         let cleared = PaymentCleared { payment_id: crate::ids::PaymentId::new(), lease_id: crate::ids::LeaseId::new() };
-        let e = Event::of(&scope, &cleared, chrono::Utc::now());
+        let e = Event::of(&scope, &cleared, crate::platform::clock::now());
         assert_eq!((e.type_.as_str(), e.version, e.subject.type_.as_str()), ("payment.cleared", 1, "payment"));
         assert_eq!(e.subject.id, cleared.payment_id.to_string());
         let stored: Event = serde_json::from_value(serde_json::to_value(&e).unwrap()).unwrap();
@@ -72,7 +72,7 @@ mod tests {
                 payment_id: crate::ids::PaymentId::new(),
                 lease_id: crate::ids::LeaseId::new(),
             },
-            chrono::Utc::now(),
+            crate::platform::clock::now(),
         ))
         .unwrap();
         v.as_object_mut().unwrap().remove("version");

@@ -14,6 +14,7 @@ pub mod leasing;
 pub mod money;
 pub mod notify;
 pub mod platform;
+pub mod ports;
 pub mod properties;
 pub mod validation;
 pub mod webhooks;

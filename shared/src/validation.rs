@@ -343,7 +343,7 @@ pub mod schema {
     impl utoipa::ToSchema for EventTypeFilter {}
 
     /// A webhook target: an https URL of at most 2048 characters (schema only; where it may
-    /// point is checked when it is resolved, see `webhooks::ssrf`).
+    /// point is checked when it is resolved, see `ports::ssrf`).
     pub struct Url;
     impl utoipa::PartialSchema for Url {
         fn schema() -> RefOr<Schema> {

@@ -81,7 +81,7 @@ async fn main() {
     let mut cases = cases(&app, &fx);
     cases.sort_by_key(|c| (c.method == "DELETE", c.method != "GET"));
     for c in cases {
-        let f = app.stack.gateway.functions.iter().find(|f| f.def.routes.contains(&c.route_key.as_str())).unwrap();
+        let f = app.stack.gateway.functions.iter().find(|f| f.def.route_keys().contains(&c.route_key)).unwrap();
         let calls = |f: &devstack::server::FunctionRuntime| {
             (f.db_calls(), f.app().map(|a| a.db.calls().by_operation()).unwrap_or_default())
         };

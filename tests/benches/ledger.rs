@@ -168,7 +168,13 @@ async fn main() {
         let t = Instant::now();
         let mut created = 0;
         for (scope, _) in &seeded.orgs {
-            let r = run_org(&db, scope, Some(day("2026-01-31")), &RunOptions::default()).await.expect("run");
+            let r = run_org(
+                &portfolio::platform::ctx::Ctx::new(&db, scope),
+                Some(day("2026-01-31")),
+                &RunOptions::default(),
+            )
+            .await
+            .expect("run");
             created += r.charges_created;
         }
         let run = t.elapsed();

@@ -348,22 +348,20 @@ async fn rent_runs_are_exactly_once_through_crashes_and_concurrent_runs() {
     }
     let db = app.stack.function("api-rent-runs").unwrap().app().unwrap().db.clone();
     let scope = b.scope();
+    let cx = &portfolio::platform::ctx::Ctx::new(&db, &scope);
     let through = |d: &str| Some(d.parse::<chrono::NaiveDate>().unwrap());
 
     // Three months, killed after the first committed batch.
-    let err = run_org(&db, &scope, through("2026-03-31"), &RunOptions::failing_after(1)).await.unwrap_err();
+    let err = run_org(cx, through("2026-03-31"), &RunOptions::failing_after(1)).await.unwrap_err();
     assert!(err.to_string().contains("fault injected") || format!("{err:?}").contains("fault injected"), "{err:?}");
     let partial: usize = count_charges(&app, &b, &leases).await.values().map(BTreeSet::len).sum();
     assert!(partial > 0 && partial < 30 * 4, "a partial run: {partial}");
     // The re-run completes it.
-    let report = run_org(&db, &scope, through("2026-03-31"), &RunOptions::default()).await.unwrap();
+    let report = run_org(cx, through("2026-03-31"), &RunOptions::default()).await.unwrap();
     assert_eq!(report.charges_created + partial, 30 * 4, "{report:?}");
     // Two runs at once for the next months, and a late run catching up both.
     let opts = RunOptions::default();
-    let (a, c) = tokio::join!(
-        run_org(&db, &scope, through("2026-05-31"), &opts),
-        run_org(&db, &scope, through("2026-05-31"), &opts)
-    );
+    let (a, c) = tokio::join!(run_org(cx, through("2026-05-31"), &opts), run_org(cx, through("2026-05-31"), &opts));
     let (a, c) = (a.unwrap(), c.unwrap());
     assert_eq!(a.charges_created + c.charges_created, 30 * 2, "{a:?} {c:?}");
     let all = count_charges(&app, &b, &leases).await;
@@ -695,10 +693,11 @@ async fn a_payment_over_more_charges_than_one_transaction_holds_is_split_safely(
         after.get("TransactWriteItems").copied().unwrap_or(0) - before.get("TransactWriteItems").copied().unwrap_or(0);
     assert_eq!(tx, 2, "40 allocations, then the remaining 10");
     // The lease and its org come in one read (they were two GetItems). The one GetItem left is
-    // the membership lookup, which tests make on every request (no membership cache); then the
-    // idempotency claim, one ledger query per transaction, and the transactions.
+    // the membership lookup, which tests make on every request (no membership cache); then one
+    // ledger query per transaction and the transactions. The idempotency key is taken inside the
+    // last transaction: no write of its own (it was a PutItem before the work).
     let ops = |op: &str| after.get(op).copied().unwrap_or(0) - before.get(op).copied().unwrap_or(0);
-    assert_eq!((ops("GetItem"), ops("BatchGetItem"), ops("PutItem"), ops("Query")), (1, 1, 1, 2), "{after:?}");
+    assert_eq!((ops("GetItem"), ops("BatchGetItem"), ops("PutItem"), ops("Query")), (1, 1, 0, 2), "{after:?}");
     assert_eq!(p["allocations"].as_array().unwrap().len(), 50);
     let l = assert_counters_match_entries(&app, &b, &lease).await;
     assert!(l.charges.iter().all(|c| c.open == 0));
@@ -783,4 +782,54 @@ async fn a_back_dated_lease_is_caught_up_in_bounded_runs_that_continue_by_messag
     assert_eq!((due.len(), due[0], due[130]), (131, "2016-01-01", "2026-11-01"));
     let again = b.rent_run(&app, "2026-11-30").await;
     assert_eq!((again["complete"].as_bool(), again["chargesCreated"].as_u64()), (Some(true), Some(0)), "{again}");
+}
+
+/// The daily jobs run at a chosen instant (`Ctx::at`) over a lease that starts years from now:
+/// nothing is back-dated, and everything each run writes carries the instant it ran at.
+#[tokio::test(flavor = "multi_thread")]
+async fn rent_late_fees_and_reminders_run_on_chosen_days_of_a_future_lease() {
+    use functions::jobs::{late_fees, rent_reminders, rent_run};
+    use portfolio::platform::ctx::Ctx;
+    let app = TestApp::spawn().await;
+    let b = Books::new(&app, "clock@example.com").await;
+    let settings = json!({"rentLeadDays": 3, "rentReminderDays": 3,
+                          "lateFeePolicy": {"graceDays": 5, "flat": {"amount": "50.00", "currency": "USD"}}});
+    app.call("PUT", &b.path("/billing-settings"), &b.token, Some(settings)).await.expect(200);
+    let lease = b.lease(&app, "2031-01-01", "1200.00", json!({"endDate": "2031-12-31"})).await;
+    let db = app.stack.function("consumer-late-fees").unwrap().app().unwrap().db.clone();
+    let scope = b.scope();
+    let at = |s: &str| s.parse::<chrono::DateTime<chrono::Utc>>().unwrap();
+    let day = |s: &str| s.parse::<chrono::NaiveDate>().unwrap();
+
+    // New Year's morning: January's rent (through the 4th with 3 days' lead).
+    let new_year = at("2031-01-01T09:00:00Z");
+    let run = rent_run::run(&Ctx::at(&db, &scope, new_year), day("2031-01-01")).await.unwrap();
+    assert_eq!(run["chargesCreated"], 1, "{run}");
+    let jan = b.charges(&app, &lease).await;
+    assert_eq!((jan.len(), jan[0]["dueDate"].as_str()), (1, Some("2031-01-01")));
+    assert_eq!(jan[0]["createdAt"].as_str().map(at), Some(new_year));
+
+    // Still in grace on the 6th (due the 1st, 5 days' grace): no fee. Late on the 7th: one fee.
+    let sixth = at("2031-01-06T06:00:00Z");
+    let none = late_fees::run(&Ctx::at(&db, &scope, sixth), day("2031-01-06")).await.unwrap();
+    assert_eq!(none["assessed"], 0, "{none}");
+    let seventh = at("2031-01-07T06:00:00Z");
+    let fee = late_fees::run(&Ctx::at(&db, &scope, seventh), day("2031-01-07")).await.unwrap();
+    assert_eq!(fee["assessed"], 1, "{fee}");
+    let charges = b.charges(&app, &lease).await;
+    let fee = charges.iter().find(|c| c["kind"] == "late_fee").expect("the late fee");
+    assert_eq!((amt(&fee["amount"]), fee["createdAt"].as_str().map(at)), ("50.00", Some(seventh)));
+
+    // The 29th: February's rent is billed (3 days' lead) and due in 3 days, January's is overdue.
+    let twenty_ninth = at("2031-01-29T08:00:00Z");
+    let cx = Ctx::at(&db, &scope, twenty_ninth);
+    assert_eq!(rent_run::run(&cx, day("2031-01-29")).await.unwrap()["chargesCreated"], 1);
+    let reminders = rent_reminders::run(&cx, day("2031-01-29")).await.unwrap();
+    assert_eq!((reminders["dueSoon"].as_u64(), reminders["overdue"].as_u64()), (Some(1), Some(1)), "{reminders}");
+    let again = rent_reminders::run(&cx, day("2031-01-29")).await.unwrap();
+    assert_eq!(again["existing"], 2, "once per charge and kind: {again}");
+    let events = app.get(&b.path("/events?limit=200"), &b.token).await.expect(200).body;
+    let reminded: Vec<&Value> =
+        events["items"].as_array().unwrap().iter().filter(|e| e["type"] == "reminder.created").collect();
+    assert_eq!(reminded.len(), 2);
 }

@@ -566,3 +566,56 @@ async fn production_configuration_refuses_private_and_loopback_targets() {
         .await
         .expect(201);
 }
+
+/// The 24-hour give-up, driven by the clock a delivery attempt is given rather than by back-dated
+/// items: the first attempt fails for real, later attempts run at chosen instants through the
+/// dispatcher's own code (`webhooks::service::attempt`), and the one past 24 h gives up.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_delivery_failing_for_24_hours_gives_up_at_the_instant_it_is_run() {
+    // Retries an hour apart, so the queued ones never come due while the test runs.
+    let app = TestApp::spawn_with(&[("WEBHOOK_RETRY_BASE_SECS", "3600")]).await;
+    let owner = "giveup-owner@example.com";
+    let o = Org { id: app.create_org(owner, "Give-up Org").await, token: app.token(owner) };
+    let (rx, url) = receiver(&[503; 10]).await;
+    let hook_id = app
+        .post(&o.path("/webhooks"), &o.token, json!({"url": url, "eventTypes": ["building.created"]}))
+        .await
+        .expect(201)
+        .id();
+    app.create_building(&o.id, owner, "Flaky House").await;
+    let deliveries = o.path(&format!("/webhooks/{hook_id}/deliveries"));
+    let first = eventually("the first failed attempt", 20, async || {
+        let d = app.get(&deliveries, &o.token).await.expect(200).body["items"][0].clone();
+        (d["attempts"].as_array().is_some_and(|a| a.len() == 1)).then_some(d)
+    })
+    .await;
+    assert_eq!(first["status"], "pending");
+    let t0: chrono::DateTime<chrono::Utc> = first["attempts"][0]["at"].as_str().unwrap().parse().unwrap();
+    let dispatcher = app.stack.function("consumer-webhook-dispatcher").unwrap().app().unwrap();
+    let message = |attempt: usize| -> portfolio::webhooks::service::DeliveryMessage {
+        serde_json::from_value(
+            json!({"orgId": o.id, "webhookId": hook_id, "deliveryId": first["id"], "attempt": attempt}),
+        )
+        .unwrap()
+    };
+    use portfolio::webhooks::service::{attempt, Outcome};
+    // Not due yet a minute later: nothing is sent.
+    let early = attempt(dispatcher, &message(1), t0 + chrono::Duration::minutes(1)).await.unwrap();
+    assert!(matches!(early, Outcome::RetryIn(_)), "{early:?}");
+    assert_eq!(rx.hits().len(), 1);
+    // Six hours on, it is due and fails again: retried.
+    let six = t0 + chrono::Duration::hours(6);
+    assert!(matches!(attempt(dispatcher, &message(1), six).await.unwrap(), Outcome::RetryIn(_)));
+    // Just past 24 hours of failing, the next failure gives up.
+    let late = t0 + chrono::Duration::hours(24) + chrono::Duration::minutes(1);
+    assert_eq!(attempt(dispatcher, &message(2), late).await.unwrap(), Outcome::GaveUp);
+    assert_eq!(rx.hits().len(), 3, "one real attempt and two at chosen instants");
+    let d = app.get(&deliveries, &o.token).await.expect(200).body["items"][0].clone();
+    assert_eq!(d["status"], "failed");
+    let at: Vec<chrono::DateTime<chrono::Utc>> =
+        d["attempts"].as_array().unwrap().iter().map(|a| a["at"].as_str().unwrap().parse().unwrap()).collect();
+    assert_eq!(at, [t0, six, late], "each attempt is stamped with the instant it ran at");
+    assert!(d["nextRetryAt"].is_null(), "{d}");
+    // A stale message of the chain finds nothing to do.
+    assert_eq!(attempt(dispatcher, &message(2), late).await.unwrap(), Outcome::Skipped);
+}

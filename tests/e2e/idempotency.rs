@@ -75,3 +75,49 @@ async fn released_and_abandoned_claims_can_be_retried() {
     ));
     assert!(matches!(begin(&a.db, &s, "POST /payments", "k", &h, now + 120).await.unwrap(), Begin::Proceed(_)));
 }
+
+/// The claim the money routes use: nothing is written before the work; the write's own
+/// transaction takes the key, so of twenty writes racing with one key exactly one commits and
+/// the others write nothing at all, then answer the winner's response.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_joined_claim_lets_exactly_one_racing_write_commit_and_the_rest_replay_it() {
+    use portfolio::platform::db::{DbError, ItemBuilder, Key};
+    use portfolio::platform::idempotency::{lookup, Claim};
+    let app = TestApp::spawn().await;
+    let (a, s) = scope(&app).await;
+    let now = chrono::Utc::now().timestamp();
+    let h = request_hash(b"{\"amount\":\"10.00\"}");
+    let claim = Claim::joined(&s, "POST /payments", "race", &h, now);
+    let marker = |i: usize| Key { pk: format!("ORG#{}#TEST", s.org_id()), sk: format!("WRITE#{i:02}") };
+    let writes = (0..20).map(|i| {
+        let (claim, db) = (claim.clone(), &a.db);
+        async move {
+            let mut tx = Tx::new();
+            tx.put(ItemBuilder::new("TestWrite", &marker(i), &serde_json::json!({"n": i})).build(), None);
+            claim.complete_in(&mut tx, 201, &format!("{{\"write\":{i}}}"));
+            db.transact(tx).await.map(|()| i)
+        }
+    });
+    let results = futures::future::join_all(writes).await;
+    let won: Vec<usize> = results.iter().filter_map(|r| r.as_ref().ok().copied()).collect();
+    assert_eq!(won.len(), 1, "{results:?}");
+    assert!(results.iter().filter(|r| r.is_err()).all(|r| matches!(r, Err(DbError::KeyTaken))), "{results:?}");
+    let written: Vec<_> = app
+        .table_items()
+        .await
+        .into_iter()
+        .filter(|i| i.get("entity").and_then(|e| e.as_s().ok()).is_some_and(|e| e == "TestWrite"))
+        .collect();
+    assert_eq!(written.len(), 1, "the losers wrote nothing");
+    match lookup(&a.db, &claim).await.unwrap() {
+        Begin::Replay { status, body } => assert_eq!((status, body), (201, format!("{{\"write\":{}}}", won[0]))),
+        other => panic!("expected the winner's answer, got {other:?}"),
+    }
+    let other_body = Claim::joined(&s, "POST /payments", "race", &request_hash(b"other"), now);
+    assert!(matches!(lookup(&a.db, &other_body).await.unwrap(), Begin::Mismatch));
+    // A day later the key is free again.
+    let tomorrow = Claim::joined(&s, "POST /payments", "race", &h, now + 25 * 3600);
+    let mut tx = Tx::new();
+    tomorrow.complete_in(&mut tx, 201, "{}");
+    a.db.transact(tx).await.expect("an expired key is free");
+}

@@ -34,7 +34,6 @@ fn every_template_route_is_documented_and_nothing_else() {
             }
         }
     }
-    documented.push("GET /api/v1/openapi.json".into());
     documented.sort();
     let mut routes: Vec<String> = template.functions.iter().flat_map(|f| f.routes.iter().map(|r| r.key())).collect();
     routes.sort();

@@ -135,7 +135,7 @@ fn routes_in_code_and_template_are_the_same_per_function() {
     for def in functions::registry() {
         let f = t.functions.iter().find(|f| f.binary == def.name).unwrap();
         let declared: BTreeSet<String> = f.routes.iter().map(|r| r.key()).collect();
-        let served: BTreeSet<String> = def.routes.iter().map(|r| r.to_string()).collect();
+        let served: BTreeSet<String> = def.route_keys().into_iter().collect();
         assert_eq!(declared, served, "routes of {}", def.name);
         for r in &f.routes {
             let public = ["GET /api/v1/health", "GET /api/v1/openapi.json", "GET /api/v1/event-types"]
@@ -263,7 +263,12 @@ async fn every_api_function_has_a_sample_event_that_runs() {
         let text = std::fs::read_to_string(&path).unwrap_or_else(|_| panic!("{} is missing", path.display()));
         let event: serde_json::Value = serde_json::from_str(&text).unwrap();
         let route = event["routeKey"].as_str().unwrap();
-        assert!(f.def.routes.contains(&route), "{}: {route} is not served by {}", path.display(), f.def.name);
+        assert!(
+            f.def.route_keys().iter().any(|k| k == route),
+            "{}: {route} is not served by {}",
+            path.display(),
+            f.def.name
+        );
         let res = devstack::server::invoke_http(f, &text).await;
         let status = res.status().as_u16();
         assert!(status < 500, "{} answered {status}", path.display());

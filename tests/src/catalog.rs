@@ -4,6 +4,7 @@
 //! without a sample body, org route without a required action) fails the sweep loudly.
 
 use crate::TestApp;
+use functions::api::route::{Access, KeyRule, Route};
 use portfolio::platform::scope::Action;
 use serde_json::{json, Value};
 
@@ -169,9 +170,18 @@ impl Case {
     }
 }
 
+/// The declared route a case exercises (`functions::api::route`: each module's `routes!`), so
+/// the sweeps read the same action and key rule dispatch enforces.
+pub fn declared(route_key: &str) -> &'static Route {
+    let verb = action_verb(route_key).map(|v| v.trim_start_matches(':'));
+    functions::routes()
+        .find(|r| r.route_key() == route_key && r.verb().as_deref() == verb)
+        .unwrap_or_else(|| panic!("{route_key} is in the template but in no route table"))
+}
+
 /// The routes that create money, which require an `Idempotency-Key`.
 pub fn requires_key(route_key: &str) -> bool {
-    [functions::api::charges::CREATE, functions::api::payments::CREATE].contains(&route_key)
+    declared(route_key).key == KeyRule::Required
 }
 
 fn unique() -> String {
@@ -269,78 +279,12 @@ pub fn sample_body(route_key: &str, fx: &Fixture) -> Option<Value> {
     })
 }
 
-/// What each org-scoped route requires (the test's own reading of API.md, checked against the
-/// one matrix in `portfolio::platform::scope::permits`).
+/// What an org-scoped route requires, as its route table declares it (the sweep then holds every
+/// role's answer against the one matrix, `portfolio::platform::scope::permits`).
 pub fn required_action(route_key: &str) -> Action {
-    use Action::*;
-    let (method, path) = route_key.split_once(' ').expect("route key");
-    let resource = path.trim_start_matches("/api/v1/orgs/{orgId}");
-    let read = method == "GET";
-    match resource {
-        "" => {
-            if read {
-                OrgRead
-            } else {
-                OrgUpdate
-            }
-        }
-        r if r.starts_with("/members") => {
-            if read {
-                MemberRead
-            } else {
-                MemberManage
-            }
-        }
-        "/audit" => AuditRead,
-        "/events" => EventRead,
-        r if r.starts_with("/webhooks") => {
-            if read {
-                WebhookRead
-            } else {
-                WebhookManage
-            }
-        }
-        "/billing-settings" => {
-            if read {
-                LedgerRead
-            } else {
-                BillingConfigure
-            }
-        }
-        r if ["/charges", "/payments", "/ledger", "/deposit-settlement"].iter().any(|s| r.ends_with(s))
-            || ["/charges/", "/payments/", "/fx-rates", "/delinquency", "/rent-runs"]
-                .iter()
-                .any(|s| r.starts_with(s)) =>
-        {
-            if read {
-                LedgerRead
-            } else {
-                LedgerWrite
-            }
-        }
-        r if r.starts_with("/tenants") || r.starts_with("/leases") || r.ends_with("/leases") => {
-            if read {
-                LeasingRead
-            } else {
-                LeasingWrite
-            }
-        }
-        "/occupancy" => PropertyRead,
-        r if r.starts_with("/documents") || r == "/obligations" => {
-            if read {
-                DocumentRead
-            } else {
-                DocumentWrite
-            }
-        }
-        r if r.starts_with("/buildings") || r.starts_with("/units") => {
-            if read {
-                PropertyRead
-            } else {
-                PropertyWrite
-            }
-        }
-        _ => panic!("the catalog does not know which action {route_key} needs: add it"),
+    match declared(route_key).access {
+        Access::Org(action) => action,
+        other => panic!("{route_key} is not an org route ({other:?})"),
     }
 }
 

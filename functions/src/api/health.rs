@@ -1,26 +1,14 @@
 //! `api-health`: liveness, the OpenAPI document and the event catalog (documentation, so
 //! without auth).
 
-use super::{route, serve, unknown_route};
-use lambda_http::{Body, Request, Response};
+use lambda_http::Request;
 use portfolio::platform::http::{json, ApiResult};
 use portfolio::platform::App;
 
-pub const HEALTH: &str = "GET /api/v1/health";
-pub const OPENAPI: &str = "GET /api/v1/openapi.json";
-pub const EVENT_TYPES: &str = "GET /api/v1/event-types";
-pub const ROUTES: &[&str] = &[HEALTH, OPENAPI, EVENT_TYPES];
-
-pub async fn handle(_app: &App, req: Request) -> Response<Body> {
-    serve(&req, async {
-        match route(&req) {
-            HEALTH => health(),
-            OPENAPI => json(200, &crate::openapi::document_value()),
-            EVENT_TYPES => event_types(),
-            other => Err(unknown_route(other)),
-        }
-    })
-    .await
+crate::routes! {
+    public health,
+    public openapi,
+    public event_types,
 }
 
 #[derive(serde::Serialize, utoipa::ToSchema)]
@@ -29,9 +17,16 @@ pub struct Health {
     pub status: &'static str,
 }
 
+/// This document (OpenAPI 3.1).
+#[utoipa::path(get, path = "/api/v1/openapi.json", tag = "meta", security(()),
+    responses((status = 200, description = "The OpenAPI 3.1 document of this API", content_type = "application/json")))]
+pub async fn openapi(_: &App, _: &Request) -> ApiResult {
+    json(200, &crate::openapi::document_value())
+}
+
 /// Liveness.
 #[utoipa::path(get, path = "/api/v1/health", tag = "meta", security(()), responses((status = 200, body = Health)))]
-pub fn health() -> ApiResult {
+pub async fn health(_: &App, _: &Request) -> ApiResult {
     json(200, &Health { status: "ok" })
 }
 
@@ -61,7 +56,7 @@ pub struct EventTypes {
 /// Every event type with its payload's JSON Schema: what `eventTypes` of a webhook may name
 /// (`payment.received`, `payment.*` or `*`).
 #[utoipa::path(get, path = "/api/v1/event-types", tag = "events", security(()), responses((status = 200, body = EventTypes)))]
-pub fn event_types() -> ApiResult {
+pub async fn event_types(_: &App, _: &Request) -> ApiResult {
     let items = portfolio::catalog::all()
         .map(|spec| EventType {
             type_: spec.type_.to_owned(),

@@ -1,14 +1,15 @@
-//! `Idempotency-Key` for routes that move money: the first request with a key runs and its
-//! response is stored in the same transaction as its write; the same key and body replays that
-//! response (`Idempotent-Replayed: true`) without a second write; the same key with another body
-//! is 422; a duplicate while the first is still running is 409. A failed request releases its
-//! claim so the client may retry with the same key. POSTs that create money (charges, payments)
-//! require a key (`required_key`).
+//! `Idempotency-Key` for routes that move money: a request with a key runs and its response is
+//! stored in the same transaction as its write, under the condition that the key is still free
+//! (no write before the work, so a payment costs no extra round trip); the same key and body
+//! replays that response (`Idempotent-Replayed: true`) without a second write; the same key with
+//! another body is 422. Duplicates sent at the same time all run, exactly one commits, and the
+//! others answer its response; a request that failed wrote nothing, so the client may retry with
+//! the same key. POSTs that create money (charges, payments) require a key (`required_key`).
 
 use lambda_http::{Body, Request, Response};
+use portfolio::platform::ctx::Ctx;
 use portfolio::platform::http::{body_bytes, ApiError, ApiResult};
 use portfolio::platform::idempotency::{self, Begin, Claim};
-use portfolio::platform::scope::OrgScope;
 use portfolio::platform::App;
 use portfolio::FieldError;
 use std::future::Future;
@@ -32,32 +33,33 @@ pub fn required_key(req: &Request) -> Result<String, ApiError> {
 }
 
 /// Runs `work` at most once for `key` (see the module docs); for routes where the key is
-/// required (`required_key`).
-pub async fn run<'a, F, Fut>(app: &'a App, req: &'a Request, scope: &'a OrgScope, key: &str, work: F) -> ApiResult
+/// required (`required_key`). The claim joins the work's own transaction (no write before the
+/// work): when another request with the key completed first, this one's write did not happen
+/// and it answers that request's response (or 422 for another body).
+pub async fn run<'a, F, Fut>(app: &'a App, req: &'a Request, cx: &Ctx<'a>, key: &str, work: F) -> ApiResult
 where
     F: FnOnce(Claim) -> Fut,
     Fut: Future<Output = ApiResult>,
 {
     let route = format!("{} {}", req.method(), req.uri().path());
     let hash = idempotency::request_hash(body_bytes(req));
-    let now = chrono::Utc::now().timestamp();
-    match idempotency::begin(&app.db, scope, &route, key, &hash, now).await.map_err(ApiError::from)? {
-        Begin::Proceed(claim) => {
-            let res = work(claim.clone()).await;
-            if res.is_err() {
-                if let Err(e) = claim.release(&app.db).await {
-                    tracing::warn!(error = %e, "could not release an idempotency claim; it expires on its own");
-                }
-            }
-            res
-        }
+    let claim = Claim::joined(cx.scope, &route, key, &hash, cx.now.timestamp());
+    match work(claim.clone()).await {
+        Err(e) if e.is_key_taken() => answer(idempotency::lookup(&app.db, &claim).await.map_err(ApiError::from)?),
+        res => res,
+    }
+}
+
+/// The answer to a request whose key another request used.
+fn answer(begin: Begin) -> ApiResult {
+    match begin {
         Begin::Replay { status, body } => Ok(Response::builder()
             .status(status)
             .header("content-type", "application/json")
             .header("idempotent-replayed", "true")
             .body(Body::Text(body))
             .expect("valid response")),
-        Begin::InFlight => {
+        Begin::InFlight | Begin::Proceed(_) => {
             Err(ApiError::conflict("a request with this Idempotency-Key is still being processed; retry shortly"))
         }
         Begin::Mismatch => Err(ApiError::unprocessable("this Idempotency-Key was used with a different request body")),

@@ -3,119 +3,85 @@
 //! The actions `…/leases/{leaseId}:activate|:end|:renew` arrive on one route: API Gateway path
 //! parameters span whole segments, so `{leaseId}` carries `lse_…:verb` and is split here.
 
-use super::{list, page, route, scope, serve, unknown_route};
-use lambda_http::{Body, Request, Response};
+use super::route::Call;
 use portfolio::leasing::model::{CreateLease, EndLease, Lease, RenewLease, UpdateLease};
 use portfolio::leasing::service;
-use portfolio::platform::http::{json, json_body, json_body_or_default, path_param, ApiError, ApiResult, Problem};
-use portfolio::platform::scope::Action;
-use portfolio::platform::App;
+use portfolio::platform::http::{json, json_body, json_body_or_default, ApiResult, Problem};
 
-pub const LIST: &str = "GET /api/v1/orgs/{orgId}/leases";
-pub const CREATE: &str = "POST /api/v1/orgs/{orgId}/leases";
-pub const GET: &str = "GET /api/v1/orgs/{orgId}/leases/{leaseId}";
-pub const UPDATE: &str = "PATCH /api/v1/orgs/{orgId}/leases/{leaseId}";
-pub const ACTION: &str = "POST /api/v1/orgs/{orgId}/leases/{leaseId}";
-pub const UNIT_HISTORY: &str = "GET /api/v1/orgs/{orgId}/units/{unitId}/leases";
-pub const ROUTES: &[&str] = &[LIST, CREATE, GET, UPDATE, ACTION, UNIT_HISTORY];
-
-pub async fn handle(app: &App, req: Request) -> Response<Body> {
-    serve(&req, async {
-        match route(&req) {
-            LIST => list_leases(app, &req).await,
-            CREATE => create(app, &req).await,
-            GET => get(app, &req).await,
-            UPDATE => update(app, &req).await,
-            ACTION => action(app, &req).await,
-            UNIT_HISTORY => unit_history(app, &req).await,
-            other => Err(unknown_route(other)),
-        }
-    })
-    .await
+crate::routes! {
+    org(LeasingRead) list_leases,
+    org(LeasingWrite) create,
+    org(LeasingRead) get,
+    org(LeasingWrite) update,
+    org(LeasingWrite) activate,
+    org(LeasingWrite) end,
+    org(LeasingWrite) renew,
+    org(LeasingRead) unit_history,
 }
 
 #[utoipa::path(get, path = "/api/v1/orgs/{orgId}/leases", tag = "leasing",
     params(("orgId" = String, Path), ("limit" = Option<i32>, Query), ("cursor" = Option<String>, Query)),
     responses((status = 200, body = inline(portfolio::platform::http::ListResponse<Lease>)), (status = 404, body = Problem)))]
-pub async fn list_leases(app: &App, req: &Request) -> ApiResult {
-    let s = scope(app, req, Action::LeasingRead).await?;
-    let p = page(app, req, &s)?;
-    list(app, req, &s, service::list_leases(&app.db, &s, p).await?)
+pub async fn list_leases(c: Call<'_>) -> ApiResult {
+    let p = c.page()?;
+    c.list(service::list_leases(&c.cx, p).await?)
 }
 
 /// Creates a draft lease on a unit for 1–10 tenants (the first is primary).
 #[utoipa::path(post, path = "/api/v1/orgs/{orgId}/leases", tag = "leasing", params(("orgId" = String, Path)), request_body = CreateLease,
     responses((status = 201, body = Lease), (status = 400, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem)))]
-pub async fn create(app: &App, req: &Request) -> ApiResult {
-    let s = scope(app, req, Action::LeasingWrite).await?;
-    let input: CreateLease = json_body(req)?;
-    json(201, &service::create_lease(&app.db, &s, input).await?)
+pub async fn create(c: Call<'_>) -> ApiResult {
+    let input: CreateLease = json_body(c.req)?;
+    json(201, &service::create_lease(&c.cx, input).await?)
 }
 
 #[utoipa::path(get, path = "/api/v1/orgs/{orgId}/leases/{leaseId}", tag = "leasing",
     params(("orgId" = String, Path), ("leaseId" = String, Path)),
     responses((status = 200, body = Lease), (status = 404, body = Problem)))]
-pub async fn get(app: &App, req: &Request) -> ApiResult {
-    let s = scope(app, req, Action::LeasingRead).await?;
-    json(200, &service::get_lease(&app.db, &s, &path_param(req, "leaseId")?).await?)
+pub async fn get(c: Call<'_>) -> ApiResult {
+    json(200, &service::get_lease(&c.cx, &c.param("leaseId")?).await?)
 }
 
 /// Edits a draft's terms, or any lease's late-fee policy.
 #[utoipa::path(patch, path = "/api/v1/orgs/{orgId}/leases/{leaseId}", tag = "leasing",
     params(("orgId" = String, Path), ("leaseId" = String, Path)), request_body = UpdateLease,
     responses((status = 200, body = Lease), (status = 400, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem), (status = 409, body = Problem)))]
-pub async fn update(app: &App, req: &Request) -> ApiResult {
-    let s = scope(app, req, Action::LeasingWrite).await?;
-    let input: UpdateLease = json_body(req)?;
-    json(200, &service::update_lease(&app.db, &s, &path_param(req, "leaseId")?, input).await?)
-}
-
-async fn action(app: &App, req: &Request) -> ApiResult {
-    let s = scope(app, req, Action::LeasingWrite).await?;
-    let raw = path_param(req, "leaseId")?;
-    let Some((id, verb)) = raw.split_once(':') else {
-        return Err(ApiError::not_found("route"));
-    };
-    match verb {
-        "activate" => activate(app, &s, id).await,
-        "end" => end(app, req, &s, id).await,
-        "renew" => renew(app, req, &s, id).await,
-        _ => Err(ApiError::not_found("route")),
-    }
+pub async fn update(c: Call<'_>) -> ApiResult {
+    let input: UpdateLease = json_body(c.req)?;
+    json(200, &service::update_lease(&c.cx, &c.param("leaseId")?, input).await?)
 }
 
 /// draft → active; 409 if another activated lease of the unit overlaps this one's term.
 #[utoipa::path(post, path = "/api/v1/orgs/{orgId}/leases/{leaseId}:activate", tag = "leasing",
     params(("orgId" = String, Path), ("leaseId" = String, Path)),
     responses((status = 200, body = Lease), (status = 403, body = Problem), (status = 404, body = Problem), (status = 409, body = Problem)))]
-pub async fn activate(app: &App, s: &portfolio::platform::scope::OrgScope, id: &str) -> ApiResult {
-    json(200, &service::activate_lease(&app.db, s, id).await?)
+pub async fn activate(c: Call<'_>) -> ApiResult {
+    json(200, &service::activate_lease(&c.cx, &c.param("leaseId")?).await?)
 }
 
 /// active → ended; the unit is vacant from the day after `moveOutDate`.
 #[utoipa::path(post, path = "/api/v1/orgs/{orgId}/leases/{leaseId}:end", tag = "leasing",
     params(("orgId" = String, Path), ("leaseId" = String, Path)), request_body = EndLease,
     responses((status = 200, body = Lease), (status = 400, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem), (status = 409, body = Problem)))]
-pub async fn end(app: &App, req: &Request, s: &portfolio::platform::scope::OrgScope, id: &str) -> ApiResult {
-    let input: EndLease = json_body(req)?;
-    json(200, &service::end_lease(&app.db, s, id, input).await?)
+pub async fn end(c: Call<'_>) -> ApiResult {
+    let input: EndLease = json_body(c.req)?;
+    json(200, &service::end_lease(&c.cx, &c.param("leaseId")?, input).await?)
 }
 
 /// A new draft continuing this lease (same unit and tenants unless changed); answers the new draft.
 #[utoipa::path(post, path = "/api/v1/orgs/{orgId}/leases/{leaseId}:renew", tag = "leasing",
     params(("orgId" = String, Path), ("leaseId" = String, Path)), request_body = Option<RenewLease>,
     responses((status = 200, body = Lease), (status = 400, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem), (status = 409, body = Problem)))]
-pub async fn renew(app: &App, req: &Request, s: &portfolio::platform::scope::OrgScope, id: &str) -> ApiResult {
-    let input: RenewLease = json_body_or_default(req)?;
-    json(200, &service::renew_lease(&app.db, s, id, input).await?)
+pub async fn renew(c: Call<'_>) -> ApiResult {
+    let input: RenewLease = json_body_or_default(c.req)?;
+    json(200, &service::renew_lease(&c.cx, &c.param("leaseId")?, input).await?)
 }
 
 /// The unit's leases, oldest start first.
 #[utoipa::path(get, path = "/api/v1/orgs/{orgId}/units/{unitId}/leases", tag = "leasing",
     params(("orgId" = String, Path), ("unitId" = String, Path), ("limit" = Option<i32>, Query), ("cursor" = Option<String>, Query)),
     responses((status = 200, body = inline(portfolio::platform::http::ListResponse<Lease>)), (status = 404, body = Problem)))]
-pub async fn unit_history(app: &App, req: &Request) -> ApiResult {
-    let s = scope(app, req, Action::LeasingRead).await?;
-    let p = page(app, req, &s)?;
-    list(app, req, &s, service::unit_lease_history(&app.db, &s, &path_param(req, "unitId")?, p).await?)
+pub async fn unit_history(c: Call<'_>) -> ApiResult {
+    let p = c.page()?;
+    c.list(service::unit_lease_history(&c.cx, &c.param("unitId")?, p).await?)
 }

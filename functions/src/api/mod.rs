@@ -16,6 +16,7 @@ pub mod occupancy;
 pub mod orgs;
 pub mod payments;
 pub mod rent_runs;
+pub mod route;
 pub mod tenants;
 pub mod units;
 pub mod webhooks;
@@ -30,7 +31,7 @@ use std::future::Future;
 use tracing::Instrument;
 
 /// The matched route key, or "" (which no handler serves).
-pub fn route(req: &Request) -> &str {
+pub fn route_key(req: &Request) -> &str {
     http::route_key(req).unwrap_or("")
 }
 
@@ -43,7 +44,8 @@ pub fn unknown_route(route: &str) -> ApiError {
 /// problem+json (logging server-side failures).
 pub async fn serve(req: &Request, work: impl Future<Output = ApiResult>) -> Response<Body> {
     let org = req_org(req);
-    let span = tracing::info_span!("request", request_id = %http::request_id(req), route = route(req), org_id = %org);
+    let span =
+        tracing::info_span!("request", request_id = %http::request_id(req), route = route_key(req), org_id = %org);
     async move {
         let res = work.await;
         let response = res.unwrap_or_else(ApiError::into_response);
@@ -73,7 +75,7 @@ pub async fn scope(app: &App, req: &Request, action: Action) -> Result<OrgScope,
 /// Cursors are bound to the org, the route, its path parameters and its filters, so one list's
 /// cursor opens no other list.
 fn binding(scope: &OrgScope, req: &Request) -> String {
-    let mut b = format!("{} {}", scope.org_id(), route(req));
+    let mut b = format!("{} {}", scope.org_id(), route_key(req));
     let mut parts: Vec<String> = Vec::new();
     if let Some(p) = req.path_parameters_ref() {
         parts.extend(p.iter().map(|(k, v)| format!("{k}={v}")));
@@ -90,11 +92,11 @@ fn binding(scope: &OrgScope, req: &Request) -> String {
 }
 
 pub fn page(app: &App, req: &Request, scope: &OrgScope) -> Result<PageRequest, ApiError> {
-    let p = ListParams::from_request(req, &app.config.cursor_secret, &binding(scope, req))?;
+    let p = ListParams::from_request(req, &app.config.api.cursor_secret, &binding(scope, req))?;
     Ok(PageRequest { limit: p.limit, start: p.start })
 }
 
 pub fn list<T: serde::Serialize>(app: &App, req: &Request, scope: &OrgScope, page: PageOf<T>) -> ApiResult {
-    let next_cursor = page.last_key.map(|k| cursor::seal(&app.config.cursor_secret, &binding(scope, req), &k));
+    let next_cursor = page.last_key.map(|k| cursor::seal(&app.config.api.cursor_secret, &binding(scope, req), &k));
     http::json(200, &ListResponse { items: page.items, next_cursor })
 }

@@ -2,5 +2,8 @@
 
 #[tokio::main]
 async fn main() -> Result<(), lambda_http::Error> {
-    functions::run_api(|app, req| Box::pin(functions::api::buildings::handle(app, req))).await
+    functions::run_api(|app, req| {
+        Box::pin(functions::api::route::dispatch(app, functions::api::buildings::ROUTES, req))
+    })
+    .await
 }

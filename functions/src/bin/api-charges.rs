@@ -2,5 +2,6 @@
 
 #[tokio::main]
 async fn main() -> Result<(), lambda_http::Error> {
-    functions::run_api(|app, req| Box::pin(functions::api::charges::handle(app, req))).await
+    functions::run_api(|app, req| Box::pin(functions::api::route::dispatch(app, functions::api::charges::ROUTES, req)))
+        .await
 }

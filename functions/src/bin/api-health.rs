@@ -2,5 +2,6 @@
 
 #[tokio::main]
 async fn main() -> Result<(), lambda_http::Error> {
-    functions::run_api(|app, req| Box::pin(functions::api::health::handle(app, req))).await
+    functions::run_api(|app, req| Box::pin(functions::api::route::dispatch(app, functions::api::health::ROUTES, req)))
+        .await
 }

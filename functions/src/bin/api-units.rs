@@ -2,5 +2,6 @@
 
 #[tokio::main]
 async fn main() -> Result<(), lambda_http::Error> {
-    functions::run_api(|app, req| Box::pin(functions::api::units::handle(app, req))).await
+    functions::run_api(|app, req| Box::pin(functions::api::route::dispatch(app, functions::api::units::ROUTES, req)))
+        .await
 }

@@ -4,6 +4,7 @@
 
 use aws_lambda_events::s3::S3Event;
 use portfolio::documents::service::{self, CheckOutcome};
+use portfolio::platform::ctx::Ctx;
 use portfolio::platform::App;
 
 /// Checks every object in the event. A transient failure fails the invocation so it is retried;
@@ -21,10 +22,11 @@ pub async fn handle(app: &App, event: S3Event) -> Result<(), lambda_runtime::Err
             continue;
         };
         let scope = object.scope("document-checker");
-        let outcome = service::check_upload(&app.db, &app.blob, &scope, &doc, version).await.map_err(|e| {
-            tracing::error!(key, error = %e, "document check failed; will be retried");
-            Box::new(e) as lambda_runtime::Error
-        })?;
+        let outcome =
+            service::check_upload(&Ctx::new(&app.db, &scope), &app.blob, &doc, version).await.map_err(|e| {
+                tracing::error!(key, error = %e, "document check failed; will be retried");
+                Box::new(e) as lambda_runtime::Error
+            })?;
         match outcome {
             CheckOutcome::Available => tracing::info!(key, "document version available"),
             CheckOutcome::Rejected(reason) => tracing::warn!(key, reason, "document version rejected"),

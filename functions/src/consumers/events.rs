@@ -71,7 +71,7 @@ where
         tracing::warn!(event_id = %event.id, consumer, "poison event (test hook); failing");
         return Err(());
     }
-    let now = chrono::Utc::now().timestamp();
+    let now = portfolio::platform::clock::now().timestamp();
     let marker = match claim(&app.db, &scope, consumer, &event, now).await {
         Ok(Claim::Run(m)) => m,
         Ok(Claim::Done) => {

@@ -9,6 +9,7 @@ use super::events::{failure, response};
 use crate::jobs::{Job, JobFunctions};
 use aws_lambda_events::sqs::{SqsBatchResponse, SqsEvent};
 use portfolio::jobs::ReceivedJob;
+use portfolio::platform::ctx::Ctx;
 use portfolio::platform::App;
 
 /// Runs each message of `event` for `consumer_of`, the job whose queue this function drains.
@@ -52,7 +53,8 @@ async fn run_one(app: &App, id: &str, received: &ReceivedJob) -> Result<(), ()> 
         return Err(());
     }
     let scope = received.scope();
-    match m.job.run_org(&app.db, &scope, m.run_date).await {
+    let cx = Ctx::new(&app.db, &scope);
+    match m.job.run_org(&cx, m.run_date).await {
         Ok(report) if report.get("complete") == Some(&serde_json::Value::Bool(false)) => {
             tracing::info!(message_id = id, job, org, run_date = %m.run_date, %report, "job bounded; continues in a new message");
             continue_later(app, m).await
@@ -76,7 +78,7 @@ async fn run_one(app: &App, id: &str, received: &ReceivedJob) -> Result<(), ()> 
 /// goes on in a new message for the same (job, org, run date) on the job's own queue; every
 /// per-org function starts from what is already done.
 async fn continue_later(app: &App, m: &portfolio::jobs::JobMessage) -> Result<(), ()> {
-    let Some(queue) = app.config.job_queue_url.as_deref() else {
+    let Some(queue) = app.config.jobs.queue_url.as_deref() else {
         tracing::error!(job = m.job.name(), "JOB_QUEUE_URL is not set; the next scheduled run continues");
         return Ok(());
     };

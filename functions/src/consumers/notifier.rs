@@ -5,6 +5,7 @@ use super::events::run;
 use aws_lambda_events::sqs::{SqsBatchResponse, SqsEvent};
 use portfolio::events::Event;
 use portfolio::notify;
+use portfolio::platform::ctx::Ctx;
 use portfolio::platform::scope::OrgScope;
 use portfolio::platform::App;
 
@@ -15,11 +16,12 @@ pub async fn handle(app: &App, batch: SqsEvent) -> SqsBatchResponse {
 }
 
 async fn notify_one(app: &App, scope: OrgScope, event: Event) -> portfolio::Result<()> {
-    let Some((lease, msg)) = notify::message_for(&app.db, &scope, &event).await? else {
+    let cx = Ctx::new(&app.db, &scope);
+    let Some((lease, msg)) = notify::message_for(&cx, &event).await? else {
         tracing::info!(event_id = %event.id, r#type = event.type_, "nothing to send");
         return Ok(());
     };
-    let sent = notify::send(app, &scope, &event, &lease, &msg).await?;
+    let sent = notify::send(app, &cx, &event, &lease, &msg).await?;
     tracing::info!(event_id = %event.id, r#type = event.type_, sent, "notified tenants");
     Ok(())
 }

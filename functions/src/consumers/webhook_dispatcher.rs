@@ -5,6 +5,8 @@
 use super::events::{failure, one, response};
 use aws_lambda_events::sqs::{SqsBatchResponse, SqsEvent};
 use portfolio::events::consumer::Received;
+use portfolio::platform::clock;
+use portfolio::platform::ctx::Ctx;
 use portfolio::platform::scope::OrgScope;
 use portfolio::platform::App;
 use portfolio::webhooks::service::{self, DeliveryMessage};
@@ -20,7 +22,7 @@ pub async fn handle(app: &App, batch: SqsEvent) -> SqsBatchResponse {
                 failures.push(failure(id));
             }
         } else if let Some(m) = DeliveryMessage::from_sqs(&record) {
-            if let Err(e) = service::attempt(app, &m).await {
+            if let Err(e) = service::attempt(app, &m, clock::now()).await {
                 tracing::warn!(delivery = %m.delivery_id(), error = %e, "attempt could not be recorded; retried");
                 failures.push(failure(id));
             }
@@ -32,5 +34,5 @@ pub async fn handle(app: &App, batch: SqsEvent) -> SqsBatchResponse {
 }
 
 async fn fanout(app: &App, scope: OrgScope, event: portfolio::events::Event) -> portfolio::Result<()> {
-    service::dispatch(app, &scope, &event).await.map(|_| ())
+    service::dispatch(app, &Ctx::new(&app.db, &scope), &event).await.map(|_| ())
 }

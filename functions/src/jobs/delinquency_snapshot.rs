@@ -4,11 +4,10 @@
 
 use chrono::NaiveDate;
 use portfolio::billing::delinquency;
-use portfolio::platform::db::Db;
-use portfolio::platform::scope::OrgScope;
+use portfolio::platform::ctx::Ctx;
 use serde_json::json;
 
-pub async fn run(db: &Db, scope: &OrgScope, run_date: NaiveDate) -> portfolio::Result<serde_json::Value> {
-    let d = delinquency::snapshot(db, scope, Some(run_date)).await?;
+pub async fn run(cx: &Ctx<'_>, run_date: NaiveDate) -> portfolio::Result<serde_json::Value> {
+    let d = delinquency::snapshot(cx, Some(run_date)).await?;
     Ok(json!({"asOf": run_date, "leases": d.leases.len()}))
 }

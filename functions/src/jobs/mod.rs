@@ -18,8 +18,7 @@ use aws_sdk_sqs::types::SendMessageBatchRequestEntry;
 use chrono::{DateTime, NaiveDate, Utc};
 #[cfg(any(test, feature = "fault-injection"))]
 use portfolio::ids::OrgId;
-use portfolio::platform::db::Db;
-use portfolio::platform::scope::OrgScope;
+use portfolio::platform::ctx::Ctx;
 use portfolio::platform::App;
 use serde_json::json;
 #[cfg(feature = "fault-injection")]
@@ -37,7 +36,7 @@ pub trait JobFunctions {
     /// The function that drains its queue (one org per message).
     fn consumer(self) -> &'static str;
     /// Runs the job for one org on one day: the job's per-org function.
-    fn run_org<'a>(self, db: &'a Db, scope: &'a OrgScope, run_date: NaiveDate) -> JobRun<'a>;
+    fn run_org<'a>(self, cx: &'a Ctx<'a>, run_date: NaiveDate) -> JobRun<'a>;
 }
 
 /// A per-org run in progress.
@@ -63,12 +62,12 @@ impl JobFunctions for Job {
         }
     }
 
-    fn run_org<'a>(self, db: &'a Db, scope: &'a OrgScope, run_date: NaiveDate) -> JobRun<'a> {
+    fn run_org<'a>(self, cx: &'a Ctx<'a>, run_date: NaiveDate) -> JobRun<'a> {
         match self {
-            Job::RentRun => Box::pin(rent_run::run(db, scope, run_date)),
-            Job::LateFees => Box::pin(late_fees::run(db, scope, run_date)),
-            Job::DelinquencySnapshot => Box::pin(delinquency_snapshot::run(db, scope, run_date)),
-            Job::RentReminders => Box::pin(rent_reminders::run(db, scope, run_date)),
+            Job::RentRun => Box::pin(rent_run::run(cx, run_date)),
+            Job::LateFees => Box::pin(late_fees::run(cx, run_date)),
+            Job::DelinquencySnapshot => Box::pin(delinquency_snapshot::run(cx, run_date)),
+            Job::RentReminders => Box::pin(rent_reminders::run(cx, run_date)),
         }
     }
 }
@@ -84,7 +83,7 @@ pub fn run_date(input: &serde_json::Value) -> Result<Option<NaiveDate>, lambda_r
 /// When the schedule fired (`scheduledTime` of its input), else now.
 pub fn scheduled_time(input: &serde_json::Value) -> Result<DateTime<Utc>, lambda_runtime::Error> {
     match input.get("scheduledTime").and_then(|v| v.as_str()) {
-        None => Ok(Utc::now()),
+        None => Ok(portfolio::platform::clock::now()),
         Some(t) => Ok(DateTime::parse_from_rfc3339(t)
             .map_err(|_| format!("scheduledTime {t:?} is not an RFC 3339 time"))?
             .with_timezone(&Utc)),
@@ -107,7 +106,7 @@ pub async fn schedule(
     job: Job,
     input: serde_json::Value,
 ) -> Result<serde_json::Value, lambda_runtime::Error> {
-    let queue = app.config.job_queue_url.as_deref().ok_or("JOB_QUEUE_URL is not set")?;
+    let queue = app.config.jobs.queue_url.as_deref().ok_or("JOB_QUEUE_URL is not set")?;
     let fixed = run_date(&input)?;
     let at = scheduled_time(&input)?;
     let mut sent = 0;

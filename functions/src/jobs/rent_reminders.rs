@@ -4,10 +4,9 @@
 
 use chrono::NaiveDate;
 use portfolio::notify;
-use portfolio::platform::db::Db;
-use portfolio::platform::scope::OrgScope;
+use portfolio::platform::ctx::Ctx;
 
-pub async fn run(db: &Db, scope: &OrgScope, run_date: NaiveDate) -> portfolio::Result<serde_json::Value> {
-    let report = notify::create_reminders(db, scope, Some(run_date)).await?;
+pub async fn run(cx: &Ctx<'_>, run_date: NaiveDate) -> portfolio::Result<serde_json::Value> {
+    let report = notify::create_reminders(cx, Some(run_date)).await?;
     Ok(serde_json::to_value(&report).unwrap_or_default())
 }

@@ -4,10 +4,9 @@
 
 use chrono::NaiveDate;
 use portfolio::billing::rent_run::{self, RunOptions};
-use portfolio::platform::db::Db;
-use portfolio::platform::scope::OrgScope;
+use portfolio::platform::ctx::Ctx;
 
-pub async fn run(db: &Db, scope: &OrgScope, run_date: NaiveDate) -> portfolio::Result<serde_json::Value> {
-    let report = rent_run::run_org(db, scope, Some(run_date), &RunOptions::default()).await?;
+pub async fn run(cx: &Ctx<'_>, run_date: NaiveDate) -> portfolio::Result<serde_json::Value> {
+    let report = rent_run::run_org(cx, Some(run_date), &RunOptions::default()).await?;
     Ok(serde_json::to_value(&report).unwrap_or_default())
 }

@@ -9,7 +9,8 @@ use super::model::*;
 use super::store::{self, charge_item, Plan, ALLOCATIONS_PER_TX};
 use crate::ids::ChargeId;
 use crate::money::StoredMoney;
-use crate::platform::db::{keys, Db, DbError, Decision, Index, PageOf, PageRequest, Query, Retry, Tx};
+use crate::platform::ctx::Ctx;
+use crate::platform::db::{keys, DbError, Decision, Index, PageOf, PageRequest, Query, Retry, Tx};
 use crate::platform::idempotency::Claim;
 use crate::platform::scope::OrgScope;
 use crate::{Error, Result};
@@ -17,14 +18,8 @@ use chrono::{DateTime, Utc};
 
 /// Adds a charge to a lease. A credit is stored negative and applied at once to what is open,
 /// oldest first; what it cannot cover stays on it as credit.
-pub async fn create_charge(
-    db: &Db,
-    scope: &OrgScope,
-    lease_id: &str,
-    input: CreateCharge,
-    claim: Option<&Claim>,
-) -> Result<Charge> {
-    create_charge_as(db, scope, lease_id, input, claim, ChargeId::new(), ChargeSource::Manual).await
+pub async fn create_charge(cx: &Ctx<'_>, lease_id: &str, input: CreateCharge, claim: Option<&Claim>) -> Result<Charge> {
+    create_charge_as(cx, lease_id, input, claim, ChargeId::new(), ChargeSource::Manual).await
 }
 
 /// Whether an error says the charge id is taken (a deterministic charge made before).
@@ -35,20 +30,19 @@ pub fn is_existing_charge(e: &Error) -> bool {
 /// As `create_charge`, with the id and source given (generated charges use deterministic ids;
 /// a second attempt answers `is_existing_charge`).
 pub async fn create_charge_as(
-    db: &Db,
-    scope: &OrgScope,
+    cx: &Ctx<'_>,
     lease_id: &str,
     input: CreateCharge,
     claim: Option<&Claim>,
     id: ChargeId,
     source: ChargeSource,
 ) -> Result<Charge> {
-    let (lease, org) = billable_lease(db, scope, lease_id).await?;
+    let (lease, org) = billable_lease(cx.db, cx.scope, lease_id).await?;
     let currency = lease.rent.currency;
     let minor = in_currency(&input.amount, "amount", currency)?;
     let signed = if input.kind == ChargeKind::Credit { -minor } else { minor };
-    let fx = fx_for(db, scope, org.base_currency, signed, currency, input.due_date).await?;
-    let now = Utc::now();
+    let fx = fx_for(cx.db, cx.scope, org.base_currency, signed, currency, input.due_date).await?;
+    let now = cx.now;
     let charge = ChargeRecord {
         id,
         lease_id: lease.id.clone(),
@@ -74,15 +68,15 @@ pub async fn create_charge_as(
     let lease_id = &lease.id;
     let read = || async move {
         match is_credit {
-            true => store::read_ledger(db, scope, lease_id).await,
+            true => store::read_ledger(cx.db, cx.scope, lease_id).await,
             false => Ok(LedgerItems::default()),
         }
     };
     let decide = |l: &LedgerItems| {
         let (written, plan) = decide_charge(l, &charge, now);
-        charge_writes(scope, l, written, &plan, claim)
+        charge_writes(cx.scope, l, written, &plan, claim)
     };
-    db.commit_loop(Retry::CONTENDED, read, decide).await
+    cx.db.commit_loop(Retry::CONTENDED, read, decide).await
 }
 
 /// The pure decision behind a new charge: a credit applies itself to what is open (never to
@@ -136,9 +130,9 @@ fn charge_writes(
     Ok(Decision::Commit(tx, out))
 }
 
-pub async fn list_charges(db: &Db, scope: &OrgScope, lease_id: &str, page: PageRequest) -> Result<PageOf<Charge>> {
-    let lease = crate::leasing::service::get_lease_record(db, scope, lease_id).await?;
-    let q = Query::partition(Index::Primary, keys::lease_partition(scope, &lease.id)).begins_with("CHG#");
-    let p: PageOf<ChargeRecord> = db.page_of(q, page).await?;
+pub async fn list_charges(cx: &Ctx<'_>, lease_id: &str, page: PageRequest) -> Result<PageOf<Charge>> {
+    let lease = crate::leasing::service::get_lease_record(cx, lease_id).await?;
+    let q = Query::partition(Index::Primary, keys::lease_partition(cx.scope, &lease.id)).begins_with("CHG#");
+    let p: PageOf<ChargeRecord> = cx.db.page_of(q, page).await?;
     Ok(PageOf { items: p.items.into_iter().map(Charge::from).collect(), last_key: p.last_key })
 }

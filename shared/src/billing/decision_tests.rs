@@ -154,7 +154,10 @@ fn the_same_key_with_another_amount_is_refused() {
     let req = request(&lease, 5_000, AllocationRequest::Nothing);
     record(&mut l, &req);
     let again = PaymentRequest { amount: 6_000, ..req.clone() };
-    assert!(matches!(decide_payment(&l, &again, now()), Err(crate::Error::Conflict(_))));
+    assert!(matches!(
+        decide_payment(&l, &again, now()),
+        Err(crate::Error::Store(crate::platform::db::DbError::KeyTaken))
+    ));
     let replay = decide_payment(&l, &req, now()).expect("same request");
     assert!(!replay.fresh && replay.plan.allocations.is_empty(), "a replay writes nothing new");
 }

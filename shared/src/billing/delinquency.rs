@@ -6,10 +6,10 @@ use super::ledger::{Aging, Buckets};
 use super::model::*;
 use crate::ids::{LeaseId, UnitId};
 use crate::money::{Currency, Money, MoneyDto};
-use crate::platform::db::{self, keys, Db, ItemBuilder, PageOf, PageRequest, Query};
-use crate::platform::scope::OrgScope;
+use crate::platform::ctx::Ctx;
+use crate::platform::db::{self, keys, ItemBuilder, PageOf, PageRequest, Query};
 use crate::Result;
-use chrono::{NaiveDate, Utc};
+use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use utoipa::ToSchema;
@@ -53,10 +53,11 @@ fn aging_json(b: &Buckets, c: Currency) -> Aging {
 }
 
 /// Computes the org's delinquency as of `as_of` from what is open now.
-pub async fn live(db: &Db, scope: &OrgScope, base: Currency, as_of: NaiveDate) -> Result<Delinquency> {
+pub async fn live(cx: &Ctx<'_>, base: Currency, as_of: NaiveDate) -> Result<Delinquency> {
     let next = as_of.succ_opt().unwrap_or(as_of);
-    let open: Vec<ChargeRecord> = db
-        .query_all(Query::partition(db::Index::Gsi2, keys::open_charges(scope)).before(next.to_string()))
+    let open: Vec<ChargeRecord> = cx
+        .db
+        .query_all(Query::partition(db::Index::Gsi2, keys::open_charges(cx.scope)).before(next.to_string()))
         .await?
         .into_iter()
         .map(db::from_item::<ChargeRecord>)
@@ -103,33 +104,36 @@ pub async fn live(db: &Db, scope: &OrgScope, base: Currency, as_of: NaiveDate) -
 }
 
 /// As of a past day with a stored snapshot: the snapshot (what was open then); otherwise live.
-pub async fn delinquency(db: &Db, scope: &OrgScope, as_of: Option<NaiveDate>) -> Result<Delinquency> {
-    let org = super::service::get_org(db, scope).await?;
-    let today = super::service::org_today(&org);
+pub async fn delinquency(cx: &Ctx<'_>, as_of: Option<NaiveDate>) -> Result<Delinquency> {
+    let org = super::service::get_org(cx).await?;
+    let today = super::service::org_today(&org, cx.now);
     let as_of = as_of.unwrap_or(today);
     if as_of < today {
-        if let Some(s) = db.get_as::<Delinquency>(&keys::delinquency_snapshot(scope, as_of)).await? {
+        if let Some(s) = cx.db.get_as::<Delinquency>(&keys::delinquency_snapshot(cx.scope, as_of)).await? {
             return Ok(s);
         }
     }
-    live(db, scope, org.base_currency, as_of).await
+    live(cx, org.base_currency, as_of).await
 }
 
 /// Stores today's snapshot (the daily job); re-running the same day overwrites it.
-pub async fn snapshot(db: &Db, scope: &OrgScope, day: Option<NaiveDate>) -> Result<Delinquency> {
-    let org = super::service::get_org(db, scope).await?;
-    let day = day.unwrap_or_else(|| super::service::org_today(&org));
-    let mut d = live(db, scope, org.base_currency, day).await?;
+pub async fn snapshot(cx: &Ctx<'_>, day: Option<NaiveDate>) -> Result<Delinquency> {
+    let org = super::service::get_org(cx).await?;
+    let day = day.unwrap_or_else(|| super::service::org_today(&org, cx.now));
+    let mut d = live(cx, org.base_currency, day).await?;
     d.source = "snapshot".into();
-    let item = ItemBuilder::new(SNAPSHOT_ENTITY, &keys::delinquency_snapshot(scope, day), &d)
-        .expires_at(Utc::now().timestamp() + 2 * 365 * 24 * 3600)
+    let item = ItemBuilder::new(SNAPSHOT_ENTITY, &keys::delinquency_snapshot(cx.scope, day), &d)
+        .expires_at(cx.now.timestamp() + 2 * 365 * 24 * 3600)
         .build();
     let mut tx = crate::platform::db::Tx::new();
     tx.put(item, None);
-    db.transact(tx).await?;
+    cx.db.transact(tx).await?;
     Ok(d)
 }
 
-pub async fn list_snapshots(db: &Db, scope: &OrgScope, page: PageRequest) -> Result<PageOf<Delinquency>> {
-    Ok(db.page_of(Query::partition(db::Index::Primary, keys::delinquency_snapshots(scope)).descending(), page).await?)
+pub async fn list_snapshots(cx: &Ctx<'_>, page: PageRequest) -> Result<PageOf<Delinquency>> {
+    Ok(cx
+        .db
+        .page_of(Query::partition(db::Index::Primary, keys::delinquency_snapshots(cx.scope)).descending(), page)
+        .await?)
 }

@@ -9,7 +9,8 @@ use super::model::*;
 use super::store::{self, charge_item, money_dto, Plan, ALLOCATIONS_PER_TX};
 use crate::ids::{ChargeId, LeaseId, UnitId};
 use crate::money::{Currency, StoredMoney};
-use crate::platform::db::{keys, Db, Decision, Expr, ItemBuilder, Retry, Tx};
+use crate::platform::ctx::Ctx;
+use crate::platform::db::{keys, Decision, Expr, ItemBuilder, Retry, Tx};
 use crate::platform::scope::OrgScope;
 use crate::{Error, FieldError, Result};
 use chrono::{DateTime, NaiveDate, Utc};
@@ -35,13 +36,8 @@ pub struct SettlementStep {
     pub record: SettlementRecord,
 }
 
-pub async fn settle_deposit(
-    db: &Db,
-    scope: &OrgScope,
-    lease_id: &str,
-    input: SettleDeposit,
-) -> Result<DepositSettlement> {
-    let lease = crate::leasing::service::get_lease_record(db, scope, lease_id).await?;
+pub async fn settle_deposit(cx: &Ctx<'_>, lease_id: &str, input: SettleDeposit) -> Result<DepositSettlement> {
+    let lease = crate::leasing::service::get_lease_record(cx, lease_id).await?;
     let Some(move_out) = lease.move_out_date else {
         return Err(Error::Conflict("the deposit is settled after move-out; end the lease first".into()));
     };
@@ -66,11 +62,11 @@ pub async fn settle_deposit(
         deductions,
         apply_to_balance: input.apply_to_balance,
     };
-    let now = Utc::now();
+    let now = cx.now;
     let ids: Vec<ChargeId> = req.deductions.iter().map(|_| ChargeId::new()).collect();
-    let read = || store::read_ledger(db, scope, &lease.id);
-    let decide = |l: &LedgerItems| settlement_writes(scope, l, decide_settlement(l, &req, &ids, now)?);
-    db.commit_loop(Retry::CONTENDED, read, decide).await
+    let read = || store::read_ledger(cx.db, cx.scope, &lease.id);
+    let decide = |l: &LedgerItems| settlement_writes(cx.scope, l, decide_settlement(l, &req, &ids, now)?);
+    cx.db.commit_loop(Retry::CONTENDED, read, decide).await
 }
 
 fn deduction_charge(

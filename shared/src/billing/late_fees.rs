@@ -12,10 +12,10 @@ use super::store::{self, charge_event, charge_item};
 use crate::ids::{ChargeId, LeaseId};
 use crate::leasing::model::LateFeePolicy;
 use crate::money::{Money, StoredMoney};
-use crate::platform::db::{Db, Tx};
-use crate::platform::scope::OrgScope;
+use crate::platform::ctx::Ctx;
+use crate::platform::db::Tx;
 use crate::Result;
-use chrono::{Datelike, NaiveDate, Utc};
+use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use rust_decimal::Decimal;
 use std::collections::BTreeMap;
 
@@ -41,9 +41,9 @@ pub fn fee_amount(policy: &LateFeePolicy, open: i64, currency: crate::money::Cur
 }
 
 /// Assesses fees for one org as of `today`.
-pub async fn assess_org(db: &Db, scope: &OrgScope, today: NaiveDate) -> Result<LateFeeReport> {
-    let settings = get_settings(db, scope).await?;
-    let open = store::open_charges_due_before(db, scope, &today.to_string()).await?;
+pub async fn assess_org(cx: &Ctx<'_>, today: NaiveDate) -> Result<LateFeeReport> {
+    let settings = get_settings(cx).await?;
+    let open = store::open_charges_due_before(cx.db, cx.scope, &today.to_string()).await?;
     let mut by_lease: BTreeMap<LeaseId, Vec<ChargeRecord>> = BTreeMap::new();
     for c in open.into_iter().filter(|c| c.kind == ChargeKind::Rent) {
         by_lease.entry(c.lease_id.clone()).or_default().push(c);
@@ -53,7 +53,7 @@ pub async fn assess_org(db: &Db, scope: &OrgScope, today: NaiveDate) -> Result<L
         return Ok(report);
     }
     let ids: Vec<LeaseId> = by_lease.keys().cloned().collect();
-    let leases = crate::leasing::service::leases_by_id(db, scope, &ids).await?;
+    let leases = crate::leasing::service::leases_by_id(cx, &ids).await?;
     for lease in leases {
         let Some(policy) = lease.late_fee_policy.clone().or_else(|| settings.late_fee_policy.clone()) else { continue };
         let grace = u64::from(policy.grace_days);
@@ -62,22 +62,21 @@ pub async fn assess_org(db: &Db, scope: &OrgScope, today: NaiveDate) -> Result<L
         if late.is_empty() {
             continue;
         }
-        let mut ledger = store::read_ledger(db, scope, &lease.id).await?;
+        let mut ledger = store::read_ledger(cx.db, cx.scope, &lease.id).await?;
         // Pending payments cover late charges oldest first, each amount once.
         let mut pending: i64 =
             ledger.payments.iter().filter(|p| p.status == PaymentStatus::Pending).map(|p| p.unapplied).sum();
         for c in late {
-            assess_one(db, scope, &mut ledger, &mut pending, &policy, c, &mut report).await?;
+            assess_one(cx, &mut ledger, &mut pending, &policy, c, &mut report).await?;
         }
     }
-    tracing::info!(org_id = %scope.org_id(), %today, assessed = report.assessed, existing = report.existing,
+    tracing::info!(org_id = %cx.scope.org_id(), %today, assessed = report.assessed, existing = report.existing,
         skipped_pending = report.skipped_pending, "late fees assessed");
     Ok(report)
 }
 
 async fn assess_one(
-    db: &Db,
-    scope: &OrgScope,
+    cx: &Ctx<'_>,
     ledger: &mut LedgerItems,
     pending: &mut i64,
     policy: &LateFeePolicy,
@@ -107,8 +106,8 @@ async fn assess_one(
     if fee <= 0 {
         return Ok(());
     }
-    let record = fee_record(c, id, fee, due, policy);
-    write_fee(db, scope, ledger, record, c, policy, report).await
+    let record = fee_record(c, id, fee, due, policy, cx.now);
+    write_fee(cx, ledger, record, c, policy, report).await
 }
 
 /// The fee, lowered so the month's late fees stay within the policy's cap.
@@ -132,7 +131,14 @@ fn capped(
     fee.min((cap.minor - charged).max(0))
 }
 
-fn fee_record(c: &ChargeRecord, id: ChargeId, fee: i64, due: NaiveDate, policy: &LateFeePolicy) -> ChargeRecord {
+fn fee_record(
+    c: &ChargeRecord,
+    id: ChargeId,
+    fee: i64,
+    due: NaiveDate,
+    policy: &LateFeePolicy,
+    now: DateTime<Utc>,
+) -> ChargeRecord {
     let currency = c.amount.currency;
     ChargeRecord {
         id: id.clone(),
@@ -149,7 +155,7 @@ fn fee_record(c: &ChargeRecord, id: ChargeId, fee: i64, due: NaiveDate, policy: 
         open: fee,
         status: ChargeStatus::Open,
         fx: c.fx.as_ref().map(|f| Fx::convert(fee, currency, f.rate, f.rate_date, f.base_currency)).unwrap_or(None),
-        created_at: Utc::now(),
+        created_at: now,
         voided_at: None,
         void_reason: None,
         v: 1,
@@ -159,8 +165,7 @@ fn fee_record(c: &ChargeRecord, id: ChargeId, fee: i64, due: NaiveDate, policy: 
 /// The fee with its `charge.created` and `late_fee.assessed` events; a fee that exists already
 /// (an earlier run) is counted, not written twice.
 async fn write_fee(
-    db: &Db,
-    scope: &OrgScope,
+    cx: &Ctx<'_>,
     ledger: &mut LedgerItems,
     record: ChargeRecord,
     c: &ChargeRecord,
@@ -169,8 +174,8 @@ async fn write_fee(
 ) -> Result<()> {
     let (id, fee, currency) = (record.id.clone(), record.amount.minor, record.amount.currency);
     let mut tx = Tx::new();
-    tx.create(charge_item(scope, &record));
-    crate::events::emit(&mut tx, scope, &charge_event(&record));
+    tx.create(charge_item(cx.scope, &record));
+    crate::events::emit(&mut tx, cx.scope, &charge_event(&record));
     let assessed = LateFeeAssessed {
         charge_id: id.clone(),
         lease_id: record.lease_id.clone(),
@@ -179,8 +184,8 @@ async fn write_fee(
         amount: super::store::money_dto(fee, currency),
         grace_days: policy.grace_days,
     };
-    crate::events::emit(&mut tx, scope, &assessed);
-    match db.transact(tx).await {
+    crate::events::emit(&mut tx, cx.scope, &assessed);
+    match cx.db.transact(tx).await {
         Ok(()) => {
             report.assessed += 1;
             // Later fees of this run count towards the same month's cap.

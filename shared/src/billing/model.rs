@@ -771,7 +771,7 @@ pub struct RunRent {
 
 impl Validate for RunRent {
     fn validate(&self) -> Vec<FieldError> {
-        let limit = Utc::now().date_naive() + chrono::Days::new(400);
+        let limit = crate::platform::clock::now().date_naive() + chrono::Days::new(400);
         match self.through_date {
             Some(d) if d > limit => vec![FieldError::new("throughDate", "must be within about a year from today")],
             _ => Vec::new(),

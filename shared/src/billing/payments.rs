@@ -14,7 +14,8 @@ use super::store::{self, money_dto, payment_item, Plan, ALLOCATIONS_PER_TX};
 use super::voids::write_void;
 use crate::ids::{ChargeId, LeaseId, PaymentId};
 use crate::money::{Currency, StoredMoney};
-use crate::platform::db::{keys, n, s, Db, DbError, Decision, Expr, ItemBuilder, PageOf, PageRequest, Retry, Tx};
+use crate::platform::ctx::Ctx;
+use crate::platform::db::{keys, n, s, DbError, Decision, Expr, ItemBuilder, PageOf, PageRequest, Retry, Tx};
 use crate::platform::db::{Index, Query};
 use crate::platform::idempotency::Claim;
 use crate::platform::scope::OrgScope;
@@ -125,7 +126,8 @@ pub fn decide_payment(l: &LedgerState, req: &PaymentRequest, now: DateTime<Utc>)
     let existing = l.payments.iter().find(|p| p.id == req.id);
     if let Some(e) = existing {
         if e.amount.minor != req.amount || e.request_hash != req.request_hash {
-            return Err(Error::Conflict("this Idempotency-Key was used for another payment".into()));
+            // The key named this payment for another request: that request's answer stands.
+            return Err(DbError::KeyTaken.into());
         }
     }
     let fresh = existing.is_none();
@@ -213,18 +215,17 @@ fn payment_writes(
 /// What is not allocated stays unapplied credit. More allocations than fit one transaction
 /// continue in further transactions, each applying the payment's remaining credit.
 pub async fn record_payment(
-    db: &Db,
-    scope: &OrgScope,
+    cx: &Ctx<'_>,
     lease_id: &str,
     input: CreatePayment,
     id: PaymentId,
     claim: Option<&Claim>,
 ) -> Result<Payment> {
-    let (lease, org) = billable_lease(db, scope, lease_id).await?;
+    let (lease, org) = billable_lease(cx.db, cx.scope, lease_id).await?;
     let currency = lease.rent.currency;
     let amount = in_currency(&input.amount, "amount", currency)?;
     let allocate = AllocationRequest::from_input(&input.allocate, currency)?;
-    let fx = fx_for(db, scope, org.base_currency, amount, currency, input.received_on).await?;
+    let fx = fx_for(cx.db, cx.scope, org.base_currency, amount, currency, input.received_on).await?;
     let req = PaymentRequest {
         id,
         lease_id: lease.id.clone(),
@@ -238,37 +239,37 @@ pub async fn record_payment(
         fx,
         request_hash: claim.map(|c| c.hash().to_owned()),
     };
-    let now = Utc::now();
-    let read = || store::read_ledger(db, scope, &lease.id);
-    let decide = |l: &LedgerItems| payment_writes(scope, l, decide_payment(l, &req, now)?, claim);
-    match db.commit_loop(Retry::CONTENDED, read, decide).await {
+    let now = cx.now;
+    let read = || store::read_ledger(cx.db, cx.scope, &lease.id);
+    let decide = |l: &LedgerItems| payment_writes(cx.scope, l, decide_payment(l, &req, now)?, claim);
+    match cx.db.commit_loop(Retry::CONTENDED, read, decide).await {
         // Recorded, but the rest could not be allocated under contention: it stays credit.
-        Err(Error::Store(DbError::Busy)) => recorded(db, scope, &lease.id, &req.id).await,
+        Err(Error::Store(DbError::Busy)) => recorded(cx, &lease.id, &req.id).await,
         other => other,
     }
 }
 
-async fn recorded(db: &Db, scope: &OrgScope, lease: &LeaseId, id: &PaymentId) -> Result<Payment> {
-    let l = store::read_ledger(db, scope, lease).await?;
+async fn recorded(cx: &Ctx<'_>, lease: &LeaseId, id: &PaymentId) -> Result<Payment> {
+    let l = store::read_ledger(cx.db, cx.scope, lease).await?;
     let Some(p) = l.payments.iter().find(|p| &p.id == id) else { return Err(DbError::Busy.into()) };
     let made = l.allocations.iter().filter(|a| a.payment_id.as_ref() == Some(id)).cloned().map(Allocation::from);
     Ok(Payment::from_record(p.clone(), made.collect()))
 }
 
-pub async fn list_payments(db: &Db, scope: &OrgScope, lease_id: &str, page: PageRequest) -> Result<PageOf<Payment>> {
-    let lease = crate::leasing::service::get_lease_record(db, scope, lease_id).await?;
-    let q = Query::partition(Index::Primary, keys::lease_partition(scope, &lease.id)).begins_with("PAY#");
-    let p: PageOf<PaymentRecord> = db.page_of(q, page).await?;
+pub async fn list_payments(cx: &Ctx<'_>, lease_id: &str, page: PageRequest) -> Result<PageOf<Payment>> {
+    let lease = crate::leasing::service::get_lease_record(cx, lease_id).await?;
+    let q = Query::partition(Index::Primary, keys::lease_partition(cx.scope, &lease.id)).begins_with("PAY#");
+    let p: PageOf<PaymentRecord> = cx.db.page_of(q, page).await?;
     Ok(PageOf {
         items: p.items.into_iter().map(|r| Payment::from_record(r, Vec::new())).collect(),
         last_key: p.last_key,
     })
 }
 
-async fn payment_lease(db: &Db, scope: &OrgScope, payment_id: &str) -> Result<(PaymentId, LeaseId)> {
+async fn payment_lease(cx: &Ctx<'_>, payment_id: &str) -> Result<(PaymentId, LeaseId)> {
     let id = PaymentId::parse(payment_id).ok_or(Error::NotFound("payment"))?;
-    let (g1pk, _) = keys::payment_gsi1(scope, &id);
-    let lease = store::lease_of(db, g1pk, "payment").await?;
+    let (g1pk, _) = keys::payment_gsi1(cx.scope, &id);
+    let lease = store::lease_of(cx.db, g1pk, "payment").await?;
     Ok((id, lease))
 }
 
@@ -382,19 +383,19 @@ fn write_reversal(
 
 /// Reverses a payment (a bounced check): reversing allocations give every charge it settled
 /// back its open amount, and a reversing entry takes the payment out of the balance.
-pub async fn reverse_payment(db: &Db, scope: &OrgScope, payment_id: &str, input: ReversePayment) -> Result<Payment> {
-    let (id, lease_id) = payment_lease(db, scope, payment_id).await?;
-    let now = Utc::now();
+pub async fn reverse_payment(cx: &Ctx<'_>, payment_id: &str, input: ReversePayment) -> Result<Payment> {
+    let (id, lease_id) = payment_lease(cx, payment_id).await?;
+    let now = cx.now;
     let on = input.reversed_on.unwrap_or_else(|| now.date_naive());
-    let read = || store::read_ledger(db, scope, &lease_id);
-    let decide = |l: &LedgerItems| reversal_writes(scope, l, decide_reversal(l, &id, on, now)?, &input.reason);
-    db.commit_loop(Retry::CONTENDED, read, decide).await
+    let read = || store::read_ledger(cx.db, cx.scope, &lease_id);
+    let decide = |l: &LedgerItems| reversal_writes(cx.scope, l, decide_reversal(l, &id, on, now)?, &input.reason);
+    cx.db.commit_loop(Retry::CONTENDED, read, decide).await
 }
 
 /// A pending payment has cleared.
-pub async fn clear_payment(db: &Db, scope: &OrgScope, payment_id: &str) -> Result<Payment> {
-    let (id, lease_id) = payment_lease(db, scope, payment_id).await?;
-    let read = || store::read_ledger(db, scope, &lease_id);
+pub async fn clear_payment(cx: &Ctx<'_>, payment_id: &str) -> Result<Payment> {
+    let (id, lease_id) = payment_lease(cx, payment_id).await?;
+    let read = || store::read_ledger(cx.db, cx.scope, &lease_id);
     let decide = |l: &LedgerItems| {
         let p = find_payment(l, &id)?;
         if p.status != PaymentStatus::Pending {
@@ -402,13 +403,17 @@ pub async fn clear_payment(db: &Db, scope: &OrgScope, payment_id: &str) -> Resul
         }
         let mut tx = Tx::new();
         let cond = Expr::new("#st = :pending").name("#st", "status").value(":pending", s("pending"));
-        let key = keys::payment(scope, &lease_id, p.received_on, &p.id);
+        let key = keys::payment(cx.scope, &lease_id, p.received_on, &p.id);
         tx.update(key, Expr::set([("status", s("cleared"))]), Some(cond));
-        crate::events::emit(&mut tx, scope, &PaymentCleared { payment_id: p.id.clone(), lease_id: lease_id.clone() });
+        crate::events::emit(
+            &mut tx,
+            cx.scope,
+            &PaymentCleared { payment_id: p.id.clone(), lease_id: lease_id.clone() },
+        );
         let after = PaymentRecord { status: PaymentStatus::Cleared, ..p.clone() };
         Ok(Decision::Commit(tx, Payment::from_record(after, Vec::new())))
     };
-    db.commit_loop(Retry::CONTENDED, read, decide).await
+    cx.db.commit_loop(Retry::CONTENDED, read, decide).await
 }
 
 /// The pure decision behind applying a payment's unapplied credit to open charges.
@@ -451,10 +456,10 @@ pub fn decide_apply_credit(
 }
 
 /// Applies a payment's unapplied credit to open charges (auto or explicit).
-pub async fn apply_credit(db: &Db, scope: &OrgScope, payment_id: &str, input: ApplyCredit) -> Result<Payment> {
-    let (id, lease_id) = payment_lease(db, scope, payment_id).await?;
-    let now = Utc::now();
-    let read = || store::read_ledger(db, scope, &lease_id);
+pub async fn apply_credit(cx: &Ctx<'_>, payment_id: &str, input: ApplyCredit) -> Result<Payment> {
+    let (id, lease_id) = payment_lease(cx, payment_id).await?;
+    let now = cx.now;
+    let read = || store::read_ledger(cx.db, cx.scope, &lease_id);
     let mut allocate = None;
     let decide = |l: &LedgerItems| {
         let currency = find_payment(l, &id)?.amount.currency;
@@ -464,12 +469,12 @@ pub async fn apply_credit(db: &Db, scope: &OrgScope, payment_id: &str, input: Ap
         };
         let (after, plan) = decide_apply_credit(l, &id, req, now)?;
         let mut tx = Tx::new();
-        plan.write(&mut tx, scope, l, None, &[])?;
-        crate::events::emit(&mut tx, scope, &allocation_created(&lease_id, &plan.allocations));
+        plan.write(&mut tx, cx.scope, l, None, &[])?;
+        crate::events::emit(&mut tx, cx.scope, &allocation_created(&lease_id, &plan.allocations));
         Ok(Decision::Commit(
             tx,
             Payment::from_record(after, plan.allocations.into_iter().map(Allocation::from).collect()),
         ))
     };
-    db.commit_loop(Retry::CONTENDED, read, decide).await
+    cx.db.commit_loop(Retry::CONTENDED, read, decide).await
 }

@@ -16,11 +16,12 @@ use crate::ids::ChargeId;
 use crate::leasing::model::{LeaseRecord, LeaseStatus};
 use crate::leasing::service::billable_leases;
 use crate::money::{Currency, Money, StoredMoney};
-use crate::platform::db::{self, keys, s, Db, DbError, Expr, ItemBuilder, Key, Query, Tx};
+use crate::platform::ctx::Ctx;
+use crate::platform::db::{self, keys, s, DbError, Expr, ItemBuilder, Key, Query, Tx};
 use crate::platform::scope::OrgScope;
 use crate::{Error, Result};
 use chrono::Datelike;
-use chrono::{NaiveDate, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use std::collections::HashMap;
 #[cfg(feature = "fault-injection")]
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -114,40 +115,35 @@ fn watermark_key(scope: &OrgScope, l: &LeaseRecord) -> Key {
 pub const BACKFILL_MONTHS_PER_RUN: usize = 60;
 
 /// Runs rent for one org through `run_date` (default: today in the org's time zone) plus lead.
-pub async fn run_org(
-    db: &Db,
-    scope: &OrgScope,
-    run_date: Option<NaiveDate>,
-    opts: &RunOptions,
-) -> Result<RentRunReport> {
-    let org = get_org(db, scope).await?;
-    let settings = get_settings(db, scope).await?;
+pub async fn run_org(cx: &Ctx<'_>, run_date: Option<NaiveDate>, opts: &RunOptions) -> Result<RentRunReport> {
+    let org = get_org(cx).await?;
+    let settings = get_settings(cx).await?;
     let through = run_date
-        .unwrap_or_else(|| org_today(&org))
+        .unwrap_or_else(|| org_today(&org, cx.now))
         .checked_add_days(chrono::Days::new(settings.rent_lead_days.into()))
         .ok_or_else(|| Error::invalid("throughDate", "out of range"))?;
-    let leases = billable_leases(db, scope).await?;
+    let leases = billable_leases(cx).await?;
     let mut report =
         RentRunReport { through_date: Some(through), leases: leases.len(), complete: true, ..Default::default() };
     if leases.is_empty() {
         return Ok(report);
     }
-    let marks = watermarks(db, scope, &leases).await?;
-    let book = rate_book(db, scope, org.base_currency, &leases).await?;
-    let (chunks, bounded) = plan_chunks(scope, &leases, &marks, through, &book);
+    let marks = watermarks(cx, &leases).await?;
+    let book = rate_book(cx, org.base_currency, &leases).await?;
+    let (chunks, bounded) = plan_chunks(cx.scope, &leases, &marks, through, &book, cx.now);
     report.complete = !bounded;
-    write_chunks(db, scope, &leases, chunks, opts, &mut report).await?;
-    true_up_ended(db, scope, &leases, opts).await?;
-    tracing::info!(org_id = %scope.org_id(), %through, leases = report.leases, created = report.charges_created,
+    write_chunks(cx, &leases, chunks, opts, &mut report).await?;
+    true_up_ended(cx, &leases, opts).await?;
+    tracing::info!(org_id = %cx.scope.org_id(), %through, leases = report.leases, created = report.charges_created,
         existing = report.charges_existing, complete = report.complete, "rent run done");
     Ok(report)
 }
 
 /// The leases' watermarks, by partition key.
-async fn watermarks(db: &Db, scope: &OrgScope, leases: &[LeaseRecord]) -> Result<HashMap<String, Watermark>> {
-    let wkeys: Vec<Key> = leases.iter().map(|l| watermark_key(scope, l)).collect();
+async fn watermarks(cx: &Ctx<'_>, leases: &[LeaseRecord]) -> Result<HashMap<String, Watermark>> {
+    let wkeys: Vec<Key> = leases.iter().map(|l| watermark_key(cx.scope, l)).collect();
     let mut marks = HashMap::new();
-    for item in db.batch_get(&wkeys).await? {
+    for item in cx.db.batch_get(&wkeys).await? {
         if let Some(aws_sdk_dynamodb::types::AttributeValue::S(pk)) = item.get("PK") {
             marks.insert(pk.clone(), db::from_item(item)?);
         }
@@ -156,11 +152,11 @@ async fn watermarks(db: &Db, scope: &OrgScope, leases: &[LeaseRecord]) -> Result
 }
 
 /// The org's FX rates, read only when some lease is billed in another currency.
-async fn rate_book(db: &Db, scope: &OrgScope, base: Currency, leases: &[LeaseRecord]) -> Result<RateBook> {
+async fn rate_book(cx: &Ctx<'_>, base: Currency, leases: &[LeaseRecord]) -> Result<RateBook> {
     if leases.iter().all(|l| l.rent.currency == base) {
         return Ok(RateBook { base, rates: Vec::new() });
     }
-    let items = db.query_all(Query::partition(db::Index::Primary, keys::fx_partition(scope))).await?;
+    let items = cx.db.query_all(Query::partition(db::Index::Primary, keys::fx_partition(cx.scope))).await?;
     let rates = items.into_iter().map(db::from_item::<FxRate>).collect::<Result<Vec<_>, _>>()?;
     Ok(RateBook { base, rates })
 }
@@ -174,12 +170,13 @@ fn plan_chunks(
     marks: &HashMap<String, Watermark>,
     through: NaiveDate,
     book: &RateBook,
+    now: DateTime<Utc>,
 ) -> (Vec<Chunk>, bool) {
     let mut chunks: Vec<Chunk> = Vec::new();
     let mut bounded = false;
     for (i, l) in leases.iter().enumerate() {
         let before = marks.get(&watermark_key(scope, l).pk).cloned();
-        let mut charges = due_charges(l, before.as_ref(), through, book);
+        let mut charges = due_charges(l, before.as_ref(), through, book, now);
         let rent_months = charges.iter().filter(|c| c.period.is_some()).count();
         if rent_months > BACKFILL_MONTHS_PER_RUN {
             bounded = true;
@@ -209,8 +206,7 @@ fn plan_chunks(
 /// transaction after its earlier one. A transaction that fails (another run wrote some of its
 /// charges first) is redone lease by lease, charge by charge.
 async fn write_chunks(
-    db: &Db,
-    scope: &OrgScope,
+    cx: &Ctx<'_>,
     leases: &[LeaseRecord],
     chunks: Vec<Chunk>,
     opts: &RunOptions,
@@ -223,9 +219,9 @@ async fn write_chunks(
         opts.before_write()?;
         let mut tx = Tx::new();
         for c in &batch {
-            add_chunk(&mut tx, scope, &leases[c.lease], c);
+            add_chunk(&mut tx, cx.scope, &leases[c.lease], c);
         }
-        match db.transact(tx).await {
+        match cx.db.transact(tx).await {
             Ok(()) => {
                 opts.written();
                 report.charges_created += batch.iter().map(|c| c.charges.len()).sum::<usize>();
@@ -233,7 +229,7 @@ async fn write_chunks(
             // A charge some other run made, or a watermark it moved: go one by one.
             Err(DbError::AlreadyExists) | Err(DbError::Canceled(_)) => {
                 for c in &batch {
-                    let (created, existing) = write_one_by_one(db, scope, &leases[c.lease], c, opts).await?;
+                    let (created, existing) = write_one_by_one(cx, &leases[c.lease], c, opts).await?;
                     report.charges_created += created;
                     report.charges_existing += existing;
                 }
@@ -263,20 +259,20 @@ fn next_batch(pending: Vec<Chunk>) -> (Vec<Chunk>, Vec<Chunk>) {
 
 /// Leases that ended inside rent already generated: void the months after move-out and credit
 /// the move-out month down to its prorated amount (once per lease).
-async fn true_up_ended(db: &Db, scope: &OrgScope, leases: &[LeaseRecord], opts: &RunOptions) -> Result<()> {
+async fn true_up_ended(cx: &Ctx<'_>, leases: &[LeaseRecord], opts: &RunOptions) -> Result<()> {
     for l in leases.iter().filter(|l| l.status == LeaseStatus::Ended && l.move_out_date.is_some()) {
-        let mark = db.get_as::<Watermark>(&watermark_key(scope, l)).await?.unwrap_or_default();
+        let mark = cx.db.get_as::<Watermark>(&watermark_key(cx.scope, l)).await?.unwrap_or_default();
         if mark.trued_up {
             continue;
         }
         opts.before_write()?;
-        true_up(db, scope, l).await?;
+        true_up(cx, l).await?;
         let done = Watermark { trued_up: true, ..mark.clone() };
         let cond = match &mark.period {
             Some(p) => Expr::new("#p = :old").name("#p", "period").value(":old", s(p.clone())),
             None => Expr::new("attribute_not_exists(#p)").name("#p", "period"),
         };
-        match db.put_if(watermark_item(scope, l, &done), cond).await {
+        match cx.db.put_if(watermark_item(cx.scope, l, &done), cond).await {
             Ok(()) | Err(DbError::ConditionFailed) => {}
             Err(e) => return Err(e.into()),
         }
@@ -303,20 +299,14 @@ fn watermark_item(scope: &OrgScope, l: &LeaseRecord, w: &Watermark) -> db::Item 
 }
 
 /// The slow, always-safe path: each charge alone with its event; existing ones are counted.
-async fn write_one_by_one(
-    db: &Db,
-    scope: &OrgScope,
-    l: &LeaseRecord,
-    c: &Chunk,
-    opts: &RunOptions,
-) -> Result<(usize, usize)> {
+async fn write_one_by_one(cx: &Ctx<'_>, l: &LeaseRecord, c: &Chunk, opts: &RunOptions) -> Result<(usize, usize)> {
     let (mut created, mut existing) = (0, 0);
     for charge in &c.charges {
         opts.before_write()?;
         let mut tx = Tx::new();
-        tx.create(charge_item(scope, charge));
-        crate::events::emit(&mut tx, scope, &charge_event(charge));
-        match db.transact(tx).await {
+        tx.create(charge_item(cx.scope, charge));
+        crate::events::emit(&mut tx, cx.scope, &charge_event(charge));
+        match cx.db.transact(tx).await {
             Ok(()) => {
                 opts.written();
                 created += 1;
@@ -330,7 +320,7 @@ async fn write_one_by_one(
         Some(p) => Expr::new("attribute_not_exists(#p) OR #p < :new").name("#p", "period").value(":new", s(p.clone())),
         None => Expr::new("attribute_not_exists(#p)").name("#p", "period"),
     };
-    match db.put_if(watermark_item(scope, l, &c.after), cond).await {
+    match cx.db.put_if(watermark_item(cx.scope, l, &c.after), cond).await {
         Ok(()) | Err(DbError::ConditionFailed) => {}
         Err(e) => return Err(e.into()),
     }
@@ -339,9 +329,14 @@ async fn write_one_by_one(
 
 /// The lease's charges due by `through` not yet covered by its watermark: the deposit (once)
 /// and each month's rent.
-fn due_charges(l: &LeaseRecord, mark: Option<&Watermark>, through: NaiveDate, book: &RateBook) -> Vec<ChargeRecord> {
+fn due_charges(
+    l: &LeaseRecord,
+    mark: Option<&Watermark>,
+    through: NaiveDate,
+    book: &RateBook,
+    now: DateTime<Utc>,
+) -> Vec<ChargeRecord> {
     let currency = l.rent.currency;
-    let now = Utc::now();
     let record = |id: ChargeId, kind: ChargeKind, minor: i64, due: NaiveDate, period: Option<String>, memo: String| {
         ChargeRecord {
             id,
@@ -398,7 +393,7 @@ fn due_charges(l: &LeaseRecord, mark: Option<&Watermark>, through: NaiveDate, bo
 /// Rent generated past an ended lease's move-out date: months after it are voided (dated their
 /// due date: they were never owed) and the move-out month is credited down to its prorated
 /// amount with a deterministic credit. Safe to repeat.
-async fn true_up(db: &Db, scope: &OrgScope, l: &LeaseRecord) -> Result<()> {
+async fn true_up(cx: &Ctx<'_>, l: &LeaseRecord) -> Result<()> {
     use super::service::{create_charge_as, is_existing_charge, void_charge_in};
     let Some(move_out) = l.move_out_date else { return Ok(()) };
     let last = format!("{:04}-{:02}", move_out.year(), move_out.month());
@@ -411,7 +406,7 @@ async fn true_up(db: &Db, scope: &OrgScope, l: &LeaseRecord) -> Result<()> {
     };
     let owed: HashMap<String, i64> =
         schedule(&terms, None, move_out).into_iter().map(|r| (r.period, r.amount)).collect();
-    let ledger = super::store::read_ledger(db, scope, &l.id).await?;
+    let ledger = super::store::read_ledger(cx.db, cx.scope, &l.id).await?;
     for c in ledger
         .charges
         .iter()
@@ -420,7 +415,7 @@ async fn true_up(db: &Db, scope: &OrgScope, l: &LeaseRecord) -> Result<()> {
         let Some(period) = &c.period else { continue };
         if period.as_str() > last.as_str() {
             let reason = VoidCharge { reason: Some(format!("after move-out on {move_out}")) };
-            match void_charge_in(db, scope, &l.id, &c.id, reason, Some(c.due_date)).await {
+            match void_charge_in(cx, &l.id, &c.id, reason, Some(c.due_date)).await {
                 Ok(_) => {}
                 Err(Error::Conflict(_)) => {} // voided meanwhile
                 Err(e) => return Err(e),
@@ -435,8 +430,7 @@ async fn true_up(db: &Db, scope: &OrgScope, l: &LeaseRecord) -> Result<()> {
                     memo: Some(format!("rent {period} after move-out on {move_out}")),
                 };
                 match create_charge_as(
-                    db,
-                    scope,
+                    cx,
                     l.id.as_str(),
                     input,
                     None,
@@ -480,8 +474,8 @@ mod tests {
             renewed_by: None,
             activated_at: None,
             ended_at: None,
-            created_at: Utc::now(),
-            updated_at: Utc::now(),
+            created_at: crate::platform::clock::now(),
+            updated_at: crate::platform::clock::now(),
             v: 1,
         }
     }
@@ -498,7 +492,8 @@ mod tests {
         let mut marks = HashMap::new();
         let mut months = Vec::new();
         for run in 0.. {
-            let (chunks, bounded) = plan_chunks(&scope, std::slice::from_ref(&l), &marks, through, &book);
+            let (chunks, bounded) =
+                plan_chunks(&scope, std::slice::from_ref(&l), &marks, through, &book, crate::platform::clock::now());
             let written: Vec<&ChargeRecord> = chunks.iter().flat_map(|c| &c.charges).collect();
             let rent = written.iter().filter(|c| c.kind == ChargeKind::Rent).count();
             assert!(rent <= BACKFILL_MONTHS_PER_RUN, "run {run} wrote {rent} months");

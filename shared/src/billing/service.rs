@@ -16,15 +16,14 @@ pub use crate::core::service::{get_org, org_today};
 
 use super::ledger::{self, Ledger};
 use super::store;
-use crate::platform::db::Db;
-use crate::platform::scope::OrgScope;
+use crate::platform::ctx::Ctx;
 use crate::Result;
-use chrono::{NaiveDate, Utc};
+use chrono::NaiveDate;
 
 /// A lease's ledger as of a day (default today): every entry with running totals, and aging.
-pub async fn get_ledger(db: &Db, scope: &OrgScope, lease_id: &str, as_of: Option<NaiveDate>) -> Result<Ledger> {
-    let lease = crate::leasing::service::get_lease_record(db, scope, lease_id).await?;
-    let l = store::read_ledger(db, scope, &lease.id).await?;
-    let as_of = as_of.unwrap_or_else(|| Utc::now().date_naive());
+pub async fn get_ledger(cx: &Ctx<'_>, lease_id: &str, as_of: Option<NaiveDate>) -> Result<Ledger> {
+    let lease = crate::leasing::service::get_lease_record(cx, lease_id).await?;
+    let l = store::read_ledger(cx.db, cx.scope, &lease.id).await?;
+    let as_of = as_of.unwrap_or_else(|| cx.now.date_naive());
     Ok(ledger::ledger(lease.id, lease.rent.currency, &l, as_of))
 }

@@ -4,10 +4,9 @@
 use super::events::{BillingSettingsUpdated, FxRatesRecorded};
 use super::model::*;
 use crate::money::Currency;
-use crate::platform::db::{self, keys, Db, ItemBuilder, PageOf, PageRequest, Query, Tx};
-use crate::platform::scope::OrgScope;
+use crate::platform::ctx::Ctx;
+use crate::platform::db::{self, keys, ItemBuilder, PageOf, PageRequest, Query, Tx};
 use crate::{Error, Result};
-use chrono::Utc;
 
 /// The stored form (the item also carries its keys, which the strict input type refuses).
 #[derive(serde::Serialize, serde::Deserialize)]
@@ -21,8 +20,8 @@ struct StoredSettings {
     rent_reminder_days: Option<u8>,
 }
 
-pub async fn get_settings(db: &Db, scope: &OrgScope) -> Result<BillingSettings> {
-    let stored: Option<StoredSettings> = db.get_as(&keys::billing_settings(scope)).await?;
+pub async fn get_settings(cx: &Ctx<'_>) -> Result<BillingSettings> {
+    let stored: Option<StoredSettings> = cx.db.get_as(&keys::billing_settings(cx.scope)).await?;
     Ok(stored.map_or_else(BillingSettings::default, |s| BillingSettings {
         rent_lead_days: s.rent_lead_days,
         late_fee_policy: s.late_fee_policy,
@@ -30,27 +29,27 @@ pub async fn get_settings(db: &Db, scope: &OrgScope) -> Result<BillingSettings> 
     }))
 }
 
-pub async fn put_settings(db: &Db, scope: &OrgScope, input: BillingSettings) -> Result<BillingSettings> {
+pub async fn put_settings(cx: &Ctx<'_>, input: BillingSettings) -> Result<BillingSettings> {
     let mut tx = Tx::new();
     let stored = StoredSettings {
         rent_lead_days: input.rent_lead_days,
         late_fee_policy: input.late_fee_policy.clone(),
         rent_reminder_days: input.rent_reminder_days,
     };
-    tx.put(ItemBuilder::new(SETTINGS_ENTITY, &keys::billing_settings(scope), &stored).build(), None);
+    tx.put(ItemBuilder::new(SETTINGS_ENTITY, &keys::billing_settings(cx.scope), &stored).build(), None);
     let updated = BillingSettingsUpdated {
-        org_id: scope.org_id().clone(),
+        org_id: cx.scope.org_id().clone(),
         rent_lead_days: input.rent_lead_days,
         late_fee_policy: input.late_fee_policy.clone(),
         rent_reminder_days: input.rent_reminder_days,
     };
-    crate::events::emit(&mut tx, scope, &updated);
-    db.transact(tx).await?;
+    crate::events::emit(&mut tx, cx.scope, &updated);
+    cx.db.transact(tx).await?;
     Ok(input)
 }
 
-pub async fn record_fx_rates(db: &Db, scope: &OrgScope, input: RecordFxRates) -> Result<Vec<FxRate>> {
-    let org = crate::core::service::get_org(db, scope).await?;
+pub async fn record_fx_rates(cx: &Ctx<'_>, input: RecordFxRates) -> Result<Vec<FxRate>> {
+    let org = crate::core::service::get_org(cx).await?;
     let mut tx = Tx::new();
     let mut out = Vec::new();
     for (i, r) in input.rates.iter().enumerate() {
@@ -67,17 +66,17 @@ pub async fn record_fx_rates(db: &Db, scope: &OrgScope, input: RecordFxRates) ->
             base_currency: org.base_currency,
             date: input.date,
             rate: r.rate.normalize(),
-            recorded_at: Utc::now(),
+            recorded_at: cx.now,
         };
-        tx.put(ItemBuilder::new(FX_ENTITY, &keys::fx_rate(scope, currency.code(), input.date), &rate).build(), None);
+        tx.put(ItemBuilder::new(FX_ENTITY, &keys::fx_rate(cx.scope, currency.code(), input.date), &rate).build(), None);
         out.push(rate);
     }
-    let recorded = FxRatesRecorded { org_id: scope.org_id().clone(), date: input.date, rates: out.clone() };
-    crate::events::emit(&mut tx, scope, &recorded);
-    db.transact(tx).await?;
+    let recorded = FxRatesRecorded { org_id: cx.scope.org_id().clone(), date: input.date, rates: out.clone() };
+    crate::events::emit(&mut tx, cx.scope, &recorded);
+    cx.db.transact(tx).await?;
     Ok(out)
 }
 
-pub async fn list_fx_rates(db: &Db, scope: &OrgScope, page: PageRequest) -> Result<PageOf<FxRate>> {
-    Ok(db.page_of(Query::partition(db::Index::Primary, keys::fx_partition(scope)), page).await?)
+pub async fn list_fx_rates(cx: &Ctx<'_>, page: PageRequest) -> Result<PageOf<FxRate>> {
+    Ok(cx.db.page_of(Query::partition(db::Index::Primary, keys::fx_partition(cx.scope)), page).await?)
 }

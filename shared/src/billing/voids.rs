@@ -9,38 +9,38 @@ use super::model::*;
 use super::store::{self, money_dto, Plan, ALLOCATIONS_PER_TX};
 use crate::ids::{ChargeId, LeaseId};
 use crate::money::StoredMoney;
-use crate::platform::db::{keys, n, s, Db, Decision, Expr, ItemBuilder, Retry, Tx};
+use crate::platform::ctx::Ctx;
+use crate::platform::db::{keys, n, s, Decision, Expr, ItemBuilder, Retry, Tx};
 use crate::platform::scope::OrgScope;
 use crate::{Error, Result};
 use chrono::{DateTime, NaiveDate, Utc};
 use std::collections::BTreeMap;
 
 /// Voids a charge found by its id alone.
-pub async fn void_charge(db: &Db, scope: &OrgScope, charge_id: &str, input: VoidCharge) -> Result<Charge> {
+pub async fn void_charge(cx: &Ctx<'_>, charge_id: &str, input: VoidCharge) -> Result<Charge> {
     let id = ChargeId::parse(charge_id).ok_or(Error::NotFound("charge"))?;
-    let (g1pk, _) = keys::charge_gsi1(scope, &id);
-    let lease_id = store::lease_of(db, g1pk, "charge").await?;
-    void_charge_in(db, scope, &lease_id, &id, input, None).await
+    let (g1pk, _) = keys::charge_gsi1(cx.scope, &id);
+    let lease_id = store::lease_of(cx.db, g1pk, "charge").await?;
+    void_charge_in(cx, &lease_id, &id, input, None).await
 }
 
 /// Voids a charge of a known lease; `on` dates the reversing entry (default: the later of
 /// today and the due date).
 pub async fn void_charge_in(
-    db: &Db,
-    scope: &OrgScope,
+    cx: &Ctx<'_>,
     lease_id: &LeaseId,
     id: &ChargeId,
     input: VoidCharge,
     on: Option<NaiveDate>,
 ) -> Result<Charge> {
-    let now = Utc::now();
+    let now = cx.now;
     let today = on.unwrap_or_else(|| now.date_naive());
-    let read = || store::read_ledger(db, scope, lease_id);
+    let read = || store::read_ledger(cx.db, cx.scope, lease_id);
     let decide = |l: &LedgerItems| {
         let (charge, plan, date) = decide_void(l, id, today, now)?;
         let mut tx = Tx::new();
-        plan.write(&mut tx, scope, l, None, &[&charge.id])?;
-        write_void(&mut tx, scope, &charge, date, input.reason.clone(), now);
+        plan.write(&mut tx, cx.scope, l, None, &[&charge.id])?;
+        write_void(&mut tx, cx.scope, &charge, date, input.reason.clone(), now);
         let out = ChargeRecord {
             status: ChargeStatus::Void,
             open: 0,
@@ -50,7 +50,7 @@ pub async fn void_charge_in(
         };
         Ok(Decision::Commit(tx, out.into()))
     };
-    db.commit_loop(Retry::CONTENDED, read, decide).await
+    cx.db.commit_loop(Retry::CONTENDED, read, decide).await
 }
 
 /// The pure decision behind a void: the charge, the reversing allocations that release exactly

@@ -3,16 +3,15 @@
 use super::model::*;
 use crate::events;
 use crate::ids::AuditId;
-use crate::platform::db::{self, keys, Db, ItemBuilder, PageOf, PageRequest, Query, Tx};
-use crate::platform::scope::OrgScope;
+use crate::platform::ctx::Ctx;
+use crate::platform::db::{self, keys, ItemBuilder, PageOf, PageRequest, Query, Tx};
 use crate::{Error, Result};
-use chrono::Utc;
 use serde_json::Value;
 
 /// Adds an audit entry for a sensitive change to `tx`.
 pub fn audit(
     tx: &mut Tx,
-    scope: &OrgScope,
+    cx: &Ctx<'_>,
     action: &str,
     target: (&str, &str),
     before: Option<Value>,
@@ -20,37 +19,32 @@ pub fn audit(
 ) {
     let entry = AuditEntry {
         id: AuditId::new(),
-        at: Utc::now(),
-        actor: scope.actor_id().to_owned(),
+        at: cx.now,
+        actor: cx.scope.actor_id().to_owned(),
         action: action.to_owned(),
         target: events::Subject { type_: target.0.to_owned(), id: target.1.to_owned() },
         before,
         after,
     };
-    tx.put(ItemBuilder::new(AUDIT_ENTITY, &keys::audit(scope, &entry.id), &entry).build(), None);
+    tx.put(ItemBuilder::new(AUDIT_ENTITY, &keys::audit(cx.scope, &entry.id), &entry).build(), None);
 }
 
 /// Audit entries, newest first.
-pub async fn list_audit(db: &Db, scope: &OrgScope, page: PageRequest) -> Result<PageOf<AuditEntry>> {
-    Ok(db.page_of(Query::partition(db::Index::Primary, keys::audit_partition(scope)).descending(), page).await?)
+pub async fn list_audit(cx: &Ctx<'_>, page: PageRequest) -> Result<PageOf<AuditEntry>> {
+    Ok(cx.db.page_of(Query::partition(db::Index::Primary, keys::audit_partition(cx.scope)).descending(), page).await?)
 }
 
 /// The org's outbox events, oldest first (used by tests now, and by the events API later).
-pub async fn list_events(db: &Db, scope: &OrgScope, page: PageRequest) -> Result<PageOf<events::Event>> {
-    Ok(db.page_of(Query::partition(db::Index::Primary, keys::events_partition(scope)), page).await?)
+pub async fn list_events(cx: &Ctx<'_>, page: PageRequest) -> Result<PageOf<events::Event>> {
+    Ok(cx.db.page_of(Query::partition(db::Index::Primary, keys::events_partition(cx.scope)), page).await?)
 }
 
 /// The org's events after the event id `after` (all kept ones without it), oldest first.
-pub async fn list_events_after(
-    db: &Db,
-    scope: &OrgScope,
-    after: Option<&str>,
-    page: PageRequest,
-) -> Result<PageOf<events::Event>> {
-    let mut q = Query::partition(db::Index::Primary, keys::events_partition(scope));
+pub async fn list_events_after(cx: &Ctx<'_>, after: Option<&str>, page: PageRequest) -> Result<PageOf<events::Event>> {
+    let mut q = Query::partition(db::Index::Primary, keys::events_partition(cx.scope));
     if let Some(a) = after {
         let id = crate::ids::EventId::parse(a).ok_or_else(|| Error::invalid("after", "must be an event id (evt_…)"))?;
         q = q.after(id.as_str());
     }
-    Ok(db.page_of(q, page).await?)
+    Ok(cx.db.page_of(q, page).await?)
 }

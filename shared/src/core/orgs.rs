@@ -8,15 +8,15 @@ use super::model::*;
 use crate::events;
 use crate::ids::OrgId;
 use crate::money::Currency;
+use crate::platform::ctx::Ctx;
 use crate::platform::db::{self, from_item, keys, n, s, Db, Expr, ItemBuilder, Query, Tx};
 use crate::platform::scope::{OrgScope, Principal, Role};
 use crate::{Error, Result};
-use chrono::Utc;
+use chrono::{DateTime, Utc};
 use serde_json::json;
 
 /// Creates an org with the caller as its first owner.
-pub async fn create_org(db: &Db, principal: &Principal, input: CreateOrg) -> Result<Org> {
-    let now = Utc::now();
+pub async fn create_org(db: &Db, principal: &Principal, input: CreateOrg, now: DateTime<Utc>) -> Result<Org> {
     let org = Org {
         id: OrgId::new(),
         name: input.name.trim().to_owned(),
@@ -30,6 +30,7 @@ pub async fn create_org(db: &Db, principal: &Principal, input: CreateOrg) -> Res
         v: 1,
     };
     let scope = OrgScope::founding(org.id.clone(), principal.clone());
+    let cx = Ctx::at(db, &scope, now);
     let owner = Member {
         user_id: principal.user_id.clone(),
         email: principal.email.clone().unwrap_or_default(),
@@ -45,7 +46,7 @@ pub async fn create_org(db: &Db, principal: &Principal, input: CreateOrg) -> Res
     org_item.insert("ownerCount".into(), n(org.owner_count));
     tx.put(org_item, Some(Expr::not_exists()));
     tx.put(member_item(&scope, &owner), Some(Expr::not_exists()));
-    audit(&mut tx, &scope, "member.added", ("member", owner.user_id.as_str()), None, Some(member_json(&owner)));
+    audit(&mut tx, &cx, "member.added", ("member", owner.user_id.as_str()), None, Some(member_json(&owner)));
     let created = OrgCreated { org_id: org.id.clone(), name: org.name.clone(), base_currency: org.base_currency };
     events::emit(&mut tx, &scope, &created);
     events::emit(&mut tx, &scope, &member_added(&owner));
@@ -53,8 +54,8 @@ pub async fn create_org(db: &Db, principal: &Principal, input: CreateOrg) -> Res
     Ok(org)
 }
 
-pub async fn get_org(db: &Db, scope: &OrgScope) -> Result<Org> {
-    org_from_item(db.get(&keys::org(scope)).await?)
+pub async fn get_org(cx: &Ctx<'_>) -> Result<Org> {
+    org_from_item(cx.db.get(&keys::org(cx.scope)).await?)
 }
 
 /// The org in an item read at `keys::org` together with something else (`Db::get_pair`).
@@ -63,13 +64,13 @@ pub fn org_from_item(item: Option<db::Item>) -> Result<Org> {
 }
 
 /// Today in the org's time zone.
-pub fn org_today(org: &Org) -> chrono::NaiveDate {
+pub fn org_today(org: &Org, now: DateTime<Utc>) -> chrono::NaiveDate {
     let tz: chrono_tz::Tz = org.timezone.parse().unwrap_or(chrono_tz::UTC);
-    Utc::now().with_timezone(&tz).date_naive()
+    now.with_timezone(&tz).date_naive()
 }
 
-pub async fn update_org(db: &Db, scope: &OrgScope, input: UpdateOrg) -> Result<Org> {
-    let before = get_org(db, scope).await?;
+pub async fn update_org(cx: &Ctx<'_>, input: UpdateOrg) -> Result<Org> {
+    let before = get_org(cx).await?;
     let mut org = before.clone();
     if let Some(v) = input.name {
         org.name = v.trim().to_owned();
@@ -83,7 +84,7 @@ pub async fn update_org(db: &Db, scope: &OrgScope, input: UpdateOrg) -> Result<O
     if let Some(v) = input.timezone {
         org.timezone = v;
     }
-    org.updated_at = Utc::now();
+    org.updated_at = cx.now;
     org.v = before.v + 1;
     // SET only the settings: the owner counter moves concurrently under member changes.
     let update = Expr::set([
@@ -95,12 +96,12 @@ pub async fn update_org(db: &Db, scope: &OrgScope, input: UpdateOrg) -> Result<O
         ("v", n(org.v)),
     ]);
     let mut tx = Tx::new();
-    tx.update(keys::org(scope), update, Some(Expr::at_version(before.v)));
+    tx.update(keys::org(cx.scope), update, Some(Expr::at_version(before.v)));
     let data =
         json!({"name": org.name, "baseCurrency": org.base_currency, "country": org.country, "timezone": org.timezone});
     audit(
         &mut tx,
-        scope,
+        cx,
         "org.updated",
         ("org", org.id.as_str()),
         Some(serde_json::to_value(&before).unwrap_or_default()),
@@ -113,8 +114,8 @@ pub async fn update_org(db: &Db, scope: &OrgScope, input: UpdateOrg) -> Result<O
         country: org.country.clone(),
         timezone: org.timezone.clone(),
     };
-    events::emit(&mut tx, scope, &updated);
-    db.transact(tx).await.map_err(|e| match e.failed_conditions() {
+    events::emit(&mut tx, cx.scope, &updated);
+    cx.db.transact(tx).await.map_err(|e| match e.failed_conditions() {
         Some(_) => Error::Conflict("the organization changed while you edited it; reload and retry".into()),
         None => e.into(),
     })?;

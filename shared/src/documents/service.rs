@@ -8,10 +8,11 @@ use super::sniff;
 use crate::events;
 use crate::ids::{BuildingId, DocumentId, LeaseId, TenantId, UnitId};
 use crate::platform::blob::{Blob, BlobError};
-use crate::platform::db::{self, from_item, keys, n, s, Db, Expr, Item, ItemBuilder, PageOf, PageRequest, Query, Tx};
+use crate::platform::ctx::Ctx;
+use crate::platform::db::{self, from_item, keys, n, s, Expr, Item, ItemBuilder, PageOf, PageRequest, Query, Tx};
 use crate::platform::scope::OrgScope;
 use crate::{Error, Result};
-use chrono::{NaiveDate, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 
 fn blob_err(e: BlobError) -> Error {
     tracing::error!(error = %e, "object store failure");
@@ -50,14 +51,14 @@ fn obligation_item(scope: &OrgScope, o: &Obligation) -> Item {
     ItemBuilder::new(OBLIGATION_ENTITY, &obligation_key(scope, &o.document_id, o.due_on), o).gsi2(g2pk, g2sk).build()
 }
 
-fn new_version(version: u32, content_type: &str, size: u64, scope: &OrgScope) -> DocumentVersion {
+fn new_version(version: u32, content_type: &str, size: u64, scope: &OrgScope, now: DateTime<Utc>) -> DocumentVersion {
     DocumentVersion {
         version,
         status: VersionStatus::Pending,
         content_type: content_type.to_owned(),
         size_bytes: size,
         rejected_reason: None,
-        created_at: Utc::now(),
+        created_at: now,
         created_by: scope.actor_id().to_owned(),
         checked_at: None,
         object_version_id: None,
@@ -65,9 +66,9 @@ fn new_version(version: u32, content_type: &str, size: u64, scope: &OrgScope) ->
 }
 
 /// Creates a document and its first version; answers with the upload to perform.
-pub async fn create_document(db: &Db, blob: &Blob, scope: &OrgScope, input: CreateDocument) -> Result<Document> {
-    let subject_key = subject_key(scope, &input.subject)?;
-    let now = Utc::now();
+pub async fn create_document(cx: &Ctx<'_>, blob: &Blob, input: CreateDocument) -> Result<Document> {
+    let subject_key = subject_key(cx.scope, &input.subject)?;
+    let now = cx.now;
     let d = DocumentRecord {
         id: DocumentId::new(),
         subject: input.subject,
@@ -77,15 +78,15 @@ pub async fn create_document(db: &Db, blob: &Blob, scope: &OrgScope, input: Crea
         latest_available: None,
         created_at: now,
         updated_at: now,
-        created_by: scope.actor_id().to_owned(),
+        created_by: cx.scope.actor_id().to_owned(),
     };
-    let v = new_version(1, &input.content_type, input.size_bytes, scope);
+    let v = new_version(1, &input.content_type, input.size_bytes, cx.scope, cx.now);
     let mut tx = Tx::new();
     let subject_idx = tx.check(subject_key, Expr::exists());
-    tx.put(meta_item(scope, &d), Some(Expr::not_exists()));
-    tx.put(version_item(scope, &d.id, &v), Some(Expr::not_exists()));
+    tx.put(meta_item(cx.scope, &d), Some(Expr::not_exists()));
+    tx.put(version_item(cx.scope, &d.id, &v), Some(Expr::not_exists()));
     if let Some(due) = d.expires_on {
-        tx.put(obligation_item(scope, &Obligation::open(&d.id, &d.name, &d.subject, due)), None);
+        tx.put(obligation_item(cx.scope, &Obligation::open(&d.id, &d.name, &d.subject, due)), None);
     }
     let created = DocumentCreated {
         document_id: d.id.clone(),
@@ -96,13 +97,13 @@ pub async fn create_document(db: &Db, blob: &Blob, scope: &OrgScope, input: Crea
         size_bytes: v.size_bytes,
         expires_on: d.expires_on,
     };
-    events::emit(&mut tx, scope, &created);
-    db.transact(tx).await.map_err(|e| match e.failed_conditions() {
+    events::emit(&mut tx, cx.scope, &created);
+    cx.db.transact(tx).await.map_err(|e| match e.failed_conditions() {
         Some(idx) if idx.contains(&subject_idx) => Error::NotFound("subject"),
         _ => e.into(),
     })?;
     let upload = blob
-        .presign_put(&keys::document_object(scope, &d.id, 1), &v.content_type, v.size_bytes)
+        .presign_put(&keys::document_object(cx.scope, &d.id, 1), &v.content_type, v.size_bytes)
         .await
         .map_err(blob_err)?;
     Ok(Document {
@@ -126,9 +127,9 @@ struct Loaded {
 }
 
 /// The document's whole partition (meta, versions, obligations) in one query.
-async fn load(db: &Db, scope: &OrgScope, id: &str) -> Result<(DocumentId, Loaded)> {
+async fn load(cx: &Ctx<'_>, id: &str) -> Result<(DocumentId, Loaded)> {
     let id = DocumentId::parse(id).ok_or(Error::NotFound("document"))?;
-    let items = db.query_all(Query::partition(db::Index::Primary, keys::document_partition(scope, &id))).await?;
+    let items = cx.db.query_all(Query::partition(db::Index::Primary, keys::document_partition(cx.scope, &id))).await?;
     let (mut meta, mut versions, mut obligations) = (None, Vec::new(), Vec::new());
     for item in items {
         match item.get("entity").and_then(|e| e.as_s().ok()).map(String::as_str) {
@@ -144,13 +145,13 @@ async fn load(db: &Db, scope: &OrgScope, id: &str) -> Result<(DocumentId, Loaded
 }
 
 /// Metadata, every version, and a download link (≤ 5 minutes) for the latest available one.
-pub async fn get_document(db: &Db, blob: &Blob, scope: &OrgScope, id: &str) -> Result<Document> {
-    let (id, l) = load(db, scope, id).await?;
+pub async fn get_document(cx: &Ctx<'_>, blob: &Blob, id: &str) -> Result<Document> {
+    let (id, l) = load(cx, id).await?;
     let download = match l.meta.latest_available {
         Some(v) => {
             let object_version =
                 l.versions.iter().find(|x| x.version == v).and_then(|x| x.object_version_id.as_deref());
-            let key = keys::document_object(scope, &id, v);
+            let key = keys::document_object(cx.scope, &id, v);
             let (url, expires_at) = blob.presign_get(&key, object_version, &l.meta.name).await.map_err(blob_err)?;
             Some(Download { version: v, url, expires_at })
         }
@@ -171,17 +172,11 @@ pub async fn get_document(db: &Db, blob: &Blob, scope: &OrgScope, id: &str) -> R
 }
 
 /// A new version (earlier ones are kept); a new expiry fulfils the open obligation.
-pub async fn create_version(
-    db: &Db,
-    blob: &Blob,
-    scope: &OrgScope,
-    id: &str,
-    input: CreateVersion,
-) -> Result<Document> {
-    let (id, l) = load(db, scope, id).await?;
+pub async fn create_version(cx: &Ctx<'_>, blob: &Blob, id: &str, input: CreateVersion) -> Result<Document> {
+    let (id, l) = load(cx, id).await?;
     let next = l.meta.latest_version + 1;
-    let v = new_version(next, &input.content_type, input.size_bytes, scope);
-    let now = Utc::now();
+    let v = new_version(next, &input.content_type, input.size_bytes, cx.scope, cx.now);
+    let now = cx.now;
     let mut tx = Tx::new();
     let mut sets = vec![
         ("latestVersion", n(next.into())),
@@ -191,15 +186,15 @@ pub async fn create_version(
         sets.push(("expiresOn", s(due.to_string())));
     }
     let cond = Expr::new("latestVersion = :prev").value(":prev", n(l.meta.latest_version.into()));
-    tx.update(keys::document(scope, &id), Expr::set(sets), Some(cond));
-    tx.put(version_item(scope, &id, &v), Some(Expr::not_exists()));
+    tx.update(keys::document(cx.scope, &id), Expr::set(sets), Some(cond));
+    tx.put(version_item(cx.scope, &id, &v), Some(Expr::not_exists()));
     if let Some(due) = input.expires_on {
         for open in l.obligations.iter().filter(|o| o.status == ObligationStatus::Open && o.due_on != due) {
             let done =
                 Obligation { status: ObligationStatus::Fulfilled, fulfilled_by_version: Some(next), ..open.clone() };
-            tx.put(obligation_item(scope, &done), None);
+            tx.put(obligation_item(cx.scope, &done), None);
         }
-        tx.put(obligation_item(scope, &Obligation::open(&id, &l.meta.name, &l.meta.subject, due)), None);
+        tx.put(obligation_item(cx.scope, &Obligation::open(&id, &l.meta.name, &l.meta.subject, due)), None);
     }
     let created = DocumentVersionCreated {
         document_id: id.clone(),
@@ -208,13 +203,13 @@ pub async fn create_version(
         size_bytes: v.size_bytes,
         expires_on: input.expires_on,
     };
-    events::emit(&mut tx, scope, &created);
-    db.transact(tx).await.map_err(|e| match e.failed_conditions() {
+    events::emit(&mut tx, cx.scope, &created);
+    cx.db.transact(tx).await.map_err(|e| match e.failed_conditions() {
         Some(_) => Error::Conflict("another version was added concurrently; retry".into()),
         None => e.into(),
     })?;
     let upload = blob
-        .presign_put(&keys::document_object(scope, &id, next), &v.content_type, v.size_bytes)
+        .presign_put(&keys::document_object(cx.scope, &id, next), &v.content_type, v.size_bytes)
         .await
         .map_err(blob_err)?;
     let mut versions = l.versions;
@@ -235,21 +230,21 @@ pub async fn create_version(
 
 /// The documents of one subject.
 pub async fn list_documents(
-    db: &Db,
-    scope: &OrgScope,
+    cx: &Ctx<'_>,
     subject_type: SubjectType,
     subject_id: &str,
     page: PageRequest,
 ) -> Result<PageOf<DocumentSummary>> {
-    let pk = keys::documents_of_subject(scope, subject_type.as_str(), subject_id);
-    let records: PageOf<DocumentRecord> = db.page_of(Query::partition(db::Index::Gsi1, pk), page).await?;
+    let pk = keys::documents_of_subject(cx.scope, subject_type.as_str(), subject_id);
+    let records: PageOf<DocumentRecord> = cx.db.page_of(Query::partition(db::Index::Gsi1, pk), page).await?;
     Ok(PageOf { items: records.items.into_iter().map(DocumentSummary::from).collect(), last_key: records.last_key })
 }
 
 /// Obligations due before `due_before`: open ones first, each group by due date.
-pub async fn obligations(db: &Db, scope: &OrgScope, due_before: NaiveDate) -> Result<Vec<Obligation>> {
-    let items = db
-        .query_all(Query::partition(db::Index::Gsi2, keys::obligations(scope)).before(due_before.to_string()))
+pub async fn obligations(cx: &Ctx<'_>, due_before: NaiveDate) -> Result<Vec<Obligation>> {
+    let items = cx
+        .db
+        .query_all(Query::partition(db::Index::Gsi2, keys::obligations(cx.scope)).before(due_before.to_string()))
         .await?;
     let mut out: Vec<Obligation> = items.into_iter().map(from_item).collect::<std::result::Result<_, _>>()?;
     out.sort_by_key(|o| (o.status != ObligationStatus::Open, o.due_on));
@@ -310,24 +305,18 @@ fn emit_checked(
 /// Checks an uploaded version against what was declared (size, magic bytes), marks it available
 /// or rejected, and emits `document.uploaded` / `document.rejected` in the same transaction.
 /// Safe to run twice for the same object.
-pub async fn check_upload(
-    db: &Db,
-    blob: &Blob,
-    scope: &OrgScope,
-    id: &DocumentId,
-    version: u32,
-) -> Result<CheckOutcome> {
-    let Some(v) = db.get_as::<DocumentVersion>(&keys::document_version(scope, id, version)).await? else {
+pub async fn check_upload(cx: &Ctx<'_>, blob: &Blob, id: &DocumentId, version: u32) -> Result<CheckOutcome> {
+    let Some(v) = cx.db.get_as::<DocumentVersion>(&keys::document_version(cx.scope, id, version)).await? else {
         return Ok(CheckOutcome::Skipped("no such document version"));
     };
     if v.status != VersionStatus::Pending {
         return Ok(CheckOutcome::Skipped("already checked"));
     }
-    let key = keys::document_object(scope, id, version);
+    let key = keys::document_object(cx.scope, id, version);
     let Some((size, object_version, verdict)) = inspect(blob, &key, &v).await? else {
         return Ok(CheckOutcome::Skipped("object is gone"));
     };
-    let now = Utc::now();
+    let now = cx.now;
     let status = if verdict.is_ok() { VersionStatus::Available } else { VersionStatus::Rejected };
     let mut sets = vec![
         ("status", s(status.as_str())),
@@ -345,15 +334,15 @@ pub async fn check_upload(
         let mut tx = Tx::new();
         let pending =
             Expr::new("#st = :pending").name("#st", "status").value(":pending", s(VersionStatus::Pending.as_str()));
-        tx.update(keys::document_version(scope, id, version), Expr::set(sets.clone()), Some(pending));
+        tx.update(keys::document_version(cx.scope, id, version), Expr::set(sets.clone()), Some(pending));
         let pointer = advance.then(|| {
             let newer =
                 Expr::new("attribute_exists(PK) AND (attribute_not_exists(latestAvailable) OR latestAvailable < :v)")
                     .value(":v", n(version.into()));
-            tx.update(keys::document(scope, id), Expr::set([("latestAvailable", n(version.into()))]), Some(newer))
+            tx.update(keys::document(cx.scope, id), Expr::set([("latestAvailable", n(version.into()))]), Some(newer))
         });
-        emit_checked(&mut tx, scope, (id, version), &v.content_type, size, &verdict);
-        match db.transact(tx).await {
+        emit_checked(&mut tx, cx.scope, (id, version), &v.content_type, size, &verdict);
+        match cx.db.transact(tx).await {
             Ok(()) => {
                 return Ok(match &verdict {
                     Ok(()) => CheckOutcome::Available,

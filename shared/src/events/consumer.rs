@@ -128,7 +128,7 @@ mod tests {
             payment_id: crate::ids::PaymentId::new(),
             lease_id: crate::ids::LeaseId::new(),
         };
-        let e = Event::of(&OrgScope::for_tests(org.clone()), &cleared, chrono::Utc::now());
+        let e = Event::of(&OrgScope::for_tests(org.clone()), &cleared, crate::platform::clock::now());
         let ours = serde_json::json!({"source": BUS_SOURCE, "detail-type": "payment.cleared", "detail": e});
         let r = Received::from_sqs(&record(ours)).expect("our envelope");
         assert_eq!(r.event(), &e);

@@ -147,7 +147,7 @@ impl Event {
 /// matters emits an event, so every such write is refused once the caller lost the right to it.
 /// Events added to one transaction keep their order (their ids are monotonic ULIDs).
 pub fn emit<E: DomainEvent>(tx: &mut Tx, scope: &OrgScope, event: &E) -> Event {
-    let e = Event::of(scope, event, Utc::now());
+    let e = Event::of(scope, event, crate::platform::clock::now());
     put(tx, scope, &e);
     e
 }

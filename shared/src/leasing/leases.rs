@@ -5,11 +5,12 @@ use super::model::*;
 use crate::events;
 use crate::ids::{LeaseId, TenantId, UnitId};
 use crate::money::StoredMoney;
-use crate::platform::db::{self, keys, n, s, Db, Expr, ItemBuilder, PageOf, PageRequest, Query, Tx};
+use crate::platform::ctx::Ctx;
+use crate::platform::db::{self, keys, n, s, Expr, ItemBuilder, PageOf, PageRequest, Query, Tx};
 use crate::platform::scope::OrgScope;
 use crate::properties::model::UnitRecord;
 use crate::{Error, Result};
-use chrono::{Days, Utc};
+use chrono::Days;
 use serde_json::json;
 
 pub(super) fn av<T: serde::Serialize>(v: &T) -> aws_sdk_dynamodb::types::AttributeValue {
@@ -25,8 +26,8 @@ fn money(m: &crate::money::MoneyDto, field: &str) -> Result<StoredMoney> {
     Ok(m.to_money(field).map_err(|e| Error::Invalid(vec![e]))?.into())
 }
 
-pub(super) async fn get_unit(db: &Db, scope: &OrgScope, id: &UnitId) -> Result<UnitRecord> {
-    db.get_as(&keys::unit(scope, id)).await?.ok_or(Error::NotFound("unit"))
+pub(super) async fn get_unit(cx: &Ctx<'_>, id: &UnitId) -> Result<UnitRecord> {
+    cx.db.get_as(&keys::unit(cx.scope, id)).await?.ok_or(Error::NotFound("unit"))
 }
 
 /// Adds a new draft lease with its parties to `tx` (and counts it in the unit's history);
@@ -52,11 +53,11 @@ fn tenant_missing(e: &db::DbError, checks: &[usize]) -> bool {
 }
 
 /// Creates a draft lease. Unknown tenants or units answer 404 (also for another org's ids).
-pub async fn create_lease(db: &Db, scope: &OrgScope, input: CreateLease) -> Result<Lease> {
+pub async fn create_lease(cx: &Ctx<'_>, input: CreateLease) -> Result<Lease> {
     let unit_id = UnitId::parse(&input.unit_id).ok_or(Error::NotFound("unit"))?;
-    let unit = get_unit(db, scope, &unit_id).await?;
+    let unit = get_unit(cx, &unit_id).await?;
     let tenant_ids: Vec<TenantId> = input.tenant_ids.iter().filter_map(|t| TenantId::parse(t)).collect();
-    let now = Utc::now();
+    let now = cx.now;
     let l = LeaseRecord {
         id: LeaseId::new(),
         unit_id,
@@ -79,8 +80,8 @@ pub async fn create_lease(db: &Db, scope: &OrgScope, input: CreateLease) -> Resu
         v: 1,
     };
     let mut tx = Tx::new();
-    let checks = add_draft(&mut tx, scope, &l);
-    db.transact(tx).await.map_err(|e| match e.failed_conditions() {
+    let checks = add_draft(&mut tx, cx.scope, &l);
+    cx.db.transact(tx).await.map_err(|e| match e.failed_conditions() {
         Some(_) if tenant_missing(&e, &checks) => Error::NotFound("tenant"),
         Some(_) => Error::NotFound("unit"),
         None => e.into(),
@@ -89,8 +90,8 @@ pub async fn create_lease(db: &Db, scope: &OrgScope, input: CreateLease) -> Resu
 }
 
 /// `lse_…` → the stored lease.
-pub async fn get_lease_record(db: &Db, scope: &OrgScope, id: &str) -> Result<LeaseRecord> {
-    lease_from_item(db.get(&lease_key(scope, id)?).await?)
+pub async fn get_lease_record(cx: &Ctx<'_>, id: &str) -> Result<LeaseRecord> {
+    lease_from_item(cx.db.get(&lease_key(cx.scope, id)?).await?)
 }
 
 /// Where lease `id` is stored, for a caller that reads it together with something else
@@ -106,20 +107,20 @@ pub fn lease_from_item(item: Option<db::Item>) -> Result<LeaseRecord> {
 }
 
 /// The stored lease `id`, if it exists.
-pub async fn find_lease(db: &Db, scope: &OrgScope, id: &LeaseId) -> Result<Option<LeaseRecord>> {
-    Ok(db.get_as::<LeaseRecord>(&keys::lease(scope, id)).await?)
+pub async fn find_lease(cx: &Ctx<'_>, id: &LeaseId) -> Result<Option<LeaseRecord>> {
+    Ok(cx.db.get_as::<LeaseRecord>(&keys::lease(cx.scope, id)).await?)
 }
 
 /// The stored leases among `ids` (one batched read; missing ones are left out).
-pub async fn leases_by_id(db: &Db, scope: &OrgScope, ids: &[LeaseId]) -> Result<Vec<LeaseRecord>> {
-    let lease_keys: Vec<_> = ids.iter().map(|l| keys::lease(scope, l)).collect();
-    Ok(db.batch_get(&lease_keys).await?.into_iter().map(db::from_item).collect::<Result<Vec<_>, _>>()?)
+pub async fn leases_by_id(cx: &Ctx<'_>, ids: &[LeaseId]) -> Result<Vec<LeaseRecord>> {
+    let lease_keys: Vec<_> = ids.iter().map(|l| keys::lease(cx.scope, l)).collect();
+    Ok(cx.db.batch_get(&lease_keys).await?.into_iter().map(db::from_item).collect::<Result<Vec<_>, _>>()?)
 }
 
 /// Every lease of the org that is not a draft (active or ended): what rent runs bill.
-pub async fn billable_leases(db: &Db, scope: &OrgScope) -> Result<Vec<LeaseRecord>> {
-    let (pk, prefix) = keys::leases(scope);
-    let items = db.query_all(Query::partition(db::Index::Primary, pk).begins_with(prefix)).await?;
+pub async fn billable_leases(cx: &Ctx<'_>) -> Result<Vec<LeaseRecord>> {
+    let (pk, prefix) = keys::leases(cx.scope);
+    let items = cx.db.query_all(Query::partition(db::Index::Primary, pk).begins_with(prefix)).await?;
     let leases = items
         .into_iter()
         .filter(|i| matches!(i.get("entity"), Some(aws_sdk_dynamodb::types::AttributeValue::S(e)) if e == LEASE_ENTITY))
@@ -128,33 +129,34 @@ pub async fn billable_leases(db: &Db, scope: &OrgScope) -> Result<Vec<LeaseRecor
     Ok(leases.into_iter().filter(|l| l.status != LeaseStatus::Draft).collect())
 }
 
-pub async fn get_lease(db: &Db, scope: &OrgScope, id: &str) -> Result<Lease> {
-    Ok(get_lease_record(db, scope, id).await?.into())
+pub async fn get_lease(cx: &Ctx<'_>, id: &str) -> Result<Lease> {
+    Ok(get_lease_record(cx, id).await?.into())
 }
 
-pub async fn list_leases(db: &Db, scope: &OrgScope, page: PageRequest) -> Result<PageOf<Lease>> {
-    let (pk, prefix) = keys::leases(scope);
+pub async fn list_leases(cx: &Ctx<'_>, page: PageRequest) -> Result<PageOf<Lease>> {
+    let (pk, prefix) = keys::leases(cx.scope);
     let records: PageOf<LeaseRecord> =
-        db.page_of(Query::partition(db::Index::Primary, pk).begins_with(prefix), page).await?;
+        cx.db.page_of(Query::partition(db::Index::Primary, pk).begins_with(prefix), page).await?;
     Ok(PageOf { items: records.items.into_iter().map(Lease::from).collect(), last_key: records.last_key })
 }
 
 /// The unit's leases in order of start date (one GSI query).
-pub async fn unit_lease_history(db: &Db, scope: &OrgScope, unit: &str, page: PageRequest) -> Result<PageOf<Lease>> {
+pub async fn unit_lease_history(cx: &Ctx<'_>, unit: &str, page: PageRequest) -> Result<PageOf<Lease>> {
     let unit_id = UnitId::parse(unit).ok_or(Error::NotFound("unit"))?;
     let first = page.start.is_none();
-    let records: PageOf<LeaseRecord> = db
-        .page_of(Query::partition(db::Index::Gsi1, keys::unit_leases(scope, &unit_id)).begins_with("LEASE#"), page)
+    let records: PageOf<LeaseRecord> = cx
+        .db
+        .page_of(Query::partition(db::Index::Gsi1, keys::unit_leases(cx.scope, &unit_id)).begins_with("LEASE#"), page)
         .await?;
     if first && records.items.is_empty() {
-        get_unit(db, scope, &unit_id).await?;
+        get_unit(cx, &unit_id).await?;
     }
     Ok(PageOf { items: records.items.into_iter().map(Lease::from).collect(), last_key: records.last_key })
 }
 
 /// Updates a lease: its terms only while it is a draft; the late-fee policy at any time.
-pub async fn update_lease(db: &Db, scope: &OrgScope, id: &str, input: UpdateLease) -> Result<Lease> {
-    let before = get_lease_record(db, scope, id).await?;
+pub async fn update_lease(cx: &Ctx<'_>, id: &str, input: UpdateLease) -> Result<Lease> {
+    let before = get_lease_record(cx, id).await?;
     if input.changes_terms() && before.status != LeaseStatus::Draft {
         return Err(Error::Conflict(format!(
             "the lease is {}; only a draft's terms can change (renew it instead)",
@@ -186,12 +188,12 @@ pub async fn update_lease(db: &Db, scope: &OrgScope, id: &str, input: UpdateLeas
     if l.deposit.is_some_and(|d| d.currency != l.rent.currency) {
         return Err(Error::invalid("deposit.currency", "must be the rent's currency"));
     }
-    l.updated_at = Utc::now();
+    l.updated_at = cx.now;
     l.v = before.v + 1;
     let mut tx = Tx::new();
-    tx.put(lease_item(scope, &l), Some(Expr::at_version(before.v)));
-    events::emit(&mut tx, scope, &LeaseUpdated::from(&l));
-    db.transact(tx).await.map_err(|e| match e.failed_conditions() {
+    tx.put(lease_item(cx.scope, &l), Some(Expr::at_version(before.v)));
+    events::emit(&mut tx, cx.scope, &LeaseUpdated::from(&l));
+    cx.db.transact(tx).await.map_err(|e| match e.failed_conditions() {
         Some(_) => Error::Conflict("the lease changed while you edited it; reload and retry".into()),
         None => e.into(),
     })?;
@@ -199,8 +201,8 @@ pub async fn update_lease(db: &Db, scope: &OrgScope, id: &str, input: UpdateLeas
 }
 
 /// A new draft continuing `id` (same unit and tenants), linked both ways; a lease is renewed once.
-pub async fn renew_lease(db: &Db, scope: &OrgScope, id: &str, input: RenewLease) -> Result<Lease> {
-    let old = get_lease_record(db, scope, id).await?;
+pub async fn renew_lease(cx: &Ctx<'_>, id: &str, input: RenewLease) -> Result<Lease> {
+    let old = get_lease_record(cx, id).await?;
     if old.status == LeaseStatus::Draft {
         return Err(Error::Conflict("a draft cannot be renewed; edit it instead".into()));
     }
@@ -217,7 +219,7 @@ pub async fn renew_lease(db: &Db, scope: &OrgScope, id: &str, input: RenewLease)
     if input.end_date.is_some_and(|e| e <= start) {
         return Err(Error::invalid("endDate", "must be after startDate"));
     }
-    let now = Utc::now();
+    let now = cx.now;
     let next = LeaseRecord {
         id: LeaseId::new(),
         status: LeaseStatus::Draft,
@@ -239,19 +241,19 @@ pub async fn renew_lease(db: &Db, scope: &OrgScope, id: &str, input: RenewLease)
         ..old.clone()
     };
     let mut tx = Tx::new();
-    let checks = add_draft(&mut tx, scope, &next);
+    let checks = add_draft(&mut tx, cx.scope, &next);
     // Bump the version too: whole-item writes of the old lease (activate, end, PATCH) are
     // conditioned on it, so none of them can erase the link.
     let link = Expr::set([("renewedBy", s(next.id.as_str())), ("updatedAt", av(&now)), ("v", n(old.v + 1))]);
     let unrenewed = Expr::at_version(old.v);
     let unrenewed = Expr { expr: format!("{} AND attribute_not_exists(renewedBy)", unrenewed.expr), ..unrenewed };
-    let old_idx = tx.update(keys::lease(scope, &old.id), link, Some(unrenewed));
+    let old_idx = tx.update(keys::lease(cx.scope, &old.id), link, Some(unrenewed));
     events::emit(
         &mut tx,
-        scope,
+        cx.scope,
         &LeaseRenewed { lease_id: old.id.clone(), renewed_by: next.id.clone(), start_date: start },
     );
-    db.transact(tx).await.map_err(|e| match e.failed_conditions() {
+    cx.db.transact(tx).await.map_err(|e| match e.failed_conditions() {
         Some(idx) if idx.contains(&old_idx) => {
             Error::Conflict("the lease changed or was renewed concurrently; reload".into())
         }

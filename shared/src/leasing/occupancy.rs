@@ -4,8 +4,8 @@
 
 use super::model::UnitTerm;
 use crate::ids::BuildingId;
-use crate::platform::db::{self, from_item, keys, Db, Query};
-use crate::platform::scope::OrgScope;
+use crate::platform::ctx::Ctx;
+use crate::platform::db::{self, from_item, keys, Query};
 use crate::properties::model::{Building, UnitRecord};
 use crate::Result;
 use chrono::NaiveDate;
@@ -58,12 +58,12 @@ pub fn occupied_on(terms: &[UnitTerm], date: NaiveDate) -> bool {
     terms.iter().any(|t| t.term.covers(date))
 }
 
-pub async fn occupancy(db: &Db, scope: &OrgScope, date: NaiveDate) -> Result<Occupancy> {
-    let (upk, uprefix) = keys::units(scope);
-    let (bpk, bprefix) = keys::buildings(scope);
+pub async fn occupancy(cx: &Ctx<'_>, date: NaiveDate) -> Result<Occupancy> {
+    let (upk, uprefix) = keys::units(cx.scope);
+    let (bpk, bprefix) = keys::buildings(cx.scope);
     let (units, buildings) = futures::try_join!(
-        db.query_all(Query::partition(db::Index::Primary, upk).begins_with(uprefix)),
-        db.query_all(Query::partition(db::Index::Primary, bpk).begins_with(bprefix)),
+        cx.db.query_all(Query::partition(db::Index::Primary, upk).begins_with(uprefix)),
+        cx.db.query_all(Query::partition(db::Index::Primary, bpk).begins_with(bprefix)),
     )?;
     let mut per_building: BTreeMap<BuildingId, (u32, u32)> = BTreeMap::new();
     for item in units {

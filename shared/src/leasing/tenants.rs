@@ -4,10 +4,10 @@ use super::events::{TenantCreated, TenantUpdated};
 use super::model::*;
 use crate::events;
 use crate::ids::TenantId;
-use crate::platform::db::{self, keys, s, Db, Expr, ItemBuilder, PageOf, PageRequest, Query, Tx};
+use crate::platform::ctx::Ctx;
+use crate::platform::db::{self, keys, s, Expr, ItemBuilder, PageOf, PageRequest, Query, Tx};
 use crate::platform::scope::OrgScope;
 use crate::{Error, Result};
-use chrono::Utc;
 use serde_json::json;
 
 fn tenant_item(scope: &OrgScope, t: &Tenant) -> db::Item {
@@ -19,8 +19,8 @@ fn email_item(scope: &OrgScope, t: &Tenant) -> db::Item {
     ItemBuilder::new(TENANT_EMAIL_ENTITY, &key, &json!({"tenantId": t.id})).build()
 }
 
-pub async fn create_tenant(db: &Db, scope: &OrgScope, input: CreateTenant) -> Result<Tenant> {
-    let now = Utc::now();
+pub async fn create_tenant(cx: &Ctx<'_>, input: CreateTenant) -> Result<Tenant> {
+    let now = cx.now;
     let t = Tenant {
         id: TenantId::new(),
         first_name: input.first_name.trim().to_owned(),
@@ -32,29 +32,29 @@ pub async fn create_tenant(db: &Db, scope: &OrgScope, input: CreateTenant) -> Re
         v: 1,
     };
     let mut tx = Tx::new();
-    tx.put(tenant_item(scope, &t), Some(Expr::not_exists()));
-    tx.put(email_item(scope, &t), Some(Expr::not_exists()));
-    events::emit(&mut tx, scope, &TenantCreated::from(&t));
-    db.transact(tx).await.map_err(|e| match e.failed_conditions() {
+    tx.put(tenant_item(cx.scope, &t), Some(Expr::not_exists()));
+    tx.put(email_item(cx.scope, &t), Some(Expr::not_exists()));
+    events::emit(&mut tx, cx.scope, &TenantCreated::from(&t));
+    cx.db.transact(tx).await.map_err(|e| match e.failed_conditions() {
         Some(_) => Error::Conflict(format!("a tenant with email {} already exists", t.email)),
         None => e.into(),
     })?;
     Ok(t)
 }
 
-pub async fn get_tenant(db: &Db, scope: &OrgScope, id: &str) -> Result<Tenant> {
+pub async fn get_tenant(cx: &Ctx<'_>, id: &str) -> Result<Tenant> {
     let id = TenantId::parse(id).ok_or(Error::NotFound("tenant"))?;
-    db.get_as(&keys::tenant(scope, &id)).await?.ok_or(Error::NotFound("tenant"))
+    cx.db.get_as(&keys::tenant(cx.scope, &id)).await?.ok_or(Error::NotFound("tenant"))
 }
 
-pub async fn list_tenants(db: &Db, scope: &OrgScope, page: PageRequest) -> Result<PageOf<Tenant>> {
-    let (pk, prefix) = keys::tenants(scope);
-    Ok(db.page_of(Query::partition(db::Index::Primary, pk).begins_with(prefix), page).await?)
+pub async fn list_tenants(cx: &Ctx<'_>, page: PageRequest) -> Result<PageOf<Tenant>> {
+    let (pk, prefix) = keys::tenants(cx.scope);
+    Ok(cx.db.page_of(Query::partition(db::Index::Primary, pk).begins_with(prefix), page).await?)
 }
 
 /// Updates a tenant; a new email moves its reservation in the same transaction.
-pub async fn update_tenant(db: &Db, scope: &OrgScope, id: &str, input: UpdateTenant) -> Result<Tenant> {
-    let before = get_tenant(db, scope, id).await?;
+pub async fn update_tenant(cx: &Ctx<'_>, id: &str, input: UpdateTenant) -> Result<Tenant> {
+    let before = get_tenant(cx, id).await?;
     let mut t = before.clone();
     if let Some(v) = input.first_name {
         t.first_name = v.trim().to_owned();
@@ -68,18 +68,18 @@ pub async fn update_tenant(db: &Db, scope: &OrgScope, id: &str, input: UpdateTen
     if let Some(v) = input.phone {
         t.phone = Some(v.trim().to_owned());
     }
-    t.updated_at = Utc::now();
+    t.updated_at = cx.now;
     t.v = before.v + 1;
     let mut tx = Tx::new();
-    tx.put(tenant_item(scope, &t), Some(Expr::at_version(before.v)));
+    tx.put(tenant_item(cx.scope, &t), Some(Expr::at_version(before.v)));
     let mut email_idx = None;
     if email_key(&t.email) != email_key(&before.email) {
         let owned = Expr::new("tenantId = :me").value(":me", s(t.id.as_str()));
-        tx.delete(keys::tenant_email(scope, &email_key(&before.email)), Some(owned));
-        email_idx = Some(tx.put(email_item(scope, &t), Some(Expr::not_exists())));
+        tx.delete(keys::tenant_email(cx.scope, &email_key(&before.email)), Some(owned));
+        email_idx = Some(tx.put(email_item(cx.scope, &t), Some(Expr::not_exists())));
     }
-    events::emit(&mut tx, scope, &TenantUpdated::from(&t));
-    db.transact(tx).await.map_err(|e| match e.failed_conditions() {
+    events::emit(&mut tx, cx.scope, &TenantUpdated::from(&t));
+    cx.db.transact(tx).await.map_err(|e| match e.failed_conditions() {
         Some(idx) if email_idx.is_some_and(|i| idx.contains(&i)) => {
             Error::Conflict(format!("a tenant with email {} already exists", t.email))
         }
@@ -90,7 +90,7 @@ pub async fn update_tenant(db: &Db, scope: &OrgScope, id: &str, input: UpdateTen
 }
 
 /// The tenants among `ids` (one batched read).
-pub async fn tenants_by_id(db: &Db, scope: &OrgScope, ids: &[TenantId]) -> Result<Vec<Tenant>> {
-    let tenant_keys: Vec<_> = ids.iter().map(|t| keys::tenant(scope, t)).collect();
-    Ok(db.batch_get(&tenant_keys).await?.into_iter().map(db::from_item).collect::<Result<_, _>>()?)
+pub async fn tenants_by_id(cx: &Ctx<'_>, ids: &[TenantId]) -> Result<Vec<Tenant>> {
+    let tenant_keys: Vec<_> = ids.iter().map(|t| keys::tenant(cx.scope, t)).collect();
+    Ok(cx.db.batch_get(&tenant_keys).await?.into_iter().map(db::from_item).collect::<Result<_, _>>()?)
 }

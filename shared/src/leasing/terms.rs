@@ -6,7 +6,8 @@ use super::leases::{av, get_lease_record, get_unit, lease_item};
 use super::model::*;
 use crate::events;
 use crate::events::DomainEvent;
-use crate::platform::db::{keys, n, Db, Decision, Expr, Retry, Tx};
+use crate::platform::ctx::Ctx;
+use crate::platform::db::{keys, n, Decision, Expr, Retry, Tx};
 use crate::platform::scope::OrgScope;
 use crate::properties::model::UnitRecord;
 use crate::{Error, Result};
@@ -35,9 +36,9 @@ pub struct TermState {
     pub unit: UnitRecord,
 }
 
-async fn read_terms(db: &Db, scope: &OrgScope, id: &str) -> Result<TermState> {
-    let lease = get_lease_record(db, scope, id).await?;
-    let unit = get_unit(db, scope, &lease.unit_id).await?;
+async fn read_terms(cx: &Ctx<'_>, id: &str) -> Result<TermState> {
+    let lease = get_lease_record(cx, id).await?;
+    let unit = get_unit(cx, &lease.unit_id).await?;
     Ok(TermState { lease, unit })
 }
 
@@ -106,23 +107,23 @@ fn transition_writes<E: DomainEvent + for<'a> From<&'a LeaseRecord>>(
 }
 
 /// draft → active, only if no other activated lease of the unit overlaps this one's term.
-pub async fn activate_lease(db: &Db, scope: &OrgScope, id: &str) -> Result<Lease> {
-    let now = Utc::now();
-    let read = || read_terms(db, scope, id);
+pub async fn activate_lease(cx: &Ctx<'_>, id: &str) -> Result<Lease> {
+    let now = cx.now;
+    let read = || read_terms(cx, id);
     let decide = |s: &TermState| {
         let (after, terms) = decide_activation(s, now)?;
-        Ok(transition_writes::<LeaseActivated>(scope, s, after, &terms))
+        Ok(transition_writes::<LeaseActivated>(cx.scope, s, after, &terms))
     };
-    db.commit_loop(Retry::CONTENDED, read, decide).await
+    cx.db.commit_loop(Retry::CONTENDED, read, decide).await
 }
 
 /// active → ended on `move_out_date` (the last occupied day); the unit's term is cut there.
-pub async fn end_lease(db: &Db, scope: &OrgScope, id: &str, input: EndLease) -> Result<Lease> {
-    let now = Utc::now();
-    let read = || read_terms(db, scope, id);
+pub async fn end_lease(cx: &Ctx<'_>, id: &str, input: EndLease) -> Result<Lease> {
+    let now = cx.now;
+    let read = || read_terms(cx, id);
     let decide = |s: &TermState| {
         let (after, terms) = decide_end(s, input.move_out_date, now)?;
-        Ok(transition_writes::<LeaseEnded>(scope, s, after, &terms))
+        Ok(transition_writes::<LeaseEnded>(cx.scope, s, after, &terms))
     };
-    db.commit_loop(Retry::CONTENDED, read, decide).await
+    cx.db.commit_loop(Retry::CONTENDED, read, decide).await
 }

@@ -13,9 +13,10 @@ use crate::events::Event;
 use crate::ids::LeaseId;
 use crate::leasing::model::LeaseRecord;
 use crate::money::Money;
-use crate::platform::db::{self, keys, Db, ItemBuilder, Tx};
-use crate::platform::scope::OrgScope;
+use crate::platform::ctx::Ctx;
+use crate::platform::db::{self, keys, ItemBuilder, Tx};
 use crate::platform::App;
+use crate::ports::email::Email;
 use crate::{Error, Result};
 use chrono::NaiveDate;
 use serde_json::json;
@@ -34,14 +35,14 @@ pub struct ReminderReport {
 /// Creates the day's reminders for one org: rent due in exactly N days (`due_soon`) and rent
 /// still open after its due date (`overdue`, once per charge). Each is an item with a
 /// deterministic key written under `attribute_not_exists` with its `reminder.created` event.
-pub async fn create_reminders(db: &Db, scope: &OrgScope, today: Option<NaiveDate>) -> Result<ReminderReport> {
-    let org = get_org(db, scope).await?;
-    let settings = get_settings(db, scope).await?;
-    let today = today.unwrap_or_else(|| org_today(&org));
+pub async fn create_reminders(cx: &Ctx<'_>, today: Option<NaiveDate>) -> Result<ReminderReport> {
+    let org = get_org(cx).await?;
+    let settings = get_settings(cx).await?;
+    let today = today.unwrap_or_else(|| org_today(&org, cx.now));
     let days = settings.rent_reminder_days.unwrap_or(DEFAULT_REMINDER_DAYS);
     let horizon = today + chrono::Days::new(u64::from(days));
     let before = horizon.succ_opt().unwrap_or(horizon).to_string();
-    let open = open_charges_due_before(db, scope, &before).await?;
+    let open = open_charges_due_before(cx.db, cx.scope, &before).await?;
     let mut report = ReminderReport::default();
     for c in open.iter().filter(|c| c.kind == ChargeKind::Rent && c.status == ChargeStatus::Open && c.open > 0) {
         let kind = if c.due_date == horizon {
@@ -54,7 +55,7 @@ pub async fn create_reminders(db: &Db, scope: &OrgScope, today: Option<NaiveDate
         let record =
             json!({"chargeId": c.id, "leaseId": c.lease_id, "kind": kind, "dueDate": c.due_date, "createdOn": today});
         let mut tx = Tx::new();
-        let key = keys::reminder(scope, &c.id, kind.as_str());
+        let key = keys::reminder(cx.scope, &c.id, kind.as_str());
         tx.create(ItemBuilder::new(REMINDER_ENTITY, &key, &record).build());
         let reminder = ReminderCreated {
             charge_id: c.id.clone(),
@@ -64,8 +65,8 @@ pub async fn create_reminders(db: &Db, scope: &OrgScope, today: Option<NaiveDate
             amount: money_dto(c.amount.minor, c.amount.currency),
             open: money_dto(c.open, c.amount.currency),
         };
-        crate::events::emit(&mut tx, scope, &reminder);
-        match db.transact(tx).await {
+        crate::events::emit(&mut tx, cx.scope, &reminder);
+        match cx.db.transact(tx).await {
             Ok(()) if kind == ReminderKind::DueSoon => report.due_soon += 1,
             Ok(()) => report.overdue += 1,
             Err(db::DbError::AlreadyExists) => report.existing += 1,
@@ -113,13 +114,13 @@ impl Notice {
 }
 
 /// The message an event produces, if it is one the notifier handles.
-pub async fn message_for(db: &Db, scope: &OrgScope, event: &Event) -> Result<Option<(LeaseRecord, Message)>> {
+pub async fn message_for(cx: &Ctx<'_>, event: &Event) -> Result<Option<(LeaseRecord, Message)>> {
     let Some(notice) = Notice::of(event)? else { return Ok(None) };
     let lease_id = notice.lease_id();
-    let Some(lease) = crate::leasing::service::find_lease(db, scope, lease_id).await? else { return Ok(None) };
-    let l = read_ledger(db, scope, lease_id).await?;
+    let Some(lease) = crate::leasing::service::find_lease(cx, lease_id).await? else { return Ok(None) };
+    let l = read_ledger(cx.db, cx.scope, lease_id).await?;
     let cur = lease.rent.currency;
-    let today = chrono::Utc::now().date_naive();
+    let today = cx.now.date_naive();
     let all = totals(&l, NaiveDate::MAX);
     let now = totals(&l, today);
     let (balance, due_now) = (all.balance - all.unapplied, now.balance - now.unapplied);
@@ -173,43 +174,19 @@ fn external(what: &str, e: impl std::fmt::Display) -> Error {
 /// Sends `msg` to every tenant of the lease: email to each, SMS to each with a phone. Each
 /// (tenant, channel) send has its own processed-marker under the event, so a retry after one
 /// failed send repeats only what did not go out.
-pub async fn send(app: &App, scope: &OrgScope, event: &Event, lease: &LeaseRecord, msg: &Message) -> Result<usize> {
-    use aws_sdk_sesv2::types::{Body, Content, Destination, EmailContent, Message as SesMessage};
-    let tenants = crate::leasing::service::tenants_by_id(&app.db, scope, &lease.tenant_ids).await?;
-    let from = app
-        .config
-        .notify_from_email
-        .as_deref()
-        .ok_or_else(|| Error::Conflict("NOTIFY_FROM_EMAIL is not set".into()))?;
-    let text = |s: &str| Content::builder().data(s).charset("UTF-8").build().map_err(|e| external("SES", e));
+pub async fn send(app: &App, cx: &Ctx<'_>, event: &Event, lease: &LeaseRecord, msg: &Message) -> Result<usize> {
+    let tenants = crate::leasing::service::tenants_by_id(cx, &lease.tenant_ids).await?;
     let mut sent = 0;
     for t in &tenants {
-        let Some(marker) = claim_send(app, scope, event, &t.id, "email").await? else { continue };
-        let content = EmailContent::builder()
-            .simple(
-                SesMessage::builder()
-                    .subject(text(&msg.subject)?)
-                    .body(Body::builder().text(text(&msg.body)?).build())
-                    .build(),
-            )
-            .build();
-        let result = app
-            .email
-            .send_email()
-            .from_email_address(from)
-            .destination(Destination::builder().to_addresses(&t.email).build())
-            .content(content)
-            .send()
-            .await;
-        finish(app, &marker, result.map_err(|e| external("SES", aws_sdk_sesv2::error::DisplayErrorContext(e)))).await?;
+        let Some(marker) = claim_send(app, cx, event, &t.id, "email").await? else { continue };
+        let email = Email { to: &t.email, subject: &msg.subject, text: &msg.body };
+        finish(app, &marker, app.mailer.send(email).await.map_err(Error::from)).await?;
         sent += 1;
         if let Some(phone) = t.phone.as_deref().map(e164) {
-            let Some(marker) = claim_send(app, scope, event, &t.id, "sms").await? else { continue };
+            let Some(marker) = claim_send(app, cx, event, &t.id, "sms").await? else { continue };
             let first = msg.body.lines().next().unwrap_or_default();
-            let result =
-                app.sms.publish().phone_number(phone).message(format!("{}: {first}", msg.subject)).send().await;
-            finish(app, &marker, result.map_err(|e| external("SNS", aws_sdk_sns::error::DisplayErrorContext(e))))
-                .await?;
+            let text = format!("{}: {first}", msg.subject);
+            finish(app, &marker, app.texter.send(&phone, &text).await.map_err(Error::from)).await?;
             sent += 1;
         }
     }
@@ -220,14 +197,14 @@ pub async fn send(app: &App, scope: &OrgScope, event: &Event, lease: &LeaseRecor
 /// made elsewhere right now fails this attempt (the event is retried).
 async fn claim_send(
     app: &App,
-    scope: &OrgScope,
+    cx: &Ctx<'_>,
     event: &Event,
     tenant: &crate::ids::TenantId,
     channel: &str,
 ) -> Result<Option<crate::events::consumer::Marker>> {
     use crate::events::consumer::{claim, Claim};
     let name = format!("notifier-{channel}-{tenant}");
-    match claim(&app.db, scope, &name, event, chrono::Utc::now().timestamp()).await? {
+    match claim(&app.db, cx.scope, &name, event, cx.now.timestamp()).await? {
         Claim::Run(m) => Ok(Some(m)),
         Claim::Done => Ok(None),
         Claim::Busy => Err(Error::Conflict("this notification is being sent by another invocation".into())),

@@ -80,7 +80,7 @@ impl Blob {
             method: req.method().to_owned(),
             url: req.uri().to_owned(),
             headers,
-            expires_at: Utc::now() + UPLOAD_TTL,
+            expires_at: super::clock::now() + UPLOAD_TTL,
         })
     }
 
@@ -104,7 +104,7 @@ impl Blob {
             .presigned(cfg)
             .await
             .map_err(|e| BlobError::Unavailable(aws_sdk_s3::error::DisplayErrorContext(e).to_string()))?;
-        Ok((req.uri().to_owned(), Utc::now() + DOWNLOAD_TTL))
+        Ok((req.uri().to_owned(), super::clock::now() + DOWNLOAD_TTL))
     }
 
     /// The current object's size and S3 version id (the bucket is versioned: a later PUT to the

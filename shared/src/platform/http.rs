@@ -114,6 +114,9 @@ impl From<DbError> for ApiError {
             DbError::Throttled => ApiError::unavailable("the store is busy; retry shortly"),
             DbError::Busy => ApiError::conflict("the records are changing concurrently; retry"),
             DbError::AlreadyExists => ApiError::conflict("it already exists"),
+            DbError::KeyTaken => {
+                ApiError::new(409, KEY_TAKEN, "Conflict", "another request completed this Idempotency-Key first")
+            }
             DbError::Revoked => ApiError::forbidden("your membership no longer allows this action"),
             e if e.is_conflict() => ApiError::conflict("a concurrent change touched the same records; retry"),
             e => {
@@ -121,6 +124,17 @@ impl From<DbError> for ApiError {
                 ApiError::internal()
             }
         }
+    }
+}
+
+/// The problem slug of `DbError::KeyTaken`: the HTTP edge answers it with the other request's
+/// stored response (`ApiError::is_key_taken`).
+const KEY_TAKEN: &str = "idempotency-key-taken";
+
+impl ApiError {
+    /// The write lost its idempotency key to another request with the same key.
+    pub fn is_key_taken(&self) -> bool {
+        self.0.type_.ends_with(KEY_TAKEN)
     }
 }
 

@@ -1,9 +1,14 @@
-//! `Idempotency-Key` for writes that move money (Powertools-style records, 24 h): the first
-//! request with a key claims it; the same key and body later replays the stored response without
-//! a second write; the same key with another body is refused (422); a duplicate that arrives
-//! while the first is still being processed gets 409. The claim is completed *inside the write's
-//! own transaction* (`Claim::complete_in`), so a response is stored exactly when the write
-//! happened; a claim whose request failed is released so the client can retry.
+//! `Idempotency-Key` for writes that move money (Powertools-style records, 24 h): the same key
+//! and body replays the stored response without a second write; the same key with another body
+//! is refused (422). The response is stored *inside the write's own transaction*
+//! (`Claim::complete_in`), so it exists exactly when the write happened. Two kinds of claim:
+//! - `Claim::joined` (the API's money routes): no write before the work. The write's transaction
+//!   puts the completed record under "the key is free"; a duplicate running at the same time
+//!   loses that condition as a whole (`DbError::KeyTaken`, nothing of it is written) and answers
+//!   the winner's response (`lookup`). A failed request leaves nothing to release.
+//! - `begin` (work with an effect outside the table, which no transaction can undo): the key is
+//!   claimed first; a duplicate while it runs gets `InFlight` (409); a failed request releases
+//!   the claim, and an abandoned one lapses after `LOCK_SECS`.
 
 use super::db::{from_item, keys, n, s, Db, DbError, Expr, ItemBuilder, Key, Tx};
 use super::scope::OrgScope;
@@ -33,6 +38,8 @@ pub enum Begin {
 pub struct Claim {
     key: Key,
     hash: String,
+    /// Set for a `joined` claim: the instant its record is written at (nothing is stored yet).
+    joined_at: Option<i64>,
 }
 
 #[derive(serde::Serialize, serde::Deserialize)]
@@ -79,12 +86,17 @@ pub async fn begin(db: &Db, scope: &OrgScope, route: &str, key: &str, hash: &str
     .value(":progress", s("in_progress"))
     .value(":hash", s(hash));
     match db.put_if(item, free).await {
-        Ok(()) => return Ok(Begin::Proceed(Claim { key: item_key, hash: hash.to_owned() })),
+        Ok(()) => return Ok(Begin::Proceed(Claim { key: item_key, hash: hash.to_owned(), joined_at: None })),
         Err(DbError::ConditionFailed) => {}
         Err(e) => return Err(e),
     }
-    let Some(existing) = db.get(&item_key).await? else {
-        // Released between our put and our read: the client may simply retry.
+    existing(db, &item_key, hash).await
+}
+
+/// What the record at `key` says to a request with `hash`.
+async fn existing(db: &Db, key: &Key, hash: &str) -> Result<Begin, DbError> {
+    let Some(existing) = db.get(key).await? else {
+        // Released (or expired and removed) since: the client may simply retry.
         return Ok(Begin::InFlight);
     };
     let r: Record = from_item(existing)?;
@@ -97,7 +109,19 @@ pub async fn begin(db: &Db, scope: &OrgScope, route: &str, key: &str, hash: &str
     })
 }
 
+/// What a request whose `joined` claim lost (`DbError::KeyTaken`) answers: the other
+/// request's response (`Replay`), or `Mismatch` when it had another body.
+pub async fn lookup(db: &Db, claim: &Claim) -> Result<Begin, DbError> {
+    existing(db, &claim.key, &claim.hash).await
+}
+
 impl Claim {
+    /// A claim on `key` for `route` that costs nothing now: the write completing it claims the
+    /// key in its own transaction (see the module docs).
+    pub fn joined(scope: &OrgScope, route: &str, key: &str, hash: &str, now: i64) -> Claim {
+        Claim { key: keys::idempotency(scope, route, key), hash: hash.to_owned(), joined_at: Some(now) }
+    }
+
     /// The hash of the request that claimed the key.
     pub fn hash(&self) -> &str {
         &self.hash
@@ -105,6 +129,20 @@ impl Claim {
 
     /// Stores the response in the same transaction as the write it answers.
     pub fn complete_in(&self, tx: &mut Tx, status: u16, body: &str) -> usize {
+        if let Some(now) = self.joined_at {
+            let record = Record {
+                request_hash: self.hash.clone(),
+                status: "completed".into(),
+                response_status: Some(status),
+                response_body: Some(body.to_owned()),
+                expires_at: now + RETENTION_SECS,
+                locked_until: now,
+            };
+            let item = ItemBuilder::new(ENTITY, &self.key, &record).expires_at(now + RETENTION_SECS).build();
+            // Free when never used, or expired (TTL deletion lags).
+            let free = Expr::new("attribute_not_exists(PK) OR expiresAt < :now").value(":now", n(now));
+            return tx.claim_key(item, free);
+        }
         let update =
             Expr::set([("status", s("completed")), ("responseStatus", n(status.into())), ("responseBody", s(body))]);
         let mine = Expr::new("requestHash = :hash AND #st = :progress")

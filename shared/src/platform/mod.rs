@@ -4,7 +4,9 @@
 
 pub mod auth;
 pub mod blob;
+pub mod clock;
 pub mod config;
+pub mod ctx;
 pub mod db;
 pub mod http;
 pub mod idempotency;
@@ -13,6 +15,9 @@ pub mod secrets;
 pub mod strict_json;
 pub mod telemetry;
 
+use crate::ports::email::{Mailer, Ses};
+use crate::ports::sms::{Sns, Texter};
+use crate::ports::webhook::{GuardedHttp, WebhookSender};
 use std::sync::Arc;
 
 /// Installs the process's TLS crypto provider (aws-lc-rs, as the AWS SDK uses) for HTTP clients
@@ -21,7 +26,8 @@ pub fn install_tls_provider() {
     let _ = rustls::crypto::aws_lc_rs::default_provider().install_default();
 }
 
-/// What a function builds once per cold start and reuses across invocations.
+/// What a function builds once per cold start and reuses across invocations: the store, the
+/// queues and bus it sends to, and the outbound ports (`crate::ports`).
 #[derive(Clone)]
 pub struct App {
     pub config: Arc<config::Config>,
@@ -30,15 +36,18 @@ pub struct App {
     pub auth: Arc<auth::Authorizer>,
     pub sqs: aws_sdk_sqs::Client,
     pub events: aws_sdk_eventbridge::Client,
-    pub email: aws_sdk_sesv2::Client,
-    pub sms: aws_sdk_sns::Client,
+    /// Tenant email (SES).
+    pub mailer: Arc<dyn Mailer>,
+    /// Tenant SMS (SNS).
+    pub texter: Arc<dyn Texter>,
+    /// Webhook POSTs (the SSRF-guarded client).
+    pub webhook_sender: Arc<dyn WebhookSender>,
     /// Webhook signing secrets at rest (KMS; the webhook functions only have the key).
     pub webhook_secrets: secrets::Secrets,
 }
 
 impl App {
-    /// Builds the SDK clients and warms the DynamoDB connection (a cheap `DescribeTable` is not
-    /// needed: the first real call pays the TLS handshake once, during init when possible).
+    /// Builds the SDK clients and the ports' production adapters.
     pub async fn new(config: config::Config) -> App {
         let sdk = config.sdk_config().await;
         App::with_sdk(config, &sdk)
@@ -46,16 +55,24 @@ impl App {
 
     /// As `new`, reusing an already loaded SDK config (devstack runs many functions in one process).
     pub fn with_sdk(config: config::Config, sdk: &aws_config::SdkConfig) -> App {
-        let db = db::Db::new(sdk, &config.table_name);
-        let blob = blob::Blob::new(sdk, &config.bucket_name, config.s3_force_path_style);
-        let auth = Arc::new(auth::Authorizer::new(db.clone(), config.membership_cache_ttl));
-        let sqs = aws_sdk_sqs::Client::new(sdk);
-        let events = aws_sdk_eventbridge::Client::new(sdk);
-        let email = aws_sdk_sesv2::Client::new(sdk);
-        let sms = aws_sdk_sns::Client::new(sdk);
+        let store = &config.store;
+        let db = db::Db::new(sdk, &store.table_name);
+        let blob = blob::Blob::new(sdk, &store.bucket_name, store.s3_force_path_style);
+        let auth = Arc::new(auth::Authorizer::new(db.clone(), config.api.membership_cache_ttl));
         let webhook_secrets =
-            secrets::Secrets::new(sdk, config.webhook_secrets_key_id.clone(), secrets::WEBHOOK_SIGNING_PURPOSE);
-        App { config: Arc::new(config), db, blob, auth, sqs, events, email, sms, webhook_secrets }
+            secrets::Secrets::new(sdk, config.webhooks.secrets_key_id.clone(), secrets::WEBHOOK_SIGNING_PURPOSE);
+        App {
+            db,
+            blob,
+            auth,
+            sqs: aws_sdk_sqs::Client::new(sdk),
+            events: aws_sdk_eventbridge::Client::new(sdk),
+            mailer: Arc::new(Ses::new(sdk, config.notify.from_email.clone())),
+            texter: Arc::new(Sns::new(sdk)),
+            webhook_sender: Arc::new(GuardedHttp::new(config.webhooks.allow_private)),
+            webhook_secrets,
+            config: Arc::new(config),
+        }
     }
 
     pub async fn from_env() -> Result<App, config::ConfigError> {

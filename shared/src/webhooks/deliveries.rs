@@ -6,12 +6,13 @@ use super::endpoints::{get_record, secret_owner, secrets_err, webhook_item};
 use super::events::{WebhookDisabled, WebhookRedeliveryRequested};
 use super::model::*;
 use super::signing::{sign, DELIVERY_ID_HEADER, EVENT_ID_HEADER, SIGNATURE_HEADER};
-use super::ssrf::{check_url, resolve};
 use crate::events::{self, Event};
 use crate::ids::{DeliveryId, OrgId, WebhookId};
-use crate::platform::db::{self, keys, Db, Expr, ItemBuilder, Query, Tx};
+use crate::platform::ctx::Ctx;
+use crate::platform::db::{self, keys, Expr, ItemBuilder, Query, Tx};
 use crate::platform::scope::OrgScope;
 use crate::platform::App;
+use crate::ports::webhook::SignedPost;
 use crate::{Error, Result};
 use chrono::{DateTime, Duration, Utc};
 
@@ -23,7 +24,6 @@ pub const DISABLE_AFTER: Duration = Duration::days(3);
 const MAX_DELAY_SECS: i64 = 900;
 /// Longest wait between two attempts.
 const MAX_WAIT_SECS: i64 = 3600;
-const TIMEOUT: std::time::Duration = std::time::Duration::from_secs(5);
 
 fn delivery_item(scope: &OrgScope, d: &Delivery) -> db::Item {
     ItemBuilder::new(DELIVERY_ENTITY, &keys::delivery(scope, &d.webhook_id, &d.id), d).build()
@@ -75,7 +75,8 @@ impl DeliveryMessage {
 async fn enqueue(app: &App, m: &DeliveryMessage, delay_secs: i64) -> Result<()> {
     let queue = app
         .config
-        .webhook_delivery_queue_url
+        .webhooks
+        .delivery_queue_url
         .as_deref()
         .ok_or_else(|| Error::Conflict("WEBHOOK_DELIVERY_QUEUE_URL is not set".into()))?;
     app.sqs
@@ -93,7 +94,8 @@ async fn enqueue(app: &App, m: &DeliveryMessage, delay_secs: i64) -> Result<()> 
 
 /// Fans an event out: a delivery for each active endpoint that wants its type (written once per
 /// pair), and a first attempt queued for it. Returns how many endpoints were matched.
-pub async fn dispatch(app: &App, scope: &OrgScope, event: &Event) -> Result<usize> {
+pub async fn dispatch(app: &App, cx: &Ctx<'_>, event: &Event) -> Result<usize> {
+    let scope = cx.scope;
     let (pk, prefix) = keys::webhooks(scope);
     let hooks: Vec<WebhookRecord> = app
         .db
@@ -111,9 +113,9 @@ pub async fn dispatch(app: &App, scope: &OrgScope, event: &Event) -> Result<usiz
             event_type: event.type_.clone(),
             status: DeliveryStatus::Pending,
             attempts: Vec::new(),
-            next_retry_at: Some(Utc::now()),
+            next_retry_at: Some(cx.now),
             series_started_at: None,
-            created_at: Utc::now(),
+            created_at: cx.now,
             payload: serde_json::to_string(event).expect("events serialize"),
         };
         // Written once. A re-dispatched event (a retry after a partial failure) queues the first
@@ -157,54 +159,25 @@ pub enum Outcome {
     Skipped,
 }
 
-async fn post(app: &App, w: &WebhookRecord, secret: &str, d: &Delivery) -> (Option<u16>, Option<String>) {
-    let url = match check_url(&w.url, app.config.webhooks_allow_private) {
-        Ok(u) => u,
-        Err(e) => return (None, Some(format!("refused: {e}"))),
-    };
-    let addr = match tokio::time::timeout(TIMEOUT, resolve(&url, app.config.webhooks_allow_private)).await {
-        Ok(Ok(a)) => a,
-        Ok(Err(e)) => return (None, Some(format!("refused: {e}"))),
-        Err(_) => return (None, Some("DNS resolution timed out after 5 s".into())),
-    };
-    let client = match http_client(url.host_str().unwrap_or_default(), addr) {
-        Ok(c) => c,
-        Err(e) => return (None, Some(e)),
-    };
-    let t = Utc::now().timestamp();
-    let res = client
-        .post(url)
-        .header("content-type", "application/json")
-        .header("user-agent", "PortfolioOS-Webhooks/1")
-        .header(SIGNATURE_HEADER, sign(secret, t, d.payload.as_bytes()))
-        .header(EVENT_ID_HEADER, d.event_id.as_str())
-        .header(DELIVERY_ID_HEADER, d.id.as_str())
-        .body(d.payload.clone())
-        .send()
-        .await;
-    match res {
-        Ok(r) => (Some(r.status().as_u16()), None),
-        Err(e) if e.is_timeout() => (None, Some("timed out after 5 s".into())),
-        Err(e) => (None, Some(format!("request failed: {e}"))),
+/// The signed POST of `d` to `w` at `now`.
+fn signed_post<'a>(w: &'a WebhookRecord, secret: &str, d: &'a Delivery, now: DateTime<Utc>) -> SignedPost<'a> {
+    SignedPost {
+        url: &w.url,
+        headers: vec![
+            (SIGNATURE_HEADER, sign(secret, now.timestamp(), d.payload.as_bytes())),
+            (EVENT_ID_HEADER, d.event_id.as_str().to_owned()),
+            (DELIVERY_ID_HEADER, d.id.as_str().to_owned()),
+        ],
+        body: &d.payload,
     }
-}
-
-/// A client pinned to the checked address, with a 5 s timeout and no redirects.
-fn http_client(host: &str, addr: std::net::SocketAddr) -> std::result::Result<reqwest::Client, String> {
-    crate::platform::install_tls_provider();
-    reqwest::Client::builder()
-        .timeout(TIMEOUT)
-        .redirect(reqwest::redirect::Policy::none())
-        .resolve(host, addr)
-        .build()
-        .map_err(|e| format!("client: {e}"))
 }
 
 /// Runs one queued attempt: POST with the signature; on success the delivery succeeds (and the
 /// endpoint is healthy again); on failure the next attempt is queued with backoff, or, after
 /// 24 h of failures, the delivery fails; an endpoint failing for 3 days is disabled.
-pub async fn attempt(app: &App, m: &DeliveryMessage) -> Result<Outcome> {
+pub async fn attempt(app: &App, m: &DeliveryMessage, now: DateTime<Utc>) -> Result<Outcome> {
     let scope = &m.scope();
+    let cx = &Ctx::at(&app.db, scope, now);
     let db = &app.db;
     let key = keys::delivery(scope, &m.webhook_id, &m.delivery_id);
     let Some(mut d) = db.get_as::<Delivery>(&key).await? else { return Ok(Outcome::Skipped) };
@@ -212,7 +185,6 @@ pub async fn attempt(app: &App, m: &DeliveryMessage) -> Result<Outcome> {
         return Ok(Outcome::Skipped);
     }
     let before = d.attempts.len();
-    let now = Utc::now();
     // A chained wait longer than one SQS delay: not due yet.
     if let Some(next) = d.next_retry_at.filter(|n| *n > now + Duration::seconds(1)) {
         let m2 = m.clone();
@@ -221,21 +193,21 @@ pub async fn attempt(app: &App, m: &DeliveryMessage) -> Result<Outcome> {
     }
     let Some(w) = db.get_as::<WebhookRecord>(&keys::webhook(scope, &m.webhook_id)).await? else {
         d.status = DeliveryStatus::Failed;
-        save_delivery(db, scope, &d, before).await?;
+        save_delivery(cx, &d, before).await?;
         return Ok(Outcome::GaveUp);
     };
     if w.status != WebhookStatus::Active {
         d.status = DeliveryStatus::Failed;
         d.next_retry_at = None;
-        save_delivery(db, scope, &d, before).await?;
+        save_delivery(cx, &d, before).await?;
         return Ok(Outcome::GaveUp);
     }
     // A key that cannot be used now fails the message (retried later), not the attempt.
     let secret =
         app.webhook_secrets.decrypt(&w.secret_ciphertext, &secret_owner(scope, &w.id)).await.map_err(secrets_err)?;
     let started = std::time::Instant::now();
-    let (code, error) = post(app, &w, &secret, &d).await;
-    let ok = code.is_some_and(|c| (200..300).contains(&c));
+    let sent = app.webhook_sender.post(signed_post(&w, &secret, &d, now)).await;
+    let (ok, code, error) = (sent.is_success(), sent.status, sent.error);
     let series = *d.series_started_at.get_or_insert(now);
     d.attempts.push(Attempt {
         at: now,
@@ -243,8 +215,8 @@ pub async fn attempt(app: &App, m: &DeliveryMessage) -> Result<Outcome> {
         error: error.clone(),
         duration_ms: started.elapsed().as_millis() as u64,
     });
-    let outcome = after_attempt(&mut d, ok, series, now, app.config.webhook_retry_base_secs);
-    if !save_delivery(db, scope, &d, before).await? {
+    let outcome = after_attempt(&mut d, ok, series, now, app.config.webhooks.retry_base_secs);
+    if !save_delivery(cx, &d, before).await? {
         return Ok(Outcome::Skipped); // another chain recorded this attempt first
     }
     if let Outcome::RetryIn(wait) = outcome {
@@ -253,7 +225,7 @@ pub async fn attempt(app: &App, m: &DeliveryMessage) -> Result<Outcome> {
     }
     tracing::info!(delivery = %d.id, webhook = %w.id, status = ?code, error, ?outcome, "webhook attempt");
     // The attempt is recorded and the next one queued: health bookkeeping must not fail it.
-    if let Err(e) = endpoint_health(db, scope, &w, ok, now).await {
+    if let Err(e) = endpoint_health(cx, &w, ok, now).await {
         tracing::warn!(webhook = %w.id, error = %e, "endpoint health not updated");
     }
     Ok(outcome)
@@ -277,10 +249,10 @@ fn after_attempt(d: &mut Delivery, ok: bool, series: DateTime<Utc>, now: DateTim
 
 /// Saves the delivery if it still has `before` attempts (no other chain wrote meanwhile);
 /// `false` when another did.
-async fn save_delivery(db: &Db, scope: &OrgScope, d: &Delivery, before: usize) -> Result<bool> {
+async fn save_delivery(cx: &Ctx<'_>, d: &Delivery, before: usize) -> Result<bool> {
     let cond =
         Expr::new("attribute_exists(PK) AND size(#a) = :n").name("#a", "attempts").value(":n", db::n(before as i64));
-    match db.put_if(delivery_item(scope, d), cond).await {
+    match cx.db.put_if(delivery_item(cx.scope, d), cond).await {
         Ok(()) => Ok(true),
         Err(db::DbError::ConditionFailed) => Ok(false),
         Err(e) => Err(e.into()),
@@ -289,7 +261,7 @@ async fn save_delivery(db: &Db, scope: &OrgScope, d: &Delivery, before: usize) -
 
 /// Clears `failingSince` on success; sets it on the first failure; disables the endpoint (with
 /// its `webhook.disabled` event) once it has failed for 3 days.
-async fn endpoint_health(db: &Db, scope: &OrgScope, w: &WebhookRecord, ok: bool, now: DateTime<Utc>) -> Result<()> {
+async fn endpoint_health(cx: &Ctx<'_>, w: &WebhookRecord, ok: bool, now: DateTime<Utc>) -> Result<()> {
     let mut next = w.clone();
     match (ok, w.failing_since) {
         (true, None) => return Ok(()),
@@ -304,7 +276,7 @@ async fn endpoint_health(db: &Db, scope: &OrgScope, w: &WebhookRecord, ok: bool,
     next.v = w.v + 1;
     next.updated_at = now;
     let mut tx = Tx::new();
-    tx.put(webhook_item(scope, &next), Some(Expr::at_version(w.v)));
+    tx.put(webhook_item(cx.scope, &next), Some(Expr::at_version(w.v)));
     if next.status == WebhookStatus::Disabled {
         let disabled = WebhookDisabled {
             webhook_id: w.id.clone(),
@@ -312,9 +284,9 @@ async fn endpoint_health(db: &Db, scope: &OrgScope, w: &WebhookRecord, ok: bool,
             failing_since: w.failing_since,
             reason: next.disabled_reason.clone(),
         };
-        events::emit(&mut tx, scope, &disabled);
+        events::emit(&mut tx, cx.scope, &disabled);
     }
-    match db.transact(tx).await {
+    match cx.db.transact(tx).await {
         Ok(()) => Ok(()),
         // Another attempt updated it first; its view is as good as ours.
         Err(e) if e.failed_conditions().is_some() || e.is_conflict() => Ok(()),
@@ -323,8 +295,9 @@ async fn endpoint_health(db: &Db, scope: &OrgScope, w: &WebhookRecord, ok: bool,
 }
 
 /// Sends a delivery again now (a new series of attempts).
-pub async fn redeliver(app: &App, scope: &OrgScope, webhook: &str, delivery: &str) -> Result<Delivery> {
-    let w = get_record(&app.db, scope, webhook).await?;
+pub async fn redeliver(app: &App, cx: &Ctx<'_>, webhook: &str, delivery: &str) -> Result<Delivery> {
+    let scope = cx.scope;
+    let w = get_record(cx, webhook).await?;
     let id = DeliveryId::parse(delivery).ok_or(Error::NotFound("delivery"))?;
     let key = keys::delivery(scope, &w.id, &id);
     let mut d: Delivery = app.db.get_as(&key).await?.ok_or(Error::NotFound("delivery"))?;
@@ -336,7 +309,7 @@ pub async fn redeliver(app: &App, scope: &OrgScope, webhook: &str, delivery: &st
     }
     let before = d.attempts.len();
     d.status = DeliveryStatus::Pending;
-    d.next_retry_at = Some(Utc::now());
+    d.next_retry_at = Some(cx.now);
     d.series_started_at = None;
     let mut tx = Tx::new();
     let unchanged = Expr::new("attribute_exists(PK) AND size(#a) = :n AND #st <> :pending")

@@ -3,14 +3,14 @@
 
 use super::events::{WebhookCreated, WebhookDeleted, WebhookUpdated};
 use super::model::*;
-use super::ssrf::check_url;
 use crate::events::{self, Catalog};
 use crate::ids::WebhookId;
-use crate::platform::db::{self, keys, Db, Expr, ItemBuilder, PageOf, PageRequest, Query, Tx};
+use crate::platform::ctx::Ctx;
+use crate::platform::db::{self, keys, Expr, ItemBuilder, PageOf, PageRequest, Query, Tx};
 use crate::platform::scope::OrgScope;
 use crate::platform::App;
+use crate::ports::ssrf::check_url;
 use crate::{Error, FieldError, Result};
-use chrono::Utc;
 
 pub(super) fn webhook_item(scope: &OrgScope, w: &WebhookRecord) -> db::Item {
     ItemBuilder::new(WEBHOOK_ENTITY, &keys::webhook(scope, &w.id), w).version(w.v).build()
@@ -32,7 +32,7 @@ pub(super) fn secrets_err(e: crate::platform::secrets::SecretsError) -> Error {
     Error::Store(db::DbError::Invalid(e.to_string()))
 }
 
-fn bad_url(e: super::ssrf::TargetError) -> Error {
+fn bad_url(e: crate::ports::ssrf::TargetError) -> Error {
     Error::invalid("url", e.to_string())
 }
 
@@ -57,10 +57,11 @@ fn check_known(catalog: &Catalog, types: &[String]) -> Result<()> {
 
 /// Registers an endpoint. Its signing secret is encrypted before it is stored and answered in
 /// plaintext this once.
-pub async fn create(app: &App, scope: &OrgScope, catalog: &Catalog, input: CreateWebhook) -> Result<Webhook> {
-    check_url(input.url.trim(), app.config.webhooks_allow_private).map_err(bad_url)?;
+pub async fn create(app: &App, cx: &Ctx<'_>, catalog: &Catalog, input: CreateWebhook) -> Result<Webhook> {
+    let scope = cx.scope;
+    check_url(input.url.trim(), app.config.webhooks.allow_private).map_err(bad_url)?;
     check_known(catalog, &input.event_types)?;
-    let now = Utc::now();
+    let now = cx.now;
     let id = WebhookId::new();
     let secret = new_secret();
     let secret_ciphertext =
@@ -85,21 +86,20 @@ pub async fn create(app: &App, scope: &OrgScope, catalog: &Catalog, input: Creat
     Ok(Webhook { secret: Some(secret), ..Webhook::from_record(w) })
 }
 
-pub async fn get_record(db: &Db, scope: &OrgScope, id: &str) -> Result<WebhookRecord> {
+pub async fn get_record(cx: &Ctx<'_>, id: &str) -> Result<WebhookRecord> {
     let id = WebhookId::parse(id).ok_or(Error::NotFound("webhook"))?;
-    db.get_as(&keys::webhook(scope, &id)).await?.ok_or(Error::NotFound("webhook"))
+    cx.db.get_as(&keys::webhook(cx.scope, &id)).await?.ok_or(Error::NotFound("webhook"))
 }
 
-pub async fn list(db: &Db, scope: &OrgScope, page: PageRequest) -> Result<PageOf<Webhook>> {
-    let (pk, prefix) = keys::webhooks(scope);
+pub async fn list(cx: &Ctx<'_>, page: PageRequest) -> Result<PageOf<Webhook>> {
+    let (pk, prefix) = keys::webhooks(cx.scope);
     let p: PageOf<WebhookRecord> =
-        db.page_of(Query::partition(db::Index::Primary, pk).begins_with(prefix), page).await?;
+        cx.db.page_of(Query::partition(db::Index::Primary, pk).begins_with(prefix), page).await?;
     Ok(PageOf { items: p.items.into_iter().map(Webhook::from_record).collect(), last_key: p.last_key })
 }
 
 pub async fn update(
-    db: &Db,
-    scope: &OrgScope,
+    cx: &Ctx<'_>,
     (catalog, allow_private): (&Catalog, bool),
     id: &str,
     input: UpdateWebhook,
@@ -107,7 +107,7 @@ pub async fn update(
     if let Some(t) = &input.event_types {
         check_known(catalog, t)?;
     }
-    let before = get_record(db, scope, id).await?;
+    let before = get_record(cx, id).await?;
     let mut w = before.clone();
     if let Some(u) = input.url {
         check_url(u.trim(), allow_private).map_err(bad_url)?;
@@ -126,31 +126,31 @@ pub async fn update(
         }
         w.status = st;
     }
-    w.updated_at = Utc::now();
+    w.updated_at = cx.now;
     w.v = before.v + 1;
     let mut tx = Tx::new();
-    tx.put(webhook_item(scope, &w), Some(Expr::at_version(before.v)));
-    events::emit(&mut tx, scope, &WebhookUpdated::from(&w));
-    db.transact(tx).await.map_err(|e| match e.failed_conditions() {
+    tx.put(webhook_item(cx.scope, &w), Some(Expr::at_version(before.v)));
+    events::emit(&mut tx, cx.scope, &WebhookUpdated::from(&w));
+    cx.db.transact(tx).await.map_err(|e| match e.failed_conditions() {
         Some(_) => Error::Conflict("the webhook changed meanwhile; retry".into()),
         None => e.into(),
     })?;
     Ok(Webhook::from_record(w))
 }
 
-pub async fn delete(db: &Db, scope: &OrgScope, id: &str) -> Result<()> {
-    let w = get_record(db, scope, id).await?;
+pub async fn delete(cx: &Ctx<'_>, id: &str) -> Result<()> {
+    let w = get_record(cx, id).await?;
     let mut tx = Tx::new();
-    tx.delete(keys::webhook(scope, &w.id), Some(Expr::exists()));
-    events::emit(&mut tx, scope, &WebhookDeleted::from(&w));
-    db.transact(tx).await?;
+    tx.delete(keys::webhook(cx.scope, &w.id), Some(Expr::exists()));
+    events::emit(&mut tx, cx.scope, &WebhookDeleted::from(&w));
+    cx.db.transact(tx).await?;
     Ok(())
 }
 
-pub async fn list_deliveries(db: &Db, scope: &OrgScope, id: &str, page: PageRequest) -> Result<PageOf<Delivery>> {
-    let w = get_record(db, scope, id).await?;
-    let q = Query::partition(db::Index::Primary, keys::deliveries(scope, &w.id)).begins_with("DLV#").descending();
-    let mut p: PageOf<Delivery> = db.page_of(q, page).await?;
+pub async fn list_deliveries(cx: &Ctx<'_>, id: &str, page: PageRequest) -> Result<PageOf<Delivery>> {
+    let w = get_record(cx, id).await?;
+    let q = Query::partition(db::Index::Primary, keys::deliveries(cx.scope, &w.id)).begins_with("DLV#").descending();
+    let mut p: PageOf<Delivery> = cx.db.page_of(q, page).await?;
     for d in &mut p.items {
         d.payload.clear();
     }

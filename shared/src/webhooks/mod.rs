@@ -9,7 +9,6 @@ pub mod events;
 pub mod model;
 pub mod service;
 pub mod signing;
-pub mod ssrf;
 
 /// The KMS encryption context's purpose for webhook signing secrets (owned by `platform::secrets`,
 /// which the platform's clients are built with).

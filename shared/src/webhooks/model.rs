@@ -225,8 +225,8 @@ mod tests {
             description: None,
             failing_since: None,
             disabled_reason: None,
-            created_at: Utc::now(),
-            updated_at: Utc::now(),
+            created_at: crate::platform::clock::now(),
+            updated_at: crate::platform::clock::now(),
             v: 1,
         }
     }

@@ -64,6 +64,10 @@ pub enum DbError {
     /// An item the write meant to create (`Tx::create`) already exists.
     #[error("the item already exists")]
     AlreadyExists,
+    /// An idempotency key this write meant to complete (`Tx::claim_key`) was completed by
+    /// another request first: the write did not happen; the other request's answer stands.
+    #[error("the idempotency key was used by another request")]
+    KeyTaken,
     /// The caller's membership no longer allows the write (removed or demoted since the
     /// request was authorized): the guard `Tx::guard` added failed.
     #[error("the caller's membership no longer allows this write")]
@@ -437,9 +441,10 @@ impl Db {
     }
 
     /// One atomic `TransactWriteItems`; cancellation reasons come back per action, except that
-    /// a failed guard is `Revoked` and a failed `Tx::create` is `AlreadyExists`.
+    /// a failed guard is `Revoked`, a failed `Tx::claim_key` is `KeyTaken` and a failed
+    /// `Tx::create` is `AlreadyExists`.
     pub async fn transact(&self, tx: Tx) -> Result<(), DbError> {
-        let (actions, creates, guard) = tx.finish();
+        let (actions, failures, guard) = tx.finish();
         if actions.is_empty() || (actions.len() == 1 && guard.is_some()) {
             return Ok(());
         }
@@ -454,7 +459,9 @@ impl Db {
                 let failed = err.failed_conditions().unwrap_or_default();
                 if guard.is_some_and(|g| failed.contains(&g)) {
                     DbError::Revoked
-                } else if failed.iter().any(|i| creates.contains(i)) {
+                } else if failed.iter().any(|i| failures.claims.contains(i)) {
+                    DbError::KeyTaken
+                } else if failed.iter().any(|i| failures.creates.contains(i)) {
                     DbError::AlreadyExists
                 } else {
                     err
@@ -671,6 +678,8 @@ pub struct Tx {
     actions: Vec<Action>,
     /// Actions whose failed `attribute_not_exists` means "already exists", not a lost race.
     creates: Vec<usize>,
+    /// Puts of idempotency records whose failed condition means "the key was used first".
+    claims: Vec<usize>,
     /// A check on the caller's membership item, added when the transaction is sent unless an
     /// action already writes that item.
     guard: Option<(Key, Expr)>,
@@ -717,6 +726,14 @@ impl Tx {
         i
     }
 
+    /// Puts an idempotency record under `cond` (the key is free); if it is not, the transaction
+    /// fails with `DbError::KeyTaken` (never retried by the commit loop).
+    pub fn claim_key(&mut self, item: Item, cond: Expr) -> usize {
+        let i = self.put(item, Some(cond));
+        self.claims.push(i);
+        i
+    }
+
     /// Conditions the whole transaction on the caller's membership item still existing with a
     /// role that permits what they were authorized for (`OrgScope::write_guard`); nothing for
     /// the platform's own scopes. Set once; later calls keep the first.
@@ -743,7 +760,7 @@ impl Tx {
     }
 
     /// The actions to send, the guard last; and the guard's index, if it was added.
-    fn finish(mut self) -> (Vec<Action>, Vec<usize>, Option<usize>) {
+    fn finish(mut self) -> (Vec<Action>, Failures, Option<usize>) {
         let guard = match self.guard.take() {
             Some((key, cond)) if !self.touches(&key) => {
                 self.actions.push(Action::Check(key, cond));
@@ -751,8 +768,14 @@ impl Tx {
             }
             _ => None,
         };
-        (self.actions, self.creates, guard)
+        (self.actions, Failures { creates: self.creates, claims: self.claims }, guard)
     }
+}
+
+/// Which failed conditions of a transaction are not lost races.
+struct Failures {
+    creates: Vec<usize>,
+    claims: Vec<usize>,
 }
 
 /// Which page of a list to read (the handler opened the cursor; the service queries).
