@@ -247,7 +247,7 @@ pub mod schema {
     use utoipa::openapi::schema::{ObjectBuilder, Schema, Type};
     use utoipa::openapi::RefOr;
 
-    fn string() -> ObjectBuilder {
+    pub fn string() -> ObjectBuilder {
         ObjectBuilder::new().schema_type(Type::String)
     }
 
@@ -275,15 +275,6 @@ pub mod schema {
     }
     text!(Text20 = 20, Text40 = 40, Text50 = 50, Text100 = 100, Text200 = 200, Text500 = 500);
 
-    /// An ISO 3166-1 alpha-2 country code (schema only).
-    pub struct Country;
-    impl utoipa::PartialSchema for Country {
-        fn schema() -> RefOr<Schema> {
-            one_of(crate::core::geo::COUNTRIES, "ISO 3166-1 alpha-2.")
-        }
-    }
-    impl utoipa::ToSchema for Country {}
-
     /// An IANA time zone (schema only).
     pub struct TimeZone;
     impl utoipa::PartialSchema for TimeZone {
@@ -294,40 +285,9 @@ pub mod schema {
     }
     impl utoipa::ToSchema for TimeZone {}
 
-    /// An ISO 4217 currency code (schema only).
-    pub struct CurrencyCode;
-    impl utoipa::PartialSchema for CurrencyCode {
-        fn schema() -> RefOr<Schema> {
-            one_of(crate::money::CODES, "ISO 4217.")
-        }
-    }
-    impl utoipa::ToSchema for CurrencyCode {}
-
-    /// An email address as `core::model::is_email` takes it (schema only).
-    pub struct Email;
-    impl utoipa::PartialSchema for Email {
-        fn schema() -> RefOr<Schema> {
-            string()
-                .max_length(Some(crate::core::model::EMAIL_MAX))
-                .pattern(Some(EMAIL_PATTERN))
-                .examples(["jane@example.com"])
-                .into()
-        }
-    }
-    impl utoipa::ToSchema for Email {}
-
     /// Printable ASCII: one `@`, a non-empty local part, a domain with a dot neither first nor
     /// last.
     pub const EMAIL_PATTERN: &str = "^[!-?A-~]+@[!-\\-/-?A-~][!-?A-~]*\\.[!-?A-~]*[!-\\-/-?A-~]$";
-
-    /// A document's content type: one of `documents::sniff::ALLOWED` (schema only).
-    pub struct ContentType;
-    impl utoipa::PartialSchema for ContentType {
-        fn schema() -> RefOr<Schema> {
-            one_of(&crate::documents::sniff::ALLOWED.join(" "), "The file's media type.")
-        }
-    }
-    impl utoipa::ToSchema for ContentType {}
 
     /// A webhook's event type filter: `*`, an exact type, or a prefix ending in `.*` (schema only).
     pub struct EventTypeFilter;

@@ -709,7 +709,7 @@ impl Validate for BillingSettings {
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct FxRateInput {
     /// ISO 4217 code of the foreign currency.
-    #[schema(value_type = crate::validation::schema::CurrencyCode)]
+    #[schema(value_type = crate::money::CurrencyCode)]
     pub currency: String,
     /// Units of the org's base currency per unit of `currency`.
     #[serde(deserialize_with = "crate::validation::amount::unsigned_decimal")]

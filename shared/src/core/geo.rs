@@ -17,6 +17,15 @@ pub fn is_timezone(tz: &str) -> bool {
     tz.parse::<chrono_tz::Tz>().is_ok()
 }
 
+/// An ISO 3166-1 alpha-2 country code (schema only).
+pub struct Country;
+impl utoipa::PartialSchema for Country {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        crate::validation::schema::one_of(COUNTRIES, "ISO 3166-1 alpha-2.")
+    }
+}
+impl utoipa::ToSchema for Country {}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -40,9 +40,9 @@ pub struct Org {
 pub struct CreateOrg {
     #[schema(value_type = crate::validation::schema::Text200)]
     pub name: String,
-    #[schema(value_type = crate::validation::schema::CurrencyCode)]
+    #[schema(value_type = crate::money::CurrencyCode)]
     pub base_currency: String,
-    #[schema(value_type = crate::validation::schema::Country)]
+    #[schema(value_type = crate::core::geo::Country)]
     pub country: String,
     #[schema(value_type = crate::validation::schema::TimeZone)]
     pub timezone: String,
@@ -53,9 +53,9 @@ pub struct CreateOrg {
 pub struct UpdateOrg {
     #[schema(value_type = Option<crate::validation::schema::Text200>)]
     pub name: Option<String>,
-    #[schema(value_type = Option<crate::validation::schema::CurrencyCode>)]
+    #[schema(value_type = Option<crate::money::CurrencyCode>)]
     pub base_currency: Option<String>,
-    #[schema(value_type = Option<crate::validation::schema::Country>)]
+    #[schema(value_type = Option<crate::core::geo::Country>)]
     pub country: Option<String>,
     #[schema(value_type = Option<crate::validation::schema::TimeZone>)]
     pub timezone: Option<String>,
@@ -133,7 +133,7 @@ pub struct AddMember {
     /// `_`, `.` or `|`, starting with a letter or digit, never `..`.
     #[schema(pattern = "^[A-Za-z0-9][A-Za-z0-9._|-]{0,127}$", example = "71d4f55f-72fa-128d-fb46-8a1a3901507c")]
     pub user_id: String,
-    #[schema(value_type = crate::validation::schema::Email)]
+    #[schema(value_type = crate::core::model::Email)]
     pub email: String,
     pub role: Role,
 }
@@ -214,6 +214,19 @@ pub struct AuditEntry {
     #[schema(value_type = Option<Object>)]
     pub after: Option<serde_json::Value>,
 }
+
+/// An email address as `core::model::is_email` takes it (schema only).
+pub struct Email;
+impl utoipa::PartialSchema for Email {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        crate::validation::schema::string()
+            .max_length(Some(EMAIL_MAX))
+            .pattern(Some(crate::validation::schema::EMAIL_PATTERN))
+            .examples(["jane@example.com"])
+            .into()
+    }
+}
+impl utoipa::ToSchema for Email {}
 
 #[cfg(test)]
 mod tests {

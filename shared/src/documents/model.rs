@@ -165,7 +165,7 @@ pub struct CreateDocument {
     #[schema(value_type = crate::validation::schema::Text200)]
     pub name: String,
     /// One of: application/pdf, image/png, image/jpeg, image/heic, image/webp, .docx, text/csv.
-    #[schema(value_type = crate::validation::schema::ContentType)]
+    #[schema(value_type = crate::documents::sniff::ContentType)]
     pub content_type: String,
     /// Exact size of the file to upload (at most 25 MiB).
     #[schema(minimum = 1, maximum = 26214400)]
@@ -178,7 +178,7 @@ pub struct CreateDocument {
 #[derive(Debug, Clone, Deserialize, ToSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct CreateVersion {
-    #[schema(value_type = crate::validation::schema::ContentType)]
+    #[schema(value_type = crate::documents::sniff::ContentType)]
     pub content_type: String,
     #[schema(minimum = 1, maximum = 26214400)]
     pub size_bytes: u64,

@@ -41,6 +41,15 @@ fn text_prefix(b: &[u8]) -> bool {
     }
 }
 
+/// A document's content type: one of `documents::sniff::ALLOWED` (schema only).
+pub struct ContentType;
+impl utoipa::PartialSchema for ContentType {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        crate::validation::schema::one_of(&ALLOWED.join(" "), "The file's media type.")
+    }
+}
+impl utoipa::ToSchema for ContentType {}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -41,7 +41,7 @@ pub struct CreateTenant {
     #[schema(value_type = crate::validation::schema::Text200)]
     pub last_name: String,
     /// Unique per organization (case-insensitive).
-    #[schema(value_type = crate::validation::schema::Email)]
+    #[schema(value_type = crate::core::model::Email)]
     pub email: String,
     #[schema(value_type = Option<crate::validation::schema::Phone>)]
     pub phone: Option<String>,
@@ -54,7 +54,7 @@ pub struct UpdateTenant {
     pub first_name: Option<String>,
     #[schema(value_type = Option<crate::validation::schema::Text200>)]
     pub last_name: Option<String>,
-    #[schema(value_type = Option<crate::validation::schema::Email>)]
+    #[schema(value_type = Option<crate::core::model::Email>)]
     pub email: Option<String>,
     #[schema(value_type = Option<crate::validation::schema::Phone>)]
     pub phone: Option<String>,

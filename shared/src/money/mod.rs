@@ -239,6 +239,15 @@ impl From<StoredMoney> for Money {
     }
 }
 
+/// An ISO 4217 currency code (schema only).
+pub struct CurrencyCode;
+impl utoipa::PartialSchema for CurrencyCode {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        crate::validation::schema::one_of(CODES, "ISO 4217.")
+    }
+}
+impl utoipa::ToSchema for CurrencyCode {}
+
 #[cfg(test)]
 mod tests {
     use super::*;

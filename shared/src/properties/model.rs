@@ -32,7 +32,7 @@ pub struct Address {
     #[schema(value_type = crate::validation::schema::Text20)]
     pub postal_code: String,
     /// ISO 3166-1 alpha-2.
-    #[schema(value_type = crate::validation::schema::Country)]
+    #[schema(value_type = crate::core::geo::Country)]
     pub country: String,
 }
 

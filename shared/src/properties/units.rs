@@ -89,15 +89,11 @@ pub async fn create_unit(cx: &Ctx<'_>, building: &str, input: CreateUnit) -> Res
     }
 }
 
-/// Creates up to 500 units all-or-nothing: duplicates (in the request or the building) are
-/// refused up front, naming them; the writes go in transactions of ≤ 100 actions, and if a later
-/// chunk loses a race the earlier chunks are undone.
-pub async fn bulk_create_units(cx: &Ctx<'_>, building: &str, input: BulkUnits) -> Result<Vec<Unit>> {
-    let building = parse_building(building)?;
-    let labels = input.labels().map_err(Error::Invalid)?;
+/// Refuses labels the request repeats (case and spacing aside).
+fn refuse_repeated(labels: &[String]) -> Result<()> {
     let mut seen = HashSet::new();
     let mut repeated: Vec<&str> = Vec::new();
-    for l in &labels {
+    for l in labels {
         if !seen.insert(keys::label_key(l)) && !repeated.contains(&l.as_str()) {
             repeated.push(l);
         }
@@ -105,30 +101,45 @@ pub async fn bulk_create_units(cx: &Ctx<'_>, building: &str, input: BulkUnits) -
     if !repeated.is_empty() {
         return Err(Error::Conflict(format!("duplicate labels in the request: {}", repeated.join(", "))));
     }
+    Ok(())
+}
+
+/// Refuses labels the building already has, and an archived building (read up front, for a
+/// bulk create that takes several transactions).
+async fn refuse_existing(cx: &Ctx<'_>, building: &BuildingId, labels: &[String]) -> Result<()> {
+    let b: Building = cx.db.get_as(&keys::building(cx.scope, building)).await?.ok_or(Error::NotFound("building"))?;
+    if b.archived {
+        return Err(Error::Conflict("the building is archived; unarchive it to add units".into()));
+    }
+    let (pk, prefix) = keys::unit_labels(cx.scope, building);
+    let existing: HashSet<String> = cx
+        .db
+        .query_all(Query::partition(db::Index::Primary, pk).begins_with(prefix))
+        .await?
+        .into_iter()
+        .filter_map(|i| i.get("label").and_then(|v| v.as_s().ok()).map(|l| keys::label_key(l)))
+        .collect();
+    let clashes: Vec<&str> =
+        labels.iter().filter(|l| existing.contains(&keys::label_key(l))).map(String::as_str).collect();
+    if !clashes.is_empty() {
+        return Err(Error::Conflict(format!("labels already exist in this building: {}", clashes.join(", "))));
+    }
+    Ok(())
+}
+
+/// Creates up to 500 units all-or-nothing: duplicates (in the request or the building) are
+/// refused up front, naming them; the writes go in transactions of ≤ 100 actions, and if a later
+/// chunk loses a race the earlier chunks are undone.
+pub async fn bulk_create_units(cx: &Ctx<'_>, building: &str, input: BulkUnits) -> Result<Vec<Unit>> {
+    let building = parse_building(building)?;
+    let labels = input.labels().map_err(Error::Invalid)?;
+    refuse_repeated(&labels)?;
     let per_tx = (MAX_TRANSACTION_ACTIONS - 1) / 3;
     // One chunk is atomic by itself: its cancellation reasons name the clashing labels. Several
     // chunks are not, so clashes are found up front and a lost race undoes the earlier chunks.
     if labels.len() > per_tx {
-        let b: Building =
-            cx.db.get_as(&keys::building(cx.scope, &building)).await?.ok_or(Error::NotFound("building"))?;
-        if b.archived {
-            return Err(Error::Conflict("the building is archived; unarchive it to add units".into()));
-        }
-        let (pk, prefix) = keys::unit_labels(cx.scope, &building);
-        let existing: HashSet<String> = cx
-            .db
-            .query_all(Query::partition(db::Index::Primary, pk).begins_with(prefix))
-            .await?
-            .into_iter()
-            .filter_map(|i| i.get("label").and_then(|v| v.as_s().ok()).map(|l| keys::label_key(l)))
-            .collect();
-        let clashes: Vec<&str> =
-            labels.iter().filter(|l| existing.contains(&keys::label_key(l))).map(String::as_str).collect();
-        if !clashes.is_empty() {
-            return Err(Error::Conflict(format!("labels already exist in this building: {}", clashes.join(", "))));
-        }
+        refuse_existing(cx, &building, &labels).await?;
     }
-
     let units: Vec<UnitRecord> = labels
         .into_iter()
         .map(|label| {
