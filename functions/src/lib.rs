@@ -43,9 +43,35 @@ pub enum Handler {
     Stream(StreamHandler),
 }
 
+/// What each function is wired with beyond the table (`portfolio::platform::wire`). Its binary
+/// and devstack both build its `App` from this list, so a binary links only these clients (and
+/// a function used without what it needs fails the tests, which run on devstack).
+pub mod wiring {
+    use portfolio::platform::{wire, Wire};
+
+    /// Nothing beyond the process (liveness and documentation).
+    pub const NONE: &[Wire] = &[];
+    /// The table only.
+    pub const TABLE: &[Wire] = &[wire::table];
+    /// Documents: presigned S3 URLs and the upload check.
+    pub const DOCUMENTS: &[Wire] = &[wire::table, wire::s3];
+    /// Webhook endpoints: their signing secrets are encrypted on create; a redelivery is queued.
+    pub const WEBHOOK_ENDPOINTS: &[Wire] = &[wire::table, wire::webhook_secrets, wire::sqs];
+    /// The webhook dispatcher: decrypts secrets, POSTs, queues the next attempt.
+    pub const WEBHOOK_DISPATCHER: &[Wire] = &[wire::table, wire::sqs, wire::webhook_secrets, wire::webhook_sender];
+    /// Tenant notifications.
+    pub const NOTIFIER: &[Wire] = &[wire::table, wire::notify];
+    /// The outbox relay reads the stream (not the table) and publishes to the bus.
+    pub const OUTBOX_RELAY: &[Wire] = &[wire::events];
+    /// Job schedulers (one message per org) and per-org job consumers (continuations).
+    pub const JOBS: &[Wire] = &[wire::table, wire::sqs];
+}
+
 /// One Lambda function: its binary (= template logical id in PascalCase) and what it serves.
 pub struct FunctionDef {
     pub name: &'static str,
+    /// What its `App` is built with (`wiring`).
+    pub wires: &'static [portfolio::platform::Wire],
     /// The routes of an HTTP function (empty for the others).
     pub routes: &'static [api::route::Route],
     pub handler: Handler,
@@ -71,8 +97,12 @@ pub fn routes() -> impl Iterator<Item = &'static api::route::Route> {
 
 macro_rules! api_function {
     ($name:literal, $module:ident) => {
+        api_function!($name, $module, TABLE)
+    };
+    ($name:literal, $module:ident, $wires:ident) => {
         FunctionDef {
             name: $name,
+            wires: wiring::$wires,
             routes: api::$module::ROUTES,
             handler: Handler::Http(|app, req| Box::pin(api::route::dispatch(app, api::$module::ROUTES, req))),
         }
@@ -86,11 +116,13 @@ macro_rules! job_functions {
         [
             FunctionDef {
                 name: jobs::Job::$job.scheduler(),
+                wires: wiring::JOBS,
                 routes: &[],
                 handler: Handler::Job(|app, input| Box::pin(jobs::schedule(app, jobs::Job::$job, input))),
             },
             FunctionDef {
                 name: jobs::Job::$job.consumer(),
+                wires: wiring::JOBS,
                 routes: &[],
                 handler: Handler::Sqs(|app, ev| Box::pin(consumers::jobs::handle(app, jobs::Job::$job, ev))),
             },
@@ -110,7 +142,7 @@ fn job_functions(job: jobs::Job) -> [FunctionDef; 2] {
 /// Every function of the product.
 pub fn registry() -> Vec<FunctionDef> {
     let mut all = vec![
-        api_function!("api-health", health),
+        api_function!("api-health", health, NONE),
         api_function!("api-orgs", orgs),
         api_function!("api-members", members),
         api_function!("api-buildings", buildings),
@@ -119,31 +151,35 @@ pub fn registry() -> Vec<FunctionDef> {
         api_function!("api-tenants", tenants),
         api_function!("api-leases", leases),
         api_function!("api-occupancy", occupancy),
-        api_function!("api-documents", documents),
+        api_function!("api-documents", documents, DOCUMENTS),
         api_function!("api-charges", charges),
         api_function!("api-payments", payments),
         api_function!("api-ledger", ledger),
         api_function!("api-delinquency", delinquency),
         api_function!("api-rent-runs", rent_runs),
         api_function!("api-events", events),
-        api_function!("api-webhooks", webhooks),
+        api_function!("api-webhooks", webhooks, WEBHOOK_ENDPOINTS),
         FunctionDef {
             name: "consumer-outbox-relay",
+            wires: wiring::OUTBOX_RELAY,
             routes: &[],
             handler: Handler::Stream(|app, ev| Box::pin(consumers::outbox_relay::handle(app, ev))),
         },
         FunctionDef {
             name: "consumer-webhook-dispatcher",
+            wires: wiring::WEBHOOK_DISPATCHER,
             routes: &[],
             handler: Handler::Sqs(|app, ev| Box::pin(consumers::webhook_dispatcher::handle(app, ev))),
         },
         FunctionDef {
             name: "consumer-notifier",
+            wires: wiring::NOTIFIER,
             routes: &[],
             handler: Handler::Sqs(|app, ev| Box::pin(consumers::notifier::handle(app, ev))),
         },
         FunctionDef {
             name: "consumer-document-uploaded",
+            wires: wiring::DOCUMENTS,
             routes: &[],
             handler: Handler::S3(|app, ev| Box::pin(consumers::document_uploaded::handle(app, ev))),
         },
@@ -153,9 +189,9 @@ pub fn registry() -> Vec<FunctionDef> {
 }
 
 /// `main` of an S3-triggered function.
-pub async fn run_s3(handler: S3Handler) -> Result<(), lambda_runtime::Error> {
+pub async fn run_s3(wires: &[portfolio::platform::Wire], handler: S3Handler) -> Result<(), lambda_runtime::Error> {
     portfolio::platform::telemetry::init();
-    let app: &'static App = Box::leak(Box::new(App::from_env().await?));
+    let app: &'static App = Box::leak(Box::new(App::from_env(wires).await?));
     lambda_runtime::run(lambda_runtime::service_fn(move |ev: lambda_runtime::LambdaEvent<S3Event>| {
         handler(app, ev.payload)
     }))
@@ -163,9 +199,9 @@ pub async fn run_s3(handler: S3Handler) -> Result<(), lambda_runtime::Error> {
 }
 
 /// `main` of an SQS-triggered function (partial batch responses).
-pub async fn run_sqs(handler: SqsHandler) -> Result<(), lambda_runtime::Error> {
+pub async fn run_sqs(wires: &[portfolio::platform::Wire], handler: SqsHandler) -> Result<(), lambda_runtime::Error> {
     portfolio::platform::telemetry::init();
-    let app: &'static App = Box::leak(Box::new(App::from_env().await?));
+    let app: &'static App = Box::leak(Box::new(App::from_env(wires).await?));
     lambda_runtime::run(lambda_runtime::service_fn(move |ev: lambda_runtime::LambdaEvent<SqsEvent>| async move {
         Ok::<_, lambda_runtime::Error>(handler(app, ev.payload).await)
     }))
@@ -173,9 +209,12 @@ pub async fn run_sqs(handler: SqsHandler) -> Result<(), lambda_runtime::Error> {
 }
 
 /// `main` of a DynamoDB-stream-triggered function (partial batch responses).
-pub async fn run_stream(handler: StreamHandler) -> Result<(), lambda_runtime::Error> {
+pub async fn run_stream(
+    wires: &[portfolio::platform::Wire],
+    handler: StreamHandler,
+) -> Result<(), lambda_runtime::Error> {
     portfolio::platform::telemetry::init();
-    let app: &'static App = Box::leak(Box::new(App::from_env().await?));
+    let app: &'static App = Box::leak(Box::new(App::from_env(wires).await?));
     lambda_runtime::run(lambda_runtime::service_fn(
         move |ev: lambda_runtime::LambdaEvent<DynamoDbStreamEvent>| async move {
             Ok::<_, lambda_runtime::Error>(handler(app, ev.payload).await)
@@ -185,9 +224,9 @@ pub async fn run_stream(handler: StreamHandler) -> Result<(), lambda_runtime::Er
 }
 
 /// `main` of a scheduled job.
-pub async fn run_job(handler: JobHandler) -> Result<(), lambda_runtime::Error> {
+pub async fn run_job(wires: &[portfolio::platform::Wire], handler: JobHandler) -> Result<(), lambda_runtime::Error> {
     portfolio::platform::telemetry::init();
-    let app: &'static App = Box::leak(Box::new(App::from_env().await?));
+    let app: &'static App = Box::leak(Box::new(App::from_env(wires).await?));
     lambda_runtime::run(lambda_runtime::service_fn(move |ev: lambda_runtime::LambdaEvent<serde_json::Value>| {
         handler(app, ev.payload)
     }))
@@ -195,9 +234,9 @@ pub async fn run_job(handler: JobHandler) -> Result<(), lambda_runtime::Error> {
 }
 
 /// `main` of an API function: logs, clients once per cold start, then serve.
-pub async fn run_api(handler: HttpHandler) -> Result<(), lambda_http::Error> {
+pub async fn run_api(wires: &[portfolio::platform::Wire], handler: HttpHandler) -> Result<(), lambda_http::Error> {
     portfolio::platform::telemetry::init();
-    let app = App::from_env().await?;
+    let app = App::from_env(wires).await?;
     let app: &'static App = Box::leak(Box::new(app));
     lambda_http::run(lambda_http::service_fn(move |req: Request| async move {
         Ok::<_, std::convert::Infallible>(handler(app, req).await)

@@ -22,7 +22,7 @@ crate::routes! {
     responses((status = 201, body = Document), (status = 400, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem)))]
 pub async fn create(c: Call<'_>) -> ApiResult {
     let input: CreateDocument = json_body(c.req)?;
-    json(201, &service::create_document(&c.cx, &c.app.blob, input).await?)
+    json(201, &service::create_document(&c.cx, c.app.blob(), input).await?)
 }
 
 /// The documents of one subject (`?subjectType=lease&subjectId=lse_…`).
@@ -50,7 +50,7 @@ pub async fn list_documents(c: Call<'_>) -> ApiResult {
     params(("orgId" = String, Path), ("documentId" = String, Path)),
     responses((status = 200, body = Document), (status = 404, body = Problem)))]
 pub async fn get(c: Call<'_>) -> ApiResult {
-    json(200, &service::get_document(&c.cx, &c.app.blob, &c.param("documentId")?).await?)
+    json(200, &service::get_document(&c.cx, c.app.blob(), &c.param("documentId")?).await?)
 }
 
 /// A new version's presigned upload; earlier versions are kept.
@@ -59,7 +59,7 @@ pub async fn get(c: Call<'_>) -> ApiResult {
     responses((status = 201, body = Document), (status = 400, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem), (status = 409, body = Problem)))]
 pub async fn new_version(c: Call<'_>) -> ApiResult {
     let input: CreateVersion = json_body(c.req)?;
-    json(201, &service::create_version(&c.cx, &c.app.blob, &c.param("documentId")?, input).await?)
+    json(201, &service::create_version(&c.cx, c.app.blob(), &c.param("documentId")?, input).await?)
 }
 
 #[derive(serde::Serialize, utoipa::ToSchema)]

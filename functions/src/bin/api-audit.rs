@@ -2,6 +2,8 @@
 
 #[tokio::main]
 async fn main() -> Result<(), lambda_http::Error> {
-    functions::run_api(|app, req| Box::pin(functions::api::route::dispatch(app, functions::api::audit::ROUTES, req)))
-        .await
+    functions::run_api(functions::wiring::TABLE, |app, req| {
+        Box::pin(functions::api::route::dispatch(app, functions::api::audit::ROUTES, req))
+    })
+    .await
 }

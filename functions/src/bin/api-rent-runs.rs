@@ -2,7 +2,7 @@
 
 #[tokio::main]
 async fn main() -> Result<(), lambda_http::Error> {
-    functions::run_api(|app, req| {
+    functions::run_api(functions::wiring::TABLE, |app, req| {
         Box::pin(functions::api::route::dispatch(app, functions::api::rent_runs::ROUTES, req))
     })
     .await

@@ -2,5 +2,8 @@
 
 #[tokio::main]
 async fn main() -> Result<(), lambda_runtime::Error> {
-    functions::run_s3(|app, ev| Box::pin(functions::consumers::document_uploaded::handle(app, ev))).await
+    functions::run_s3(functions::wiring::DOCUMENTS, |app, ev| {
+        Box::pin(functions::consumers::document_uploaded::handle(app, ev))
+    })
+    .await
 }

@@ -2,6 +2,8 @@
 
 #[tokio::main]
 async fn main() -> Result<(), lambda_runtime::Error> {
-    functions::run_sqs(|app, ev| Box::pin(functions::consumers::jobs::handle(app, functions::jobs::Job::LateFees, ev)))
-        .await
+    functions::run_sqs(functions::wiring::JOBS, |app, ev| {
+        Box::pin(functions::consumers::jobs::handle(app, functions::jobs::Job::LateFees, ev))
+    })
+    .await
 }

@@ -2,5 +2,6 @@
 
 #[tokio::main]
 async fn main() -> Result<(), lambda_runtime::Error> {
-    functions::run_sqs(|app, ev| Box::pin(functions::consumers::notifier::handle(app, ev))).await
+    functions::run_sqs(functions::wiring::NOTIFIER, |app, ev| Box::pin(functions::consumers::notifier::handle(app, ev)))
+        .await
 }

@@ -2,5 +2,8 @@
 
 #[tokio::main]
 async fn main() -> Result<(), lambda_runtime::Error> {
-    functions::run_stream(|app, ev| Box::pin(functions::consumers::outbox_relay::handle(app, ev))).await
+    functions::run_stream(functions::wiring::OUTBOX_RELAY, |app, ev| {
+        Box::pin(functions::consumers::outbox_relay::handle(app, ev))
+    })
+    .await
 }

@@ -2,7 +2,7 @@
 
 #[tokio::main]
 async fn main() -> Result<(), lambda_runtime::Error> {
-    functions::run_sqs(|app, ev| {
+    functions::run_sqs(functions::wiring::JOBS, |app, ev| {
         Box::pin(functions::consumers::jobs::handle(app, functions::jobs::Job::RentReminders, ev))
     })
     .await

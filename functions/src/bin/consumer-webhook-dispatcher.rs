@@ -2,5 +2,8 @@
 
 #[tokio::main]
 async fn main() -> Result<(), lambda_runtime::Error> {
-    functions::run_sqs(|app, ev| Box::pin(functions::consumers::webhook_dispatcher::handle(app, ev))).await
+    functions::run_sqs(functions::wiring::WEBHOOK_DISPATCHER, |app, ev| {
+        Box::pin(functions::consumers::webhook_dispatcher::handle(app, ev))
+    })
+    .await
 }

@@ -2,6 +2,8 @@
 
 #[tokio::main]
 async fn main() -> Result<(), lambda_runtime::Error> {
-    functions::run_job(|app, input| Box::pin(functions::jobs::schedule(app, functions::jobs::Job::LateFees, input)))
-        .await
+    functions::run_job(functions::wiring::JOBS, |app, input| {
+        Box::pin(functions::jobs::schedule(app, functions::jobs::Job::LateFees, input))
+    })
+    .await
 }

@@ -2,7 +2,7 @@
 
 #[tokio::main]
 async fn main() -> Result<(), lambda_runtime::Error> {
-    functions::run_job(|app, input| {
+    functions::run_job(functions::wiring::JOBS, |app, input| {
         Box::pin(functions::jobs::schedule(app, functions::jobs::Job::RentReminders, input))
     })
     .await

@@ -12,7 +12,7 @@ use portfolio::platform::App;
 pub async fn handle(app: &App, event: S3Event) -> Result<(), lambda_runtime::Error> {
     for record in event.records {
         // Only our own bucket's objects under `org/<orgId>/` speak for an org (the key names it).
-        let Some(object) = app.blob.own_object(&record) else {
+        let Some(object) = app.blob().own_object(&record) else {
             tracing::warn!(bucket = ?record.s3.bucket.name, key = ?record.s3.object.key, "not an org object of our bucket; skipped");
             continue;
         };
@@ -23,7 +23,7 @@ pub async fn handle(app: &App, event: S3Event) -> Result<(), lambda_runtime::Err
         };
         let scope = object.scope("document-checker");
         let outcome =
-            service::check_upload(&Ctx::new(&app.db, &scope), &app.blob, &doc, version).await.map_err(|e| {
+            service::check_upload(&Ctx::new(&app.db, &scope), app.blob(), &doc, version).await.map_err(|e| {
                 tracing::error!(key, error = %e, "document check failed; will be retried");
                 Box::new(e) as lambda_runtime::Error
             })?;

@@ -83,7 +83,7 @@ async fn continue_later(app: &App, m: &portfolio::jobs::JobMessage) -> Result<()
         return Ok(());
     };
     let body = serde_json::to_string(m).expect("a job message serializes");
-    match app.sqs.send_message().queue_url(queue).message_body(body).send().await {
+    match app.sqs().send_message().queue_url(queue).message_body(body).send().await {
         Ok(_) => Ok(()),
         Err(e) => {
             // Retrying the whole message is harmless: the work done is not redone.

@@ -50,7 +50,7 @@ pub async fn handle(app: &App, batch: StreamEvent) -> DynamoDbEventResponse {
     }
     let limit = publish_limit(&app.config.store.table_name, events.len());
     let publishable: Vec<Event> = events.iter().take(limit).map(|(e, _)| e.clone()).collect();
-    let failed_at = match relay::publish(&app.events, &app.config.events.bus_name, &publishable).await {
+    let failed_at = match relay::publish(app.events(), &app.config.events.bus_name, &publishable).await {
         Some(i) => Some(i),
         None if limit < events.len() => Some(limit),
         None => None,

@@ -143,7 +143,7 @@ async fn send_batch(app: &App, queue: &str, chunk: &[JobMessage]) -> Result<(), 
                 .build()
         })
         .collect::<Result<Vec<_>, _>>()?;
-    let out = app.sqs.send_message_batch().queue_url(queue).set_entries(Some(entries)).send().await?;
+    let out = app.sqs().send_message_batch().queue_url(queue).set_entries(Some(entries)).send().await?;
     if !out.failed.is_empty() {
         // The schedule's retry sends every message again (harmless, see above).
         return Err(format!("{} of {} job messages were not accepted", out.failed.len(), chunk.len()).into());

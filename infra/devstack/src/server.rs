@@ -69,7 +69,7 @@ impl FunctionRuntime {
         }
         let config =
             portfolio::platform::config::Config::from_vars(|k| self.env.get(k).cloned()).map_err(|e| e.to_string())?;
-        Ok(self.app.get_or_init(|| App::with_sdk(config, &self.sdk)))
+        Ok(self.app.get_or_init(|| App::with_sdk(config, &self.sdk, self.def.wires)))
     }
 
     /// DynamoDB calls this function has made (0 before its cold start).

@@ -180,13 +180,13 @@ pub async fn send(app: &App, cx: &Ctx<'_>, event: &Event, lease: &LeaseRecord, m
     for t in &tenants {
         let Some(marker) = claim_send(app, cx, event, &t.id, "email").await? else { continue };
         let email = Email { to: &t.email, subject: &msg.subject, text: &msg.body };
-        finish(app, &marker, app.mailer.send(email).await.map_err(Error::from)).await?;
+        finish(app, &marker, app.mailer().send(email).await.map_err(Error::from)).await?;
         sent += 1;
         if let Some(phone) = t.phone.as_deref().map(e164) {
             let Some(marker) = claim_send(app, cx, event, &t.id, "sms").await? else { continue };
             let first = msg.body.lines().next().unwrap_or_default();
             let text = format!("{}: {first}", msg.subject);
-            finish(app, &marker, app.texter.send(&phone, &text).await.map_err(Error::from)).await?;
+            finish(app, &marker, app.texter().send(&phone, &text).await.map_err(Error::from)).await?;
             sent += 1;
         }
     }

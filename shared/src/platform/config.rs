@@ -117,9 +117,15 @@ impl Config {
         })
     }
 
-    /// The SDK config every client is built from; honours `endpoint_url` for emulators.
+    /// The SDK config every client is built from; honours `endpoint_url` for emulators. All
+    /// clients share one HTTPS client, so the trust roots are loaded and parsed once per cold
+    /// start (each client would otherwise build its own connector and load them again).
     pub async fn sdk_config(&self) -> aws_config::SdkConfig {
+        use aws_smithy_http_client::tls::{rustls_provider::CryptoMode, Provider};
+        let https =
+            aws_smithy_http_client::Builder::new().tls_provider(Provider::Rustls(CryptoMode::AwsLc)).build_https();
         let mut loader = aws_config::defaults(aws_config::BehaviorVersion::latest())
+            .http_client(https)
             .region(aws_config::Region::new(self.store.region.clone()));
         if let Some(url) = &self.store.endpoint_url {
             loader = loader.endpoint_url(url);

@@ -26,56 +26,143 @@ pub fn install_tls_provider() {
     let _ = rustls::crypto::aws_lc_rs::default_provider().install_default();
 }
 
-/// What a function builds once per cold start and reuses across invocations: the store, the
-/// queues and bus it sends to, and the outbound ports (`crate::ports`).
+/// What a function builds once per cold start and reuses across invocations: the store and
+/// authorization always; the other clients and outbound ports only when its wiring names them
+/// (`wire`), so each binary links only the SDK clients it uses.
 #[derive(Clone)]
 pub struct App {
     pub config: Arc<config::Config>,
     pub db: db::Db,
-    pub blob: blob::Blob,
     pub auth: Arc<auth::Authorizer>,
-    pub sqs: aws_sdk_sqs::Client,
-    pub events: aws_sdk_eventbridge::Client,
-    /// Tenant email (SES).
-    pub mailer: Arc<dyn Mailer>,
-    /// Tenant SMS (SNS).
-    pub texter: Arc<dyn Texter>,
+    blob: Option<blob::Blob>,
+    sqs: Option<aws_sdk_sqs::Client>,
+    events: Option<aws_sdk_eventbridge::Client>,
+    mailer: Option<Arc<dyn Mailer>>,
+    texter: Option<Arc<dyn Texter>>,
+    webhook_sender: Option<Arc<dyn WebhookSender>>,
+    webhook_secrets: Option<secrets::Secrets>,
+    /// Whether the function reads the table (its connection is opened during init).
+    uses_table: bool,
+}
+
+/// Adds one capability to an `App` (see `wire`).
+pub type Wire = fn(&mut App, &aws_config::SdkConfig);
+
+/// The capabilities a function can be wired with. A function's list (`functions::wiring`) is
+/// the only place its binary names an SDK client or port adapter.
+pub mod wire {
+    use super::*;
+
+    /// The table: its connection is opened during init (the client exists in every function).
+    pub fn table(app: &mut App, _: &aws_config::SdkConfig) {
+        app.uses_table = true;
+    }
+
+    /// S3 (documents: presigned URLs, the upload check).
+    pub fn s3(app: &mut App, sdk: &aws_config::SdkConfig) {
+        let store = &app.config.store;
+        app.blob = Some(blob::Blob::new(sdk, &store.bucket_name, store.s3_force_path_style));
+    }
+
+    /// SQS (job messages, webhook delivery attempts).
+    pub fn sqs(app: &mut App, sdk: &aws_config::SdkConfig) {
+        app.sqs = Some(aws_sdk_sqs::Client::new(sdk));
+    }
+
+    /// EventBridge (the outbox relay).
+    pub fn events(app: &mut App, sdk: &aws_config::SdkConfig) {
+        app.events = Some(aws_sdk_eventbridge::Client::new(sdk));
+    }
+
+    /// Tenant email (SES) and SMS (SNS).
+    pub fn notify(app: &mut App, sdk: &aws_config::SdkConfig) {
+        app.mailer = Some(Arc::new(Ses::new(sdk, app.config.notify.from_email.clone())));
+        app.texter = Some(Arc::new(Sns::new(sdk)));
+    }
+
+    /// Webhook signing secrets (KMS).
+    pub fn webhook_secrets(app: &mut App, sdk: &aws_config::SdkConfig) {
+        let key = app.config.webhooks.secrets_key_id.clone();
+        app.webhook_secrets = Some(secrets::Secrets::new(sdk, key, secrets::WEBHOOK_SIGNING_PURPOSE));
+    }
+
     /// Webhook POSTs (the SSRF-guarded client).
-    pub webhook_sender: Arc<dyn WebhookSender>,
-    /// Webhook signing secrets at rest (KMS; the webhook functions only have the key).
-    pub webhook_secrets: secrets::Secrets,
+    pub fn webhook_sender(app: &mut App, _: &aws_config::SdkConfig) {
+        app.webhook_sender = Some(Arc::new(GuardedHttp::new(app.config.webhooks.allow_private)));
+    }
+}
+
+/// A capability used by a function not wired with it: a wiring bug, caught by the tests (devstack
+/// wires each function as its binary does).
+fn unwired(what: &str) -> ! {
+    panic!("this function is not wired with {what} (functions::wiring)")
 }
 
 impl App {
-    /// Builds the SDK clients and the ports' production adapters.
-    pub async fn new(config: config::Config) -> App {
+    /// Loads the SDK config (one shared HTTPS client), builds the store and `wires`, and opens
+    /// the DynamoDB connection so the first request does not pay the TLS handshake.
+    pub async fn new(config: config::Config, wires: &[Wire]) -> App {
         let sdk = config.sdk_config().await;
-        App::with_sdk(config, &sdk)
-    }
-
-    /// As `new`, reusing an already loaded SDK config (devstack runs many functions in one process).
-    pub fn with_sdk(config: config::Config, sdk: &aws_config::SdkConfig) -> App {
-        let store = &config.store;
-        let db = db::Db::new(sdk, &store.table_name);
-        let blob = blob::Blob::new(sdk, &store.bucket_name, store.s3_force_path_style);
-        let auth = Arc::new(auth::Authorizer::new(db.clone(), config.api.membership_cache_ttl));
-        let webhook_secrets =
-            secrets::Secrets::new(sdk, config.webhooks.secrets_key_id.clone(), secrets::WEBHOOK_SIGNING_PURPOSE);
-        App {
-            db,
-            blob,
-            auth,
-            sqs: aws_sdk_sqs::Client::new(sdk),
-            events: aws_sdk_eventbridge::Client::new(sdk),
-            mailer: Arc::new(Ses::new(sdk, config.notify.from_email.clone())),
-            texter: Arc::new(Sns::new(sdk)),
-            webhook_sender: Arc::new(GuardedHttp::new(config.webhooks.allow_private)),
-            webhook_secrets,
-            config: Arc::new(config),
+        let app = App::with_sdk(config, &sdk, wires);
+        if app.uses_table {
+            app.db.warm().await;
         }
+        app
     }
 
-    pub async fn from_env() -> Result<App, config::ConfigError> {
-        Ok(App::new(config::Config::from_env()?).await)
+    /// As `new`, reusing an already loaded SDK config (devstack runs many functions in one
+    /// process) and without the warm-up call.
+    pub fn with_sdk(config: config::Config, sdk: &aws_config::SdkConfig, wires: &[Wire]) -> App {
+        let db = db::Db::new(sdk, &config.store.table_name);
+        let auth = Arc::new(auth::Authorizer::new(db.clone(), config.api.membership_cache_ttl));
+        let mut app = App {
+            config: Arc::new(config),
+            db,
+            auth,
+            blob: None,
+            sqs: None,
+            events: None,
+            mailer: None,
+            texter: None,
+            webhook_sender: None,
+            webhook_secrets: None,
+            uses_table: false,
+        };
+        for wire in wires {
+            wire(&mut app, sdk);
+        }
+        app
+    }
+
+    pub fn blob(&self) -> &blob::Blob {
+        self.blob.as_ref().unwrap_or_else(|| unwired("S3"))
+    }
+
+    pub fn sqs(&self) -> &aws_sdk_sqs::Client {
+        self.sqs.as_ref().unwrap_or_else(|| unwired("SQS"))
+    }
+
+    pub fn events(&self) -> &aws_sdk_eventbridge::Client {
+        self.events.as_ref().unwrap_or_else(|| unwired("EventBridge"))
+    }
+
+    pub fn mailer(&self) -> &dyn Mailer {
+        self.mailer.as_deref().unwrap_or_else(|| unwired("email"))
+    }
+
+    pub fn texter(&self) -> &dyn Texter {
+        self.texter.as_deref().unwrap_or_else(|| unwired("SMS"))
+    }
+
+    pub fn webhook_sender(&self) -> &dyn WebhookSender {
+        self.webhook_sender.as_deref().unwrap_or_else(|| unwired("the webhook sender"))
+    }
+
+    pub fn webhook_secrets(&self) -> &secrets::Secrets {
+        self.webhook_secrets.as_ref().unwrap_or_else(|| unwired("KMS"))
+    }
+
+    pub async fn from_env(wires: &[Wire]) -> Result<App, config::ConfigError> {
+        Ok(App::new(config::Config::from_env()?, wires).await)
     }
 }

@@ -79,7 +79,7 @@ async fn enqueue(app: &App, m: &DeliveryMessage, delay_secs: i64) -> Result<()> 
         .delivery_queue_url
         .as_deref()
         .ok_or_else(|| Error::Conflict("WEBHOOK_DELIVERY_QUEUE_URL is not set".into()))?;
-    app.sqs
+    app.sqs()
         .send_message()
         .queue_url(queue)
         .message_body(serde_json::to_string(m).expect("serializes"))
@@ -204,9 +204,9 @@ pub async fn attempt(app: &App, m: &DeliveryMessage, now: DateTime<Utc>) -> Resu
     }
     // A key that cannot be used now fails the message (retried later), not the attempt.
     let secret =
-        app.webhook_secrets.decrypt(&w.secret_ciphertext, &secret_owner(scope, &w.id)).await.map_err(secrets_err)?;
+        app.webhook_secrets().decrypt(&w.secret_ciphertext, &secret_owner(scope, &w.id)).await.map_err(secrets_err)?;
     let started = std::time::Instant::now();
-    let sent = app.webhook_sender.post(signed_post(&w, &secret, &d, now)).await;
+    let sent = app.webhook_sender().post(signed_post(&w, &secret, &d, now)).await;
     let (ok, code, error) = (sent.is_success(), sent.status, sent.error);
     let series = *d.series_started_at.get_or_insert(now);
     d.attempts.push(Attempt {

@@ -65,7 +65,7 @@ pub async fn create(app: &App, cx: &Ctx<'_>, catalog: &Catalog, input: CreateWeb
     let id = WebhookId::new();
     let secret = new_secret();
     let secret_ciphertext =
-        app.webhook_secrets.encrypt(&secret, &secret_owner(scope, &id)).await.map_err(secrets_err)?;
+        app.webhook_secrets().encrypt(&secret, &secret_owner(scope, &id)).await.map_err(secrets_err)?;
     let w = WebhookRecord {
         id,
         url: input.url.trim().to_owned(),

@@ -440,6 +440,24 @@ impl Db {
         Ok(())
     }
 
+    /// Opens the connection (DNS, TCP, TLS) with the cheapest read a function's policy allows:
+    /// a query of a partition that never exists. Run during init, so the first request does not
+    /// pay the handshake; a failure is only logged (the first real call will report it).
+    pub async fn warm(&self) {
+        let res = self
+            .client
+            .query()
+            .table_name(&*self.table)
+            .key_condition_expression("PK = :pk")
+            .expression_attribute_values(":pk", AttributeValue::S("#WARMUP".into()))
+            .limit(1)
+            .send()
+            .await;
+        if let Err(e) = res {
+            tracing::warn!(error = %aws_sdk_dynamodb::error::DisplayErrorContext(e), "could not open the DynamoDB connection during init");
+        }
+    }
+
     /// One atomic `TransactWriteItems`; cancellation reasons come back per action, except that
     /// a failed guard is `Revoked`, a failed `Tx::claim_key` is `KeyTaken` and a failed
     /// `Tx::create` is `AlreadyExists`.
