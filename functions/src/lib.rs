@@ -81,7 +81,7 @@ impl FunctionDef {
     /// The gateway route keys this function serves (action routes share theirs), in order.
     pub fn route_keys(&self) -> Vec<String> {
         let mut keys: Vec<String> = Vec::new();
-        for key in self.routes.iter().map(api::route::Route::route_key) {
+        for key in self.routes.iter().map(|r| r.route_key()) {
             if !keys.contains(&key) {
                 keys.push(key);
             }

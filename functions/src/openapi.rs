@@ -251,7 +251,7 @@ struct ApiDoc;
 pub fn document() -> utoipa::openapi::OpenApi {
     let mut doc = ApiDoc::openapi();
     let mut schemas = Vec::new();
-    for route in crate::routes() {
+    for route in crate::api::DOCS.iter().flat_map(|docs| docs.iter()) {
         doc.paths.add_path_operation(route.doc_path(), (route.doc.methods)(), route.operation());
         (route.doc.schemas)(&mut schemas);
     }

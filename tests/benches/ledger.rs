@@ -4,12 +4,13 @@
 //!    consumer runs it: conditional writes with their events in transactions) vs raw
 //!    `BatchWriteItem` of the same items (charge, `charge.created` event, watermark) on the same
 //!    emulator; at 2 500, 5 000 and 10 000 leases (`BENCH_LEASES=2500,5000,10000`) to see whether
-//!    it stays linear.
+//!    it stays linear. Timed quietly: a fresh table per size, the stack's event pumps off, a
+//!    warm-up, then `BENCH_REPS` (3) pairs alternating run and raw on fresh leases; medians.
 //! 2. DynamoDB calls for one payment with auto allocation over 1, 5 and 20 open charges.
 
 use aws_sdk_dynamodb::types::{PutRequest, WriteRequest};
 use chrono::{NaiveDate, Utc};
-use e2e::measure::ops_diff;
+use e2e::measure::{median, ops_diff};
 use e2e::TestApp;
 use portfolio::billing::model::{ChargeKind, ChargeRecord, ChargeSource, ChargeStatus, Fx, WATERMARK_ENTITY};
 use portfolio::billing::rent_run::{run_org, RunOptions};
@@ -148,48 +149,62 @@ fn secs(d: Duration) -> String {
     format!("{:.2} s", d.as_secs_f64())
 }
 
-#[tokio::main]
-async fn main() {
-    let sizes: Vec<usize> = std::env::var("BENCH_LEASES")
-        .ok()
-        .map(|v| v.split(',').filter_map(|s| s.trim().parse().ok()).collect())
-        .unwrap_or_else(|| vec![2_500, 5_000, 10_000]);
-    println!("== rent run: N active leases, 50 per org, one January charge each");
+/// One timed rent run over `seeded` (every org, as the generator consumer runs them) and the
+/// DynamoDB calls it made.
+async fn timed_run(db: &portfolio::platform::db::Db, seeded: &Seeded, n: usize) -> (Duration, String) {
+    let before = db.calls().by_operation();
+    let t = Instant::now();
+    let mut created = 0;
+    for (scope, _) in &seeded.orgs {
+        let cx = portfolio::platform::ctx::Ctx::new(db, scope);
+        created += run_org(&cx, Some(day("2026-01-31")), &RunOptions::default()).await.expect("run").charges_created;
+    }
+    let run = t.elapsed();
+    assert_eq!(created, n, "one charge per lease");
+    (run, ops_diff(&before, &db.calls().by_operation()))
+}
+
+/// Raw `BatchWriteItem` of the items the run writes for `seeded`, timed.
+async fn timed_raw(app: &TestApp, seeded: &Seeded) -> Duration {
+    let items: Vec<Item> = seeded.orgs.iter().flat_map(|(s, ls)| ls.iter().flat_map(|l| same_items(s, l))).collect();
+    let t = Instant::now();
+    batch_write(&app.dynamodb(), app.stack.table_name(), items).await;
+    t.elapsed()
+}
+
+/// The rent run against raw writes at each size, on a quiet emulator: a fresh table per size,
+/// no event pumps (nothing drains the run's events while it is timed), a warm-up pair, then
+/// `reps` pairs alternating run and raw, each on leases of its own; medians.
+async fn rent_runs(sizes: Vec<usize>, reps: usize) {
+    println!(
+        "== rent run: N active leases, 50 per org, one January charge each (medians of {reps}, alternated, pumps off)"
+    );
     println!(
         "{:>7} {:>5} {:>10} {:>10} {:>7} {:>12}  run's DynamoDB calls",
         "leases", "orgs", "run", "raw", "ratio", "run/lease"
     );
     let mut per_lease = Vec::new();
     for n in sizes {
-        let app = TestApp::spawn_with(&[]).await;
-        let seeded = seed(&app, n).await;
+        let app = TestApp::spawn_custom(&[], |o| o.pumps = false).await;
         let db = app.stack.function("consumer-rent-generator").unwrap().app().unwrap().db.clone();
-        let before = db.calls().by_operation();
-        let t = Instant::now();
-        let mut created = 0;
-        for (scope, _) in &seeded.orgs {
-            let r = run_org(
-                &portfolio::platform::ctx::Ctx::new(&db, scope),
-                Some(day("2026-01-31")),
-                &RunOptions::default(),
-            )
-            .await
-            .expect("run");
-            created += r.charges_created;
+        let warm = seed(&app, PER_ORG).await;
+        timed_run(&db, &warm, PER_ORG).await;
+        timed_raw(&app, &warm).await;
+        let (mut runs, mut raws, mut calls) = (Vec::new(), Vec::new(), String::new());
+        for _ in 0..reps {
+            let seeded = seed(&app, n).await;
+            let (run, c) = timed_run(&db, &seeded, n).await;
+            let seeded = seed(&app, n).await;
+            raws.push(timed_raw(&app, &seeded).await);
+            runs.push(run);
+            calls = c;
         }
-        let run = t.elapsed();
-        assert_eq!(created, n, "one charge per lease");
-        let calls = ops_diff(&before, &db.calls().by_operation());
-        let items: Vec<Item> =
-            seeded.orgs.iter().flat_map(|(s, ls)| ls.iter().flat_map(|l| same_items(s, l))).collect();
-        let t = Instant::now();
-        batch_write(&app.dynamodb(), app.stack.table_name(), items).await;
-        let raw = t.elapsed();
+        let (run, raw) = (median(&mut runs), median(&mut raws));
         let pl = run.as_secs_f64() / n as f64;
         per_lease.push((n, pl));
         println!(
             "{n:>7} {:>5} {:>10} {:>10} {:>6.2}x {:>9.0} µs  {calls}",
-            seeded.orgs.len(),
+            n.div_ceil(PER_ORG),
             secs(run),
             secs(raw),
             run.as_secs_f64() / raw.as_secs_f64(),
@@ -199,6 +214,16 @@ async fn main() {
     if let (Some(first), Some(last)) = (per_lease.first(), per_lease.last()) {
         println!("time per lease at {} vs {} leases: {:.2}x (1.00x = linear)", last.0, first.0, last.1 / first.1);
     }
+}
+
+#[tokio::main]
+async fn main() {
+    let sizes: Vec<usize> = std::env::var("BENCH_LEASES")
+        .ok()
+        .map(|v| v.split(',').filter_map(|s| s.trim().parse().ok()).collect())
+        .unwrap_or_else(|| vec![2_500, 5_000, 10_000]);
+    let reps: usize = std::env::var("BENCH_REPS").ok().and_then(|v| v.parse().ok()).unwrap_or(3);
+    rent_runs(sizes, reps).await;
 
     println!("\n== DynamoDB calls for one payment with auto allocation (through devstack)");
     let app = TestApp::spawn_with(&[]).await;

@@ -21,6 +21,27 @@ pub mod tenants;
 pub mod units;
 pub mod webhooks;
 
+/// Every API module's routes without their handlers, for the OpenAPI document.
+pub static DOCS: &[&[route::RouteDoc]] = &[
+    health::DOCS,
+    orgs::DOCS,
+    members::DOCS,
+    audit::DOCS,
+    buildings::DOCS,
+    units::DOCS,
+    occupancy::DOCS,
+    tenants::DOCS,
+    leases::DOCS,
+    documents::DOCS,
+    charges::DOCS,
+    payments::DOCS,
+    ledger::DOCS,
+    delinquency::DOCS,
+    rent_runs::DOCS,
+    events::DOCS,
+    webhooks::DOCS,
+];
+
 use lambda_http::RequestExt;
 use lambda_http::{Body, Request, Response};
 use portfolio::platform::db::{cursor, PageOf, PageRequest};

@@ -111,16 +111,31 @@ pub struct Doc {
     pub schemas: fn(&mut Vec<(String, RefOr<Schema>)>),
 }
 
-/// One route: everything about it but the template's wiring.
-pub struct Route {
+/// What a route is, without its handler: what the OpenAPI document, the template check and
+/// the test sweeps read. `api-health` serves the document from these alone, so it links no
+/// handler (and none of the clients they use).
+pub struct RouteDoc {
     pub name: &'static str,
     pub access: Access,
     pub key: KeyRule,
-    pub serve: Serve,
     pub doc: Doc,
 }
 
-impl Route {
+/// One route: its `RouteDoc` and its handler.
+pub struct Route {
+    pub spec: RouteDoc,
+    pub serve: Serve,
+}
+
+impl std::ops::Deref for Route {
+    type Target = RouteDoc;
+
+    fn deref(&self) -> &RouteDoc {
+        &self.spec
+    }
+}
+
+impl RouteDoc {
     /// The HTTP method, upper case.
     pub fn method(&self) -> &'static str {
         match (self.doc.methods)().first().expect("a path has a method") {
@@ -174,13 +189,17 @@ fn last_param(route_key: &str) -> Option<&str> {
     route_key.rsplit_once('{')?.1.strip_suffix('}')
 }
 
-/// Declares a module's routes: `pub static ROUTES: &[Route]`. Each line is
-/// `public handler`, `caller handler`, `org(Action) handler` or `org(Action, keyed) handler`.
+/// Declares a module's routes: `pub static ROUTES: &[Route]` and, the same without handlers,
+/// `pub static DOCS: &[RouteDoc]`. Each line is `public handler`, `caller handler`,
+/// `org(Action) handler` or `org(Action, keyed) handler`.
 #[macro_export]
 macro_rules! routes {
     ($($access:ident $(($action:ident $(, $keyed:ident)?))? $handler:ident),* $(,)?) => {
         pub static ROUTES: &[$crate::api::route::Route] = &[
             $($crate::routes!(@route $access $(($action $(, $keyed)?))? $handler)),*
+        ];
+        pub static DOCS: &[$crate::api::route::RouteDoc] = &[
+            $($crate::routes!(@route $access $(($action $(, $keyed)?))? $handler).spec),*
         ];
     };
     (@route public $handler:ident) => {
@@ -202,16 +221,18 @@ macro_rules! routes {
     (@make $handler:ident, $access:expr, $key:ident, $serve:expr) => {
         paste::paste! {
             $crate::api::route::Route {
+                serve: $serve,
+                spec: $crate::api::route::RouteDoc {
                 name: stringify!($handler),
                 access: $access,
                 key: $crate::api::route::KeyRule::$key,
-                serve: $serve,
                 doc: $crate::api::route::Doc {
                     methods: <[<__path_ $handler>] as utoipa::Path>::methods,
                     path: <[<__path_ $handler>] as utoipa::Path>::path,
                     operation: <[<__path_ $handler>] as utoipa::Path>::operation,
                     tags: <[<__path_ $handler>] as utoipa::__dev::Tags>::tags,
                     schemas: <[<__path_ $handler>] as utoipa::__dev::SchemaReferences>::schemas,
+                },
                 },
             }
         }

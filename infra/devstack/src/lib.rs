@@ -39,6 +39,9 @@ pub struct StackOptions {
     pub env: HashMap<String, String>,
     /// Fire the template's schedules on their clock (`devstack up`); tests run jobs directly.
     pub run_schedules: bool,
+    /// Run the event pumps (S3 notifications, queues, the stream). Benchmarks that time writes
+    /// turn them off, so the emulator is not also draining what the timed code emits.
+    pub pumps: bool,
     /// Visibility timeout the queue pumps receive with (default: each queue's own); tests use a
     /// short one so retries and redrive to the DLQ happen in seconds.
     pub sqs_visibility_secs: Option<i32>,
@@ -59,6 +62,7 @@ impl StackOptions {
             issuer: Arc::new(Issuer::generate(issuer::DEFAULT_ISSUER, issuer::DEFAULT_AUDIENCE)),
             env: HashMap::new(),
             run_schedules: false,
+            pumps: true,
             sqs_visibility_secs: None,
             http_client: None,
         }
@@ -126,10 +130,16 @@ impl Stack {
             }
         });
         let mut pumps = Vec::new();
-        for source in pumps::wire_s3(&template, &clients, &refs, &opts.prefix).await? {
+        let s3_sources = pumps::wire_s3(&template, &clients, &refs, &opts.prefix).await?;
+        let (s3_sources, sqs_sources, stream_sources) = if opts.pumps {
+            (s3_sources, pumps::sqs_sources(&template, &refs)?, pumps::stream_sources(&template, &refs)?)
+        } else {
+            Default::default()
+        };
+        for source in s3_sources {
             pumps.push(tokio::spawn(pumps::pump_s3(source, gateway.clone(), clients.sqs.clone())));
         }
-        for source in pumps::sqs_sources(&template, &refs)? {
+        for source in sqs_sources {
             pumps.push(tokio::spawn(pumps::pump_sqs(
                 source,
                 gateway.clone(),
@@ -138,7 +148,7 @@ impl Stack {
                 opts.sqs_visibility_secs,
             )));
         }
-        for source in pumps::stream_sources(&template, &refs)? {
+        for source in stream_sources {
             pumps.push(tokio::spawn(pumps::pump_stream(source, gateway.clone(), clients.clone(), opts.region.clone())));
         }
         if opts.run_schedules {

@@ -121,9 +121,12 @@ impl Config {
     /// clients share one HTTPS client, so the trust roots are loaded and parsed once per cold
     /// start (each client would otherwise build its own connector and load them again).
     pub async fn sdk_config(&self) -> aws_config::SdkConfig {
-        use aws_smithy_http_client::tls::{rustls_provider::CryptoMode, Provider};
-        let https =
-            aws_smithy_http_client::Builder::new().tls_provider(Provider::Rustls(CryptoMode::AwsLc)).build_https();
+        use aws_smithy_http_client::tls::{rustls_provider::CryptoMode, Provider, TlsContext};
+        let tls = TlsContext::builder().with_trust_store(trust_store()).build().expect("a TLS context");
+        let https = aws_smithy_http_client::Builder::new()
+            .tls_provider(Provider::Rustls(CryptoMode::AwsLc))
+            .tls_context(tls)
+            .build_https();
         let mut loader = aws_config::defaults(aws_config::BehaviorVersion::latest())
             .http_client(https)
             .region(aws_config::Region::new(self.store.region.clone()));
@@ -132,4 +135,20 @@ impl Config {
         }
         loader.load().await
     }
+}
+
+/// The trust roots: the system's CA bundle, read as one file (`SSL_CERT_FILE`, Amazon Linux's
+/// or Debian's). The platform loader, the fallback, also opens every file of `/etc/ssl/certs`
+/// and parses the same roots twice.
+fn trust_store() -> aws_smithy_http_client::tls::TrustStore {
+    use aws_smithy_http_client::tls::TrustStore;
+    let bundles = std::env::var_os("SSL_CERT_FILE").map(std::path::PathBuf::from).into_iter().chain(
+        ["/etc/pki/tls/certs/ca-bundle.crt", "/etc/ssl/certs/ca-certificates.crt"].map(std::path::PathBuf::from),
+    );
+    for path in bundles {
+        if let Ok(pem) = std::fs::read(&path) {
+            return TrustStore::empty().with_native_roots(false).with_pem_certificate(pem);
+        }
+    }
+    TrustStore::default()
 }
