@@ -11,6 +11,8 @@ Deliberate differences from `moto_server`, both about the emulator rather than A
   table for every action: 100 actions on a 10 000-item table = 100 full-table copies).
 * `GET /_emulator/ses/messages` and `/_emulator/sns/sms` list the email and SMS moto recorded as
   sent (moto's own inspection API is Python-only).
+* A condition expression is parsed once per distinct (expression, names, values) instead of
+  three times for every action of a transaction.
 * A base-table `Query` reads only its partition (moto collects and sorts the whole table for
   every query, so each query got slower as the table grew).
 * SQS costs O(1) per message instead of O(queue length): moto recomputes every queue attribute,
@@ -46,6 +48,52 @@ from moto.dynamodb.exceptions import (
     TransactionCanceledException,
     TransactWriteSingleOpException,
 )
+
+from moto.dynamodb import comparisons as ddb_comparisons
+from moto.dynamodb import responses as ddb_responses
+
+_create_condition_parser = ddb_comparisons.create_condition_expression_parser
+
+
+class _ParsedCondition:
+    """A condition expression parsed once, with the two things callers read from moto's parser."""
+
+    def __init__(self, op, names_found):
+        self._op = op
+        self._names_found = names_found
+
+    def parse(self):
+        return self._op
+
+    @property
+    def expr_attr_names_found(self):
+        return list(self._names_found)  # callers extend it
+
+
+_conditions = {}
+
+
+def _parsed_condition(expr, names, values):
+    """moto parses a condition expression again for every action that carries one (three times
+    per action of a transaction); parsed trees are pure, so each distinct (expression, names,
+    values) is parsed once."""
+    try:
+        key = (expr, json.dumps(names, sort_keys=True), json.dumps(values, sort_keys=True))
+    except TypeError:
+        return _create_condition_parser(expr, names, values)
+    hit = _conditions.get(key)
+    if hit is None:
+        parser = _create_condition_parser(expr, names, values)
+        op = parser.parse()
+        hit = _ParsedCondition(op, list(parser.expr_attr_names_found))
+        if len(_conditions) >= 20_000:
+            _conditions.clear()
+        _conditions[key] = hit
+    return hit
+
+
+ddb_comparisons.create_condition_expression_parser = _parsed_condition
+ddb_responses.create_condition_expression_parser = _parsed_condition
 
 _get_filter_expression = ddb_models.get_filter_expression
 
