@@ -56,11 +56,13 @@ _create_condition_parser = ddb_comparisons.create_condition_expression_parser
 
 
 class _ParsedCondition:
-    """A condition expression parsed once, with the two things callers read from moto's parser."""
+    """A condition expression parsed once, with what callers read from moto's parser: the tree
+    and the attribute names and values it used."""
 
-    def __init__(self, op, names_found):
-        self._op = op
-        self._names_found = names_found
+    def __init__(self, parser):
+        self._op = parser.parse()
+        self._names_found = list(parser.expr_attr_names_found)
+        self._values_found = list(parser.expr_attr_values_found)
 
     def parse(self):
         return self._op
@@ -68,6 +70,10 @@ class _ParsedCondition:
     @property
     def expr_attr_names_found(self):
         return list(self._names_found)  # callers extend it
+
+    @property
+    def expr_attr_values_found(self):
+        return list(self._values_found)
 
 
 _conditions = {}
@@ -83,9 +89,7 @@ def _parsed_condition(expr, names, values):
         return _create_condition_parser(expr, names, values)
     hit = _conditions.get(key)
     if hit is None:
-        parser = _create_condition_parser(expr, names, values)
-        op = parser.parse()
-        hit = _ParsedCondition(op, list(parser.expr_attr_names_found))
+        hit = _ParsedCondition(_create_condition_parser(expr, names, values))
         if len(_conditions) >= 20_000:
             _conditions.clear()
         _conditions[key] = hit

@@ -270,11 +270,10 @@ fn with_param(req: Request, param: &str, value: String) -> Request {
 /// key rule, then the handler.
 pub async fn dispatch(app: &App, routes: &'static [Route], req: Request) -> Response<Body> {
     let (route, req) = match find(routes, &req) {
-        Ok((route, None)) => (Some(route), req),
-        Ok((route, Some((param, id)))) => (Some(route), with_param(req, &param, id)),
+        Ok((route, None)) => (route, req),
+        Ok((route, Some((param, id)))) => (route, with_param(req, &param, id)),
         Err(e) => return serve(&req, async { Err(e) }).await,
     };
-    let route = route.expect("found");
     serve(&req, run(app, route, &req)).await
 }
 
