@@ -443,15 +443,37 @@ def _sent(environ):
     return json.dumps(out).encode()
 
 
+_STATS = {}
+
+
+def _timed(moto_app, environ, start_response):
+    """Serves one request and adds its time to `_STATS` under its action (`GET /_emulator/stats`
+    answers them, so a benchmark can say what the emulator spent its time on)."""
+    import time
+
+    target = environ.get("HTTP_X_AMZ_TARGET", "")
+    action = target.rsplit(".", 1)[-1] if target else environ.get("REQUEST_METHOD", "") + " " + environ.get("HTTP_HOST", "").split(".")[0]
+    start = time.perf_counter()
+    try:
+        return list(moto_app(environ, start_response))
+    finally:
+        n, t = _STATS.get(action, (0, 0.0))
+        _STATS[action] = (n + 1, t + time.perf_counter() - start)
+
+
 def main():
     host, port = sys.argv[1], int(sys.argv[2])
     os.environ["MOTO_PORT"] = str(port)
     moto_app = DomainDispatcherApplication(create_backend_app)
 
     def app(environ, start_response):
-        body = _sent(environ) if environ.get("PATH_INFO", "").startswith("/_emulator/") else None
+        path = environ.get("PATH_INFO", "")
+        if path == "/_emulator/stats":
+            body = json.dumps({k: {"calls": n, "seconds": round(t, 3)} for k, (n, t) in sorted(_STATS.items())}).encode()
+        else:
+            body = _sent(environ) if path.startswith("/_emulator/") else None
         if body is None:
-            return moto_app(environ, start_response)
+            return _timed(moto_app, environ, start_response)
         start_response("200 OK", [("Content-Type", "application/json"), ("Content-Length", str(len(body)))])
         return [body]
 

@@ -190,6 +190,8 @@ async fn a_payment_reaches_a_signed_webhook_and_a_receipt_email_with_no_manual_p
     let deliveries = app.get(&o.path(&format!("/webhooks/{hook_id}/deliveries")), &o.token).await.expect(200).body;
     let d = &deliveries["items"][0];
     assert_eq!((d["status"].as_str(), d["attempts"][0]["statusCode"].as_u64()), (Some("succeeded"), Some(200)));
+    assert_eq!(deliveries["items"].as_array().map(Vec::len), Some(1), "only the subscribed type is delivered");
+    dispatcher_marked_only(&app, &o.id, body["id"].as_str().unwrap()).await;
     eprintln!(
         "trip of {}: written (occurredAt) {} → dispatcher attempt {} → receiver got it ≤ {} → receipt email seen ≤ {}",
         body["id"].as_str().unwrap(),
@@ -220,6 +222,26 @@ async fn a_payment_reaches_a_signed_webhook_and_a_receipt_email_with_no_manual_p
 
 /// The raw item holds no trace of the secret, only its KMS ciphertext, which decrypts to the
 /// secret for its own org and webhook and for nothing else.
+/// The dispatcher claimed a processed-marker for `event` alone: the rent run's and the lease's
+/// events, which no endpoint of the org wants, were acknowledged without writes.
+async fn dispatcher_marked_only(app: &TestApp, org: &str, event: &str) {
+    use aws_sdk_dynamodb::types::AttributeValue;
+    let marked = app
+        .dynamodb()
+        .query()
+        .table_name(app.stack.table_name())
+        .key_condition_expression("PK = :pk AND begins_with(SK, :c)")
+        .expression_attribute_values(":pk", AttributeValue::S(format!("ORG#{org}#PROCESSED")))
+        .expression_attribute_values(":c", AttributeValue::S("webhook-dispatcher#".into()))
+        .send()
+        .await
+        .unwrap()
+        .items
+        .unwrap_or_default();
+    let sks: Vec<&str> = marked.iter().filter_map(|i| i["SK"].as_s().ok().map(String::as_str)).collect();
+    assert_eq!(sks, [format!("webhook-dispatcher#{event}")]);
+}
+
 async fn secret_is_stored_encrypted_only(app: &TestApp, org: &str, hook_id: &str, secret: &str) {
     use aws_sdk_dynamodb::types::AttributeValue;
     let item = app

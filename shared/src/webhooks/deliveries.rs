@@ -92,10 +92,8 @@ async fn enqueue(app: &App, m: &DeliveryMessage, delay_secs: i64) -> Result<()> 
     Ok(())
 }
 
-/// Fans an event out: a delivery for each active endpoint that wants its type (written once per
-/// pair), and a first attempt queued for it. Returns how many endpoints were matched.
-pub async fn dispatch(app: &App, cx: &Ctx<'_>, event: &Event) -> Result<usize> {
-    let scope = cx.scope;
+/// The org's active endpoints (one Query): read once per org for a batch of events.
+pub async fn active_endpoints(app: &App, scope: &OrgScope) -> Result<Vec<WebhookRecord>> {
     let (pk, prefix) = keys::webhooks(scope);
     let hooks: Vec<WebhookRecord> = app
         .db
@@ -104,8 +102,16 @@ pub async fn dispatch(app: &App, cx: &Ctx<'_>, event: &Event) -> Result<usize> {
         .into_iter()
         .map(db::from_item)
         .collect::<Result<_, _>>()?;
+    Ok(hooks.into_iter().filter(|w| w.status == WebhookStatus::Active).collect())
+}
+
+/// Fans an event out to the `endpoints` of its org (`active_endpoints`) that want its type: a
+/// delivery for each (written once per pair), and a first attempt queued for it. Returns how
+/// many endpoints were matched.
+pub async fn dispatch(app: &App, cx: &Ctx<'_>, event: &Event, endpoints: &[WebhookRecord]) -> Result<usize> {
+    let scope = cx.scope;
     let mut n = 0;
-    for w in hooks.iter().filter(|w| w.status == WebhookStatus::Active && w.wants(&event.type_)) {
+    for w in endpoints.iter().filter(|w| w.status == WebhookStatus::Active && w.wants(&event.type_)) {
         let d = Delivery {
             id: delivery_id(event, &w.id),
             webhook_id: w.id.clone(),

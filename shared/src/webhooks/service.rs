@@ -4,6 +4,7 @@
 //! disabling endpoints that fail for 3 days). This façade keeps callers' paths.
 
 pub use super::deliveries::{
-    attempt, backoff_secs, delivery_id, dispatch, redeliver, DeliveryMessage, Outcome, DISABLE_AFTER, GIVE_UP_AFTER,
+    active_endpoints, attempt, backoff_secs, delivery_id, dispatch, redeliver, DeliveryMessage, Outcome, DISABLE_AFTER,
+    GIVE_UP_AFTER,
 };
 pub use super::endpoints::{create, delete, get_record, list, list_deliveries, update};

@@ -78,13 +78,34 @@ pub async fn pump_sqs(
         let response = f.timed(handler(app, sqs_event(&messages, &source.queue_arn, &region))).await;
         let failed: std::collections::HashSet<String> =
             response.batch_item_failures.into_iter().map(|f| f.item_identifier).collect();
-        for m in messages {
-            if m.message_id.as_ref().is_some_and(|id| failed.contains(id)) {
-                continue;
-            }
-            if let Some(h) = m.receipt_handle {
-                let _ = sqs.delete_message().queue_url(&source.queue_url).receipt_handle(h).send().await;
-            }
-        }
+        delete_done(&sqs, &source.queue_url, messages, &failed).await;
+    }
+}
+
+/// Deletes the messages the function did not report as failed, in one `DeleteMessageBatch`
+/// (Lambda's event source mapping deletes a batch's successes the same way).
+async fn delete_done(
+    sqs: &aws_sdk_sqs::Client,
+    queue_url: &str,
+    messages: Vec<aws_sdk_sqs::types::Message>,
+    failed: &std::collections::HashSet<String>,
+) {
+    let entries: Vec<_> = messages
+        .into_iter()
+        .filter(|m| !m.message_id.as_ref().is_some_and(|id| failed.contains(id)))
+        .enumerate()
+        .filter_map(|(i, m)| {
+            aws_sdk_sqs::types::DeleteMessageBatchRequestEntry::builder()
+                .id(i.to_string())
+                .receipt_handle(m.receipt_handle?)
+                .build()
+                .ok()
+        })
+        .collect();
+    if entries.is_empty() {
+        return;
+    }
+    if let Err(e) = sqs.delete_message_batch().queue_url(queue_url).set_entries(Some(entries)).send().await {
+        tracing::warn!(queue_url, error = %aws_sdk_sqs::error::DisplayErrorContext(e), "delete failed; redelivered later");
     }
 }
