@@ -117,7 +117,7 @@ impl TestApp {
     /// client for the cost benchmark).
     pub async fn spawn_custom(env: &[(&str, &str)], customize: impl FnOnce(&mut StackOptions)) -> TestApp {
         portfolio::platform::telemetry::init_for_tests();
-        portfolio::platform::install_tls_provider();
+        portfolio::platform::tls::install_provider();
         let prefix = format!("t{}", ulid::Ulid::new().to_string().to_lowercase());
         let mut opts = StackOptions::local(&prefix);
         opts.env.extend(env.iter().map(|(k, v)| (k.to_string(), v.to_string())));

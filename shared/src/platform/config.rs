@@ -124,7 +124,7 @@ impl Config {
         use aws_smithy_http_client::tls::{rustls_provider::CryptoMode, Provider, TlsContext};
         let tls = TlsContext::builder().with_trust_store(trust_store()).build().expect("a TLS context");
         let https = aws_smithy_http_client::Builder::new()
-            .tls_provider(Provider::Rustls(CryptoMode::AwsLc))
+            .tls_provider(Provider::Rustls(CryptoMode::Ring))
             .tls_context(tls)
             .build_https();
         let mut loader = aws_config::defaults(aws_config::BehaviorVersion::latest())

@@ -14,17 +14,12 @@ pub mod scope;
 pub mod secrets;
 pub mod strict_json;
 pub mod telemetry;
+pub mod tls;
 
 use crate::ports::email::{Mailer, Ses};
 use crate::ports::sms::{Sns, Texter};
 use crate::ports::webhook::{GuardedHttp, WebhookSender};
 use std::sync::Arc;
-
-/// Installs the process's TLS crypto provider (aws-lc-rs, as the AWS SDK uses) for HTTP clients
-/// outside the SDK, such as webhook deliveries. Idempotent.
-pub fn install_tls_provider() {
-    let _ = rustls::crypto::aws_lc_rs::default_provider().install_default();
-}
 
 /// What a function builds once per cold start and reuses across invocations: the store and
 /// authorization always; the other clients and outbound ports only when its wiring names them

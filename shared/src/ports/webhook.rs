@@ -90,7 +90,7 @@ impl WebhookSender for GuardedHttp {
 
 /// A client pinned to the checked address, with a 5 s timeout and no redirects.
 fn pinned_client(host: &str, addr: std::net::SocketAddr) -> Result<reqwest::Client, String> {
-    crate::platform::install_tls_provider();
+    crate::platform::tls::install_provider();
     reqwest::Client::builder()
         .timeout(TIMEOUT)
         .redirect(reqwest::redirect::Policy::none())
