@@ -13,6 +13,7 @@
 //! Goals (issue "1 of 6"): drained within 5 minutes, a new event within 5 s.
 
 use aws_sdk_sqs::types::QueueAttributeName as A;
+use e2e::hooks::receiver;
 use e2e::measure::median;
 use e2e::TestApp;
 use portfolio::billing::events::ChargeCreated;
@@ -24,29 +25,7 @@ use portfolio::platform::db::{Db, Tx};
 use portfolio::platform::scope::OrgScope;
 use serde_json::json;
 use std::collections::HashMap;
-use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
-
-type Seen = Arc<Mutex<HashMap<String, Instant>>>;
-
-async fn receiver() -> (Seen, String) {
-    let seen: Seen = Arc::default();
-    let app = axum::Router::new()
-        .route(
-            "/hook",
-            axum::routing::post(|axum::extract::State(s): axum::extract::State<Seen>, body: String| async move {
-                let v: serde_json::Value = serde_json::from_str(&body).unwrap_or_default();
-                let email = v["data"]["email"].as_str().unwrap_or_default().to_owned();
-                s.lock().unwrap().entry(email).or_insert_with(Instant::now);
-                axum::http::StatusCode::OK
-            }),
-        )
-        .with_state(seen.clone());
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let url = format!("http://{}/hook", listener.local_addr().unwrap());
-    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
-    (seen, url)
-}
 
 /// Messages on `queue` (visible, in flight, delayed).
 async fn depth(sqs: &aws_sdk_sqs::Client, queue: &str) -> u64 {
@@ -118,13 +97,13 @@ async fn main() {
     let owner = "bench-burst@example.com";
     let org = app.create_org(owner, "Bench Burst").await;
     let token = app.token(owner);
-    let (seen, url) = receiver().await;
+    let (seen, url) = receiver(&[]).await;
     app.post(&format!("/api/v1/orgs/{org}/webhooks"), &token, json!({"url": url, "eventTypes": ["tenant.created"]}))
         .await
         .expect(201);
     let tenants = format!("/api/v1/orgs/{org}/tenants");
     let tenant = |email: &str| json!({"firstName": "B", "lastName": "B", "email": email});
-    let arrived = |email: &str| seen.lock().unwrap().get(email).copied();
+    let arrived = |email: &str| seen.first(|h| h.json()["data"]["email"] == email);
     let queues: Vec<String> = app
         .stack
         .refs

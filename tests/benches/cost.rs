@@ -14,17 +14,15 @@
 //! (about 2–3 ms a DynamoDB call; AWS is in the same range), while the rest of the stack polls
 //! on the same 2 cores: an upper bound rather than a forecast.
 
-use axum::extract::State;
 use chrono::{NaiveDate, TimeDelta};
 use devstack::pumps::{logical_target, sqs_sources};
 use e2e::cost::prices::{Line, PRICES, TARGET_PER_ORG_MONTH};
 use e2e::cost::recorder::Recorder;
+use e2e::hooks::receiver;
 use e2e::TestApp;
 use rust_decimal::Decimal;
 use serde_json::json;
 use std::collections::{BTreeMap, HashSet};
-use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 /// The org: units (one building), each with one tenant on an active lease.
@@ -48,23 +46,6 @@ const WEBHOOK_EVENTS: [&str; 2] = ["payment.received", "charge.created"];
 const MORNING_JOBS: [&str; 2] = ["job-rent-scheduler", "job-late-fees"];
 const AFTERNOON_JOBS: [&str; 1] = ["job-rent-reminders"];
 const EVENING_JOBS: [&str; 1] = ["job-delinquency-snapshot"];
-
-async fn receiver() -> (Arc<AtomicU64>, String) {
-    let seen = Arc::new(AtomicU64::new(0));
-    let app = axum::Router::new()
-        .route(
-            "/hook",
-            axum::routing::post(|State(s): State<Arc<AtomicU64>>| async move {
-                s.fetch_add(1, Ordering::Relaxed);
-                axum::http::StatusCode::OK
-            }),
-        )
-        .with_state(seen.clone());
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let url = format!("http://{}/hook", listener.local_addr().unwrap());
-    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
-    (seen, url)
-}
 
 fn day(s: &str) -> NaiveDate {
     s.parse().unwrap()
@@ -199,7 +180,7 @@ async fn main() {
         let body = json!({"amount": {"amount": RENT, "currency": "USD"}, "receivedOn": "2027-01-03", "method": "ach"});
         app.post_keyed(&format!("/api/v1/orgs/{org}/leases/{lease}/payments"), &t, body).await.expect(201);
     }
-    let (hooks, url) = receiver().await;
+    let (hooks, url) = receiver(&[]).await;
     app.post(&format!("/api/v1/orgs/{org}/webhooks"), &t, json!({"url": url, "eventTypes": WEBHOOK_EVENTS}))
         .await
         .expect(201);
@@ -209,7 +190,7 @@ async fn main() {
     rec.reset();
     let inv0 = invocations(&app);
     let api0 = app.stack.gateway.requests();
-    let hooks0 = hooks.load(Ordering::Relaxed);
+    let hooks0 = hooks.count();
     let started = Instant::now();
     let mut payments = 0;
     let mut reads = 0;
@@ -257,7 +238,7 @@ async fn main() {
     let tally = rec.tally().await;
     let inv1 = invocations(&app);
     let api = app.stack.gateway.requests() - api0;
-    let webhooks_delivered = hooks.load(Ordering::Relaxed) - hooks0;
+    let webhooks_delivered = (hooks.count() - hooks0) as u64;
 
     // Lambda: invocations and GB-seconds at each function's memory size.
     let global_mb = template.raw["Globals"]["Function"]["MemorySize"].as_u64().unwrap_or(128);

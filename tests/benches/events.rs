@@ -7,32 +7,16 @@
 //!    round trips the path needs (the DynamoDB/stream/EventBridge/SQS calls it makes, each timed
 //!    as a median raw `GetItem`).
 
-use axum::extract::State;
+use e2e::hooks::{receiver, Receiver};
 use e2e::measure::median;
 use e2e::TestApp;
 use serde_json::json;
-use std::collections::HashMap;
-use std::sync::{Arc, Mutex};
+use std::collections::HashSet;
 use std::time::{Duration, Instant};
 
-type Seen = Arc<Mutex<HashMap<String, Instant>>>;
-
-async fn receiver() -> (Seen, String) {
-    let seen: Seen = Arc::default();
-    let app = axum::Router::new()
-        .route(
-            "/hook",
-            axum::routing::post(|State(s): State<Seen>, headers: axum::http::HeaderMap| async move {
-                let id = headers["Portfolio-Event-Id"].to_str().unwrap_or_default().to_owned();
-                s.lock().unwrap().entry(id).or_insert_with(Instant::now);
-                axum::http::StatusCode::OK
-            }),
-        )
-        .with_state(seen.clone());
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let url = format!("http://{}/hook", listener.local_addr().unwrap());
-    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
-    (seen, url)
+/// How many distinct events reached the receiver (a redelivered event counts once).
+fn distinct(r: &Receiver) -> usize {
+    r.hits().iter().filter_map(|h| h.headers.get("Portfolio-Event-Id").cloned()).collect::<HashSet<_>>().len()
 }
 
 #[tokio::main]
@@ -43,7 +27,7 @@ async fn main() {
     let owner = "bench-events@example.com";
     let org = app.create_org(owner, "Bench Events").await;
     let token = app.token(owner);
-    let (seen, url) = receiver().await;
+    let (seen, url) = receiver(&[]).await;
     app.post(&format!("/api/v1/orgs/{org}/webhooks"), &token, json!({"url": url, "eventTypes": ["tenant.created"]}))
         .await
         .expect(201);
@@ -60,8 +44,8 @@ async fn main() {
     }
     let written = start.elapsed();
     let deadline = Instant::now() + Duration::from_secs(300);
-    while seen.lock().unwrap().len() < n {
-        assert!(Instant::now() < deadline, "only {} of {n} events arrived", seen.lock().unwrap().len());
+    while distinct(&seen) < n {
+        assert!(Instant::now() < deadline, "only {} of {n} events arrived", distinct(&seen));
         tokio::time::sleep(Duration::from_millis(20)).await;
     }
     let total = start.elapsed();
@@ -80,7 +64,7 @@ async fn main() {
         let r = app.post(&format!("/api/v1/orgs/{org}/tenants"), &token, tenant(n + i)).await.expect(201);
         let _ = r;
         loop {
-            let count = seen.lock().unwrap().len();
+            let count = distinct(&seen);
             if count > n + i {
                 break;
             }

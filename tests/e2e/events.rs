@@ -2,56 +2,12 @@
 //! webhooks to a receiver on 127.0.0.1, tenant email and SMS read back from the emulator, retries,
 //! the DLQ, duplicate stream delivery and a relay crash mid-batch, and the events API.
 
-use axum::extract::State;
-use axum::http::{HeaderMap, StatusCode};
+use e2e::hooks::receiver;
 use e2e::TestApp;
 use portfolio::webhooks::signing;
 use serde_json::{json, Value};
 use std::collections::{BTreeMap, BTreeSet};
-use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
-
-#[derive(Debug, Clone)]
-struct Hit {
-    at: Instant,
-    headers: HeaderMap,
-    body: Vec<u8>,
-}
-
-#[derive(Default)]
-struct Receiver {
-    hits: Mutex<Vec<Hit>>,
-    /// Status codes to answer, in order; 200 once they run out.
-    script: Mutex<Vec<u16>>,
-}
-
-impl Receiver {
-    fn hits(&self) -> Vec<Hit> {
-        self.hits.lock().unwrap().clone()
-    }
-}
-
-/// A webhook receiver on 127.0.0.1 answering `script` then 200.
-async fn receiver(script: &[u16]) -> (Arc<Receiver>, String) {
-    let r = Arc::new(Receiver { hits: Mutex::default(), script: Mutex::new(script.to_vec()) });
-    let app = axum::Router::new()
-        .route(
-            "/hook",
-            axum::routing::post(
-                |State(r): State<Arc<Receiver>>, headers: HeaderMap, body: axum::body::Bytes| async move {
-                    r.hits.lock().unwrap().push(Hit { at: Instant::now(), headers, body: body.to_vec() });
-                    let mut script = r.script.lock().unwrap();
-                    let code = if script.is_empty() { 200 } else { script.remove(0) };
-                    StatusCode::from_u16(code).unwrap()
-                },
-            ),
-        )
-        .with_state(r.clone());
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let url = format!("http://{}/hook", listener.local_addr().unwrap());
-    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
-    (r, url)
-}
 
 fn emulator() -> String {
     std::env::var("AWS_ENDPOINT_URL").unwrap_or_else(|_| "http://127.0.0.1:4566".into())

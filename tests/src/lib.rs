@@ -3,6 +3,7 @@
 
 pub mod catalog;
 pub mod cost;
+pub mod hooks;
 pub mod schema;
 
 /// Small measurement helpers the benchmarks share.
