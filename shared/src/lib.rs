@@ -3,6 +3,7 @@
 //! Handlers in the `functions` crate parse, authorize, call one service and answer.
 
 pub mod billing;
+pub mod books;
 pub mod catalog;
 pub mod core;
 pub mod documents;
