@@ -128,6 +128,52 @@ pub const SEEDED: &[Seeded] = &[
     acct("5190", "Other", T::Expense, None, Line(19)),
 ];
 
+impl AccountSubtype {
+    /// The account type a subtype belongs to.
+    pub fn kind(self) -> AccountType {
+        match self {
+            S::Bank | S::Cash | S::Clearing | S::Receivable | S::FixedAsset | S::AccumulatedDepreciation => T::Asset,
+            S::DepositsHeld | S::PrepaidRent | S::Payable | S::Loan => T::Liability,
+        }
+    }
+}
+
+/// Checks the classification of an account someone creates: its subtype belongs to its type,
+/// and its Schedule E line fits — income on line 3 or 4, expenses on 5–19, or `none` said
+/// explicitly; accounts outside the P&L take `none` or nothing. `None` for `schedule_e` means
+/// the field was not sent.
+pub fn check_classification(
+    kind: AccountType,
+    subtype: Option<AccountSubtype>,
+    schedule_e: Option<ScheduleE>,
+) -> Vec<crate::FieldError> {
+    let mut errors = Vec::new();
+    if let Some(sub) = subtype.filter(|s| s.kind() != kind) {
+        let name = |v: serde_json::Value| v.as_str().unwrap_or_default().to_owned();
+        let (sub_name, kind_name) = (name(serde_json::json!(sub)), name(serde_json::json!(sub.kind())));
+        errors.push(crate::FieldError::new("subtype", format!("{sub_name} accounts are {kind_name} accounts")));
+    }
+    let fits = match (kind, schedule_e) {
+        (T::Income | T::Expense, None) => {
+            Err("required for income and expense accounts: a Schedule E line (\"3\"–\"19\") or \"none\"")
+        }
+        (T::Income, Some(Line(n))) if !(3..=4).contains(&n) => {
+            Err("income is reported on Schedule E line 3 (rents) or 4 (royalties), or \"none\"")
+        }
+        (T::Expense, Some(Line(n))) if !(5..=19).contains(&n) => {
+            Err("expenses are reported on Schedule E lines 5–19, or \"none\"")
+        }
+        (T::Asset | T::Liability | T::Equity, Some(Line(_))) => {
+            Err("only income and expense accounts are reported on Schedule E; use \"none\"")
+        }
+        _ => Ok(()),
+    };
+    if let Err(msg) = fits {
+        errors.push(crate::FieldError::new("scheduleE", msg));
+    }
+    errors
+}
+
 /// The seeded account of `subtype` (the postings of §5a name accounts by role, not by id).
 pub fn seeded_by_subtype(subtype: AccountSubtype) -> Option<&'static Seeded> {
     SEEDED.iter().find(|a| a.subtype == Some(subtype))
@@ -160,6 +206,27 @@ mod tests {
         assert_eq!(SEEDED.iter().map(|a| a.name).collect::<HashSet<_>>().len(), SEEDED.len());
         for s in [S::Bank, S::Receivable, S::DepositsHeld, S::PrepaidRent, S::Payable, S::AccumulatedDepreciation] {
             assert!(seeded_by_subtype(s).is_some(), "{s:?}");
+        }
+    }
+
+    #[test]
+    fn custom_accounts_must_say_where_they_land_on_schedule_e() {
+        let fields = |k, sub, e| check_classification(k, sub, e).into_iter().map(|f| f.field).collect::<Vec<_>>();
+        assert!(fields(T::Expense, None, Some(Line(14))).is_empty());
+        assert!(fields(T::Expense, None, Some(Off)).is_empty());
+        assert!(fields(T::Income, None, Some(Line(4))).is_empty());
+        assert!(fields(T::Asset, Some(S::Bank), None).is_empty());
+        assert_eq!(fields(T::Expense, None, None), ["scheduleE"], "an unmapped expense account");
+        assert_eq!(fields(T::Income, None, None), ["scheduleE"]);
+        assert_eq!(fields(T::Income, None, Some(Line(14))), ["scheduleE"]);
+        assert_eq!(fields(T::Expense, None, Some(Line(3))), ["scheduleE"]);
+        assert_eq!(fields(T::Liability, None, Some(Line(19))), ["scheduleE"]);
+        assert_eq!(fields(T::Liability, Some(S::Bank), None), ["subtype"]);
+        let msg = &check_classification(T::Asset, Some(S::DepositsHeld), None)[0].message;
+        assert_eq!(msg, "deposits_held accounts are liability accounts");
+        assert_eq!(fields(T::Asset, Some(S::Loan), Some(Line(5))), ["subtype", "scheduleE"]);
+        for a in SEEDED {
+            assert!(check_classification(a.kind, a.subtype, Some(a.schedule_e)).is_empty(), "{}", a.name);
         }
     }
 
