@@ -13,7 +13,7 @@
 //! Goals (issue "1 of 6"): drained within 5 minutes, a new event within 5 s.
 
 use aws_sdk_sqs::types::QueueAttributeName as A;
-use e2e::hooks::receiver;
+use e2e::hooks::subscribed;
 use e2e::measure::median;
 use e2e::TestApp;
 use portfolio::billing::events::ChargeCreated;
@@ -97,10 +97,7 @@ async fn main() {
     let owner = "bench-burst@example.com";
     let org = app.create_org(owner, "Bench Burst").await;
     let token = app.token(owner);
-    let (seen, url) = receiver(&[]).await;
-    app.post(&format!("/api/v1/orgs/{org}/webhooks"), &token, json!({"url": url, "eventTypes": ["tenant.created"]}))
-        .await
-        .expect(201);
+    let seen = subscribed(&app, &org, &token, &["tenant.created"]).await;
     let tenants = format!("/api/v1/orgs/{org}/tenants");
     let tenant = |email: &str| json!({"firstName": "B", "lastName": "B", "email": email});
     let arrived = |email: &str| seen.first(|h| h.json()["data"]["email"] == email);

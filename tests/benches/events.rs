@@ -7,7 +7,7 @@
 //!    round trips the path needs (the DynamoDB/stream/EventBridge/SQS calls it makes, each timed
 //!    as a median raw `GetItem`).
 
-use e2e::hooks::{receiver, Receiver};
+use e2e::hooks::{subscribed, Receiver};
 use e2e::measure::median;
 use e2e::TestApp;
 use serde_json::json;
@@ -27,10 +27,7 @@ async fn main() {
     let owner = "bench-events@example.com";
     let org = app.create_org(owner, "Bench Events").await;
     let token = app.token(owner);
-    let (seen, url) = receiver(&[]).await;
-    app.post(&format!("/api/v1/orgs/{org}/webhooks"), &token, json!({"url": url, "eventTypes": ["tenant.created"]}))
-        .await
-        .expect(201);
+    let seen = subscribed(&app, &org, &token, &["tenant.created"]).await;
     let tenant = |i: usize| json!({"firstName": "B", "lastName": "E", "email": format!("be{i}@example.com")});
 
     // 1. Throughput (8 writers at a time).

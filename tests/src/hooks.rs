@@ -63,3 +63,16 @@ pub async fn receiver(script: &[u16]) -> (Arc<Receiver>, String) {
     tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
     (r, url)
 }
+
+/// A receiver (answering 200) subscribed as a webhook endpoint of `org` to `event_types`.
+pub async fn subscribed(app: &crate::TestApp, org: &str, token: &str, event_types: &[&str]) -> Arc<Receiver> {
+    let (r, url) = receiver(&[]).await;
+    app.post(
+        &format!("/api/v1/orgs/{org}/webhooks"),
+        token,
+        serde_json::json!({"url": url, "eventTypes": event_types}),
+    )
+    .await
+    .expect(201);
+    r
+}
