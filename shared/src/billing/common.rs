@@ -118,6 +118,8 @@ pub(crate) fn allocations_made(allocations: &[AllocationRecord]) -> Vec<super::e
             credit_id: a.credit_id.clone(),
             amount: money_dto(a.amount.minor, a.amount.currency),
             date: a.date,
+            source: a.source,
+            charge_kind: a.charge_kind.expect("allocations are made by a plan, which records the charge's kind"),
         })
         .collect()
 }

@@ -2,7 +2,7 @@
 //! is left may pay charges still open, and the rest is refunded (an entry on the ledger).
 
 use super::allocation;
-use super::common::{in_currency, open_charges, LedgerState};
+use super::common::{allocations_made, in_currency, open_charges, LedgerState};
 use super::events::DepositSettled;
 use super::ledger::{self, LedgerItems};
 use super::model::*;
@@ -168,6 +168,7 @@ fn settlement_writes(scope: &OrgScope, l: &LedgerItems, step: SettlementStep) ->
         deductions: out.deductions.clone(),
         applied_to_balance: out.applied_to_balance.clone(),
         refund: out.refund.clone(),
+        allocations: allocations_made(&step.plan.allocations),
     };
     crate::events::emit(&mut tx, scope, &settled);
     Ok(Decision::Commit(tx, out))

@@ -2,7 +2,7 @@
 //! org's billing settings and exchange rates.
 
 use super::allocation::ChargeKind;
-use super::model::{ChargeSource, DeductionOut, FxRate, PaymentMethod, PaymentStatus};
+use super::model::{AllocationSource, ChargeSource, DeductionOut, FxRate, PaymentMethod, PaymentStatus};
 use crate::events::EventSpec;
 use crate::ids::{AllocationId, ChargeId, LeaseId, OrgId, PaymentId};
 use crate::leasing::model::LateFeePolicy;
@@ -23,6 +23,10 @@ pub struct AllocationMade {
     /// Negative when it reverses an earlier allocation.
     pub amount: MoneyDto,
     pub date: NaiveDate,
+    /// What the money came from: a payment, a credit, or the deposit at move-out.
+    pub source: AllocationSource,
+    /// The kind of the charge it meets (a deposit charge paid moves money into deposits held).
+    pub charge_kind: ChargeKind,
 }
 
 crate::domain_event! {
@@ -46,6 +50,8 @@ crate::domain_event! {
         amount: MoneyDto,
         date: NaiveDate,
         reason: Option<String>,
+        /// The reversing allocations that released what was allocated to it.
+        allocations: Vec<AllocationMade>,
     }
 
     /// A payment was recorded, with the allocations made in the same transaction.
@@ -99,6 +105,8 @@ crate::domain_event! {
         deductions: Vec<DeductionOut>,
         applied_to_balance: MoneyDto,
         refund: MoneyDto,
+        /// The deposit's allocations to the deductions and to what was still open.
+        allocations: Vec<AllocationMade>,
     }
 
     /// The org's billing settings changed.

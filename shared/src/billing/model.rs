@@ -291,6 +291,10 @@ pub struct AllocationRecord {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reverses: Option<AllocationId>,
     pub created_at: DateTime<Utc>,
+    /// The kind of the charge it meets (recorded since the books read it from events; absent on
+    /// allocations stored before).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub charge_kind: Option<ChargeKind>,
 }
 
 #[derive(Debug, Clone, Serialize, ToSchema)]

@@ -185,7 +185,7 @@ fn payment_writes(
     }
     step.plan.write(&mut tx, scope, l, step.fresh.then_some(&p.id), &[])?;
     for f in &step.voids {
-        write_void(&mut tx, scope, f, f.due_date, Some("paid within the grace period".into()), step.plan.now);
+        write_void(&mut tx, scope, (f, &[]), f.due_date, Some("paid within the grace period".into()), step.plan.now);
     }
     if step.fresh {
         let received = PaymentReceived {

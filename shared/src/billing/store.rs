@@ -182,6 +182,7 @@ impl Plan {
             date,
             reverses: None,
             created_at: self.now,
+            charge_kind: Some(charge.kind),
         });
     }
 

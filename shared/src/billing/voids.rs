@@ -40,7 +40,7 @@ pub async fn void_charge_in(
         let (charge, plan, date) = decide_void(l, id, today, now)?;
         let mut tx = Tx::new();
         plan.write(&mut tx, cx.scope, l, None, &[&charge.id])?;
-        write_void(&mut tx, cx.scope, &charge, date, input.reason.clone(), now);
+        write_void(&mut tx, cx.scope, (&charge, &plan.allocations), date, input.reason.clone(), now);
         let out = ChargeRecord {
             status: ChargeStatus::Void,
             open: 0,
@@ -119,7 +119,7 @@ fn release_what_a_credit_paid(l: &LedgerItems, c: &ChargeRecord, date: NaiveDate
 pub(crate) fn write_void(
     tx: &mut Tx,
     scope: &OrgScope,
-    c: &ChargeRecord,
+    (c, released): (&ChargeRecord, &[AllocationRecord]),
     date: NaiveDate,
     reason: Option<String>,
     now: DateTime<Utc>,
@@ -161,6 +161,7 @@ pub(crate) fn write_void(
         amount: money_dto(c.amount.minor, c.amount.currency),
         date,
         reason: reason.clone(),
+        allocations: super::common::allocations_made(released),
     };
     crate::events::emit(tx, scope, &voided);
 }

@@ -105,6 +105,7 @@ pub const SEEDED: &[Seeded] = &[
     acct("1510", "Accumulated depreciation", T::Asset, Some(S::AccumulatedDepreciation), Off),
     acct("2000", "Accounts payable", T::Liability, Some(S::Payable), Off),
     acct("2100", "Security deposits held", T::Liability, Some(S::DepositsHeld), Off),
+    acct("2110", "Security deposits due", T::Liability, None, Off),
     acct("2200", "Prepaid rent", T::Liability, Some(S::PrepaidRent), Off),
     acct("3000", "Owner contributions", T::Equity, None, Off),
     acct("3100", "Owner draws", T::Equity, None, Off),
@@ -127,6 +128,25 @@ pub const SEEDED: &[Seeded] = &[
     acct("5180", "Depreciation", T::Expense, None, Line(18)),
     acct("5190", "Other", T::Expense, None, Line(19)),
 ];
+
+/// The seeded accounts the posting rules write to, by code.
+pub mod code {
+    pub const OPERATING: &str = "1000";
+    pub const UNDEPOSITED_FUNDS: &str = "1050";
+    pub const STRIPE_CLEARING: &str = "1060";
+    pub const RECEIVABLE: &str = "1200";
+    pub const FIXED_ASSETS: &str = "1500";
+    pub const ACCUMULATED_DEPRECIATION: &str = "1510";
+    pub const PAYABLE: &str = "2000";
+    pub const DEPOSITS_HELD: &str = "2100";
+    /// A deposit charged and not yet paid: it becomes held when paid.
+    pub const DEPOSITS_DUE: &str = "2110";
+    pub const PREPAID_RENT: &str = "2200";
+    pub const RENT: &str = "4000";
+    pub const LATE_FEES: &str = "4100";
+    pub const OTHER_INCOME: &str = "4900";
+    pub const DEPRECIATION: &str = "5180";
+}
 
 impl AccountSubtype {
     /// The account type a subtype belongs to.

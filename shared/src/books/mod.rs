@@ -6,4 +6,5 @@
 
 pub mod chart;
 pub mod journal;
+pub mod posting;
 pub mod split;
