@@ -61,8 +61,9 @@ pub mod wiring {
     pub const WEBHOOK_DISPATCHER: &[Wire] = &[wire::table, wire::sqs, wire::webhook_secrets, wire::webhook_sender];
     /// Tenant notifications.
     pub const NOTIFIER: &[Wire] = &[wire::table, wire::notify];
-    /// The outbox relay reads the stream (not the table) and publishes to the bus.
-    pub const OUTBOX_RELAY: &[Wire] = &[wire::events];
+    /// The outbox relay reads the stream (not the table), publishes to the bus and queues the
+    /// books' events.
+    pub const OUTBOX_RELAY: &[Wire] = &[wire::events, wire::sqs];
     /// Job schedulers (one message per org) and per-org job consumers (continuations).
     pub const JOBS: &[Wire] = &[wire::table, wire::sqs];
 }
@@ -159,6 +160,8 @@ pub fn registry() -> Vec<FunctionDef> {
         api_function!("api-rent-runs", rent_runs),
         api_function!("api-events", events),
         api_function!("api-webhooks", webhooks, WEBHOOK_ENDPOINTS),
+        api_function!("api-accounts", accounts),
+        api_function!("api-journal", journal),
         FunctionDef {
             name: "consumer-outbox-relay",
             wires: wiring::OUTBOX_RELAY,
@@ -170,6 +173,12 @@ pub fn registry() -> Vec<FunctionDef> {
             wires: wiring::WEBHOOK_DISPATCHER,
             routes: &[],
             handler: Handler::Sqs(|app, ev| Box::pin(consumers::webhook_dispatcher::handle(app, ev))),
+        },
+        FunctionDef {
+            name: "consumer-books",
+            wires: wiring::TABLE,
+            routes: &[],
+            handler: Handler::Sqs(|app, ev| Box::pin(consumers::books::handle(app, ev))),
         },
         FunctionDef {
             name: "consumer-notifier",

@@ -12,6 +12,7 @@ pub const CATALOG: Catalog = Catalog(&[
     crate::notify::events::CATALOG,
     crate::documents::events::CATALOG,
     crate::webhooks::events::CATALOG,
+    crate::books::events::CATALOG,
 ]);
 
 /// Every type, in catalog order.

@@ -107,6 +107,38 @@ prefixed_id!(/// A payment received on a lease.
     PaymentId, "pay");
 prefixed_id!(/// An allocation (part of a payment, a credit or the deposit settling a charge).
     AllocationId, "alc");
+prefixed_id!(/// An account of an org's chart (derived from the org and the account's code).
+    AccountId, "acc");
+prefixed_id!(/// A journal entry (derived from the org and what it was posted from).
+    JournalEntryId, "jrn");
+
+/// A ULID derived from `parts` (SHA-256, first 16 bytes): the same parts, the same id.
+pub fn derived_ulid(parts: &[&str]) -> ulid::Ulid {
+    use sha2::{Digest, Sha256};
+    let mut h = Sha256::new();
+    for p in parts {
+        h.update((p.len() as u64).to_be_bytes());
+        h.update(p.as_bytes());
+    }
+    let bytes: [u8; 32] = h.finalize().into();
+    let mut first = [0u8; 16];
+    first.copy_from_slice(&bytes[..16]);
+    ulid::Ulid::from(u128::from_be_bytes(first))
+}
+
+impl AccountId {
+    /// The id of `code` in `org`'s chart.
+    pub fn of(org: &OrgId, code: &str) -> AccountId {
+        AccountId::from_ulid(derived_ulid(&["account", org.as_str(), code]))
+    }
+}
+
+impl JournalEntryId {
+    /// The id of the entry posted from `key` (`payment:pay_…`) in `org`'s books.
+    pub fn of(org: &OrgId, key: &str) -> JournalEntryId {
+        JournalEntryId::from_ulid(derived_ulid(&["journal", org.as_str(), key]))
+    }
+}
 
 /// A charge. Entered charges carry a ULID (`chg_01J…`); generated ones a deterministic id built
 /// from what they are for, so a re-run finds the same key: rent `chg_<lease ulid>_rent_2027_01`,

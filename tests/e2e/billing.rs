@@ -86,6 +86,14 @@ impl Books {
     fn scope(&self) -> OrgScope {
         OrgScope::for_tests(OrgId::parse(&self.org).unwrap())
     }
+
+    /// The org's books agree with every lease's ledger to the cent (`e2e::books`).
+    async fn assert_books(&self, app: &TestApp) {
+        let res = app.get(&self.path("/leases?limit=200"), &self.token).await.expect(200);
+        let leases: Vec<String> =
+            res.body["items"].as_array().unwrap().iter().map(|l| l["id"].as_str().unwrap().to_owned()).collect();
+        e2e::books::assert_books_match_ledgers(app, &self.org, &self.token, &leases).await;
+    }
 }
 
 #[track_caller]
@@ -263,6 +271,7 @@ async fn golden_scenario_to_the_cent() {
     assert_eq!(aging(&d["totals"][0]["aging"]), aging(&apr["aging"]));
     assert_eq!(amt(&d["baseTotal"]), "3750.00");
     assert_counters_match_entries(&app, &b, &lease).await;
+    b.assert_books(&app).await;
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -326,6 +335,7 @@ async fn fifty_concurrent_payments_never_over_allocate() {
         assert_eq!(r.status, 201, "{}", r.text);
     }
     let l = assert_counters_match_entries(&app, &b, &lease).await;
+    b.assert_books(&app).await;
     assert_eq!(l.payments.len(), 50);
     assert!(l.charges.iter().all(|c| c.open == 0 && c.status == ChargeStatus::Paid), "15000 paid 12000 of rent");
     let ledger = b.ledger(&app, &lease, "2026-01-31").await;
@@ -394,6 +404,8 @@ async fn rent_runs_are_exactly_once_through_crashes_and_concurrent_runs() {
     let c = b.charges(&app, &leases[1]).await;
     let jan = c.iter().find(|c| c["period"] == "2026-01").unwrap();
     assert_eq!(amt(&jan["amount"]), "483.87");
+    // Crashed and concurrent runs posted every charge once: the books still match.
+    e2e::books::assert_books_match_ledgers(&app, &b.org, &b.token, &leases).await;
 }
 
 /// Charge ids by lease, read through the API.
@@ -492,6 +504,7 @@ async fn late_fees_wait_for_pending_payments_and_are_voided_by_a_payment_dated_i
     let l = b.ledger(&app, &lease, "2026-02-28").await;
     assert_eq!((amt(&l["balance"]), amt(&l["unapplied"])), ("0.00", "0.00"));
     assert_counters_match_entries(&app, &b, &lease).await;
+    b.assert_books(&app).await;
 }
 
 /// Jobs run one org per message: an org whose late-fee run keeps failing is retried alone, five
@@ -592,6 +605,7 @@ async fn deposits_are_held_then_settled_with_deductions_and_a_refund() {
     let last = l["entries"].as_array().unwrap().last().unwrap().clone();
     assert_eq!((last["type"].as_str(), amt(&last["amount"])), (Some("deposit_refund"), "-550.00"));
     assert_counters_match_entries(&app, &b, &lease).await;
+    b.assert_books(&app).await;
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -637,6 +651,7 @@ async fn voids_credits_explicit_allocations_and_currencies() {
     app.post(&other.path(&format!("/payments/{pid}:reverse")), &other.token, json!({})).await.problem(404);
     app.get(&other.path(&format!("/leases/{lease}/ledger")), &other.token).await.problem(404);
     assert_counters_match_entries(&app, &b, &lease).await;
+    b.assert_books(&app).await;
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -676,6 +691,8 @@ async fn entries_in_a_foreign_currency_keep_the_rate_used() {
     assert_eq!(d["totals"][0]["currency"], "EUR");
     assert_eq!(amt(&d["totals"][0]["aging"]["total"]), "1999.98");
     assert_eq!(amt(&d["baseTotal"]), "2184.98", "each open charge at its own rate");
+    let tb = e2e::books::assert_books_match_ledgers(&app, &b.org, &b.token, &[lease]).await;
+    assert_eq!(tb.get(&("1200".to_owned(), "EUR".to_owned())), Some(&199_998), "receivable kept in euros");
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -700,6 +717,7 @@ async fn a_payment_over_more_charges_than_one_transaction_holds_is_split_safely(
     assert_eq!((ops("GetItem"), ops("BatchGetItem"), ops("PutItem"), ops("Query")), (1, 1, 0, 2), "{after:?}");
     assert_eq!(p["allocations"].as_array().unwrap().len(), 50);
     let l = assert_counters_match_entries(&app, &b, &lease).await;
+    b.assert_books(&app).await;
     assert!(l.charges.iter().all(|c| c.open == 0));
     let d = app.get(&b.path("/delinquency?asOf=2026-03-15"), &b.token).await.expect(200).body;
     assert!(d["leases"].as_array().unwrap().is_empty(), "nothing open: {d}");
@@ -720,6 +738,7 @@ async fn credits_apply_to_charges_and_voids_undo_them_either_way() {
     let l = b.ledger(&app, &lease, "2026-12-31").await;
     assert_eq!(amt(&l["balance"]), "-100.00");
     assert_counters_match_entries(&app, &b, &lease).await;
+    b.assert_books(&app).await;
     // Voiding a credit reopens what it paid (and puts it back in delinquency).
     let fee = app.post_keyed(&cpath, &b.token, charge("fee", "50.00")).await.expect(201).id();
     let small = app.post_keyed(&cpath, &b.token, charge("credit", "50.00")).await.expect(201).body;
@@ -735,6 +754,7 @@ async fn credits_apply_to_charges_and_voids_undo_them_either_way() {
     let d = app.get(&b.path("/delinquency?asOf=2026-02-01"), &b.token).await.expect(200).body;
     assert_eq!(amt(&d["totals"][0]["aging"]["d1_30"]), "50.00");
     assert_counters_match_entries(&app, &b, &lease).await;
+    b.assert_books(&app).await;
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -760,6 +780,7 @@ async fn ending_a_lease_trues_up_rent_already_charged_past_move_out() {
     let l = b.ledger(&app, &lease, "2026-04-30").await;
     assert_eq!((amt(&l["balance"]), amt(&l["unapplied"])), ("-600.00", "0.00"), "600.00 is owed back");
     assert_counters_match_entries(&app, &b, &lease).await;
+    b.assert_books(&app).await;
 }
 
 /// A lease back-dated years is caught up in bounded runs: the API's run says it is not complete,

@@ -1,6 +1,7 @@
 //! End-to-end tests over HTTP against a devstack per test (its own table on the emulator).
 
 mod billing;
+mod books;
 mod documents;
 mod events;
 mod flow;

@@ -52,6 +52,9 @@ fn every_function_binary_is_declared_and_every_declared_function_exists() {
         "consumer-rent-reminders",
         "api-events",
         "api-webhooks",
+        "api-accounts",
+        "api-journal",
+        "consumer-books",
     ] {
         assert!(declared.contains(required), "{required} is missing");
     }

@@ -27,6 +27,10 @@ pub struct Fixture {
     pub payment: String,
     /// A webhook endpoint.
     pub webhook: String,
+    /// The seeded Rent account.
+    pub account: String,
+    /// A manual journal entry.
+    pub entry: String,
 }
 
 impl Fixture {
@@ -98,9 +102,27 @@ impl Fixture {
             .await
             .expect(201)
             .id();
+        let account = portfolio::ids::AccountId::of(&portfolio::ids::OrgId::parse(&org).unwrap(), "4000").to_string();
+        let cash = portfolio::ids::AccountId::of(&portfolio::ids::OrgId::parse(&org).unwrap(), "1000").to_string();
+        let entry = app
+            .post(
+                &format!("/api/v1/orgs/{org}/journal"),
+                &t,
+                json!({"date": "2030-01-02", "memo": "opening balance", "lines": [
+                    {"accountId": cash, "debit": {"amount": "500.00", "currency": "USD"}},
+                    {"accountId": portfolio::ids::AccountId::of(&portfolio::ids::OrgId::parse(&org).unwrap(), "3000").to_string(),
+                     "credit": {"amount": "500.00", "currency": "USD"}}]}),
+            )
+            .await
+            .expect(201)
+            .id();
+        // The poster has caught up, so what a sweep sees written later is its own doing.
+        crate::books::assert_books_match_ledgers(app, &org, &t, std::slice::from_ref(&lease)).await;
         Fixture {
             org,
             owner: owner.to_owned(),
+            account,
+            entry,
             building,
             unit,
             target_email,
@@ -195,6 +217,9 @@ pub const CHARGE_ACTION: &str = "POST /api/v1/orgs/{orgId}/charges/{chargeId}";
 /// `{paymentId}` carries `pay_…:reverse`.
 pub const PAYMENT_ACTION: &str = "POST /api/v1/orgs/{orgId}/payments/{paymentId}";
 
+/// `{month}` carries `2031-01:close`.
+pub const PERIOD_ACTION: &str = "POST /api/v1/orgs/{orgId}/periods/{month}";
+
 /// `{deliveryId}` carries `dlv_…:redeliver`.
 pub const REDELIVER: &str = "POST /api/v1/orgs/{orgId}/webhooks/{webhookId}/deliveries/{deliveryId}";
 
@@ -205,6 +230,7 @@ fn action_verb(route_key: &str) -> Option<&'static str> {
         CHARGE_ACTION => Some(":void"),
         PAYMENT_ACTION => Some(":reverse"),
         REDELIVER => Some(":redeliver"),
+        PERIOD_ACTION => Some(":close"),
         _ => None,
     }
 }
@@ -272,6 +298,18 @@ pub fn sample_body(route_key: &str, fx: &Fixture) -> Option<Value> {
         }),
         "PATCH /api/v1/orgs/{orgId}/webhooks/{webhookId}" => json!({"description": "renamed"}),
         REDELIVER => json!({}),
+        "POST /api/v1/orgs/{orgId}/accounts" => json!({
+            "code": format!("6{}", &ulid::Ulid::new().random().to_string()[..6]), "name": format!("Pest control {}", unique()),
+            "type": "expense", "scheduleE": "7"
+        }),
+        "PATCH /api/v1/orgs/{orgId}/accounts/{accountId}" => json!({"name": "Rents received"}),
+        "POST /api/v1/orgs/{orgId}/journal" => {
+            let org = portfolio::ids::OrgId::parse(&fx.org).unwrap();
+            json!({"date": "2030-01-03", "memo": "owner contribution", "lines": [
+                {"accountId": portfolio::ids::AccountId::of(&org, "1000").to_string(), "debit": {"amount": "250.00", "currency": "USD"}, "buildingId": fx.building},
+                {"accountId": portfolio::ids::AccountId::of(&org, "3000").to_string(), "credit": {"amount": "250.00", "currency": "USD"}}]})
+        }
+        PERIOD_ACTION => json!({"reason": "month reviewed"}),
         "PUT /api/v1/orgs/{orgId}/billing-settings" => json!({
             "rentLeadDays": 3, "lateFeePolicy": {"graceDays": 5, "flat": {"amount": "50.00", "currency": "USD"}}
         }),
@@ -306,6 +344,9 @@ pub fn cases(app: &TestApp, fx: &Fixture) -> Vec<Case> {
                 ("{chargeId}", format!("{}{}", fx.charge, action_verb(&route_key).unwrap_or_default())),
                 ("{paymentId}", format!("{}{}", fx.payment, action_verb(&route_key).unwrap_or_default())),
                 ("{webhookId}", fx.webhook.clone()),
+                ("{accountId}", fx.account.clone()),
+                ("{entryId}", fx.entry.clone()),
+                ("{month}", format!("2031-01{}", action_verb(&route_key).unwrap_or_default())),
                 (
                     "{deliveryId}",
                     format!("{}{}", portfolio::ids::DeliveryId::new(), action_verb(&route_key).unwrap_or_default()),

@@ -1,6 +1,7 @@
 //! The test harness: a `TestApp` per test (its own devstack with its own table, bucket, bus and
 //! port on the running emulator), helpers per endpoint, and the route catalog the sweeps use.
 
+pub mod books;
 pub mod catalog;
 pub mod cost;
 pub mod hooks;

@@ -1,6 +1,7 @@
 //! What every API handler shares: the request span, authorization into an `OrgScope`, paging,
 //! and turning any error into problem+json.
 
+pub mod accounts;
 pub mod audit;
 pub mod buildings;
 pub mod charges;
@@ -9,6 +10,7 @@ pub mod documents;
 pub mod events;
 pub mod health;
 pub mod idempotent;
+pub mod journal;
 pub mod leases;
 pub mod ledger;
 pub mod members;
@@ -40,6 +42,8 @@ pub static DOCS: &[&[route::RouteDoc]] = &[
     rent_runs::DOCS,
     events::DOCS,
     webhooks::DOCS,
+    accounts::DOCS,
+    journal::DOCS,
 ];
 
 use lambda_http::RequestExt;

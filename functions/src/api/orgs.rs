@@ -27,7 +27,17 @@ pub async fn me(app: &App, req: &Request) -> ApiResult {
 pub async fn create(app: &App, req: &Request) -> ApiResult {
     let p = principal(req)?;
     let input: CreateOrg = json_body(req)?;
-    json(201, &service::create_org(&app.db, &p, input, portfolio::platform::clock::now()).await?)
+    json(
+        201,
+        &service::create_org(
+            &app.db,
+            &p,
+            input,
+            portfolio::platform::clock::now(),
+            portfolio::books::accounts::chart_items,
+        )
+        .await?,
+    )
 }
 
 #[utoipa::path(get, path = "/api/v1/orgs/{orgId}", tag = "identity", params(("orgId" = String, Path)),

@@ -1,7 +1,8 @@
 //! `consumer-outbox-relay`: the table stream (INSERTs of `Event` items, filtered by the event
 //! source mapping) → the EventBridge bus, at most 10 per `PutEvents`, retrying only failed
-//! entries. What still fails is reported as a batch item failure from the first failed record,
-//! so Lambda retries from there (bisecting on errors, then the on-failure destination).
+//! entries; the money events also go to the books' FIFO queue (grouped by org). What still
+//! fails is reported as a batch item failure from the first failed record, so Lambda retries
+//! from there (bisecting on errors, then the on-failure destination).
 
 use aws_lambda_events::dynamodb::Event as StreamEvent;
 use aws_lambda_events::streams::{DynamoDbBatchItemFailure, DynamoDbEventResponse};
@@ -50,7 +51,12 @@ pub async fn handle(app: &App, batch: StreamEvent) -> DynamoDbEventResponse {
     }
     let limit = publish_limit(&app.config.store.table_name, events.len());
     let publishable: Vec<Event> = events.iter().take(limit).map(|(e, _)| e.clone()).collect();
-    let failed_at = match relay::publish(app.events(), &app.config.events.bus_name, &publishable).await {
+    let bus_failed = relay::publish(app.events(), &app.config.events.bus_name, &publishable).await;
+    let books_failed = match &app.config.events.books_queue_url {
+        Some(url) => relay::queue_for_books(app.sqs(), url, &publishable).await,
+        None => None,
+    };
+    let failed_at = match bus_failed.into_iter().chain(books_failed).min() {
         Some(i) => Some(i),
         None if limit < events.len() => Some(limit),
         None => None,

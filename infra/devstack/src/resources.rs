@@ -119,9 +119,18 @@ pub async fn create_all(
     let mut queues = template.resources_of("AWS::SQS::Queue");
     queues.sort_by_key(|(_, r)| !r["Properties"]["RedrivePolicy"].is_null());
     for (id, res) in queues {
-        let name = format!("{prefix}-{id}");
-        let mut req = clients.sqs.create_queue().queue_name(&name);
         let p = &res["Properties"];
+        // A FIFO queue's name ends in `.fifo` (CloudFormation adds it to generated names too).
+        let fifo = p["FifoQueue"].as_bool() == Some(true);
+        let name = if fifo { format!("{prefix}-{id}.fifo") } else { format!("{prefix}-{id}") };
+        let mut req = clients.sqs.create_queue().queue_name(&name);
+        if fifo {
+            use aws_sdk_sqs::types::QueueAttributeName as A;
+            req = req.attributes(A::FifoQueue, "true");
+            if p["ContentBasedDeduplication"].as_bool() == Some(true) {
+                req = req.attributes(A::ContentBasedDeduplication, "true");
+            }
+        }
         if let Some(v) = resolve(&p["VisibilityTimeout"], &refs) {
             req = req.attributes(aws_sdk_sqs::types::QueueAttributeName::VisibilityTimeout, v);
         }

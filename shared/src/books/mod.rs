@@ -1,10 +1,22 @@
 //! The books (issue "2 of 6", ARCHITECTURE §5a): the org's double-entry general ledger, a
-//! projection of the money events on the org's chart of accounts. So far its pure core: the
-//! chart every org is seeded with (`chart`), the rule every journal entry obeys (`journal`) and
-//! the exact split of an amount by units or area (`split`).
-//! Storage, the poster (`consumer-books`) and the HTTP routes come with the rest of the issue.
+//! projection of the money events on the org's chart of accounts.
+//!
+//! - `chart`: account types, Schedule E lines, the seeded chart; `accounts`: the org's chart;
+//! - `posting`: the pure rules turning a money event into balanced drafts;
+//! - `journal`: the balance rule and the hash chain; `poster`: a draft becomes the next entry;
+//! - `from_events`: what `consumer-books` posts; `manual`: entries people make;
+//! - `reads`: journal, trial balance, registers, verification; `periods`: closing months;
+//! - `split`: exact splits by units or area.
 
+pub mod accounts;
 pub mod chart;
+pub mod events;
+pub mod from_events;
 pub mod journal;
+pub mod manual;
+pub mod model;
+pub mod periods;
+pub mod poster;
 pub mod posting;
+pub mod reads;
 pub mod split;

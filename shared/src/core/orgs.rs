@@ -15,8 +15,18 @@ use crate::{Error, Result};
 use chrono::{DateTime, Utc};
 use serde_json::json;
 
-/// Creates an org with the caller as its first owner.
-pub async fn create_org(db: &Db, principal: &Principal, input: CreateOrg, now: DateTime<Utc>) -> Result<Org> {
+/// What other domains add to a new org's first write (the books' seeded chart), each item
+/// created only if absent. Core names no other domain: the caller hands it in.
+pub type Seed = fn(&OrgScope, DateTime<Utc>) -> Vec<db::Item>;
+
+/// Creates an org with the caller as its first owner, with `seed`'s items in the same write.
+pub async fn create_org(
+    db: &Db,
+    principal: &Principal,
+    input: CreateOrg,
+    now: DateTime<Utc>,
+    seed: Seed,
+) -> Result<Org> {
     let org = Org {
         id: OrgId::new(),
         name: input.name.trim().to_owned(),
@@ -50,6 +60,9 @@ pub async fn create_org(db: &Db, principal: &Principal, input: CreateOrg, now: D
     let created = OrgCreated { org_id: org.id.clone(), name: org.name.clone(), base_currency: org.base_currency };
     events::emit(&mut tx, &scope, &created);
     events::emit(&mut tx, &scope, &member_added(&owner));
+    for item in seed(&scope, now) {
+        tx.put(item, Some(Expr::not_exists()));
+    }
     db.transact(tx).await?;
     Ok(org)
 }

@@ -56,3 +56,53 @@ pub async fn publish(client: &aws_sdk_eventbridge::Client, bus: &str, events: &[
     }
     None
 }
+
+/// Queues the events the books post onto the books' FIFO queue, one message group per org (so
+/// one org's entries are posted one at a time and in order, while orgs proceed in parallel),
+/// deduplicated by event id. Returns the index of the first event that could not be queued.
+pub async fn queue_for_books(sqs: &aws_sdk_sqs::Client, queue_url: &str, events: &[Event]) -> Option<usize> {
+    use aws_sdk_sqs::types::SendMessageBatchRequestEntry;
+    let wanted: Vec<(usize, &Event)> = events
+        .iter()
+        .enumerate()
+        .filter(|(_, e)| crate::books::posting::POSTED_TYPES.contains(&e.type_.as_str()))
+        .collect();
+    for chunk in wanted.chunks(10) {
+        let mut pending: Vec<usize> = (0..chunk.len()).collect();
+        for attempt in 0..ATTEMPTS {
+            let entries: Vec<SendMessageBatchRequestEntry> = pending
+                .iter()
+                .filter_map(|i| {
+                    let e = chunk[*i].1;
+                    // The same envelope the bus puts on its queues, so consumers read one shape.
+                    let body = serde_json::json!({"source": BUS_SOURCE, "detail-type": e.type_, "detail": e});
+                    SendMessageBatchRequestEntry::builder()
+                        .id(i.to_string())
+                        .message_body(body.to_string())
+                        .message_group_id(&e.org_id)
+                        .message_deduplication_id(e.id.as_str())
+                        .build()
+                        .ok()
+                })
+                .collect();
+            match sqs.send_message_batch().queue_url(queue_url).set_entries(Some(entries)).send().await {
+                Ok(out) => {
+                    let failed: std::collections::BTreeSet<usize> =
+                        out.failed.iter().filter_map(|f| f.id.parse().ok()).collect();
+                    pending.retain(|i| failed.contains(i));
+                }
+                Err(e) => {
+                    tracing::warn!(error = %aws_sdk_sqs::error::DisplayErrorContext(&e), attempt, "SendMessageBatch to the books failed");
+                }
+            }
+            if pending.is_empty() {
+                break;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(50 << attempt)).await;
+        }
+        if let Some(first) = pending.iter().min() {
+            return Some(chunk[*first].0);
+        }
+    }
+    None
+}

@@ -40,6 +40,8 @@ pub struct ApiConfig {
 #[derive(Debug, Clone)]
 pub struct EventsConfig {
     pub bus_name: String,
+    /// The books' FIFO queue (one message group per org), fed by the relay.
+    pub books_queue_url: Option<String>,
 }
 
 /// Per-org jobs.
@@ -102,7 +104,7 @@ impl Config {
                 s3_force_path_style: flag("S3_FORCE_PATH_STYLE"),
             },
             api: ApiConfig { cursor_secret: secret.into_bytes(), membership_cache_ttl: Duration::from_secs(ttl) },
-            events: EventsConfig { bus_name: var("EVENT_BUS_NAME")? },
+            events: EventsConfig { bus_name: var("EVENT_BUS_NAME")?, books_queue_url: opt("BOOKS_QUEUE_URL") },
             jobs: JobsConfig { queue_url: opt("JOB_QUEUE_URL") },
             webhooks: WebhooksConfig {
                 delivery_queue_url: opt("WEBHOOK_DELIVERY_QUEUE_URL"),

@@ -72,6 +72,14 @@ pub enum Action {
     WebhookRead,
     /// Registering, changing, removing endpoints; redelivering.
     WebhookManage,
+    /// The books: accounts, journal, trial balance, registers, periods.
+    BooksRead,
+    /// Accounts of the chart and manual journal entries.
+    BooksWrite,
+    /// Closing a month of the books.
+    PeriodClose,
+    /// Reopening a closed month (owner only, audited).
+    PeriodReopen,
 }
 
 /// The one permission matrix (API.md "Roles"): owner everything; manager operations; accountant
@@ -91,6 +99,13 @@ pub fn permits(role: Role, action: Action) -> bool {
         // Events and webhook configuration carry every change: not for read-only members.
         EventRead | WebhookRead => matches!(role, Owner | Manager | Accountant),
         WebhookManage => matches!(role, Owner | Manager),
+        BooksRead => true,
+        // Accountants keep the books; managers run operations and book what they spend.
+        BooksWrite => matches!(role, Owner | Manager | Accountant),
+        // Closing a month is the owner's call (a manager runs it for them); accountants book
+        // into open months but do not close them.
+        PeriodClose => matches!(role, Owner | Manager),
+        PeriodReopen => role == Owner,
     }
 }
 

@@ -320,6 +320,54 @@ pub fn audit(scope: &OrgScope, id: &crate::ids::AuditId) -> Key {
     Key::new(audit_partition(scope), id.as_str().to_owned())
 }
 
+/// An account of the chart, by code (codes sort the chart).
+pub fn account(scope: &OrgScope, code: &str) -> Key {
+    Key::new(org_pk(scope), format!("ACCT#{code}"))
+}
+
+pub fn accounts(scope: &OrgScope) -> (String, &'static str) {
+    (org_pk(scope), "ACCT#")
+}
+
+/// The books' head: the last `seq` and `hash`, advanced under a condition by every posting.
+pub fn books_head(scope: &OrgScope) -> Key {
+    Key::new(org_pk(scope), "BOOKS")
+}
+
+pub fn journal_partition(scope: &OrgScope) -> String {
+    format!("{}#JRNL", org_pk(scope))
+}
+
+/// A journal entry by its `seq` (zero-padded, so entries sort in order).
+pub fn journal_entry(scope: &OrgScope, seq: u64) -> Key {
+    Key::new(journal_partition(scope), format!("{seq:012}"))
+}
+
+/// An entry's id → its `seq`; written with the entry under `attribute_not_exists`, so a source
+/// posts once.
+pub fn journal_id(scope: &OrgScope, id: &crate::ids::JournalEntryId) -> Key {
+    Key::new(format!("{}#JRNLID", org_pk(scope)), id.as_str().to_owned())
+}
+
+/// One account's postings of one year (its register).
+pub fn account_postings(scope: &OrgScope, code: &str, year: i32) -> String {
+    format!("{}#ACCT#{code}#{year}", org_pk(scope))
+}
+
+pub fn account_posting(scope: &OrgScope, code: &str, date: chrono::NaiveDate, seq: u64, line: usize) -> Key {
+    use chrono::Datelike;
+    Key::new(account_postings(scope, code, date.year()), format!("{date}#{seq:012}#{line:03}"))
+}
+
+/// A month of the books (`2026-03`): open or closed.
+pub fn period(scope: &OrgScope, month: &str) -> Key {
+    Key::new(org_pk(scope), format!("PERIOD#{month}"))
+}
+
+pub fn periods(scope: &OrgScope) -> (String, &'static str) {
+    (org_pk(scope), "PERIOD#")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -1,0 +1,88 @@
+//! Manual journal entries (owners, accountants): every line names an account of the chart and
+//! a debit or a credit, the entry balances per currency, and it is refused in a closed month.
+
+use super::accounts::{chart, find};
+use super::journal::{check_balanced, EntryError, Side};
+use super::model::*;
+use super::poster::{post, Origin, Posted, MAX_LINES};
+use super::posting::{Draft, Leg, Source, Tag};
+use crate::ids::next_ulid;
+use crate::platform::ctx::Ctx;
+use crate::{Error, FieldError, Result};
+
+/// The draft of a manual entry, or every field that is wrong.
+fn draft(chart: &std::collections::BTreeMap<String, Account>, input: &ManualEntry) -> Result<Draft> {
+    let mut errors = Vec::new();
+    let memo = input.memo.trim();
+    if memo.is_empty() || memo.chars().count() > 200 {
+        errors.push(FieldError::new("memo", "must be 1–200 characters"));
+    }
+    if input.lines.len() < 2 || input.lines.len() > MAX_LINES {
+        errors.push(FieldError::new("lines", format!("an entry has 2–{MAX_LINES} lines")));
+    }
+    let mut legs = Vec::new();
+    let mut sides = Vec::new();
+    for (i, l) in input.lines.iter().enumerate() {
+        let at = |f: &str| format!("lines[{i}].{f}");
+        let account = find(chart, &l.account_id).filter(|a| !a.archived);
+        if account.is_none() {
+            errors.push(FieldError::new(at("accountId"), "no such open account in this org"));
+        }
+        let (dto, field, debit) = match (&l.debit, &l.credit) {
+            (Some(d), None) => (d, at("debit"), true),
+            (None, Some(c)) => (c, at("credit"), false),
+            _ => {
+                errors.push(FieldError::new(format!("lines[{i}]"), "needs exactly one of debit or credit"));
+                continue;
+            }
+        };
+        let m = match dto.to_money(&field) {
+            Ok(m) if m.minor > 0 && m.minor <= crate::billing::model::MAX_MINOR => m,
+            Ok(_) => {
+                errors.push(FieldError::new(format!("{field}.amount"), "must be more than zero"));
+                continue;
+            }
+            Err(e) => {
+                errors.push(e);
+                continue;
+            }
+        };
+        if let Some(c) = account.and_then(|a| a.currency.as_deref()).filter(|c| *c != m.currency.code()) {
+            errors.push(FieldError::new(format!("{field}.currency"), format!("the account holds {c}")));
+        }
+        for (name, v) in [("buildingId", &l.building_id), ("unitId", &l.unit_id)] {
+            let ok = match (name, v) {
+                (_, None) => true,
+                ("buildingId", Some(b)) => crate::ids::BuildingId::parse(b).is_some(),
+                (_, Some(u)) => crate::ids::UnitId::parse(u).is_some(),
+            };
+            if !ok {
+                errors.push(FieldError::new(at(name), "is not an id of that kind"));
+            }
+        }
+        sides.push(if debit { Side::Debit(m) } else { Side::Credit(m) });
+        let tag = Tag { building_id: l.building_id.clone(), unit_id: l.unit_id.clone() };
+        let code = account.map(|a| a.code.clone()).unwrap_or_default();
+        legs.push(Leg { account: code, currency: m.currency, minor: if debit { m.minor } else { -m.minor }, tag });
+    }
+    if errors.is_empty() {
+        if let Err(e @ EntryError::Unbalanced { .. }) = check_balanced(&sides) {
+            errors.push(FieldError::new("lines", e.to_string()));
+        }
+    }
+    if !errors.is_empty() {
+        return Err(Error::Invalid(errors));
+    }
+    let id = next_ulid().to_string();
+    let source = Source { type_: "manual".into(), id: id.clone() };
+    Ok(Draft { key: format!("manual:{id}"), source, date: input.date, memo: memo.to_owned(), legs })
+}
+
+pub async fn post_manual(cx: &Ctx<'_>, input: ManualEntry) -> Result<JournalEntry> {
+    let chart = chart(cx).await?;
+    let d = draft(&chart, &input)?;
+    match post(cx, &d, Origin::Manual, cx.scope.actor_id()).await? {
+        Posted::New(e) => Ok((*e).into()),
+        Posted::Already(_) => Err(Error::Conflict("this entry was already posted".into())),
+    }
+}

@@ -1,0 +1,91 @@
+//! The books against the ledgers: once the poster has caught up, Accounts receivable equals the
+//! sum of the lease balances, Security deposits held the deposits the ledgers hold, Prepaid rent
+//! the unapplied credit, per currency and to the cent; the trial balance is balanced and the
+//! hash chain verifies.
+
+use crate::TestApp;
+use portfolio::money::{Currency, Money};
+use serde_json::Value;
+use std::collections::BTreeMap;
+use std::time::{Duration, Instant};
+
+/// A day after everything the tests date.
+pub const END_OF_TIME: &str = "2199-12-31";
+
+/// Net debit per (account code, currency) in minor units.
+pub type Balances = BTreeMap<(String, String), i64>;
+
+fn minor(m: &Value) -> (String, i64) {
+    let currency = m["currency"].as_str().expect("currency").to_owned();
+    let c = Currency::parse(&currency).expect("a currency");
+    (currency, Money::parse(m["amount"].as_str().expect("amount"), c).expect("an amount").minor)
+}
+
+/// The trial balance as net debits per account and currency.
+pub async fn trial_balance(app: &TestApp, org: &str, token: &str, as_of: &str) -> (Balances, Value) {
+    let tb = app.get(&format!("/api/v1/orgs/{org}/trial-balance?asOf={as_of}"), token).await.expect(200).body;
+    let mut out = Balances::new();
+    for row in tb["accounts"].as_array().expect("accounts") {
+        let code = row["code"].as_str().expect("code").to_owned();
+        if !row["debit"].is_null() {
+            let (c, v) = minor(&row["debit"]);
+            *out.entry((code.clone(), c)).or_default() += v;
+        }
+        if !row["credit"].is_null() {
+            let (c, v) = minor(&row["credit"]);
+            *out.entry((code, c)).or_default() -= v;
+        }
+    }
+    (out, tb)
+}
+
+/// What the ledgers say the three reconciled accounts hold, as net debits.
+pub async fn ledger_expectation(app: &TestApp, org: &str, token: &str, leases: &[String], as_of: &str) -> Balances {
+    let mut want = Balances::new();
+    for lease in leases {
+        let l =
+            app.get(&format!("/api/v1/orgs/{org}/leases/{lease}/ledger?asOf={as_of}"), token).await.expect(200).body;
+        for (code, field, sign) in [("1200", "balance", 1), ("2200", "unapplied", -1), ("2100", "deposit", -1)] {
+            let (c, v) = minor(&l[field]);
+            *want.entry((code.to_owned(), c)).or_default() += sign * v;
+        }
+    }
+    want.retain(|_, v| *v != 0);
+    want
+}
+
+fn reconciled(tb: &Balances) -> Balances {
+    tb.iter()
+        .filter(|((code, _), _)| ["1200", "2200", "2100"].contains(&code.as_str()))
+        .map(|(k, v)| (k.clone(), *v))
+        .collect()
+}
+
+/// Waits (up to a minute) for the books to agree with the ledgers of `leases` (every lease of
+/// the org), then checks the trial balance balances and the chain verifies. Answers the trial
+/// balance.
+pub async fn assert_books_match_ledgers(app: &TestApp, org: &str, token: &str, leases: &[String]) -> Balances {
+    let want = ledger_expectation(app, org, token, leases, END_OF_TIME).await;
+    let started = Instant::now();
+    let (tb, raw) = loop {
+        let (tb, raw) = trial_balance(app, org, token, END_OF_TIME).await;
+        if reconciled(&tb) == want || started.elapsed() > Duration::from_secs(60) {
+            break (tb, raw);
+        }
+        tokio::time::sleep(Duration::from_millis(250)).await;
+    };
+    assert_eq!(
+        reconciled(&tb),
+        want,
+        "books (left) vs ledgers (right): receivable 1200, deposits held 2100, prepaid 2200"
+    );
+    assert_eq!(raw["balanced"], true, "{raw}");
+    let mut per_currency: BTreeMap<&str, i64> = BTreeMap::new();
+    for ((_, c), v) in &tb {
+        *per_currency.entry(c).or_default() += v;
+    }
+    assert!(per_currency.values().all(|v| *v == 0), "the trial balance nets to zero per currency: {per_currency:?}");
+    let verify = app.get(&format!("/api/v1/orgs/{org}/books/verify"), token).await.expect(200).body;
+    assert_eq!(verify["ok"], true, "{verify}");
+    tb
+}
