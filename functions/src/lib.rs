@@ -59,6 +59,8 @@ pub mod wiring {
     pub const WEBHOOK_ENDPOINTS: &[Wire] = &[wire::table, wire::webhook_secrets, wire::sqs];
     /// The webhook dispatcher: decrypts secrets, POSTs, queues the next attempt.
     pub const WEBHOOK_DISPATCHER: &[Wire] = &[wire::table, wire::sqs, wire::webhook_secrets, wire::webhook_sender];
+    /// Vendors: tax ids are encrypted (never decrypted) with their KMS key.
+    pub const VENDORS: &[Wire] = &[wire::table, wire::vendor_tax_ids];
     /// Tenant notifications.
     pub const NOTIFIER: &[Wire] = &[wire::table, wire::notify];
     /// The outbox relay reads the stream (not the table), publishes to the bus and queues the
@@ -162,6 +164,8 @@ pub fn registry() -> Vec<FunctionDef> {
         api_function!("api-webhooks", webhooks, WEBHOOK_ENDPOINTS),
         api_function!("api-accounts", accounts),
         api_function!("api-journal", journal),
+        api_function!("api-vendors", vendors, VENDORS),
+        api_function!("api-expenses", expenses),
         FunctionDef {
             name: "consumer-outbox-relay",
             wires: wiring::OUTBOX_RELAY,

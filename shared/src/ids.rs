@@ -107,6 +107,10 @@ prefixed_id!(/// A payment received on a lease.
     PaymentId, "pay");
 prefixed_id!(/// An allocation (part of a payment, a credit or the deposit settling a charge).
     AllocationId, "alc");
+prefixed_id!(/// A vendor (who an expense is paid to).
+    VendorId, "ven");
+prefixed_id!(/// An expense or a bill.
+    ExpenseId, "exp");
 prefixed_id!(/// An account of an org's chart (derived from the org and the account's code).
     AccountId, "acc");
 prefixed_id!(/// A journal entry (derived from the org and what it was posted from).

@@ -4,6 +4,7 @@ mod billing;
 mod books;
 mod documents;
 mod events;
+mod expenses;
 mod flow;
 mod idempotency;
 mod input;

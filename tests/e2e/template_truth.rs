@@ -54,6 +54,8 @@ fn every_function_binary_is_declared_and_every_declared_function_exists() {
         "api-webhooks",
         "api-accounts",
         "api-journal",
+        "api-vendors",
+        "api-expenses",
         "consumer-books",
     ] {
         assert!(declared.contains(required), "{required} is missing");
@@ -80,25 +82,33 @@ fn functions_are_arm64_al2023_cargo_lambda_with_their_own_least_privilege_policy
     }
 }
 
-/// Webhook signing secrets: one retained, rotating KMS key; only api-webhooks may encrypt with
-/// it and only the dispatcher may decrypt, both under the secrets' encryption context, and only
-/// those two are told the key id.
+/// Secrets at rest, one retained, rotating KMS key per purpose, each usable only under its own
+/// encryption context and only by the functions that need it: webhook signing secrets are
+/// encrypted by api-webhooks and decrypted by the dispatcher; vendors' tax ids are encrypted by
+/// api-vendors and decrypted by no function (they are only answered masked). Only those
+/// functions are told the key ids.
 #[test]
-fn the_webhook_secrets_key_is_encrypt_only_for_the_api_and_decrypt_only_for_the_dispatcher() {
+fn each_kms_key_is_used_only_by_its_functions_under_its_purpose() {
     let t = template();
     let keys = t.resources_of("AWS::KMS::Key");
-    assert_eq!(keys.len(), 1);
-    let (key_id, key) = &keys[0];
-    assert_eq!(key_id, "WebhookSecretsKey");
-    assert_eq!(key["DeletionPolicy"].as_str(), Some("Retain"));
-    assert_eq!(key["Properties"]["EnableKeyRotation"].as_bool(), Some(true));
-    assert!(!key["Properties"]["KeyPolicy"].is_null(), "an explicit key policy");
-    let aliases = t.resources_of("AWS::KMS::Alias");
-    assert_eq!(aliases.len(), 1);
-    assert_eq!(
-        serde_yaml::to_string(&aliases[0].1["Properties"]["TargetKeyId"]).unwrap().trim(),
-        "!Ref WebhookSecretsKey"
-    );
+    let key_ids: BTreeSet<&str> = keys.iter().map(|(id, _)| id.as_str()).collect();
+    assert_eq!(key_ids, BTreeSet::from(["WebhookSecretsKey", "VendorTaxIdKey"]));
+    for (_, key) in &keys {
+        assert_eq!(key["DeletionPolicy"].as_str(), Some("Retain"));
+        assert_eq!(key["Properties"]["EnableKeyRotation"].as_bool(), Some(true));
+        assert!(!key["Properties"]["KeyPolicy"].is_null(), "an explicit key policy");
+    }
+    let aliases: BTreeSet<String> = t
+        .resources_of("AWS::KMS::Alias")
+        .iter()
+        .map(|(_, a)| serde_yaml::to_string(&a["Properties"]["TargetKeyId"]).unwrap().trim().to_owned())
+        .collect();
+    assert_eq!(aliases, BTreeSet::from(["!Ref VendorTaxIdKey".to_owned(), "!Ref WebhookSecretsKey".to_owned()]));
+    let purpose_of = |key: &str| match key {
+        "!GetAtt WebhookSecretsKey.Arn" => portfolio::webhooks::SECRETS_PURPOSE,
+        "!GetAtt VendorTaxIdKey.Arn" => portfolio::platform::secrets::VENDOR_TAX_ID_PURPOSE,
+        other => panic!("KMS actions on {other}"),
+    };
     for f in &t.functions {
         let kms: Vec<(String, String)> = f.properties["Policies"]
             .as_sequence()
@@ -114,21 +124,24 @@ fn the_webhook_secrets_key_is_encrypt_only_for_the_api_and_decrypt_only_for_the_
                 let purpose =
                     st["Condition"]["StringEquals"]["kms:EncryptionContext:purpose"].as_str().map(str::to_owned);
                 actions.into_iter().filter(|a| a.starts_with("kms:")).map(move |a| {
-                    assert_eq!(on, "!GetAtt WebhookSecretsKey.Arn", "{a} on the secrets key only");
-                    assert_eq!(purpose.as_deref(), Some(portfolio::webhooks::SECRETS_PURPOSE), "{a} needs the context");
+                    assert_eq!(purpose.as_deref(), Some(purpose_of(&on)), "{a} on {on} needs its context");
                     (a, on.clone())
                 })
             })
             .collect();
-        let actions: Vec<&str> = kms.iter().map(|(a, _)| a.as_str()).collect();
-        let expected: &[&str] = match f.binary.as_str() {
-            "api-webhooks" => &["kms:Encrypt"],
-            "consumer-webhook-dispatcher" => &["kms:Decrypt"],
+        let got: Vec<(&str, &str)> = kms.iter().map(|(a, k)| (a.as_str(), k.as_str())).collect();
+        let expected: &[(&str, &str)] = match f.binary.as_str() {
+            "api-webhooks" => &[("kms:Encrypt", "!GetAtt WebhookSecretsKey.Arn")],
+            "consumer-webhook-dispatcher" => &[("kms:Decrypt", "!GetAtt WebhookSecretsKey.Arn")],
+            "api-vendors" => &[("kms:Encrypt", "!GetAtt VendorTaxIdKey.Arn")],
             _ => &[],
         };
-        assert_eq!(actions, expected, "KMS permissions of {}", f.binary);
-        let told = f.environment.contains_key("WEBHOOK_SECRETS_KEY_ID");
-        assert_eq!(told, !expected.is_empty(), "WEBHOOK_SECRETS_KEY_ID on {}", f.binary);
+        assert_eq!(got, expected, "KMS permissions of {}", f.binary);
+        for (var, key) in [("WEBHOOK_SECRETS_KEY_ID", "WebhookSecretsKey"), ("VENDOR_TAX_ID_KEY_ID", "VendorTaxIdKey")]
+        {
+            let uses = expected.iter().any(|(_, k)| k.contains(key));
+            assert_eq!(f.environment.contains_key(var), uses, "{var} on {}", f.binary);
+        }
     }
 }
 

@@ -89,3 +89,17 @@ pub async fn assert_books_match_ledgers(app: &TestApp, org: &str, token: &str, l
     assert_eq!(verify["ok"], true, "{verify}");
     tb
 }
+
+/// Waits (up to a minute) until the journal has an entry posted from `source_id` (an expense,
+/// payment or charge id); answers it.
+pub async fn wait_posted(app: &TestApp, org: &str, token: &str, source_id: &str) -> Value {
+    let started = Instant::now();
+    loop {
+        let page = app.get(&format!("/api/v1/orgs/{org}/journal?limit=200"), token).await.expect(200).body;
+        if let Some(e) = page["items"].as_array().and_then(|a| a.iter().find(|e| e["source"]["id"] == source_id)) {
+            return e.clone();
+        }
+        assert!(started.elapsed() < Duration::from_secs(60), "nothing was posted from {source_id}");
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+}

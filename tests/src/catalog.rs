@@ -31,6 +31,9 @@ pub struct Fixture {
     pub account: String,
     /// A manual journal entry.
     pub entry: String,
+    /// A vendor (with a tax id) and an expense paid to it.
+    pub vendor: String,
+    pub expense: String,
 }
 
 impl Fixture {
@@ -116,11 +119,33 @@ impl Fixture {
             .await
             .expect(201)
             .id();
+        let vendor = app
+            .post(
+                &format!("/api/v1/orgs/{org}/vendors"),
+                &t,
+                json!({"name": "Seed Plumbing", "kind": "company", "taxId": "12-3456789", "form1099": true}),
+            )
+            .await
+            .expect(201)
+            .id();
+        let expense = app
+            .post_keyed(
+                &format!("/api/v1/orgs/{org}/expenses"),
+                &t,
+                json!({"date": "2030-01-04", "amount": {"amount": "180.00", "currency": "USD"}, "accountId": account_of(&org, "5140"),
+                       "vendorId": vendor, "scope": {"type": "building", "id": building}, "paidFrom": account_of(&org, "1000")}),
+            )
+            .await
+            .expect(201)
+            .id();
         // The poster has caught up, so what a sweep sees written later is its own doing.
         crate::books::assert_books_match_ledgers(app, &org, &t, std::slice::from_ref(&lease)).await;
+        crate::books::wait_posted(app, &org, &t, &expense).await;
         Fixture {
             org,
             owner: owner.to_owned(),
+            vendor,
+            expense,
             account,
             entry,
             building,
@@ -134,6 +159,11 @@ impl Fixture {
             webhook,
         }
     }
+}
+
+/// The id of the account with `code` in `org`'s chart.
+pub fn account_of(org: &str, code: &str) -> String {
+    portfolio::ids::AccountId::of(&portfolio::ids::OrgId::parse(org).expect("an org id"), code).to_string()
 }
 
 #[derive(Debug, Clone)]
@@ -217,6 +247,9 @@ pub const CHARGE_ACTION: &str = "POST /api/v1/orgs/{orgId}/charges/{chargeId}";
 /// `{paymentId}` carries `pay_…:reverse`.
 pub const PAYMENT_ACTION: &str = "POST /api/v1/orgs/{orgId}/payments/{paymentId}";
 
+/// `{expenseId}` carries `exp_…:void`.
+pub const EXPENSE_ACTION: &str = "POST /api/v1/orgs/{orgId}/expenses/{expenseId}";
+
 /// `{month}` carries `2031-01:close`.
 pub const PERIOD_ACTION: &str = "POST /api/v1/orgs/{orgId}/periods/{month}";
 
@@ -231,6 +264,7 @@ fn action_verb(route_key: &str) -> Option<&'static str> {
         PAYMENT_ACTION => Some(":reverse"),
         REDELIVER => Some(":redeliver"),
         PERIOD_ACTION => Some(":close"),
+        EXPENSE_ACTION => Some(":void"),
         _ => None,
     }
 }
@@ -310,6 +344,16 @@ pub fn sample_body(route_key: &str, fx: &Fixture) -> Option<Value> {
                 {"accountId": portfolio::ids::AccountId::of(&org, "3000").to_string(), "credit": {"amount": "250.00", "currency": "USD"}}]})
         }
         PERIOD_ACTION => json!({"reason": "month reviewed"}),
+        "POST /api/v1/orgs/{orgId}/vendors" => json!({
+            "name": format!("Vendor {}", unique()), "kind": "individual", "email": "fixit@example.com", "taxId": "123-45-6789", "form1099": true
+        }),
+        "PATCH /api/v1/orgs/{orgId}/vendors/{vendorId}" => json!({"phone": "+1 555 010 0199"}),
+        "POST /api/v1/orgs/{orgId}/expenses" => json!({
+            "date": "2030-02-01", "amount": {"amount": "75.25", "currency": "USD"}, "accountId": account_of(&fx.org, "5170"),
+            "vendorId": fx.vendor, "scope": {"type": "unit", "id": fx.unit}, "status": "unpaid", "dueDate": "2030-02-15", "memo": "water bill"
+        }),
+        "PATCH /api/v1/orgs/{orgId}/expenses/{expenseId}" => json!({"memo": "kitchen faucet"}),
+        EXPENSE_ACTION => json!({"reason": "entered twice"}),
         "PUT /api/v1/orgs/{orgId}/billing-settings" => json!({
             "rentLeadDays": 3, "lateFeePolicy": {"graceDays": 5, "flat": {"amount": "50.00", "currency": "USD"}}
         }),
@@ -345,6 +389,8 @@ pub fn cases(app: &TestApp, fx: &Fixture) -> Vec<Case> {
                 ("{paymentId}", format!("{}{}", fx.payment, action_verb(&route_key).unwrap_or_default())),
                 ("{webhookId}", fx.webhook.clone()),
                 ("{accountId}", fx.account.clone()),
+                ("{vendorId}", fx.vendor.clone()),
+                ("{expenseId}", format!("{}{}", fx.expense, action_verb(&route_key).unwrap_or_default())),
                 ("{entryId}", fx.entry.clone()),
                 ("{month}", format!("2031-01{}", action_verb(&route_key).unwrap_or_default())),
                 (

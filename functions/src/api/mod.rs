@@ -8,6 +8,7 @@ pub mod charges;
 pub mod delinquency;
 pub mod documents;
 pub mod events;
+pub mod expenses;
 pub mod health;
 pub mod idempotent;
 pub mod journal;
@@ -21,6 +22,7 @@ pub mod rent_runs;
 pub mod route;
 pub mod tenants;
 pub mod units;
+pub mod vendors;
 pub mod webhooks;
 
 /// Every API module's routes without their handlers, for the OpenAPI document.
@@ -44,6 +46,8 @@ pub static DOCS: &[&[route::RouteDoc]] = &[
     webhooks::DOCS,
     accounts::DOCS,
     journal::DOCS,
+    vendors::DOCS,
+    expenses::DOCS,
 ];
 
 use lambda_http::RequestExt;

@@ -3,10 +3,74 @@
 use super::chart::AccountType;
 use super::posting::Source;
 use crate::events::EventSpec;
-use crate::ids::{AccountId, JournalEntryId};
+use crate::ids::{AccountId, ExpenseId, JournalEntryId, VendorId};
 use chrono::NaiveDate;
 
+/// One part of an expense on the books: an amount, and the building or unit it is for (neither:
+/// the portfolio).
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct ExpensePart {
+    pub building_id: Option<String>,
+    pub unit_id: Option<String>,
+    pub amount: crate::money::MoneyDto,
+}
+
 crate::domain_event! {
+    /// An expense was booked: paid from a bank or cash account, or owed as a bill.
+    ExpenseRecorded = "expense.recorded", version 1, subject "expense" by expense_id {
+        expense_id: ExpenseId,
+        date: NaiveDate,
+        amount: crate::money::MoneyDto,
+        /// The expense (or fixed-asset) account debited.
+        account_code: String,
+        vendor_id: Option<VendorId>,
+        parts: Vec<ExpensePart>,
+        /// The account credited: the bank or cash it was paid from, or Accounts payable.
+        credit_account: String,
+        status: super::expense_model::ExpenseStatus,
+    }
+
+    /// A bill was paid.
+    ExpensePaid = "expense.paid", version 1, subject "expense" by expense_id {
+        expense_id: ExpenseId,
+        paid_on: NaiveDate,
+        paid_from_code: String,
+        parts: Vec<ExpensePart>,
+    }
+
+    /// An expense was voided by a reversing entry.
+    ExpenseVoided = "expense.voided", version 1, subject "expense" by expense_id {
+        expense_id: ExpenseId,
+        date: NaiveDate,
+        account_code: String,
+        parts: Vec<ExpensePart>,
+        /// What the booking credited (a bank, or Accounts payable for a bill).
+        credit_account: String,
+        /// The bank a bill was paid from, if it was paid.
+        paid_from_code: Option<String>,
+        reason: Option<String>,
+    }
+
+    /// An expense moved to another account or other buildings/units (a correcting entry).
+    ExpenseReclassified = "expense.reclassified", version 1, subject "expense" by expense_id {
+        expense_id: ExpenseId,
+        date: NaiveDate,
+        revision: u32,
+        before_account_code: String,
+        before_parts: Vec<ExpensePart>,
+        account_code: String,
+        parts: Vec<ExpensePart>,
+    }
+
+    /// A vendor was added.
+    VendorCreated = "vendor.created", version 1, subject "vendor" by vendor_id {
+        vendor_id: VendorId,
+        name: String,
+        kind: super::vendors::VendorKind,
+        form1099: bool,
+    }
+
     /// An account was added to the chart.
     AccountCreated = "account.created", version 1, subject "account" by account_id {
         account_id: AccountId,
@@ -50,6 +114,11 @@ crate::domain_event! {
 }
 
 pub const CATALOG: &[EventSpec] = &[
+    EventSpec::of::<ExpenseRecorded>(),
+    EventSpec::of::<ExpensePaid>(),
+    EventSpec::of::<ExpenseVoided>(),
+    EventSpec::of::<ExpenseReclassified>(),
+    EventSpec::of::<VendorCreated>(),
     EventSpec::of::<AccountCreated>(),
     EventSpec::of::<AccountUpdated>(),
     EventSpec::of::<JournalPosted>(),

@@ -11,6 +11,8 @@
 pub mod accounts;
 pub mod chart;
 pub mod events;
+pub mod expense_model;
+pub mod expenses;
 pub mod from_events;
 pub mod journal;
 pub mod manual;
@@ -20,3 +22,4 @@ pub mod poster;
 pub mod posting;
 pub mod reads;
 pub mod split;
+pub mod vendors;

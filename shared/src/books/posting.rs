@@ -14,6 +14,7 @@
 //!   for a refund.
 
 use super::chart::code;
+use super::events::{ExpensePaid, ExpensePart, ExpenseReclassified, ExpenseRecorded, ExpenseVoided};
 use crate::billing::allocation::ChargeKind;
 use crate::billing::events::{
     AllocationCreated, AllocationMade, ChargeCreated, ChargeVoided, DepositSettled, PaymentReceived, PaymentReversed,
@@ -183,6 +184,53 @@ pub fn billing_drafts(event: &Event, tag: &Tag) -> Option<Vec<Draft>> {
     Some(s.drafts(source, date, &memo))
 }
 
+fn part_tag(p: &ExpensePart) -> Tag {
+    Tag { building_id: p.building_id.clone(), unit_id: p.unit_id.clone() }
+}
+
+/// Each part debits `debit` and credits `credit` (signed by `sign`), tagged with its building or unit.
+fn parts(s: &mut Sums, date: NaiveDate, parts: &[ExpensePart], debit: &str, credit: &str, sign: i64) -> Option<()> {
+    for p in parts {
+        let m = money(&p.amount)?;
+        s.add(date, debit, Money::new(sign * m.minor, m.currency), &part_tag(p));
+        s.add(date, credit, Money::new(-sign * m.minor, m.currency), &part_tag(p));
+    }
+    Some(())
+}
+
+/// The drafts an expense event posts.
+pub fn expense_drafts(event: &Event) -> Option<Vec<Draft>> {
+    let mut s = Sums::default();
+    let (source, date, memo) = if let Some(e) = decode::<ExpenseRecorded>(event) {
+        parts(&mut s, e.date, &e.parts, &e.account_code, &e.credit_account, 1)?;
+        (src("expense", &e.expense_id), e.date, "expense recorded".to_owned())
+    } else if let Some(e) = decode::<ExpensePaid>(event) {
+        parts(&mut s, e.paid_on, &e.parts, code::PAYABLE, &e.paid_from_code, 1)?;
+        (src("expense_payment", &e.expense_id), e.paid_on, "bill paid".to_owned())
+    } else if let Some(e) = decode::<ExpenseVoided>(event) {
+        parts(&mut s, e.date, &e.parts, &e.account_code, &e.credit_account, -1)?;
+        if let Some(bank) = &e.paid_from_code {
+            parts(&mut s, e.date, &e.parts, code::PAYABLE, bank, -1)?;
+        }
+        (src("expense_void", &e.expense_id), e.date, "expense voided".to_owned())
+    } else if let Some(e) = decode::<ExpenseReclassified>(event) {
+        let (before, after) = (&e.before_account_code, &e.account_code);
+        for p in &e.before_parts {
+            let m = money(&p.amount)?;
+            s.add(e.date, before, Money::new(-m.minor, m.currency), &part_tag(p));
+        }
+        for p in &e.parts {
+            let m = money(&p.amount)?;
+            s.add(e.date, after, m, &part_tag(p));
+        }
+        let id = format!("{}#{}", e.expense_id, e.revision);
+        (src("expense_reclassification", id), e.date, "expense re-classified".to_owned())
+    } else {
+        return None;
+    };
+    Some(s.drafts(source, date, &memo))
+}
+
 fn decode<E: DomainEvent>(event: &Event) -> Option<E> {
     event.decode::<E>()?.ok()
 }
@@ -195,6 +243,10 @@ pub fn billing_lease(event: &Event) -> Option<String> {
 
 /// The event types the books post: the ones the relay queues for `consumer-books`.
 pub const POSTED_TYPES: &[&str] = &[
+    ExpenseRecorded::TYPE,
+    ExpensePaid::TYPE,
+    ExpenseVoided::TYPE,
+    ExpenseReclassified::TYPE,
     ChargeCreated::TYPE,
     ChargeVoided::TYPE,
     PaymentReceived::TYPE,

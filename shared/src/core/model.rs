@@ -145,6 +145,22 @@ pub struct UpdateMember {
 }
 
 /// A plausible email: one `@`, something on each side, a dot in the domain, no spaces.
+/// `email` must be an email address.
+pub fn check_email(e: &mut Vec<FieldError>, v: &str) {
+    if !is_email(v) {
+        e.push(FieldError::new("email", "must be an email address"));
+    }
+}
+
+/// `phone`, E.164-ish: an optional `+`, then 7–15 digits, spaces, dashes, dots or parentheses.
+pub fn check_phone(e: &mut Vec<FieldError>, v: &str) {
+    let digits = v.chars().filter(char::is_ascii_digit).count();
+    let ok = v.chars().enumerate().all(|(i, c)| c.is_ascii_digit() || " -.()".contains(c) || (i == 0 && c == '+'));
+    if !ok || !(7..=15).contains(&digits) {
+        e.push(FieldError::new("phone", "must be a phone number such as +1 555 010 0100"));
+    }
+}
+
 pub fn is_email(s: &str) -> bool {
     let Some((local, domain)) = s.split_once('@') else {
         return false;

@@ -1,6 +1,6 @@
 //! Tenant and lease types, their input rules, and the lease-term arithmetic activation uses.
 
-use crate::core::model::{is_email, EMAIL_MAX, NAME_MAX};
+use crate::core::model::{check_email, check_phone, EMAIL_MAX, NAME_MAX};
 use crate::ids::{BuildingId, LeaseId, TenantId, UnitId};
 use crate::money::{Money, MoneyDto, StoredMoney};
 use crate::validation::{check_opt_text, check_text, Validate};
@@ -58,21 +58,6 @@ pub struct UpdateTenant {
     pub email: Option<String>,
     #[schema(value_type = Option<crate::validation::schema::Phone>)]
     pub phone: Option<String>,
-}
-
-fn check_email(e: &mut Vec<FieldError>, v: &str) {
-    if !is_email(v) {
-        e.push(FieldError::new("email", "must be an email address"));
-    }
-}
-
-/// E.164-ish: an optional `+`, then 7–15 digits, spaces, dashes, dots or parentheses.
-fn check_phone(e: &mut Vec<FieldError>, v: &str) {
-    let digits = v.chars().filter(char::is_ascii_digit).count();
-    let ok = v.chars().enumerate().all(|(i, c)| c.is_ascii_digit() || " -.()".contains(c) || (i == 0 && c == '+'));
-    if !ok || !(7..=15).contains(&digits) {
-        e.push(FieldError::new("phone", "must be a phone number such as +1 555 010 0100"));
-    }
 }
 
 impl Validate for CreateTenant {

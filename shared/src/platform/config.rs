@@ -42,6 +42,8 @@ pub struct EventsConfig {
     pub bus_name: String,
     /// The books' FIFO queue (one message group per org), fed by the relay.
     pub books_queue_url: Option<String>,
+    /// The KMS key vendors' tax ids are encrypted with (api-vendors only).
+    pub vendor_tax_id_key_id: Option<String>,
 }
 
 /// Per-org jobs.
@@ -104,7 +106,11 @@ impl Config {
                 s3_force_path_style: flag("S3_FORCE_PATH_STYLE"),
             },
             api: ApiConfig { cursor_secret: secret.into_bytes(), membership_cache_ttl: Duration::from_secs(ttl) },
-            events: EventsConfig { bus_name: var("EVENT_BUS_NAME")?, books_queue_url: opt("BOOKS_QUEUE_URL") },
+            events: EventsConfig {
+                bus_name: var("EVENT_BUS_NAME")?,
+                books_queue_url: opt("BOOKS_QUEUE_URL"),
+                vendor_tax_id_key_id: opt("VENDOR_TAX_ID_KEY_ID"),
+            },
             jobs: JobsConfig { queue_url: opt("JOB_QUEUE_URL") },
             webhooks: WebhooksConfig {
                 delivery_queue_url: opt("WEBHOOK_DELIVERY_QUEUE_URL"),

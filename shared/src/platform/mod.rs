@@ -36,6 +36,7 @@ pub struct App {
     texter: Option<Arc<dyn Texter>>,
     webhook_sender: Option<Arc<dyn WebhookSender>>,
     webhook_secrets: Option<secrets::Secrets>,
+    vendor_tax_ids: Option<secrets::Secrets>,
     /// Whether the function reads the table (its connection is opened during init).
     uses_table: bool,
 }
@@ -81,6 +82,12 @@ pub mod wire {
         app.webhook_secrets = Some(secrets::Secrets::new(sdk, key, secrets::WEBHOOK_SIGNING_PURPOSE));
     }
 
+    /// Vendors' tax ids (KMS, encrypt only: they are only ever answered masked).
+    pub fn vendor_tax_ids(app: &mut App, sdk: &aws_config::SdkConfig) {
+        let key = app.config.events.vendor_tax_id_key_id.clone();
+        app.vendor_tax_ids = Some(secrets::Secrets::new(sdk, key, secrets::VENDOR_TAX_ID_PURPOSE));
+    }
+
     /// Webhook POSTs (the SSRF-guarded client).
     pub fn webhook_sender(app: &mut App, _: &aws_config::SdkConfig) {
         app.webhook_sender = Some(Arc::new(GuardedHttp::new(app.config.webhooks.allow_private)));
@@ -121,6 +128,7 @@ impl App {
             texter: None,
             webhook_sender: None,
             webhook_secrets: None,
+            vendor_tax_ids: None,
             uses_table: false,
         };
         for wire in wires {
@@ -151,6 +159,10 @@ impl App {
 
     pub fn webhook_sender(&self) -> &dyn WebhookSender {
         self.webhook_sender.as_deref().unwrap_or_else(|| unwired("the webhook sender"))
+    }
+
+    pub fn vendor_tax_ids(&self) -> &secrets::Secrets {
+        self.vendor_tax_ids.as_ref().unwrap_or_else(|| unwired("KMS (vendor tax ids)"))
     }
 
     pub fn webhook_secrets(&self) -> &secrets::Secrets {

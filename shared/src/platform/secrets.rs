@@ -6,6 +6,8 @@
 
 /// The encryption context `purpose` of webhook signing secrets (the IAM policies require it).
 pub const WEBHOOK_SIGNING_PURPOSE: &str = "webhook-signing-secret";
+/// The encryption context `purpose` of vendors' tax ids (SSN/EIN), kept for 1099 filing.
+pub const VENDOR_TAX_ID_PURPOSE: &str = "vendor-tax-id";
 
 use aws_sdk_kms::primitives::Blob;
 use base64::Engine;

@@ -359,6 +359,28 @@ pub fn account_posting(scope: &OrgScope, code: &str, date: chrono::NaiveDate, se
     Key::new(account_postings(scope, code, date.year()), format!("{date}#{seq:012}#{line:03}"))
 }
 
+pub fn vendor(scope: &OrgScope, id: &crate::ids::VendorId) -> Key {
+    Key::new(org_pk(scope), format!("VENDOR#{id}"))
+}
+
+pub fn vendors(scope: &OrgScope) -> (String, &'static str) {
+    (org_pk(scope), "VENDOR#")
+}
+
+/// The org's expenses, by date (one partition: a small portfolio books a few thousand a year).
+pub fn expenses(scope: &OrgScope) -> String {
+    format!("{}#EXP", org_pk(scope))
+}
+
+pub fn expense(scope: &OrgScope, date: chrono::NaiveDate, id: &crate::ids::ExpenseId) -> Key {
+    Key::new(expenses(scope), format!("{date}#{id}"))
+}
+
+/// An expense's id → its date (where the expense is stored), written with it.
+pub fn expense_pointer(scope: &OrgScope, id: &crate::ids::ExpenseId) -> Key {
+    Key::new(format!("{}#EXPID", org_pk(scope)), id.as_str().to_owned())
+}
+
 /// A month of the books (`2026-03`): open or closed.
 pub fn period(scope: &OrgScope, month: &str) -> Key {
     Key::new(org_pk(scope), format!("PERIOD#{month}"))

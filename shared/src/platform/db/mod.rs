@@ -230,6 +230,13 @@ impl Query {
         self
     }
 
+    /// Sort keys from `lo` to `hi`, both included (with `after` and `before` both set).
+    pub fn between(mut self, lo: impl Into<String>, hi: impl Into<String>) -> Self {
+        self.sk_after = Some(lo.into());
+        self.sk_before = Some(hi.into());
+        self
+    }
+
     pub fn after(mut self, sk: impl Into<String>) -> Self {
         self.sk_after = Some(sk.into());
         self
@@ -361,20 +368,25 @@ impl Db {
             .consistent_read(q.consistent)
             .set_limit(q.limit)
             .set_exclusive_start_key(q.start);
-        req = match (q.sk_prefix, q.sk_before.or(q.sk_after.clone())) {
-            (None, Some(after)) if q.sk_after.is_some() => req
-                .key_condition_expression("#pk = :pk AND #sk > :sk")
-                .expression_attribute_names("#sk", sk_attr)
-                .expression_attribute_values(":sk", AttributeValue::S(after)),
-            (Some(prefix), _) => req
+        req = match (q.sk_prefix, q.sk_after, q.sk_before) {
+            (Some(prefix), _, _) => req
                 .key_condition_expression("#pk = :pk AND begins_with(#sk, :sk)")
                 .expression_attribute_names("#sk", sk_attr)
                 .expression_attribute_values(":sk", AttributeValue::S(prefix)),
-            (None, Some(before)) => req
+            (None, Some(after), Some(before)) => req
+                .key_condition_expression("#pk = :pk AND #sk BETWEEN :lo AND :hi")
+                .expression_attribute_names("#sk", sk_attr)
+                .expression_attribute_values(":lo", AttributeValue::S(after))
+                .expression_attribute_values(":hi", AttributeValue::S(before)),
+            (None, Some(after), None) => req
+                .key_condition_expression("#pk = :pk AND #sk > :sk")
+                .expression_attribute_names("#sk", sk_attr)
+                .expression_attribute_values(":sk", AttributeValue::S(after)),
+            (None, None, Some(before)) => req
                 .key_condition_expression("#pk = :pk AND #sk < :sk")
                 .expression_attribute_names("#sk", sk_attr)
                 .expression_attribute_values(":sk", AttributeValue::S(before)),
-            (None, None) => req.key_condition_expression("#pk = :pk"),
+            (None, None, None) => req.key_condition_expression("#pk = :pk"),
         };
         let out = req.send().await.map_err(|e| classify(e, |_| None))?;
         Ok(Page { items: out.items.unwrap_or_default(), last_key: out.last_evaluated_key })

@@ -1,0 +1,93 @@
+//! `api-expenses`: expenses and bills. `…/expenses/{expenseId}:void|:pay` arrive on
+//! `POST …/expenses/{expenseId}` (path parameters span whole segments), split by the table.
+
+use super::route::Call;
+use portfolio::books::expense_model::{CreateExpense, Expense, ExpenseStatus, PayBill, UpdateExpense, VoidExpense};
+use portfolio::books::expenses::{self, ExpenseFilter};
+use portfolio::platform::http::{
+    json, json_body, json_body_or_default, opt_date_param, query_param, ApiError, ApiResult, Problem,
+};
+use portfolio::FieldError;
+
+crate::routes! {
+    org(BooksRead) list_expenses,
+    org(BooksWrite, keyed) create,
+    org(BooksRead) get,
+    org(BooksWrite) update,
+    org(BooksWrite) void,
+    org(BooksWrite) pay,
+}
+
+fn status_param(c: &Call<'_>) -> Result<Option<ExpenseStatus>, ApiError> {
+    match query_param(c.req, "status") {
+        None => Ok(None),
+        Some(s) => serde_json::from_value(serde_json::Value::String(s))
+            .map(Some)
+            .map_err(|_| ApiError::validation(vec![FieldError::new("status", "one of draft, unpaid, paid, void")])),
+    }
+}
+
+/// Newest first; filters `from`, `to`, `buildingId`, `vendorId`, `accountId`, `status`.
+#[utoipa::path(get, path = "/api/v1/orgs/{orgId}/expenses", tag = "books",
+    params(("orgId" = String, Path), ("limit" = Option<i32>, Query), ("cursor" = Option<String>, Query),
+        ("from" = Option<chrono::NaiveDate>, Query), ("to" = Option<chrono::NaiveDate>, Query), ("buildingId" = Option<String>, Query),
+        ("vendorId" = Option<String>, Query), ("accountId" = Option<String>, Query), ("status" = Option<ExpenseStatus>, Query)),
+    responses((status = 200, body = inline(portfolio::platform::http::ListResponse<Expense>)), (status = 400, body = Problem), (status = 404, body = Problem)))]
+pub async fn list_expenses(c: Call<'_>) -> ApiResult {
+    let f = ExpenseFilter {
+        from: opt_date_param(c.req, "from")?,
+        to: opt_date_param(c.req, "to")?,
+        building_id: query_param(c.req, "buildingId"),
+        vendor_id: query_param(c.req, "vendorId"),
+        account_id: query_param(c.req, "accountId"),
+        status: status_param(&c)?,
+    };
+    let p = c.page()?;
+    c.list(expenses::list_expenses(&c.cx, &f, p).await?)
+}
+
+/// Books an expense paid from a bank or cash account, or a bill (`"status": "unpaid"` with a
+/// `dueDate`). Scope, exact `splits`, or a `split` by units or area. Requires an `Idempotency-Key`.
+#[utoipa::path(post, path = "/api/v1/orgs/{orgId}/expenses", tag = "books",
+    params(("orgId" = String, Path), ("Idempotency-Key" = String, Header, description = "Required: a unique key per expense; a retry with the same key and body answers the first response (`Idempotent-Replayed: true`), another body 422, a request still in flight 409", pattern = "^[!-~]{1,255}$")), request_body = CreateExpense,
+    responses((status = 201, body = Expense), (status = 400, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem),
+        (status = 409, body = Problem), (status = 422, body = Problem)))]
+pub async fn create(c: Call<'_>) -> ApiResult {
+    let input: CreateExpense = json_body(c.req)?;
+    json(201, &expenses::create_expense(&c.cx, input, Some(&c.keyed().claim)).await?)
+}
+
+#[utoipa::path(get, path = "/api/v1/orgs/{orgId}/expenses/{expenseId}", tag = "books",
+    params(("orgId" = String, Path), ("expenseId" = String, Path)),
+    responses((status = 200, body = Expense), (status = 404, body = Problem)))]
+pub async fn get(c: Call<'_>) -> ApiResult {
+    json(200, &expenses::get_expense(&c.cx, &c.param("expenseId")?).await?)
+}
+
+/// Memo, vendor, reference, account or scope, while its month is open (409 after it closes); a
+/// new account or scope posts a correcting entry.
+#[utoipa::path(patch, path = "/api/v1/orgs/{orgId}/expenses/{expenseId}", tag = "books",
+    params(("orgId" = String, Path), ("expenseId" = String, Path)), request_body = UpdateExpense,
+    responses((status = 200, body = Expense), (status = 400, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem), (status = 409, body = Problem)))]
+pub async fn update(c: Call<'_>) -> ApiResult {
+    let input: UpdateExpense = json_body(c.req)?;
+    json(200, &expenses::update_expense(&c.cx, &c.param("expenseId")?, input).await?)
+}
+
+/// Voids an expense with a reversing entry.
+#[utoipa::path(post, path = "/api/v1/orgs/{orgId}/expenses/{expenseId}:void", tag = "books",
+    params(("orgId" = String, Path), ("expenseId" = String, Path)), request_body = Option<VoidExpense>,
+    responses((status = 200, body = Expense), (status = 400, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem), (status = 409, body = Problem)))]
+pub async fn void(c: Call<'_>) -> ApiResult {
+    let input: VoidExpense = json_body_or_default(c.req)?;
+    json(200, &expenses::void_expense(&c.cx, &c.param("expenseId")?, input.reason).await?)
+}
+
+/// Pays a bill from a bank or cash account.
+#[utoipa::path(post, path = "/api/v1/orgs/{orgId}/expenses/{expenseId}:pay", tag = "books",
+    params(("orgId" = String, Path), ("expenseId" = String, Path)), request_body = PayBill,
+    responses((status = 200, body = Expense), (status = 400, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem), (status = 409, body = Problem)))]
+pub async fn pay(c: Call<'_>) -> ApiResult {
+    let input: PayBill = json_body(c.req)?;
+    json(200, &expenses::pay_bill(&c.cx, &c.param("expenseId")?, input).await?)
+}
