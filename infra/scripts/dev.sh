@@ -1,10 +1,19 @@
 #!/usr/bin/env bash
-# `make dev`: the emulator (unless AWS_ENDPOINT_URL points at one already), then devstack in the
-# foreground. Ctrl-C stops devstack and the emulator this script started.
+# `make dev`: the emulator (unless AWS_ENDPOINT_URL points at one already), the Textract fake
+# (infra/fakes/textract_server.py on 127.0.0.1:$TEXTRACT_FAKE_PORT, default 4599, unless
+# TEXTRACT_ENDPOINT_URL points at one already or one answers there for the same emulator), then
+# devstack in the foreground with TEXTRACT_ENDPOINT_URL set. Ctrl-C stops devstack and whatever
+# this script started.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 export AWS_REGION=${AWS_REGION:-us-east-1} AWS_ACCESS_KEY_ID=${AWS_ACCESS_KEY_ID:-testing} AWS_SECRET_ACCESS_KEY=${AWS_SECRET_ACCESS_KEY:-testing}
-started=""
+started="" textract=""
+cleanup() {
+  [ -n "$textract" ] && infra/scripts/textract-fake.sh stop "$textract"
+  [ -n "$started" ] && infra/scripts/emulator.sh stop "$started"
+  return 0
+}
+trap cleanup EXIT INT TERM
 if [ -z "${AWS_ENDPOINT_URL:-}" ]; then
   AWS_ENDPOINT_URL=$(infra/scripts/emulator.sh start 4566)
   export AWS_ENDPOINT_URL
@@ -13,7 +22,19 @@ if [ -z "${AWS_ENDPOINT_URL:-}" ]; then
 else
   echo "using the emulator at $AWS_ENDPOINT_URL"
 fi
-cleanup() { [ -n "$started" ] && infra/scripts/emulator.sh stop "$started"; }
-trap cleanup EXIT INT TERM
+fake_port=${TEXTRACT_FAKE_PORT:-4599}
+if [ -n "${TEXTRACT_ENDPOINT_URL:-}" ]; then
+  infra/scripts/textract-fake.sh check "$TEXTRACT_ENDPOINT_URL" \
+    || { echo "no Textract fake answers at TEXTRACT_ENDPOINT_URL=$TEXTRACT_ENDPOINT_URL" >&2; exit 1; }
+  echo "using the Textract fake at $TEXTRACT_ENDPOINT_URL"
+elif infra/scripts/textract-fake.sh check "http://127.0.0.1:$fake_port" "$AWS_ENDPOINT_URL"; then
+  TEXTRACT_ENDPOINT_URL=http://127.0.0.1:$fake_port
+  echo "using the Textract fake already on $TEXTRACT_ENDPOINT_URL"
+else
+  TEXTRACT_ENDPOINT_URL=$(infra/scripts/textract-fake.sh start "$fake_port")
+  textract=$fake_port
+  echo "Textract fake (AnalyzeExpense) listening on $TEXTRACT_ENDPOINT_URL"
+fi
+export TEXTRACT_ENDPOINT_URL
 cargo build -q -p devstack
 "${CARGO_TARGET_DIR:-target}/debug/devstack" up

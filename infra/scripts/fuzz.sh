@@ -3,6 +3,7 @@
 # own, as an org's owner, on every operation of openapi.json. Any finding fails: a 5xx, a status
 # or content type the document does not give, a body that does not match its schema, or a
 # schema-valid request rejected. The emulator is the one in AWS_ENDPOINT_URL, else a fresh moto;
+# the Textract fake the one in TEXTRACT_ENDPOINT_URL, else a fresh one (infra/scripts/textract-fake.sh);
 # everything started here is stopped on exit.
 # Env: FUZZ_MAX_EXAMPLES (default 20: cases per operation and phase), FUZZ_SEED (default a fixed
 # seed, so `make test` gives the same verdict on the same code; `random` explores a new seed,
@@ -16,10 +17,11 @@ cd "$(dirname "$0")/../.."
 export AWS_REGION=${AWS_REGION:-us-east-1} AWS_ACCESS_KEY_ID=${AWS_ACCESS_KEY_ID:-testing} AWS_SECRET_ACCESS_KEY=${AWS_SECRET_ACCESS_KEY:-testing}
 bin=${CARGO_TARGET_DIR:-target}/debug/devstack
 mkdir -p .devstack
-emulator="" devstack=""
+emulator="" textract="" devstack=""
 cleanup() {
   set +e
   if [ -n "$devstack" ]; then kill "$devstack" 2>/dev/null; wait "$devstack" 2>/dev/null; fi
+  if [ -n "$textract" ]; then infra/scripts/textract-fake.sh stop "$textract"; fi
   if [ -n "$emulator" ]; then infra/scripts/emulator.sh stop "$emulator"; fi
   return 0
 }
@@ -32,6 +34,12 @@ if [ -z "${AWS_ENDPOINT_URL:-}" ]; then
   emulator=$(infra/scripts/free-port.sh)
   AWS_ENDPOINT_URL=$(infra/scripts/emulator.sh start "$emulator")
   export AWS_ENDPOINT_URL
+fi
+if [ -z "${TEXTRACT_ENDPOINT_URL:-}" ]; then
+  fake_port=$(infra/scripts/free-port.sh)
+  TEXTRACT_ENDPOINT_URL=$(infra/scripts/textract-fake.sh start "$fake_port")
+  textract=$fake_port
+  export TEXTRACT_ENDPOINT_URL
 fi
 port=$(infra/scripts/free-port.sh)
 base=http://127.0.0.1:$port
