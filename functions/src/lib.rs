@@ -139,6 +139,8 @@ fn job_functions(job: jobs::Job) -> [FunctionDef; 2] {
         jobs::Job::LateFees => job_functions!(LateFees),
         jobs::Job::DelinquencySnapshot => job_functions!(DelinquencySnapshot),
         jobs::Job::RentReminders => job_functions!(RentReminders),
+        jobs::Job::RecurringExpenses => job_functions!(RecurringExpenses),
+        jobs::Job::Depreciation => job_functions!(Depreciation),
     }
 }
 

@@ -19,10 +19,21 @@ pub enum Job {
     DelinquencySnapshot,
     /// Rent due in N days and overdue rent become reminders (`notify`).
     RentReminders,
+    /// Each occurrence of a recurring expense due by the day is booked once (`books::recurring`).
+    RecurringExpenses,
+    /// Each ended month's depreciation of each fixed asset is posted once (`books::assets`).
+    Depreciation,
 }
 
 impl Job {
-    pub const ALL: [Job; 4] = [Job::RentRun, Job::LateFees, Job::DelinquencySnapshot, Job::RentReminders];
+    pub const ALL: [Job; 6] = [
+        Job::RentRun,
+        Job::LateFees,
+        Job::DelinquencySnapshot,
+        Job::RentReminders,
+        Job::RecurringExpenses,
+        Job::Depreciation,
+    ];
 
     /// The message's `job`; the job acts as `system:<name>`.
     pub const fn name(self) -> &'static str {
@@ -31,6 +42,8 @@ impl Job {
             Job::LateFees => "late-fees",
             Job::DelinquencySnapshot => "delinquency-snapshot",
             Job::RentReminders => "rent-reminders",
+            Job::RecurringExpenses => "recurring-expenses",
+            Job::Depreciation => "depreciation",
         }
     }
 }

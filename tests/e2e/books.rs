@@ -330,3 +330,65 @@ async fn a_closed_month_takes_no_manual_entries_and_moves_automatic_ones_to_the_
     let periods = app.get(&o.path("/periods"), &acct).await.expect(200).body;
     assert_eq!(periods["items"][0]["status"], "open");
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn depreciation_and_recurring_expenses_post_once_however_often_and_late_the_jobs_run() {
+    let app = TestApp::spawn().await;
+    let owner = "jobs@example.com";
+    let o = Org::new(&app, owner).await;
+    let b = app.create_building(&o.id, owner, "Maple").await;
+    let asset = json!({"buildingId": b, "name": "Maple building", "cost": {"amount": "400000.00", "currency": "USD"},
+                       "landValue": {"amount": "125000.00", "currency": "USD"}, "placedInService": "2026-03-10", "method": "residential_27_5"});
+    let asset = app.post(&o.path("/fixed-assets"), &o.token, asset).await.expect(201).body;
+    assert_eq!(asset["basis"]["amount"], "275000.00");
+    let bad = json!({"buildingId": b, "name": "Roof", "cost": {"amount": "9000.00", "currency": "USD"}, "placedInService": "2026-05-01", "method": "straight_line"});
+    assert_eq!(app.post(&o.path("/fixed-assets"), &o.token, bad).await.problem(400).error_fields(), ["lifeYears"]);
+    let fee = json!({"frequency": "monthly", "day": 31, "startDate": "2026-01-15", "endDate": "2026-06-30",
+                     "amount": {"amount": "89.00", "currency": "USD"}, "accountId": o.account("5110"), "paidFrom": o.account("1000"),
+                     "scope": {"type": "building", "id": b}, "memo": "management fee"});
+    let rec = app.post(&o.path("/recurring-expenses"), &o.token, fee).await.expect(201).id();
+    let unmapped = json!({"frequency": "monthly", "day": 1, "startDate": "2026-01-01", "amount": {"amount": "1.00", "currency": "USD"},
+                          "accountId": o.account("4000"), "paidFrom": o.account("1000")});
+    assert_eq!(
+        app.post(&o.path("/recurring-expenses"), &o.token, unmapped).await.problem(400).error_fields(),
+        ["accountId"]
+    );
+
+    // Late (a year's catch-up at once), then re-run, then concurrently: each month once.
+    for day in ["2026-12-31", "2026-12-31"] {
+        for job in ["job-depreciation", "job-recurring-expenses"] {
+            app.stack.run_job_to_completion(job, json!({"runDate": day})).await.unwrap();
+        }
+    }
+    let both = futures::future::join(
+        app.stack.run_job_to_completion("job-depreciation", json!({"runDate": "2027-01-01"})),
+        app.stack.run_job_to_completion("job-recurring-expenses", json!({"runDate": "2027-01-01"})),
+    );
+    let (a, r) = both.await;
+    a.unwrap();
+    r.unwrap();
+    let occurrences = app.get(&o.path("/expenses?limit=200"), &o.token).await.expect(200).body;
+    let dates: Vec<&str> =
+        occurrences["items"].as_array().unwrap().iter().map(|e| e["date"].as_str().unwrap()).collect();
+    assert_eq!(dates, ["2026-06-30", "2026-05-31", "2026-04-30", "2026-03-31", "2026-02-28", "2026-01-31"]);
+    assert!(occurrences["items"].as_array().unwrap().iter().all(|e| e["recurringId"] == rec.as_str()));
+    let last = occurrences["items"][0]["id"].as_str().unwrap().to_owned();
+    e2e::books::wait_posted(&app, &o.id, &o.token, &last).await;
+    let (tb, raw) = e2e::books::trial_balance(&app, &o.id, &o.token, "2026-12-31").await;
+    assert_eq!(raw["balanced"], true);
+    let usd = |code: &str| tb.get(&(code.to_owned(), "USD".to_owned())).copied().unwrap_or(0);
+    // 275,000 × (9.5 / 12) / 27.5 = 7,916.67 for 2026.
+    assert_eq!((usd("5180"), usd("1510")), (791_667, -791_667));
+    assert_eq!(usd("5110"), 6 * 8_900);
+    let journal = o.journal(&app).await;
+    let march = journal.iter().find(|e| e["source"]["type"] == "depreciation" && e["date"] == "2026-03-31").unwrap();
+    assert_eq!(march["lines"][0]["debit"]["amount"], "416.67", "half a month in March");
+    assert_eq!(march["lines"][0]["buildingId"], b.as_str());
+    assert_eq!(journal.iter().filter(|e| e["source"]["type"] == "depreciation").count(), 10, "March to December");
+    let listed = app.get(&o.path("/fixed-assets"), &o.token).await.expect(200).body;
+    assert_eq!(listed["items"][0]["depreciatedThrough"], "2026-12");
+    // A later month closes: January 2027 is posted in February.
+    app.stack.run_job_to_completion("job-depreciation", json!({"runDate": "2027-02-01"})).await.unwrap();
+    let jan = o.journal(&app).await.into_iter().find(|e| e["date"] == "2027-01-31").expect("January's depreciation");
+    assert_eq!(jan["lines"][0]["debit"]["amount"], "833.33");
+}

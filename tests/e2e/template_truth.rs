@@ -57,6 +57,10 @@ fn every_function_binary_is_declared_and_every_declared_function_exists() {
         "api-vendors",
         "api-expenses",
         "consumer-books",
+        "job-recurring-expenses",
+        "consumer-recurring-expenses",
+        "job-depreciation",
+        "consumer-depreciation",
     ] {
         assert!(declared.contains(required), "{required} is missing");
     }

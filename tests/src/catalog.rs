@@ -34,6 +34,8 @@ pub struct Fixture {
     /// A vendor (with a tax id) and an expense paid to it.
     pub vendor: String,
     pub expense: String,
+    /// A recurring expense.
+    pub recurring: String,
 }
 
 impl Fixture {
@@ -138,12 +140,23 @@ impl Fixture {
             .await
             .expect(201)
             .id();
+        let recurring = app
+            .post(
+                &format!("/api/v1/orgs/{org}/recurring-expenses"),
+                &t,
+                json!({"frequency": "quarterly", "day": 1, "startDate": "2030-01-01", "amount": {"amount": "450.00", "currency": "USD"},
+                       "accountId": account_of(&org, "5090"), "paidFrom": account_of(&org, "1000")}),
+            )
+            .await
+            .expect(201)
+            .id();
         // The poster has caught up, so what a sweep sees written later is its own doing.
         crate::books::assert_books_match_ledgers(app, &org, &t, std::slice::from_ref(&lease)).await;
         crate::books::wait_posted(app, &org, &t, &expense).await;
         Fixture {
             org,
             owner: owner.to_owned(),
+            recurring,
             vendor,
             expense,
             account,
@@ -354,6 +367,15 @@ pub fn sample_body(route_key: &str, fx: &Fixture) -> Option<Value> {
         }),
         "PATCH /api/v1/orgs/{orgId}/expenses/{expenseId}" => json!({"memo": "kitchen faucet"}),
         EXPENSE_ACTION => json!({"reason": "entered twice"}),
+        "POST /api/v1/orgs/{orgId}/fixed-assets" => json!({
+            "buildingId": fx.building, "name": "Seeded Building", "cost": {"amount": "400000.00", "currency": "USD"},
+            "landValue": {"amount": "125000.00", "currency": "USD"}, "placedInService": "2030-03-10", "method": "residential_27_5"
+        }),
+        "POST /api/v1/orgs/{orgId}/recurring-expenses" => json!({
+            "frequency": "monthly", "day": 15, "startDate": "2030-01-01", "amount": {"amount": "89.00", "currency": "USD"},
+            "accountId": account_of(&fx.org, "5110"), "vendorId": fx.vendor, "paidFrom": account_of(&fx.org, "1000"), "memo": "management fee"
+        }),
+        "PATCH /api/v1/orgs/{orgId}/recurring-expenses/{recurringId}" => json!({"endDate": "2031-12-31"}),
         "PUT /api/v1/orgs/{orgId}/billing-settings" => json!({
             "rentLeadDays": 3, "lateFeePolicy": {"graceDays": 5, "flat": {"amount": "50.00", "currency": "USD"}}
         }),
@@ -390,6 +412,7 @@ pub fn cases(app: &TestApp, fx: &Fixture) -> Vec<Case> {
                 ("{webhookId}", fx.webhook.clone()),
                 ("{accountId}", fx.account.clone()),
                 ("{vendorId}", fx.vendor.clone()),
+                ("{recurringId}", fx.recurring.clone()),
                 ("{expenseId}", format!("{}{}", fx.expense, action_verb(&route_key).unwrap_or_default())),
                 ("{entryId}", fx.entry.clone()),
                 ("{month}", format!("2031-01{}", action_verb(&route_key).unwrap_or_default())),

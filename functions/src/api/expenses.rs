@@ -4,8 +4,10 @@
 use super::route::Call;
 use portfolio::books::expense_model::{CreateExpense, Expense, ExpenseStatus, PayBill, UpdateExpense, VoidExpense};
 use portfolio::books::expenses::{self, ExpenseFilter};
+use portfolio::books::recurring::{self, CreateRecurring, RecurringExpense, UpdateRecurring};
 use portfolio::platform::http::{
-    json, json_body, json_body_or_default, opt_date_param, query_param, ApiError, ApiResult, Problem,
+    json, json_body, json_body_or_default, no_content, opt_date_param, query_param, ApiError, ApiResult, ListResponse,
+    Problem,
 };
 use portfolio::FieldError;
 
@@ -16,6 +18,11 @@ crate::routes! {
     org(BooksWrite) update,
     org(BooksWrite) void,
     org(BooksWrite) pay,
+    org(BooksRead) list_recurring,
+    org(BooksWrite) create_recurring,
+    org(BooksRead) get_recurring,
+    org(BooksWrite) update_recurring,
+    org(BooksWrite) delete_recurring,
 }
 
 fn status_param(c: &Call<'_>) -> Result<Option<ExpenseStatus>, ApiError> {
@@ -90,4 +97,46 @@ pub async fn void(c: Call<'_>) -> ApiResult {
 pub async fn pay(c: Call<'_>) -> ApiResult {
     let input: PayBill = json_body(c.req)?;
     json(200, &expenses::pay_bill(&c.cx, &c.param("expenseId")?, input).await?)
+}
+
+/// Recurring expenses: each occurrence is booked once by the daily job.
+#[utoipa::path(get, path = "/api/v1/orgs/{orgId}/recurring-expenses", tag = "books",
+    params(("orgId" = String, Path)),
+    responses((status = 200, body = inline(portfolio::platform::http::ListResponse<RecurringExpense>)), (status = 404, body = Problem)))]
+pub async fn list_recurring(c: Call<'_>) -> ApiResult {
+    json(200, &ListResponse { items: recurring::all_recurring(&c.cx).await?, next_cursor: None })
+}
+
+/// A recurring expense (`monthly`, `quarterly`, `yearly` on `day`) from `startDate` to `endDate`,
+/// with the fields of an expense; checked as its first occurrence would be.
+#[utoipa::path(post, path = "/api/v1/orgs/{orgId}/recurring-expenses", tag = "books", params(("orgId" = String, Path)), request_body = CreateRecurring,
+    responses((status = 201, body = RecurringExpense), (status = 400, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem)))]
+pub async fn create_recurring(c: Call<'_>) -> ApiResult {
+    let input: CreateRecurring = json_body(c.req)?;
+    json(201, &recurring::create_recurring(&c.cx, input).await?)
+}
+
+#[utoipa::path(get, path = "/api/v1/orgs/{orgId}/recurring-expenses/{recurringId}", tag = "books",
+    params(("orgId" = String, Path), ("recurringId" = String, Path)),
+    responses((status = 200, body = RecurringExpense), (status = 404, body = Problem)))]
+pub async fn get_recurring(c: Call<'_>) -> ApiResult {
+    json(200, &recurring::get_recurring(&c.cx, &c.param("recurringId")?).await?)
+}
+
+/// Changes the end, amount, memo or reference of future occurrences.
+#[utoipa::path(patch, path = "/api/v1/orgs/{orgId}/recurring-expenses/{recurringId}", tag = "books",
+    params(("orgId" = String, Path), ("recurringId" = String, Path)), request_body = UpdateRecurring,
+    responses((status = 200, body = RecurringExpense), (status = 400, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem), (status = 409, body = Problem)))]
+pub async fn update_recurring(c: Call<'_>) -> ApiResult {
+    let input: UpdateRecurring = json_body(c.req)?;
+    json(200, &recurring::update_recurring(&c.cx, &c.param("recurringId")?, input).await?)
+}
+
+/// Stops future occurrences (what was booked stays).
+#[utoipa::path(delete, path = "/api/v1/orgs/{orgId}/recurring-expenses/{recurringId}", tag = "books",
+    params(("orgId" = String, Path), ("recurringId" = String, Path)),
+    responses((status = 204), (status = 403, body = Problem), (status = 404, body = Problem)))]
+pub async fn delete_recurring(c: Call<'_>) -> ApiResult {
+    recurring::delete_recurring(&c.cx, &c.param("recurringId")?).await?;
+    no_content()
 }

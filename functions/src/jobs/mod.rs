@@ -9,6 +9,7 @@
 //! `{"runDate": "YYYY-MM-DD"}` to run every org for that day (catching up); otherwise each org
 //! runs for its own date (its time zone) at the schedule's `scheduledTime`.
 
+pub mod books;
 pub mod delinquency_snapshot;
 pub mod late_fees;
 pub mod rent_reminders;
@@ -50,6 +51,8 @@ impl JobFunctions for Job {
             Job::LateFees => "job-late-fees",
             Job::DelinquencySnapshot => "job-delinquency-snapshot",
             Job::RentReminders => "job-rent-reminders",
+            Job::RecurringExpenses => "job-recurring-expenses",
+            Job::Depreciation => "job-depreciation",
         }
     }
 
@@ -59,6 +62,8 @@ impl JobFunctions for Job {
             Job::LateFees => "consumer-late-fees",
             Job::DelinquencySnapshot => "consumer-delinquency-snapshot",
             Job::RentReminders => "consumer-rent-reminders",
+            Job::RecurringExpenses => "consumer-recurring-expenses",
+            Job::Depreciation => "consumer-depreciation",
         }
     }
 
@@ -68,6 +73,8 @@ impl JobFunctions for Job {
             Job::LateFees => Box::pin(late_fees::run(cx, run_date)),
             Job::DelinquencySnapshot => Box::pin(delinquency_snapshot::run(cx, run_date)),
             Job::RentReminders => Box::pin(rent_reminders::run(cx, run_date)),
+            Job::RecurringExpenses => Box::pin(books::recurring_expenses(cx, run_date)),
+            Job::Depreciation => Box::pin(books::depreciation(cx, run_date)),
         }
     }
 }

@@ -9,6 +9,7 @@
 //! - `split`: exact splits by units or area.
 
 pub mod accounts;
+pub mod assets;
 pub mod chart;
 pub mod events;
 pub mod expense_model;
@@ -21,5 +22,6 @@ pub mod periods;
 pub mod poster;
 pub mod posting;
 pub mod reads;
+pub mod recurring;
 pub mod split;
 pub mod vendors;

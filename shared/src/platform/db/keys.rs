@@ -381,6 +381,22 @@ pub fn expense_pointer(scope: &OrgScope, id: &crate::ids::ExpenseId) -> Key {
     Key::new(format!("{}#EXPID", org_pk(scope)), id.as_str().to_owned())
 }
 
+pub fn fixed_asset(scope: &OrgScope, id: &crate::ids::FixedAssetId) -> Key {
+    Key::new(org_pk(scope), format!("ASSET#{id}"))
+}
+
+pub fn fixed_assets(scope: &OrgScope) -> (String, &'static str) {
+    (org_pk(scope), "ASSET#")
+}
+
+pub fn recurring_expense(scope: &OrgScope, id: &crate::ids::RecurringExpenseId) -> Key {
+    Key::new(org_pk(scope), format!("RECUR#{id}"))
+}
+
+pub fn recurring_expenses(scope: &OrgScope) -> (String, &'static str) {
+    (org_pk(scope), "RECUR#")
+}
+
 /// A month of the books (`2026-03`): open or closed.
 pub fn period(scope: &OrgScope, month: &str) -> Key {
     Key::new(org_pk(scope), format!("PERIOD#{month}"))
