@@ -61,6 +61,10 @@ pub mod wiring {
     pub const WEBHOOK_DISPATCHER: &[Wire] = &[wire::table, wire::sqs, wire::webhook_secrets, wire::webhook_sender];
     /// Vendors: tax ids are encrypted (never decrypted) with their KMS key.
     pub const VENDORS: &[Wire] = &[wire::table, wire::vendor_tax_ids];
+    /// Expenses: presigned receipt uploads.
+    pub const EXPENSES: &[Wire] = &[wire::table, wire::receipts];
+    /// Receipts: the upload check and the reader (Textract).
+    pub const RECEIPTS: &[Wire] = &[wire::table, wire::receipts, wire::receipt_reader];
     /// Tenant notifications.
     pub const NOTIFIER: &[Wire] = &[wire::table, wire::notify];
     /// The outbox relay reads the stream (not the table), publishes to the bus and queues the
@@ -167,7 +171,7 @@ pub fn registry() -> Vec<FunctionDef> {
         api_function!("api-accounts", accounts),
         api_function!("api-journal", journal),
         api_function!("api-vendors", vendors, VENDORS),
-        api_function!("api-expenses", expenses),
+        api_function!("api-expenses", expenses, EXPENSES),
         FunctionDef {
             name: "consumer-outbox-relay",
             wires: wiring::OUTBOX_RELAY,
@@ -191,6 +195,12 @@ pub fn registry() -> Vec<FunctionDef> {
             wires: wiring::NOTIFIER,
             routes: &[],
             handler: Handler::Sqs(|app, ev| Box::pin(consumers::notifier::handle(app, ev))),
+        },
+        FunctionDef {
+            name: "consumer-receipt-uploaded",
+            wires: wiring::RECEIPTS,
+            routes: &[],
+            handler: Handler::S3(|app, ev| Box::pin(consumers::receipt_uploaded::handle(app, ev))),
         },
         FunctionDef {
             name: "consumer-document-uploaded",

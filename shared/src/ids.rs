@@ -111,6 +111,8 @@ prefixed_id!(/// A vendor (who an expense is paid to).
     VendorId, "ven");
 prefixed_id!(/// An expense or a bill.
     ExpenseId, "exp");
+prefixed_id!(/// A receipt (of an expense, or of a draft made from it).
+    ReceiptId, "rct");
 prefixed_id!(/// A fixed asset (a building's basis or a capital improvement).
     FixedAssetId, "fxa");
 prefixed_id!(/// A recurring expense (booked once per occurrence by the daily job).

@@ -2,6 +2,7 @@
 
 mod billing;
 mod books;
+mod books_year;
 mod documents;
 mod events;
 mod expenses;
@@ -12,5 +13,6 @@ mod leasing;
 mod members;
 mod openapi;
 mod properties;
+mod receipts;
 mod security;
 mod template_truth;

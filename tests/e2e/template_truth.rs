@@ -61,6 +61,7 @@ fn every_function_binary_is_declared_and_every_declared_function_exists() {
         "consumer-recurring-expenses",
         "job-depreciation",
         "consumer-depreciation",
+        "consumer-receipt-uploaded",
     ] {
         assert!(declared.contains(required), "{required} is missing");
     }
@@ -166,7 +167,7 @@ fn routes_in_code_and_template_are_the_same_per_function() {
 }
 
 #[test]
-fn s3_triggered_functions_listen_to_the_documents_bucket_and_serve_no_routes() {
+fn s3_triggered_functions_listen_to_their_bucket_and_serve_no_routes() {
     let t = template();
     let s3_functions: Vec<_> =
         functions::registry().into_iter().filter(|d| matches!(d.handler, functions::Handler::S3(_))).collect();
@@ -176,7 +177,11 @@ fn s3_triggered_functions_listen_to_the_documents_bucket_and_serve_no_routes() {
         let events: Vec<&Value> = f.properties["Events"].as_mapping().unwrap().values().collect();
         assert!(events.iter().all(|e| e["Type"].as_str() == Some("S3")), "{}", def.name);
         let Value::Tagged(bucket) = &events[0]["Properties"]["Bucket"] else { panic!("Bucket must !Ref") };
-        assert_eq!(bucket.value.as_str(), Some("DocumentsBucket"));
+        let expected = match def.name {
+            "consumer-receipt-uploaded" => "ReceiptsBucket",
+            _ => "DocumentsBucket",
+        };
+        assert_eq!(bucket.value.as_str(), Some(expected), "{}", def.name);
         assert!(def.routes.is_empty() && f.routes.is_empty());
     }
 }
@@ -258,18 +263,17 @@ fn every_variable_the_config_reads_is_set_from_a_declared_resource() {
         assert_eq!(target, expected);
         assert!(resources.contains(target), "{var} refers to {target}, which is not declared");
     }
-    // The bucket is named, not referenced (its notification refers back to a function).
-    let bucket = &t.resources_of("AWS::S3::Bucket")[0].1;
-    assert_eq!(
-        get("BUCKET_NAME"),
-        Some(bucket["Properties"]["BucketName"].clone()),
-        "BUCKET_NAME is the bucket's name"
-    );
+    // The buckets are named, not referenced (their notifications refer back to functions).
+    let buckets = t.resources_of("AWS::S3::Bucket");
+    let ids: BTreeSet<&str> = buckets.iter().map(|(id, _)| id.as_str()).collect();
+    assert_eq!(ids, BTreeSet::from(["DocumentsBucket", "ReceiptsBucket"]));
+    for (var, id) in [("BUCKET_NAME", "DocumentsBucket"), ("RECEIPTS_BUCKET_NAME", "ReceiptsBucket")] {
+        let bucket = &buckets.iter().find(|(b, _)| b == id).unwrap().1;
+        assert_eq!(get(var), Some(bucket["Properties"]["BucketName"].clone()), "{var} is {id}'s name");
+    }
     let Value::Tagged(secret) = get("CURSOR_SECRET").unwrap() else { panic!("CURSOR_SECRET must !Ref a parameter") };
     assert!(params.contains(secret.value.as_str().unwrap()));
-    for kind in ["AWS::S3::Bucket", "AWS::Events::EventBus"] {
-        assert_eq!(t.resources_of(kind).len(), 1, "{kind}");
-    }
+    assert_eq!(t.resources_of("AWS::Events::EventBus").len(), 1);
 }
 
 /// `events/api/<function>.json` exists for every API function, decodes as an HTTP API payload

@@ -376,6 +376,12 @@ pub fn sample_body(route_key: &str, fx: &Fixture) -> Option<Value> {
             "accountId": account_of(&fx.org, "5110"), "vendorId": fx.vendor, "paidFrom": account_of(&fx.org, "1000"), "memo": "management fee"
         }),
         "PATCH /api/v1/orgs/{orgId}/recurring-expenses/{recurringId}" => json!({"endDate": "2031-12-31"}),
+        "POST /api/v1/orgs/{orgId}/expenses/{expenseId}/receipts" => {
+            json!({"name": "faucet.pdf", "contentType": "application/pdf", "sizeBytes": 2048})
+        }
+        "POST /api/v1/orgs/{orgId}/receipts" => {
+            json!({"name": "snap.jpg", "contentType": "image/jpeg", "sizeBytes": 4096})
+        }
         "PUT /api/v1/orgs/{orgId}/billing-settings" => json!({
             "rentLeadDays": 3, "lateFeePolicy": {"graceDays": 5, "flat": {"amount": "50.00", "currency": "USD"}}
         }),

@@ -4,6 +4,7 @@
 use super::route::Call;
 use portfolio::books::expense_model::{CreateExpense, Expense, ExpenseStatus, PayBill, UpdateExpense, VoidExpense};
 use portfolio::books::expenses::{self, ExpenseFilter};
+use portfolio::books::receipts::{self, ConfirmExpense, CreateReceipt, ExpenseWithReceipts, Receipt, SnappedReceipt};
 use portfolio::books::recurring::{self, CreateRecurring, RecurringExpense, UpdateRecurring};
 use portfolio::platform::http::{
     json, json_body, json_body_or_default, no_content, opt_date_param, query_param, ApiError, ApiResult, ListResponse,
@@ -18,6 +19,9 @@ crate::routes! {
     org(BooksWrite) update,
     org(BooksWrite) void,
     org(BooksWrite) pay,
+    org(BooksWrite) confirm,
+    org(BooksWrite) add_receipt,
+    org(BooksWrite) snap_receipt,
     org(BooksRead) list_recurring,
     org(BooksWrite) create_recurring,
     org(BooksRead) get_recurring,
@@ -66,9 +70,9 @@ pub async fn create(c: Call<'_>) -> ApiResult {
 
 #[utoipa::path(get, path = "/api/v1/orgs/{orgId}/expenses/{expenseId}", tag = "books",
     params(("orgId" = String, Path), ("expenseId" = String, Path)),
-    responses((status = 200, body = Expense), (status = 404, body = Problem)))]
+    responses((status = 200, body = ExpenseWithReceipts), (status = 404, body = Problem)))]
 pub async fn get(c: Call<'_>) -> ApiResult {
-    json(200, &expenses::get_expense(&c.cx, &c.param("expenseId")?).await?)
+    json(200, &receipts::get_expense_with_receipts(&c.cx, &c.param("expenseId")?).await?)
 }
 
 /// Memo, vendor, reference, account or scope, while its month is open (409 after it closes); a
@@ -139,4 +143,32 @@ pub async fn update_recurring(c: Call<'_>) -> ApiResult {
 pub async fn delete_recurring(c: Call<'_>) -> ApiResult {
     recurring::delete_recurring(&c.cx, &c.param("recurringId")?).await?;
     no_content()
+}
+
+/// Books a draft made from a receipt, with what the receipt did not say given here.
+#[utoipa::path(post, path = "/api/v1/orgs/{orgId}/expenses/{expenseId}:confirm", tag = "books",
+    params(("orgId" = String, Path), ("expenseId" = String, Path)), request_body = ConfirmExpense,
+    responses((status = 200, body = Expense), (status = 400, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem), (status = 409, body = Problem)))]
+pub async fn confirm(c: Call<'_>) -> ApiResult {
+    let input: ConfirmExpense = json_body(c.req)?;
+    json(200, &receipts::confirm(&c.cx, &c.param("expenseId")?, input).await?)
+}
+
+/// A receipt for an expense: answers the presigned upload; once uploaded it is checked and read
+/// (`receipts[].extracted` on the expense).
+#[utoipa::path(post, path = "/api/v1/orgs/{orgId}/expenses/{expenseId}/receipts", tag = "books",
+    params(("orgId" = String, Path), ("expenseId" = String, Path)), request_body = CreateReceipt,
+    responses((status = 201, body = Receipt), (status = 400, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem)))]
+pub async fn add_receipt(c: Call<'_>) -> ApiResult {
+    let input: CreateReceipt = json_body(c.req)?;
+    json(201, &receipts::add_receipt(&c.cx, c.app.receipts(), &c.param("expenseId")?, input).await?)
+}
+
+/// Snap first, book later: a receipt without an expense makes a `draft` expense, filled from the
+/// receipt once read and booked only on `:confirm`.
+#[utoipa::path(post, path = "/api/v1/orgs/{orgId}/receipts", tag = "books", params(("orgId" = String, Path)), request_body = CreateReceipt,
+    responses((status = 201, body = SnappedReceipt), (status = 400, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem)))]
+pub async fn snap_receipt(c: Call<'_>) -> ApiResult {
+    let input: CreateReceipt = json_body(c.req)?;
+    json(201, &receipts::snap_receipt(&c.cx, c.app.receipts(), input).await?)
 }

@@ -6,4 +6,5 @@ pub mod events;
 pub mod jobs;
 pub mod notifier;
 pub mod outbox_relay;
+pub mod receipt_uploaded;
 pub mod webhook_dispatcher;

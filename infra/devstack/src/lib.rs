@@ -179,6 +179,10 @@ impl Stack {
             // Local development: webhooks may go to http://127.0.0.1 (the production setting is
             // the template's "false").
             env.insert("WEBHOOKS_ALLOW_PRIVATE_TARGETS".into(), "true".into());
+            // Providers the emulator does not serve: their local fakes (`infra/fakes`).
+            if let Ok(url) = std::env::var("TEXTRACT_ENDPOINT_URL") {
+                env.insert("TEXTRACT_ENDPOINT_URL".into(), url);
+            }
             env.extend(opts.env.clone());
             out.push((FunctionRuntime::new(def, env, sdk.clone()), f.routes.clone()));
         }

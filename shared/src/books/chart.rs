@@ -146,6 +146,8 @@ pub mod code {
     pub const LATE_FEES: &str = "4100";
     pub const OTHER_INCOME: &str = "4900";
     pub const DEPRECIATION: &str = "5180";
+    /// Schedule E line 19: where a draft from a receipt starts.
+    pub const OTHER_EXPENSE: &str = "5190";
 }
 
 impl AccountSubtype {

@@ -63,6 +63,14 @@ crate::domain_event! {
         parts: Vec<ExpensePart>,
     }
 
+    /// An uploaded receipt was checked and read (or kept as unreadable or rejected).
+    ReceiptRead = "receipt.read", version 1, subject "receipt" by receipt_id {
+        receipt_id: crate::ids::ReceiptId,
+        expense_id: ExpenseId,
+        status: super::receipts::ReceiptStatus,
+        extracted: Option<super::receipts::Extracted>,
+    }
+
     /// A vendor was added.
     VendorCreated = "vendor.created", version 1, subject "vendor" by vendor_id {
         vendor_id: VendorId,
@@ -114,6 +122,7 @@ crate::domain_event! {
 }
 
 pub const CATALOG: &[EventSpec] = &[
+    EventSpec::of::<ReceiptRead>(),
     EventSpec::of::<ExpenseRecorded>(),
     EventSpec::of::<ExpensePaid>(),
     EventSpec::of::<ExpenseVoided>(),

@@ -22,6 +22,7 @@ pub mod periods;
 pub mod poster;
 pub mod posting;
 pub mod reads;
+pub mod receipts;
 pub mod recurring;
 pub mod split;
 pub mod vendors;

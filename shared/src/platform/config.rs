@@ -19,6 +19,10 @@ pub struct Config {
 pub struct StoreConfig {
     pub table_name: String,
     pub bucket_name: String,
+    /// The receipts bucket (expense receipts, read by Textract).
+    pub receipts_bucket_name: Option<String>,
+    /// `TEXTRACT_ENDPOINT_URL`: a local stand-in for Textract (unset in AWS).
+    pub textract_endpoint_url: Option<String>,
     /// `AWS_ENDPOINT_URL`: an emulator locally, unset in AWS.
     pub endpoint_url: Option<String>,
     pub region: String,
@@ -101,6 +105,8 @@ impl Config {
             store: StoreConfig {
                 table_name: var("TABLE_NAME")?,
                 bucket_name: var("BUCKET_NAME")?,
+                receipts_bucket_name: opt("RECEIPTS_BUCKET_NAME"),
+                textract_endpoint_url: opt("TEXTRACT_ENDPOINT_URL"),
                 endpoint_url: opt("AWS_ENDPOINT_URL"),
                 region: get("AWS_REGION").unwrap_or_else(|| "us-east-1".to_owned()),
                 s3_force_path_style: flag("S3_FORCE_PATH_STYLE"),

@@ -37,6 +37,8 @@ pub struct App {
     webhook_sender: Option<Arc<dyn WebhookSender>>,
     webhook_secrets: Option<secrets::Secrets>,
     vendor_tax_ids: Option<secrets::Secrets>,
+    receipts: Option<blob::Blob>,
+    receipt_reader: Option<Arc<dyn crate::ports::receipts::ReceiptReader>>,
     /// Whether the function reads the table (its connection is opened during init).
     uses_table: bool,
 }
@@ -80,6 +82,19 @@ pub mod wire {
     pub fn webhook_secrets(app: &mut App, sdk: &aws_config::SdkConfig) {
         let key = app.config.webhooks.secrets_key_id.clone();
         app.webhook_secrets = Some(secrets::Secrets::new(sdk, key, secrets::WEBHOOK_SIGNING_PURPOSE));
+    }
+
+    /// The receipts bucket (presigned uploads, the upload check).
+    pub fn receipts(app: &mut App, sdk: &aws_config::SdkConfig) {
+        let store = &app.config.store;
+        let bucket = store.receipts_bucket_name.clone().unwrap_or_default();
+        app.receipts = Some(blob::Blob::new(sdk, &bucket, store.s3_force_path_style));
+    }
+
+    /// Reading receipts (Textract `AnalyzeExpense`).
+    pub fn receipt_reader(app: &mut App, sdk: &aws_config::SdkConfig) {
+        let endpoint = app.config.store.textract_endpoint_url.clone();
+        app.receipt_reader = Some(Arc::new(crate::ports::receipts::Textract::new(sdk, endpoint.as_deref())));
     }
 
     /// Vendors' tax ids (KMS, encrypt only: they are only ever answered masked).
@@ -129,6 +144,8 @@ impl App {
             webhook_sender: None,
             webhook_secrets: None,
             vendor_tax_ids: None,
+            receipts: None,
+            receipt_reader: None,
             uses_table: false,
         };
         for wire in wires {
@@ -159,6 +176,14 @@ impl App {
 
     pub fn webhook_sender(&self) -> &dyn WebhookSender {
         self.webhook_sender.as_deref().unwrap_or_else(|| unwired("the webhook sender"))
+    }
+
+    pub fn receipts(&self) -> &blob::Blob {
+        self.receipts.as_ref().unwrap_or_else(|| unwired("the receipts bucket"))
+    }
+
+    pub fn receipt_reader(&self) -> &dyn crate::ports::receipts::ReceiptReader {
+        self.receipt_reader.as_deref().unwrap_or_else(|| unwired("the receipt reader"))
     }
 
     pub fn vendor_tax_ids(&self) -> &secrets::Secrets {

@@ -6,6 +6,7 @@
 //! SFTP) join the same way.
 
 pub mod email;
+pub mod receipts;
 pub mod sms;
 pub mod ssrf;
 pub mod webhook;

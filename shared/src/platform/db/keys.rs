@@ -381,6 +381,20 @@ pub fn expense_pointer(scope: &OrgScope, id: &crate::ids::ExpenseId) -> Key {
     Key::new(format!("{}#EXPID", org_pk(scope)), id.as_str().to_owned())
 }
 
+/// An expense's receipts.
+pub fn receipts_of(scope: &OrgScope, expense: &crate::ids::ExpenseId) -> String {
+    format!("{}#RCPT#{expense}", org_pk(scope))
+}
+
+pub fn receipt(scope: &OrgScope, expense: &crate::ids::ExpenseId, id: &crate::ids::ReceiptId) -> Key {
+    Key::new(receipts_of(scope, expense), id.as_str().to_owned())
+}
+
+/// The receipt's object in the receipts bucket.
+pub fn receipt_object(scope: &OrgScope, expense: &crate::ids::ExpenseId, id: &crate::ids::ReceiptId) -> String {
+    format!("org/{}/receipts/{expense}/{id}", scope.org_id())
+}
+
 pub fn fixed_asset(scope: &OrgScope, id: &crate::ids::FixedAssetId) -> Key {
     Key::new(org_pk(scope), format!("ASSET#{id}"))
 }
