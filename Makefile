@@ -28,7 +28,7 @@ test: venv
 
 ## Benchmarks against a freshly started emulator (ratios, DynamoDB calls per route, the cost of an org-month).
 bench: venv
-	@infra/scripts/with-emulator.sh cargo bench -p e2e --bench api --bench ledger --bench events --bench burst --bench cost --bench init
+	@infra/scripts/with-emulator.sh cargo bench -p e2e --bench api --bench ledger --bench events --bench burst --bench books --bench cost --bench init
 
 ## Deployable arm64 artifacts (cargo lambda, Zig as the cross linker).
 build:
