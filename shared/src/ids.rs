@@ -199,6 +199,11 @@ impl ChargeId {
         Self(format!("{}_late", charge.0))
     }
 
+    /// A waived late fee `fee` charged again because the payment that waived it bounced.
+    pub fn reinstated(fee: &ChargeId) -> Self {
+        Self(format!("{}_again", fee.0))
+    }
+
     pub fn as_str(&self) -> &str {
         &self.0
     }

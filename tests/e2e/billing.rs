@@ -503,6 +503,24 @@ async fn late_fees_wait_for_pending_payments_and_are_voided_by_a_payment_dated_i
     assert_eq!(fee["status"], "void");
     let l = b.ledger(&app, &lease, "2026-02-28").await;
     assert_eq!((amt(&l["balance"]), amt(&l["unapplied"])), ("0.00", "0.00"));
+    // The check bounces: February is owed again, and so is the fee it had waived (once).
+    let pid = p["id"].as_str().unwrap();
+    app.post(
+        &b.path(&format!("/payments/{pid}:reverse")),
+        &b.token,
+        json!({"reversedOn": "2026-02-20", "reason": "NSF"}),
+    )
+    .await
+    .expect(200);
+    let fees: Vec<Value> = b.charges(&app, &lease).await.into_iter().filter(|c| c["kind"] == "late_fee").collect();
+    assert_eq!(fees.len(), 2, "{fees:?}");
+    let again = fees.iter().find(|c| c["status"] == "open").expect("the fee reinstated");
+    assert_eq!((amt(&again["amount"]), again["dueDate"].as_str()), ("60.00", Some("2026-02-20")));
+    let l = b.ledger(&app, &lease, "2026-02-28").await;
+    assert_eq!(amt(&l["balance"]), "1560.00");
+    app.stack.run_job_to_completion("job-late-fees", json!({"runDate": "2026-02-25"})).await.unwrap();
+    let fees = b.charges(&app, &lease).await.into_iter().filter(|c| c["kind"] == "late_fee").count();
+    assert_eq!(fees, 2, "the job does not charge February's fee a third time");
     assert_counters_match_entries(&app, &b, &lease).await;
     b.assert_books(&app).await;
 }

@@ -337,6 +337,10 @@ pub struct ChargeVoidRecord {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,
     pub created_at: DateTime<Utc>,
+    /// The payment that waived this late fee by arriving within the grace period (its reversal
+    /// charges the fee again).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub waived_by: Option<PaymentId>,
 }
 
 /// The reversing entry of a reversed payment.

@@ -185,7 +185,8 @@ fn payment_writes(
     }
     step.plan.write(&mut tx, scope, l, step.fresh.then_some(&p.id), &[])?;
     for f in &step.voids {
-        write_void(&mut tx, scope, (f, &[]), f.due_date, Some("paid within the grace period".into()), step.plan.now);
+        let why = (Some("paid within the grace period".to_owned()), Some(&p.id));
+        write_void(&mut tx, scope, (f, &[]), f.due_date, why, step.plan.now);
     }
     if step.fresh {
         let received = PaymentReceived {
@@ -336,6 +337,10 @@ fn reversal_writes(
         ..p.clone()
     };
     write_reversal(&mut tx, scope, p, step.on, reason, step.plan.now);
+    for fee in reinstated_fees(l, p, step.on, step.plan.now) {
+        tx.create(store::charge_item(scope, &fee));
+        crate::events::emit(&mut tx, scope, &store::charge_event(&fee));
+    }
     let reversed = PaymentReversed {
         payment_id: p.id.clone(),
         lease_id: p.lease_id.clone(),
@@ -347,6 +352,32 @@ fn reversal_writes(
     crate::events::emit(&mut tx, scope, &reversed);
     let made = step.plan.allocations.into_iter().map(Allocation::from).collect();
     Ok(Decision::Commit(tx, Payment::from_record(after, made)))
+}
+
+/// The late fees `p` waived by arriving within the grace period, charged again (a bounced
+/// payment did not pay in time after all), due the day of the reversal.
+fn reinstated_fees(l: &LedgerItems, p: &PaymentRecord, on: NaiveDate, now: DateTime<Utc>) -> Vec<ChargeRecord> {
+    l.voids
+        .iter()
+        .filter(|v| v.waived_by.as_ref() == Some(&p.id))
+        .filter_map(|v| l.charge(&v.charge_id))
+        .filter(|fee| l.charge(&ChargeId::reinstated(&fee.id)).is_none())
+        .map(|fee| ChargeRecord {
+            id: ChargeId::reinstated(&fee.id),
+            due_date: on.max(fee.due_date),
+            memo: Some(format!(
+                "{} (reinstated: the payment that waived it was reversed)",
+                fee.memo.clone().unwrap_or_default()
+            )),
+            open: fee.amount.minor,
+            status: ChargeStatus::Open,
+            created_at: now,
+            voided_at: None,
+            void_reason: None,
+            v: 1,
+            ..fee.clone()
+        })
+        .collect()
 }
 
 /// The payment becomes reversed (its counter from the value read) and its reversing entry.

@@ -7,7 +7,7 @@ use super::events::ChargeVoided;
 use super::ledger::LedgerItems;
 use super::model::*;
 use super::store::{self, money_dto, Plan, ALLOCATIONS_PER_TX};
-use crate::ids::{ChargeId, LeaseId};
+use crate::ids::{ChargeId, LeaseId, PaymentId};
 use crate::money::StoredMoney;
 use crate::platform::ctx::Ctx;
 use crate::platform::db::{keys, n, s, Decision, Expr, ItemBuilder, Retry, Tx};
@@ -40,7 +40,7 @@ pub async fn void_charge_in(
         let (charge, plan, date) = decide_void(l, id, today, now)?;
         let mut tx = Tx::new();
         plan.write(&mut tx, cx.scope, l, None, &[&charge.id])?;
-        write_void(&mut tx, cx.scope, (&charge, &plan.allocations), date, input.reason.clone(), now);
+        write_void(&mut tx, cx.scope, (&charge, &plan.allocations), date, (input.reason.clone(), None), now);
         let out = ChargeRecord {
             status: ChargeStatus::Void,
             open: 0,
@@ -121,7 +121,7 @@ pub(crate) fn write_void(
     scope: &OrgScope,
     (c, released): (&ChargeRecord, &[AllocationRecord]),
     date: NaiveDate,
-    reason: Option<String>,
+    (reason, waived_by): (Option<String>, Option<&PaymentId>),
     now: DateTime<Utc>,
 ) {
     let reason_set = if reason.is_some() { ", voidReason = :reason" } else { "" };
@@ -151,6 +151,7 @@ pub(crate) fn write_void(
         date,
         reason: reason.clone(),
         created_at: now,
+        waived_by: waived_by.cloned(),
     };
     let key = keys::charge_void(scope, &c.lease_id, &c.id);
     tx.put(ItemBuilder::new(CHARGE_VOID_ENTITY, &key, &v).build(), Some(Expr::not_exists()));
