@@ -872,3 +872,29 @@ async fn rent_late_fees_and_reminders_run_on_chosen_days_of_a_future_lease() {
         events["items"].as_array().unwrap().iter().filter(|e| e["type"] == "reminder.created").collect();
     assert_eq!(reminded.len(), 2);
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_tenant_who_prepaid_owes_nothing_when_the_rent_run_charges_the_month() {
+    let app = TestApp::spawn().await;
+    let b = Books::new(&app, "prepaid@example.com").await;
+    let lease = b.lease(&app, "2026-01-01", "1000.00", json!({})).await;
+    // Paid ahead, before any charge exists: all of it is unapplied credit (prepaid rent).
+    b.pay(&app, &lease, "2500.00", "2025-12-28", json!({})).await;
+    let l = b.ledger(&app, &lease, "2025-12-31").await;
+    assert_eq!((amt(&l["balance"]), amt(&l["unapplied"])), ("0.00", "2500.00"));
+    let run = b.rent_run(&app, "2026-03-01").await;
+    assert_eq!(run["chargesCreated"], 3);
+    // The run applied it in its own transaction: January and February paid, March half paid.
+    let charges = b.charges(&app, &lease).await;
+    let open: Vec<(&str, &str)> = charges.iter().map(|c| (c["period"].as_str().unwrap(), amt(&c["open"]))).collect();
+    assert_eq!(open, [("2026-01", "0.00"), ("2026-02", "0.00"), ("2026-03", "500.00")]);
+    let l = b.ledger(&app, &lease, "2026-03-01").await;
+    assert_eq!((amt(&l["balance"]), amt(&l["unapplied"])), ("500.00", "0.00"));
+    let jan = b.ledger(&app, &lease, "2026-01-01").await;
+    assert_eq!((amt(&jan["balance"]), amt(&jan["unapplied"])), ("0.00", "1500.00"), "met on each due date");
+    // A re-run creates and applies nothing twice.
+    let again = b.rent_run(&app, "2026-03-01").await;
+    assert_eq!(again["chargesCreated"], 0);
+    assert_counters_match_entries(&app, &b, &lease).await;
+    b.assert_books(&app).await;
+}

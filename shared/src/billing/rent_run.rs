@@ -80,12 +80,39 @@ struct Chunk {
     charges: Vec<ChargeRecord>,
     before: Option<Watermark>,
     after: Watermark,
+    /// The lease's prepaid money applied to these charges in the same transaction: the charges
+    /// as written then, the payments as read (the counters' conditions) and the allocations.
+    credited: Option<(Vec<ChargeRecord>, super::ledger::LedgerItems, super::store::Plan)>,
 }
 
 impl Chunk {
     fn actions(&self) -> usize {
-        self.charges.len() * 2 + 1
+        let credit =
+            self.credited.as_ref().map_or(0, |(_, _, plan)| plan.allocations.len() + plan.payment_deltas.len() + 1);
+        self.charges.len() * 2 + 1 + credit
     }
+}
+
+/// Applies each lease's unapplied payments to the charges its chunks create, in order (a later
+/// chunk of the same lease sees what the earlier ones left). Only leases that get charges read
+/// their payments.
+async fn attach_credit(cx: &Ctx<'_>, leases: &[LeaseRecord], chunks: &mut [Chunk]) -> Result<()> {
+    let mut left: HashMap<usize, Vec<PaymentRecord>> = HashMap::new();
+    for c in chunks.iter_mut().filter(|c| !c.charges.is_empty()) {
+        if let std::collections::hash_map::Entry::Vacant(slot) = left.entry(c.lease) {
+            let l = &leases[c.lease];
+            let q = Query::partition(db::Index::Primary, keys::lease_partition(cx.scope, &l.id))
+                .begins_with("PAY#")
+                .consistent();
+            let items = cx.db.query_all(q).await?;
+            let payments =
+                items.into_iter().map(db::from_item::<PaymentRecord>).collect::<std::result::Result<Vec<_>, _>>()?;
+            slot.insert(super::rent_credit::usable(payments));
+        }
+        let payments = left.get_mut(&c.lease).expect("read above");
+        c.credited = super::rent_credit::apply(&c.charges, payments, cx.now);
+    }
+    Ok(())
 }
 
 /// Rates into the base currency, loaded once per run.
@@ -130,7 +157,8 @@ pub async fn run_org(cx: &Ctx<'_>, run_date: Option<NaiveDate>, opts: &RunOption
     }
     let marks = watermarks(cx, &leases).await?;
     let book = rate_book(cx, org.base_currency, &leases).await?;
-    let (chunks, bounded) = plan_chunks(cx.scope, &leases, &marks, through, &book, cx.now);
+    let (mut chunks, bounded) = plan_chunks(cx.scope, &leases, &marks, through, &book, cx.now);
+    attach_credit(cx, &leases, &mut chunks).await?;
     report.complete = !bounded;
     write_chunks(cx, &leases, chunks, opts, &mut report).await?;
     true_up_ended(cx, &leases, opts).await?;
@@ -194,7 +222,7 @@ fn plan_chunks(
             }
             let prev =
                 if chunks.last().is_some_and(|c: &Chunk| c.lease == i) { Some(mark.clone()) } else { before.clone() };
-            chunks.push(Chunk { lease: i, charges, before: prev, after: after.clone() });
+            chunks.push(Chunk { lease: i, charges, before: prev, after: after.clone(), credited: None });
             mark = after;
             charges = rest;
         }
@@ -281,9 +309,15 @@ async fn true_up_ended(cx: &Ctx<'_>, leases: &[LeaseRecord], opts: &RunOptions) 
 }
 
 fn add_chunk(tx: &mut Tx, scope: &OrgScope, l: &LeaseRecord, c: &Chunk) {
-    for charge in &c.charges {
+    let charges = c.credited.as_ref().map_or(&c.charges, |(charges, _, _)| charges);
+    for charge in charges {
         tx.create(charge_item(scope, charge));
         crate::events::emit(tx, scope, &charge_event(charge));
+    }
+    if let Some((charges, payments, plan)) = &c.credited {
+        let ids: Vec<&ChargeId> = charges.iter().map(|c| &c.id).collect();
+        plan.write(tx, scope, payments, None, &ids).expect("the plan names only the payments it was given");
+        crate::events::emit(tx, scope, &super::common::allocation_created(&l.id, &plan.allocations));
     }
     let cond = match c.before.as_ref().and_then(|b| b.period.clone()) {
         Some(p) => Expr::new("#p = :old").name("#p", "period").value(":old", s(p)),
