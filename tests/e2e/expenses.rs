@@ -192,11 +192,11 @@ async fn expenses_split_pay_void_and_reclassify_and_the_books_follow_to_the_cent
     assert_eq!(moved.body["accountId"], o.acct("5070"));
     // Void the cleaning split: a reversing entry.
     let clean_id = clean["id"].as_str().unwrap();
-    let voided = app
-        .post(&o.path(&format!("/expenses/{clean_id}:void")), &o.token, json!({"reason": "duplicate"}))
-        .await
-        .expect(200);
-    assert_eq!(voided.body["status"], "void");
+    let early = json!({"reason": "duplicate", "voidedOn": "2026-03-01"});
+    app.post(&o.path(&format!("/expenses/{clean_id}:void")), &o.token, early).await.problem(400);
+    let void = json!({"reason": "duplicate", "voidedOn": "2026-03-20"});
+    let voided = app.post(&o.path(&format!("/expenses/{clean_id}:void")), &o.token, void).await.expect(200);
+    assert_eq!((voided.body["status"].as_str(), voided.body["voidedOn"].as_str()), (Some("void"), Some("2026-03-20")));
     app.post(&o.path(&format!("/expenses/{clean_id}:void")), &o.token, json!({})).await.problem(409);
 
     // The books, once everything is posted.

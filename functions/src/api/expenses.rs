@@ -91,7 +91,7 @@ pub async fn update(c: Call<'_>) -> ApiResult {
     responses((status = 200, body = Expense), (status = 400, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem), (status = 409, body = Problem)))]
 pub async fn void(c: Call<'_>) -> ApiResult {
     let input: VoidExpense = json_body_or_default(c.req)?;
-    json(200, &expenses::void_expense(&c.cx, &c.param("expenseId")?, input.reason).await?)
+    json(200, &expenses::void_expense(&c.cx, &c.param("expenseId")?, input).await?)
 }
 
 /// Pays a bill from a bank or cash account.

@@ -293,6 +293,11 @@ pub struct VoidExpense {
     #[serde(default)]
     #[schema(value_type = Option<crate::validation::schema::Text500>)]
     pub reason: Option<String>,
+    /// The reversing entry's date (default: the later of today and the expense's date); not
+    /// before the expense.
+    #[serde(default, deserialize_with = "crate::validation::date::strict_opt")]
+    #[schema(value_type = Option<String>, format = Date)]
+    pub voided_on: Option<NaiveDate>,
 }
 
 impl Validate for VoidExpense {

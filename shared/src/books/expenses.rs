@@ -462,13 +462,17 @@ pub async fn update_expense(cx: &Ctx<'_>, id: &str, input: UpdateExpense) -> Res
     Ok(e.into())
 }
 
-/// Voids an expense: a reversing entry dated the later of today and its date.
-pub async fn void_expense(cx: &Ctx<'_>, id: &str, reason: Option<String>) -> Result<Expense> {
+/// Voids an expense: a reversing entry dated `voidedOn`, or the later of today and its date.
+pub async fn void_expense(cx: &Ctx<'_>, id: &str, input: VoidExpense) -> Result<Expense> {
+    let VoidExpense { reason, voided_on } = input;
     let before = expense_record(cx, id).await?;
     if before.status == ExpenseStatus::Void {
         return Err(Error::Conflict("the expense is already void".into()));
     }
-    let date = cx.today_utc().max(before.date);
+    if voided_on.is_some_and(|d| d < before.date) {
+        return Err(Error::invalid("voidedOn", "must not be before the expense's date"));
+    }
+    let date = voided_on.unwrap_or_else(|| cx.today_utc().max(before.date));
     let mut e = before.clone();
     e.status = ExpenseStatus::Void;
     e.voided_on = Some(date);
