@@ -28,6 +28,35 @@ STATEFUL_RULES = [
     (r"throughDate", r"must be within about a year from today"),
     # How many labels a unit pattern makes is known only once it is expanded.
     (r"pattern", r"expands to more than \d+ labels|range \{.*\} (is too large|runs backwards)"),
+    # The books: an account's classification is checked against its type, and what an account
+    # may be used for against the stored chart (API.md "Books").
+    (r"subtype", r"\w+ accounts are \w+ accounts"),
+    (r"scheduleE", r"required for income and expense accounts.*|income is reported on Schedule E.*"
+     r"|expenses are reported on Schedule E.*|only income and expense accounts are reported on Schedule E.*"),
+    (r"parentId", r"must be an account of the same type|cannot be the account itself"),
+    (r"accountId", r"must be an expense or fixed-asset account|the account is archived"),
+    (r"paidFrom", r"must be a bank or cash account|the account holds [A-Z]{3}|the account is archived"
+     r"|required \(or .*\)|an unpaid bill is paid later with :pay"),
+    (r"vendorId", r"the vendor is archived"),
+    (r"dueDate", r"a bill needs its due date|only a bill .* has a due date"),
+    (r"scope", r"give one of scope, splits or split"),
+    (r"scope\.id", r"a building or unit scope names its id; the portfolio none"),
+    (r"splits", r"the parts sum to \S+, not the amount \S+|give 1–50 parts"),
+    (r"splits\[\d+\]", r"names a buildingId or a unitId"),
+    (r"splits\[\d+\]\.amount\.currency", r"the expense is in [A-Z]{3}"),
+    (r"splits\[\d+\]\.unitId", r"the unit is not in that building"),
+    (r"split", r"the weights add up to zero|nothing to split across|the amount must be greater than zero"),
+    (r"split\.buildingIds\[\d+\]", r"is named twice"),
+    (r"paidOn", r"a bill is paid on or after its date"),
+    (r"voidedOn", r"must not be before the expense's date"),
+    (r"lines", r"debits and credits differ in .*"),
+    (r"lines\[\d+\]", r"needs exactly one of debit or credit"),
+    (r"lines\[\d+\]\.accountId", r"the account is archived"),
+    (r"lines\[\d+\]\.(debit|credit)\.currency", r"the account holds [A-Z]{3}"),
+    (r"lifeYears", r"straight_line needs 1–100 years|only with straight_line"),
+    (r"landValue\.currency", r"the cost is in [A-Z]{3}"),
+    (r"landValue\.amount", r"must be less than the cost"),
+    (r"endDate", r"must not be before startDate"),
 ]
 
 # 422 whose cause is the server's memory of an earlier request, not this one.

@@ -77,8 +77,19 @@ FUZZ_WEBHOOK_ID=$(call POST "$org/webhooks" '{"url":"http://127.0.0.1:9/hook","e
 # or remove it, and every later case would answer 403 or 404.
 FUZZ_USER_ID=fuzz-manager
 call POST "$org/members" '{"userId":"fuzz-manager","email":"manager@example.com","role":"manager"}' > /dev/null
+# The books: an expense account (Repairs), the bank, a vendor, an expense, a manual entry and a
+# recurring expense.
+accounts=$(call GET "$org/accounts")
+FUZZ_ACCOUNT_ID=$(echo "$accounts" | jq -er '.items[] | select(.code == "5140") | .id')
+bank=$(echo "$accounts" | jq -er '.items[] | select(.code == "1000") | .id')
+equity=$(echo "$accounts" | jq -er '.items[] | select(.code == "3000") | .id')
+FUZZ_VENDOR_ID=$(call POST "$org/vendors" '{"name":"Fuzz Plumbing","kind":"company"}' | jq -er .id)
+FUZZ_EXPENSE_ID=$(call POST "$org/expenses" "{\"date\":\"2027-01-03\",\"amount\":{\"amount\":\"80.00\",\"currency\":\"USD\"},\"accountId\":\"$FUZZ_ACCOUNT_ID\",\"paidFrom\":\"$bank\",\"vendorId\":\"$FUZZ_VENDOR_ID\"}" -H "Idempotency-Key: fuzz-expense" | jq -er .id)
+FUZZ_ENTRY_ID=$(call POST "$org/journal" "{\"date\":\"2027-01-01\",\"memo\":\"opening\",\"lines\":[{\"accountId\":\"$bank\",\"debit\":{\"amount\":\"100.00\",\"currency\":\"USD\"}},{\"accountId\":\"$equity\",\"credit\":{\"amount\":\"100.00\",\"currency\":\"USD\"}}]}" | jq -er .id)
+FUZZ_RECURRING_ID=$(call POST "$org/recurring-expenses" "{\"frequency\":\"monthly\",\"day\":1,\"startDate\":\"2027-01-01\",\"amount\":{\"amount\":\"30.00\",\"currency\":\"USD\"},\"accountId\":\"$FUZZ_ACCOUNT_ID\",\"paidFrom\":\"$bank\"}" | jq -er .id)
 export FUZZ_ORG_ID FUZZ_BUILDING_ID FUZZ_UNIT_ID FUZZ_TENANT_ID FUZZ_LEASE_ID FUZZ_CHARGE_ID FUZZ_PAYMENT_ID \
-  FUZZ_DOCUMENT_ID FUZZ_WEBHOOK_ID FUZZ_USER_ID
+  FUZZ_DOCUMENT_ID FUZZ_WEBHOOK_ID FUZZ_USER_ID FUZZ_ACCOUNT_ID FUZZ_VENDOR_ID FUZZ_EXPENSE_ID FUZZ_ENTRY_ID \
+  FUZZ_RECURRING_ID
 
 seed=${FUZZ_SEED:-20261201}
 [ "$seed" = random ] && seed=""

@@ -122,6 +122,25 @@ prefixed_id!(/// An account of an org's chart (derived from the org and the acco
 prefixed_id!(/// A journal entry (derived from the org and what it was posted from).
     JournalEntryId, "jrn");
 
+/// `field` must hold an id of the kind `parse` accepts (`what`: "an account id"); a malformed
+/// one is a 400 naming the field, a well-formed one that names nothing is the use case's 404.
+pub fn check_id<T>(
+    errors: &mut Vec<crate::FieldError>,
+    field: &str,
+    value: Option<&str>,
+    parse: fn(&str) -> Option<T>,
+    what: &str,
+) {
+    if value.is_some_and(|v| parse(v).is_none()) {
+        errors.push(crate::FieldError::new(field, format!("must be {what}")));
+    }
+}
+
+/// A building or unit id (`bld_…` or `unt_…`).
+pub fn building_or_unit(s: &str) -> Option<()> {
+    BuildingId::parse(s).map(|_| ()).or_else(|| UnitId::parse(s).map(|_| ()))
+}
+
 /// A ULID derived from `parts` (SHA-256, first 16 bytes): the same parts, the same id.
 pub fn derived_ulid(parts: &[&str]) -> ulid::Ulid {
     use sha2::{Digest, Sha256};

@@ -39,7 +39,7 @@ pub async fn list_documents(c: Call<'_>) -> ApiResult {
             )])
         })?;
     let subject_id = query_param(c.req, "subjectId")
-        .filter(|v| !v.is_empty() && v.len() <= 40)
+        .filter(|v| !v.is_empty() && v.chars().count() <= 40)
         .ok_or_else(|| ApiError::validation(vec![FieldError::new("subjectId", "required")]))?;
     let p = c.page()?;
     c.list(service::list_documents(&c.cx, subject_type, &subject_id, p).await?)

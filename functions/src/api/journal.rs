@@ -86,7 +86,7 @@ fn month(c: &Call<'_>) -> Result<String, ApiError> {
 
 /// Closes a month: automatic postings dated in it land on the first open day, manual ones 409.
 #[utoipa::path(post, path = "/api/v1/orgs/{orgId}/periods/{month}:close", tag = "books",
-    params(("orgId" = String, Path), ("month" = String, Path, description = "YYYY-MM")), request_body = Option<PeriodChange>,
+    params(("orgId" = String, Path), ("month" = String, Path, description = "YYYY-MM", pattern = "^[0-9]{4}-(0[1-9]|1[0-2])$")), request_body = Option<PeriodChange>,
     responses((status = 200, body = Period), (status = 400, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem), (status = 409, body = Problem)))]
 pub async fn close(c: Call<'_>) -> ApiResult {
     let input: PeriodChange = json_body_or_default(c.req)?;
@@ -95,7 +95,7 @@ pub async fn close(c: Call<'_>) -> ApiResult {
 
 /// Reopens a closed month (owner only; audited with the reason).
 #[utoipa::path(post, path = "/api/v1/orgs/{orgId}/periods/{month}:reopen", tag = "books",
-    params(("orgId" = String, Path), ("month" = String, Path, description = "YYYY-MM")), request_body = Option<PeriodChange>,
+    params(("orgId" = String, Path), ("month" = String, Path, description = "YYYY-MM", pattern = "^[0-9]{4}-(0[1-9]|1[0-2])$")), request_body = Option<PeriodChange>,
     responses((status = 200, body = Period), (status = 400, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem), (status = 409, body = Problem)))]
 pub async fn reopen(c: Call<'_>) -> ApiResult {
     let input: PeriodChange = json_body_or_default(c.req)?;

@@ -62,6 +62,18 @@ pub async fn get_account(cx: &Ctx<'_>, id: &str) -> Result<Account> {
     find(&chart(cx).await?, id).cloned().ok_or(Error::NotFound("account"))
 }
 
+/// A named account that does not exist in this org: answered 404 (`Error::NotFound`).
+const MISSING: &str = "no such account in this org";
+
+/// 404 when a named account does not exist; 400 for every other problem.
+fn refused(errors: Vec<FieldError>) -> Error {
+    if errors.iter().any(|e| e.message == MISSING) {
+        Error::NotFound("account")
+    } else {
+        Error::Invalid(errors)
+    }
+}
+
 fn json<T: serde::Serialize>(v: &T) -> serde_json::Value {
     serde_json::to_value(v).expect("accounts serialize")
 }
@@ -86,7 +98,7 @@ fn check_parent(
     match find(chart, p) {
         Some(a) if a.type_ == kind => Ok(Some(a.id.clone())),
         Some(_) => Err(FieldError::new("parentId", "must be an account of the same type")),
-        None => Err(FieldError::new("parentId", "no such account in this org")),
+        None => Err(FieldError::new("parentId", MISSING)),
     }
 }
 
@@ -113,7 +125,7 @@ pub async fn create_account(cx: &Ctx<'_>, input: CreateAccount) -> Result<Accoun
         None
     });
     if !errors.is_empty() {
-        return Err(Error::Invalid(errors));
+        return Err(refused(errors));
     }
     if chart.contains_key(&input.code) {
         return Err(Error::Conflict(format!("account code {} is already used in this chart", input.code)));
@@ -189,7 +201,7 @@ fn apply(chart: &BTreeMap<String, Account>, before: &Account, input: UpdateAccou
         a.archived = archived;
     }
     if !errors.is_empty() {
-        return Err(Error::Invalid(errors));
+        return Err(refused(errors));
     }
     Ok(a)
 }

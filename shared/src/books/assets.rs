@@ -60,6 +60,7 @@ pub struct FixedAsset {
 #[derive(Debug, Clone, Deserialize, ToSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct CreateFixedAsset {
+    #[schema(value_type = BuildingId)]
     pub building_id: String,
     #[schema(value_type = crate::validation::schema::Text200)]
     pub name: String,
@@ -71,6 +72,7 @@ pub struct CreateFixedAsset {
     pub method: Method,
     /// Required with `straight_line` (1–100).
     #[serde(default)]
+    #[schema(minimum = 1, maximum = 100)]
     pub life_years: Option<u32>,
     /// Not depreciated (land is not used up).
     #[serde(default)]
@@ -82,6 +84,7 @@ impl Validate for CreateFixedAsset {
     fn validate(&self) -> Vec<FieldError> {
         let mut e = Vec::new();
         check_text(&mut e, "name", &self.name, 200);
+        crate::ids::check_id(&mut e, "buildingId", Some(&self.building_id), BuildingId::parse, "a building id");
         match (self.method, self.life_years) {
             (Method::StraightLine, Some(1..=100)) | (Method::Residential275 | Method::Commercial39, None) => {}
             (Method::StraightLine, _) => e.push(FieldError::new("lifeYears", "straight_line needs 1–100 years")),
@@ -212,12 +215,8 @@ pub async fn create_fixed_asset(cx: &Ctx<'_>, input: CreateFixedAsset) -> Result
         }
         None => None,
     };
-    let building = BuildingId::parse(&input.building_id)
-        .ok_or_else(|| Error::invalid("buildingId", "no such building in this org"))?;
-    cx.db
-        .get(&keys::building(cx.scope, &building))
-        .await?
-        .ok_or_else(|| Error::invalid("buildingId", "no such building in this org"))?;
+    let building = BuildingId::parse(&input.building_id).ok_or(Error::NotFound("building"))?;
+    cx.db.get(&keys::building(cx.scope, &building)).await?.ok_or(Error::NotFound("building"))?;
     let a = FixedAssetRecord {
         id: FixedAssetId::new(),
         building_id: building,

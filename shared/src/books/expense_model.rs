@@ -1,5 +1,6 @@
 //! Expenses and bills as stored, answered and requested.
 
+use crate::ids::check_id;
 use crate::ids::{AccountId, BuildingId, ExpenseId, UnitId, VendorId};
 use crate::money::{Money, MoneyDto, StoredMoney};
 use crate::validation::{check_opt_text, Validate};
@@ -37,7 +38,9 @@ pub enum ScopeType {
 pub struct ExpenseScope {
     #[serde(rename = "type")]
     pub type_: ScopeType,
+    /// The building's or unit's id (none for the portfolio).
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schema(pattern = "^(bld|unt)_[0-7][0-9A-HJKMNP-TV-Z]{25}$")]
     pub id: Option<String>,
 }
 
@@ -101,8 +104,10 @@ pub struct ExpenseRecord {
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct Split {
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<BuildingId>)]
     pub building_id: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<UnitId>)]
     pub unit_id: Option<String>,
     #[schema(value_type = crate::money::MoneyInput)]
     pub amount: MoneyDto,
@@ -188,6 +193,7 @@ pub enum SplitBy {
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct SplitRule {
     pub by: SplitBy,
+    #[schema(value_type = Vec<BuildingId>, min_items = 1, max_items = 50)]
     pub building_ids: Vec<String>,
 }
 
@@ -208,17 +214,21 @@ pub struct CreateExpense {
     #[schema(value_type = crate::money::MoneyInput)]
     pub amount: MoneyDto,
     /// An expense account, or a fixed-asset account for a capital improvement.
+    #[schema(value_type = AccountId)]
     pub account_id: String,
     #[serde(default)]
+    #[schema(value_type = Option<VendorId>)]
     pub vendor_id: Option<String>,
     /// Default: the portfolio.
     #[serde(default)]
     pub scope: Option<ExpenseScope>,
     #[serde(default)]
+    #[schema(min_items = 1, max_items = 50)]
     pub splits: Option<Vec<Split>>,
     #[serde(default)]
     pub split: Option<SplitRule>,
     #[serde(default)]
+    #[schema(value_type = Option<AccountId>)]
     pub paid_from: Option<String>,
     #[serde(default)]
     pub status: Option<NewStatus>,
@@ -233,11 +243,36 @@ pub struct CreateExpense {
     pub reference: Option<String>,
 }
 
+/// The ids an expense names, checked for their form (what they name is checked when booked).
+pub fn check_refs(
+    e: &mut Vec<FieldError>,
+    (account, vendor, paid_from): (Option<&str>, Option<&str>, Option<&str>),
+    scope: &Option<ExpenseScope>,
+    splits: &Option<Vec<Split>>,
+    rule: &Option<SplitRule>,
+) {
+    check_id(e, "accountId", account, AccountId::parse, "an account id");
+    check_id(e, "vendorId", vendor, VendorId::parse, "a vendor id");
+    check_id(e, "paidFrom", paid_from, AccountId::parse, "an account id");
+    if let Some(s) = scope {
+        check_id(e, "scope.id", s.id.as_deref(), crate::ids::building_or_unit, "a building or unit id");
+    }
+    for (i, s) in splits.iter().flatten().enumerate() {
+        check_id(e, &format!("splits[{i}].buildingId"), s.building_id.as_deref(), BuildingId::parse, "a building id");
+        check_id(e, &format!("splits[{i}].unitId"), s.unit_id.as_deref(), UnitId::parse, "a unit id");
+    }
+    for (i, b) in rule.iter().flat_map(|r| &r.building_ids).enumerate() {
+        check_id(e, &format!("split.buildingIds[{i}]"), Some(b), BuildingId::parse, "a building id");
+    }
+}
+
 impl Validate for CreateExpense {
     fn validate(&self) -> Vec<FieldError> {
         let mut e = Vec::new();
         check_opt_text(&mut e, "memo", self.memo.as_deref(), 500);
         check_opt_text(&mut e, "reference", self.reference.as_deref(), 100);
+        let ids = (Some(self.account_id.as_str()), self.vendor_id.as_deref(), self.paid_from.as_deref());
+        check_refs(&mut e, ids, &self.scope, &self.splits, &self.split);
         e
     }
 }
@@ -251,15 +286,18 @@ pub struct UpdateExpense {
     #[schema(value_type = Option<crate::validation::schema::Text500>)]
     pub memo: Option<String>,
     #[serde(default)]
+    #[schema(value_type = Option<VendorId>)]
     pub vendor_id: Option<String>,
     #[serde(default)]
     #[schema(value_type = Option<crate::validation::schema::Text100>)]
     pub reference: Option<String>,
     #[serde(default)]
+    #[schema(value_type = Option<AccountId>)]
     pub account_id: Option<String>,
     #[serde(default)]
     pub scope: Option<ExpenseScope>,
     #[serde(default)]
+    #[schema(min_items = 1, max_items = 50)]
     pub splits: Option<Vec<Split>>,
 }
 
@@ -268,6 +306,13 @@ impl Validate for UpdateExpense {
         let mut e = Vec::new();
         check_opt_text(&mut e, "memo", self.memo.as_deref(), 500);
         check_opt_text(&mut e, "reference", self.reference.as_deref(), 100);
+        check_refs(
+            &mut e,
+            (self.account_id.as_deref(), self.vendor_id.as_deref(), None),
+            &self.scope,
+            &self.splits,
+            &None,
+        );
         e
     }
 }
@@ -278,12 +323,15 @@ pub struct PayBill {
     #[serde(deserialize_with = "crate::validation::date::strict")]
     #[schema(value_type = String, format = Date)]
     pub paid_on: NaiveDate,
+    #[schema(value_type = AccountId)]
     pub paid_from: String,
 }
 
 impl Validate for PayBill {
     fn validate(&self) -> Vec<FieldError> {
-        Vec::new()
+        let mut e = Vec::new();
+        check_id(&mut e, "paidFrom", Some(&self.paid_from), AccountId::parse, "an account id");
+        e
     }
 }
 

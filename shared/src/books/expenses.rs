@@ -23,13 +23,24 @@ use std::collections::BTreeMap;
 
 type Chart = BTreeMap<String, Account>;
 
+/// A named account the org does not have: the request answers 404.
+const MISSING: &str = "no such account in this org";
+
+/// 404 when a named account does not exist; 400 for every other problem.
+fn refused(errors: Vec<FieldError>) -> Error {
+    match errors.iter().any(|e| e.message == MISSING) {
+        true => Error::NotFound("account"),
+        false => Error::Invalid(errors),
+    }
+}
+
 /// The account an expense is booked to: an open expense account or fixed-asset account.
 fn expense_account<'a>(chart: &'a Chart, id: &str) -> std::result::Result<&'a Account, FieldError> {
     match find(chart, id) {
         Some(a) if a.archived => Err(FieldError::new("accountId", "the account is archived")),
         Some(a) if a.type_ == AccountType::Expense || a.subtype == Some(AccountSubtype::FixedAsset) => Ok(a),
         Some(_) => Err(FieldError::new("accountId", "must be an expense or fixed-asset account")),
-        None => Err(FieldError::new("accountId", "no such account in this org")),
+        None => Err(FieldError::new("accountId", MISSING)),
     }
 }
 
@@ -49,7 +60,7 @@ fn paying_account<'a>(
             Err(FieldError::new(field, format!("the account holds {}", a.currency.as_deref().unwrap_or_default())))
         }
         Some(a) => Ok(a),
-        None => Err(FieldError::new(field, "no such account in this org")),
+        None => Err(FieldError::new(field, MISSING)),
     }
 }
 
@@ -60,7 +71,7 @@ async fn place(
     building: Option<&str>,
     unit: Option<&str>,
 ) -> Result<(Option<BuildingId>, Option<UnitId>)> {
-    let missing = |f: &str| Error::invalid(format!("{field}.{f}"), "no such building or unit in this org");
+    let missing = |_: &str| Error::NotFound("building or unit");
     match (building, unit) {
         (_, Some(u)) => {
             let id = UnitId::parse(u).ok_or_else(|| missing("unitId"))?;
@@ -100,14 +111,10 @@ async fn parts_of(
         (None, None, Some(r)) => Ok((split_by(cx, total, r).await?, true)),
         (s, None, None) => {
             let s = s.clone().unwrap_or(ExpenseScope { type_: ScopeType::Portfolio, id: None });
-            let named = |r: Result<(Option<BuildingId>, Option<UnitId>)>| match r {
-                Err(Error::Invalid(_)) => Err(Error::invalid("scope.id", "no such building or unit in this org")),
-                other => other,
-            };
             let (b, u) = match (s.type_, s.id.as_deref()) {
                 (ScopeType::Portfolio, None) => (None, None),
-                (ScopeType::Building, Some(id)) => named(place(cx, "scope", Some(id), None).await)?,
-                (ScopeType::Unit, Some(id)) => named(place(cx, "scope", None, Some(id)).await)?,
+                (ScopeType::Building, Some(id)) => place(cx, "scope", Some(id), None).await?,
+                (ScopeType::Unit, Some(id)) => place(cx, "scope", None, Some(id)).await?,
                 _ => {
                     return Err(Error::invalid("scope.id", "a building or unit scope names its id; the portfolio none"))
                 }
@@ -266,7 +273,7 @@ pub async fn decide_new(cx: &Ctx<'_>, input: &CreateExpense, id: ExpenseId) -> R
         errors.push(FieldError::new("dueDate", "only a bill (\"status\": \"unpaid\") has a due date"));
     }
     if !errors.is_empty() {
-        return Err(Error::Invalid(errors));
+        return Err(refused(errors));
     }
     let (amount, account) = (amount.expect("checked"), account.expect("checked"));
     let vendor_id = vendor(cx, input.vendor_id.as_deref()).await?;
@@ -307,7 +314,7 @@ async fn vendor(cx: &Ctx<'_>, id: Option<&str>) -> Result<Option<VendorId>> {
     match super::vendors::vendor_record(cx, id).await {
         Ok(v) if v.archived => Err(Error::invalid("vendorId", "the vendor is archived")),
         Ok(v) => Ok(Some(v.id)),
-        Err(Error::NotFound(_)) => Err(Error::invalid("vendorId", "no such vendor in this org")),
+        Err(Error::NotFound(_)) => Err(Error::NotFound("vendor")),
         Err(e) => Err(e),
     }
 }
@@ -322,7 +329,7 @@ pub async fn create_expense(cx: &Ctx<'_>, input: CreateExpense, claim: Option<&C
     }
     tx.guard_membership(cx.scope);
     cx.db.transact(tx).await.map_err(|err| match err.failed_conditions() {
-        Some(_) if e.vendor_id.is_some() => Error::invalid("vendorId", "no such vendor in this org"),
+        Some(_) if e.vendor_id.is_some() => Error::NotFound("vendor"),
         _ => err.into(),
     })?;
     Ok(out)
@@ -417,7 +424,7 @@ pub async fn update_expense(cx: &Ctx<'_>, id: &str, input: UpdateExpense) -> Res
     }
     if let Some(a) = &input.account_id {
         let chart = chart(cx).await?;
-        let acct = expense_account(&chart, a).map_err(|f| Error::Invalid(vec![f]))?;
+        let acct = expense_account(&chart, a).map_err(|f| refused(vec![f]))?;
         e.account_id = acct.id.clone();
         e.account_code = acct.code.clone();
     }
@@ -506,8 +513,8 @@ pub async fn pay_bill(cx: &Ctx<'_>, id: &str, input: PayBill) -> Result<Expense>
         ));
     }
     let chart = chart(cx).await?;
-    let bank = paying_account(&chart, "paidFrom", &input.paid_from, before.amount.currency)
-        .map_err(|f| Error::Invalid(vec![f]))?;
+    let bank =
+        paying_account(&chart, "paidFrom", &input.paid_from, before.amount.currency).map_err(|f| refused(vec![f]))?;
     if input.paid_on < before.date {
         return Err(Error::invalid("paidOn", "a bill is paid on or after its date"));
     }

@@ -10,7 +10,10 @@ use crate::ids::next_ulid;
 use crate::platform::ctx::Ctx;
 use crate::{Error, FieldError, Result};
 
-/// The draft of a manual entry, or every field that is wrong.
+const MISSING: &str = "no such account in this org";
+
+/// The draft of a manual entry, or every field that is wrong (404 when it names an account
+/// this org does not have).
 fn draft(chart: &std::collections::BTreeMap<String, Account>, input: &ManualEntry) -> Result<Draft> {
     let mut errors = Vec::new();
     let memo = input.memo.trim();
@@ -24,9 +27,11 @@ fn draft(chart: &std::collections::BTreeMap<String, Account>, input: &ManualEntr
     let mut sides = Vec::new();
     for (i, l) in input.lines.iter().enumerate() {
         let at = |f: &str| format!("lines[{i}].{f}");
-        let account = find(chart, &l.account_id).filter(|a| !a.archived);
-        if account.is_none() {
-            errors.push(FieldError::new(at("accountId"), "no such open account in this org"));
+        let account = find(chart, &l.account_id);
+        match account {
+            None => errors.push(FieldError::new(at("accountId"), MISSING)),
+            Some(a) if a.archived => errors.push(FieldError::new(at("accountId"), "the account is archived")),
+            Some(_) => {}
         }
         let (dto, field, debit) = match (&l.debit, &l.credit) {
             (Some(d), None) => (d, at("debit"), true),
@@ -69,6 +74,9 @@ fn draft(chart: &std::collections::BTreeMap<String, Account>, input: &ManualEntr
         if let Err(e @ EntryError::Unbalanced { .. }) = check_balanced(&sides) {
             errors.push(FieldError::new("lines", e.to_string()));
         }
+    }
+    if errors.iter().any(|e| e.message == MISSING) {
+        return Err(Error::NotFound("account"));
     }
     if !errors.is_empty() {
         return Err(Error::Invalid(errors));

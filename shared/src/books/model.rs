@@ -67,7 +67,7 @@ impl Account {
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct CreateAccount {
     /// 1–10 digits, unique in the org (sorts the chart).
-    #[schema(example = "5145")]
+    #[schema(example = "5145", pattern = "^[0-9]{1,10}$")]
     pub code: String,
     #[schema(value_type = crate::validation::schema::Text200)]
     pub name: String,
@@ -76,10 +76,11 @@ pub struct CreateAccount {
     #[serde(default)]
     pub subtype: Option<AccountSubtype>,
     #[serde(default)]
+    #[schema(value_type = Option<AccountId>)]
     pub parent_id: Option<String>,
     /// Required on income and expense accounts: `"3"`–`"19"` or `"none"`.
     #[serde(default)]
-    #[schema(example = "14")]
+    #[schema(example = "14", pattern = "^(none|[3-9]|1[0-9])$")]
     pub schedule_e: Option<String>,
     #[serde(default)]
     #[schema(value_type = Option<crate::money::CurrencyCode>)]
@@ -94,8 +95,10 @@ pub struct UpdateAccount {
     #[schema(value_type = Option<crate::validation::schema::Text200>)]
     pub name: Option<String>,
     #[serde(default)]
+    #[schema(value_type = Option<AccountId>)]
     pub parent_id: Option<String>,
     #[serde(default)]
+    #[schema(pattern = "^(none|[3-9]|1[0-9])$")]
     pub schedule_e: Option<String>,
     #[serde(default)]
     pub archived: Option<bool>,
@@ -267,6 +270,7 @@ impl From<EntryRecord> for JournalEntry {
 #[derive(Debug, Clone, Deserialize, ToSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct ManualLine {
+    #[schema(value_type = AccountId)]
     pub account_id: String,
     #[serde(default)]
     #[schema(value_type = Option<crate::money::MoneyInput>)]
@@ -275,8 +279,10 @@ pub struct ManualLine {
     #[schema(value_type = Option<crate::money::MoneyInput>)]
     pub credit: Option<MoneyDto>,
     #[serde(default)]
+    #[schema(value_type = Option<crate::ids::BuildingId>)]
     pub building_id: Option<String>,
     #[serde(default)]
+    #[schema(value_type = Option<crate::ids::UnitId>)]
     pub unit_id: Option<String>,
 }
 
@@ -289,6 +295,7 @@ pub struct ManualEntry {
     pub date: NaiveDate,
     #[schema(value_type = crate::validation::schema::Text200)]
     pub memo: String,
+    #[schema(min_items = 2, max_items = 90)]
     pub lines: Vec<ManualLine>,
 }
 
@@ -416,12 +423,14 @@ pub struct Period {
     pub changed_by: String,
 }
 
+use crate::ids::check_id;
 use crate::validation::{check_opt_text, check_text, Validate};
 
 impl Validate for CreateAccount {
     fn validate(&self) -> Vec<crate::FieldError> {
         let mut e = Vec::new();
         check_text(&mut e, "name", &self.name, 200);
+        check_id(&mut e, "parentId", self.parent_id.as_deref(), AccountId::parse, "an account id");
         e
     }
 }
@@ -430,6 +439,7 @@ impl Validate for UpdateAccount {
     fn validate(&self) -> Vec<crate::FieldError> {
         let mut e = Vec::new();
         check_opt_text(&mut e, "name", self.name.as_deref(), 200);
+        check_id(&mut e, "parentId", self.parent_id.as_deref(), AccountId::parse, "an account id");
         e
     }
 }
@@ -438,6 +448,23 @@ impl Validate for ManualEntry {
     fn validate(&self) -> Vec<crate::FieldError> {
         let mut e = Vec::new();
         check_text(&mut e, "memo", &self.memo, 200);
+        for (i, l) in self.lines.iter().enumerate() {
+            check_id(&mut e, &format!("lines[{i}].accountId"), Some(&l.account_id), AccountId::parse, "an account id");
+            check_id(
+                &mut e,
+                &format!("lines[{i}].buildingId"),
+                l.building_id.as_deref(),
+                crate::ids::BuildingId::parse,
+                "a building id",
+            );
+            check_id(
+                &mut e,
+                &format!("lines[{i}].unitId"),
+                l.unit_id.as_deref(),
+                crate::ids::UnitId::parse,
+                "a unit id",
+            );
+        }
         e
     }
 }

@@ -6,6 +6,7 @@
 //! kept and marked, never lost.
 
 use super::events::ReceiptRead;
+use super::expense_model::check_refs;
 use super::expense_model::*;
 use super::expenses::{decide_new, expense_record, recorded_event, write_new};
 use super::vendors::match_by_name;
@@ -79,8 +80,9 @@ pub struct Receipt {
 pub struct CreateReceipt {
     #[schema(value_type = crate::validation::schema::Text200)]
     pub name: String,
-    #[schema(example = "application/pdf")]
+    #[schema(example = "application/pdf", pattern = "^(application/pdf|image/png|image/jpeg)$")]
     pub content_type: String,
+    #[schema(minimum = 1, maximum = 26214400)]
     pub size_bytes: u64,
 }
 
@@ -128,14 +130,18 @@ pub struct ConfirmExpense {
     #[schema(value_type = Option<crate::money::MoneyInput>)]
     pub amount: Option<MoneyDto>,
     #[serde(default)]
+    #[schema(value_type = Option<AccountId>)]
     pub account_id: Option<String>,
     #[serde(default)]
+    #[schema(value_type = Option<crate::ids::VendorId>)]
     pub vendor_id: Option<String>,
     #[serde(default)]
     pub scope: Option<ExpenseScope>,
     #[serde(default)]
+    #[schema(min_items = 1, max_items = 50)]
     pub splits: Option<Vec<Split>>,
     #[serde(default)]
+    #[schema(value_type = Option<AccountId>)]
     pub paid_from: Option<String>,
     #[serde(default)]
     pub status: Option<NewStatus>,
@@ -151,6 +157,8 @@ impl Validate for ConfirmExpense {
     fn validate(&self) -> Vec<FieldError> {
         let mut e = Vec::new();
         crate::validation::check_opt_text(&mut e, "memo", self.memo.as_deref(), 500);
+        let ids = (self.account_id.as_deref(), self.vendor_id.as_deref(), self.paid_from.as_deref());
+        check_refs(&mut e, ids, &self.scope, &self.splits, &None);
         e
     }
 }

@@ -91,6 +91,7 @@ pub struct RecurringExpense {
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct CreateRecurring {
     pub frequency: Frequency,
+    #[schema(minimum = 1, maximum = 31)]
     pub day: u8,
     #[serde(deserialize_with = "crate::validation::date::strict")]
     #[schema(value_type = String, format = Date)]
@@ -100,16 +101,20 @@ pub struct CreateRecurring {
     pub end_date: Option<NaiveDate>,
     #[schema(value_type = crate::money::MoneyInput)]
     pub amount: crate::money::MoneyDto,
+    #[schema(value_type = crate::ids::AccountId)]
     pub account_id: String,
     #[serde(default)]
+    #[schema(value_type = Option<crate::ids::VendorId>)]
     pub vendor_id: Option<String>,
     #[serde(default)]
     pub scope: Option<ExpenseScope>,
     #[serde(default)]
+    #[schema(min_items = 1, max_items = 50)]
     pub splits: Option<Vec<Split>>,
     #[serde(default)]
     pub split: Option<SplitRule>,
     #[serde(default)]
+    #[schema(value_type = Option<crate::ids::AccountId>)]
     pub paid_from: Option<String>,
     #[serde(default)]
     pub status: Option<NewStatus>,
@@ -152,6 +157,8 @@ impl Validate for CreateRecurring {
         }
         check_opt_text(&mut e, "memo", self.memo.as_deref(), 500);
         check_opt_text(&mut e, "reference", self.reference.as_deref(), 100);
+        let ids = (Some(self.account_id.as_str()), self.vendor_id.as_deref(), self.paid_from.as_deref());
+        super::expense_model::check_refs(&mut e, ids, &self.scope, &self.splits, &self.split);
         e
     }
 }

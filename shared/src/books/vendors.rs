@@ -99,16 +99,19 @@ pub struct CreateVendor {
     pub name: String,
     pub kind: VendorKind,
     #[serde(default)]
+    #[schema(value_type = Option<crate::core::model::Email>)]
     pub email: Option<String>,
     #[serde(default)]
+    #[schema(value_type = Option<crate::validation::schema::Phone>)]
     pub phone: Option<String>,
     /// An SSN (`123-45-6789`) or EIN (`12-3456789`): nine digits, dashes optional.
     #[serde(default)]
-    #[schema(example = "12-3456789")]
+    #[schema(example = "12-3456789", pattern = "^([0-9]{3}-?[0-9]{2}-?[0-9]{4}|[0-9]{2}-?[0-9]{7})$")]
     pub tax_id: Option<String>,
     #[serde(default)]
     pub form1099: Option<bool>,
     #[serde(default)]
+    #[schema(value_type = Option<AccountId>)]
     pub default_account_id: Option<String>,
 }
 
@@ -119,14 +122,18 @@ pub struct UpdateVendor {
     #[schema(value_type = Option<crate::validation::schema::Text200>)]
     pub name: Option<String>,
     #[serde(default)]
+    #[schema(value_type = Option<crate::core::model::Email>)]
     pub email: Option<String>,
     #[serde(default)]
+    #[schema(value_type = Option<crate::validation::schema::Phone>)]
     pub phone: Option<String>,
     #[serde(default)]
+    #[schema(pattern = "^([0-9]{3}-?[0-9]{2}-?[0-9]{4}|[0-9]{2}-?[0-9]{7})$")]
     pub tax_id: Option<String>,
     #[serde(default)]
     pub form1099: Option<bool>,
     #[serde(default)]
+    #[schema(value_type = Option<AccountId>)]
     pub default_account_id: Option<String>,
     #[serde(default)]
     pub archived: Option<bool>,
@@ -149,6 +156,13 @@ impl Validate for CreateVendor {
         let mut e = Vec::new();
         check_text(&mut e, "name", &self.name, 200);
         check_contact(&mut e, &self.email, &self.phone, &self.tax_id);
+        crate::ids::check_id(
+            &mut e,
+            "defaultAccountId",
+            self.default_account_id.as_deref(),
+            AccountId::parse,
+            "an account id",
+        );
         e
     }
 }
@@ -158,13 +172,20 @@ impl Validate for UpdateVendor {
         let mut e = Vec::new();
         check_opt_text(&mut e, "name", self.name.as_deref(), 200);
         check_contact(&mut e, &self.email, &self.phone, &self.tax_id);
+        crate::ids::check_id(
+            &mut e,
+            "defaultAccountId",
+            self.default_account_id.as_deref(),
+            AccountId::parse,
+            "an account id",
+        );
         e
     }
 }
 
 /// The nine digits of an SSN or EIN (dashes and spaces allowed between them).
 fn tax_digits(t: &str) -> Option<String> {
-    let digits: String = t.chars().filter(|c| *c != '-' && *c != ' ').collect();
+    let digits: String = t.chars().filter(|c| *c != '-').collect();
     (digits.len() == 9 && digits.bytes().all(|b| b.is_ascii_digit())).then_some(digits)
 }
 
@@ -190,7 +211,7 @@ async fn sealed(secrets: &Secrets, cx: &Ctx<'_>, id: &VendorId, tax_id: &str) ->
 async fn default_account(cx: &Ctx<'_>, id: &Option<String>) -> Result<Option<AccountId>> {
     let Some(id) = id else { return Ok(None) };
     let chart = chart(cx).await?;
-    let a = find(&chart, id).ok_or_else(|| Error::invalid("defaultAccountId", "no such account in this org"))?;
+    let a = find(&chart, id).ok_or(Error::NotFound("account"))?;
     Ok(Some(a.id.clone()))
 }
 
