@@ -310,7 +310,7 @@ mod tests {
             method,
             life_years: life,
             depreciated_through: None,
-            created_at: Utc::now(),
+            created_at: DateTime::UNIX_EPOCH,
         }
     }
 

@@ -7,14 +7,54 @@ use super::model::*;
 use super::poster::{post, Origin, Posted, MAX_LINES};
 use super::posting::{Draft, Leg, Source, Tag};
 use crate::ids::next_ulid;
+use crate::money::Money;
 use crate::platform::ctx::Ctx;
 use crate::{Error, FieldError, Result};
 
 const MISSING: &str = "no such account in this org";
 
+type Chart = std::collections::BTreeMap<String, Account>;
+
+/// One line as a leg (debit positive), or `None` with what is wrong added to `errors`. The
+/// ids' form was checked with the body (`ManualEntry::validate`).
+fn leg(chart: &Chart, i: usize, l: &ManualLine, errors: &mut Vec<FieldError>) -> Option<Leg> {
+    let at = |f: &str| format!("lines[{i}].{f}");
+    let account = find(chart, &l.account_id);
+    match account {
+        None => errors.push(FieldError::new(at("accountId"), MISSING)),
+        Some(a) if a.archived => errors.push(FieldError::new(at("accountId"), "the account is archived")),
+        Some(_) => {}
+    }
+    let (dto, field, sign) = match (&l.debit, &l.credit) {
+        (Some(d), None) => (d, at("debit"), 1),
+        (None, Some(c)) => (c, at("credit"), -1),
+        _ => {
+            errors.push(FieldError::new(format!("lines[{i}]"), "needs exactly one of debit or credit"));
+            return None;
+        }
+    };
+    let m = match dto.to_money(&field) {
+        Ok(m) if m.minor > 0 && m.minor <= crate::billing::model::MAX_MINOR => m,
+        Ok(_) => {
+            errors.push(FieldError::new(format!("{field}.amount"), "must be more than zero"));
+            return None;
+        }
+        Err(e) => {
+            errors.push(e);
+            return None;
+        }
+    };
+    if let Some(c) = account.and_then(|a| a.currency.as_deref()).filter(|c| *c != m.currency.code()) {
+        errors.push(FieldError::new(format!("{field}.currency"), format!("the account holds {c}")));
+    }
+    let tag = Tag { building_id: l.building_id.clone(), unit_id: l.unit_id.clone() };
+    let code = account.map(|a| a.code.clone()).unwrap_or_default();
+    Some(Leg { account: code, currency: m.currency, minor: sign * m.minor, tag })
+}
+
 /// The draft of a manual entry, or every field that is wrong (404 when it names an account
 /// this org does not have).
-fn draft(chart: &std::collections::BTreeMap<String, Account>, input: &ManualEntry) -> Result<Draft> {
+fn draft(chart: &Chart, input: &ManualEntry) -> Result<Draft> {
     let mut errors = Vec::new();
     let memo = input.memo.trim();
     if memo.is_empty() || memo.chars().count() > 200 {
@@ -23,54 +63,15 @@ fn draft(chart: &std::collections::BTreeMap<String, Account>, input: &ManualEntr
     if input.lines.len() < 2 || input.lines.len() > MAX_LINES {
         errors.push(FieldError::new("lines", format!("an entry has 2–{MAX_LINES} lines")));
     }
-    let mut legs = Vec::new();
-    let mut sides = Vec::new();
-    for (i, l) in input.lines.iter().enumerate() {
-        let at = |f: &str| format!("lines[{i}].{f}");
-        let account = find(chart, &l.account_id);
-        match account {
-            None => errors.push(FieldError::new(at("accountId"), MISSING)),
-            Some(a) if a.archived => errors.push(FieldError::new(at("accountId"), "the account is archived")),
-            Some(_) => {}
-        }
-        let (dto, field, debit) = match (&l.debit, &l.credit) {
-            (Some(d), None) => (d, at("debit"), true),
-            (None, Some(c)) => (c, at("credit"), false),
-            _ => {
-                errors.push(FieldError::new(format!("lines[{i}]"), "needs exactly one of debit or credit"));
-                continue;
-            }
-        };
-        let m = match dto.to_money(&field) {
-            Ok(m) if m.minor > 0 && m.minor <= crate::billing::model::MAX_MINOR => m,
-            Ok(_) => {
-                errors.push(FieldError::new(format!("{field}.amount"), "must be more than zero"));
-                continue;
-            }
-            Err(e) => {
-                errors.push(e);
-                continue;
-            }
-        };
-        if let Some(c) = account.and_then(|a| a.currency.as_deref()).filter(|c| *c != m.currency.code()) {
-            errors.push(FieldError::new(format!("{field}.currency"), format!("the account holds {c}")));
-        }
-        for (name, v) in [("buildingId", &l.building_id), ("unitId", &l.unit_id)] {
-            let ok = match (name, v) {
-                (_, None) => true,
-                ("buildingId", Some(b)) => crate::ids::BuildingId::parse(b).is_some(),
-                (_, Some(u)) => crate::ids::UnitId::parse(u).is_some(),
-            };
-            if !ok {
-                errors.push(FieldError::new(at(name), "is not an id of that kind"));
-            }
-        }
-        sides.push(if debit { Side::Debit(m) } else { Side::Credit(m) });
-        let tag = Tag { building_id: l.building_id.clone(), unit_id: l.unit_id.clone() };
-        let code = account.map(|a| a.code.clone()).unwrap_or_default();
-        legs.push(Leg { account: code, currency: m.currency, minor: if debit { m.minor } else { -m.minor }, tag });
-    }
+    let legs: Vec<Leg> = input.lines.iter().enumerate().filter_map(|(i, l)| leg(chart, i, l, &mut errors)).collect();
     if errors.is_empty() {
+        let sides: Vec<Side> = legs
+            .iter()
+            .map(|l| match l.minor > 0 {
+                true => Side::Debit(Money::new(l.minor, l.currency)),
+                false => Side::Credit(Money::new(-l.minor, l.currency)),
+            })
+            .collect();
         if let Err(e @ EntryError::Unbalanced { .. }) = check_balanced(&sides) {
             errors.push(FieldError::new("lines", e.to_string()));
         }

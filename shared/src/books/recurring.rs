@@ -248,7 +248,7 @@ pub async fn create_recurring(cx: &Ctx<'_>, input: CreateRecurring) -> Result<Re
     let id = RecurringExpenseId::new();
     // The first occurrence's expense, checked as `POST …/expenses` would check it.
     let template = input.template();
-    let first = occurrences_from(&input, &template, 1).first().copied().unwrap_or(input.start_date);
+    let first = occurrences_from(&input, &template, cx.now).first().copied().unwrap_or(input.start_date);
     decide_new(cx, &occurrence_request(&template, first), occurrence_id(&id, first)).await?;
     let r = RecurringExpense {
         id,
@@ -269,7 +269,8 @@ pub async fn create_recurring(cx: &Ctx<'_>, input: CreateRecurring) -> Result<Re
     Ok(r)
 }
 
-fn occurrences_from(input: &CreateRecurring, template: &Template, n: usize) -> Vec<NaiveDate> {
+/// The first occurrence a new recurring expense would book.
+fn occurrences_from(input: &CreateRecurring, template: &Template, now: DateTime<Utc>) -> Vec<NaiveDate> {
     let probe = RecurringExpense {
         id: RecurringExpenseId::new(),
         frequency: input.frequency,
@@ -278,10 +279,10 @@ fn occurrences_from(input: &CreateRecurring, template: &Template, n: usize) -> V
         end_date: None,
         template: template.clone(),
         booked_through: None,
-        created_at: Utc::now(),
-        updated_at: Utc::now(),
+        created_at: now,
+        updated_at: now,
     };
-    occurrences(&probe, None, NaiveDate::MAX, n)
+    occurrences(&probe, None, NaiveDate::MAX, 1)
 }
 
 fn json(r: &RecurringExpense) -> serde_json::Value {
@@ -399,8 +400,8 @@ mod tests {
             )
             .unwrap(),
             booked_through: None,
-            created_at: Utc::now(),
-            updated_at: Utc::now(),
+            created_at: DateTime::UNIX_EPOCH,
+            updated_at: DateTime::UNIX_EPOCH,
         }
     }
 
