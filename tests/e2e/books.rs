@@ -327,6 +327,51 @@ async fn a_closed_month_takes_no_manual_entries_and_moves_automatic_ones_to_the_
     assert!(audit["items"].as_array().unwrap().iter().any(|a| a["action"] == "period.reopened"), "{audit}");
     let periods = app.get(&o.path("/periods"), &acct).await.expect(200).body;
     assert_eq!(periods["items"][0]["status"], "open");
+
+    // Rebuilt from its sources, the fee lands where it landed when January was closed.
+    app.post(&o.path("/books:rebuild"), &mgr, json!({})).await.problem(403);
+    e2e::books::assert_rebuild_reproduces_the_books(&app, &o.id, &o.token).await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_rebuild_whose_source_no_longer_yields_its_entry_fails_and_leaves_the_journal_as_it_was() {
+    let app = TestApp::spawn().await;
+    let o = Org::new(&app, "rebuild@example.com").await;
+    app.get(&o.path("/books/rebuild"), &o.token).await.problem(404);
+    for (i, amount) in ["10.00", "20.00", "30.00"].iter().enumerate() {
+        let e =
+            o.entry(&format!("2026-05-0{}", i + 1), "cash", &[("1000", "debit", amount), ("3000", "credit", amount)]);
+        app.post(&o.path("/journal"), &o.token, e).await.expect(201);
+    }
+    let before = o.journal(&app).await;
+    // The source log's second row no longer names the entry its source yields.
+    app.dynamodb()
+        .update_item()
+        .table_name(app.stack.table_name())
+        .key("PK", AttributeValue::S(format!("ORG#{}#BSRC", o.id)))
+        .key("SK", AttributeValue::S(format!("{:012}", 2)))
+        .update_expression("SET #k = :k")
+        .expression_attribute_names("#k", "key")
+        .expression_attribute_values(":k", AttributeValue::S("manual:elsewhere".into()))
+        .send()
+        .await
+        .unwrap();
+    app.post(&o.path("/books:rebuild"), &o.token, json!({"reason": "x".repeat(501)})).await.problem(400);
+    app.post(&o.path("/books:rebuild"), &o.token, json!({"reason": "audit"})).await.expect(202);
+    let failed = eventually("the rebuild's outcome", 60, async || {
+        let r = app.get(&o.path("/books/rebuild"), &o.token).await.expect(200).body;
+        (r["status"] != "requested" && r["status"] != "running").then_some(r)
+    })
+    .await;
+    assert_eq!(failed["status"], "failed", "{failed}");
+    assert!(failed["error"].as_str().unwrap().contains("entry 2"), "{failed}");
+    assert_eq!(o.journal(&app).await, before, "nothing was deleted");
+    assert_eq!(app.get(&o.path("/books/verify"), &o.token).await.expect(200).body["ok"], true);
+    // The head is free again: the next entry posts and chains on.
+    let e = o.entry("2026-05-04", "cash", &[("1000", "debit", "40.00"), ("3000", "credit", "40.00")]);
+    assert_eq!(app.post(&o.path("/journal"), &o.token, e).await.expect(201).body["seq"], 4);
+    let audit = app.get(&o.path("/audit?limit=50"), &o.token).await.expect(200).body;
+    assert!(audit["items"].as_array().unwrap().iter().any(|a| a["action"] == "books.rebuild_requested"), "{audit}");
 }
 
 #[tokio::test(flavor = "multi_thread")]

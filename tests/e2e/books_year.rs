@@ -857,6 +857,11 @@ async fn a_2026_year_of_three_buildings_recomputed_independently_matches_the_tri
     assert_eq!(tb_mid, mid, "the trial balance as of 2026-06-30 (left) vs the recomputation (right)");
     assert_eq!(raw_mid["balanced"], true, "{raw_mid}");
     eprintln!("a year of books in {:?}", started.elapsed());
+
+    // The year's journal deleted and re-posted from its sources: the same entries and hashes.
+    let started = std::time::Instant::now();
+    e2e::books::assert_rebuild_reproduces_the_books(app, &o.id, &o.token).await;
+    eprintln!("deleted and rebuilt from the sources in {:?}", started.elapsed());
 }
 
 /// The recomputation and the books side by side, the accounts that differ marked.

@@ -245,4 +245,5 @@ async fn expenses_split_pay_void_and_reclassify_and_the_books_follow_to_the_cent
     assert_eq!(ids, [repair_id, clean_id, ins["id"].as_str().unwrap()], "Oak's expenses, newest first");
     let unpaid = app.get(&o.path("/expenses?status=unpaid"), &o.token).await.expect(200).body;
     assert!(unpaid["items"].as_array().unwrap().is_empty());
+    e2e::books::assert_rebuild_reproduces_the_books(&app, &o.id, &o.token).await;
 }

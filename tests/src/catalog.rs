@@ -357,6 +357,7 @@ pub fn sample_body(route_key: &str, fx: &Fixture) -> Option<Value> {
                 {"accountId": portfolio::ids::AccountId::of(&org, "3000").to_string(), "credit": {"amount": "250.00", "currency": "USD"}}]})
         }
         PERIOD_ACTION => json!({"reason": "month reviewed"}),
+        "POST /api/v1/orgs/{orgId}/books:rebuild" => json!({"reason": "checking the chain"}),
         "POST /api/v1/orgs/{orgId}/vendors" => json!({
             "name": format!("Vendor {}", unique()), "kind": "individual", "email": "fixit@example.com", "taxId": "123-45-6789", "form1099": true
         }),

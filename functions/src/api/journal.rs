@@ -5,7 +5,8 @@ use super::route::Call;
 use portfolio::books::model::{
     JournalEntry, ManualEntry, Period, PeriodChange, PeriodStatus, TrialBalance, Verification,
 };
-use portfolio::books::{manual, periods, reads};
+use portfolio::books::rebuild::{Rebuild, RebuildRequest};
+use portfolio::books::{manual, periods, reads, rebuild as rebuilds};
 use portfolio::platform::http::{
     json, json_body, json_body_or_default, opt_date_param, query_param, ApiError, ApiResult, ListResponse, Problem,
 };
@@ -19,6 +20,8 @@ crate::routes! {
     org(BooksRead) list_periods,
     org(PeriodClose) close,
     org(PeriodReopen) reopen,
+    org(BooksRebuild) rebuild,
+    org(BooksRead) last_rebuild,
 }
 
 /// Entries newest first; filters `from`, `to`, `accountId`, `source` (`payment`, `charge`, `manual`, …).
@@ -100,4 +103,24 @@ pub async fn close(c: Call<'_>) -> ApiResult {
 pub async fn reopen(c: Call<'_>) -> ApiResult {
     let input: PeriodChange = json_body_or_default(c.req)?;
     json(200, &periods::set_period(&c.cx, &month(&c)?, PeriodStatus::Open, input.reason).await?)
+}
+
+/// Rebuilds the books from their sources (owner only; audited): queued behind the org's money
+/// events, the journal is deleted and every entry re-posted from the source log with the same
+/// `seq` and hash. 409 while one is under way; follow it with `GET …/books/rebuild`.
+#[utoipa::path(post, path = "/api/v1/orgs/{orgId}/books:rebuild", tag = "books",
+    params(("orgId" = String, Path)), request_body = Option<RebuildRequest>,
+    responses((status = 202, body = Rebuild), (status = 400, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem), (status = 409, body = Problem)))]
+pub async fn rebuild(c: Call<'_>) -> ApiResult {
+    let input: RebuildRequest = json_body_or_default(c.req)?;
+    json(202, &rebuilds::request(&c.cx, input).await?)
+}
+
+/// The last rebuild: `requested`, `running`, `done` (with `entries`, `hash`, `previousHash`,
+/// `sameHash`) or `failed` (with `error`; the journal was left as it was).
+#[utoipa::path(get, path = "/api/v1/orgs/{orgId}/books/rebuild", tag = "books",
+    params(("orgId" = String, Path)),
+    responses((status = 200, body = Rebuild), (status = 404, body = Problem)))]
+pub async fn last_rebuild(c: Call<'_>) -> ApiResult {
+    json(200, &rebuilds::last(&c.cx).await?)
 }

@@ -5,7 +5,7 @@
 
 use super::events::{failure, response};
 use aws_lambda_events::sqs::{SqsBatchResponse, SqsEvent};
-use portfolio::books::from_events::post_event;
+use portfolio::books::from_events;
 use portfolio::events::consumer::Received;
 use portfolio::platform::ctx::Ctx;
 use portfolio::platform::App;
@@ -30,7 +30,7 @@ pub async fn handle(app: &App, batch: SqsEvent) -> SqsBatchResponse {
         let scope = received.scope(CONSUMER);
         let event = received.into_event();
         let cx = Ctx::new(&app.db, &scope);
-        match post_event(&cx, &event).await {
+        match from_events::handle(&cx, &event).await {
             Ok(new) => tracing::info!(event_id = %event.id, r#type = event.type_, new, "posted"),
             Err(e) => {
                 tracing::warn!(event_id = %event.id, r#type = event.type_, error = %e, "posting failed; this org's rest is retried after it");

@@ -8,6 +8,7 @@
 use super::chart::code;
 use super::poster::{post, Origin, Posted};
 use super::posting::{Draft, Leg, Source, Tag};
+use super::sources::Provenance;
 use crate::core::audit::audit;
 use crate::ids::{BuildingId, FixedAssetId};
 use crate::money::{Currency, Money, MoneyDto, StoredMoney};
@@ -256,7 +257,11 @@ pub async fn list_fixed_assets(cx: &Ctx<'_>) -> Result<Vec<FixedAsset>> {
     Ok(assets(cx).await?.into_iter().map(FixedAsset::from).collect())
 }
 
-fn draft(a: &FixedAssetRecord, date: NaiveDate, minor: i64, c: Currency) -> Draft {
+/// Who posts depreciation.
+pub const DEPRECIATOR: &str = "system:depreciation";
+
+/// The entry of one month's depreciation of `a`.
+pub fn draft(a: &FixedAssetRecord, date: NaiveDate, minor: i64, c: Currency) -> Draft {
     let month = date.format("%Y-%m").to_string();
     let tag = Tag { building_id: Some(a.building_id.to_string()), unit_id: None };
     let leg = |account: &str, minor: i64| Leg { account: account.to_owned(), currency: c, minor, tag: tag.clone() };
@@ -276,8 +281,9 @@ pub async fn run_depreciation(cx: &Ctx<'_>, run_date: NaiveDate) -> Result<usize
         let months = due_months(&a, a.depreciated_through, run_date);
         let Some(last) = months.last().map(|(d, _)| *d) else { continue };
         for (date, minor) in months.into_iter().filter(|(_, m)| *m > 0) {
+            let from = Provenance::Depreciation { asset_id: a.id.clone(), date, minor };
             if let Posted::New(_) =
-                post(cx, &draft(&a, date, minor, a.cost.currency), Origin::Automatic, "system:depreciation").await?
+                post(cx, &draft(&a, date, minor, a.cost.currency), Origin::Automatic, DEPRECIATOR, &from).await?
             {
                 new += 1;
             }

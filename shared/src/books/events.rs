@@ -3,7 +3,7 @@
 use super::chart::AccountType;
 use super::posting::Source;
 use crate::events::EventSpec;
-use crate::ids::{AccountId, ExpenseId, JournalEntryId, VendorId};
+use crate::ids::{AccountId, ExpenseId, JournalEntryId, OrgId, VendorId};
 use chrono::NaiveDate;
 
 /// One part of an expense on the books: an amount, and the building or unit it is for (neither:
@@ -119,6 +119,23 @@ crate::domain_event! {
         month: String,
         reason: Option<String>,
     }
+
+    /// The owner asked for the books to be rebuilt from their sources (queued for
+    /// `consumer-books`, behind the org's money events).
+    BooksRebuildRequested = "books.rebuild_requested", version 1, subject "org" by org_id {
+        org_id: OrgId,
+        reason: Option<String>,
+    }
+
+    /// The journal was deleted and re-posted from the source log: `sameHash` says the chain
+    /// ended where it did before.
+    BooksRebuilt = "books.rebuilt", version 1, subject "org" by org_id {
+        org_id: OrgId,
+        entries: u64,
+        hash: String,
+        previous_hash: Option<String>,
+        same_hash: bool,
+    }
 }
 
 pub const CATALOG: &[EventSpec] = &[
@@ -133,4 +150,6 @@ pub const CATALOG: &[EventSpec] = &[
     EventSpec::of::<JournalPosted>(),
     EventSpec::of::<PeriodClosed>(),
     EventSpec::of::<PeriodReopened>(),
+    EventSpec::of::<BooksRebuildRequested>(),
+    EventSpec::of::<BooksRebuilt>(),
 ];

@@ -6,6 +6,7 @@ use super::journal::{check_balanced, EntryError, Side};
 use super::model::*;
 use super::poster::{post, Origin, Posted, MAX_LINES};
 use super::posting::{Draft, Leg, Source, Tag};
+use super::sources::Provenance;
 use crate::ids::next_ulid;
 use crate::money::Money;
 use crate::platform::ctx::Ctx;
@@ -90,7 +91,8 @@ fn draft(chart: &Chart, input: &ManualEntry) -> Result<Draft> {
 pub async fn post_manual(cx: &Ctx<'_>, input: ManualEntry) -> Result<JournalEntry> {
     let chart = chart(cx).await?;
     let d = draft(&chart, &input)?;
-    match post(cx, &d, Origin::Manual, cx.scope.actor_id()).await? {
+    let from = Provenance::Manual { draft: Box::new(d.clone()) };
+    match post(cx, &d, Origin::Manual, cx.scope.actor_id(), &from).await? {
         Posted::New(e) => Ok((*e).into()),
         Posted::Already(_) => Err(Error::Conflict("this entry was already posted".into())),
     }

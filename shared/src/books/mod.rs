@@ -6,7 +6,8 @@
 //! - `journal`: the balance rule and the hash chain; `poster`: a draft becomes the next entry;
 //! - `from_events`: what `consumer-books` posts; `manual`: entries people make;
 //! - `reads`: journal, trial balance, registers, verification; `periods`: closing months;
-//! - `split`: exact splits by units or area.
+//! - `split`: exact splits by units or area;
+//! - `sources`: what every entry was posted from; `rebuild`: the journal re-posted from it.
 
 pub mod accounts;
 pub mod assets;
@@ -22,7 +23,9 @@ pub mod periods;
 pub mod poster;
 pub mod posting;
 pub mod reads;
+pub mod rebuild;
 pub mod receipts;
 pub mod recurring;
+pub mod sources;
 pub mod split;
 pub mod vendors;

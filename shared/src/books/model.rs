@@ -127,6 +127,9 @@ pub struct Head {
     /// Bumped by every close and reopen, so a posting decided on stale periods does not commit.
     #[serde(default)]
     pub periods_version: u64,
+    /// Set while the books are rebuilt from their sources: nothing else posts meanwhile.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub rebuilding: bool,
 }
 
 pub const ZERO_HASH: &str = "0000000000000000000000000000000000000000000000000000000000000000";

@@ -7,16 +7,17 @@
 use super::journal::chain_hash;
 use super::model::*;
 use super::posting::Draft;
+use super::sources::{Provenance, SourceRow, SOURCE_ENTITY};
 use crate::events;
-use crate::ids::{AccountId, JournalEntryId};
+use crate::ids::{AccountId, JournalEntryId, OrgId};
 use crate::platform::ctx::Ctx;
 use crate::platform::db::{self, keys, n, DbError, Decision, Expr, ItemBuilder, Query, Retry, Tx};
 use crate::{Error, Result};
-use chrono::{Datelike, NaiveDate};
+use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use std::collections::BTreeSet;
 
-/// The most lines one entry may have (one transaction also writes the entry, its marker, the
-/// head and its event).
+/// The most lines one entry may have (one transaction also writes the entry, its marker, its
+/// source row, the head, its event and a membership guard).
 pub const MAX_LINES: usize = 90;
 
 /// What posting a draft did.
@@ -105,14 +106,15 @@ pub fn write_head(tx: &mut Tx, cx: &Ctx<'_>, before: &Option<(Head, i64)>, after
     tx.put(item, Some(cond));
 }
 
-/// Posts `draft` as the org's next entry (see the module docs).
-pub async fn post(cx: &Ctx<'_>, draft: &Draft, origin: Origin, by: &str) -> Result<Posted> {
+/// Posts `draft` as the org's next entry (see the module docs); `from` is what the source log
+/// keeps so a rebuild can derive it again.
+pub async fn post(cx: &Ctx<'_>, draft: &Draft, origin: Origin, by: &str, from: &Provenance) -> Result<Posted> {
     let id = JournalEntryId::of(cx.scope.org_id(), &draft.key);
     let read = || async {
         let (head, marker) = (read_head(cx).await?, cx.db.get(&keys::journal_id(cx.scope, &id)).await?);
         Ok::<_, Error>(State { head, posted: marker.is_some(), closed: read_closed(cx).await? })
     };
-    let decide = |s: &State| decide(cx, s, draft, &id, origin, by);
+    let decide = |s: &State| decide(cx, s, draft, &id, origin, (by, from));
     let out = cx.db.commit_loop(Retry::CONTENDED, read, decide).await;
     match out {
         // The marker is created, never overwritten: someone posted this source meanwhile.
@@ -127,16 +129,53 @@ fn decide(
     draft: &Draft,
     id: &JournalEntryId,
     origin: Origin,
-    by: &str,
+    (by, from): (&str, &Provenance),
 ) -> Result<Decision<Posted>> {
     if s.posted {
         return Ok(Decision::Done(Posted::Already(id.clone())));
+    }
+    if s.head.as_ref().is_some_and(|(h, _)| h.rebuilding) {
+        return Err(Error::Conflict("the books are being rebuilt; try again in a minute".into()));
     }
     let date = landing(&s.closed, draft.date);
     if date != draft.date && origin == Origin::Manual {
         return Err(Error::Conflict(format!("{} is closed; reopen it or date the entry later", month(draft.date))));
     }
-    let org = cx.scope.org_id();
+    let prev = s.head.as_ref().map(|(h, _)| h.clone()).unwrap_or(Head { hash: ZERO_HASH.into(), ..Head::default() });
+    let entry = chain(cx.scope.org_id(), draft, (prev.seq + 1, &prev.hash), date, (cx.now, by))?;
+    let mut tx = Tx::new();
+    write_entry(&mut tx, cx, &entry);
+    let row = SourceRow {
+        seq: entry.seq,
+        key: entry.key.clone(),
+        date,
+        posted_at: cx.now,
+        posted_by: by.to_owned(),
+        provenance: from.clone(),
+    };
+    tx.put(
+        ItemBuilder::new(SOURCE_ENTITY, &keys::books_source(cx.scope, entry.seq), &row).build(),
+        Some(Expr::not_exists()),
+    );
+    emit_posted(&mut tx, cx, &entry);
+    let first_year = Some(prev.first_year.map_or(date.year(), |y| y.min(date.year())));
+    let head = Head { seq: entry.seq, hash: entry.hash.clone(), first_year, ..prev };
+    write_head(&mut tx, cx, &s.head, &head);
+    if origin == Origin::Manual {
+        tx.guard_membership(cx.scope);
+    }
+    Ok(Decision::Commit(tx, Posted::New(Box::new(entry))))
+}
+
+/// The entry `draft` becomes as number `seq` after the entry hashed `prev_hash`, landed on
+/// `date` (its own, or the first open day after a closed month).
+pub fn chain(
+    org: &OrgId,
+    draft: &Draft,
+    (seq, prev_hash): (u64, &str),
+    date: NaiveDate,
+    (at, by): (DateTime<Utc>, &str),
+) -> Result<EntryRecord> {
     let lines: Vec<LineRecord> = draft
         .legs
         .iter()
@@ -152,36 +191,27 @@ fn decide(
     if lines.len() > MAX_LINES {
         return Err(Error::invalid("lines", format!("an entry has at most {MAX_LINES} lines")));
     }
-    let prev = s.head.as_ref().map(|(h, _)| h.clone()).unwrap_or(Head { hash: ZERO_HASH.into(), ..Head::default() });
     let mut entry = EntryRecord {
-        id: id.clone(),
-        seq: prev.seq + 1,
+        id: JournalEntryId::of(org, &draft.key),
+        seq,
         key: draft.key.clone(),
         source: draft.source.clone(),
         date,
         original_date: (date != draft.date).then_some(draft.date),
         memo: draft.memo.clone(),
         lines,
-        prev_hash: prev.hash.clone(),
+        prev_hash: prev_hash.to_owned(),
         hash: String::new(),
-        posted_at: cx.now,
+        posted_at: at,
         posted_by: by.to_owned(),
     };
-    let prev_bytes = unhex(&prev.hash).unwrap_or([0; 32]);
+    let prev_bytes = unhex(prev_hash).unwrap_or([0; 32]);
     entry.hash = hex(&chain_hash(&prev_bytes, &entry.canonical()));
-    let mut tx = Tx::new();
-    write_entry(&mut tx, cx, &entry);
-    let first_year = Some(prev.first_year.map_or(date.year(), |y| y.min(date.year())));
-    let head = Head { seq: entry.seq, hash: entry.hash.clone(), first_year, periods_version: prev.periods_version };
-    write_head(&mut tx, cx, &s.head, &head);
-    if origin == Origin::Manual {
-        tx.guard_membership(cx.scope);
-    }
-    Ok(Decision::Commit(tx, Posted::New(Box::new(entry))))
+    Ok(entry)
 }
 
-/// The entry, its id marker, its postings and its event.
-fn write_entry(tx: &mut Tx, cx: &Ctx<'_>, e: &EntryRecord) {
+/// The entry, its id marker and its postings (the registers).
+pub fn write_entry(tx: &mut Tx, cx: &Ctx<'_>, e: &EntryRecord) {
     tx.put(ItemBuilder::new(ENTRY_ENTITY, &keys::journal_entry(cx.scope, e.seq), e).build(), Some(Expr::not_exists()));
     let marker = serde_json::json!({"entryId": e.id, "seq": e.seq});
     tx.create(ItemBuilder::new(ENTRY_ID_ENTITY, &keys::journal_id(cx.scope, &e.id), &marker).build());
@@ -201,6 +231,14 @@ fn write_entry(tx: &mut Tx, cx: &Ctx<'_>, e: &EntryRecord) {
             None,
         );
     }
+}
+
+/// The number of items `write_entry` writes for `e`.
+pub fn entry_items(e: &EntryRecord) -> usize {
+    2 + e.lines.len()
+}
+
+fn emit_posted(tx: &mut Tx, cx: &Ctx<'_>, e: &EntryRecord) {
     let posted = super::events::JournalPosted {
         entry_id: e.id.clone(),
         seq: e.seq,

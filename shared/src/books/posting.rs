@@ -46,16 +46,19 @@ pub struct Tag {
 
 /// One line of a draft: an account (by code), a currency and a signed amount in minor units
 /// (debit positive, credit negative).
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct Leg {
     pub account: String,
     pub currency: Currency,
     pub minor: i64,
+    #[serde(default)]
     pub tag: Tag,
 }
 
 /// An entry before it is numbered and chained: what the poster writes.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct Draft {
     /// Deterministic: the same source always yields the same key (re-delivery posts nothing twice).
     pub key: String,

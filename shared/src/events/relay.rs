@@ -62,11 +62,8 @@ pub async fn publish(client: &aws_sdk_eventbridge::Client, bus: &str, events: &[
 /// deduplicated by event id. Returns the index of the first event that could not be queued.
 pub async fn queue_for_books(sqs: &aws_sdk_sqs::Client, queue_url: &str, events: &[Event]) -> Option<usize> {
     use aws_sdk_sqs::types::SendMessageBatchRequestEntry;
-    let wanted: Vec<(usize, &Event)> = events
-        .iter()
-        .enumerate()
-        .filter(|(_, e)| crate::books::posting::POSTED_TYPES.contains(&e.type_.as_str()))
-        .collect();
+    let wanted: Vec<(usize, &Event)> =
+        events.iter().enumerate().filter(|(_, e)| crate::books::from_events::queued(&e.type_)).collect();
     for chunk in wanted.chunks(10) {
         let mut pending: Vec<usize> = (0..chunk.len()).collect();
         for attempt in 0..ATTEMPTS {

@@ -80,6 +80,8 @@ pub enum Action {
     PeriodClose,
     /// Reopening a closed month (owner only, audited).
     PeriodReopen,
+    /// Rebuilding the books from their sources (owner only, audited).
+    BooksRebuild,
 }
 
 /// The one permission matrix (API.md "Roles"): owner everything; manager operations; accountant
@@ -105,7 +107,7 @@ pub fn permits(role: Role, action: Action) -> bool {
         // Closing a month is the owner's call (a manager runs it for them); accountants book
         // into open months but do not close them.
         PeriodClose => matches!(role, Owner | Manager),
-        PeriodReopen => role == Owner,
+        PeriodReopen | BooksRebuild => role == Owner,
     }
 }
 

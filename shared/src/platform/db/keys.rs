@@ -20,6 +20,12 @@ impl Key {
         Key { pk, sk: sk.into() }
     }
 
+    /// The key of a stored item (its `PK` and `SK`).
+    pub fn of_item(item: &Item) -> Option<Key> {
+        let get = |k: &str| item.get(k).and_then(|v| v.as_s().ok()).cloned();
+        Some(Key { pk: get("PK")?, sk: get("SK")? })
+    }
+
     pub fn to_item(&self) -> Item {
         Item::from([("PK".to_owned(), s(&self.pk)), ("SK".to_owned(), s(&self.sk))])
     }
@@ -346,7 +352,26 @@ pub fn journal_entry(scope: &OrgScope, seq: u64) -> Key {
 /// An entry's id → its `seq`; written with the entry under `attribute_not_exists`, so a source
 /// posts once.
 pub fn journal_id(scope: &OrgScope, id: &crate::ids::JournalEntryId) -> Key {
-    Key::new(format!("{}#JRNLID", org_pk(scope)), id.as_str().to_owned())
+    Key::new(journal_ids(scope), id.as_str().to_owned())
+}
+
+/// The books' source log: what the entry of each `seq` was posted from (for rebuilds).
+pub fn books_sources(scope: &OrgScope) -> String {
+    format!("{}#BSRC", org_pk(scope))
+}
+
+pub fn books_source(scope: &OrgScope, seq: u64) -> Key {
+    Key::new(books_sources(scope), format!("{seq:012}"))
+}
+
+/// The org's last (or running) rebuild of the books.
+pub fn books_rebuild(scope: &OrgScope) -> Key {
+    Key::new(org_pk(scope), "BOOKS#REBUILD")
+}
+
+/// The partition of an entry's id markers.
+pub fn journal_ids(scope: &OrgScope) -> String {
+    format!("{}#JRNLID", org_pk(scope))
 }
 
 /// One account's postings of one year (its register).
