@@ -73,6 +73,7 @@ async fn seed_journal(app: &TestApp, org: &str) -> usize {
         minor,
         building_id: None,
         unit_id: None,
+        base: None,
     };
     let mut prev = [0u8; 32];
     let mut requests = Vec::new();

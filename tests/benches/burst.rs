@@ -57,6 +57,7 @@ async fn burst(db: &Db, org: &str, n: usize) {
                     due_date: due,
                     source: ChargeSource::RentRun,
                     period: Some("2026-12".into()),
+                    fx: None,
                 },
             );
         }

@@ -709,8 +709,63 @@ async fn entries_in_a_foreign_currency_keep_the_rate_used() {
     assert_eq!(d["totals"][0]["currency"], "EUR");
     assert_eq!(amt(&d["totals"][0]["aging"]["total"]), "1999.98");
     assert_eq!(amt(&d["baseTotal"]), "2184.98", "each open charge at its own rate");
-    let tb = e2e::books::assert_books_match_ledgers(&app, &b.org, &b.token, &[lease]).await;
+    let tb = e2e::books::assert_books_match_ledgers(&app, &b.org, &b.token, std::slice::from_ref(&lease)).await;
     assert_eq!(tb.get(&("1200".to_owned(), "EUR".to_owned())), Some(&199_998), "receivable kept in euros");
+    let (_, raw) = e2e::books::trial_balance(&app, &b.org, &b.token, "2026-02-28").await;
+    assert_eq!(base_of(&raw, "1200"), 218_498, "the receivable's base: each charge at its own rate (= baseTotal)");
+
+    // 1500.00 EUR paid on March 5th at 1.12 (1680.00 USD) settles January (charged at 1.085)
+    // and 500.01 of February (at 1.10). What the receivable gives up is the worth of what was
+    // open before minus after, at each charge's rate: 1084.99 − 0 and 1099.99 − 549.98 (499.98
+    // × 1.10); the payment's side: 1680.00 − 560.01 and 560.01 − 0. Realized: (1119.99 − 1084.99)
+    // + (560.01 − 550.01) = 45.00 USD gained.
+    let march = json!({"date": "2026-03-01", "rates": [{"currency": "EUR", "rate": "1.12"}]});
+    app.post(&b.path("/fx-rates"), &b.token, march).await.expect(201);
+    let eur = json!({"amount": {"amount": "1500.00", "currency": "EUR"}});
+    let pid = b.pay(&app, &lease, "1500.00", "2026-03-05", eur).await["id"].as_str().unwrap().to_owned();
+    let entry = e2e::books::wait_posted(&app, &b.org, &b.token, &pid).await;
+    let fx_line = entry["lines"].as_array().unwrap().iter().find(|l| l["accountCode"] == "4950").expect("an FX line");
+    assert_eq!(
+        (amt(&fx_line["baseCredit"]), fx_line["debit"].is_null() && fx_line["credit"].is_null()),
+        ("45.00", true),
+        "{entry}"
+    );
+    e2e::books::assert_books_match_ledgers(&app, &b.org, &b.token, std::slice::from_ref(&lease)).await;
+    let (_, tb) = e2e::books::trial_balance(&app, &b.org, &b.token, "2026-03-31").await;
+    assert_eq!(tb["baseBalanced"], true, "{tb}");
+    assert_eq!((base_of(&tb, "1200"), base_of(&tb, "4950"), base_of(&tb, "1050")), (54_998, -4_500, 168_000), "{tb}");
+    let d = app.get(&b.path("/delinquency?asOf=2026-03-31"), &b.token).await.expect(200).body;
+    assert_eq!(amt(&d["baseTotal"]), "549.98", "what is still open, at its rate, is what the receivable's base holds");
+
+    // Reversed, the gain is undone and the receivable is worth what it was.
+    app.post(&b.path(&format!("/payments/{pid}:reverse")), &b.token, json!({"reversedOn": "2026-03-06"}))
+        .await
+        .expect(200);
+    let tb = loop {
+        let (_, tb) = e2e::books::trial_balance(&app, &b.org, &b.token, "2026-03-31").await;
+        if base_of(&tb, "1050") == 0 {
+            break tb;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    };
+    assert_eq!(
+        (base_of(&tb, "1200"), base_of(&tb, "4950"), tb["baseBalanced"].as_bool()),
+        (218_498, 0, Some(true)),
+        "{tb}"
+    );
+    e2e::books::assert_books_match_ledgers(&app, &b.org, &b.token, &[lease]).await;
+}
+
+/// An account's net debit in the base currency in a trial balance (cents).
+fn base_of(tb: &Value, code: &str) -> i64 {
+    let cents = |v: &Value| v["amount"].as_str().map_or(0, |a| a.replace('.', "").parse::<i64>().unwrap());
+    tb["accounts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| r["code"] == code)
+        .map(|r| cents(&r["baseDebit"]) - cents(&r["baseCredit"]))
+        .sum()
 }
 
 #[tokio::test(flavor = "multi_thread")]

@@ -331,6 +331,7 @@ async fn a_poison_event_lands_in_the_dlq_after_five_tries_and_the_rest_go_throug
                 method: portfolio::billing::model::PaymentMethod::Ach,
                 status: portfolio::billing::model::PaymentStatus::Cleared,
                 allocations: Vec::new(),
+                fx: None,
             };
             portfolio::events::Event::of(&scope, &received, chrono::Utc::now())
         })

@@ -87,6 +87,7 @@ pub fn decide_charge(l: &LedgerState, c: &ChargeRecord, now: DateTime<Utc>) -> (
     if c.kind != ChargeKind::Credit {
         return (c.clone(), plan);
     }
+    plan.fund_credit(c);
     let deposits: Vec<&ChargeId> = l.charges.iter().filter(|c| c.kind == ChargeKind::Deposit).map(|c| &c.id).collect();
     for a in allocation::auto(-c.amount.minor, &open_charges(l, &deposits)).into_iter().take(ALLOCATIONS_PER_TX) {
         let Some(target) = ChargeId::parse(&a.charge_id).and_then(|id| l.charge(&id)) else { continue };

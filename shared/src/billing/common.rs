@@ -120,6 +120,8 @@ pub(crate) fn allocations_made(allocations: &[AllocationRecord]) -> Vec<super::e
             date: a.date,
             source: a.source,
             charge_kind: a.charge_kind.expect("allocations are made by a plan, which records the charge's kind"),
+            charge_base: a.charge_base.map(|b| money_dto(b.minor, b.currency)),
+            money_base: a.money_base.map(|b| money_dto(b.minor, b.currency)),
         })
         .collect()
 }

@@ -225,3 +225,56 @@ proptest! {
         prop_assert_eq!(unapplied_after - unapplied_before, before);
     }
 }
+
+fn eur_fx(rate_ten_thousandths: u32) -> Fx {
+    let rate = rust_decimal::Decimal::new(i64::from(rate_ten_thousandths), 4);
+    Fx { rate, rate_date: day(0), base_currency: usd(), base_minor: 0 }
+}
+
+/// What `minor` euros are worth at `fx`, in cents.
+fn worth(fx: &Fx, minor: i64) -> i64 {
+    fx.worth(minor, Currency::parse("EUR").expect("EUR")).expect("a foreign amount")
+}
+
+proptest! {
+    /// Whatever the order and sizes of payments (and a reversal), the base amounts the
+    /// allocations move add up, per charge, to the worth of what was settled of it at its rate,
+    /// and per payment to the worth of what was applied of it at its rate: a settled charge
+    /// leaves no base amount behind in the receivable, an applied payment none in prepaid rent.
+    #[test]
+    fn allocations_in_a_foreign_currency_move_exactly_the_worth_of_what_they_settle(
+        charges in proptest::collection::vec((1i64..300_000, 5_000u32..30_000), 1..6),
+        payments in proptest::collection::vec((1i64..400_000, 5_000u32..30_000), 1..6),
+        reverse in any::<prop::sample::Index>(),
+    ) {
+        let lease = LeaseId::new();
+        let eur = Currency::parse("EUR").expect("EUR");
+        let mut l = ledger_with(charges.iter().enumerate().map(|(i, (minor, rate))| {
+            let mut c = charge(&lease, ChargeKind::Rent, *minor, day(i as u32));
+            (c.amount.currency, c.fx) = (eur, Some(eur_fx(*rate)));
+            c
+        }).collect());
+        let mut reqs = Vec::new();
+        for (minor, rate) in &payments {
+            let req = PaymentRequest { currency: eur, fx: Some(eur_fx(*rate)), ..request(&lease, *minor, AllocationRequest::Auto) };
+            record(&mut l, &req);
+            reqs.push(req);
+        }
+        let base = |a: &AllocationRecord, of: fn(&AllocationRecord) -> Option<StoredMoney>| of(a).expect("valued").minor;
+        for p in &l.payments {
+            let moved: i64 = l.allocations.iter().filter(|a| a.payment_id.as_ref() == Some(&p.id)).map(|a| base(a, |a| a.money_base)).sum();
+            let fx = p.fx.as_ref().expect("fx");
+            prop_assert_eq!(moved, worth(fx, p.amount.minor) - worth(fx, p.unapplied));
+        }
+        let undo = &reqs[reverse.index(reqs.len())];
+        let step = decide_reversal(&l, &undo.id, day(40), now()).expect("reverses");
+        apply_plan(&mut l, &step.plan);
+        for c in &l.charges {
+            let moved: i64 = l.allocations.iter().filter(|a| a.charge_id == c.id).map(|a| base(a, |a| a.charge_base)).sum();
+            let fx = c.fx.as_ref().expect("fx");
+            prop_assert_eq!(moved, worth(fx, c.amount.minor) - worth(fx, c.open), "charge {}", c.id);
+        }
+        let undone: i64 = l.allocations.iter().filter(|a| a.payment_id.as_ref() == Some(&undo.id)).map(|a| base(a, |a| a.money_base)).sum();
+        prop_assert_eq!(undone, 0, "a reversed payment's allocations move back what they moved");
+    }
+}

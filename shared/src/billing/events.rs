@@ -2,7 +2,7 @@
 //! org's billing settings and exchange rates.
 
 use super::allocation::ChargeKind;
-use super::model::{AllocationSource, ChargeSource, DeductionOut, FxRate, PaymentMethod, PaymentStatus};
+use super::model::{AllocationSource, ChargeSource, DeductionOut, Fx, FxRate, PaymentMethod, PaymentStatus};
 use crate::events::EventSpec;
 use crate::ids::{AllocationId, ChargeId, LeaseId, OrgId, PaymentId};
 use crate::leasing::model::LateFeePolicy;
@@ -27,6 +27,12 @@ pub struct AllocationMade {
     pub source: AllocationSource,
     /// The kind of the charge it meets (a deposit charge paid moves money into deposits held).
     pub charge_kind: ChargeKind,
+    /// In a foreign currency: the base amount it moved of the charge (at the charge's rate)
+    /// and of the money (at the payment's or credit's rate); their difference is realized FX.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub charge_base: Option<MoneyDto>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub money_base: Option<MoneyDto>,
 }
 
 crate::domain_event! {
@@ -40,6 +46,8 @@ crate::domain_event! {
         source: ChargeSource,
         /// `YYYY-MM` for rent.
         period: Option<String>,
+        /// The rate into the base currency the charge was valued at.
+        fx: Option<Fx>,
     }
 
     /// A charge was voided by a reversing entry; what was allocated to it became credit again.
@@ -52,6 +60,8 @@ crate::domain_event! {
         reason: Option<String>,
         /// The reversing allocations that released what was allocated to it.
         allocations: Vec<AllocationMade>,
+        /// The charge's rate into the base currency (its base amount is reversed).
+        fx: Option<Fx>,
     }
 
     /// A payment was recorded, with the allocations made in the same transaction.
@@ -63,6 +73,8 @@ crate::domain_event! {
         method: PaymentMethod,
         status: PaymentStatus,
         allocations: Vec<AllocationMade>,
+        /// The rate into the base currency the payment was valued at.
+        fx: Option<Fx>,
     }
 
     /// A payment was reversed (returned, bounced); its allocations were reversed with it.
@@ -73,6 +85,8 @@ crate::domain_event! {
         reversed_on: NaiveDate,
         reason: Option<String>,
         allocations: Vec<AllocationMade>,
+        /// The payment's rate into the base currency (its base amount is reversed).
+        fx: Option<Fx>,
     }
 
     /// A pending payment cleared.

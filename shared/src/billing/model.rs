@@ -55,6 +55,14 @@ impl Fx {
         Fx { rate: Decimal::ONE, rate_date: date, base_currency: currency, base_minor: minor }
     }
 
+    /// `minor` of the entry's currency `from` at this rate, in base minor units; `None` when the
+    /// entry is in the base currency (the books keep base amounts for foreign lines only).
+    pub fn worth(&self, minor: i64, from: Currency) -> Option<i64> {
+        (from != self.base_currency)
+            .then(|| Fx::convert(minor, from, self.rate, self.rate_date, self.base_currency).map(|f| f.base_minor))
+            .flatten()
+    }
+
     pub fn convert(minor: i64, from: Currency, rate: Decimal, rate_date: NaiveDate, base: Currency) -> Option<Fx> {
         let amount = Money::new(minor, from).to_decimal();
         let base_amount = amount
@@ -295,6 +303,13 @@ pub struct AllocationRecord {
     /// allocations stored before).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub charge_kind: Option<ChargeKind>,
+    /// For a charge in a foreign currency: what the allocation moved of the charge's base
+    /// amount (at the charge's rate) and of the money's (at the payment's or credit's rate),
+    /// as differences of the open amounts' worth, so a settled charge's base is exactly zero.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub charge_base: Option<StoredMoney>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub money_base: Option<StoredMoney>,
 }
 
 #[derive(Debug, Clone, Serialize, ToSchema)]

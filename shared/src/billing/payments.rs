@@ -142,6 +142,7 @@ pub fn decide_payment(l: &LedgerState, req: &PaymentRequest, now: DateTime<Utc>)
     };
     let more = wanted.len() > ALLOCATIONS_PER_TX;
     let mut plan = Plan::at(now);
+    plan.fund_payment(&p);
     for (cid, amount) in wanted.iter().take(ALLOCATIONS_PER_TX) {
         let c = stored_charge(l, cid)?;
         plan.allocate(
@@ -197,6 +198,7 @@ fn payment_writes(
             method: p.method,
             status: p.status,
             allocations: allocations_made(&step.plan.allocations),
+            fx: p.fx.clone(),
         };
         crate::events::emit(&mut tx, scope, &received);
     } else if !step.plan.allocations.is_empty() {
@@ -305,6 +307,7 @@ pub fn decide_reversal(l: &LedgerState, id: &PaymentId, on: NaiveDate, now: Date
     }
     let owed: Vec<_> = net.into_iter().filter(|(_, (amount, _))| *amount != 0).collect();
     let mut plan = Plan::at(now);
+    plan.fund_payment(&p);
     for (cid, (amount, last)) in owed.iter().take(ALLOCATIONS_PER_TX) {
         let c = l.charge(cid).ok_or(Error::NotFound("charge"))?;
         if c.status != ChargeStatus::Void {
@@ -348,6 +351,7 @@ fn reversal_writes(
         reversed_on: step.on,
         reason: reason.clone(),
         allocations: allocations_made(&step.plan.allocations),
+        fx: p.fx.clone(),
     };
     crate::events::emit(&mut tx, scope, &reversed);
     let made = step.plan.allocations.into_iter().map(Allocation::from).collect();
@@ -471,6 +475,7 @@ pub fn decide_apply_credit(
         return Err(Error::Conflict("nothing is open to apply the credit to".into()));
     }
     let mut plan = Plan::at(now);
+    plan.fund_payment(p);
     for a in got.iter().take(ALLOCATIONS_PER_TX) {
         let c = stored_charge(l, &a.charge_id)?;
         plan.allocate(

@@ -27,8 +27,10 @@ pub fn apply(
     let before = LedgerItems { payments: payments.to_vec(), ..LedgerItems::default() };
     let mut out: Vec<ChargeRecord> = charges.to_vec();
     out.sort_by(|a, b| (a.due_date, &a.id).cmp(&(b.due_date, &b.id)));
-    let mut plan = Plan::at(now);
+    let mut plan = Plan::over(now, &before);
     for c in out.iter_mut().filter(|c| c.kind != ChargeKind::Credit && c.amount.minor > 0) {
+        // The plan values allocations from the charge as it was before it (it tracks its changes).
+        let unplanned = c.clone();
         for p in payments.iter_mut().filter(|p| p.unapplied > 0 && p.amount.currency == c.amount.currency) {
             if c.open == 0 {
                 break;
@@ -38,7 +40,7 @@ pub fn apply(
                 &c.lease_id,
                 AllocationSource::Payment,
                 Some(p.id.as_str()),
-                c,
+                &unplanned,
                 amount,
                 c.due_date.max(p.received_on),
             );

@@ -2,6 +2,7 @@
 //! the invariants in the store (a charge is never allocated beyond its amount, a payment never
 //! beyond its amount), whatever runs concurrently.
 
+use super::allocation::ChargeKind;
 use super::ledger::LedgerItems;
 use super::model::*;
 use crate::ids::{AllocationId, ChargeId, LeaseId, PaymentId};
@@ -57,6 +58,7 @@ pub fn charge_event(c: &ChargeRecord) -> super::events::ChargeCreated {
         due_date: c.due_date,
         source: c.source,
         period: c.period.clone(),
+        fx: c.fx.clone(),
     }
 }
 
@@ -135,11 +137,73 @@ pub struct Plan {
     pub payment_deltas: BTreeMap<PaymentId, i64>,
     /// When the decision was made: the allocations' `createdAt`.
     pub now: DateTime<Utc>,
+    /// The money allocations may draw on, by payment or credit id: its rate and what of it was
+    /// unapplied before the plan (for the allocations' base amounts).
+    funds: BTreeMap<String, Fund>,
+}
+
+/// A payment or credit a plan draws on, as it was before the plan.
+#[derive(Debug, Clone)]
+struct Fund {
+    fx: Fx,
+    currency: Currency,
+    unapplied: i64,
 }
 
 impl Plan {
     pub fn at(now: DateTime<Utc>) -> Plan {
         Plan { now, ..Plan::default() }
+    }
+
+    /// A plan over a lease's ledger: its payments and credits as the money allocations draw on.
+    pub fn over(now: DateTime<Utc>, l: &LedgerItems) -> Plan {
+        let mut plan = Plan::at(now);
+        l.payments.iter().for_each(|p| plan.fund_payment(p));
+        l.charges.iter().filter(|c| c.kind == ChargeKind::Credit).for_each(|c| plan.fund_credit(c));
+        plan
+    }
+
+    /// `p` as it is before the plan (a fresh payment: all of it unapplied).
+    pub fn fund_payment(&mut self, p: &PaymentRecord) {
+        if let Some(fx) = &p.fx {
+            let fund = Fund { fx: fx.clone(), currency: p.amount.currency, unapplied: p.unapplied };
+            self.funds.insert(p.id.to_string(), fund);
+        }
+    }
+
+    /// The credit `c` as it is before the plan (its unapplied part is `-open`).
+    pub fn fund_credit(&mut self, c: &ChargeRecord) {
+        if let Some(fx) = &c.fx {
+            let fund = Fund { fx: fx.clone(), currency: c.amount.currency, unapplied: -c.open };
+            self.funds.insert(c.id.to_string(), fund);
+        }
+    }
+
+    /// The base amount an allocation of `amount` moves: the worth of what was open before it
+    /// minus the worth of what is open after (so the parts of a settled amount sum to its worth).
+    fn moved(fx: &Fx, currency: Currency, open_before: i64, amount: i64) -> Option<StoredMoney> {
+        let minor = fx.worth(open_before, currency)? - fx.worth(open_before - amount, currency)?;
+        Some(StoredMoney { minor, currency: fx.base_currency })
+    }
+
+    /// The base amounts an allocation of `amount` from `from` to `charge` (as it was before the
+    /// plan) moves, before the plan records it.
+    fn bases(
+        &self,
+        from: Option<&str>,
+        charge: &ChargeRecord,
+        amount: i64,
+    ) -> (Option<StoredMoney>, Option<StoredMoney>) {
+        let open = charge.open + self.charge_delta(&charge.id);
+        let charge_base = charge.fx.as_ref().and_then(|fx| Plan::moved(fx, charge.amount.currency, open, amount));
+        let money_base = from.and_then(|id| self.funds.get(id)).and_then(|f| {
+            let unapplied = match PaymentId::parse(from?) {
+                Some(p) => f.unapplied + self.payment_delta(&p),
+                None => f.unapplied - ChargeId::parse(from?).map_or(0, |c| self.charge_delta(&c)),
+            };
+            Plan::moved(&f.fx, f.currency, unapplied, amount)
+        });
+        (charge_base, money_base)
     }
 
     /// The net change the plan makes to one charge's open amount.
@@ -161,6 +225,7 @@ impl Plan {
         amount: i64,
         date: NaiveDate,
     ) {
+        let (charge_base, money_base) = self.bases(from, charge, amount);
         let payment_id = (source == AllocationSource::Payment).then(|| from.and_then(PaymentId::parse)).flatten();
         let credit_id = (source == AllocationSource::Credit).then(|| from.and_then(ChargeId::parse)).flatten();
         if let Some(p) = &payment_id {
@@ -183,6 +248,8 @@ impl Plan {
             reverses: None,
             created_at: self.now,
             charge_kind: Some(charge.kind),
+            charge_base,
+            money_base,
         });
     }
 

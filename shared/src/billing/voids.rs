@@ -90,7 +90,7 @@ fn release_allocations(l: &LedgerItems, c: &ChargeRecord, date: NaiveDate, now: 
         };
         *net.entry(key).or_default() += a.amount.minor;
     }
-    let mut plan = Plan::at(now);
+    let mut plan = Plan::over(now, l);
     for ((kind, from), amount) in net.into_iter().filter(|(_, a)| *a != 0) {
         let source = [AllocationSource::Payment, AllocationSource::Credit, AllocationSource::Deposit][kind as usize];
         let from = (!from.is_empty()).then_some(from.as_str());
@@ -163,6 +163,7 @@ pub(crate) fn write_void(
         date,
         reason: reason.clone(),
         allocations: super::common::allocations_made(released),
+        fx: c.fx.clone(),
     };
     crate::events::emit(tx, scope, &voided);
 }

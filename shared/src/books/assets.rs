@@ -264,7 +264,13 @@ pub const DEPRECIATOR: &str = "system:depreciation";
 pub fn draft(a: &FixedAssetRecord, date: NaiveDate, minor: i64, c: Currency) -> Draft {
     let month = date.format("%Y-%m").to_string();
     let tag = Tag { building_id: Some(a.building_id.to_string()), unit_id: None };
-    let leg = |account: &str, minor: i64| Leg { account: account.to_owned(), currency: c, minor, tag: tag.clone() };
+    let leg = |account: &str, minor: i64| Leg {
+        account: account.to_owned(),
+        currency: c,
+        minor,
+        base: None,
+        tag: tag.clone(),
+    };
     Draft {
         key: format!("depreciation:{}:{month}", a.id),
         source: Source { type_: "depreciation".into(), id: format!("{}#{month}", a.id) },

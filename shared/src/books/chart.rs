@@ -112,6 +112,9 @@ pub const SEEDED: &[Seeded] = &[
     acct("4000", "Rent", T::Income, None, Line(3)),
     acct("4100", "Late fees", T::Income, None, Line(3)),
     acct("4900", "Other income", T::Income, None, Line(3)),
+    // Rent received in a foreign currency is income at its value when received: the difference
+    // to its value when charged belongs with the rent (line 3).
+    acct("4950", "Realized FX gain/loss", T::Income, None, Line(3)),
     acct("5050", "Advertising", T::Expense, None, Line(5)),
     acct("5060", "Auto and travel", T::Expense, None, Line(6)),
     acct("5070", "Cleaning and maintenance", T::Expense, None, Line(7)),
@@ -145,6 +148,7 @@ pub mod code {
     pub const RENT: &str = "4000";
     pub const LATE_FEES: &str = "4100";
     pub const OTHER_INCOME: &str = "4900";
+    pub const FX_GAIN_LOSS: &str = "4950";
     pub const DEPRECIATION: &str = "5180";
     /// Schedule E line 19: where a draft from a receipt starts.
     pub const OTHER_EXPENSE: &str = "5190";

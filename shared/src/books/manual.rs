@@ -50,7 +50,7 @@ fn leg(chart: &Chart, i: usize, l: &ManualLine, errors: &mut Vec<FieldError>) ->
     }
     let tag = Tag { building_id: l.building_id.clone(), unit_id: l.unit_id.clone() };
     let code = account.map(|a| a.code.clone()).unwrap_or_default();
-    Some(Leg { account: code, currency: m.currency, minor: sign * m.minor, tag })
+    Some(Leg { account: code, currency: m.currency, minor: sign * m.minor, base: None, tag })
 }
 
 /// The draft of a manual entry, or every field that is wrong (404 when it names an account

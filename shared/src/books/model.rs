@@ -4,7 +4,7 @@
 use super::chart::{AccountSubtype, AccountType, ScheduleE, Seeded};
 use super::posting::Source;
 use crate::ids::{AccountId, JournalEntryId, OrgId};
-use crate::money::{Currency, Money, MoneyDto};
+use crate::money::{Currency, Money, MoneyDto, StoredMoney};
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -147,6 +147,9 @@ pub struct LineRecord {
     pub building_id: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unit_id: Option<String>,
+    /// A foreign line's amount in the base currency at its source's rate (signed like `minor`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub base: Option<StoredMoney>,
 }
 
 /// A journal entry as stored (`ORG#o#JRNL` / `<seq>`).
@@ -215,6 +218,12 @@ pub struct Line {
     pub building_id: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub unit_id: Option<String>,
+    /// A foreign line's amount in the base currency at its source's rate; a realized FX line
+    /// has only this.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub base_debit: Option<MoneyDto>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub base_credit: Option<MoneyDto>,
 }
 
 /// `GET …/journal/{entryId}`.
@@ -236,6 +245,15 @@ pub struct JournalEntry {
     pub posted_by: String,
 }
 
+/// A signed amount as (debit, credit).
+pub fn sides(m: Option<Money>) -> (Option<MoneyDto>, Option<MoneyDto>) {
+    match m {
+        Some(m) if m.minor > 0 => (Some(m.into()), None),
+        Some(m) if m.minor < 0 => (None, Some(Money::new(-m.minor, m.currency).into())),
+        _ => (None, None),
+    }
+}
+
 impl From<EntryRecord> for JournalEntry {
     fn from(r: EntryRecord) -> Self {
         let lines = r
@@ -243,6 +261,7 @@ impl From<EntryRecord> for JournalEntry {
             .into_iter()
             .map(|l| {
                 let m = |v: i64| Some(MoneyDto::from(Money::new(v, l.currency)));
+                let (base_debit, base_credit) = sides(l.base.map(Money::from));
                 Line {
                     account_id: l.account_id,
                     account_code: l.code,
@@ -250,6 +269,8 @@ impl From<EntryRecord> for JournalEntry {
                     credit: if l.minor < 0 { m(-l.minor) } else { None },
                     building_id: l.building_id,
                     unit_id: l.unit_id,
+                    base_debit,
+                    base_credit,
                 }
             })
             .collect();
@@ -317,6 +338,12 @@ pub struct TrialBalanceRow {
     /// The balance when it is a credit balance.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub credit: Option<MoneyDto>,
+    /// The balance in the base currency: a foreign balance at its entries' stored rates (absent
+    /// when one of its lines had no rate).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub base_debit: Option<MoneyDto>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub base_credit: Option<MoneyDto>,
 }
 
 #[derive(Debug, Clone, Serialize, ToSchema)]
@@ -337,6 +364,12 @@ pub struct TrialBalance {
     /// Per currency: total debit balances and total credit balances (equal in balanced books).
     pub totals: Vec<CurrencyTotals>,
     pub balanced: bool,
+    /// In the org's base currency over every row with a base amount (realized FX included);
+    /// `baseBalanced` when they are equal.
+    pub base_totals: CurrencyTotals,
+    pub base_balanced: bool,
+    /// Rows in a foreign currency some line of which had no rate (not in `baseTotals`).
+    pub unvalued: Vec<String>,
 }
 
 #[derive(Debug, Clone, Serialize, ToSchema)]
@@ -405,6 +438,8 @@ pub struct PostingRecord {
     pub building_id: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unit_id: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub base: Option<StoredMoney>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]

@@ -186,6 +186,7 @@ pub fn chain(
             minor: l.minor,
             building_id: l.tag.building_id.clone(),
             unit_id: l.tag.unit_id.clone(),
+            base: l.base,
         })
         .collect();
     if lines.len() > MAX_LINES {
@@ -225,6 +226,7 @@ pub fn write_entry(tx: &mut Tx, cx: &Ctx<'_>, e: &EntryRecord) {
             minor: l.minor,
             building_id: l.building_id.clone(),
             unit_id: l.unit_id.clone(),
+            base: l.base,
         };
         tx.put(
             ItemBuilder::new(POSTING_ENTITY, &keys::account_posting(cx.scope, &l.code, e.date, e.seq, i), &p).build(),

@@ -19,9 +19,9 @@ use crate::billing::allocation::ChargeKind;
 use crate::billing::events::{
     AllocationCreated, AllocationMade, ChargeCreated, ChargeVoided, DepositSettled, PaymentReceived, PaymentReversed,
 };
-use crate::billing::model::AllocationSource;
+use crate::billing::model::{AllocationSource, Fx};
 use crate::events::{DomainEvent, Event};
-use crate::money::{Currency, Money, MoneyDto};
+use crate::money::{Currency, Money, MoneyDto, StoredMoney};
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -52,6 +52,10 @@ pub struct Leg {
     pub account: String,
     pub currency: Currency,
     pub minor: i64,
+    /// For a line in a foreign currency: its amount in the org's base currency (minor units) at
+    /// the rate its source was valued at. A realized FX line has `minor` 0 and only a base.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub base: Option<StoredMoney>,
     #[serde(default)]
     pub tag: Tag,
 }
@@ -68,27 +72,50 @@ pub struct Draft {
     pub legs: Vec<Leg>,
 }
 
+/// A netted amount: the transaction amount, the base amount of the parts that had one, and
+/// whether some part had none (a base-currency amount, or a foreign one without a rate).
+#[derive(Debug, Clone, Copy)]
+struct Net {
+    currency: Currency,
+    minor: i64,
+    base: Option<StoredMoney>,
+    unvalued: bool,
+}
+
 /// Signed amounts per day, account, currency and tag, netted.
 #[derive(Debug, Default)]
-struct Sums(BTreeMap<(NaiveDate, String, String, Tag), (Currency, i64)>);
+struct Sums(BTreeMap<(NaiveDate, String, String, Tag), Net>);
 
 impl Sums {
     fn add(&mut self, date: NaiveDate, account: &str, m: Money, tag: &Tag) {
+        self.add_valued(date, account, m, None, tag);
+    }
+
+    /// `m` worth `base` in the base currency (`None`: not valued).
+    fn add_valued(&mut self, date: NaiveDate, account: &str, m: Money, base: Option<Money>, tag: &Tag) {
         let k = (date, account.to_owned(), m.currency.code().to_owned(), tag.clone());
-        self.0.entry(k).or_insert((m.currency, 0)).1 += m.minor;
+        let net = self.0.entry(k).or_insert(Net { currency: m.currency, minor: 0, base: None, unvalued: false });
+        net.minor += m.minor;
+        match (base, &mut net.base) {
+            (Some(b), Some(sum)) if sum.currency == b.currency => sum.minor += b.minor,
+            (Some(b), None) => net.base = Some(b.into()),
+            _ => net.unvalued = true,
+        }
     }
 
     /// One draft per day, the event's own day first; accounts that net to zero are left out.
     fn drafts(self, source: Source, main: NaiveDate, memo: &str) -> Vec<Draft> {
-        let mut by_day: BTreeMap<NaiveDate, Vec<Leg>> = BTreeMap::new();
-        for ((date, account, _, tag), (currency, minor)) in self.0 {
-            if minor != 0 {
-                by_day.entry(date).or_default().push(Leg { account, currency, minor, tag });
+        let mut by_day: BTreeMap<NaiveDate, Vec<(Leg, bool)>> = BTreeMap::new();
+        for ((date, account, _, tag), n) in self.0 {
+            if n.minor != 0 || (!n.unvalued && n.base.is_some_and(|b| b.minor != 0)) {
+                let leg = Leg { account, currency: n.currency, minor: n.minor, base: n.base, tag };
+                by_day.entry(date).or_default().push((leg, n.unvalued));
             }
         }
         let mut out: Vec<Draft> = by_day
             .into_iter()
             .map(|(date, legs)| {
+                let legs = realize_fx(legs);
                 let base = format!("{}:{}", source.type_, source.id);
                 let key = if date == main { base } else { format!("{base}@{date}") };
                 Draft { key, source: source.clone(), date, memo: memo.to_owned(), legs }
@@ -97,6 +124,39 @@ impl Sums {
         out.sort_by_key(|d| d.date != main);
         out
     }
+}
+
+/// A day's legs with their base amounts when every leg has one (else none keeps one), and the
+/// difference of the base amounts — what settling at one rate what was valued at another
+/// gained or lost — on Realized FX gain/loss, so the entry balances in the base currency too.
+fn realize_fx(legs: Vec<(Leg, bool)>) -> Vec<Leg> {
+    let base_currency = legs.iter().find_map(|(l, _)| l.base.map(|b| b.currency));
+    let valued = legs.iter().all(|(l, unvalued)| !unvalued && l.base.map(|b| b.currency) == base_currency);
+    let mut legs: Vec<Leg> = legs
+        .into_iter()
+        .map(|(mut l, _)| {
+            l.base = l.base.filter(|b| valued && b.minor != 0);
+            l
+        })
+        .filter(|l| l.minor != 0 || l.base.is_some())
+        .collect();
+    let residual: i64 = legs.iter().filter_map(|l| l.base.map(|b| b.minor)).sum();
+    if let (true, Some(first), Some(base)) = (residual != 0, legs.first(), base_currency) {
+        let (currency, tag) = (first.currency, first.tag.clone());
+        let base = Some(StoredMoney { minor: -residual, currency: base });
+        legs.push(Leg { account: code::FX_GAIN_LOSS.to_owned(), currency, minor: 0, base, tag });
+    }
+    legs
+}
+
+/// `m`'s worth in the base currency at `fx` (for a foreign amount with a rate).
+fn worth(fx: Option<&Fx>, m: Money) -> Option<Money> {
+    let fx = fx?;
+    Some(Money::new(fx.worth(m.minor, m.currency)?, fx.base_currency))
+}
+
+fn neg(b: Option<Money>) -> Option<Money> {
+    b.map(|b| Money::new(-b.minor, b.currency))
 }
 
 /// An event's amount (signed: credits and reversing allocations are negative).
@@ -114,29 +174,30 @@ pub fn charge_account(kind: ChargeKind) -> &'static str {
     }
 }
 
-/// A charge (negative for a credit) raises what is owed.
-fn charge(s: &mut Sums, date: NaiveDate, kind: ChargeKind, m: Money, tag: &Tag) {
-    s.add(date, code::RECEIVABLE, m, tag);
-    s.add(date, charge_account(kind), Money::new(-m.minor, m.currency), tag);
+/// A charge (negative for a credit) raises what is owed, valued at the charge's rate.
+fn charge(s: &mut Sums, date: NaiveDate, kind: ChargeKind, (m, fx): (Money, Option<&Fx>), tag: &Tag) {
+    let base = worth(fx, m);
+    s.add_valued(date, code::RECEIVABLE, m, base, tag);
+    s.add_valued(date, charge_account(kind), Money::new(-m.minor, m.currency), neg(base), tag);
 }
 
+/// Money meeting a charge: the receivable goes down by what it moved of the charge's base
+/// amount, the money's account by what it moved of the money's (their difference is realized
+/// FX). A deposit's own money is valued at the charge's rate (no FX is realized on deposits).
 fn allocation(s: &mut Sums, a: &AllocationMade, tag: &Tag) {
     let Some(m) = money(&a.amount) else { return };
-    let neg = Money::new(-m.minor, m.currency);
+    let minus = Money::new(-m.minor, m.currency);
+    let (charge_base, money_base) = (a.charge_base.as_ref().and_then(money), a.money_base.as_ref().and_then(money));
+    s.add_valued(a.date, code::RECEIVABLE, minus, neg(charge_base), tag);
     match a.source {
-        AllocationSource::Payment => {
-            s.add(a.date, code::RECEIVABLE, neg, tag);
-            s.add(a.date, code::PREPAID_RENT, m, tag);
-        }
-        AllocationSource::Credit => {}
-        AllocationSource::Deposit => {
-            s.add(a.date, code::RECEIVABLE, neg, tag);
-            s.add(a.date, code::DEPOSITS_HELD, m, tag);
-        }
+        AllocationSource::Payment => s.add_valued(a.date, code::PREPAID_RENT, m, money_base, tag),
+        // The credit is a negative receivable: applied, it moves towards zero.
+        AllocationSource::Credit => s.add_valued(a.date, code::RECEIVABLE, m, money_base, tag),
+        AllocationSource::Deposit => s.add_valued(a.date, code::DEPOSITS_HELD, m, charge_base, tag),
     }
     if a.charge_kind == ChargeKind::Deposit {
-        s.add(a.date, code::DEPOSITS_DUE, m, tag);
-        s.add(a.date, code::DEPOSITS_HELD, neg, tag);
+        s.add_valued(a.date, code::DEPOSITS_DUE, m, charge_base, tag);
+        s.add_valued(a.date, code::DEPOSITS_HELD, minus, neg(charge_base), tag);
     }
 }
 
@@ -149,23 +210,25 @@ fn src(type_: &str, id: impl ToString) -> Source {
 pub fn billing_drafts(event: &Event, tag: &Tag) -> Option<Vec<Draft>> {
     let mut s = Sums::default();
     let (source, date, memo) = if let Some(e) = decode::<ChargeCreated>(event) {
-        charge(&mut s, e.due_date, e.kind, money(&e.amount)?, tag);
+        charge(&mut s, e.due_date, e.kind, (money(&e.amount)?, e.fx.as_ref()), tag);
         (src("charge", &e.charge_id), e.due_date, format!("{} charge", kind_name(e.kind)))
     } else if let Some(e) = decode::<ChargeVoided>(event) {
         let m = money(&e.amount)?;
-        charge(&mut s, e.date, e.kind, Money::new(-m.minor, m.currency), tag);
+        charge(&mut s, e.date, e.kind, (Money::new(-m.minor, m.currency), e.fx.as_ref()), tag);
         e.allocations.iter().for_each(|a| allocation(&mut s, a, tag));
         (src("charge_void", &e.charge_id), e.date, format!("{} charge voided", kind_name(e.kind)))
     } else if let Some(e) = decode::<PaymentReceived>(event) {
         let m = money(&e.amount)?;
-        s.add(e.received_on, code::UNDEPOSITED_FUNDS, m, tag);
-        s.add(e.received_on, code::PREPAID_RENT, Money::new(-m.minor, m.currency), tag);
+        let base = worth(e.fx.as_ref(), m);
+        s.add_valued(e.received_on, code::UNDEPOSITED_FUNDS, m, base, tag);
+        s.add_valued(e.received_on, code::PREPAID_RENT, Money::new(-m.minor, m.currency), neg(base), tag);
         e.allocations.iter().for_each(|a| allocation(&mut s, a, tag));
         (src("payment", &e.payment_id), e.received_on, "payment received".to_owned())
     } else if let Some(e) = decode::<PaymentReversed>(event) {
         let m = money(&e.amount)?;
-        s.add(e.reversed_on, code::UNDEPOSITED_FUNDS, Money::new(-m.minor, m.currency), tag);
-        s.add(e.reversed_on, code::PREPAID_RENT, m, tag);
+        let base = worth(e.fx.as_ref(), m);
+        s.add_valued(e.reversed_on, code::UNDEPOSITED_FUNDS, Money::new(-m.minor, m.currency), neg(base), tag);
+        s.add_valued(e.reversed_on, code::PREPAID_RENT, m, base, tag);
         e.allocations.iter().for_each(|a| allocation(&mut s, a, tag));
         (src("payment_reversal", &e.payment_id), e.reversed_on, "payment reversed".to_owned())
     } else if let Some(e) = decode::<AllocationCreated>(event) {
@@ -174,7 +237,7 @@ pub fn billing_drafts(event: &Event, tag: &Tag) -> Option<Vec<Draft>> {
         (src("allocation", &first.allocation_id), first.date, "credit applied".to_owned())
     } else if let Some(e) = decode::<DepositSettled>(event) {
         for d in &e.deductions {
-            charge(&mut s, e.settled_on, ChargeKind::Fee, money(&d.amount)?, tag);
+            charge(&mut s, e.settled_on, ChargeKind::Fee, (money(&d.amount)?, None), tag);
         }
         e.allocations.iter().for_each(|a| allocation(&mut s, a, tag));
         let refund = money(&e.refund)?;

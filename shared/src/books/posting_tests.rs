@@ -70,6 +70,8 @@ fn alloc(source: AllocationSource, kind: ChargeKind, minor: i64, d: u32) -> Allo
         date: day(d),
         source,
         charge_kind: kind,
+        charge_base: None,
+        money_base: None,
     }
 }
 
@@ -87,6 +89,7 @@ fn charge_created(kind: ChargeKind, minor: i64, d: u32) -> ChargeCreated {
         due_date: day(d),
         source: crate::billing::model::ChargeSource::Manual,
         period: None,
+        fx: None,
     }
 }
 
@@ -99,6 +102,7 @@ fn received(minor: i64, d: u32, allocations: Vec<AllocationMade>) -> PaymentRece
         method: PaymentMethod::Ach,
         status: PaymentStatus::Cleared,
         allocations,
+        fx: None,
     }
 }
 
@@ -145,7 +149,7 @@ proptest! {
         assert_balanced(&drafts(&c));
         let v = ChargeVoided {
             charge_id: c.charge_id.clone(), lease_id: c.lease_id.clone(), kind: c.kind, amount: c.amount.clone(),
-            date: day(d), reason: None, allocations: allocs.clone(),
+            date: day(d), reason: None, allocations: allocs.clone(), fx: None,
         };
         assert_balanced(&drafts(&v));
         assert_balanced(&drafts(&received(minor, d, allocs.clone())));
@@ -171,7 +175,7 @@ proptest! {
         let c = charge_created(KINDS[kind], minor, d);
         let v = ChargeVoided {
             charge_id: c.charge_id.clone(), lease_id: c.lease_id.clone(), kind: c.kind, amount: c.amount.clone(),
-            date: day(d), reason: None, allocations: vec![],
+            date: day(d), reason: None, allocations: vec![], fx: None,
         };
         let mut both = drafts(&c);
         both.extend(drafts(&v));
@@ -184,11 +188,106 @@ proptest! {
         }).collect();
         let r = PaymentReversed {
             payment_id: p.payment_id.clone(), lease_id: p.lease_id.clone(), amount: p.amount.clone(),
-            reversed_on: day(d), reason: None, allocations: undo,
+            reversed_on: day(d), reason: None, allocations: undo, fx: None,
         };
         let mut both = drafts(&p);
         both.extend(drafts(&r));
         prop_assert!(net(&both).is_empty(), "{:?}", net(&both));
+    }
+}
+
+fn eur(minor: i64) -> MoneyDto {
+    Money::new(minor, Currency::parse("EUR").unwrap()).into()
+}
+
+fn fx(rate: &str) -> Fx {
+    let usd = Currency::parse("USD").unwrap();
+    Fx { rate: rate.parse().unwrap(), rate_date: day(0), base_currency: usd, base_minor: 0 }
+}
+
+/// Σ base per account over every draft, and every draft balanced in the base currency.
+fn base_net(all: &[Draft]) -> BTreeMap<String, i64> {
+    let mut m = BTreeMap::new();
+    for d in all {
+        let sum: i64 = d.legs.iter().filter_map(|l| l.base.map(|b| b.minor)).sum();
+        assert_eq!(sum, 0, "unbalanced in the base currency: {d:?}");
+        for l in &d.legs {
+            *m.entry(l.account.clone()).or_insert(0) += l.base.map_or(0, |b| b.minor);
+        }
+    }
+    m.retain(|_, v| *v != 0);
+    m
+}
+
+#[test]
+fn euros_settled_at_a_better_rate_than_they_were_charged_at_realize_a_gain() {
+    // 999.99 EUR of rent charged at 1.085 (1084.99 USD), paid at 1.12 (1119.99 USD).
+    let mut c = charge_created(ChargeKind::Rent, 0, 0);
+    (c.amount, c.fx) = (eur(99_999), Some(fx("1.085")));
+    let charged = drafts(&c);
+    assert_eq!(base_net(&charged), BTreeMap::from([("1200".into(), 108_499), ("4000".into(), -108_499)]));
+    let mut a = alloc(AllocationSource::Payment, ChargeKind::Rent, 0, 0);
+    a.amount = eur(99_999);
+    a.charge_base = Some(Money::new(108_499, Currency::parse("USD").unwrap()).into());
+    a.money_base = Some(Money::new(111_999, Currency::parse("USD").unwrap()).into());
+    let mut p = received(0, 0, vec![a]);
+    (p.amount, p.fx) = (eur(99_999), Some(fx("1.12")));
+    let paid = drafts(&p);
+    assert_eq!(paid.len(), 1);
+    assert_eq!(net(&paid), BTreeMap::from([("1050".into(), 99_999), ("1200".into(), -99_999)]), "in euros");
+    let want = BTreeMap::from([("1050".into(), 111_999), ("1200".into(), -108_499), ("4950".into(), -3_500)]);
+    assert_eq!(base_net(&paid), want, "35.00 USD gained, and the receivable's base is gone");
+    let fx_line = paid[0].legs.iter().find(|l| l.account == "4950").unwrap();
+    assert_eq!((fx_line.minor, fx_line.currency.code()), (0, "EUR"), "no euros move on the FX line");
+    let mut both = charged;
+    both.extend(paid);
+    assert_eq!(base_net(&both).get("1200"), None);
+}
+
+#[test]
+fn an_event_in_a_foreign_currency_without_a_rate_keeps_no_base_amounts() {
+    let mut c = charge_created(ChargeKind::Rent, 0, 0);
+    c.amount = eur(50_000);
+    let d = drafts(&c);
+    assert!(d[0].legs.iter().all(|l| l.base.is_none()), "{d:?}");
+}
+
+fn arb_valued_alloc() -> impl Strategy<Value = AllocationMade> {
+    (arb_alloc(), 0..2_000_000i64, 0..2_000_000i64, any::<bool>()).prop_map(|(mut a, cb, mb, with_money)| {
+        let usd = Currency::parse("USD").unwrap();
+        let m = money(&a.amount).unwrap();
+        a.amount = eur(m.minor);
+        a.charge_base = Some(Money::new(cb, usd).into());
+        a.money_base = with_money.then(|| Money::new(mb, usd).into());
+        a
+    })
+}
+
+proptest! {
+    #[test]
+    fn entries_in_a_foreign_currency_balance_in_both_currencies(
+        kind in 0..6usize, minor in 1..10_000_000i64, d in 0..60u32, rate in 1u32..30_000,
+        allocs in proptest::collection::vec(arb_valued_alloc(), 0..6),
+    ) {
+        let rate = format!("{}.{:04}", rate / 10_000, rate % 10_000);
+        let mut c = charge_created(KINDS[kind], minor, d);
+        let signed = money(&c.amount).unwrap().minor;
+        (c.amount, c.fx) = (eur(signed), Some(fx(&rate)));
+        let mut p = received(minor, d, allocs.clone());
+        (p.amount, p.fx) = (eur(minor), Some(fx(&rate)));
+        let v = ChargeVoided {
+            charge_id: c.charge_id.clone(), lease_id: c.lease_id.clone(), kind: c.kind, amount: c.amount.clone(),
+            date: day(d), reason: None, allocations: allocs.clone(), fx: c.fx.clone(),
+        };
+        for all in [drafts(&c), drafts(&p), drafts(&v)] {
+            assert_balanced(&all);
+            base_net(&all);
+        }
+        if !allocs.is_empty() {
+            let all = drafts(&AllocationCreated { lease_id: LeaseId::new(), allocations: allocs });
+            assert_balanced(&all);
+            base_net(&all);
+        }
     }
 }
 

@@ -84,25 +84,66 @@ pub fn balances(entries: &[EntryRecord], as_of: NaiveDate) -> BTreeMap<(String, 
     sums
 }
 
+/// Net debit in the base currency per (account code, currency) of `entries` dated on or before
+/// `as_of`: a base-currency line counts as it is, a foreign one at its stored base amount;
+/// `None` when a foreign line had none.
+pub fn base_balances(
+    entries: &[EntryRecord],
+    as_of: NaiveDate,
+    base: Currency,
+) -> BTreeMap<(String, String), Option<i64>> {
+    let mut sums: BTreeMap<(String, String), Option<i64>> = BTreeMap::new();
+    for l in entries.iter().filter(|e| e.date <= as_of).flat_map(|e| &e.lines) {
+        let worth = match l.base {
+            _ if l.currency == base => Some(l.minor),
+            Some(b) if b.currency == base => Some(b.minor),
+            _ => None,
+        };
+        let sum = sums.entry((l.code.clone(), l.currency.code().to_owned())).or_insert(Some(0));
+        *sum = sum.zip(worth).map(|(s, w)| s + w);
+    }
+    sums
+}
+
 pub async fn trial_balance(cx: &Ctx<'_>, as_of: NaiveDate) -> Result<TrialBalance> {
     let (chart, entries) = (chart(cx).await?, all_entries(cx).await?);
+    let base = crate::core::orgs::get_org(cx).await?.base_currency;
     let sums = balances(&entries, as_of);
-    let mut accounts = Vec::new();
-    for ((code, _), (currency, minor)) in &sums {
+    let bases = base_balances(&entries, as_of, base);
+    let (mut accounts, mut unvalued, mut base_sums) = (Vec::new(), Vec::new(), (0i64, 0i64));
+    for ((code, cur), b) in &bases {
+        let (currency, minor) = sums.get(&(code.clone(), cur.clone())).copied().unwrap_or((base, 0));
+        if minor == 0 && b.unwrap_or(0) == 0 {
+            continue;
+        }
+        match b {
+            Some(v) if *v > 0 => base_sums.0 += v,
+            Some(v) => base_sums.1 -= v,
+            None => unvalued.push(format!("{code} {cur}")),
+        }
         let a = chart.get(code);
-        let m = |v: i64| Some(MoneyDto::from(Money::new(v, *currency)));
+        let m = |v: i64| Some(MoneyDto::from(Money::new(v, currency)));
+        let (base_debit, base_credit) = sides(b.map(|v| Money::new(v, base)));
         accounts.push(TrialBalanceRow {
             account_id: a.map_or_else(|| crate::ids::AccountId::of(cx.scope.org_id(), code), |a| a.id.clone()),
             code: code.clone(),
             name: a.map_or_else(|| code.clone(), |a| a.name.clone()),
             type_: a.map_or(super::chart::AccountType::Asset, |a| a.type_),
-            debit: if *minor > 0 { m(*minor) } else { None },
-            credit: if *minor < 0 { m(-minor) } else { None },
+            debit: if minor > 0 { m(minor) } else { None },
+            credit: if minor < 0 { m(-minor) } else { None },
+            base_debit,
+            base_credit,
         });
     }
     let totals = totals(&sums);
     let balanced = totals.iter().all(|t| t.debits == t.credits);
-    Ok(TrialBalance { as_of, accounts, totals, balanced })
+    let base_totals = CurrencyTotals {
+        currency: base.code().to_owned(),
+        debits: Money::new(base_sums.0, base).into(),
+        credits: Money::new(base_sums.1, base).into(),
+    };
+    let base_balanced = base_sums.0 == base_sums.1;
+    Ok(TrialBalance { as_of, accounts, totals, balanced, base_totals, base_balanced, unvalued })
 }
 
 /// Recomputes the chain from the first entry: each entry's `seq` follows the last, its
@@ -144,7 +185,9 @@ fn balanced(e: &EntryRecord) -> bool {
     for l in &e.lines {
         *per.entry(l.currency.code()).or_default() += l.minor;
     }
-    e.lines.len() >= 2 && per.values().all(|v| *v == 0)
+    // Base amounts (kept for foreign lines, realized FX included) balance too.
+    let base: i64 = e.lines.iter().filter_map(|l| l.base.map(|b| b.minor)).sum();
+    e.lines.len() >= 2 && per.values().all(|v| *v == 0) && base == 0
 }
 
 pub async fn verify(cx: &Ctx<'_>) -> Result<Verification> {
