@@ -933,23 +933,62 @@ async fn a_tenant_who_prepaid_owes_nothing_when_the_rent_run_charges_the_month()
     let app = TestApp::spawn().await;
     let b = Books::new(&app, "prepaid@example.com").await;
     let lease = b.lease(&app, "2026-01-01", "1000.00", json!({})).await;
-    // Paid ahead, before any charge exists: all of it is unapplied credit (prepaid rent).
+    // A goodwill credit while nothing is owed stays open (−100.00), then a payment ahead, before
+    // any charge exists: all of it is unapplied credit (prepaid rent).
+    let credit = json!({"kind": "credit", "amount": {"amount": "100.00", "currency": "USD"}, "dueDate": "2025-12-20"});
+    let credit = app.post_keyed(&b.path(&format!("/leases/{lease}/charges")), &b.token, credit).await.expect(201).body;
+    assert_eq!(amt(&credit["open"]), "-100.00");
     b.pay(&app, &lease, "2500.00", "2025-12-28", json!({})).await;
     let l = b.ledger(&app, &lease, "2025-12-31").await;
-    assert_eq!((amt(&l["balance"]), amt(&l["unapplied"])), ("0.00", "2500.00"));
+    assert_eq!((amt(&l["balance"]), amt(&l["unapplied"])), ("-100.00", "2500.00"));
     let run = b.rent_run(&app, "2026-03-01").await;
     assert_eq!(run["chargesCreated"], 3);
-    // The run applied it in its own transaction: January and February paid, March half paid.
+    // The run applied them in its own transaction, the older credit first: January and
+    // February paid, March 400.00 open.
     let charges = b.charges(&app, &lease).await;
-    let open: Vec<(&str, &str)> = charges.iter().map(|c| (c["period"].as_str().unwrap(), amt(&c["open"]))).collect();
-    assert_eq!(open, [("2026-01", "0.00"), ("2026-02", "0.00"), ("2026-03", "500.00")]);
+    let open: Vec<(&str, &str)> =
+        charges.iter().filter_map(|c| Some((c["period"].as_str()?, amt(&c["open"])))).collect();
+    assert_eq!(open, [("2026-01", "0.00"), ("2026-02", "0.00"), ("2026-03", "400.00")]);
+    let credit = charges.iter().find(|c| c["kind"] == "credit").unwrap();
+    assert_eq!((amt(&credit["open"]), credit["status"].as_str()), ("0.00", Some("paid")), "the credit is used up");
     let l = b.ledger(&app, &lease, "2026-03-01").await;
-    assert_eq!((amt(&l["balance"]), amt(&l["unapplied"])), ("500.00", "0.00"));
+    assert_eq!((amt(&l["balance"]), amt(&l["unapplied"])), ("400.00", "0.00"));
     let jan = b.ledger(&app, &lease, "2026-01-01").await;
-    assert_eq!((amt(&jan["balance"]), amt(&jan["unapplied"])), ("0.00", "1500.00"), "met on each due date");
+    assert_eq!((amt(&jan["balance"]), amt(&jan["unapplied"])), ("0.00", "1600.00"), "met on each due date");
     // A re-run creates and applies nothing twice.
     let again = b.rent_run(&app, "2026-03-01").await;
     assert_eq!(again["chargesCreated"], 0);
     assert_counters_match_entries(&app, &b, &lease).await;
     b.assert_books(&app).await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn prepaid_money_meets_the_runs_charges_when_a_conflict_sends_the_run_one_by_one() {
+    let app = TestApp::spawn().await;
+    let b = Books::new(&app, "fallback@example.com").await;
+    let other = b.lease(&app, "2026-01-01", "1000.00", json!({})).await;
+    b.rent_run(&app, "2026-01-01").await;
+    // The other lease's January rent exists but its watermark is lost (restored from an older
+    // backup): the next run's batched transaction (both leases' charges) is refused and the run
+    // goes on one charge at a time.
+    let key = keys::rent_watermark(&b.scope(), &LeaseId::parse(&other).unwrap()).to_item();
+    app.dynamodb().delete_item().table_name(app.stack.table_name()).set_key(Some(key)).send().await.unwrap();
+    let lease = b.lease(&app, "2026-01-01", "1000.00", json!({})).await;
+    b.pay(&app, &lease, "1500.00", "2025-12-28", json!({})).await;
+    let db = app.stack.function("api-rent-runs").unwrap().app().unwrap().db.clone();
+    let (scope, through) = (b.scope(), "2026-02-01".parse().ok());
+    let cx = &portfolio::platform::ctx::Ctx::new(&db, &scope);
+    let report = run_org(cx, through, &RunOptions::default()).await.unwrap();
+    assert_eq!((report.charges_created, report.charges_existing), (3, 1), "{report:?}");
+    // The prepaid lease's charges were still met by its money.
+    let open: Vec<(String, String)> = b
+        .charges(&app, &lease)
+        .await
+        .iter()
+        .map(|c| (c["period"].as_str().unwrap().to_owned(), amt(&c["open"]).to_owned()))
+        .collect();
+    assert_eq!(open, [("2026-01".to_owned(), "0.00".to_owned()), ("2026-02".to_owned(), "500.00".to_owned())]);
+    let l = b.ledger(&app, &lease, "2026-02-01").await;
+    assert_eq!((amt(&l["balance"]), amt(&l["unapplied"])), ("500.00", "0.00"));
+    e2e::books::assert_books_match_ledgers(&app, &b.org, &b.token, &[other, lease]).await;
 }

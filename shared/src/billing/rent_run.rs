@@ -10,6 +10,7 @@
 
 use super::model::*;
 use super::rent::{schedule, RentTerms};
+use super::rent_credit::Prepaid;
 use super::service::{get_org, get_settings, org_today};
 use super::store::{charge_event, charge_item};
 use crate::ids::ChargeId;
@@ -17,7 +18,7 @@ use crate::leasing::model::{LeaseRecord, LeaseStatus};
 use crate::leasing::service::billable_leases;
 use crate::money::{Currency, Money, StoredMoney};
 use crate::platform::ctx::Ctx;
-use crate::platform::db::{self, keys, s, DbError, Expr, ItemBuilder, Key, Query, Tx};
+use crate::platform::db::{self, keys, s, DbError, Decision, Expr, ItemBuilder, Key, Query, Retry, Tx};
 use crate::platform::scope::OrgScope;
 use crate::{Error, Result};
 use chrono::Datelike;
@@ -87,32 +88,61 @@ struct Chunk {
 
 impl Chunk {
     fn actions(&self) -> usize {
-        let credit =
-            self.credited.as_ref().map_or(0, |(_, _, plan)| plan.allocations.len() + plan.payment_deltas.len() + 1);
+        // Allocations, the money's counters (payments', credits'), their event.
+        let credit = self.credited.as_ref().map_or(0, |(_, _, plan)| plan.actions() + 1);
         self.charges.len() * 2 + 1 + credit
     }
 }
 
-/// Applies each lease's unapplied payments to the charges its chunks create, in order (a later
-/// chunk of the same lease sees what the earlier ones left). Only leases that get charges read
-/// their payments.
+/// Applies each lease's prepaid money (unapplied payments, open credits) to the charges its
+/// chunks create, in order (a later chunk of the same lease sees what the earlier ones left).
+/// Only leases that get charges read their money.
 async fn attach_credit(cx: &Ctx<'_>, leases: &[LeaseRecord], chunks: &mut [Chunk]) -> Result<()> {
-    let mut left: HashMap<usize, Vec<PaymentRecord>> = HashMap::new();
+    let mut left: HashMap<usize, Vec<Prepaid>> = HashMap::new();
     for c in chunks.iter_mut().filter(|c| !c.charges.is_empty()) {
         if let std::collections::hash_map::Entry::Vacant(slot) = left.entry(c.lease) {
-            let l = &leases[c.lease];
-            let q = Query::partition(db::Index::Primary, keys::lease_partition(cx.scope, &l.id))
-                .begins_with("PAY#")
-                .consistent();
-            let items = cx.db.query_all(q).await?;
-            let payments =
-                items.into_iter().map(db::from_item::<PaymentRecord>).collect::<std::result::Result<Vec<_>, _>>()?;
-            slot.insert(super::rent_credit::usable(payments));
+            slot.insert(prepaid(cx, &leases[c.lease].id).await?);
         }
-        let payments = left.get_mut(&c.lease).expect("read above");
-        c.credited = super::rent_credit::apply(&c.charges, payments, cx.now);
+        let money = left.get_mut(&c.lease).expect("read above");
+        c.credited = super::rent_credit::apply(&c.charges, money, cx.now);
     }
     Ok(())
+}
+
+/// A lease's money the run may apply, read from its ledger partition.
+async fn prepaid(cx: &Ctx<'_>, lease: &crate::ids::LeaseId) -> Result<Vec<Prepaid>> {
+    let read = |prefix: &'static str| {
+        let q = Query::partition(db::Index::Primary, keys::lease_partition(cx.scope, lease)).begins_with(prefix);
+        cx.db.query_all(q.consistent())
+    };
+    let payments = read("PAY#").await?.into_iter().map(db::from_item::<PaymentRecord>);
+    let charges = read("CHG#").await?.into_iter().map(db::from_item::<ChargeRecord>);
+    let payments = payments.collect::<std::result::Result<Vec<_>, _>>()?;
+    Ok(super::rent_credit::usable(payments, charges.collect::<std::result::Result<Vec<_>, _>>()?))
+}
+
+/// After the slow path: the chunk's charges still open meet the lease's prepaid money, in one
+/// transaction decided on the ledger as read (as the batched path does in its own).
+async fn credit_after(cx: &Ctx<'_>, l: &LeaseRecord, c: &Chunk) -> Result<()> {
+    let ids: std::collections::HashSet<&ChargeId> = c.charges.iter().map(|c| &c.id).collect();
+    let read = || super::store::read_ledger(cx.db, cx.scope, &l.id);
+    let decide = |ledger: &super::ledger::LedgerItems| {
+        let open: Vec<ChargeRecord> = ledger
+            .charges
+            .iter()
+            .filter(|x| ids.contains(&x.id) && x.status == ChargeStatus::Open && x.open > 0)
+            .cloned()
+            .collect();
+        let mut money = super::rent_credit::usable(ledger.payments.clone(), ledger.charges.clone());
+        let Some((_, _, plan)) = super::rent_credit::apply(&open, &mut money, cx.now) else {
+            return Ok(Decision::Done(()));
+        };
+        let mut tx = Tx::new();
+        plan.write(&mut tx, cx.scope, ledger, None, &[])?;
+        crate::events::emit(&mut tx, cx.scope, &super::common::allocation_created(&l.id, &plan.allocations));
+        Ok::<_, Error>(Decision::Commit(tx, ()))
+    };
+    cx.db.commit_loop(Retry::CONTENDED, read, decide).await
 }
 
 /// Rates into the base currency, loaded once per run.
@@ -260,6 +290,9 @@ async fn write_chunks(
                     let (created, existing) = write_one_by_one(cx, &leases[c.lease], c, opts).await?;
                     report.charges_created += created;
                     report.charges_existing += existing;
+                    if c.credited.is_some() {
+                        credit_after(cx, &leases[c.lease], c).await?;
+                    }
                 }
             }
             Err(e) => return Err(e.into()),
