@@ -247,3 +247,56 @@ async fn expenses_split_pay_void_and_reclassify_and_the_books_follow_to_the_cent
     assert!(unpaid["items"].as_array().unwrap().is_empty());
     e2e::books::assert_rebuild_reproduces_the_books(&app, &o.id, &o.token).await;
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_bill_in_euros_paid_when_the_euro_rose_books_a_realized_fx_loss() {
+    let app = TestApp::spawn().await;
+    let id = app.create_org("euros@example.com", "Euro Bills").await;
+    let o = Org { id, token: app.token("euros@example.com") };
+    for (date, rate) in [("2026-01-01", "1.10"), ("2026-02-01", "1.12")] {
+        let body = json!({"date": date, "rates": [{"currency": "EUR", "rate": rate}]});
+        app.post(&o.path("/fx-rates"), &o.token, body).await.expect(201);
+    }
+    let bank = json!({"code": "1010", "name": "Euro account", "type": "asset", "subtype": "bank", "currency": "EUR"});
+    let bank = app.post(&o.path("/accounts"), &o.token, bank).await.expect(201).id();
+    let eur = |a: &str| json!({"amount": a, "currency": "EUR"});
+    // A 1,000.01 EUR bill on January 10th (1100.01 USD at 1.10), paid on February 10th at 1.12
+    // (1120.01 USD): the euros cost 20.00 USD more than owed.
+    let bill = json!({"date": "2026-01-10", "amount": eur("1000.01"), "accountId": o.acct("5140"),
+        "status": "unpaid", "dueDate": "2026-02-15"});
+    let bill = o.expense(&app, bill).await.expect(201).id();
+    let paid = json!({"paidOn": "2026-02-10", "paidFrom": bank});
+    app.post(&o.path(&format!("/expenses/{bill}:pay")), &o.token, paid).await.expect(200);
+    let entry = eventually_entry(&app, &o, "expense_payment").await;
+    let fx = entry["lines"].as_array().unwrap().iter().find(|l| l["accountCode"] == "4950").expect("an FX line");
+    assert_eq!(
+        (fx["baseDebit"]["amount"].as_str(), fx["baseDebit"]["currency"].as_str()),
+        (Some("20.00"), Some("USD"))
+    );
+    let (tb, raw) = trial_balance(&app, &o.id, &o.token, "2026-12-31").await;
+    assert_eq!(tb.get(&("1010".to_owned(), "EUR".to_owned())), Some(&-100_001), "{raw}");
+    assert_eq!(raw["baseBalanced"], true, "{raw}");
+    let base = |code: &str| {
+        let row = raw["accounts"].as_array().unwrap().iter().find(|r| r["code"] == code).cloned().unwrap_or_default();
+        (
+            row["baseDebit"]["amount"].as_str().map(str::to_owned),
+            row["baseCredit"]["amount"].as_str().map(str::to_owned),
+        )
+    };
+    assert_eq!(base("5140"), (Some("1100.01".into()), None), "the repair at its date's rate");
+    assert_eq!(base("1010"), (None, Some("1120.01".into())), "the bank at the payment's rate");
+    assert_eq!(base("2000"), (None, None), "nothing owed is left, in euros or dollars");
+    assert!(raw["unvalued"].as_array().unwrap().is_empty(), "{raw}");
+}
+
+/// The newest journal entry from a source of `type_`, once posted.
+async fn eventually_entry(app: &TestApp, o: &Org, type_: &str) -> Value {
+    for _ in 0..150 {
+        let page = app.get(&o.path("/journal?limit=50"), &o.token).await.expect(200).body;
+        if let Some(e) = page["items"].as_array().unwrap().iter().find(|e| e["source"]["type"] == type_) {
+            return e.clone();
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    }
+    panic!("nothing was posted from a {type_}");
+}

@@ -2,6 +2,7 @@
 
 use super::chart::AccountType;
 use super::posting::Source;
+use crate::billing::model::Fx;
 use crate::events::EventSpec;
 use crate::ids::{AccountId, ExpenseId, JournalEntryId, OrgId, VendorId};
 use chrono::NaiveDate;
@@ -29,6 +30,8 @@ crate::domain_event! {
         /// The account credited: the bank or cash it was paid from, or Accounts payable.
         credit_account: String,
         status: super::expense_model::ExpenseStatus,
+        /// The rate into the base currency it is valued at.
+        fx: Option<Fx>,
     }
 
     /// A bill was paid.
@@ -37,6 +40,9 @@ crate::domain_event! {
         paid_on: NaiveDate,
         paid_from_code: String,
         parts: Vec<ExpensePart>,
+        /// The bill's rate (what it owes is valued at) and the rate on the day it was paid.
+        fx: Option<Fx>,
+        paid_fx: Option<Fx>,
     }
 
     /// An expense was voided by a reversing entry.
@@ -50,6 +56,8 @@ crate::domain_event! {
         /// The bank a bill was paid from, if it was paid.
         paid_from_code: Option<String>,
         reason: Option<String>,
+        fx: Option<Fx>,
+        paid_fx: Option<Fx>,
     }
 
     /// An expense moved to another account or other buildings/units (a correcting entry).
@@ -61,6 +69,7 @@ crate::domain_event! {
         before_parts: Vec<ExpensePart>,
         account_code: String,
         parts: Vec<ExpensePart>,
+        fx: Option<Fx>,
     }
 
     /// An uploaded receipt was checked and read (or kept as unreadable or rejected).

@@ -93,6 +93,12 @@ pub struct ExpenseRecord {
     pub revision: u32,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub voided_on: Option<NaiveDate>,
+    /// The rate into the base currency on its date, and on the day a bill was paid (foreign
+    /// expenses are valued at these; none when no rate was recorded).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fx: Option<crate::billing::model::Fx>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub paid_fx: Option<crate::billing::model::Fx>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
     #[serde(default)]

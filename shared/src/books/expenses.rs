@@ -213,6 +213,7 @@ pub fn recorded_event(e: &ExpenseRecord) -> ExpenseRecorded {
         parts: event_parts(e),
         credit_account: credit_account(e),
         status: e.status,
+        fx: e.fx.clone(),
     }
 }
 
@@ -302,10 +303,18 @@ pub async fn decide_new(cx: &Ctx<'_>, input: &CreateExpense, id: ExpenseId) -> R
         recurring_id: None,
         revision: 0,
         voided_on: None,
+        fx: rate(cx, amount.minor, amount.currency, input.date).await?,
+        paid_fx: None,
         created_at: cx.now,
         updated_at: cx.now,
         v: 1,
     })
+}
+
+/// The rate into the org's base currency on `date` (the latest recorded on or before it).
+async fn rate(cx: &Ctx<'_>, minor: i64, c: Currency, date: NaiveDate) -> Result<Option<crate::billing::model::Fx>> {
+    let base = crate::core::orgs::get_org(cx).await?.base_currency;
+    crate::billing::common::fx_for(cx.db, cx.scope, base, minor, c, date).await
 }
 
 /// An open vendor of this org, when named.
@@ -462,6 +471,7 @@ pub async fn update_expense(cx: &Ctx<'_>, id: &str, input: UpdateExpense) -> Res
             before_parts: event_parts(&before),
             account_code: e.account_code.clone(),
             parts: event_parts(&e),
+            fx: e.fx.clone(),
         };
         events::emit(&mut tx, cx.scope, &r);
     }
@@ -497,6 +507,8 @@ pub async fn void_expense(cx: &Ctx<'_>, id: &str, input: VoidExpense) -> Result<
             credit_account: credit_account(&before),
             paid_from_code: if bill_paid { before.paid_from_code.clone() } else { None },
             reason,
+            fx: before.fx.clone(),
+            paid_fx: if bill_paid { before.paid_fx.clone() } else { None },
         };
         events::emit(&mut tx, cx.scope, &voided);
     }
@@ -523,6 +535,7 @@ pub async fn pay_bill(cx: &Ctx<'_>, id: &str, input: PayBill) -> Result<Expense>
     e.paid_on = Some(input.paid_on);
     e.paid_from = Some(bank.id.clone());
     e.paid_from_code = Some(bank.code.clone());
+    e.paid_fx = rate(cx, before.amount.minor, before.amount.currency, input.paid_on).await?;
     e.updated_at = cx.now;
     e.v += 1;
     let mut tx = Tx::new();
@@ -532,6 +545,8 @@ pub async fn pay_bill(cx: &Ctx<'_>, id: &str, input: PayBill) -> Result<Expense>
         paid_on: input.paid_on,
         paid_from_code: bank.code.clone(),
         parts: event_parts(&e),
+        fx: e.fx.clone(),
+        paid_fx: e.paid_fx.clone(),
     };
     events::emit(&mut tx, cx.scope, &paid);
     commit(cx, tx).await?;

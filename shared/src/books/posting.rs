@@ -254,12 +254,21 @@ fn part_tag(p: &ExpensePart) -> Tag {
     Tag { building_id: p.building_id.clone(), unit_id: p.unit_id.clone() }
 }
 
-/// Each part debits `debit` and credits `credit` (signed by `sign`), tagged with its building or unit.
-fn parts(s: &mut Sums, date: NaiveDate, parts: &[ExpensePart], debit: &str, credit: &str, sign: i64) -> Option<()> {
+/// Each part debits `debit` and credits `credit` (signed by `sign`), tagged with its building or
+/// unit, each side valued at its own rate (a bill owed at its date's, paid at its payment's).
+fn parts(
+    s: &mut Sums,
+    date: NaiveDate,
+    parts: &[ExpensePart],
+    (debit, debit_fx): (&str, Option<&Fx>),
+    (credit, credit_fx): (&str, Option<&Fx>),
+    sign: i64,
+) -> Option<()> {
     for p in parts {
         let m = money(&p.amount)?;
-        s.add(date, debit, Money::new(sign * m.minor, m.currency), &part_tag(p));
-        s.add(date, credit, Money::new(-sign * m.minor, m.currency), &part_tag(p));
+        let (d, c) = (Money::new(sign * m.minor, m.currency), Money::new(-sign * m.minor, m.currency));
+        s.add_valued(date, debit, d, worth(debit_fx, d), &part_tag(p));
+        s.add_valued(date, credit, c, worth(credit_fx, c), &part_tag(p));
     }
     Some(())
 }
@@ -268,26 +277,30 @@ fn parts(s: &mut Sums, date: NaiveDate, parts: &[ExpensePart], debit: &str, cred
 pub fn expense_drafts(event: &Event) -> Option<Vec<Draft>> {
     let mut s = Sums::default();
     let (source, date, memo) = if let Some(e) = decode::<ExpenseRecorded>(event) {
-        parts(&mut s, e.date, &e.parts, &e.account_code, &e.credit_account, 1)?;
+        let fx = e.fx.as_ref();
+        parts(&mut s, e.date, &e.parts, (&e.account_code, fx), (&e.credit_account, fx), 1)?;
         (src("expense", &e.expense_id), e.date, "expense recorded".to_owned())
     } else if let Some(e) = decode::<ExpensePaid>(event) {
-        parts(&mut s, e.paid_on, &e.parts, code::PAYABLE, &e.paid_from_code, 1)?;
+        let (owed, paid) = (e.fx.as_ref(), e.paid_fx.as_ref());
+        parts(&mut s, e.paid_on, &e.parts, (code::PAYABLE, owed), (&e.paid_from_code, paid), 1)?;
         (src("expense_payment", &e.expense_id), e.paid_on, "bill paid".to_owned())
     } else if let Some(e) = decode::<ExpenseVoided>(event) {
-        parts(&mut s, e.date, &e.parts, &e.account_code, &e.credit_account, -1)?;
+        let (fx, paid) = (e.fx.as_ref(), e.paid_fx.as_ref());
+        parts(&mut s, e.date, &e.parts, (&e.account_code, fx), (&e.credit_account, fx), -1)?;
         if let Some(bank) = &e.paid_from_code {
-            parts(&mut s, e.date, &e.parts, code::PAYABLE, bank, -1)?;
+            parts(&mut s, e.date, &e.parts, (code::PAYABLE, fx), (bank, paid), -1)?;
         }
         (src("expense_void", &e.expense_id), e.date, "expense voided".to_owned())
     } else if let Some(e) = decode::<ExpenseReclassified>(event) {
         let (before, after) = (&e.before_account_code, &e.account_code);
         for p in &e.before_parts {
             let m = money(&p.amount)?;
-            s.add(e.date, before, Money::new(-m.minor, m.currency), &part_tag(p));
+            let minus = Money::new(-m.minor, m.currency);
+            s.add_valued(e.date, before, minus, worth(e.fx.as_ref(), minus), &part_tag(p));
         }
         for p in &e.parts {
             let m = money(&p.amount)?;
-            s.add(e.date, after, m, &part_tag(p));
+            s.add_valued(e.date, after, m, worth(e.fx.as_ref(), m), &part_tag(p));
         }
         let id = format!("{}#{}", e.expense_id, e.revision);
         (src("expense_reclassification", id), e.date, "expense re-classified".to_owned())

@@ -243,6 +243,8 @@ fn draft_expense(cx: &Ctx<'_>, currency: Currency, today: NaiveDate) -> ExpenseR
         recurring_id: None,
         revision: 0,
         voided_on: None,
+        fx: None,
+        paid_fx: None,
         created_at: cx.now,
         updated_at: cx.now,
         v: 1,
