@@ -627,6 +627,38 @@ async fn deposits_are_held_then_settled_with_deductions_and_a_refund() {
 }
 
 #[tokio::test(flavor = "multi_thread")]
+async fn a_deposit_in_euros_is_refunded_at_what_it_was_worth_and_the_difference_is_realized() {
+    let app = TestApp::spawn().await;
+    let b = Books::new(&app, "eurodeposit@example.com").await;
+    for (date, rate) in [("2026-01-01", "1.10"), ("2026-07-01", "1.15")] {
+        let body = json!({"date": date, "rates": [{"currency": "EUR", "rate": rate}]});
+        app.post(&b.path("/fx-rates"), &b.token, body).await.expect(201);
+    }
+    let eur = |a: &str| json!({"amount": a, "currency": "EUR"});
+    let lease =
+        b.lease(&app, "2026-01-01", "1000.00", json!({"rent": eur("1000.00"), "deposit": eur("2000.00")})).await;
+    b.rent_run(&app, "2026-01-01").await;
+    b.pay(&app, &lease, "3000.00", "2026-01-02", json!({"amount": eur("3000.00")})).await;
+    app.post(&b.path(&format!("/leases/{lease}:end")), &b.token, json!({"moveOutDate": "2026-01-31"}))
+        .await
+        .expect(200);
+    // Settled on July 10th at 1.15: 300.00 EUR kept for repairs (345.00 USD of income), 1700.00
+    // EUR refunded (1955.00 USD out of the bank). The deposit was worth 2200.00 USD when paid
+    // (at 1.10): its share kept is 330.00, its share refunded 1870.00; what the euros cost
+    // more now, 345.00 + 1955.00 − 2200.00 = 100.00 USD, is a realized loss.
+    let settle =
+        json!({"settledOn": "2026-07-10", "deductions": [{"description": "repairs", "amount": eur("300.00")}]});
+    let s = app.post(&b.path(&format!("/leases/{lease}/deposit-settlement")), &b.token, settle).await.expect(201).body;
+    assert_eq!(amt(&s["refund"]), "1700.00");
+    e2e::books::assert_books_match_ledgers(&app, &b.org, &b.token, std::slice::from_ref(&lease)).await;
+    let (_, tb) = e2e::books::trial_balance(&app, &b.org, &b.token, "2026-12-31").await;
+    assert_eq!(tb["baseBalanced"], true, "{tb}");
+    let got = ["2100", "4900", "1000", "4950"].map(|code| base_of(&tb, code));
+    assert_eq!(got, [0, -34_500, -195_500, 10_000], "deposits held, the deduction, the refund, FX: {tb}");
+    assert!(tb["unvalued"].as_array().unwrap().is_empty(), "{tb}");
+}
+
+#[tokio::test(flavor = "multi_thread")]
 async fn voids_credits_explicit_allocations_and_currencies() {
     let app = TestApp::spawn().await;
     let b = Books::new(&app, "voids@example.com").await;

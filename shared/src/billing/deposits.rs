@@ -25,6 +25,9 @@ pub struct SettlementRequest {
     /// (description, amount)
     pub deductions: Vec<(String, i64)>,
     pub apply_to_balance: bool,
+    /// The rate into the base currency on the settlement day (the deductions' and the
+    /// refund's), when the lease is in a foreign currency and a rate is recorded.
+    pub fx: Option<Fx>,
 }
 
 /// What a settlement writes: the deduction charges (paid from the deposit), the allocations,
@@ -34,6 +37,7 @@ pub struct SettlementStep {
     pub deduction_charges: Vec<ChargeRecord>,
     pub plan: Plan,
     pub record: SettlementRecord,
+    pub fx: Option<Fx>,
 }
 
 pub async fn settle_deposit(cx: &Ctx<'_>, lease_id: &str, input: SettleDeposit) -> Result<DepositSettlement> {
@@ -61,6 +65,15 @@ pub async fn settle_deposit(cx: &Ctx<'_>, lease_id: &str, input: SettleDeposit) 
         settled_on,
         deductions,
         apply_to_balance: input.apply_to_balance,
+        fx: super::common::fx_for(
+            cx.db,
+            cx.scope,
+            super::service::get_org(cx).await?.base_currency,
+            0,
+            currency,
+            settled_on,
+        )
+        .await?,
     };
     let now = cx.now;
     let ids: Vec<ChargeId> = req.deductions.iter().map(|_| ChargeId::new()).collect();
@@ -90,7 +103,7 @@ fn deduction_charge(
         grace_days: None,
         open: 0,
         status: ChargeStatus::Paid,
-        fx: None,
+        fx: req.fx.as_ref().and_then(|f| Fx::convert(amount, req.currency, f.rate, f.rate_date, f.base_currency)),
         created_at: at,
         voided_at: None,
         void_reason: None,
@@ -117,6 +130,7 @@ pub fn decide_settlement(
         return Err(Error::Invalid(vec![FieldError::new("deductions", message)]));
     }
     let mut plan = Plan::at(now);
+    plan.fund_deposit(held, req.currency, held_worth(l));
     let mut charges = Vec::new();
     for (i, ((description, amount), id)) in req.deductions.iter().zip(ids).enumerate() {
         let c = deduction_charge(req, id.clone(), description, *amount, now + chrono::Duration::microseconds(i as i64));
@@ -134,7 +148,20 @@ pub fn decide_settlement(
         refund: StoredMoney { minor: held - deducted - applied, currency: req.currency },
         created_at: now,
     };
-    Ok(SettlementStep { deduction_charges: charges, plan, record })
+    Ok(SettlementStep { deduction_charges: charges, plan, record, fx: req.fx.clone() })
+}
+
+/// What the deposit held is worth in the base currency: the part paid of each deposit charge at
+/// that charge's rate (none when one has no rate or the lease is in the base currency).
+fn held_worth(l: &LedgerItems) -> Option<StoredMoney> {
+    let mut sum: Option<StoredMoney> = None;
+    for c in l.charges.iter().filter(|c| c.kind == ChargeKind::Deposit && c.status != ChargeStatus::Void) {
+        let fx = c.fx.as_ref()?;
+        let paid = fx.worth(c.amount.minor, c.amount.currency)? - fx.worth(c.open, c.amount.currency)?;
+        let s = sum.get_or_insert(StoredMoney { minor: 0, currency: fx.base_currency });
+        s.minor += paid;
+    }
+    sum
 }
 
 /// What is left of the deposit pays charges still open (never deposits), oldest first.
@@ -169,6 +196,8 @@ fn settlement_writes(scope: &OrgScope, l: &LedgerItems, step: SettlementStep) ->
         applied_to_balance: out.applied_to_balance.clone(),
         refund: out.refund.clone(),
         allocations: allocations_made(&step.plan.allocations),
+        fx: step.fx.clone(),
+        refund_base: step.plan.deposit_left_worth().map(|b| money_dto(b.minor, b.currency)),
     };
     crate::events::emit(&mut tx, scope, &settled);
     Ok(Decision::Commit(tx, out))

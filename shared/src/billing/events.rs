@@ -121,6 +121,10 @@ crate::domain_event! {
         refund: MoneyDto,
         /// The deposit's allocations to the deductions and to what was still open.
         allocations: Vec<AllocationMade>,
+        /// The settlement day's rate (the deductions and the refund's cash are valued at it),
+        /// and what the refunded part of the deposit was worth when it was paid.
+        fx: Option<Fx>,
+        refund_base: Option<MoneyDto>,
     }
 
     /// The org's billing settings changed.

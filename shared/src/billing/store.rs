@@ -142,13 +142,43 @@ pub struct Plan {
     funds: BTreeMap<String, Fund>,
 }
 
-/// A payment or credit a plan draws on, as it was before the plan.
+/// Money a plan draws on (a payment, a credit, the deposit held), what of it is unapplied
+/// (as the plan goes), and what it is worth in the base currency.
 #[derive(Debug, Clone)]
 struct Fund {
-    fx: Fx,
+    worth: Worth,
     currency: Currency,
     unapplied: i64,
 }
+
+#[derive(Debug, Clone)]
+enum Worth {
+    /// At one rate (a payment's, a credit's).
+    Rate(Fx),
+    /// A share of a base amount (the deposit held, paid at its charges' rates): `base` for `of`.
+    Share { of: i64, base: StoredMoney },
+}
+
+impl Fund {
+    fn worth(&self, minor: i64) -> Option<StoredMoney> {
+        match &self.worth {
+            Worth::Rate(fx) => Some(StoredMoney { minor: fx.worth(minor, self.currency)?, currency: fx.base_currency }),
+            Worth::Share { of, base } => {
+                let whole = i128::from(*of);
+                if whole == 0 {
+                    return None;
+                }
+                // Rounded half away from zero, as rates are.
+                let scaled = i128::from(base.minor) * i128::from(minor);
+                let q = (scaled.abs() + whole.abs() / 2) / whole.abs() * scaled.signum() * whole.signum();
+                Some(StoredMoney { minor: q as i64, currency: base.currency })
+            }
+        }
+    }
+}
+
+/// The key of the deposit's fund.
+const DEPOSIT_FUND: &str = "DEPOSIT";
 
 impl Plan {
     pub fn at(now: DateTime<Utc>) -> Plan {
@@ -166,42 +196,57 @@ impl Plan {
     /// `p` as it is before the plan (a fresh payment: all of it unapplied).
     pub fn fund_payment(&mut self, p: &PaymentRecord) {
         if let Some(fx) = &p.fx {
-            let fund = Fund { fx: fx.clone(), currency: p.amount.currency, unapplied: p.unapplied };
+            let fund = Fund { worth: Worth::Rate(fx.clone()), currency: p.amount.currency, unapplied: p.unapplied };
             self.funds.insert(p.id.to_string(), fund);
         }
+    }
+
+    /// The deposit held (`held`, worth `base`), which deposit allocations draw on.
+    pub fn fund_deposit(&mut self, held: i64, currency: Currency, base: Option<StoredMoney>) {
+        if let Some(base) = base {
+            let fund = Fund { worth: Worth::Share { of: held, base }, currency, unapplied: held };
+            self.funds.insert(DEPOSIT_FUND.to_owned(), fund);
+        }
+    }
+
+    /// What the deposit not yet allocated by the plan is worth (what its refund takes out).
+    pub fn deposit_left_worth(&self) -> Option<StoredMoney> {
+        self.funds.get(DEPOSIT_FUND).and_then(|f| f.worth(f.unapplied))
     }
 
     /// The credit `c` as it is before the plan (its unapplied part is `-open`).
     pub fn fund_credit(&mut self, c: &ChargeRecord) {
         if let Some(fx) = &c.fx {
-            let fund = Fund { fx: fx.clone(), currency: c.amount.currency, unapplied: -c.open };
+            let fund = Fund { worth: Worth::Rate(fx.clone()), currency: c.amount.currency, unapplied: -c.open };
             self.funds.insert(c.id.to_string(), fund);
         }
     }
 
     /// The base amount an allocation of `amount` moves: the worth of what was open before it
     /// minus the worth of what is open after (so the parts of a settled amount sum to its worth).
-    fn moved(fx: &Fx, currency: Currency, open_before: i64, amount: i64) -> Option<StoredMoney> {
-        let minor = fx.worth(open_before, currency)? - fx.worth(open_before - amount, currency)?;
-        Some(StoredMoney { minor, currency: fx.base_currency })
+    fn moved(worth: impl Fn(i64) -> Option<StoredMoney>, open_before: i64, amount: i64) -> Option<StoredMoney> {
+        let (before, after) = (worth(open_before)?, worth(open_before - amount)?);
+        Some(StoredMoney { minor: before.minor - after.minor, currency: before.currency })
     }
 
-    /// The base amounts an allocation of `amount` from `from` to `charge` (as it was before the
-    /// plan) moves, before the plan records it.
+    /// The base amounts an allocation of `amount` from `fund` to `charge` (as it was before the
+    /// plan) moves; the fund's unapplied part goes down by it.
     fn bases(
-        &self,
-        from: Option<&str>,
+        &mut self,
+        fund: Option<&str>,
         charge: &ChargeRecord,
         amount: i64,
     ) -> (Option<StoredMoney>, Option<StoredMoney>) {
         let open = charge.open + self.charge_delta(&charge.id);
-        let charge_base = charge.fx.as_ref().and_then(|fx| Plan::moved(fx, charge.amount.currency, open, amount));
-        let money_base = from.and_then(|id| self.funds.get(id)).and_then(|f| {
-            let unapplied = match PaymentId::parse(from?) {
-                Some(p) => f.unapplied + self.payment_delta(&p),
-                None => f.unapplied - ChargeId::parse(from?).map_or(0, |c| self.charge_delta(&c)),
-            };
-            Plan::moved(&f.fx, f.currency, unapplied, amount)
+        let charge_base = charge.fx.as_ref().and_then(|fx| {
+            let worth =
+                |m: i64| Some(StoredMoney { minor: fx.worth(m, charge.amount.currency)?, currency: fx.base_currency });
+            Plan::moved(worth, open, amount)
+        });
+        let money_base = fund.and_then(|id| self.funds.get_mut(id)).and_then(|f| {
+            let moved = Plan::moved(|m| f.worth(m), f.unapplied, amount);
+            f.unapplied -= amount;
+            moved
         });
         (charge_base, money_base)
     }
@@ -225,7 +270,8 @@ impl Plan {
         amount: i64,
         date: NaiveDate,
     ) {
-        let (charge_base, money_base) = self.bases(from, charge, amount);
+        let fund = if source == AllocationSource::Deposit { Some(DEPOSIT_FUND) } else { from };
+        let (charge_base, money_base) = self.bases(fund, charge, amount);
         let payment_id = (source == AllocationSource::Payment).then(|| from.and_then(PaymentId::parse)).flatten();
         let credit_id = (source == AllocationSource::Credit).then(|| from.and_then(ChargeId::parse)).flatten();
         if let Some(p) = &payment_id {
@@ -331,5 +377,30 @@ pub async fn lease_of(db: &Db, pk: String, what: &'static str) -> Result<LeaseId
     match item.get("leaseId") {
         Some(aws_sdk_dynamodb::types::AttributeValue::S(l)) => LeaseId::parse(l).ok_or(Error::NotFound(what)),
         _ => Err(Error::NotFound(what)),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_share_of_the_deposit_is_worth_its_part_of_the_base_rounded_half_away_from_zero() {
+        let usd = Currency::parse("USD").unwrap();
+        let eur = Currency::parse("EUR").unwrap();
+        let held = Fund {
+            worth: Worth::Share { of: 200_000, base: StoredMoney { minor: 220_000, currency: usd } },
+            currency: eur,
+            unapplied: 200_000,
+        };
+        let minor = |m: i64| held.worth(m).map(|w| w.minor);
+        assert_eq!((minor(170_000), minor(200_000), minor(0)), (Some(187_000), Some(220_000), Some(0)));
+        assert_eq!((minor(5), minor(-5), minor(1)), (Some(6), Some(-6), Some(1)), "5.5 → 6, 1.1 → 1");
+        let empty = Fund {
+            unapplied: 0,
+            worth: Worth::Share { of: 0, base: StoredMoney { minor: 0, currency: usd } },
+            currency: eur,
+        };
+        assert_eq!(empty.worth(10), None, "nothing held is worth nothing to share");
     }
 }

@@ -87,10 +87,6 @@ struct Net {
 struct Sums(BTreeMap<(NaiveDate, String, String, Tag), Net>);
 
 impl Sums {
-    fn add(&mut self, date: NaiveDate, account: &str, m: Money, tag: &Tag) {
-        self.add_valued(date, account, m, None, tag);
-    }
-
     /// `m` worth `base` in the base currency (`None`: not valued).
     fn add_valued(&mut self, date: NaiveDate, account: &str, m: Money, base: Option<Money>, tag: &Tag) {
         let k = (date, account.to_owned(), m.currency.code().to_owned(), tag.clone());
@@ -193,7 +189,8 @@ fn allocation(s: &mut Sums, a: &AllocationMade, tag: &Tag) {
         AllocationSource::Payment => s.add_valued(a.date, code::PREPAID_RENT, m, money_base, tag),
         // The credit is a negative receivable: applied, it moves towards zero.
         AllocationSource::Credit => s.add_valued(a.date, code::RECEIVABLE, m, money_base, tag),
-        AllocationSource::Deposit => s.add_valued(a.date, code::DEPOSITS_HELD, m, charge_base, tag),
+        // Valued as the deposit held (paid at its charges' rates); older events: as the charge.
+        AllocationSource::Deposit => s.add_valued(a.date, code::DEPOSITS_HELD, m, money_base.or(charge_base), tag),
     }
     if a.charge_kind == ChargeKind::Deposit {
         s.add_valued(a.date, code::DEPOSITS_DUE, m, charge_base, tag);
@@ -236,13 +233,19 @@ pub fn billing_drafts(event: &Event, tag: &Tag) -> Option<Vec<Draft>> {
         e.allocations.iter().for_each(|a| allocation(&mut s, a, tag));
         (src("allocation", &first.allocation_id), first.date, "credit applied".to_owned())
     } else if let Some(e) = decode::<DepositSettled>(event) {
+        let fx = e.fx.as_ref();
         for d in &e.deductions {
-            charge(&mut s, e.settled_on, ChargeKind::Fee, (money(&d.amount)?, None), tag);
+            let m = money(&d.amount)?;
+            let valued = fx.and_then(|f| Fx::convert(m.minor, m.currency, f.rate, f.rate_date, f.base_currency));
+            charge(&mut s, e.settled_on, ChargeKind::Fee, (m, valued.as_ref()), tag);
         }
         e.allocations.iter().for_each(|a| allocation(&mut s, a, tag));
+        // The refund leaves the deposit at what it was worth when paid, the bank at today's rate.
         let refund = money(&e.refund)?;
-        s.add(e.settled_on, code::DEPOSITS_HELD, refund, tag);
-        s.add(e.settled_on, code::OPERATING, Money::new(-refund.minor, refund.currency), tag);
+        let held = e.refund_base.as_ref().and_then(money);
+        s.add_valued(e.settled_on, code::DEPOSITS_HELD, refund, held, tag);
+        let out = Money::new(-refund.minor, refund.currency);
+        s.add_valued(e.settled_on, code::OPERATING, out, worth(fx, out), tag);
         (src("deposit_settlement", &e.lease_id), e.settled_on, "deposit settled".to_owned())
     } else {
         return None;

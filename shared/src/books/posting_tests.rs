@@ -162,7 +162,7 @@ proptest! {
         let s = DepositSettled {
             lease_id: LeaseId::new(), settled_on: day(d), held: usd(refund + minor),
             deductions: vec![crate::billing::model::DeductionOut { charge_id: ChargeId::new(), description: "paint".into(), amount: usd(minor) }],
-            applied_to_balance: usd(0), refund: usd(refund), allocations: allocs,
+            applied_to_balance: usd(0), refund: usd(refund), allocations: allocs, fx: None, refund_base: None,
         };
         assert_balanced(&drafts(&s));
     }
