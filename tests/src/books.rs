@@ -139,9 +139,20 @@ pub async fn assert_rebuild_reproduces_the_books(app: &TestApp, org: &str, token
         .filter(|(pk, _)| journal.contains(pk) || pk.starts_with(&registers))
         .collect();
     assert!(doomed.len() >= 2 * before.len(), "{} items for {} entries", doomed.len(), before.len());
-    for (pk, sk) in &doomed {
-        let del = app.dynamodb().delete_item().table_name(app.stack.table_name());
-        del.key("PK", AttributeValue::S(pk.clone())).key("SK", AttributeValue::S(sk.clone())).send().await.unwrap();
+    for chunk in doomed.chunks(25) {
+        use aws_sdk_dynamodb::types::{DeleteRequest, WriteRequest};
+        let key = |(pk, sk): &(String, String)| {
+            let del = DeleteRequest::builder().key("PK", AttributeValue::S(pk.clone()));
+            WriteRequest::builder()
+                .delete_request(del.key("SK", AttributeValue::S(sk.clone())).build().unwrap())
+                .build()
+        };
+        let mut pending: Vec<WriteRequest> = chunk.iter().map(key).collect();
+        while !pending.is_empty() {
+            let out =
+                app.dynamodb().batch_write_item().request_items(app.stack.table_name(), pending).send().await.unwrap();
+            pending = out.unprocessed_items.unwrap_or_default().remove(app.stack.table_name()).unwrap_or_default();
+        }
     }
     assert_eq!(all_entries(app, org, token).await, Vec::<Value>::new(), "the journal is gone");
 

@@ -140,13 +140,15 @@ impl Stack {
             pumps.push(tokio::spawn(pumps::pump_s3(source, gateway.clone(), clients.sqs.clone())));
         }
         for source in sqs_sources {
-            pumps.push(tokio::spawn(pumps::pump_sqs(
-                source,
-                gateway.clone(),
-                clients.sqs.clone(),
-                opts.region.clone(),
-                opts.sqs_visibility_secs,
-            )));
+            for _ in 0..source.pollers() {
+                pumps.push(tokio::spawn(pumps::pump_sqs(
+                    source.clone(),
+                    gateway.clone(),
+                    clients.sqs.clone(),
+                    opts.region.clone(),
+                    opts.sqs_visibility_secs,
+                )));
+            }
         }
         for source in stream_sources {
             pumps.push(tokio::spawn(pumps::pump_stream(source, gateway.clone(), clients.clone(), opts.region.clone())));

@@ -8,6 +8,7 @@ use crate::template::Template;
 use std::sync::Arc;
 
 /// A `Type: SQS` event of a function: its queue, drained like Lambda's event source mapping.
+#[derive(Clone)]
 pub struct SqsSource {
     pub function: String,
     pub queue_url: String,
@@ -32,6 +33,22 @@ pub fn sqs_sources(template: &Template, refs: &Refs) -> Result<Vec<SqsSource>, R
         }
     }
     Ok(out)
+}
+
+/// How many batches of a FIFO queue are in flight at once. Lambda scales a FIFO source by
+/// message group (one batch per group at a time); the emulator holds back a group while a batch
+/// of it is in flight, so several pollers keep each org in order while orgs go on side by side
+/// (one org's long rebuild of its books does not stall the others').
+pub const FIFO_POLLERS: usize = 4;
+
+impl SqsSource {
+    pub fn pollers(&self) -> usize {
+        if self.queue_url.ends_with(".fifo") {
+            FIFO_POLLERS
+        } else {
+            1
+        }
+    }
 }
 
 /// The event Lambda hands an SQS-triggered function.
