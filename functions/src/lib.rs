@@ -172,6 +172,7 @@ pub fn registry() -> Vec<FunctionDef> {
         api_function!("api-journal", journal),
         api_function!("api-vendors", vendors, VENDORS),
         api_function!("api-expenses", expenses, EXPENSES),
+        api_function!("api-reports", reports),
         FunctionDef {
             name: "consumer-outbox-relay",
             wires: wiring::OUTBOX_RELAY,

@@ -57,6 +57,8 @@ STATEFUL_RULES = [
     (r"landValue\.currency", r"the cost is in [A-Z]{3}"),
     (r"landValue\.amount", r"must be less than the cost"),
     (r"endDate", r"must not be before startDate"),
+    # Reports: the span is one date against the other (API.md "Reports").
+    (r"to", r"must not be before from|a report covers at most \d+ months"),
 ]
 
 # 422 whose cause is the server's memory of an earlier request, not this one.

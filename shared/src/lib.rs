@@ -17,6 +17,7 @@ pub mod notify;
 pub mod platform;
 pub mod ports;
 pub mod properties;
+pub mod reports;
 pub mod validation;
 pub mod webhooks;
 

@@ -14,5 +14,6 @@ mod members;
 mod openapi;
 mod properties;
 mod receipts;
+mod reports;
 mod security;
 mod template_truth;

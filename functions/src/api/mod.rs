@@ -19,6 +19,7 @@ pub mod occupancy;
 pub mod orgs;
 pub mod payments;
 pub mod rent_runs;
+pub mod reports;
 pub mod route;
 pub mod tenants;
 pub mod units;
@@ -48,6 +49,7 @@ pub static DOCS: &[&[route::RouteDoc]] = &[
     journal::DOCS,
     vendors::DOCS,
     expenses::DOCS,
+    reports::DOCS,
 ];
 
 use lambda_http::RequestExt;

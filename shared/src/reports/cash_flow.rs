@@ -1,0 +1,187 @@
+//! The cash-flow report: per month and currency, the cash the org (or one property) held at the
+//! start, what came in and went out by the account on the other side, and what it held at the
+//! end. Cash is every bank, cash and clearing account (Operating, Undeposited funds, Stripe
+//! clearing, a custom bank account); moving money between them is neither in nor out.
+//!
+//! Exact by construction: each entry's cash movement (of the property's lines, when one is asked
+//! for) is attributed to the entry's other lines; what they do not explain (a manual entry whose
+//! lines are tagged to different properties) is shown as `unallocated`, so opening + in − out =
+//! closing always holds.
+
+use crate::books::chart::AccountSubtype;
+use crate::books::model::{Account, EntryRecord, LineRecord};
+use crate::money::{Currency, Money, MoneyDto};
+use chrono::{Datelike, NaiveDate};
+use serde::Serialize;
+use std::collections::BTreeMap;
+use utoipa::ToSchema;
+
+/// What a line's amount is classified under when no other line explains it.
+pub const UNALLOCATED: &str = "unallocated";
+
+/// `GET …/reports/cash-flow`.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct CashFlow {
+    pub from: NaiveDate,
+    pub to: NaiveDate,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub building_id: Option<String>,
+    /// One section per currency the cash accounts hold.
+    pub currencies: Vec<CurrencyCashFlow>,
+}
+
+#[derive(Debug, Clone, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct CurrencyCashFlow {
+    #[schema(value_type = String, example = "USD")]
+    pub currency: String,
+    pub months: Vec<CashMonth>,
+}
+
+#[derive(Debug, Clone, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct CashMonth {
+    /// `YYYY-MM`.
+    pub month: String,
+    pub opening: MoneyDto,
+    /// Money in, by the account on the other side (rent paid: Accounts receivable).
+    pub inflows: Vec<FlowLine>,
+    /// Money out, by the account on the other side (a repair: Repairs).
+    pub outflows: Vec<FlowLine>,
+    pub total_in: MoneyDto,
+    pub total_out: MoneyDto,
+    pub net: MoneyDto,
+    pub closing: MoneyDto,
+}
+
+#[derive(Debug, Clone, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct FlowLine {
+    /// The account's code, or `unallocated`.
+    pub code: String,
+    pub name: String,
+    /// Positive: how much came in (inflows) or went out (outflows).
+    pub amount: MoneyDto,
+}
+
+/// The accounts that hold cash.
+pub fn is_cash(a: &Account) -> bool {
+    matches!(a.subtype, Some(AccountSubtype::Bank | AccountSubtype::Cash | AccountSubtype::Clearing))
+}
+
+fn month_of(d: NaiveDate) -> (i32, u32) {
+    (d.year(), d.month())
+}
+
+/// Per currency and month: the cash movement attributed to each counter account.
+type Flows = BTreeMap<(Currency, (i32, u32)), BTreeMap<String, i64>>;
+
+/// The cash flow of `entries` between `from` and `to` (whole months), for the lines of
+/// `building` when given.
+pub fn cash_flow(
+    entries: &[EntryRecord],
+    chart: &BTreeMap<String, Account>,
+    (from, to): (NaiveDate, NaiveDate),
+    building: Option<&str>,
+) -> CashFlow {
+    let cash = |code: &str| chart.get(code).is_some_and(is_cash);
+    let ours = |l: &&LineRecord| building.is_none_or(|b| l.building_id.as_deref() == Some(b));
+    let (first, last) = (month_of(from), month_of(to));
+    let mut opening: BTreeMap<Currency, i64> = BTreeMap::new();
+    let mut flows: Flows = BTreeMap::new();
+    for e in entries {
+        let m = month_of(e.date);
+        if m > last {
+            continue;
+        }
+        let lines: Vec<&LineRecord> = e.lines.iter().filter(ours).collect();
+        for (currency, moved) in per_currency(&lines, &cash) {
+            if m < first {
+                *opening.entry(currency).or_default() += moved;
+                continue;
+            }
+            let by = flows.entry((currency, m)).or_default();
+            let mut explained = 0;
+            for l in lines.iter().filter(|l| l.currency == currency && !cash(&l.code)) {
+                *by.entry(l.code.clone()).or_default() -= l.minor;
+                explained -= l.minor;
+            }
+            if explained != moved {
+                *by.entry(UNALLOCATED.to_owned()).or_default() += moved - explained;
+            }
+        }
+    }
+    let mut currencies: Vec<Currency> = opening.keys().copied().chain(flows.keys().map(|(c, _)| *c)).collect();
+    currencies.sort();
+    currencies.dedup();
+    let sections = currencies
+        .into_iter()
+        .map(|c| section(c, opening.get(&c).copied().unwrap_or(0), &flows, chart, (first, last)))
+        .collect();
+    CashFlow { from, to, building_id: building.map(str::to_owned), currencies: sections }
+}
+
+/// The net cash movement of an entry's lines per currency (entries that only move money between
+/// cash accounts net to zero and are left out).
+fn per_currency(lines: &[&LineRecord], cash: &impl Fn(&str) -> bool) -> BTreeMap<Currency, i64> {
+    let mut out: BTreeMap<Currency, i64> = BTreeMap::new();
+    for l in lines.iter().filter(|l| cash(&l.code)) {
+        *out.entry(l.currency).or_default() += l.minor;
+    }
+    out.retain(|_, v| *v != 0);
+    out
+}
+
+fn months((first, last): ((i32, u32), (i32, u32))) -> Vec<(i32, u32)> {
+    let mut out = Vec::new();
+    let mut m = first;
+    while m <= last {
+        out.push(m);
+        m = if m.1 == 12 { (m.0 + 1, 1) } else { (m.0, m.1 + 1) };
+    }
+    out
+}
+
+fn section(
+    c: Currency,
+    mut balance: i64,
+    flows: &Flows,
+    chart: &BTreeMap<String, Account>,
+    span: ((i32, u32), (i32, u32)),
+) -> CurrencyCashFlow {
+    let money = |minor: i64| MoneyDto::from(Money::new(minor, c));
+    let line = |code: &String, minor: i64| FlowLine {
+        code: code.clone(),
+        name: chart.get(code).map_or_else(|| UNALLOCATED.to_owned(), |a| a.name.clone()),
+        amount: money(minor),
+    };
+    let empty = BTreeMap::new();
+    let out = months(span)
+        .into_iter()
+        .map(|m| {
+            let by = flows.get(&(c, m)).unwrap_or(&empty);
+            let inflows: Vec<FlowLine> = by.iter().filter(|(_, v)| **v > 0).map(|(k, v)| line(k, *v)).collect();
+            let outflows: Vec<FlowLine> = by.iter().filter(|(_, v)| **v < 0).map(|(k, v)| line(k, -v)).collect();
+            let total_in: i64 = by.values().filter(|v| **v > 0).sum();
+            let total_out: i64 = -by.values().filter(|v| **v < 0).sum::<i64>();
+            let opening = balance;
+            balance += total_in - total_out;
+            CashMonth {
+                month: format!("{:04}-{:02}", m.0, m.1),
+                opening: money(opening),
+                inflows,
+                outflows,
+                total_in: money(total_in),
+                total_out: money(total_out),
+                net: money(total_in - total_out),
+                closing: money(balance),
+            }
+        })
+        .collect();
+    CurrencyCashFlow { currency: c.code().to_owned(), months: out }
+}
+
+#[cfg(test)]
+#[path = "cash_flow_tests.rs"]
+mod tests;

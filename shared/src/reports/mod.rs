@@ -1,0 +1,8 @@
+//! Reports (issue "3 of 6", ARCHITECTURE §2, §5a): what a landlord and an accountant act on,
+//! read only from the books and their own read models, never another domain's items.
+//!
+//! - `cash_flow`: cash in and out per month and currency, per property or the portfolio;
+//! - `service`: the reads behind the routes.
+
+pub mod cash_flow;
+pub mod service;
