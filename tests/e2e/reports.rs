@@ -89,3 +89,70 @@ async fn the_cash_flow_shows_each_month_per_property_and_adds_up_to_the_cash_the
     app.add_member(&org, owner, readonly, "readonly").await;
     app.get(&path("/reports/cash-flow?from=2026-01-01&to=2026-01-31"), &app.token(readonly)).await.expect(200);
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_1099_report_lists_flagged_vendors_paid_at_least_the_threshold_in_the_year() {
+    let app = TestApp::spawn().await;
+    let owner = "ten99@example.com";
+    let org = app.create_org(owner, "1099 Org").await;
+    let token = app.token(owner);
+    let path = |rest: &str| format!("/api/v1/orgs/{org}{rest}");
+    let vendor = |name: &str, form1099: bool| {
+        let body = json!({"name": name, "kind": "individual", "taxId": "123-45-6789", "form1099": form1099});
+        let (app, token, url) = (&app, &token, path("/vendors"));
+        async move { app.post(&url, token, body).await.expect(201).id() }
+    };
+    let (plumber, painter, supplier) =
+        (vendor("Pat Plumber", true).await, vendor("Paula Painter", true).await, vendor("Supply Co", false).await);
+    let spend = |v: &str, amount: &str, date: &str, bill: bool| {
+        let mut body =
+            json!({"date": date, "amount": usd(amount), "accountId": account_of(&org, "5140"), "vendorId": v});
+        if bill {
+            body["status"] = json!("unpaid");
+            body["dueDate"] = json!("2026-01-31");
+        } else {
+            body["paidFrom"] = json!(account_of(&org, "1000"));
+        }
+        let (app, token, url) = (&app, &token, path("/expenses"));
+        async move { app.post_keyed(&url, token, body).await.expect(201).id() }
+    };
+    spend(&plumber, "1500.00", "2026-03-01", false).await;
+    // A December bill paid in January counts in the year it was paid.
+    let bill = spend(&plumber, "1000.00", "2025-12-20", true).await;
+    let pay = json!({"paidOn": "2026-01-10", "paidFrom": account_of(&org, "1000")});
+    app.post(&path(&format!("/expenses/{bill}:pay")), &token, pay).await.expect(200);
+    spend(&painter, "1999.99", "2026-04-01", false).await;
+    spend(&supplier, "5000.00", "2026-04-01", false).await;
+    let voided = spend(&painter, "500.00", "2026-05-01", false).await;
+    app.post(&path(&format!("/expenses/{voided}:void")), &token, json!({"voidedOn": "2026-05-02"})).await.expect(200);
+
+    let r = app.get(&path("/reports/vendors-1099?year=2026"), &token).await.expect(200).body;
+    assert_eq!(r["threshold"]["amount"], "2000.00");
+    let got: Vec<(&str, &str, &str, u64)> = r["vendors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| {
+            (
+                v["name"].as_str().unwrap(),
+                v["paid"]["amount"].as_str().unwrap(),
+                v["taxId"].as_str().unwrap(),
+                v["payments"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        got,
+        [("Pat Plumber", "2500.00", "***-**-6789", 2)],
+        "the painter is a cent short (the void does not count)"
+    );
+    let last_year = app.get(&path("/reports/vendors-1099?year=2025"), &token).await.expect(200).body;
+    assert_eq!(
+        (last_year["threshold"]["amount"].as_str(), last_year["vendors"].as_array().unwrap().len()),
+        (Some("600.00"), 0)
+    );
+    for (q, field) in [("", "year"), ("?year=twenty", "year"), ("?year=1999", "year")] {
+        let res = app.get(&path(&format!("/reports/vendors-1099{q}")), &token).await.problem(400);
+        assert_eq!(res.error_fields(), [field], "{q}");
+    }
+}

@@ -1,12 +1,14 @@
-//! `api-reports`: reports read from the books — so far the cash flow.
+//! `api-reports`: reports read from the books — so far the cash flow and the 1099 vendors.
 
 use super::route::Call;
-use portfolio::platform::http::{date_param, json, query_param, ApiResult, Problem};
+use portfolio::platform::http::{date_param, json, query_param, year_param, ApiResult, Problem};
 use portfolio::reports::cash_flow::CashFlow;
 use portfolio::reports::service;
+use portfolio::reports::vendors_1099::Vendors1099;
 
 crate::routes! {
     org(BooksRead) cash_flow,
+    org(BooksRead) vendors_1099,
 }
 
 /// Per month and currency: opening cash, money in and out by the account on the other side,
@@ -21,4 +23,13 @@ pub async fn cash_flow(c: Call<'_>) -> ApiResult {
     let (from, to) = (date_param(c.req, "from")?, date_param(c.req, "to")?);
     let building = query_param(c.req, "buildingId");
     json(200, &service::cash_flow_report(&c.cx, from, to, building.as_deref()).await?)
+}
+
+/// Vendors flagged `form1099` paid at least the year's reporting threshold (600.00 USD through
+/// 2025, 2,000.00 from 2026), counted when paid; each with its masked tax id, if on file.
+#[utoipa::path(get, path = "/api/v1/orgs/{orgId}/reports/vendors-1099", tag = "reports",
+    params(("orgId" = String, Path), ("year" = i32, Query, minimum = 2000, maximum = 2100)),
+    responses((status = 200, body = Vendors1099), (status = 400, body = Problem), (status = 404, body = Problem)))]
+pub async fn vendors_1099(c: Call<'_>) -> ApiResult {
+    json(200, &service::vendors_1099_report(&c.cx, year_param(c.req, "year")?).await?)
 }

@@ -378,6 +378,14 @@ impl ExpenseFilter {
     }
 }
 
+/// Every expense dated on or before `to` (one partition, read whole: a small portfolio books a
+/// few thousand a year).
+pub async fn expenses_through(cx: &Ctx<'_>, to: NaiveDate) -> Result<Vec<ExpenseRecord>> {
+    let q = Query::partition(db::Index::Primary, keys::expenses(cx.scope)).between("0", format!("{to}#~"));
+    let items = cx.db.query_all(q).await?;
+    Ok(items.into_iter().map(db::from_item).collect::<std::result::Result<_, _>>()?)
+}
+
 /// Newest first; dates bound the query, the other filters apply within each page.
 pub async fn list_expenses(cx: &Ctx<'_>, f: &ExpenseFilter, page: PageRequest) -> Result<PageOf<Expense>> {
     let lo = f.from.map_or_else(|| "0".to_owned(), |d| d.to_string());

@@ -320,6 +320,13 @@ pub fn date_param(req: &Request, name: &str) -> Result<chrono::NaiveDate, ApiErr
     validation::date::parse(&v).map_err(|m| ApiError::validation(vec![FieldError::new(name, m)]))
 }
 
+/// A year query parameter (`2026`; required).
+pub fn year_param(req: &Request, name: &str) -> Result<i32, ApiError> {
+    let bad = |m: &str| ApiError::validation(vec![FieldError::new(name, m)]);
+    let v = query_param(req, name).ok_or_else(|| bad("required: a year, e.g. 2026"))?;
+    v.parse::<i32>().ok().filter(|_| v.len() == 4).ok_or_else(|| bad("must be a year, e.g. 2026"))
+}
+
 /// An optional `YYYY-MM-DD` query parameter.
 pub fn opt_date_param(req: &Request, name: &str) -> Result<Option<chrono::NaiveDate>, ApiError> {
     match query_param(req, name) {

@@ -2,7 +2,9 @@
 //! read only from the books and their own read models, never another domain's items.
 //!
 //! - `cash_flow`: cash in and out per month and currency, per property or the portfolio;
+//! - `vendors_1099`: vendors to report on Form 1099 for a year;
 //! - `service`: the reads behind the routes.
 
 pub mod cash_flow;
 pub mod service;
+pub mod vendors_1099;

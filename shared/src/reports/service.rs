@@ -32,6 +32,17 @@ async fn property(cx: &Ctx<'_>, building: Option<&str>) -> Result<Option<String>
     Ok(Some(crate::properties::buildings::get_building(cx, id).await?.id.to_string()))
 }
 
+/// `GET …/reports/vendors-1099`: the year must be 2000–2100 (400 naming `year`).
+pub async fn vendors_1099_report(cx: &Ctx<'_>, year: i32) -> Result<super::vendors_1099::Vendors1099> {
+    if !(2000..=2100).contains(&year) {
+        return Err(Error::invalid("year", "must be a year 2000–2100"));
+    }
+    let to = NaiveDate::from_ymd_opt(year, 12, 31).expect("a year's last day");
+    let (vendors, expenses) =
+        (crate::books::vendors::all_vendors(cx).await?, crate::books::expenses::expenses_through(cx, to).await?);
+    Ok(super::vendors_1099::vendors_1099(year, &vendors, &expenses))
+}
+
 /// `GET …/reports/cash-flow`.
 pub async fn cash_flow_report(
     cx: &Ctx<'_>,
