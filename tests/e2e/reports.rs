@@ -85,6 +85,39 @@ async fn the_cash_flow_shows_each_month_per_property_and_adds_up_to_the_cash_the
     let stranger = app.create_org("elsewhere@example.com", "Elsewhere").await;
     let theirs = app.create_building(&stranger, "elsewhere@example.com", "Theirs").await;
     report(format!("from=2026-01-01&to=2026-01-31&buildingId={theirs}")).await.problem(404);
+    // The owner statement of January: each property's cash and what moved it; the owner's
+    // contribution (tagged to no property) is the portfolio's beginning balance.
+    let st = app.get(&path("/reports/owner-statement?from=2026-01-01&to=2026-01-31"), &token).await.expect(200).body;
+    let sums: Vec<(Option<String>, [String; 4])> = st["properties"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| {
+            let f = ["beginning", "moneyIn", "moneyOut", "ending"].map(|k| p[k]["amount"].as_str().unwrap().to_owned());
+            (p["buildingId"].as_str().map(str::to_owned), f)
+        })
+        .collect();
+    let row = |b: Option<&String>, f: [&str; 4]| (b.cloned(), f.map(str::to_owned));
+    let mut want = vec![
+        row(None, ["5000.00", "0.00", "0.00", "5000.00"]),
+        row(Some(&elm), ["0.00", "0.00", "400.00", "-400.00"]),
+        row(Some(&oak), ["0.00", "1000.00", "0.00", "1000.00"]),
+    ];
+    want.sort();
+    let mut got = sums;
+    got.sort();
+    assert_eq!(got, want, "{st}");
+    let oak_st = app
+        .get(&path(&format!("/reports/owner-statement?from=2026-01-01&to=2026-01-31&buildingId={oak}")), &token)
+        .await
+        .expect(200)
+        .body;
+    let line = &oak_st["properties"][0]["entries"][0];
+    assert_eq!(
+        (line["date"].as_str(), line["accountCode"].as_str(), line["amount"]["amount"].as_str()),
+        (Some("2026-01-05"), Some("1200"), Some("1000.00"))
+    );
+    assert_eq!(line["source"]["id"], pay.as_str());
     let readonly = "reader@example.com";
     app.add_member(&org, owner, readonly, "readonly").await;
     app.get(&path("/reports/cash-flow?from=2026-01-01&to=2026-01-31"), &app.token(readonly)).await.expect(200);

@@ -1,14 +1,17 @@
-//! `api-reports`: reports read from the books — so far the cash flow and the 1099 vendors.
+//! `api-reports`: reports read from the books — so far the cash flow, the owner statement and the 1099
+//! vendors.
 
 use super::route::Call;
 use portfolio::platform::http::{date_param, json, query_param, year_param, ApiResult, Problem};
 use portfolio::reports::cash_flow::CashFlow;
+use portfolio::reports::owner_statement::OwnerStatement;
 use portfolio::reports::service;
 use portfolio::reports::vendors_1099::Vendors1099;
 
 crate::routes! {
     org(BooksRead) cash_flow,
     org(BooksRead) vendors_1099,
+    org(BooksRead) owner_statement,
 }
 
 /// Per month and currency: opening cash, money in and out by the account on the other side,
@@ -32,4 +35,19 @@ pub async fn cash_flow(c: Call<'_>) -> ApiResult {
     responses((status = 200, body = Vendors1099), (status = 400, body = Problem), (status = 404, body = Problem)))]
 pub async fn vendors_1099(c: Call<'_>) -> ApiResult {
     json(200, &service::vendors_1099_report(&c.cx, year_param(c.req, "year")?).await?)
+}
+
+/// Per property (`buildingId`, or each property and what is tagged to none) and currency: cash at
+/// the start, every movement with the account it was for, cash at the end (beginning + in − out
+/// = ending).
+#[utoipa::path(get, path = "/api/v1/orgs/{orgId}/reports/owner-statement", tag = "reports",
+    params(("orgId" = String, Path),
+        ("from" = chrono::NaiveDate, Query, description = "YYYY-MM-DD, the first day"),
+        ("to" = chrono::NaiveDate, Query, description = "YYYY-MM-DD, the last day (at most 60 months after from)"),
+        ("buildingId" = Option<String>, Query, description = "one property only")),
+    responses((status = 200, body = OwnerStatement), (status = 400, body = Problem), (status = 404, body = Problem)))]
+pub async fn owner_statement(c: Call<'_>) -> ApiResult {
+    let (from, to) = (date_param(c.req, "from")?, date_param(c.req, "to")?);
+    let building = query_param(c.req, "buildingId");
+    json(200, &service::owner_statement_report(&c.cx, from, to, building.as_deref()).await?)
 }

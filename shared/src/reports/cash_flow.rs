@@ -96,19 +96,14 @@ pub fn cash_flow(
             continue;
         }
         let lines: Vec<&LineRecord> = e.lines.iter().filter(ours).collect();
-        for (currency, moved) in per_currency(&lines, &cash) {
+        for (currency, moved, by_account) in movements(&lines, &cash) {
             if m < first {
                 *opening.entry(currency).or_default() += moved;
                 continue;
             }
             let by = flows.entry((currency, m)).or_default();
-            let mut explained = 0;
-            for l in lines.iter().filter(|l| l.currency == currency && !cash(&l.code)) {
-                *by.entry(l.code.clone()).or_default() -= l.minor;
-                explained -= l.minor;
-            }
-            if explained != moved {
-                *by.entry(UNALLOCATED.to_owned()).or_default() += moved - explained;
+            for (code, amount) in by_account {
+                *by.entry(code).or_default() += amount;
             }
         }
     }
@@ -122,15 +117,33 @@ pub fn cash_flow(
     CashFlow { from, to, building_id: building.map(str::to_owned), currencies: sections }
 }
 
-/// The net cash movement of an entry's lines per currency (entries that only move money between
-/// cash accounts net to zero and are left out).
-fn per_currency(lines: &[&LineRecord], cash: &impl Fn(&str) -> bool) -> BTreeMap<Currency, i64> {
-    let mut out: BTreeMap<Currency, i64> = BTreeMap::new();
+/// One currency's cash movement of an entry: the net, and the amounts by account code.
+pub type Movement = (Currency, i64, Vec<(String, i64)>);
+
+/// An entry's cash movement per currency (of `lines`), attributed to the accounts on the other
+/// side: `(currency, net cash, [(account code, amount)])`, the amounts summing to the net (what
+/// the other lines do not explain is `unallocated`). Entries that only move money between cash
+/// accounts net to zero and are left out.
+pub fn movements(lines: &[&LineRecord], cash: &impl Fn(&str) -> bool) -> Vec<Movement> {
+    let mut net: BTreeMap<Currency, i64> = BTreeMap::new();
     for l in lines.iter().filter(|l| cash(&l.code)) {
-        *out.entry(l.currency).or_default() += l.minor;
+        *net.entry(l.currency).or_default() += l.minor;
     }
-    out.retain(|_, v| *v != 0);
-    out
+    net.retain(|_, v| *v != 0);
+    net.into_iter()
+        .map(|(currency, moved)| {
+            let mut by: Vec<(String, i64)> = lines
+                .iter()
+                .filter(|l| l.currency == currency && !cash(&l.code) && l.minor != 0)
+                .map(|l| (l.code.clone(), -l.minor))
+                .collect();
+            let explained: i64 = by.iter().map(|(_, a)| a).sum();
+            if explained != moved {
+                by.push((UNALLOCATED.to_owned(), moved - explained));
+            }
+            (currency, moved, by)
+        })
+        .collect()
 }
 
 fn months((first, last): ((i32, u32), (i32, u32))) -> Vec<(i32, u32)> {

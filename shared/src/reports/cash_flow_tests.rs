@@ -137,3 +137,46 @@ proptest! {
         prop_assert_eq!(last, held);
     }
 }
+
+#[test]
+fn the_owner_statement_of_each_property_adds_up_and_lists_what_moved_its_cash() {
+    use crate::reports::owner_statement::owner_statement;
+    let (oak, elm) = (Some("bld_oak"), Some("bld_elm"));
+    let entries = vec![
+        entry(1, "2025-12-15", vec![line("1000", 500_000, None), line("3000", -500_000, None)]),
+        entry(2, "2026-01-20", vec![line("5140", 40_000, elm), line("1000", -40_000, elm)]),
+        // Posted later but dated earlier: the statement lists it first.
+        entry(3, "2026-01-03", vec![line("1050", 155_000, oak), line("1200", -155_000, oak)]),
+        entry(4, "2026-02-10", vec![line("1050", 10_000, oak), line("1200", -10_000, oak)]),
+    ];
+    let all = owner_statement(&entries, &chart(), (d("2026-01-01"), d("2026-01-31")), None);
+    let figures: Vec<(Option<&str>, &str, &str, &str, &str)> = all
+        .properties
+        .iter()
+        .map(|p| {
+            (
+                p.building_id.as_deref(),
+                p.beginning.amount.as_str(),
+                p.money_in.amount.as_str(),
+                p.money_out.amount.as_str(),
+                p.ending.amount.as_str(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        figures,
+        [
+            (None, "5000.00", "0.00", "0.00", "5000.00"),
+            (elm, "0.00", "0.00", "400.00", "-400.00"),
+            (oak, "0.00", "1550.00", "0.00", "1550.00"),
+        ]
+    );
+    let oak_only = owner_statement(&entries, &chart(), (d("2026-01-01"), d("2026-02-28")), oak);
+    let lines: Vec<(String, &str, &str)> = oak_only.properties[0]
+        .entries
+        .iter()
+        .map(|l| (l.date.to_string(), l.account_code.as_str(), l.amount.amount.as_str()))
+        .collect();
+    assert_eq!(lines, [("2026-01-03".to_owned(), "1200", "1550.00"), ("2026-02-10".to_owned(), "1200", "100.00")]);
+    assert_eq!(oak_only.properties.len(), 1);
+}

@@ -2,9 +2,11 @@
 //! read only from the books and their own read models, never another domain's items.
 //!
 //! - `cash_flow`: cash in and out per month and currency, per property or the portfolio;
+//! - `owner_statement`: per property, cash at the start, each movement, cash at the end;
 //! - `vendors_1099`: vendors to report on Form 1099 for a year;
 //! - `service`: the reads behind the routes.
 
 pub mod cash_flow;
+pub mod owner_statement;
 pub mod service;
 pub mod vendors_1099;

@@ -43,6 +43,19 @@ pub async fn vendors_1099_report(cx: &Ctx<'_>, year: i32) -> Result<super::vendo
     Ok(super::vendors_1099::vendors_1099(year, &vendors, &expenses))
 }
 
+/// `GET …/reports/owner-statement`.
+pub async fn owner_statement_report(
+    cx: &Ctx<'_>,
+    from: NaiveDate,
+    to: NaiveDate,
+    building: Option<&str>,
+) -> Result<super::owner_statement::OwnerStatement> {
+    check_span(from, to)?;
+    let building = property(cx, building).await?;
+    let (chart, entries) = (accounts::chart(cx).await?, reads::all_entries(cx).await?);
+    Ok(super::owner_statement::owner_statement(&entries, &chart, (from, to), building.as_deref()))
+}
+
 /// `GET …/reports/cash-flow`.
 pub async fn cash_flow_report(
     cx: &Ctx<'_>,
