@@ -3,7 +3,7 @@
 //! not when it was booked; voided, unpaid and draft expenses do not count).
 //!
 //! The threshold for Forms 1099-NEC and 1099-MISC was $600 through payments made in 2025; the
-//! One Big Beautiful Bill Act (Pub. L. 119-21, § 70433) raised it to $2,000 for payments made
+//! One Big Beautiful Bill Act (Pub. L. 119-21) raised it to $2,000 for payments made
 //! after December 31, 2025 (indexed for inflation from 2027, not modelled here).
 
 use crate::books::expense_model::{ExpenseRecord, ExpenseStatus};
