@@ -238,6 +238,36 @@ pub fn write_new(tx: &mut Tx, cx: &Ctx<'_>, e: &ExpenseRecord) {
     }
 }
 
+/// How a new expense is paid: from a bank or cash account (`paidFrom`), or later as a bill
+/// (`status: unpaid` with a `dueDate`); what is wrong goes to `errors`.
+fn paid_from<'a>(
+    chart: &'a BTreeMap<String, Account>,
+    input: &CreateExpense,
+    currency: Option<Currency>,
+    errors: &mut Vec<FieldError>,
+) -> Option<&'a Account> {
+    let unpaid = input.status == Some(NewStatus::Unpaid);
+    let account = match (&input.paid_from, unpaid, currency) {
+        (Some(p), false, Some(c)) => paying_account(chart, "paidFrom", p, c).map_err(|e| errors.push(e)).ok(),
+        (Some(_), true, _) => {
+            errors.push(FieldError::new("paidFrom", "an unpaid bill is paid later with :pay"));
+            None
+        }
+        (None, false, _) => {
+            errors.push(FieldError::new("paidFrom", "required (or \"status\": \"unpaid\" with a dueDate for a bill)"));
+            None
+        }
+        _ => None,
+    };
+    if unpaid && input.due_date.is_none() {
+        errors.push(FieldError::new("dueDate", "a bill needs its due date"));
+    }
+    if !unpaid && input.due_date.is_some() {
+        errors.push(FieldError::new("dueDate", "only a bill (\"status\": \"unpaid\") has a due date"));
+    }
+    account
+}
+
 /// Checks a create request against the chart and the org; answers the record to write.
 pub async fn decide_new(cx: &Ctx<'_>, input: &CreateExpense, id: ExpenseId) -> Result<ExpenseRecord> {
     let chart = chart(cx).await?;
@@ -255,24 +285,7 @@ pub async fn decide_new(cx: &Ctx<'_>, input: &CreateExpense, id: ExpenseId) -> R
     };
     let account = expense_account(&chart, &input.account_id).map_err(|e| errors.push(e)).ok();
     let unpaid = input.status == Some(NewStatus::Unpaid);
-    let paid_from = match (&input.paid_from, unpaid, amount) {
-        (Some(p), false, Some(m)) => paying_account(&chart, "paidFrom", p, m.currency).map_err(|e| errors.push(e)).ok(),
-        (Some(_), true, _) => {
-            errors.push(FieldError::new("paidFrom", "an unpaid bill is paid later with :pay"));
-            None
-        }
-        (None, false, _) => {
-            errors.push(FieldError::new("paidFrom", "required (or \"status\": \"unpaid\" with a dueDate for a bill)"));
-            None
-        }
-        _ => None,
-    };
-    if unpaid && input.due_date.is_none() {
-        errors.push(FieldError::new("dueDate", "a bill needs its due date"));
-    }
-    if !unpaid && input.due_date.is_some() {
-        errors.push(FieldError::new("dueDate", "only a bill (\"status\": \"unpaid\") has a due date"));
-    }
+    let paid_from = paid_from(&chart, input, amount.map(|m| m.currency), &mut errors);
     if !errors.is_empty() {
         return Err(refused(errors));
     }
