@@ -202,8 +202,9 @@ async fn expenses_split_pay_void_and_reclassify_and_the_books_follow_to_the_cent
     // The books, once everything is posted.
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(180);
     let tb = loop {
-        let (tb, raw) = trial_balance(&app, &o.id, &o.token, "2026-12-31").await;
+        // The journal first: the trial balance read after it holds at least what it lists.
         let journal = app.get(&o.path("/journal?limit=200"), &o.token).await.expect(200).body;
+        let (tb, raw) = trial_balance(&app, &o.id, &o.token, "2026-12-31").await;
         let sources: Vec<&str> =
             journal["items"].as_array().unwrap().iter().filter_map(|e| e["source"]["type"].as_str()).collect();
         if sources.contains(&"expense_void")

@@ -357,12 +357,25 @@ pub async fn create_expense(cx: &Ctx<'_>, input: CreateExpense, claim: Option<&C
     Ok(out)
 }
 
+/// The expense through its id → date pointer. A re-dated expense (a receipt's date, a confirmed
+/// draft) moves in one transaction with its pointer: a read between the two gets sees the old
+/// date's item gone, so it follows the pointer again.
 pub async fn expense_record(cx: &Ctx<'_>, id: &str) -> Result<ExpenseRecord> {
     let id = ExpenseId::parse(id).ok_or(Error::NotFound("expense"))?;
-    let pointer = cx.db.get(&keys::expense_pointer(cx.scope, &id)).await?.ok_or(Error::NotFound("expense"))?;
-    let date = pointer.get("date").and_then(|d| d.as_s().ok()).and_then(|d| d.parse::<NaiveDate>().ok());
-    let date = date.ok_or(Error::NotFound("expense"))?;
-    cx.db.get_as(&keys::expense(cx.scope, date, &id)).await?.ok_or(Error::NotFound("expense"))
+    let mut seen = None;
+    for _ in 0..3 {
+        let pointer = cx.db.get(&keys::expense_pointer(cx.scope, &id)).await?.ok_or(Error::NotFound("expense"))?;
+        let date = pointer.get("date").and_then(|d| d.as_s().ok()).and_then(|d| d.parse::<NaiveDate>().ok());
+        let date = date.ok_or(Error::NotFound("expense"))?;
+        if seen == Some(date) {
+            break;
+        }
+        if let Some(e) = cx.db.get_as(&keys::expense(cx.scope, date, &id)).await? {
+            return Ok(e);
+        }
+        seen = Some(date);
+    }
+    Err(Error::NotFound("expense"))
 }
 
 pub async fn get_expense(cx: &Ctx<'_>, id: &str) -> Result<Expense> {
