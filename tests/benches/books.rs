@@ -74,6 +74,7 @@ async fn seed_journal(app: &TestApp, org: &str) -> usize {
         building_id: None,
         unit_id: None,
         base: None,
+        of: None,
     };
     let mut prev = [0u8; 32];
     let mut requests = Vec::new();

@@ -1,7 +1,7 @@
 //! Reports read from the books, checked against what the test put in and against the trial
 //! balance: the cash flow per month, for the portfolio and per property.
 
-use e2e::books::{trial_balance, wait_posted};
+use e2e::books::{trial_balance, wait_posted, wait_source};
 use e2e::catalog::account_of;
 use e2e::TestApp;
 use serde_json::{json, Value};
@@ -118,9 +118,31 @@ async fn the_cash_flow_shows_each_month_per_property_and_adds_up_to_the_cash_the
         (Some("2026-01-05"), Some("1200"), Some("1000.00"))
     );
     assert_eq!(line["source"]["id"], pay.as_str());
+    // The P&L: January's rent was paid in January (income on both bases), February's is owed
+    // (income on the accrual basis only); the repair is Elm's.
+    let pnl = |q: String| {
+        let (app, token, url) = (&app, &token, path(&format!("/reports/profit-and-loss?{q}")));
+        async move { app.get(&url, token).await }
+    };
+    let cash = pnl("from=2026-01-01&to=2026-02-28".into()).await.expect(200).body;
+    assert_eq!(cash["basis"], "cash");
+    assert_eq!(pnl_figures(&cash["base"]["months"][0]), ["1000.00", "400.00", "600.00", "600.00"], "{cash}");
+    assert_eq!(flows(&cash["base"]["months"][0]["income"]), [("4000".to_owned(), "1000.00".to_owned())]);
+    assert_eq!(pnl_figures(&cash["base"]["months"][1]), ["0.00", "0.00", "0.00", "0.00"]);
+    let accrual = pnl("from=2026-01-01&to=2026-02-28&basis=accrual".into()).await.expect(200).body;
+    assert_eq!(pnl_figures(&accrual["base"]["total"]), ["2000.00", "400.00", "1600.00", "1600.00"], "{accrual}");
+    assert_eq!(accrual["currencies"][0]["total"], accrual["base"]["total"], "one currency: the base");
+    let elm_pnl = pnl(format!("from=2026-01-01&to=2026-02-28&buildingId={elm}")).await.expect(200).body;
+    assert_eq!(pnl_figures(&elm_pnl["base"]["total"]), ["0.00", "400.00", "-400.00", "-400.00"]);
+    assert_eq!(pnl("from=2026-01-01&to=2026-01-31&basis=tax".into()).await.problem(400).error_fields(), ["basis"]);
     let readonly = "reader@example.com";
     app.add_member(&org, owner, readonly, "readonly").await;
     app.get(&path("/reports/cash-flow?from=2026-01-01&to=2026-01-31"), &app.token(readonly)).await.expect(200);
+}
+
+/// A P&L period's income, expenses, NOI and net income.
+fn pnl_figures(p: &Value) -> [&str; 4] {
+    ["totalIncome", "totalExpenses", "noi", "netIncome"].map(|k| p[k]["amount"].as_str().unwrap())
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -184,6 +206,32 @@ async fn the_1099_report_lists_flagged_vendors_paid_at_least_the_threshold_in_th
         (last_year["threshold"]["amount"].as_str(), last_year["vendors"].as_array().unwrap().len()),
         (Some("600.00"), 0)
     );
+    // A bill is an expense when booked on the accrual basis, when paid on the cash basis; a
+    // voided payment is taken back.
+    let supplies = spend(&supplier, "0.01", "2026-05-31", false).await;
+    app.post(&path(&format!("/expenses/{supplies}:void")), &token, json!({"voidedOn": "2026-06-01"})).await.expect(200);
+    wait_source(&app, &org, &token, ("expense_payment", &bill)).await;
+    wait_source(&app, &org, &token, ("expense_void", &voided)).await;
+    wait_source(&app, &org, &token, ("expense_void", &supplies)).await;
+    let repairs = |q: &str| {
+        let (app, token, url) = (&app, &token, path(&format!("/reports/profit-and-loss?{q}")));
+        async move {
+            let r = app.get(&url, token).await.expect(200).body;
+            let months = r["base"]["months"].as_array().unwrap().iter();
+            months.map(|m| m["totalExpenses"]["amount"].as_str().unwrap().to_owned()).collect::<Vec<_>>()
+        }
+    };
+    let per_month = |v: &[&str]| v.iter().map(|s| (*s).to_owned()).collect::<Vec<_>>();
+    assert_eq!(
+        repairs("from=2025-12-01&to=2026-05-31&basis=accrual").await,
+        per_month(&["1000.00", "0.00", "0.00", "1500.00", "6999.99", "0.01"])
+    );
+    assert_eq!(
+        repairs("from=2025-12-01&to=2026-05-31").await,
+        per_month(&["0.00", "1000.00", "0.00", "1500.00", "6999.99", "0.01"])
+    );
+    let june = repairs("from=2026-06-01&to=2026-06-30").await;
+    assert_eq!(june, per_month(&["-0.01"]), "voided in June: taken back in June");
     for (q, field) in [("", "year"), ("?year=twenty", "year"), ("?year=1999", "year")] {
         let res = app.get(&path(&format!("/reports/vendors-1099{q}")), &token).await.problem(400);
         assert_eq!(res.error_fields(), [field], "{q}");

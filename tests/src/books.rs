@@ -104,6 +104,21 @@ pub async fn wait_posted(app: &TestApp, org: &str, token: &str, source_id: &str)
     }
 }
 
+/// Waits (up to a minute) until the journal has an entry posted from the source `type_` `id`
+/// (`expense_void` and an expense id, say); answers it.
+pub async fn wait_source(app: &TestApp, org: &str, token: &str, (type_, id): (&str, &str)) -> Value {
+    let started = Instant::now();
+    loop {
+        let page =
+            app.get(&format!("/api/v1/orgs/{org}/journal?limit=200&source={type_}"), token).await.expect(200).body;
+        if let Some(e) = page["items"].as_array().and_then(|a| a.iter().find(|e| e["source"]["id"] == id)) {
+            return e.clone();
+        }
+        assert!(started.elapsed() < Duration::from_secs(60), "nothing was posted from {type_} {id}");
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+}
+
 /// Every journal entry of `org`, oldest first (all pages).
 pub async fn all_entries(app: &TestApp, org: &str, token: &str) -> Vec<Value> {
     let mut out = Vec::new();

@@ -1,10 +1,11 @@
-//! `api-reports`: reports read from the books — so far the cash flow, the owner statement and the 1099
-//! vendors.
+//! `api-reports`: reports read from the books — the cash flow, the P&L, the owner statement and the
+//! 1099 vendors.
 
 use super::route::Call;
 use portfolio::platform::http::{date_param, json, query_param, year_param, ApiResult, Problem};
 use portfolio::reports::cash_flow::CashFlow;
 use portfolio::reports::owner_statement::OwnerStatement;
+use portfolio::reports::pnl::{Basis, ProfitAndLoss};
 use portfolio::reports::service;
 use portfolio::reports::vendors_1099::Vendors1099;
 
@@ -12,6 +13,7 @@ crate::routes! {
     org(BooksRead) cash_flow,
     org(BooksRead) vendors_1099,
     org(BooksRead) owner_statement,
+    org(BooksRead) profit_and_loss,
 }
 
 /// Per month and currency: opening cash, money in and out by the account on the other side,
@@ -50,4 +52,22 @@ pub async fn owner_statement(c: Call<'_>) -> ApiResult {
     let (from, to) = (date_param(c.req, "from")?, date_param(c.req, "to")?);
     let building = query_param(c.req, "buildingId");
     json(200, &service::owner_statement_report(&c.cx, from, to, building.as_deref()).await?)
+}
+
+/// Income and expenses by account per month and currency (and in the base currency at each
+/// entry's stored rate), with NOI (before debt service and depreciation) and net income.
+/// `basis=cash` (the default): income when paid (advance rent when received, a kept deposit when
+/// kept), expenses when paid; `accrual`: when charged or billed.
+#[utoipa::path(get, path = "/api/v1/orgs/{orgId}/reports/profit-and-loss", tag = "reports",
+    params(("orgId" = String, Path),
+        ("from" = chrono::NaiveDate, Query, description = "YYYY-MM-DD: its month is the first"),
+        ("to" = chrono::NaiveDate, Query, description = "YYYY-MM-DD: its month is the last (at most 60 months)"),
+        ("buildingId" = Option<String>, Query, description = "one property's lines only"),
+        ("basis" = Option<Basis>, Query, description = "cash (default) or accrual")),
+    responses((status = 200, body = ProfitAndLoss), (status = 400, body = Problem), (status = 404, body = Problem)))]
+pub async fn profit_and_loss(c: Call<'_>) -> ApiResult {
+    let (from, to) = (date_param(c.req, "from")?, date_param(c.req, "to")?);
+    let basis = Basis::parse(query_param(c.req, "basis").as_deref())?;
+    let building = query_param(c.req, "buildingId");
+    json(200, &service::profit_and_loss_report(&c.cx, (from, to), basis, building.as_deref()).await?)
 }

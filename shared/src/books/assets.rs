@@ -263,7 +263,7 @@ pub const DEPRECIATOR: &str = "system:depreciation";
 /// The entry of one month's depreciation of `a`.
 pub fn draft(a: &FixedAssetRecord, date: NaiveDate, minor: i64, c: Currency) -> Draft {
     let month = date.format("%Y-%m").to_string();
-    let tag = Tag { building_id: Some(a.building_id.to_string()), unit_id: None };
+    let tag = Tag { building_id: Some(a.building_id.to_string()), unit_id: None, of: None };
     let leg = |account: &str, minor: i64| Leg {
         account: account.to_owned(),
         currency: c,

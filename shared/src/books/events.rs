@@ -40,6 +40,9 @@ crate::domain_event! {
         paid_on: NaiveDate,
         paid_from_code: String,
         parts: Vec<ExpensePart>,
+        /// The expense account the bill is for (older events: unknown).
+        #[serde(default)]
+        account_code: Option<String>,
         /// The bill's rate (what it owes is valued at) and the rate on the day it was paid.
         fx: Option<Fx>,
         paid_fx: Option<Fx>,
@@ -70,6 +73,9 @@ crate::domain_event! {
         account_code: String,
         parts: Vec<ExpensePart>,
         fx: Option<Fx>,
+        /// The bill is still owed: what it owes moves to the new account too.
+        #[serde(default)]
+        payable: bool,
     }
 
     /// An uploaded receipt was checked and read (or kept as unreadable or rejected).

@@ -506,6 +506,7 @@ pub async fn update_expense(cx: &Ctx<'_>, id: &str, input: UpdateExpense) -> Res
             account_code: e.account_code.clone(),
             parts: event_parts(&e),
             fx: e.fx.clone(),
+            payable: e.status == ExpenseStatus::Unpaid,
         };
         events::emit(&mut tx, cx.scope, &r);
     }
@@ -579,6 +580,7 @@ pub async fn pay_bill(cx: &Ctx<'_>, id: &str, input: PayBill) -> Result<Expense>
         paid_on: input.paid_on,
         paid_from_code: bank.code.clone(),
         parts: event_parts(&e),
+        account_code: Some(e.account_code.clone()),
         fx: e.fx.clone(),
         paid_fx: e.paid_fx.clone(),
     };

@@ -16,7 +16,9 @@ pub const POSTER: &str = "system:books";
 pub async fn tag_of(cx: &Ctx<'_>, event: &Event) -> Result<Tag> {
     let Some(lease) = billing_lease(event) else { return Ok(Tag::default()) };
     match crate::leasing::service::get_lease_record(cx, &lease).await {
-        Ok(l) => Ok(Tag { building_id: Some(l.building_id.to_string()), unit_id: Some(l.unit_id.to_string()) }),
+        Ok(l) => {
+            Ok(Tag { building_id: Some(l.building_id.to_string()), unit_id: Some(l.unit_id.to_string()), of: None })
+        }
         Err(Error::NotFound(_)) => Ok(Tag::default()),
         Err(e) => Err(e),
     }

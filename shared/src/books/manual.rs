@@ -48,7 +48,7 @@ fn leg(chart: &Chart, i: usize, l: &ManualLine, errors: &mut Vec<FieldError>) ->
     if let Some(c) = account.and_then(|a| a.currency.as_deref()).filter(|c| *c != m.currency.code()) {
         errors.push(FieldError::new(format!("{field}.currency"), format!("the account holds {c}")));
     }
-    let tag = Tag { building_id: l.building_id.clone(), unit_id: l.unit_id.clone() };
+    let tag = Tag { building_id: l.building_id.clone(), unit_id: l.unit_id.clone(), of: None };
     let code = account.map(|a| a.code.clone()).unwrap_or_default();
     Some(Leg { account: code, currency: m.currency, minor: sign * m.minor, base: None, tag })
 }

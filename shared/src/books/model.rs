@@ -150,6 +150,9 @@ pub struct LineRecord {
     /// A foreign line's amount in the base currency at its source's rate (signed like `minor`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub base: Option<StoredMoney>,
+    /// On a receivable or payable line: the code of the income or expense account it is owed for.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub of: Option<String>,
 }
 
 /// A journal entry as stored (`ORG#o#JRNL` / `<seq>`).
@@ -224,6 +227,10 @@ pub struct Line {
     pub base_debit: Option<MoneyDto>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub base_credit: Option<MoneyDto>,
+    /// On a receivable or payable line: the code of the income or expense account it is owed
+    /// for (what a cash-basis report counts the money meeting it as).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub owed_for: Option<String>,
 }
 
 /// `GET …/journal/{entryId}`.
@@ -271,6 +278,7 @@ impl From<EntryRecord> for JournalEntry {
                     unit_id: l.unit_id,
                     base_debit,
                     base_credit,
+                    owed_for: l.of,
                 }
             })
             .collect();

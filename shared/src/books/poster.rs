@@ -187,6 +187,7 @@ pub fn chain(
             building_id: l.tag.building_id.clone(),
             unit_id: l.tag.unit_id.clone(),
             base: l.base,
+            of: l.tag.of.clone(),
         })
         .collect();
     if lines.len() > MAX_LINES {

@@ -42,6 +42,17 @@ pub struct Tag {
     pub building_id: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unit_id: Option<String>,
+    /// On a receivable or payable line: the income or expense account it is owed for (so a
+    /// cash-basis report knows what the money meeting it was for).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub of: Option<String>,
+}
+
+impl Tag {
+    /// This tag, for a receivable or payable line owed for `account`.
+    pub fn of(&self, account: &str) -> Tag {
+        Tag { of: Some(account.to_owned()), ..self.clone() }
+    }
 }
 
 /// One line of a draft: an account (by code), a currency and a signed amount in minor units
@@ -173,7 +184,7 @@ pub fn charge_account(kind: ChargeKind) -> &'static str {
 /// A charge (negative for a credit) raises what is owed, valued at the charge's rate.
 fn charge(s: &mut Sums, date: NaiveDate, kind: ChargeKind, (m, fx): (Money, Option<&Fx>), tag: &Tag) {
     let base = worth(fx, m);
-    s.add_valued(date, code::RECEIVABLE, m, base, tag);
+    s.add_valued(date, code::RECEIVABLE, m, base, &tag.of(charge_account(kind)));
     s.add_valued(date, charge_account(kind), Money::new(-m.minor, m.currency), neg(base), tag);
 }
 
@@ -184,11 +195,14 @@ fn allocation(s: &mut Sums, a: &AllocationMade, tag: &Tag) {
     let Some(m) = money(&a.amount) else { return };
     let minus = Money::new(-m.minor, m.currency);
     let (charge_base, money_base) = (a.charge_base.as_ref().and_then(money), a.money_base.as_ref().and_then(money));
-    s.add_valued(a.date, code::RECEIVABLE, minus, neg(charge_base), tag);
+    s.add_valued(a.date, code::RECEIVABLE, minus, neg(charge_base), &tag.of(charge_account(a.charge_kind)));
     match a.source {
         AllocationSource::Payment => s.add_valued(a.date, code::PREPAID_RENT, m, money_base, tag),
         // The credit is a negative receivable: applied, it moves towards zero.
-        AllocationSource::Credit => s.add_valued(a.date, code::RECEIVABLE, m, money_base, tag),
+        AllocationSource::Credit => {
+            let credit = tag.of(charge_account(ChargeKind::Credit));
+            s.add_valued(a.date, code::RECEIVABLE, m, money_base, &credit)
+        }
         // Valued as the deposit held (paid at its charges' rates); older events: as the charge.
         AllocationSource::Deposit => s.add_valued(a.date, code::DEPOSITS_HELD, m, money_base.or(charge_base), tag),
     }
@@ -254,7 +268,16 @@ pub fn billing_drafts(event: &Event, tag: &Tag) -> Option<Vec<Draft>> {
 }
 
 fn part_tag(p: &ExpensePart) -> Tag {
-    Tag { building_id: p.building_id.clone(), unit_id: p.unit_id.clone() }
+    Tag { building_id: p.building_id.clone(), unit_id: p.unit_id.clone(), of: None }
+}
+
+/// The tag of a part's line on `account`: a payable line names the expense account it is owed
+/// for (`expense`, when the event tells it).
+fn line_tag(p: &ExpensePart, account: &str, expense: Option<&str>) -> Tag {
+    match expense {
+        Some(e) if account == code::PAYABLE => part_tag(p).of(e),
+        _ => part_tag(p),
+    }
 }
 
 /// Each part debits `debit` and credits `credit` (signed by `sign`), tagged with its building or
@@ -265,13 +288,30 @@ fn parts(
     parts: &[ExpensePart],
     (debit, debit_fx): (&str, Option<&Fx>),
     (credit, credit_fx): (&str, Option<&Fx>),
-    sign: i64,
+    (sign, expense): (i64, Option<&str>),
 ) -> Option<()> {
     for p in parts {
         let m = money(&p.amount)?;
         let (d, c) = (Money::new(sign * m.minor, m.currency), Money::new(-sign * m.minor, m.currency));
-        s.add_valued(date, debit, d, worth(debit_fx, d), &part_tag(p));
-        s.add_valued(date, credit, c, worth(credit_fx, c), &part_tag(p));
+        s.add_valued(date, debit, d, worth(debit_fx, d), &line_tag(p, debit, expense));
+        s.add_valued(date, credit, c, worth(credit_fx, c), &line_tag(p, credit, expense));
+    }
+    Some(())
+}
+
+/// Moves what a bill owes on its parts' payable lines from or to `account` (`sign` 1: a debit,
+/// it is no longer owed for it; -1: a credit, it now is).
+fn retag_payable(
+    s: &mut Sums,
+    date: NaiveDate,
+    (parts, account): (&[ExpensePart], &str),
+    sign: i64,
+    fx: Option<&Fx>,
+) -> Option<()> {
+    for p in parts {
+        let m = money(&p.amount)?;
+        let signed = Money::new(sign * m.minor, m.currency);
+        s.add_valued(date, code::PAYABLE, signed, worth(fx, signed), &part_tag(p).of(account));
     }
     Some(())
 }
@@ -281,17 +321,19 @@ pub fn expense_drafts(event: &Event) -> Option<Vec<Draft>> {
     let mut s = Sums::default();
     let (source, date, memo) = if let Some(e) = decode::<ExpenseRecorded>(event) {
         let fx = e.fx.as_ref();
-        parts(&mut s, e.date, &e.parts, (&e.account_code, fx), (&e.credit_account, fx), 1)?;
+        parts(&mut s, e.date, &e.parts, (&e.account_code, fx), (&e.credit_account, fx), (1, Some(&e.account_code)))?;
         (src("expense", &e.expense_id), e.date, "expense recorded".to_owned())
     } else if let Some(e) = decode::<ExpensePaid>(event) {
         let (owed, paid) = (e.fx.as_ref(), e.paid_fx.as_ref());
-        parts(&mut s, e.paid_on, &e.parts, (code::PAYABLE, owed), (&e.paid_from_code, paid), 1)?;
+        let expense = (1, e.account_code.as_deref());
+        parts(&mut s, e.paid_on, &e.parts, (code::PAYABLE, owed), (&e.paid_from_code, paid), expense)?;
         (src("expense_payment", &e.expense_id), e.paid_on, "bill paid".to_owned())
     } else if let Some(e) = decode::<ExpenseVoided>(event) {
         let (fx, paid) = (e.fx.as_ref(), e.paid_fx.as_ref());
-        parts(&mut s, e.date, &e.parts, (&e.account_code, fx), (&e.credit_account, fx), -1)?;
+        let expense = (-1, Some(e.account_code.as_str()));
+        parts(&mut s, e.date, &e.parts, (&e.account_code, fx), (&e.credit_account, fx), expense)?;
         if let Some(bank) = &e.paid_from_code {
-            parts(&mut s, e.date, &e.parts, (code::PAYABLE, fx), (bank, paid), -1)?;
+            parts(&mut s, e.date, &e.parts, (code::PAYABLE, fx), (bank, paid), expense)?;
         }
         (src("expense_void", &e.expense_id), e.date, "expense voided".to_owned())
     } else if let Some(e) = decode::<ExpenseReclassified>(event) {
@@ -304,6 +346,13 @@ pub fn expense_drafts(event: &Event) -> Option<Vec<Draft>> {
         for p in &e.parts {
             let m = money(&p.amount)?;
             s.add_valued(e.date, after, m, worth(e.fx.as_ref(), m), &part_tag(p));
+        }
+        // A bill still owed: what it owes is now owed for the new account.
+        if e.payable {
+            let fx = e.fx.as_ref();
+            let (before, after) = ((e.before_parts.as_slice(), before.as_str()), (e.parts.as_slice(), after.as_str()));
+            retag_payable(&mut s, e.date, before, 1, fx)?;
+            retag_payable(&mut s, e.date, after, -1, fx)?;
         }
         let id = format!("{}#{}", e.expense_id, e.revision);
         (src("expense_reclassification", id), e.date, "expense re-classified".to_owned())

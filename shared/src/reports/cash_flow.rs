@@ -146,7 +146,7 @@ pub fn movements(lines: &[&LineRecord], cash: &impl Fn(&str) -> bool) -> Vec<Mov
         .collect()
 }
 
-fn months((first, last): ((i32, u32), (i32, u32))) -> Vec<(i32, u32)> {
+pub fn months_between(first: (i32, u32), last: (i32, u32)) -> Vec<(i32, u32)> {
     let mut out = Vec::new();
     let mut m = first;
     while m <= last {
@@ -170,7 +170,7 @@ fn section(
         amount: money(minor),
     };
     let empty = BTreeMap::new();
-    let out = months(span)
+    let out = months_between(span.0, span.1)
         .into_iter()
         .map(|m| {
             let by = flows.get(&(c, m)).unwrap_or(&empty);

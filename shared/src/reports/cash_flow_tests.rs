@@ -26,6 +26,7 @@ fn line(code: &str, minor: i64, building: Option<&str>) -> LineRecord {
         building_id: building.map(str::to_owned),
         unit_id: None,
         base: None,
+        of: None,
     }
 }
 

@@ -68,3 +68,17 @@ pub async fn cash_flow_report(
     let (chart, entries) = (accounts::chart(cx).await?, reads::all_entries(cx).await?);
     Ok(cash_flow(&entries, &chart, (from, to), building.as_deref()))
 }
+
+/// `GET …/reports/profit-and-loss`.
+pub async fn profit_and_loss_report(
+    cx: &Ctx<'_>,
+    (from, to): (NaiveDate, NaiveDate),
+    basis: super::pnl::Basis,
+    building: Option<&str>,
+) -> Result<super::pnl::ProfitAndLoss> {
+    check_span(from, to)?;
+    let building = property(cx, building).await?;
+    let base = crate::core::orgs::get_org(cx).await?.base_currency;
+    let (chart, entries) = (accounts::chart(cx).await?, reads::all_entries(cx).await?);
+    Ok(super::pnl::profit_and_loss(&entries, &chart, (from, to, basis), building.as_deref(), base))
+}
