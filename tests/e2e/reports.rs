@@ -135,6 +135,37 @@ async fn the_cash_flow_shows_each_month_per_property_and_adds_up_to_the_cash_the
     let elm_pnl = pnl(format!("from=2026-01-01&to=2026-02-28&buildingId={elm}")).await.expect(200).body;
     assert_eq!(pnl_figures(&elm_pnl["base"]["total"]), ["0.00", "400.00", "-400.00", "-400.00"]);
     assert_eq!(pnl("from=2026-01-01&to=2026-01-31&basis=tax".into()).await.problem(400).error_fields(), ["basis"]);
+    // NOI per building: Oak's year is January's rent (February's is not paid), worth 16,000.00
+    // it is a 6.25 % cap rate; Elm has no market value, so no cap rate.
+    let facts = json!({"propertyType": 2, "marketValue": usd("16000.00"), "purchaseDate": "2019-06-01",
+        "purchasePrice": usd("12000.00")});
+    let oak_now = app.patch(&path(&format!("/buildings/{oak}")), &token, facts).await.expect(200).body;
+    assert_eq!(
+        (oak_now["propertyType"].as_u64(), oak_now["marketValue"]["amount"].as_str()),
+        (Some(2), Some("16000.00"))
+    );
+    let renamed =
+        app.patch(&path(&format!("/buildings/{oak}")), &token, json!({"name": "Oak Court"})).await.expect(200);
+    assert_eq!(renamed.body["purchasePrice"]["amount"], "12000.00", "facts left out stay");
+    for (bad, field) in
+        [(json!({"propertyType": 9}), "propertyType"), (json!({"marketValue": usd("-1.00")}), "marketValue.amount")]
+    {
+        let res = app.patch(&path(&format!("/buildings/{oak}")), &token, bad).await.problem(400);
+        assert_eq!(res.error_fields(), [field]);
+    }
+    let noi = app.get(&path("/reports/noi?year=2026"), &token).await.expect(200).body;
+    let rows: Vec<(&str, &str, Option<&str>)> = noi["buildings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|b| (b["name"].as_str().unwrap(), b["total"]["amount"].as_str().unwrap(), b["capRate"].as_str()))
+        .collect();
+    assert_eq!(rows, [("Elm", "-400.00", None), ("Oak Court", "1000.00", Some("6.25"))], "{noi}");
+    assert_eq!(noi["portfolio"]["months"][0]["noi"]["amount"], "600.00");
+    assert_eq!(noi["portfolio"]["months"][1]["noi"]["amount"], "0.00");
+    assert_eq!(noi["portfolio"]["total"]["amount"], "600.00");
+    let accrual_noi = app.get(&path("/reports/noi?year=2026&basis=accrual"), &token).await.expect(200).body;
+    assert_eq!(accrual_noi["portfolio"]["total"]["amount"], "1600.00", "two months charged, less the repair");
     let readonly = "reader@example.com";
     app.add_member(&org, owner, readonly, "readonly").await;
     app.get(&path("/reports/cash-flow?from=2026-01-01&to=2026-01-31"), &app.token(readonly)).await.expect(200);

@@ -1,9 +1,10 @@
-//! `api-reports`: reports read from the books — the cash flow, the P&L, the owner statement and the
-//! 1099 vendors.
+//! `api-reports`: reports read from the books — the cash flow, the P&L, NOI per building, the owner
+//! statement and the 1099 vendors.
 
 use super::route::Call;
 use portfolio::platform::http::{date_param, json, query_param, year_param, ApiResult, Problem};
 use portfolio::reports::cash_flow::CashFlow;
+use portfolio::reports::noi::NoiReport;
 use portfolio::reports::owner_statement::OwnerStatement;
 use portfolio::reports::pnl::{Basis, ProfitAndLoss};
 use portfolio::reports::service;
@@ -14,6 +15,7 @@ crate::routes! {
     org(BooksRead) vendors_1099,
     org(BooksRead) owner_statement,
     org(BooksRead) profit_and_loss,
+    org(BooksRead) noi,
 }
 
 /// Per month and currency: opening cash, money in and out by the account on the other side,
@@ -70,4 +72,16 @@ pub async fn profit_and_loss(c: Call<'_>) -> ApiResult {
     let basis = Basis::parse(query_param(c.req, "basis").as_deref())?;
     let building = query_param(c.req, "buildingId");
     json(200, &service::profit_and_loss_report(&c.cx, (from, to), basis, building.as_deref()).await?)
+}
+
+/// NOI per building and month of a year in the base currency (operating income less operating
+/// expenses: before interest and depreciation), what no building carries, the portfolio; with a
+/// building's `marketValue` its cap rate (the year's NOI over the value, in percent).
+#[utoipa::path(get, path = "/api/v1/orgs/{orgId}/reports/noi", tag = "reports",
+    params(("orgId" = String, Path), ("year" = i32, Query, minimum = 2000, maximum = 2100),
+        ("basis" = Option<Basis>, Query, description = "cash (default) or accrual")),
+    responses((status = 200, body = NoiReport), (status = 400, body = Problem), (status = 404, body = Problem)))]
+pub async fn noi(c: Call<'_>) -> ApiResult {
+    let basis = Basis::parse(query_param(c.req, "basis").as_deref())?;
+    json(200, &service::noi_report(&c.cx, year_param(c.req, "year")?, basis).await?)
 }

@@ -17,6 +17,7 @@ pub async fn create_building(cx: &Ctx<'_>, input: CreateBuilding) -> Result<Buil
     let b = Building {
         id: BuildingId::new(),
         name: input.name.trim().to_owned(),
+        facts: input.facts(),
         address: input.address,
         archived: false,
         unit_count: 0,
@@ -36,6 +37,13 @@ pub async fn get_building(cx: &Ctx<'_>, id: &str) -> Result<Building> {
     cx.db.get_as(&keys::building(cx.scope, &id)).await?.ok_or(Error::NotFound("building"))
 }
 
+/// Every building of the org (reports: bounded by what one landlord owns).
+pub async fn all_buildings(cx: &Ctx<'_>) -> Result<Vec<Building>> {
+    let (pk, prefix) = keys::buildings(cx.scope);
+    let items = cx.db.query_all(Query::partition(db::Index::Primary, pk).begins_with(prefix)).await?;
+    Ok(items.into_iter().map(db::from_item).collect::<std::result::Result<_, _>>()?)
+}
+
 pub async fn list_buildings(cx: &Ctx<'_>, page: PageRequest) -> Result<PageOf<Building>> {
     let (pk, prefix) = keys::buildings(cx.scope);
     Ok(cx.db.page_of(Query::partition(db::Index::Primary, pk).begins_with(prefix), page).await?)
@@ -44,6 +52,7 @@ pub async fn list_buildings(cx: &Ctx<'_>, page: PageRequest) -> Result<PageOf<Bu
 pub async fn update_building(cx: &Ctx<'_>, id: &str, input: UpdateBuilding) -> Result<Building> {
     let before = get_building(cx, id).await?;
     let mut b = before.clone();
+    b.facts = b.facts.merged(&input.facts());
     if let Some(v) = input.name {
         b.name = v.trim().to_owned();
     }
@@ -56,13 +65,19 @@ pub async fn update_building(cx: &Ctx<'_>, id: &str, input: UpdateBuilding) -> R
     b.updated_at = cx.now;
     b.v = before.v + 1;
     // SET only what a PATCH owns: the unit counter moves concurrently under its own ADDs.
-    let update = Expr::set([
+    let mut set = vec![
         ("name", s(&b.name)),
         ("address", av(&b.address)),
         ("archived", AttributeValue::Bool(b.archived)),
         ("updatedAt", av(&b.updated_at)),
         ("v", n(b.v)),
-    ]);
+    ];
+    let f = &b.facts;
+    set.extend(f.property_type.map(|t| ("propertyType", n(i64::from(t)))));
+    set.extend(f.market_value.as_ref().map(|m| ("marketValue", av(m))));
+    set.extend(f.purchase_date.as_ref().map(|d| ("purchaseDate", av(d))));
+    set.extend(f.purchase_price.as_ref().map(|m| ("purchasePrice", av(m))));
+    let update = Expr::set(set);
     let mut tx = Tx::new();
     tx.update(keys::building(cx.scope, &b.id), update, Some(Expr::at_version(before.v)));
     match (before.archived, b.archived) {

@@ -55,6 +55,8 @@ pub struct Building {
     pub id: BuildingId,
     pub name: String,
     pub address: Address,
+    #[serde(flatten)]
+    pub facts: BuildingFacts,
     pub archived: bool,
     /// Units currently in the building.
     pub unit_count: i64,
@@ -65,12 +67,80 @@ pub struct Building {
     pub v: i64,
 }
 
+/// What the tax and investment reports need of a building (all optional).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct BuildingFacts {
+    /// Schedule E line 1b: 1 single family residence, 2 multi-family residence, 3 vacation or
+    /// short-term rental, 4 commercial, 5 land, 6 royalties, 7 self-rental, 8 other.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schema(minimum = 1, maximum = 8, example = 2)]
+    pub property_type: Option<u8>,
+    /// What the property would sell for today (the NOI report's cap rate).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub market_value: Option<MoneyDto>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub purchase_date: Option<NaiveDate>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub purchase_price: Option<MoneyDto>,
+}
+
+impl BuildingFacts {
+    fn check(&self, e: &mut Vec<FieldError>) {
+        if self.property_type.is_some_and(|t| !(1..=8).contains(&t)) {
+            e.push(FieldError::new("propertyType", "must be a Schedule E property type, 1 to 8"));
+        }
+        for (field, m) in [("marketValue", &self.market_value), ("purchasePrice", &self.purchase_price)] {
+            match m.as_ref().map(|m| m.to_money(field)) {
+                Some(Ok(m)) if m.minor <= 0 => e.push(FieldError::new(format!("{field}.amount"), "must be positive")),
+                Some(Err(err)) => e.push(err),
+                _ => {}
+            }
+        }
+    }
+
+    /// `other`'s facts where it has one, ours otherwise.
+    pub fn merged(&self, other: &BuildingFacts) -> BuildingFacts {
+        BuildingFacts {
+            property_type: other.property_type.or(self.property_type),
+            market_value: other.market_value.clone().or_else(|| self.market_value.clone()),
+            purchase_date: other.purchase_date.or(self.purchase_date),
+            purchase_price: other.purchase_price.clone().or_else(|| self.purchase_price.clone()),
+        }
+    }
+}
+
 #[derive(Debug, Clone, Deserialize, ToSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct CreateBuilding {
     #[schema(value_type = crate::validation::schema::Text200)]
     pub name: String,
     pub address: Address,
+    /// Schedule E line 1b: 1 single family residence, 2 multi-family residence, 3 vacation or
+    /// short-term rental, 4 commercial, 5 land, 6 royalties, 7 self-rental, 8 other.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schema(minimum = 1, maximum = 8, example = 2)]
+    pub property_type: Option<u8>,
+    /// What the property would sell for today (the NOI report's cap rate).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<crate::money::MoneyInput>)]
+    pub market_value: Option<MoneyDto>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub purchase_date: Option<NaiveDate>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<crate::money::MoneyInput>)]
+    pub purchase_price: Option<MoneyDto>,
+}
+
+impl CreateBuilding {
+    pub fn facts(&self) -> BuildingFacts {
+        BuildingFacts {
+            property_type: self.property_type,
+            market_value: self.market_value.clone(),
+            purchase_date: self.purchase_date,
+            purchase_price: self.purchase_price.clone(),
+        }
+    }
 }
 
 impl Validate for CreateBuilding {
@@ -78,6 +148,7 @@ impl Validate for CreateBuilding {
         let mut e = Vec::new();
         check_text(&mut e, "name", &self.name, 200);
         self.address.check(&mut e, "address");
+        self.facts().check(&mut e);
         e
     }
 }
@@ -90,6 +161,32 @@ pub struct UpdateBuilding {
     pub address: Option<Address>,
     /// Archived buildings stay readable but take no new units.
     pub archived: Option<bool>,
+    // Facts given replace the ones held; facts left out stay.
+    /// Schedule E line 1b: 1 single family residence, 2 multi-family residence, 3 vacation or
+    /// short-term rental, 4 commercial, 5 land, 6 royalties, 7 self-rental, 8 other.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schema(minimum = 1, maximum = 8, example = 2)]
+    pub property_type: Option<u8>,
+    /// What the property would sell for today (the NOI report's cap rate).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<crate::money::MoneyInput>)]
+    pub market_value: Option<MoneyDto>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub purchase_date: Option<NaiveDate>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<crate::money::MoneyInput>)]
+    pub purchase_price: Option<MoneyDto>,
+}
+
+impl UpdateBuilding {
+    pub fn facts(&self) -> BuildingFacts {
+        BuildingFacts {
+            property_type: self.property_type,
+            market_value: self.market_value.clone(),
+            purchase_date: self.purchase_date,
+            purchase_price: self.purchase_price.clone(),
+        }
+    }
 }
 
 impl Validate for UpdateBuilding {
@@ -99,6 +196,7 @@ impl Validate for UpdateBuilding {
         if let Some(a) = &self.address {
             a.check(&mut e, "address");
         }
+        self.facts().check(&mut e);
         e
     }
 }

@@ -2,12 +2,14 @@
 //! read only from the books and their own read models, never another domain's items.
 //!
 //! - `cash_flow`: cash in and out per month and currency, per property or the portfolio;
+//! - `noi`: NOI per building and month with the cap rate;
 //! - `owner_statement`: per property, cash at the start, each movement, cash at the end;
 //! - `pnl`: profit and loss per month on the cash or accrual basis, with NOI and net income;
 //! - `vendors_1099`: vendors to report on Form 1099 for a year;
 //! - `service`: the reads behind the routes.
 
 pub mod cash_flow;
+pub mod noi;
 pub mod owner_statement;
 pub mod pnl;
 pub mod service;

@@ -55,6 +55,13 @@ pub fn operating(a: &Account) -> bool {
     a.type_ == AccountType::Expense && !a.schedule_e.as_deref().is_some_and(|l| NON_OPERATING_LINES.contains(&l))
 }
 
+/// NOI in minor units from debit-positive amounts by account code: income less operating
+/// expenses.
+pub fn noi_minor(by_account: &BTreeMap<String, i64>, chart: &BTreeMap<String, Account>) -> i64 {
+    let counts = |a: &Account| a.type_ == AccountType::Income || operating(a);
+    -by_account.iter().filter(|(c, _)| chart.get(*c).is_some_and(counts)).map(|(_, v)| v).sum::<i64>()
+}
+
 /// A month as `(year, month)`.
 pub type Month = (i32, u32);
 

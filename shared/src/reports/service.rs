@@ -32,11 +32,17 @@ async fn property(cx: &Ctx<'_>, building: Option<&str>) -> Result<Option<String>
     Ok(Some(crate::properties::buildings::get_building(cx, id).await?.id.to_string()))
 }
 
-/// `GET …/reports/vendors-1099`: the year must be 2000–2100 (400 naming `year`).
-pub async fn vendors_1099_report(cx: &Ctx<'_>, year: i32) -> Result<super::vendors_1099::Vendors1099> {
+/// A report's year: 2000–2100 (400 naming `year`).
+fn check_year(year: i32) -> Result<()> {
     if !(2000..=2100).contains(&year) {
         return Err(Error::invalid("year", "must be a year 2000–2100"));
     }
+    Ok(())
+}
+
+/// `GET …/reports/vendors-1099`.
+pub async fn vendors_1099_report(cx: &Ctx<'_>, year: i32) -> Result<super::vendors_1099::Vendors1099> {
+    check_year(year)?;
     let to = NaiveDate::from_ymd_opt(year, 12, 31).expect("a year's last day");
     let (vendors, expenses) =
         (crate::books::vendors::all_vendors(cx).await?, crate::books::expenses::expenses_through(cx, to).await?);
@@ -81,4 +87,15 @@ pub async fn profit_and_loss_report(
     let base = crate::core::orgs::get_org(cx).await?.base_currency;
     let (chart, entries) = (accounts::chart(cx).await?, reads::all_entries(cx).await?);
     Ok(super::pnl::profit_and_loss(&entries, &chart, (from, to, basis), building.as_deref(), base))
+}
+
+/// `GET …/reports/noi`: every building's NOI of the year (the buildings asked of the
+/// properties domain).
+pub async fn noi_report(cx: &Ctx<'_>, year: i32, basis: super::pnl::Basis) -> Result<super::noi::NoiReport> {
+    check_year(year)?;
+    let base = crate::core::orgs::get_org(cx).await?.base_currency;
+    let mut buildings = crate::properties::buildings::all_buildings(cx).await?;
+    buildings.sort_by(|a, b| (a.name.to_lowercase(), &a.id).cmp(&(b.name.to_lowercase(), &b.id)));
+    let (chart, entries) = (accounts::chart(cx).await?, reads::all_entries(cx).await?);
+    Ok(super::noi::noi(&entries, &chart, (year, basis), &buildings, base))
 }
