@@ -634,8 +634,11 @@ async fn a_2026_year_of_three_buildings_recomputed_independently_matches_the_tri
     let building_index = |b: &str| buildings.iter().position(|x| x == b).expect("our building");
 
     // Every account as of `as_of` (a month's last day), and each expense account per building.
-    let recompute = async |as_of: &str| -> (Balances, BTreeMap<(String, usize), i64>) {
+    let recompute = async |as_of: &str| -> Recomputed {
         let mut want = Balances::new();
+        // Cash-basis income by account: what money (a payment, the deposit, a credit) paid of each
+        // charge, by its kind; money not yet applied is rent received ahead.
+        let mut cash_income = BTreeMap::<String, i64>::new();
 
         // Leases: each ledger as of the day, checked against the terms and payments sent.
         let ledgers = join_all(lease_ids.iter().map(|l| async move {
@@ -709,6 +712,14 @@ async fn a_2026_year_of_three_buildings_recomputed_independently_matches_the_tri
                 (usd_of(&ledger["balance"]), usd_of(&ledger["unapplied"]), usd_of(&ledger["deposit"])),
                 "lease {n}: the ledger's own totals as of {as_of}"
             );
+            for a in of("allocation").filter(|a| a["kind"] != "deposit") {
+                let m = usd_of(&a["amount"]);
+                *cash_income.entry(income_account(a["kind"].as_str().unwrap()).to_owned()).or_default() += m;
+                if a["source"] == "credit" {
+                    *cash_income.entry("4000".to_owned()).or_default() -= m;
+                }
+            }
+            *cash_income.entry("4000".to_owned()).or_default() += received - from_payments;
             receivable += owed;
             unapplied += received - from_payments;
             held += to_deposits - from_deposit;
@@ -796,10 +807,11 @@ async fn a_2026_year_of_three_buildings_recomputed_independently_matches_the_tri
             add(&mut want, "1510", -months);
         }
         want.retain(|_, v| *v != 0);
-        (want, per_building)
+        cash_income.retain(|_, v| *v != 0);
+        (want, per_building, cash_income)
     };
     let usd_key = |code: &str| (code.to_owned(), "USD".to_owned());
-    let (want, per_building) = recompute(YEAR_END).await;
+    let (want, per_building, cash_income) = recompute(YEAR_END).await;
     assert_eq!(
         want.get(&usd_key("5180")),
         Some(&(791_667 + 182_143)),
@@ -849,7 +861,7 @@ async fn a_2026_year_of_three_buildings_recomputed_independently_matches_the_tri
 
     // Mid-year the dates matter: the bill is owed, rent is prepaid for months not yet due, the
     // expense voided in December still counts, half a year of depreciation.
-    let (mid, _) = recompute("2026-06-30").await;
+    let (mid, _, mid_cash) = recompute("2026-06-30").await;
     assert_eq!(mid.get(&usd_key("2000")), Some(&-480_000), "the bill is owed on June 30th");
     assert!(mid.get(&usd_key("2200")).is_some_and(|v| *v < 0), "rent paid ahead on June 30th: {mid:?}");
     let (tb_mid, raw_mid) = trial_balance(app, &o.id, &o.token, "2026-06-30").await;
@@ -857,11 +869,106 @@ async fn a_2026_year_of_three_buildings_recomputed_independently_matches_the_tri
     assert_eq!(tb_mid, mid, "the trial balance as of 2026-06-30 (left) vs the recomputation (right)");
     assert_eq!(raw_mid["balanced"], true, "{raw_mid}");
     eprintln!("a year of books in {:?}", started.elapsed());
+    reports_agree(app, o, (&want, &per_building, &cash_income), &buildings).await;
+    // Mid-year on the cash basis: the June bill is not an expense yet, rent paid ahead is.
+    let half = pnl_accounts(app, o, "from=2026-01-01&to=2026-06-30").await;
+    let mut half_want: BTreeMap<String, i64> = mid
+        .iter()
+        .filter(|((c, _), _)| c.starts_with('5'))
+        .map(|((c, _), v)| (c.clone(), *v))
+        .chain(mid_cash.iter().map(|(c, v)| (c.clone(), *v)))
+        .collect();
+    *half_want.get_mut("5090").unwrap() -= 480_000;
+    half_want.retain(|_, v| *v != 0);
+    assert_eq!(half, half_want, "the cash-basis P&L of January–June (left) vs the recomputation (right)");
 
     // The year's journal deleted and re-posted from its sources: the same entries and hashes.
     let started = std::time::Instant::now();
     e2e::books::assert_rebuild_reproduces_the_books(app, &o.id, &o.token).await;
     eprintln!("deleted and rebuilt from the sources in {:?}", started.elapsed());
+}
+
+/// Each expense account per (code, building index).
+type PerBuilding = BTreeMap<(String, usize), i64>;
+
+/// Every account, each expense account per building, cash-basis income per account.
+type Recomputed = (Balances, PerBuilding, BTreeMap<String, i64>);
+
+/// The P&L's base total per account (income and expenses alike, as the report signs them).
+async fn pnl_accounts(app: &TestApp, o: &Org, query: &str) -> BTreeMap<String, i64> {
+    let r = app.get(&o.path(&format!("/reports/profit-and-loss?{query}")), &o.token).await.expect(200).body;
+    let total = &r["base"]["total"];
+    let lines = total["income"].as_array().unwrap().iter().chain(total["expenses"].as_array().unwrap());
+    lines.map(|l| (l["code"].as_str().unwrap().to_owned(), usd_of(&l["amount"]))).collect()
+}
+
+/// The year's reports against the recomputation: the accrual P&L is the trial balance's income
+/// and expense accounts, the cash basis what the ledgers say money paid; Schedule E's lines add
+/// up to the accounts mapped to them and each building carries its parts; NOI per building adds
+/// up to the portfolio's.
+async fn reports_agree(
+    app: &TestApp,
+    o: &Org,
+    (want, per_building, cash_income): (&Balances, &PerBuilding, &BTreeMap<String, i64>),
+    buildings: &[String],
+) {
+    let year = "from=2026-01-01&to=2026-12-31";
+    let pnl_want: BTreeMap<String, i64> = want
+        .iter()
+        .filter(|((c, _), _)| c.starts_with('4') || c.starts_with('5'))
+        .map(|((c, _), v)| (c.clone(), if c.starts_with('4') { -v } else { *v }))
+        .collect();
+    assert_eq!(pnl_accounts(app, o, &format!("{year}&basis=accrual")).await, pnl_want, "the accrual P&L of 2026");
+    let cash = pnl_accounts(app, o, year).await;
+    let cash_want: BTreeMap<String, i64> = pnl_want
+        .iter()
+        .filter(|(c, _)| c.starts_with('5'))
+        .map(|(c, v)| (c.clone(), *v))
+        .chain(cash_income.iter().map(|(c, v)| (c.clone(), *v)))
+        .collect();
+    assert_eq!(cash, cash_want, "the cash-basis P&L of 2026 (left) vs what the ledgers say money paid (right)");
+    // Schedule E on the accrual basis: line by line over the properties and the unassigned.
+    let sched = app.get(&o.path("/reports/schedule-e?year=2026&basis=accrual"), &o.token).await.expect(200).body;
+    let mut by_line = BTreeMap::<String, i64>::new();
+    let properties = sched["properties"].as_array().unwrap();
+    let lines =
+        properties.iter().flat_map(|p| p["lines"].as_array().unwrap()).chain(sched["unassigned"].as_array().unwrap());
+    for l in lines {
+        *by_line.entry(l["line"].as_str().unwrap().to_owned()).or_default() += usd_of(&l["amount"]);
+    }
+    // The seeded chart: income on line 3, expense 50n0 on line n (5050 Advertising: line 5).
+    let line_of = |code: &str| match code {
+        "4000" | "4100" | "4900" => "3".to_owned(),
+        c => ((c.parse::<i64>().unwrap() - 5000) / 10).to_string(),
+    };
+    let mut by_line_want = BTreeMap::<String, i64>::new();
+    for (c, v) in &pnl_want {
+        *by_line_want.entry(line_of(c)).or_default() += v;
+    }
+    by_line.retain(|_, v| *v != 0);
+    assert_eq!(by_line, by_line_want, "Schedule E's lines 3–19 over every property and the unassigned");
+    for (i, b) in buildings.iter().enumerate() {
+        let p = properties.iter().find(|p| p["buildingId"] == b.as_str()).expect("every building is on the form");
+        for code in ["5140", "5090"] {
+            let line = p["lines"].as_array().unwrap().iter().find(|l| l["line"] == line_of(code)).unwrap();
+            let of_code = line["accounts"].as_array().unwrap().iter().find(|a| a["code"] == code);
+            let got = of_code.map_or(0, |a| usd_of(&a["amount"]));
+            assert_eq!(got, per_building.get(&(code.to_owned(), i)).copied().unwrap_or(0), "{code} of building {i}");
+        }
+        let (expenses, net) = (usd_of(&p["totalExpenses"]), usd_of(&p["incomeOrLoss"]));
+        let income: i64 = p["lines"].as_array().unwrap()[..2].iter().map(|l| usd_of(&l["amount"])).sum();
+        assert_eq!((income - expenses, p["loss"].as_bool()), (net, Some(net < 0)), "lines 20, 21 of {b}");
+        assert!(p["fairRentalDays"].as_u64().unwrap() > 0, "{p}");
+    }
+    let total_expenses: i64 = properties.iter().map(|p| usd_of(&p["totalExpenses"])).sum();
+    assert_eq!(usd_of(&sched["totals"]["totalExpenses"]), total_expenses, "23e");
+    // NOI: the buildings and the unassigned add up to the portfolio, which is the P&L's.
+    let noi = app.get(&o.path("/reports/noi?year=2026&basis=accrual"), &o.token).await.expect(200).body;
+    let parts: i64 = noi["buildings"].as_array().unwrap().iter().map(|b| usd_of(&b["total"])).sum::<i64>()
+        + usd_of(&noi["unassigned"]["total"]);
+    let pnl =
+        app.get(&o.path(&format!("/reports/profit-and-loss?{year}&basis=accrual")), &o.token).await.expect(200).body;
+    assert_eq!((parts, usd_of(&noi["portfolio"]["total"])), (usd_of(&pnl["base"]["total"]["noi"]), parts));
 }
 
 /// The recomputation and the books side by side, the accounts that differ marked.

@@ -166,6 +166,38 @@ async fn the_cash_flow_shows_each_month_per_property_and_adds_up_to_the_cash_the
     assert_eq!(noi["portfolio"]["total"]["amount"], "600.00");
     let accrual_noi = app.get(&path("/reports/noi?year=2026&basis=accrual"), &token).await.expect(200).body;
     assert_eq!(accrual_noi["portfolio"]["total"]["amount"], "1600.00", "two months charged, less the repair");
+    // Schedule E of 2026: Oak let all year (a lease from January 1st, open-ended), its rent
+    // received; Elm's repair a loss.
+    let sched = app.get(&path("/reports/schedule-e?year=2026"), &token).await.expect(200).body;
+    let prop = |name: &str| sched["properties"].as_array().unwrap().iter().find(|p| p["name"] == name).unwrap().clone();
+    let (oak_e, elm_e) = (prop("Oak Court"), prop("Elm"));
+    let line = |p: &Value, n: &str| {
+        p["lines"].as_array().unwrap().iter().find(|l| l["line"] == n).unwrap()["amount"]["amount"].clone()
+    };
+    assert_eq!(
+        (oak_e["propertyType"].as_u64(), oak_e["fairRentalDays"].as_u64(), line(&oak_e, "3"), oak_e["loss"].as_bool()),
+        (Some(2), Some(365), json!("1000.00"), Some(false)),
+        "{oak_e}"
+    );
+    assert_eq!(oak_e["address"]["city"], "Springfield");
+    assert_eq!(oak_e["lines"].as_array().unwrap().len(), 17, "lines 3 to 19");
+    assert_eq!(
+        (
+            elm_e["fairRentalDays"].as_u64(),
+            line(&elm_e, "14"),
+            elm_e["incomeOrLoss"]["amount"].as_str(),
+            elm_e["loss"].as_bool()
+        ),
+        (Some(0), json!("400.00"), Some("-400.00"), Some(true))
+    );
+    assert_eq!(elm_e["lines"][11]["accounts"][0]["code"], "5140", "Repairs is behind line 14");
+    let t = &sched["totals"];
+    assert_eq!(
+        [&t["rents"], &t["totalExpenses"], &t["depreciation"]].map(|m| m["amount"].as_str().unwrap()),
+        ["1000.00", "400.00", "0.00"]
+    );
+    let accrual_e = app.get(&path("/reports/schedule-e?year=2026&basis=accrual"), &token).await.expect(200).body;
+    assert_eq!(accrual_e["totals"]["rents"]["amount"], "2000.00");
     let readonly = "reader@example.com";
     app.add_member(&org, owner, readonly, "readonly").await;
     app.get(&path("/reports/cash-flow?from=2026-01-01&to=2026-01-31"), &app.token(readonly)).await.expect(200);

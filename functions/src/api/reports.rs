@@ -1,5 +1,5 @@
-//! `api-reports`: reports read from the books — the cash flow, the P&L, NOI per building, the owner
-//! statement and the 1099 vendors.
+//! `api-reports`: reports read from the books — the cash flow, the P&L, NOI per building,
+//! Schedule E, the owner statement and the 1099 vendors.
 
 use super::route::Call;
 use portfolio::platform::http::{date_param, json, query_param, year_param, ApiResult, Problem};
@@ -7,6 +7,7 @@ use portfolio::reports::cash_flow::CashFlow;
 use portfolio::reports::noi::NoiReport;
 use portfolio::reports::owner_statement::OwnerStatement;
 use portfolio::reports::pnl::{Basis, ProfitAndLoss};
+use portfolio::reports::schedule_e::ScheduleE;
 use portfolio::reports::service;
 use portfolio::reports::vendors_1099::Vendors1099;
 
@@ -16,6 +17,7 @@ crate::routes! {
     org(BooksRead) owner_statement,
     org(BooksRead) profit_and_loss,
     org(BooksRead) noi,
+    org(BooksRead) schedule_e,
 }
 
 /// Per month and currency: opening cash, money in and out by the account on the other side,
@@ -84,4 +86,17 @@ pub async fn profit_and_loss(c: Call<'_>) -> ApiResult {
 pub async fn noi(c: Call<'_>) -> ApiResult {
     let basis = Basis::parse(query_param(c.req, "basis").as_deref())?;
     json(200, &service::noi_report(&c.cx, year_param(c.req, "year")?, basis).await?)
+}
+
+/// Schedule E (Form 1040) Part I per building for a tax year in the base currency: address,
+/// property type (1b), fair rental days (2, from the leases), lines 3–19 with the accounts behind
+/// each, 20 and 21 (a loss flagged; line 22 needs Form 8582), totals 23a–e; what no building
+/// carries and accounts mapped to no line listed apart. `basis=cash` (the default) or `accrual`.
+#[utoipa::path(get, path = "/api/v1/orgs/{orgId}/reports/schedule-e", tag = "reports",
+    params(("orgId" = String, Path), ("year" = i32, Query, minimum = 2000, maximum = 2100),
+        ("basis" = Option<Basis>, Query, description = "cash (default) or accrual")),
+    responses((status = 200, body = ScheduleE), (status = 400, body = Problem), (status = 404, body = Problem)))]
+pub async fn schedule_e(c: Call<'_>) -> ApiResult {
+    let basis = Basis::parse(query_param(c.req, "basis").as_deref())?;
+    json(200, &service::schedule_e_report(&c.cx, year_param(c.req, "year")?, basis).await?)
 }

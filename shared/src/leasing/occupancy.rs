@@ -90,6 +90,40 @@ pub async fn occupancy(cx: &Ctx<'_>, date: NaiveDate) -> Result<Occupancy> {
     Ok(Occupancy { date, portfolio: OccupancyCounts::new(total, occupied), buildings: out })
 }
 
+/// Days of `from..=to` on which at least one of `terms` covers the day.
+pub fn days_covered(terms: &[UnitTerm], (from, to): (NaiveDate, NaiveDate)) -> u32 {
+    let mut spans: Vec<(NaiveDate, NaiveDate)> = terms
+        .iter()
+        .filter_map(|t| {
+            let (s, e) = (t.term.start.max(from), t.term.end.map_or(to, |e| e.min(to)));
+            (s <= e).then_some((s, e))
+        })
+        .collect();
+    spans.sort();
+    let (mut days, mut reached): (i64, Option<NaiveDate>) = (0, None);
+    for (s, e) in spans {
+        let s = reached.map_or(s, |r| s.max(r.succ_opt().unwrap_or(r)));
+        if s <= e {
+            days += (e - s).num_days() + 1;
+        }
+        reached = Some(reached.map_or(e, |r| r.max(e)));
+    }
+    u32::try_from(days).unwrap_or(u32::MAX)
+}
+
+/// Per building: the days of `from..=to` on which at least one of its units was let (an
+/// activated lease's term covered it) — Schedule E's fair rental days.
+pub async fn rented_days(cx: &Ctx<'_>, span: (NaiveDate, NaiveDate)) -> Result<BTreeMap<BuildingId, u32>> {
+    let (upk, uprefix) = keys::units(cx.scope);
+    let units = cx.db.query_all(Query::partition(db::Index::Primary, upk).begins_with(uprefix)).await?;
+    let mut terms: BTreeMap<BuildingId, Vec<UnitTerm>> = BTreeMap::new();
+    for item in units {
+        let u: UnitRecord = from_item(item)?;
+        terms.entry(u.building_id).or_default().extend(u.terms);
+    }
+    Ok(terms.into_iter().map(|(b, t)| (b, days_covered(&t, span))).collect())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -100,5 +134,31 @@ mod tests {
         assert_eq!(OccupancyCounts::new(0, 0).rate.to_string(), "0.0000");
         assert_eq!(OccupancyCounts::new(4, 4).rate.to_string(), "1.0000");
         assert_eq!(OccupancyCounts::new(4, 1).vacant, 3);
+    }
+
+    use crate::ids::LeaseId;
+    use crate::properties::model::Term;
+
+    fn term(start: &str, end: Option<&str>) -> UnitTerm {
+        let d = |s: &str| s.parse().unwrap();
+        UnitTerm { lease_id: LeaseId::new(), term: Term { start: d(start), end: end.map(d) } }
+    }
+
+    #[test]
+    fn days_covered_counts_each_day_of_the_span_once_however_many_terms_cover_it() {
+        let year = ("2026-01-01".parse().unwrap(), "2026-12-31".parse().unwrap());
+        assert_eq!(days_covered(&[], year), 0);
+        assert_eq!(days_covered(&[term("2025-06-01", None)], year), 365);
+        assert_eq!(days_covered(&[term("2026-03-01", Some("2026-03-31"))], year), 31);
+        // Overlapping, touching, contained and disjoint terms, one reaching past the year.
+        let terms = [
+            term("2026-01-01", Some("2026-01-31")),
+            term("2026-01-15", Some("2026-02-10")),
+            term("2026-02-11", Some("2026-02-11")),
+            term("2026-01-05", Some("2026-01-06")),
+            term("2026-12-30", Some("2027-02-01")),
+        ];
+        assert_eq!(days_covered(&terms, year), 42 + 2);
+        assert_eq!(days_covered(&[term("2027-01-01", None), term("2020-01-01", Some("2025-12-31"))], year), 0);
     }
 }

@@ -89,13 +89,42 @@ pub async fn profit_and_loss_report(
     Ok(super::pnl::profit_and_loss(&entries, &chart, (from, to, basis), building.as_deref(), base))
 }
 
-/// `GET …/reports/noi`: every building's NOI of the year (the buildings asked of the
-/// properties domain).
+/// Every building, by name (asked of the properties domain).
+async fn buildings(cx: &Ctx<'_>) -> Result<Vec<crate::properties::model::Building>> {
+    let mut buildings = crate::properties::buildings::all_buildings(cx).await?;
+    buildings.sort_by(|a, b| (a.name.to_lowercase(), &a.id).cmp(&(b.name.to_lowercase(), &b.id)));
+    Ok(buildings)
+}
+
+/// `GET …/reports/noi`: every building's NOI of the year.
 pub async fn noi_report(cx: &Ctx<'_>, year: i32, basis: super::pnl::Basis) -> Result<super::noi::NoiReport> {
     check_year(year)?;
     let base = crate::core::orgs::get_org(cx).await?.base_currency;
-    let mut buildings = crate::properties::buildings::all_buildings(cx).await?;
-    buildings.sort_by(|a, b| (a.name.to_lowercase(), &a.id).cmp(&(b.name.to_lowercase(), &b.id)));
+    let buildings = buildings(cx).await?;
     let (chart, entries) = (accounts::chart(cx).await?, reads::all_entries(cx).await?);
     Ok(super::noi::noi(&entries, &chart, (year, basis), &buildings, base))
+}
+
+/// `GET …/reports/schedule-e`: every building of the year, with the days it was let (asked of
+/// the leasing domain).
+pub async fn schedule_e_report(
+    cx: &Ctx<'_>,
+    year: i32,
+    basis: super::pnl::Basis,
+) -> Result<super::schedule_e::ScheduleE> {
+    check_year(year)?;
+    let span = (super::pnl::month_start((year, 1)), super::pnl::month_end((year, 12)));
+    let base = crate::core::orgs::get_org(cx).await?.base_currency;
+    let days = crate::leasing::occupancy::rented_days(cx, span).await?;
+    let buildings: Vec<_> = buildings(cx)
+        .await?
+        .into_iter()
+        .filter(|b| !b.archived || days.get(&b.id).is_some_and(|d| *d > 0))
+        .map(|b| {
+            let d = days.get(&b.id).copied().unwrap_or(0);
+            (b, d)
+        })
+        .collect();
+    let (chart, entries) = (accounts::chart(cx).await?, reads::all_entries(cx).await?);
+    Ok(super::schedule_e::schedule_e(&entries, &chart, (year, basis), &buildings, base))
 }
