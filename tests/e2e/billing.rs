@@ -445,23 +445,34 @@ async fn the_daily_schedule_runs_rent_through_the_queue_with_no_manual_pumping()
     let run = app.post(&b.path("/rent-runs"), &b.token, json!({"throughDate": "2026-03-27"})).await.expect(200).body;
     assert_eq!(run["chargesCreated"], 1);
 
-    // The daily snapshot keeps what was open that day; a past asOf answers it.
+    // The daily snapshot keeps what was open that day (for trends). A past asOf is exact: each
+    // ledger replayed to the day, so a payment recorded later but dated before it counts.
     let out =
         app.stack.run_job_to_completion("job-delinquency-snapshot", json!({"runDate": "2026-04-10"})).await.unwrap();
     assert_eq!(out["orgs"], 1);
-    app.post_keyed(
-        &b.path(&format!("/leases/{lease}/payments")),
-        &b.token,
-        json!({"amount": {"amount": "3600.00", "currency": "USD"}, "receivedOn": "2026-04-12", "method": "ach"}),
-    )
-    .await
-    .expect(201);
+    let pay = |amount: &str, on: &str| {
+        let body = json!({"amount": {"amount": amount, "currency": "USD"}, "receivedOn": on, "method": "ach"});
+        let (app, path, token) = (&app, b.path(&format!("/leases/{lease}/payments")), &b.token);
+        async move { app.post_keyed(&path, token, body).await.expect(201) }
+    };
+    pay("100.00", "2026-04-09").await;
+    pay("3500.00", "2026-04-12").await;
     let then = app.get(&b.path("/delinquency?asOf=2026-04-10"), &b.token).await.expect(200).body;
-    assert_eq!((then["source"].as_str(), amt(&then["totals"][0]["aging"]["total"])), (Some("snapshot"), "3600.00"));
-    let now = app.get(&b.path("/delinquency?asOf=2026-04-12"), &b.token).await.expect(200).body;
-    assert_eq!((now["source"].as_str(), now["leases"].as_array().map(Vec::len)), (Some("live"), Some(0)));
+    assert_eq!((then["source"].as_str(), amt(&then["totals"][0]["aging"]["total"])), (Some("ledgers"), "3500.00"));
+    let aged = &then["totals"][0]["aging"];
+    let buckets = ["d1_30", "d31_60", "d61_90", "d90_plus"].map(|k| amt(&aged[k]));
+    assert_eq!(buckets, ["900.00", "900.00", "900.00", "800.00"], "January's rent is the 100.00 short: {then}");
+    let before = app.get(&b.path("/delinquency?asOf=2026-03-31"), &b.token).await.expect(200).body;
+    assert_eq!(amt(&before["totals"][0]["aging"]["total"]), "2700.00", "April's rent was not yet due");
+    let paid_up = app.get(&b.path("/delinquency?asOf=2026-04-12"), &b.token).await.expect(200).body;
+    assert_eq!((paid_up["source"].as_str(), paid_up["leases"].as_array().map(Vec::len)), (Some("ledgers"), Some(0)));
+    let now = app.get(&b.path("/delinquency"), &b.token).await.expect(200).body;
+    assert_eq!(now["source"], "live", "{now}");
     let list = app.get(&b.path("/delinquency/snapshots"), &b.token).await.expect(200).body;
-    assert_eq!(list["items"][0]["asOf"], "2026-04-10");
+    assert_eq!(
+        (list["items"][0]["asOf"].as_str(), amt(&list["items"][0]["totals"][0]["aging"]["total"])),
+        (Some("2026-04-10"), "3600.00")
+    );
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -856,8 +867,12 @@ async fn credits_apply_to_charges_and_voids_undo_them_either_way() {
     app.post(&b.path(&format!("/charges/{sid}:void")), &b.token, json!({})).await.expect(200);
     let fee_now = b.charges(&app, &lease).await.into_iter().find(|c| c["id"] == fee.as_str()).unwrap();
     assert_eq!((fee_now["status"].as_str(), amt(&fee_now["open"])), (Some("open"), "50.00"));
-    let d = app.get(&b.path("/delinquency?asOf=2026-02-01"), &b.token).await.expect(200).body;
-    assert_eq!(amt(&d["totals"][0]["aging"]["d1_30"]), "50.00");
+    let d = app.get(&b.path("/delinquency"), &b.token).await.expect(200).body;
+    assert_eq!((d["source"].as_str(), amt(&d["totals"][0]["aging"]["total"])), (Some("live"), "50.00"), "{d}");
+    // On February 1st the credits were not yet voided: nothing was owed then, and a past day
+    // answers what was.
+    let then = app.get(&b.path("/delinquency?asOf=2026-02-01"), &b.token).await.expect(200).body;
+    assert!(then["leases"].as_array().unwrap().is_empty(), "{then}");
     assert_counters_match_entries(&app, &b, &lease).await;
     b.assert_books(&app).await;
 }

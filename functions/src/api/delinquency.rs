@@ -11,8 +11,8 @@ crate::routes! {
 }
 
 /// Open balances by lease aged `current`, `d1_30`, `d31_60`, `d61_90`, `d90_plus` as of `asOf`
-/// (default today), from the open-charges index; a past day with a stored snapshot answers the
-/// snapshot (what was open then).
+/// (default today): today from the open-charges index (`source: live`), a past day exactly from
+/// each lease's ledger replayed to it (`source: ledgers`; back-dated entries included).
 #[utoipa::path(get, path = "/api/v1/orgs/{orgId}/delinquency", tag = "billing",
     params(("orgId" = String, Path), ("asOf" = Option<chrono::NaiveDate>, Query, description = "YYYY-MM-DD (default today)")),
     responses((status = 200, body = Delinquency), (status = 400, body = Problem), (status = 404, body = Problem)))]

@@ -279,9 +279,9 @@ pub fn totals(l: &LedgerItems, as_of: NaiveDate) -> Totals {
     })
 }
 
-/// What was still owed on each charge on `as_of`, aged by days past due (credits and charges
-/// voided by then are left out).
-pub fn aging(l: &LedgerItems, as_of: NaiveDate) -> Buckets {
+/// What was still owed on each charge due by `as_of`, on `as_of` (credits and charges voided by
+/// then are left out), in the ledger's order.
+pub fn open_on(l: &LedgerItems, as_of: NaiveDate) -> Vec<(&ChargeRecord, i64)> {
     let mut open: HashMap<&ChargeId, i64> = HashMap::new();
     for c in l.charges.iter().filter(|c| c.due_date <= as_of && c.amount.minor > 0) {
         open.insert(&c.id, c.amount.minor);
@@ -294,11 +294,14 @@ pub fn aging(l: &LedgerItems, as_of: NaiveDate) -> Buckets {
             *o -= a.amount.minor;
         }
     }
+    l.charges.iter().filter_map(|c| open.get(&c.id).filter(|o| **o > 0).map(|o| (c, *o))).collect()
+}
+
+/// What was still owed on `as_of`, aged by days past due.
+pub fn aging(l: &LedgerItems, as_of: NaiveDate) -> Buckets {
     let mut b = Buckets::default();
-    for c in &l.charges {
-        if let Some(o) = open.get(&c.id).filter(|o| **o > 0) {
-            b.add((as_of - c.due_date).num_days(), *o);
-        }
+    for (c, open) in open_on(l, as_of) {
+        b.add((as_of - c.due_date).num_days(), open);
     }
     b
 }
