@@ -198,6 +198,53 @@ async fn the_cash_flow_shows_each_month_per_property_and_adds_up_to_the_cash_the
     );
     let accrual_e = app.get(&path("/reports/schedule-e?year=2026&basis=accrual"), &token).await.expect(200).body;
     assert_eq!(accrual_e["totals"]["rents"]["amount"], "2000.00");
+    // The rent roll: unit 1 let from January 1st, February's rent owed in mid-February; unit 2
+    // never let. Before January, both vacant. Once the lease is ended with a move-out to come, the
+    // unit is on notice — from the day it was ended, not before.
+    app.post(&path(&format!("/buildings/{oak}/units")), &token, json!({"label": "2", "marketRent": usd("950.00")}))
+        .await
+        .expect(201);
+    let roll = |as_of: &'static str| {
+        let (app, token, url) = (&app, &token, path(&format!("/reports/rent-roll?asOf={as_of}")));
+        async move { app.get(&url, token).await.expect(200).body }
+    };
+    let feb = roll("2026-02-15").await;
+    let units = feb["units"].as_array().unwrap();
+    assert_eq!(
+        units.iter().map(|u| (u["label"].as_str().unwrap(), u["status"].as_str().unwrap())).collect::<Vec<_>>(),
+        [("1", "occupied"), ("2", "vacant")],
+        "{feb}"
+    );
+    let let_ = &units[0]["lease"];
+    assert_eq!(
+        (
+            let_["leaseId"].as_str(),
+            let_["tenants"][0]["name"].as_str(),
+            let_["rent"]["amount"].as_str(),
+            let_["balance"]["amount"].as_str(),
+            let_["depositHeld"]["amount"].as_str()
+        ),
+        (Some(lease.as_str()), Some("Cass Flow"), Some("1000.00"), Some("1000.00"), Some("0.00"))
+    );
+    assert_eq!(
+        (units[0]["buildingName"].as_str(), units[1]["marketRent"]["amount"].as_str()),
+        (Some("Oak Court"), Some("950.00"))
+    );
+    assert_eq!(
+        (feb["occupied"].as_u64(), feb["vacant"].as_u64(), feb["totals"][0]["balance"]["amount"].as_str()),
+        (Some(1), Some(1), Some("1000.00"))
+    );
+    assert_eq!(
+        roll("2026-01-10").await["units"][0]["lease"]["balance"]["amount"],
+        "0.00",
+        "January's rent was paid on the 5th"
+    );
+    assert_eq!(roll("2025-12-31").await["vacant"], 2);
+    app.post(&path(&format!("/leases/{lease}:end")), &token, json!({"moveOutDate": "2027-03-31"})).await.expect(200);
+    assert_eq!(roll("2026-02-15").await["units"][0]["status"], "occupied", "the notice came later");
+    let today = app.get(&path("/reports/rent-roll?asOf=2027-01-15"), &token).await.expect(200).body;
+    assert_eq!((today["units"][0]["status"].as_str(), today["notice"].as_u64()), (Some("notice"), Some(1)), "{today}");
+    assert_eq!(app.get(&path("/reports/rent-roll"), &token).await.problem(400).error_fields(), ["asOf"]);
     let readonly = "reader@example.com";
     app.add_member(&org, owner, readonly, "readonly").await;
     app.get(&path("/reports/cash-flow?from=2026-01-01&to=2026-01-31"), &app.token(readonly)).await.expect(200);

@@ -1,5 +1,5 @@
 //! `api-reports`: reports read from the books — the cash flow, the P&L, NOI per building,
-//! Schedule E, the owner statement and the 1099 vendors.
+//! the rent roll, Schedule E, the owner statement and the 1099 vendors.
 
 use super::route::Call;
 use portfolio::platform::http::{date_param, json, query_param, year_param, ApiResult, Problem};
@@ -7,6 +7,7 @@ use portfolio::reports::cash_flow::CashFlow;
 use portfolio::reports::noi::NoiReport;
 use portfolio::reports::owner_statement::OwnerStatement;
 use portfolio::reports::pnl::{Basis, ProfitAndLoss};
+use portfolio::reports::rent_roll::RentRoll;
 use portfolio::reports::schedule_e::ScheduleE;
 use portfolio::reports::service;
 use portfolio::reports::vendors_1099::Vendors1099;
@@ -18,6 +19,7 @@ crate::routes! {
     org(BooksRead) profit_and_loss,
     org(BooksRead) noi,
     org(BooksRead) schedule_e,
+    org(BooksRead) rent_roll,
 }
 
 /// Per month and currency: opening cash, money in and out by the account on the other side,
@@ -99,4 +101,14 @@ pub async fn noi(c: Call<'_>) -> ApiResult {
 pub async fn schedule_e(c: Call<'_>) -> ApiResult {
     let basis = Basis::parse(query_param(c.req, "basis").as_deref())?;
     json(200, &service::schedule_e_report(&c.cx, year_param(c.req, "year")?, basis).await?)
+}
+
+/// Every unit as of `asOf`: the lease that covered it (tenants, dates, rent), the deposit held
+/// and the balance owed that day, and its status (`occupied`, `vacant`, `notice`); totals per
+/// currency.
+#[utoipa::path(get, path = "/api/v1/orgs/{orgId}/reports/rent-roll", tag = "reports",
+    params(("orgId" = String, Path), ("asOf" = chrono::NaiveDate, Query, description = "YYYY-MM-DD")),
+    responses((status = 200, body = RentRoll), (status = 400, body = Problem), (status = 404, body = Problem)))]
+pub async fn rent_roll(c: Call<'_>) -> ApiResult {
+    json(200, &service::rent_roll_report(&c.cx, date_param(c.req, "asOf")?).await?)
 }

@@ -194,6 +194,13 @@ async fn rollback(cx: &Ctx<'_>, building: &BuildingId, units: &[UnitRecord]) -> 
     complete
 }
 
+/// Every unit of the org with its lease terms (reports: bounded by what one landlord owns).
+pub async fn all_units(cx: &Ctx<'_>) -> Result<Vec<UnitRecord>> {
+    let (pk, prefix) = keys::units(cx.scope);
+    let items = cx.db.query_all(Query::partition(db::Index::Primary, pk).begins_with(prefix)).await?;
+    Ok(items.into_iter().map(db::from_item).collect::<std::result::Result<_, _>>()?)
+}
+
 pub async fn list_units(cx: &Ctx<'_>, building: &str, page: PageRequest) -> Result<PageOf<Unit>> {
     let building = parse_building(building)?;
     let first_page = page.start.is_none();

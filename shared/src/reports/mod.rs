@@ -5,6 +5,7 @@
 //! - `noi`: NOI per building and month with the cap rate;
 //! - `owner_statement`: per property, cash at the start, each movement, cash at the end;
 //! - `pnl`: profit and loss per month on the cash or accrual basis, with NOI and net income;
+//! - `rent_roll`: every unit, its lease, deposit held and balance as of a day;
 //! - `schedule_e`: Schedule E Part I per building for a tax year;
 //! - `vendors_1099`: vendors to report on Form 1099 for a year;
 //! - `service`: the reads behind the routes.
@@ -13,6 +14,7 @@ pub mod cash_flow;
 pub mod noi;
 pub mod owner_statement;
 pub mod pnl;
+pub mod rent_roll;
 pub mod schedule_e;
 pub mod service;
 pub mod vendors_1099;

@@ -128,3 +128,8 @@ pub async fn schedule_e_report(
     let (chart, entries) = (accounts::chart(cx).await?, reads::all_entries(cx).await?);
     Ok(super::schedule_e::schedule_e(&entries, &chart, (year, basis), &buildings, base))
 }
+
+/// `GET …/reports/rent-roll`.
+pub async fn rent_roll_report(cx: &Ctx<'_>, as_of: NaiveDate) -> Result<super::rent_roll::RentRoll> {
+    super::rent_roll::gather(cx, as_of).await
+}
