@@ -65,6 +65,8 @@ pub mod wiring {
     pub const EXPENSES: &[Wire] = &[wire::table, wire::receipts];
     /// Receipts: the upload check and the reader (Textract).
     pub const RECEIPTS: &[Wire] = &[wire::table, wire::receipts, wire::receipt_reader];
+    /// Exports: built into, and downloaded from, the bucket.
+    pub const EXPORTS: &[Wire] = &[wire::table, wire::s3];
     /// Tenant notifications.
     pub const NOTIFIER: &[Wire] = &[wire::table, wire::notify];
     /// The outbox relay reads the stream (not the table), publishes to the bus and queues the
@@ -173,6 +175,7 @@ pub fn registry() -> Vec<FunctionDef> {
         api_function!("api-vendors", vendors, VENDORS),
         api_function!("api-expenses", expenses, EXPENSES),
         api_function!("api-reports", reports),
+        api_function!("api-exports", exports, EXPORTS),
         FunctionDef {
             name: "consumer-outbox-relay",
             wires: wiring::OUTBOX_RELAY,
@@ -190,6 +193,12 @@ pub fn registry() -> Vec<FunctionDef> {
             wires: wiring::TABLE,
             routes: &[],
             handler: Handler::Sqs(|app, ev| Box::pin(consumers::books::handle(app, ev))),
+        },
+        FunctionDef {
+            name: "consumer-exports",
+            wires: wiring::EXPORTS,
+            routes: &[],
+            handler: Handler::Sqs(|app, ev| Box::pin(consumers::exports::handle(app, ev))),
         },
         FunctionDef {
             name: "consumer-notifier",

@@ -59,6 +59,10 @@ STATEFUL_RULES = [
     (r"endDate", r"must not be before startDate"),
     # Reports: the span is one date against the other (API.md "Reports").
     (r"to", r"must not be before from|a report covers at most \d+ months"),
+    # Exports: a year, or from and to (API.md "Reports").
+    (r"year", r"give a year or from and to, not both|a year-end export needs its year"),
+    (r"from", r"give a year, or from and to"),
+    (r"to", r"give to with from|an export covers at most \d+ months"),
 ]
 
 # 422 whose cause is the server's memory of an earlier request, not this one.

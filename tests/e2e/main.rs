@@ -6,6 +6,7 @@ mod books_year;
 mod documents;
 mod events;
 mod expenses;
+mod exports;
 mod flow;
 mod idempotency;
 mod input;

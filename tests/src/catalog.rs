@@ -36,6 +36,8 @@ pub struct Fixture {
     pub expense: String,
     /// A recurring expense.
     pub recurring: String,
+    /// An export of the general ledger.
+    pub export: String,
 }
 
 impl Fixture {
@@ -150,6 +152,18 @@ impl Fixture {
             .await
             .expect(201)
             .id();
+        let export = app
+            .post(&format!("/api/v1/orgs/{org}/exports"), &t, json!({"kind": "general-ledger-csv", "year": 2030}))
+            .await
+            .expect(202)
+            .id();
+        // Built before the sweeps start, so what they see written is their own doing.
+        let started = std::time::Instant::now();
+        while app.get(&format!("/api/v1/orgs/{org}/exports/{export}"), &t).await.expect(200).body["status"] == "pending"
+        {
+            assert!(started.elapsed() < std::time::Duration::from_secs(60), "the fixture's export was not built");
+            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        }
         // The poster has caught up, so what a sweep sees written later is its own doing.
         crate::books::assert_books_match_ledgers(app, &org, &t, std::slice::from_ref(&lease)).await;
         crate::books::wait_posted(app, &org, &t, &expense).await;
@@ -157,6 +171,7 @@ impl Fixture {
             org,
             owner: owner.to_owned(),
             recurring,
+            export,
             vendor,
             expense,
             account,
@@ -358,6 +373,7 @@ pub fn sample_body(route_key: &str, fx: &Fixture) -> Option<Value> {
         }
         PERIOD_ACTION => json!({"reason": "month reviewed"}),
         "POST /api/v1/orgs/{orgId}/books:rebuild" => json!({"reason": "checking the chain"}),
+        "POST /api/v1/orgs/{orgId}/exports" => json!({"kind": "hledger", "from": "2030-01-01", "to": "2030-03-31"}),
         "POST /api/v1/orgs/{orgId}/vendors" => json!({
             "name": format!("Vendor {}", unique()), "kind": "individual", "email": "fixit@example.com", "taxId": "123-45-6789", "form1099": true
         }),
@@ -420,6 +436,7 @@ pub fn cases(app: &TestApp, fx: &Fixture) -> Vec<Case> {
                 ("{accountId}", fx.account.clone()),
                 ("{vendorId}", fx.vendor.clone()),
                 ("{recurringId}", fx.recurring.clone()),
+                ("{exportId}", fx.export.clone()),
                 ("{expenseId}", format!("{}{}", fx.expense, action_verb(&route_key).unwrap_or_default())),
                 ("{entryId}", fx.entry.clone()),
                 ("{month}", format!("2031-01{}", action_verb(&route_key).unwrap_or_default())),

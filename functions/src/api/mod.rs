@@ -9,6 +9,7 @@ pub mod delinquency;
 pub mod documents;
 pub mod events;
 pub mod expenses;
+pub mod exports;
 pub mod health;
 pub mod idempotent;
 pub mod journal;
@@ -50,6 +51,7 @@ pub static DOCS: &[&[route::RouteDoc]] = &[
     vendors::DOCS,
     expenses::DOCS,
     reports::DOCS,
+    exports::DOCS,
 ];
 
 use lambda_http::RequestExt;

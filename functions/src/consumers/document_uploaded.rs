@@ -18,7 +18,12 @@ pub async fn handle(app: &App, event: S3Event) -> Result<(), lambda_runtime::Err
         };
         let key = object.key();
         let Some((_, doc, version)) = service::parse_object_key(key) else {
-            tracing::warn!(key, "object is not a document version; skipped");
+            // The exports the functions write share the bucket (`org/<orgId>/exports/…`).
+            if key.split('/').nth(2) == Some("exports") {
+                tracing::debug!(key, "an export; not a document");
+            } else {
+                tracing::warn!(key, "object is not a document version; skipped");
+            }
             continue;
         };
         let scope = object.scope("document-checker");

@@ -62,6 +62,20 @@ impl Blob {
         Some(OwnObject { org_id, key })
     }
 
+    /// Writes `body` to `key` (a file the functions make: an export).
+    pub async fn put(&self, key: &str, body: Vec<u8>, content_type: &str) -> Result<(), BlobError> {
+        self.client
+            .put_object()
+            .bucket(&self.bucket)
+            .key(key)
+            .content_type(content_type)
+            .body(aws_sdk_s3::primitives::ByteStream::from(body))
+            .send()
+            .await
+            .map_err(|e| BlobError::Unavailable(aws_sdk_s3::error::DisplayErrorContext(e).to_string()))?;
+        Ok(())
+    }
+
     /// A PUT URL for exactly `key`, signed over the content type and length.
     pub async fn presign_put(&self, key: &str, content_type: &str, size: u64) -> Result<PresignedUpload, BlobError> {
         let cfg = PresigningConfig::expires_in(UPLOAD_TTL).map_err(|e| BlobError::Unavailable(e.to_string()))?;

@@ -2,6 +2,8 @@
 //! read only from the books and their own read models, never another domain's items.
 //!
 //! - `cash_flow`: cash in and out per month and currency, per property or the portfolio;
+//! - `exports`, `export_files`: files of the books and reports, built asynchronously;
+//! - `ledger_files`: the books as a general ledger CSV, an hledger journal, a Beancount ledger;
 //! - `noi`: NOI per building and month with the cap rate;
 //! - `owner_statement`: per property, cash at the start, each movement, cash at the end;
 //! - `pnl`: profit and loss per month on the cash or accrual basis, with NOI and net income;
@@ -11,6 +13,10 @@
 //! - `service`: the reads behind the routes.
 
 pub mod cash_flow;
+pub mod events;
+pub mod export_files;
+pub mod exports;
+pub mod ledger_files;
 pub mod noi;
 pub mod owner_statement;
 pub mod pnl;

@@ -7,7 +7,7 @@ use crate::platform::ctx::Ctx;
 use crate::{Error, Result};
 use chrono::{Datelike, NaiveDate};
 
-/// The longest span a monthly report covers.
+/// The longest span a monthly report (or an export) covers.
 pub const MAX_MONTHS: i32 = 60;
 
 /// `from` ≤ `to`, at most `MAX_MONTHS` months; a 400 naming `to` otherwise.

@@ -420,6 +420,20 @@ pub fn receipt_object(scope: &OrgScope, expense: &crate::ids::ExpenseId, id: &cr
     format!("org/{}/receipts/{expense}/{id}", scope.org_id())
 }
 
+pub fn export(scope: &OrgScope, id: &crate::ids::ExportId) -> Key {
+    Key::new(org_pk(scope), format!("EXPORT#{id}"))
+}
+
+/// The org's exports, oldest first (ids are ULIDs).
+pub fn exports(scope: &OrgScope) -> (String, &'static str) {
+    (org_pk(scope), "EXPORT#")
+}
+
+/// An export's file in the bucket, under the org's prefix.
+pub fn export_object(scope: &OrgScope, id: &crate::ids::ExportId, filename: &str) -> String {
+    format!("org/{}/exports/{id}/{filename}", scope.org_id())
+}
+
 pub fn fixed_asset(scope: &OrgScope, id: &crate::ids::FixedAssetId) -> Key {
     Key::new(org_pk(scope), format!("ASSET#{id}"))
 }
