@@ -147,6 +147,7 @@ fn job_functions(job: jobs::Job) -> [FunctionDef; 2] {
         jobs::Job::RentReminders => job_functions!(RentReminders),
         jobs::Job::RecurringExpenses => job_functions!(RecurringExpenses),
         jobs::Job::Depreciation => job_functions!(Depreciation),
+        jobs::Job::KpiRollup => job_functions!(KpiRollup),
     }
 }
 
@@ -176,6 +177,7 @@ pub fn registry() -> Vec<FunctionDef> {
         api_function!("api-expenses", expenses, EXPENSES),
         api_function!("api-reports", reports),
         api_function!("api-exports", exports, EXPORTS),
+        api_function!("api-dashboard", dashboard),
         FunctionDef {
             name: "consumer-outbox-relay",
             wires: wiring::OUTBOX_RELAY,

@@ -23,16 +23,19 @@ pub enum Job {
     RecurringExpenses,
     /// Each ended month's depreciation of each fixed asset is posted once (`books::assets`).
     Depreciation,
+    /// The day's KPI facts (`reports::kpi`); a past run date recomputes that day.
+    KpiRollup,
 }
 
 impl Job {
-    pub const ALL: [Job; 6] = [
+    pub const ALL: [Job; 7] = [
         Job::RentRun,
         Job::LateFees,
         Job::DelinquencySnapshot,
         Job::RentReminders,
         Job::RecurringExpenses,
         Job::Depreciation,
+        Job::KpiRollup,
     ];
 
     /// The message's `job`; the job acts as `system:<name>`.
@@ -44,6 +47,7 @@ impl Job {
             Job::RentReminders => "rent-reminders",
             Job::RecurringExpenses => "recurring-expenses",
             Job::Depreciation => "depreciation",
+            Job::KpiRollup => "kpi-rollup",
         }
     }
 }

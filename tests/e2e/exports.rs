@@ -41,14 +41,14 @@ fn run(cmd: &str, args: &[&str]) -> (bool, String) {
     (out.status.success(), text)
 }
 
-struct Org<'a> {
-    app: &'a TestApp,
-    id: String,
-    token: String,
+pub struct Org<'a> {
+    pub app: &'a TestApp,
+    pub id: String,
+    pub token: String,
 }
 
 impl Org<'_> {
-    fn path(&self, rest: &str) -> String {
+    pub fn path(&self, rest: &str) -> String {
         format!("/api/v1/orgs/{}{rest}", self.id)
     }
 
@@ -83,7 +83,7 @@ fn usd_only(tb: &Balances) -> BTreeMap<String, i64> {
 
 /// A year of a small org: an owner contribution from the year before, a lease with a deposit and
 /// rent through March, two payments, a repair, a bill still owed.
-async fn small_year(app: &TestApp) -> Org<'_> {
+pub async fn small_year(app: &TestApp) -> Org<'_> {
     let owner = "exports@example.com";
     let id = app.create_org(owner, "Export Org").await;
     let o = Org { app, id, token: app.token(owner) };

@@ -3,6 +3,7 @@
 mod billing;
 mod books;
 mod books_year;
+mod dashboard;
 mod documents;
 mod events;
 mod expenses;

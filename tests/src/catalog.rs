@@ -455,6 +455,7 @@ pub fn cases(app: &TestApp, fx: &Fixture) -> Vec<Case> {
                 "GET /api/v1/orgs/{orgId}/reports/cash-flow" => path.push_str("?from=2030-01-01&to=2030-03-31"),
                 "GET /api/v1/orgs/{orgId}/reports/vendors-1099" => path.push_str("?year=2030"),
                 "GET /api/v1/orgs/{orgId}/reports/noi" => path.push_str("?year=2030"),
+                "GET /api/v1/orgs/{orgId}/dashboard" => path.push_str("?days=7"),
                 "GET /api/v1/orgs/{orgId}/reports/schedule-e" => path.push_str("?year=2030"),
                 "GET /api/v1/orgs/{orgId}/reports/rent-roll" => path.push_str("?asOf=2030-01-01"),
                 "GET /api/v1/orgs/{orgId}/reports/owner-statement" => path.push_str("?from=2030-01-01&to=2030-03-31"),

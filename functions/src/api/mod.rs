@@ -5,6 +5,7 @@ pub mod accounts;
 pub mod audit;
 pub mod buildings;
 pub mod charges;
+pub mod dashboard;
 pub mod delinquency;
 pub mod documents;
 pub mod events;
@@ -52,6 +53,7 @@ pub static DOCS: &[&[route::RouteDoc]] = &[
     expenses::DOCS,
     reports::DOCS,
     exports::DOCS,
+    dashboard::DOCS,
 ];
 
 use lambda_http::RequestExt;

@@ -53,6 +53,7 @@ impl JobFunctions for Job {
             Job::RentReminders => "job-rent-reminders",
             Job::RecurringExpenses => "job-recurring-expenses",
             Job::Depreciation => "job-depreciation",
+            Job::KpiRollup => "job-kpi-rollup",
         }
     }
 
@@ -64,6 +65,7 @@ impl JobFunctions for Job {
             Job::RentReminders => "consumer-rent-reminders",
             Job::RecurringExpenses => "consumer-recurring-expenses",
             Job::Depreciation => "consumer-depreciation",
+            Job::KpiRollup => "consumer-kpi-rollup",
         }
     }
 
@@ -75,8 +77,15 @@ impl JobFunctions for Job {
             Job::RentReminders => Box::pin(rent_reminders::run(cx, run_date)),
             Job::RecurringExpenses => Box::pin(books::recurring_expenses(cx, run_date)),
             Job::Depreciation => Box::pin(books::depreciation(cx, run_date)),
+            Job::KpiRollup => Box::pin(kpi_rollup(cx, run_date)),
         }
     }
+}
+
+/// The org's KPI facts of the day (`reports::kpi`).
+async fn kpi_rollup(cx: &Ctx<'_>, run_date: NaiveDate) -> portfolio::Result<serde_json::Value> {
+    let row = portfolio::reports::kpi::rollup(cx, run_date).await?;
+    Ok(json!({"date": run_date, "occupancyRate": row.occupancy_rate, "delinquent": row.delinquent}))
 }
 
 /// The day a schedule's input asks for, if any.

@@ -3,6 +3,7 @@
 //!
 //! - `cash_flow`: cash in and out per month and currency, per property or the portfolio;
 //! - `exports`, `export_files`: files of the books and reports, built asynchronously;
+//! - `kpi`: the daily KPI mart and the dashboard;
 //! - `ledger_files`: the books as a general ledger CSV, an hledger journal, a Beancount ledger;
 //! - `noi`: NOI per building and month with the cap rate;
 //! - `owner_statement`: per property, cash at the start, each movement, cash at the end;
@@ -16,6 +17,7 @@ pub mod cash_flow;
 pub mod events;
 pub mod export_files;
 pub mod exports;
+pub mod kpi;
 pub mod ledger_files;
 pub mod noi;
 pub mod owner_statement;

@@ -420,6 +420,16 @@ pub fn receipt_object(scope: &OrgScope, expense: &crate::ids::ExpenseId, id: &cr
     format!("org/{}/receipts/{expense}/{id}", scope.org_id())
 }
 
+/// The KPI mart's row of one day.
+pub fn kpi_day(scope: &OrgScope, day: chrono::NaiveDate) -> Key {
+    Key::new(kpi_days(scope), format!("DAY#{day}"))
+}
+
+/// The KPI mart of the org: one row per day, sorted by day.
+pub fn kpi_days(scope: &OrgScope) -> String {
+    format!("{}#KPI", org_pk(scope))
+}
+
 pub fn export(scope: &OrgScope, id: &crate::ids::ExportId) -> Key {
     Key::new(org_pk(scope), format!("EXPORT#{id}"))
 }
