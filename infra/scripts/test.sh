@@ -12,8 +12,8 @@ if cargo tree -p functions -e normal,build,features --prefix none | grep -E 'fea
   echo "a test-only feature reaches the Lambda binaries" >&2; exit 1
 fi
 echo "== cfn-lint template.yaml"; .venv/bin/cfn-lint template.yaml
-# The exports are checked by the real tools (hledger, bean-check) from Debian's packages.
-infra/scripts/apt-tools.sh hledger beancount
+# The exports are checked by the real tools (hledger, bean-check, pdftotext) from Debian's packages.
+infra/scripts/apt-tools.sh hledger beancount poppler-utils
 infra/scripts/with-emulator.sh cargo test --workspace --lib --bins --tests
 # Contract fuzzing of the API against openapi.json (bounded; see the script).
 infra/scripts/fuzz.sh

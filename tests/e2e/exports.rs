@@ -240,11 +240,45 @@ async fn exports_are_built_downloaded_and_pass_hledger_and_bean_check_and_a_cent
     );
     assert!(rows(&files["2026/vendors-1099.csv"]).is_empty());
 
+    // The owner pack of February: a summary and one page per building, its NOI and collection
+    // the API's for the month.
+    let (e_pdf, pdf) = o.export(json!({"kind": "owner-pack-pdf", "from": "2026-02-01", "to": "2026-02-28"})).await;
+    assert_eq!(e_pdf["filename"], "owner-pack-2026-02.pdf");
+    assert!(pdf.starts_with(b"%PDF-"), "a PDF");
+    let file = scratch("owner-pack.pdf", &pdf);
+    let (ok, info) = run("pdfinfo", &[file.to_str().unwrap()]);
+    assert!(
+        ok && info.lines().any(|l| l.starts_with("Pages:") && l.ends_with(" 2")),
+        "a summary and Oak's page: {info}"
+    );
+    let (ok, fonts) = run("pdffonts", &[file.to_str().unwrap()]);
+    // pdffonts: name, type, encoding, then emb sub uni and the object id (two numbers).
+    let embedded: Vec<&str> = fonts.lines().skip(2).map(|l| l.split_whitespace().rev().nth(4).unwrap_or("")).collect();
+    assert!(ok && !embedded.is_empty() && embedded.iter().all(|e| *e == "yes"), "every font embedded: {fonts}");
+    let (ok, text) = run("pdftotext", &["-layout", file.to_str().unwrap(), "-"]);
+    assert!(ok, "{text}");
+    let pnl =
+        o.app.get(&o.path("/reports/profit-and-loss?from=2026-02-01&to=2026-02-28"), &o.token).await.expect(200).body;
+    let feb = &pnl["base"]["total"];
+    let (noi, collected) = (feb["noi"]["amount"].as_str().unwrap(), feb["totalIncome"]["amount"].as_str().unwrap());
+    assert_eq!((noi, collected), ("600.00", "1000.00"));
+    for want in [
+        "Export Org — owner report, February 2026".to_owned(),
+        format!("Net operating income (NOI)   {noi} USD"),
+        format!("Collected (paid this month)   {collected} USD"),
+        "Collection rate   100.0%".to_owned(),
+        "Occupancy at month end   1 of 1 units (100.0%)".to_owned(),
+        "NOI 2026-02   600.00 USD".to_owned(),
+    ] {
+        let squeezed = |s: &str| s.split_whitespace().collect::<Vec<_>>().join(" ");
+        assert!(squeezed(&text).contains(&squeezed(&want)), "{want:?} is not in\n{text}");
+    }
+
     // The download is the org's own object and expires; another org sees no such export.
     let listed = o.app.get(&o.path("/exports"), &o.token).await.expect(200).body;
     let items = listed["items"].as_array().unwrap();
-    assert_eq!(items.len(), 4);
-    assert_eq!(items[0]["kind"], "year-end", "newest first");
+    assert_eq!(items.len(), 5);
+    assert_eq!(items[0]["kind"], "owner-pack-pdf", "newest first");
     let url = e["download"]["url"].as_str().unwrap();
     assert!(url.contains(&format!("/org/{}/exports/{}/year-end-2026.zip", o.id, e["id"].as_str().unwrap())), "{url}");
     assert!(url.contains("X-Amz-Expires=300"), "{url}");
@@ -265,7 +299,7 @@ async fn exports_are_built_downloaded_and_pass_hledger_and_bean_check_and_a_cent
         let res = o.app.post(&o.path("/exports"), &o.token, body.clone()).await.problem(400);
         assert_eq!(res.error_fields(), [field], "{body}");
     }
-    assert_eq!(o.app.get(&o.path("/exports"), &o.token).await.expect(200).body["items"].as_array().unwrap().len(), 4);
+    assert_eq!(o.app.get(&o.path("/exports"), &o.token).await.expect(200).body["items"].as_array().unwrap().len(), 5);
 }
 
 fn cents_or_zero(s: &str) -> i64 {

@@ -41,6 +41,7 @@ pub async fn file(cx: &Ctx<'_>, kind: ExportKind, span: (NaiveDate, NaiveDate)) 
         ExportKind::Hledger => Ok(hledger_journal(&entries, &chart, span).into_bytes()),
         ExportKind::Beancount => Ok(beancount_ledger(&entries, &chart, span, base).into_bytes()),
         ExportKind::YearEnd => year_end(cx, (&entries, &chart), span, base).await,
+        ExportKind::OwnerPackPdf => super::owner_pack::render(&super::owner_pack::gather(cx, span.1).await?),
     }
 }
 

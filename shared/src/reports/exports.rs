@@ -3,9 +3,10 @@
 //! bucket under the org's prefix (`org/<orgId>/exports/<exportId>/<file>`), then `ready` (or
 //! `failed` with the reason) and downloaded through a short presigned URL.
 //!
-//! Kinds: `general-ledger-csv`, `hledger`, `beancount` (a span of days, `year` or `from`/`to`)
-//! and `year-end` (a ZIP of CSVs for a tax year: general ledger, trial balance, P&L by property,
-//! Schedule E, rent roll, expenses with their receipts, deposits held, 1099 vendors).
+//! Kinds: `general-ledger-csv`, `hledger`, `beancount` (a span of days, `year` or `from`/`to`),
+//! `year-end` (a ZIP of CSVs for a tax year: general ledger, trial balance, P&L by property,
+//! Schedule E, rent roll, expenses with their receipts, deposits held, 1099 vendors) and
+//! `owner-pack-pdf` (the owner report of the span's last month).
 
 use super::events::{ExportFailed, ExportReady, ExportRequested};
 use crate::ids::ExportId;
@@ -37,6 +38,8 @@ pub enum ExportKind {
     Hledger,
     /// A Beancount ledger.
     Beancount,
+    /// The monthly owner report of the span's last month, as a PDF.
+    OwnerPackPdf,
 }
 
 impl ExportKind {
@@ -47,6 +50,7 @@ impl ExportKind {
             ExportKind::GeneralLedgerCsv => (format!("general-ledger-{from}-{to}.csv"), "text/csv"),
             ExportKind::Hledger => (format!("books-{from}-{to}.journal"), "text/plain"),
             ExportKind::Beancount => (format!("books-{from}-{to}.beancount"), "text/plain"),
+            ExportKind::OwnerPackPdf => (format!("owner-pack-{}.pdf", to.format("%Y-%m")), "application/pdf"),
         }
     }
 }

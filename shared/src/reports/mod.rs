@@ -6,6 +6,7 @@
 //! - `kpi`: the daily KPI mart and the dashboard;
 //! - `ledger_files`: the books as a general ledger CSV, an hledger journal, a Beancount ledger;
 //! - `noi`: NOI per building and month with the cap rate;
+//! - `owner_pack`: the monthly owner report as a PDF;
 //! - `owner_statement`: per property, cash at the start, each movement, cash at the end;
 //! - `pnl`: profit and loss per month on the cash or accrual basis, with NOI and net income;
 //! - `rent_roll`: every unit, its lease, deposit held and balance as of a day;
@@ -20,6 +21,7 @@ pub mod exports;
 pub mod kpi;
 pub mod ledger_files;
 pub mod noi;
+pub mod owner_pack;
 pub mod owner_statement;
 pub mod pnl;
 pub mod rent_roll;
