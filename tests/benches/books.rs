@@ -6,6 +6,8 @@
 //!    emulator round trips that path needs (each timed as a median raw `GetItem`).
 //! 3. The trial balance of an org with 10,000 journal lines against one raw paged `Query` of the
 //!    same items (the read it is made of).
+//! 4. The P&L and Schedule E of an org with five years of history (20,000 journal lines, as 50
+//!    units make) against the same raw paged `Query`.
 
 use aws_sdk_dynamodb::types::{AttributeValue, PutRequest, WriteRequest};
 use e2e::measure::median;
@@ -61,26 +63,30 @@ async fn raw_round_trip(app: &TestApp, org: &str) -> Duration {
     median(&mut raw)
 }
 
-/// 10,000 lines (2,000 entries of five), chained as the poster chains them, written directly.
-async fn seed_journal(app: &TestApp, org: &str) -> usize {
+/// `entries` entries of five lines over `days` days from 2022-01-01 (rent charged and paid,
+/// repairs and utilities by building), chained as the poster chains them, written directly.
+async fn seed_journal(app: &TestApp, org: &str, entries: u64, days: u64) -> usize {
     let org_id = OrgId::parse(org).unwrap();
     let scope = OrgScope::for_tests(org_id.clone());
     let usd = Currency::parse("USD").unwrap();
-    let line = |code: &str, minor: i64| LineRecord {
+    let buildings: Vec<String> = (0..5).map(|_| portfolio::ids::BuildingId::new().to_string()).collect();
+    let tagged = |code: &str, minor: i64, seq: u64, of: Option<&str>| LineRecord {
         account_id: AccountId::of(&org_id, code),
         code: code.to_owned(),
         currency: usd,
         minor,
-        building_id: None,
+        building_id: Some(buildings[(seq % 5) as usize].clone()),
         unit_id: None,
         base: None,
-        of: None,
+        of: of.map(str::to_owned),
     };
     let mut prev = [0u8; 32];
     let mut requests = Vec::new();
-    for seq in 1..=2_000u64 {
+    for seq in 1..=entries {
         let key = format!("bench:{seq}");
-        let date = chrono::NaiveDate::from_ymd_opt(2026, 1, 1).unwrap() + chrono::Duration::days((seq % 365) as i64);
+        let start = if days > 365 { (2022, 1, 1) } else { (2026, 1, 1) };
+        let date = chrono::NaiveDate::from_ymd_opt(start.0, start.1, start.2).unwrap()
+            + chrono::Duration::days((seq * days / entries) as i64);
         let mut e = EntryRecord {
             id: JournalEntryId::of(&org_id, &key),
             seq,
@@ -89,13 +95,23 @@ async fn seed_journal(app: &TestApp, org: &str) -> usize {
             date,
             original_date: None,
             memo: "bench".into(),
-            lines: vec![
-                line("5140", 40_00),
-                line("5170", 25_00),
-                line("5090", 10_00),
-                line("1000", -70_00),
-                line("2000", -5_00),
-            ],
+            lines: if seq % 2 == 0 {
+                vec![
+                    tagged("1200", 100_000, seq, Some("4000")),
+                    tagged("4000", -100_000, seq, None),
+                    tagged("1050", 60_000, seq, None),
+                    tagged("1200", -50_000, seq, Some("4000")),
+                    tagged("2200", -10_000, seq, None),
+                ]
+            } else {
+                vec![
+                    tagged("5140", 40_00, seq, None),
+                    tagged("5170", 25_00, seq, None),
+                    tagged("5090", 10_00, seq, None),
+                    tagged("1000", -70_00, seq, None),
+                    tagged("2000", -5_00, seq, Some("5140")),
+                ]
+            },
             prev_hash: hex(&prev),
             hash: String::new(),
             posted_at: chrono::Utc::now(),
@@ -118,7 +134,44 @@ async fn seed_journal(app: &TestApp, org: &str) -> usize {
             pending = out.unprocessed_items.and_then(|mut u| u.remove(app.stack.table_name())).unwrap_or_default();
         }
     }
-    2_000 * 5
+    (entries * 5) as usize
+}
+
+/// The median of ten API reads of `path` and of ten raw paged Queries of the org's journal.
+async fn against_raw(app: &TestApp, token: &str, org: &str, path: &str, entries: usize) -> (Duration, Duration) {
+    let mut api = Vec::new();
+    for _ in 0..10 {
+        let t = Instant::now();
+        app.get(path, token).await.expect(200);
+        api.push(t.elapsed());
+    }
+    let mut raw = Vec::new();
+    let client = app.dynamodb();
+    for _ in 0..10 {
+        let t = Instant::now();
+        let mut start = None;
+        let mut items = 0;
+        loop {
+            let out = client
+                .query()
+                .table_name(app.stack.table_name())
+                .key_condition_expression("PK = :pk")
+                .expression_attribute_values(":pk", AttributeValue::S(format!("ORG#{org}#JRNL")))
+                .consistent_read(true)
+                .set_exclusive_start_key(start)
+                .send()
+                .await
+                .unwrap();
+            items += out.items.map_or(0, |i| i.len());
+            start = out.last_evaluated_key;
+            if start.is_none() {
+                break;
+            }
+        }
+        assert_eq!(items, entries);
+        raw.push(t.elapsed());
+    }
+    (median(&mut api), median(&mut raw))
 }
 
 #[tokio::main]
@@ -192,7 +245,7 @@ async fn main() {
 
     // 3. The trial balance over 10,000 lines against one raw paged Query of the same items.
     let big = app.create_org(owner, "Bench Trial Balance").await;
-    let lines = seed_journal(&app, &big).await;
+    let lines = seed_journal(&app, &big, 2_000, 365).await;
     let tb_path = format!("/api/v1/orgs/{big}/trial-balance?asOf=2026-12-31");
     let first = app.get(&tb_path, &token).await.expect(200).body;
     assert_eq!(first["balanced"], true);
@@ -235,4 +288,24 @@ async fn main() {
         raw.as_secs_f64() * 1e3,
         api.as_secs_f64() / raw.as_secs_f64()
     );
+
+    // 4. Five years of 50 units: the P&L of a year and Schedule E against the raw read.
+    let years = app.create_org(owner, "Bench Five Years").await;
+    let lines = seed_journal(&app, &years, 4_000, 5 * 365).await;
+    for (what, path) in [
+        (
+            "P&L of 2026, accrual",
+            format!("/api/v1/orgs/{years}/reports/profit-and-loss?from=2026-01-01&to=2026-12-31&basis=accrual"),
+        ),
+        ("P&L of 2026, cash", format!("/api/v1/orgs/{years}/reports/profit-and-loss?from=2026-01-01&to=2026-12-31")),
+        ("Schedule E of 2026", format!("/api/v1/orgs/{years}/reports/schedule-e?year=2026")),
+    ] {
+        let (api, raw) = against_raw(&app, &token, &years, &path, 4_000).await;
+        println!(
+            "{what} over {lines} lines of five years: median {:.1} ms through the API; one raw paged Query of the entries {:.1} ms; ratio {:.2}x",
+            api.as_secs_f64() * 1e3,
+            raw.as_secs_f64() * 1e3,
+            api.as_secs_f64() / raw.as_secs_f64()
+        );
+    }
 }
