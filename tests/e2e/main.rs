@@ -9,6 +9,7 @@ mod events;
 mod expenses;
 mod exports;
 mod flow;
+mod golden;
 mod idempotency;
 mod input;
 mod leasing;

@@ -74,8 +74,8 @@ fn month_of(d: NaiveDate) -> (i32, u32) {
     (d.year(), d.month())
 }
 
-/// Per currency and month: the cash movement attributed to each counter account.
-type Flows = BTreeMap<(Currency, (i32, u32)), BTreeMap<String, i64>>;
+/// Per currency and month: the cash in from and out to each counter account.
+type Flows = BTreeMap<(Currency, (i32, u32)), BTreeMap<String, (i64, i64)>>;
 
 /// The cash flow of `entries` between `from` and `to` (whole months), for the lines of
 /// `building` when given.
@@ -103,7 +103,12 @@ pub fn cash_flow(
             }
             let by = flows.entry((currency, m)).or_default();
             for (code, amount) in by_account {
-                *by.entry(code).or_default() += amount;
+                let (money_in, money_out) = by.entry(code).or_default();
+                if amount > 0 {
+                    *money_in += amount;
+                } else {
+                    *money_out -= amount;
+                }
             }
         }
     }
@@ -115,6 +120,37 @@ pub fn cash_flow(
         .map(|c| section(c, opening.get(&c).copied().unwrap_or(0), &flows, chart, (first, last)))
         .collect();
     CashFlow { from, to, building_id: building.map(str::to_owned), currencies: sections }
+}
+
+/// The account a line's share of a cash movement is shown under: a deposit charged but not yet
+/// paid (Security deposits due) is a receivable like any charge, so money paying it is money in
+/// from Accounts receivable (into Security deposits held), not a flow out and in.
+fn attributed_to(code: &str) -> &str {
+    if code == crate::books::chart::code::DEPOSITS_DUE {
+        crate::books::chart::code::RECEIVABLE
+    } else {
+        code
+    }
+}
+
+/// Attributes a cash movement to the other lines on its side (money in: the credits it came from;
+/// money out: the debits it went to), so what an entry moves between other accounts without cash
+/// (part of a deposit kept as income, part refunded) is neither in nor out. When those lines
+/// hold more than moved, it is shared in their proportion (largest remainders); what they do
+/// not explain is `unallocated`.
+fn attribute(moved: i64, lines: Vec<(String, i64)>) -> Vec<(String, i64)> {
+    let side: Vec<(String, i64)> = lines.into_iter().filter(|(_, a)| *a != 0 && a.signum() == moved.signum()).collect();
+    let held: i64 = side.iter().map(|(_, a)| a).sum();
+    if held.abs() <= moved.abs() {
+        let mut by = side;
+        if held != moved {
+            by.push((UNALLOCATED.to_owned(), moved - held));
+        }
+        return by;
+    }
+    let weights: Vec<u64> = side.iter().map(|(_, a)| a.unsigned_abs()).collect();
+    let parts = crate::billing::proration::split(moved, &weights);
+    side.into_iter().zip(parts).map(|((code, _), part)| (code, part)).filter(|(_, a)| *a != 0).collect()
 }
 
 /// One currency's cash movement of an entry: the net, and the amounts by account code.
@@ -132,16 +168,15 @@ pub fn movements(lines: &[&LineRecord], cash: &impl Fn(&str) -> bool) -> Vec<Mov
     net.retain(|_, v| *v != 0);
     net.into_iter()
         .map(|(currency, moved)| {
-            let mut by: Vec<(String, i64)> = lines
-                .iter()
-                .filter(|l| l.currency == currency && !cash(&l.code) && l.minor != 0)
-                .map(|l| (l.code.clone(), -l.minor))
-                .collect();
-            let explained: i64 = by.iter().map(|(_, a)| a).sum();
-            if explained != moved {
-                by.push((UNALLOCATED.to_owned(), moved - explained));
+            let mut merged: Vec<(String, i64)> = Vec::new();
+            for l in lines.iter().filter(|l| l.currency == currency && !cash(&l.code) && l.minor != 0) {
+                let code = attributed_to(&l.code);
+                match merged.iter_mut().find(|(c, _)| c == code) {
+                    Some((_, a)) => *a -= l.minor,
+                    None => merged.push((code.to_owned(), -l.minor)),
+                }
             }
-            (currency, moved, by)
+            (currency, moved, attribute(moved, merged))
         })
         .collect()
 }
@@ -174,10 +209,10 @@ fn section(
         .into_iter()
         .map(|m| {
             let by = flows.get(&(c, m)).unwrap_or(&empty);
-            let inflows: Vec<FlowLine> = by.iter().filter(|(_, v)| **v > 0).map(|(k, v)| line(k, *v)).collect();
-            let outflows: Vec<FlowLine> = by.iter().filter(|(_, v)| **v < 0).map(|(k, v)| line(k, -v)).collect();
-            let total_in: i64 = by.values().filter(|v| **v > 0).sum();
-            let total_out: i64 = -by.values().filter(|v| **v < 0).sum::<i64>();
+            let inflows: Vec<FlowLine> = by.iter().filter(|(_, v)| v.0 > 0).map(|(k, v)| line(k, v.0)).collect();
+            let outflows: Vec<FlowLine> = by.iter().filter(|(_, v)| v.1 > 0).map(|(k, v)| line(k, v.1)).collect();
+            let total_in: i64 = by.values().map(|v| v.0).sum();
+            let total_out: i64 = by.values().map(|v| v.1).sum();
             let opening = balance;
             balance += total_in - total_out;
             CashMonth {

@@ -181,3 +181,28 @@ fn the_owner_statement_of_each_property_adds_up_and_lists_what_moved_its_cash() 
     assert_eq!(lines, [("2026-01-03".to_owned(), "1200", "1550.00"), ("2026-02-10".to_owned(), "1200", "100.00")]);
     assert_eq!(oak_only.properties.len(), 1);
 }
+
+#[test]
+fn cash_is_attributed_to_the_lines_on_its_side_and_a_non_cash_transfer_in_the_same_entry_is_neither_in_nor_out() {
+    let cash = |c: &str| c == "1000" || c == "1050";
+    // A deposit settled: 300.00 kept as income, 600.00 refunded (Security deposits held −900).
+    let settle = [line("4900", -30_000, None), line("2100", 90_000, None), line("1000", -60_000, None)];
+    let refs: Vec<&LineRecord> = settle.iter().collect();
+    assert_eq!(movements(&refs, &cash), vec![(usd(), -60_000, vec![("2100".to_owned(), -60_000)])]);
+    // Rent and the deposit paid at once: the deposit due is a receivable like the rent.
+    let pay = [
+        line("1050", 200_000, None),
+        line("1200", -200_000, None),
+        line("2110", 100_000, None),
+        line("2100", -100_000, None),
+    ];
+    let refs: Vec<&LineRecord> = pay.iter().collect();
+    assert_eq!(
+        movements(&refs, &cash),
+        vec![(usd(), 200_000, vec![("1200".to_owned(), 100_000), ("2100".to_owned(), 100_000)])]
+    );
+    // More on the cash's side than moved: shared in proportion, to the cent.
+    let odd = [line("1000", 100, None), line("4000", -200, None), line("4100", -100, None), line("5140", 200, None)];
+    let refs: Vec<&LineRecord> = odd.iter().collect();
+    assert_eq!(movements(&refs, &cash), vec![(usd(), 100, vec![("4000".to_owned(), 67), ("4100".to_owned(), 33)])]);
+}
