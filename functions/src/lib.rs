@@ -151,33 +151,9 @@ fn job_functions(job: jobs::Job) -> [FunctionDef; 2] {
     }
 }
 
-/// Every function of the product.
-pub fn registry() -> Vec<FunctionDef> {
-    let mut all = vec![
-        api_function!("api-health", health, NONE),
-        api_function!("api-orgs", orgs),
-        api_function!("api-members", members),
-        api_function!("api-buildings", buildings),
-        api_function!("api-units", units),
-        api_function!("api-audit", audit),
-        api_function!("api-tenants", tenants),
-        api_function!("api-leases", leases),
-        api_function!("api-occupancy", occupancy),
-        api_function!("api-documents", documents, DOCUMENTS),
-        api_function!("api-charges", charges),
-        api_function!("api-payments", payments),
-        api_function!("api-ledger", ledger),
-        api_function!("api-delinquency", delinquency),
-        api_function!("api-rent-runs", rent_runs),
-        api_function!("api-events", events),
-        api_function!("api-webhooks", webhooks, WEBHOOK_ENDPOINTS),
-        api_function!("api-accounts", accounts),
-        api_function!("api-journal", journal),
-        api_function!("api-vendors", vendors, VENDORS),
-        api_function!("api-expenses", expenses, EXPENSES),
-        api_function!("api-reports", reports),
-        api_function!("api-exports", exports, EXPORTS),
-        api_function!("api-dashboard", dashboard),
+/// The functions fed by the stream, queues and buckets (not the jobs').
+fn event_functions() -> Vec<FunctionDef> {
+    vec![
         FunctionDef {
             name: "consumer-outbox-relay",
             wires: wiring::OUTBOX_RELAY,
@@ -220,7 +196,38 @@ pub fn registry() -> Vec<FunctionDef> {
             routes: &[],
             handler: Handler::S3(|app, ev| Box::pin(consumers::document_uploaded::handle(app, ev))),
         },
+    ]
+}
+
+/// Every function of the product.
+pub fn registry() -> Vec<FunctionDef> {
+    let mut all = vec![
+        api_function!("api-health", health, NONE),
+        api_function!("api-orgs", orgs),
+        api_function!("api-members", members),
+        api_function!("api-buildings", buildings),
+        api_function!("api-units", units),
+        api_function!("api-audit", audit),
+        api_function!("api-tenants", tenants),
+        api_function!("api-leases", leases),
+        api_function!("api-occupancy", occupancy),
+        api_function!("api-documents", documents, DOCUMENTS),
+        api_function!("api-charges", charges),
+        api_function!("api-payments", payments),
+        api_function!("api-ledger", ledger),
+        api_function!("api-delinquency", delinquency),
+        api_function!("api-rent-runs", rent_runs),
+        api_function!("api-events", events),
+        api_function!("api-webhooks", webhooks, WEBHOOK_ENDPOINTS),
+        api_function!("api-accounts", accounts),
+        api_function!("api-journal", journal),
+        api_function!("api-vendors", vendors, VENDORS),
+        api_function!("api-expenses", expenses, EXPENSES),
+        api_function!("api-reports", reports),
+        api_function!("api-exports", exports, EXPORTS),
+        api_function!("api-dashboard", dashboard),
     ];
+    all.extend(event_functions());
     all.extend(jobs::Job::ALL.into_iter().flat_map(job_functions));
     all
 }

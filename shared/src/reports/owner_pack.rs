@@ -59,8 +59,8 @@ fn by_key(
     basis: Basis,
     span: (NaiveDate, NaiveDate),
     base: Currency,
-) -> BTreeMap<(Option<String>, Month), BTreeMap<String, i64>> {
-    let mut out: BTreeMap<(Option<String>, Month), BTreeMap<String, i64>> = BTreeMap::new();
+) -> ByKey {
+    let mut out: ByKey = BTreeMap::new();
     let amounts = recognized(entries, chart, basis, span, |l| base_value(l, base).map(|v| (l.building_id.clone(), v)));
     for ((b, m, code), v) in amounts {
         *out.entry((b, m)).or_default().entry(code).or_default() += v;
@@ -74,6 +74,40 @@ fn income(by_account: &BTreeMap<String, i64>, chart: &BTreeMap<String, Account>)
         .filter(|(c, _)| chart.get(*c).is_some_and(|a| a.type_ == AccountType::Income))
         .map(|(_, v)| v)
         .sum::<i64>()
+}
+
+/// Per key (a building id, or none) and month: the P&L amounts by account.
+type ByKey = BTreeMap<(Option<String>, Month), BTreeMap<String, i64>>;
+
+/// The month's figures of one key (`None`: every key) from the cash and accrual amounts.
+fn month_figures(
+    (cash, accrual): (&ByKey, &ByKey),
+    key: Option<Option<&str>>,
+    month: Month,
+    chart: &BTreeMap<String, Account>,
+) -> Figures {
+    let pick = |m: &ByKey| {
+        let mut sum: BTreeMap<String, i64> = BTreeMap::new();
+        for ((b, m2), accts) in m {
+            if *m2 == month && key.is_none_or(|k| b.as_deref() == k) {
+                for (c, v) in accts {
+                    *sum.entry(c.clone()).or_default() += v;
+                }
+            }
+        }
+        sum
+    };
+    let cash = pick(cash);
+    let noi = noi_minor(&cash, chart);
+    let inc = income(&cash, chart);
+    Figures {
+        income: inc,
+        operating_expenses: inc - noi,
+        noi,
+        billed: income(&pick(accrual), chart),
+        collected: inc,
+        ..Figures::default()
+    }
 }
 
 /// Gathers the pack of the month ending `to` (each domain asked through its own reads).
@@ -97,30 +131,7 @@ pub async fn gather(cx: &Ctx<'_>, to: NaiveDate) -> Result<Pack> {
         let total = l.aging.total.to_money("total").map_or(0, |m| m.minor);
         *owed.entry(building_of.get(&l.unit_id.to_string()).cloned().unwrap_or_default()).or_default() += total;
     }
-    let figures = |key: Option<Option<&str>>| -> Figures {
-        let pick = |m: &BTreeMap<(Option<String>, Month), BTreeMap<String, i64>>, mm: Month| {
-            let mut sum: BTreeMap<String, i64> = BTreeMap::new();
-            for ((b, m2), accts) in m {
-                if *m2 == mm && key.is_none_or(|k| b.as_deref() == k) {
-                    for (c, v) in accts {
-                        *sum.entry(c.clone()).or_default() += v;
-                    }
-                }
-            }
-            sum
-        };
-        let cash = pick(&cash_12, month);
-        let noi = noi_minor(&cash, &chart);
-        let inc = income(&cash, &chart);
-        Figures {
-            income: inc,
-            operating_expenses: inc - noi,
-            noi,
-            billed: income(&pick(&accrual, month), &chart),
-            collected: inc,
-            ..Figures::default()
-        }
-    };
+    let figures = |key: Option<Option<&str>>| month_figures((&cash_12, &accrual), key, month, &chart);
     let mut portfolio = figures(None);
     (portfolio.units, portfolio.occupied) = (occupancy.portfolio.units, occupancy.portfolio.occupied);
     portfolio.delinquent = delinquency.base_total.as_ref().and_then(|m| m.to_money("d").ok()).map_or(0, |m| m.minor);
@@ -133,37 +144,53 @@ pub async fn gather(cx: &Ctx<'_>, to: NaiveDate) -> Result<Pack> {
             Some((c.currency.clone(), [&m.opening, &m.total_in, &m.total_out, &m.closing].map(|x| x.amount.clone())))
         })
         .collect();
-    let mut buildings = Vec::new();
-    for b in crate::properties::buildings::all_buildings(cx).await?.into_iter().filter(|b| !b.archived) {
-        let id = b.id.to_string();
-        let mut f = figures(Some(Some(&id)));
-        if let Some(o) = occupancy.buildings.iter().find(|o| o.building_id == b.id) {
-            (f.units, f.occupied) = (o.counts.units, o.counts.occupied);
-        }
-        f.delinquent = owed.get(&id).copied().unwrap_or(0);
-        let noi_months = super::cash_flow::months_between(year_ago, month)
-            .into_iter()
-            .map(|m| {
-                let accts = cash_12.get(&(Some(id.clone()), m)).cloned().unwrap_or_default();
-                (format!("{:04}-{:02}", m.0, m.1), noi_minor(&accts, &chart))
-            })
-            .collect();
-        let a = &b.address;
-        let address = [
-            Some(a.line1.as_str()),
-            a.line2.as_deref(),
-            Some(a.city.as_str()),
-            a.region.as_deref(),
-            Some(a.postal_code.as_str()),
-        ]
+    let buildings = crate::properties::buildings::all_buildings(cx).await?;
+    let mut pages: Vec<BuildingPage> = buildings
         .into_iter()
-        .flatten()
-        .collect::<Vec<_>>()
-        .join(", ");
-        buildings.push(BuildingPage { name: b.name, address, figures: f, noi_months });
-    }
-    buildings.sort_by_key(|b| b.name.to_lowercase());
+        .filter(|b| !b.archived)
+        .map(|b| {
+            let id = b.id.to_string();
+            let mut f = figures(Some(Some(&id)));
+            if let Some(o) = occupancy.buildings.iter().find(|o| o.building_id == b.id) {
+                (f.units, f.occupied) = (o.counts.units, o.counts.occupied);
+            }
+            f.delinquent = owed.get(&id).copied().unwrap_or(0);
+            page(&b, f, (&cash_12, (year_ago, month)), &chart)
+        })
+        .collect();
+    pages.sort_by_key(|b| b.name.to_lowercase());
+    let buildings = pages;
     Ok(Pack { org: org.name, month, base, portfolio, cash, buildings })
+}
+
+/// A building's page: its figures and the NOI of the 12 months `span`.
+fn page(
+    b: &crate::properties::model::Building,
+    figures: Figures,
+    (cash_12, span): (&ByKey, (Month, Month)),
+    chart: &BTreeMap<String, Account>,
+) -> BuildingPage {
+    let id = b.id.to_string();
+    let noi_months = super::cash_flow::months_between(span.0, span.1)
+        .into_iter()
+        .map(|m| {
+            let accts = cash_12.get(&(Some(id.clone()), m)).cloned().unwrap_or_default();
+            (format!("{:04}-{:02}", m.0, m.1), noi_minor(&accts, chart))
+        })
+        .collect();
+    let a = &b.address;
+    let address = [
+        Some(a.line1.as_str()),
+        a.line2.as_deref(),
+        Some(a.city.as_str()),
+        a.region.as_deref(),
+        Some(a.postal_code.as_str()),
+    ]
+    .into_iter()
+    .flatten()
+    .collect::<Vec<_>>()
+    .join(", ");
+    BuildingPage { name: b.name.clone(), address, figures, noi_months }
 }
 
 /// `collected / billed` in percent with one decimal, or "n/a".

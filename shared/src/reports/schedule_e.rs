@@ -145,6 +145,40 @@ fn line_total(by_line: &ByLine, range: std::ops::RangeInclusive<u8>) -> i64 {
     by_line.iter().filter(|(n, _)| range.contains(n)).flat_map(|(_, a)| a.values()).sum()
 }
 
+/// One building's form, its line 3, 4, 12, 18 and 20 added to `totals` (23a–e).
+fn property(
+    (b, days): (&Building, u32),
+    by_line: &ByLine,
+    chart: &BTreeMap<String, Account>,
+    base: Currency,
+    totals: &mut [i64; 5],
+) -> ScheduleEProperty {
+    let money = |v: i64| MoneyDto::from(Money::new(v, base));
+    let expenses = line_total(by_line, 5..=19);
+    let net = line_total(by_line, 3..=4) - expenses;
+    let these = [
+        line_total(by_line, 3..=3),
+        line_total(by_line, 4..=4),
+        line_total(by_line, 12..=12),
+        line_total(by_line, 18..=18),
+        expenses,
+    ];
+    for (t, v) in totals.iter_mut().zip(these) {
+        *t += v;
+    }
+    ScheduleEProperty {
+        building_id: b.id.to_string(),
+        name: b.name.clone(),
+        address: b.address.clone(),
+        property_type: b.facts.property_type,
+        fair_rental_days: days,
+        lines: lines(base, by_line, chart),
+        total_expenses: money(expenses),
+        income_or_loss: money(net),
+        loss: net < 0,
+    }
+}
+
 /// Schedule E of `year` for `buildings` (in their order) with their fair rental days.
 pub fn schedule_e(
     entries: &[EntryRecord],
@@ -171,29 +205,7 @@ pub fn schedule_e(
     let properties = buildings
         .iter()
         .map(|(b, days)| {
-            let by_line = per.get(&Some(b.id.to_string())).unwrap_or(&empty);
-            let expenses = line_total(by_line, 5..=19);
-            let net = line_total(by_line, 3..=4) - expenses;
-            for (t, v) in totals.iter_mut().zip([
-                line_total(by_line, 3..=3),
-                line_total(by_line, 4..=4),
-                line_total(by_line, 12..=12),
-                line_total(by_line, 18..=18),
-                expenses,
-            ]) {
-                *t += v;
-            }
-            ScheduleEProperty {
-                building_id: b.id.to_string(),
-                name: b.name.clone(),
-                address: b.address.clone(),
-                property_type: b.facts.property_type,
-                fair_rental_days: *days,
-                lines: lines(base, by_line, chart),
-                total_expenses: money(expenses),
-                income_or_loss: money(net),
-                loss: net < 0,
-            }
+            property((b, *days), per.get(&Some(b.id.to_string())).unwrap_or(&empty), chart, base, &mut totals)
         })
         .collect();
     let unassigned = per.get(&None).map(|l| lines(base, l, chart)).unwrap_or_default();
