@@ -25,6 +25,7 @@ async fn the_daily_kpis_come_from_the_books_and_a_past_day_is_recomputed_when_re
     assert_eq!(&dates[..3], ["2026-01-05", "2026-02-28", "2026-03-31"], "{dash}");
     assert_eq!(dates.len(), 4, "and today's: {dates:?}");
     assert_eq!((dash["today"]["date"].as_str(), dash["asOf"].as_str()), (Some(dates[3]), Some(dates[3])));
+    assert!(dates[3] > "2026-11-30", "today's row: {dates:?}");
     let figures = |d: &Value| {
         [
             amount(d, "billed"),
@@ -60,12 +61,10 @@ async fn the_daily_kpis_come_from_the_books_and_a_past_day_is_recomputed_when_re
     assert_eq!(figures(&march), ["0.00", "0.00", "1000.00", "1000.00", "0.00", "1000.00"], "{march}");
     assert_eq!(dash["series"].as_array().unwrap().len(), 4, "one row per day, overwritten");
 
-    let short = app.get(&o.path("/dashboard"), &o.token).await.expect(200).body;
-    assert_eq!(
-        (short["days"].as_i64(), short["series"].as_array().unwrap().len()),
-        (Some(30), 1),
-        "only today's row is recent"
-    );
+    let short = app.get(&o.path("/dashboard?days=2"), &o.token).await.expect(200).body;
+    let recent: Vec<&str> = short["series"].as_array().unwrap().iter().map(|d| d["date"].as_str().unwrap()).collect();
+    assert_eq!(recent, [dates[2], dates[3]], "the last two days computed, oldest first");
+    assert_eq!(app.get(&o.path("/dashboard"), &o.token).await.expect(200).body["days"], 30);
     for bad in ["0", "367", "ten", "-1"] {
         let res = app.get(&o.path(&format!("/dashboard?days={bad}")), &o.token).await.problem(400);
         assert_eq!(res.error_fields(), ["days"], "{bad}");

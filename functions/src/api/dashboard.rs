@@ -10,8 +10,8 @@ crate::routes! {
 }
 
 /// Occupancy rate, billed, collected, collection rate, delinquent and NOI month to date: the
-/// latest day's values and one row per day of the last `days` (default 30, at most 366), as
-/// `job-kpi-rollup` computed them from the books.
+/// latest day's values and one row per day for the last `days` days computed (default 30, at
+/// most 366), as `job-kpi-rollup` computed them from the books; one Query.
 #[utoipa::path(get, path = "/api/v1/orgs/{orgId}/dashboard", tag = "reports",
     params(("orgId" = String, Path), ("days" = Option<i64>, Query, minimum = 1, maximum = 366)),
     responses((status = 200, body = Dashboard), (status = 400, body = Problem), (status = 404, body = Problem)))]

@@ -1,6 +1,6 @@
 //! The KPI mart: one row of daily facts per org (`ORG#o#KPI` / `DAY#<date>`, so re-running a
 //! day overwrites it) written by `job-kpi-rollup`, and the dashboard that answers today's values
-//! and the series with one Query.
+//! and the series with one Query (no other read: the rows carry their currency).
 //!
 //! Every fact of a day is computed from the books and the ledgers as they stand for that day,
 //! never from what is open now, so running the job for a past `runDate` recomputes that day
@@ -137,36 +137,30 @@ pub async fn rollup(cx: &Ctx<'_>, day: NaiveDate) -> Result<KpiDay> {
 #[derive(Debug, Clone, Serialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct Dashboard {
-    /// The org's today.
-    pub as_of: NaiveDate,
+    /// The latest day the job computed (today's once it ran today).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub as_of: Option<NaiveDate>,
     pub days: i64,
-    #[schema(value_type = String, example = "USD")]
-    pub currency: String,
-    /// The latest day's facts (today's once the job has run today).
+    /// The latest day's facts.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub today: Option<KpiDay>,
-    /// One row per day the job has computed, oldest first.
+    /// The last `days` days the job computed, oldest first.
     pub series: Vec<KpiDay>,
 }
 
-/// The last `days` days' facts (1–366) with one Query of the mart.
+/// The last `days` computed days' facts (1–366, default 30): one Query of the mart, newest
+/// first, read back oldest first.
 pub async fn dashboard(cx: &Ctx<'_>, days: Option<i64>) -> Result<Dashboard> {
     let days = days.unwrap_or(30);
     if !(1..=MAX_DAYS).contains(&days) {
         return Err(Error::invalid("days", format!("must be 1 to {MAX_DAYS}")));
     }
-    let org = crate::core::orgs::get_org(cx).await?;
-    let today = crate::core::orgs::org_today(&org, cx.now);
-    let first = today - Duration::days(days - 1);
     let q = Query::partition(db::Index::Primary, keys::kpi_days(cx.scope))
-        .between(format!("DAY#{first}"), format!("DAY#{today}"));
-    let series: Vec<KpiDay> =
-        cx.db.query_all(q).await?.into_iter().map(db::from_item).collect::<std::result::Result<_, _>>()?;
-    Ok(Dashboard {
-        as_of: today,
-        days,
-        currency: org.base_currency.code().to_owned(),
-        today: series.last().cloned(),
-        series,
-    })
+        .begins_with("DAY#")
+        .descending()
+        .limit(days as i32);
+    let page = cx.db.query(q).await?;
+    let mut series: Vec<KpiDay> = page.items.into_iter().map(db::from_item).collect::<std::result::Result<_, _>>()?;
+    series.reverse();
+    Ok(Dashboard { as_of: series.last().map(|d| d.date), days, today: series.last().cloned(), series })
 }
