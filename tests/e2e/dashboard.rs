@@ -61,6 +61,19 @@ async fn the_daily_kpis_come_from_the_books_and_a_past_day_is_recomputed_when_re
     assert_eq!(figures(&march), ["0.00", "0.00", "1000.00", "1000.00", "0.00", "1000.00"], "{march}");
     assert_eq!(dash["series"].as_array().unwrap().len(), 4, "one row per day, overwritten");
 
+    // One Query of the mart; the only other call is the caller's membership (never cached in
+    // the tests: `MEMBERSHIP_CACHE_TTL_SECS=0`).
+    let f = app.stack.gateway.functions.iter().find(|f| f.def.name == "api-dashboard").unwrap();
+    let before = f.app().map(|a| a.db.calls().by_operation()).unwrap_or_default();
+    app.get(&o.path("/dashboard?days=366"), &o.token).await.expect(200);
+    let after = f.app().map(|a| a.db.calls().by_operation()).unwrap_or_default();
+    let mut used: Vec<(String, u64)> = after
+        .iter()
+        .map(|(op, n)| (op.clone(), n - before.get(op).copied().unwrap_or(0)))
+        .filter(|(_, n)| *n > 0)
+        .collect();
+    used.sort();
+    assert_eq!(used, [("GetItem".to_owned(), 1), ("Query".to_owned(), 1)], "the dashboard's DynamoDB calls");
     let short = app.get(&o.path("/dashboard?days=2"), &o.token).await.expect(200).body;
     let recent: Vec<&str> = short["series"].as_array().unwrap().iter().map(|d| d["date"].as_str().unwrap()).collect();
     assert_eq!(recent, [dates[2], dates[3]], "the last two days computed, oldest first");
