@@ -62,6 +62,7 @@ STATEFUL_RULES = [
     # Exports: a year, or from and to (API.md "Reports").
     (r"year", r"give a year or from and to, not both|a year-end export needs its year"),
     (r"from", r"give a year, or from and to"),
+    (r"buildingId", r"only an owner pack is made for one building"),
     (r"to", r"give to with from|an export covers at most \d+ months"),
 ]
 

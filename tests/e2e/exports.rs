@@ -274,10 +274,21 @@ async fn exports_are_built_downloaded_and_pass_hledger_and_bean_check_and_a_cent
         assert!(squeezed(&text).contains(&squeezed(&want)), "{want:?} is not in\n{text}");
     }
 
+    // One building's pack: its figures are the summary's, its page the only other one.
+    let oak = o.app.get(&o.path("/buildings"), &o.token).await.expect(200).body["items"][0]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let body = json!({"kind": "owner-pack-pdf", "year": 2026, "buildingId": oak});
+    let (one, pdf) = o.export(body).await;
+    assert_eq!(one["buildingId"], oak.as_str());
+    let (_, info) = run("pdfinfo", &[scratch("oak.pdf", &pdf).to_str().unwrap()]);
+    assert!(info.lines().any(|l| l.starts_with("Pages:") && l.ends_with(" 2")), "{info}");
+
     // The download is the org's own object and expires; another org sees no such export.
     let listed = o.app.get(&o.path("/exports"), &o.token).await.expect(200).body;
     let items = listed["items"].as_array().unwrap();
-    assert_eq!(items.len(), 5);
+    assert_eq!(items.len(), 6);
     assert_eq!(items[0]["kind"], "owner-pack-pdf", "newest first");
     let url = e["download"]["url"].as_str().unwrap();
     assert!(url.contains(&format!("/org/{}/exports/{}/year-end-2026.zip", o.id, e["id"].as_str().unwrap())), "{url}");
@@ -287,6 +298,8 @@ async fn exports_are_built_downloaded_and_pass_hledger_and_bean_check_and_a_cent
     let res =
         app.get(&format!("/api/v1/orgs/{theirs}/exports/{}", e["id"].as_str().unwrap()), &app.token(stranger)).await;
     res.problem(404);
+    let theirs_pack = json!({"kind": "owner-pack-pdf", "year": 2026, "buildingId": oak});
+    app.post(&format!("/api/v1/orgs/{theirs}/exports"), &app.token(stranger), theirs_pack).await.problem(404);
 
     // Bad requests name their field and create nothing.
     for (body, field) in [
@@ -295,11 +308,13 @@ async fn exports_are_built_downloaded_and_pass_hledger_and_bean_check_and_a_cent
         (json!({"kind": "hledger", "year": 2026, "from": "2026-01-01", "to": "2026-02-01"}), "year"),
         (json!({"kind": "beancount"}), "from"),
         (json!({"kind": "owner-pack-zip", "year": 2026}), "kind"),
+        (json!({"kind": "hledger", "year": 2026, "buildingId": oak}), "buildingId"),
+        (json!({"kind": "owner-pack-pdf", "year": 2026, "buildingId": "oak"}), "buildingId"),
     ] {
         let res = o.app.post(&o.path("/exports"), &o.token, body.clone()).await.problem(400);
         assert_eq!(res.error_fields(), [field], "{body}");
     }
-    assert_eq!(o.app.get(&o.path("/exports"), &o.token).await.expect(200).body["items"].as_array().unwrap().len(), 5);
+    assert_eq!(o.app.get(&o.path("/exports"), &o.token).await.expect(200).body["items"].as_array().unwrap().len(), 6);
 }
 
 fn cents_or_zero(s: &str) -> i64 {

@@ -32,8 +32,13 @@ fn table(header: &[&str], rows: impl IntoIterator<Item = Vec<String>>) -> Result
     w.into_inner().map_err(|e| csv_err(csv::Error::from(e.into_error())))
 }
 
-/// The file of an export of `kind` over `span`.
-pub async fn file(cx: &Ctx<'_>, kind: ExportKind, span: (NaiveDate, NaiveDate)) -> Result<Vec<u8>> {
+/// The file of an export of `kind` over `span` (an owner pack of one building when given).
+pub async fn file(
+    cx: &Ctx<'_>,
+    kind: ExportKind,
+    span: (NaiveDate, NaiveDate),
+    building: Option<&str>,
+) -> Result<Vec<u8>> {
     let (chart, entries) = (accounts::chart(cx).await?, reads::all_entries(cx).await?);
     let base = crate::core::orgs::get_org(cx).await?.base_currency;
     match kind {
@@ -41,7 +46,7 @@ pub async fn file(cx: &Ctx<'_>, kind: ExportKind, span: (NaiveDate, NaiveDate)) 
         ExportKind::Hledger => Ok(hledger_journal(&entries, &chart, span).into_bytes()),
         ExportKind::Beancount => Ok(beancount_ledger(&entries, &chart, span, base).into_bytes()),
         ExportKind::YearEnd => year_end(cx, (&entries, &chart), span, base).await,
-        ExportKind::OwnerPackPdf => super::owner_pack::render(&super::owner_pack::gather(cx, span.1).await?),
+        ExportKind::OwnerPackPdf => super::owner_pack::render(&super::owner_pack::gather(cx, span.1, building).await?),
     }
 }
 

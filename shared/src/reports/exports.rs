@@ -75,6 +75,9 @@ pub struct CreateExport {
     pub from: Option<NaiveDate>,
     #[serde(default, deserialize_with = "crate::validation::date::strict_opt")]
     pub to: Option<NaiveDate>,
+    /// The owner pack of one building (the ledger files and the year-end hold the whole books).
+    #[schema(value_type = Option<String>, max_length = 40)]
+    pub building_id: Option<String>,
 }
 
 impl CreateExport {
@@ -103,7 +106,17 @@ impl CreateExport {
 
 impl Validate for CreateExport {
     fn validate(&self) -> Vec<FieldError> {
-        self.span().err().into_iter().collect()
+        let mut e: Vec<FieldError> = self.span().err().into_iter().collect();
+        match &self.building_id {
+            Some(_) if self.kind != ExportKind::OwnerPackPdf => {
+                e.push(FieldError::new("buildingId", "only an owner pack is made for one building"))
+            }
+            Some(b) if crate::ids::BuildingId::parse(b).is_none() => {
+                e.push(FieldError::new("buildingId", "must be a building id"))
+            }
+            _ => {}
+        }
+        e
     }
 }
 
@@ -117,6 +130,9 @@ pub struct Export {
     pub from: NaiveDate,
     pub to: NaiveDate,
     pub filename: String,
+    /// The building an owner pack is for.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub building_id: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub size: Option<u64>,
     /// Why it failed.
@@ -141,6 +157,11 @@ pub struct Download {
 /// Records the request and emits `export.requested` (one transaction): `202` with it pending.
 pub async fn create_export(cx: &Ctx<'_>, input: CreateExport) -> Result<Export> {
     let (from, to) = input.span().map_err(|e| Error::Invalid(vec![e]))?;
+    // Another org's building, or none: 404 (asked of the properties domain).
+    let building_id = match &input.building_id {
+        Some(b) => Some(crate::properties::buildings::get_building(cx, b).await?.id.to_string()),
+        None => None,
+    };
     let (filename, _) = input.kind.file((from, to));
     let e = Export {
         id: ExportId::new(),
@@ -149,6 +170,7 @@ pub async fn create_export(cx: &Ctx<'_>, input: CreateExport) -> Result<Export> 
         from,
         to,
         filename,
+        building_id,
         size: None,
         error: None,
         download: None,
@@ -194,7 +216,7 @@ pub async fn build(cx: &Ctx<'_>, blob: &Blob, id: &ExportId) -> Result<()> {
         return Ok(());
     }
     let (filename, content_type) = e.kind.file((e.from, e.to));
-    let built = super::export_files::file(cx, e.kind, (e.from, e.to)).await;
+    let built = super::export_files::file(cx, e.kind, (e.from, e.to), e.building_id.as_deref()).await;
     let mut tx = Tx::new();
     let key = keys::export(cx.scope, &e.id);
     let pending = Some(Expr::new("#st = :pending").name("#st", "status").value(":pending", s("pending")));

@@ -51,6 +51,8 @@ pub struct Pack {
     /// Per currency: opening, in, out, closing (decimal strings).
     pub cash: Vec<(String, [String; 4])>,
     pub buildings: Vec<BuildingPage>,
+    /// One building's pack.
+    pub single: bool,
 }
 
 /// The month's P&L figures of each key (a building id, or none) on `basis`.
@@ -110,8 +112,9 @@ fn month_figures(
     }
 }
 
-/// Gathers the pack of the month ending `to` (each domain asked through its own reads).
-pub async fn gather(cx: &Ctx<'_>, to: NaiveDate) -> Result<Pack> {
+/// Gathers the pack of the month ending `to` (of one building when `building` is given: its
+/// figures are the summary's, and its page the only one) (each domain asked through its own reads).
+pub async fn gather(cx: &Ctx<'_>, to: NaiveDate, building: Option<&str>) -> Result<Pack> {
     let org = crate::core::orgs::get_org(cx).await?;
     let base = org.base_currency;
     let month: Month = (chrono::Datelike::year(&to), chrono::Datelike::month(&to));
@@ -132,10 +135,34 @@ pub async fn gather(cx: &Ctx<'_>, to: NaiveDate) -> Result<Pack> {
         *owed.entry(building_of.get(&l.unit_id.to_string()).cloned().unwrap_or_default()).or_default() += total;
     }
     let figures = |key: Option<Option<&str>>| month_figures((&cash_12, &accrual), key, month, &chart);
-    let mut portfolio = figures(None);
-    (portfolio.units, portfolio.occupied) = (occupancy.portfolio.units, occupancy.portfolio.occupied);
-    portfolio.delinquent = delinquency.base_total.as_ref().and_then(|m| m.to_money("d").ok()).map_or(0, |m| m.minor);
-    let flow = super::cash_flow::cash_flow(&entries, &chart, (first, last), None);
+    let buildings: Vec<_> = crate::properties::buildings::all_buildings(cx)
+        .await?
+        .into_iter()
+        .filter(|b| building.map_or(!b.archived, |id| b.id.as_str() == id))
+        .collect();
+    let mut pages: Vec<BuildingPage> = buildings
+        .iter()
+        .map(|b| {
+            let id = b.id.to_string();
+            let mut f = figures(Some(Some(&id)));
+            if let Some(o) = occupancy.buildings.iter().find(|o| o.building_id == b.id) {
+                (f.units, f.occupied) = (o.counts.units, o.counts.occupied);
+            }
+            f.delinquent = owed.get(&id).copied().unwrap_or(0);
+            page(b, f, (&cash_12, (year_ago, month)), &chart)
+        })
+        .collect();
+    pages.sort_by_key(|b| b.name.to_lowercase());
+    let portfolio = match (building, pages.first()) {
+        (Some(_), Some(only)) => only.figures.clone(),
+        _ => {
+            let mut p = figures(None);
+            (p.units, p.occupied) = (occupancy.portfolio.units, occupancy.portfolio.occupied);
+            p.delinquent = delinquency.base_total.as_ref().and_then(|m| m.to_money("d").ok()).map_or(0, |m| m.minor);
+            p
+        }
+    };
+    let flow = super::cash_flow::cash_flow(&entries, &chart, (first, last), building);
     let cash = flow
         .currencies
         .iter()
@@ -144,23 +171,8 @@ pub async fn gather(cx: &Ctx<'_>, to: NaiveDate) -> Result<Pack> {
             Some((c.currency.clone(), [&m.opening, &m.total_in, &m.total_out, &m.closing].map(|x| x.amount.clone())))
         })
         .collect();
-    let buildings = crate::properties::buildings::all_buildings(cx).await?;
-    let mut pages: Vec<BuildingPage> = buildings
-        .into_iter()
-        .filter(|b| !b.archived)
-        .map(|b| {
-            let id = b.id.to_string();
-            let mut f = figures(Some(Some(&id)));
-            if let Some(o) = occupancy.buildings.iter().find(|o| o.building_id == b.id) {
-                (f.units, f.occupied) = (o.counts.units, o.counts.occupied);
-            }
-            f.delinquent = owed.get(&id).copied().unwrap_or(0);
-            page(&b, f, (&cash_12, (year_ago, month)), &chart)
-        })
-        .collect();
-    pages.sort_by_key(|b| b.name.to_lowercase());
     let buildings = pages;
-    Ok(Pack { org: org.name, month, base, portfolio, cash, buildings })
+    Ok(Pack { org: org.name, month, base, portfolio, cash, buildings, single: building.is_some() })
 }
 
 /// A building's page: its figures and the NOI of the 12 months `span`.
@@ -294,7 +306,7 @@ pub fn render(pack: &Pack) -> Result<Vec<u8>> {
     let c = pack.base;
     let mut p = Page { layer: doc.get_page(page).get_layer(layer), font: &font, bold: &bold, y: 275.0 };
     p.text(&format!("{} — owner report, {month}", pack.org), 16.0, true);
-    p.text("Portfolio summary", 12.0, true);
+    p.text(if pack.single { "Building summary" } else { "Portfolio summary" }, 12.0, true);
     figure_rows(&mut p, &pack.portfolio, c);
     p.gap();
     p.text("Cash flow", 12.0, true);
