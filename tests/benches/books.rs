@@ -255,39 +255,7 @@ async fn main() {
     let tb_path = format!("/api/v1/orgs/{big}/trial-balance?asOf=2026-12-31");
     let first = app.get(&tb_path, &token).await.expect(200).body;
     assert_eq!(first["balanced"], true);
-    let mut api = Vec::new();
-    for _ in 0..10 {
-        let t = Instant::now();
-        app.get(&tb_path, &token).await.expect(200);
-        api.push(t.elapsed());
-    }
-    let mut raw = Vec::new();
-    let client = app.dynamodb();
-    for _ in 0..10 {
-        let t = Instant::now();
-        let mut start = None;
-        let mut items = 0;
-        loop {
-            let out = client
-                .query()
-                .table_name(app.stack.table_name())
-                .key_condition_expression("PK = :pk")
-                .expression_attribute_values(":pk", AttributeValue::S(format!("ORG#{big}#JRNL")))
-                .consistent_read(true)
-                .set_exclusive_start_key(start)
-                .send()
-                .await
-                .unwrap();
-            items += out.items.map_or(0, |i| i.len());
-            start = out.last_evaluated_key;
-            if start.is_none() {
-                break;
-            }
-        }
-        assert_eq!(items, 2_000);
-        raw.push(t.elapsed());
-    }
-    let (api, raw) = (median(&mut api), median(&mut raw));
+    let (api, raw) = against_raw(&app, &token, &big, (&tb_path, 10), 2_000).await;
     println!(
         "trial balance over {lines} lines: median {:.1} ms through the API; one raw paged Query of the entries {:.1} ms; ratio {:.2}x",
         api.as_secs_f64() * 1e3,

@@ -2,20 +2,10 @@ use super::*;
 use crate::books::chart::SEEDED;
 use crate::books::model::ZERO_HASH;
 use crate::books::posting::Source;
-use crate::ids::{AccountId, JournalEntryId, OrgId};
+use crate::ids::{AccountId, JournalEntryId};
 use proptest::prelude::*;
 
-fn org() -> OrgId {
-    OrgId::parse("org_01J00000000000000000000000").unwrap()
-}
-
-fn chart() -> BTreeMap<String, Account> {
-    SEEDED.iter().map(|s| (s.code.to_owned(), Account::seeded(&org(), s, chrono::DateTime::UNIX_EPOCH))).collect()
-}
-
-fn usd() -> Currency {
-    Currency::parse("USD").unwrap()
-}
+use crate::reports::test_support::{chart, org, usd};
 
 fn line(code: &str, minor: i64, building: Option<&str>) -> LineRecord {
     LineRecord {

@@ -1,20 +1,9 @@
 use super::*;
-use crate::books::chart::SEEDED;
 use crate::books::model::{LineRecord, ZERO_HASH};
 use crate::books::posting::Source;
-use crate::ids::{AccountId, JournalEntryId, OrgId};
+use crate::ids::{AccountId, JournalEntryId};
 
-fn org() -> OrgId {
-    OrgId::parse("org_01J00000000000000000000000").unwrap()
-}
-
-fn chart() -> BTreeMap<String, Account> {
-    SEEDED.iter().map(|s| (s.code.to_owned(), Account::seeded(&org(), s, chrono::DateTime::UNIX_EPOCH))).collect()
-}
-
-fn usd() -> Currency {
-    Currency::parse("USD").unwrap()
-}
+use crate::reports::test_support::{chart, org, usd};
 
 fn entry(seq: u64, date: &str, memo: &str, lines: &[(&str, i64)]) -> EntryRecord {
     let key = format!("manual:{seq}");

@@ -28,3 +28,6 @@ pub mod rent_roll;
 pub mod schedule_e;
 pub mod service;
 pub mod vendors_1099;
+
+#[cfg(test)]
+mod test_support;
