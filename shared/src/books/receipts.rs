@@ -252,13 +252,18 @@ fn draft_expense(cx: &Ctx<'_>, currency: Currency, today: NaiveDate) -> ExpenseR
 }
 
 pub async fn receipts_of(cx: &Ctx<'_>, expense: &ExpenseId) -> Result<Vec<Receipt>> {
-    let items = cx.db.query_all(Query::partition(db::Index::Primary, keys::receipts_of(cx.scope, expense))).await?;
+    let q = Query::partition(db::Index::Primary, keys::receipts_of(cx.scope, expense)).consistent();
+    let items = cx.db.query_all(q).await?;
     Ok(items.into_iter().map(db::from_item).collect::<std::result::Result<_, _>>()?)
 }
 
 pub async fn get_expense_with_receipts(cx: &Ctx<'_>, id: &str) -> Result<ExpenseWithReceipts> {
+    // Receipts first: reading one fills its draft in the same transaction, so an expense read
+    // after a read receipt shows what it filled (the other order could pair a read receipt with
+    // the draft as it was before).
+    let expense_id = ExpenseId::parse(id).ok_or(Error::NotFound("expense"))?;
+    let receipts = receipts_of(cx, &expense_id).await?;
     let e = expense_record(cx, id).await?;
-    let receipts = receipts_of(cx, &e.id).await?;
     Ok(ExpenseWithReceipts { expense: e.into(), receipts })
 }
 
