@@ -59,6 +59,9 @@ STATEFUL_RULES = [
     (r"endDate", r"must not be before startDate"),
     # Reports: the span is one date against the other (API.md "Reports").
     (r"to", r"must not be before from|a report covers at most \d+ months"),
+    # A lease names each tenant once (the schema cannot say items are unique: utoipa has no
+    # `uniqueItems`).
+    (r"tenantIds\[\d+\]", r"names a tenant twice"),
     # Exports: a year, or from and to (API.md "Reports").
     (r"year", r"give a year or from and to, not both|a year-end export needs its year"),
     (r"from", r"give a year, or from and to"),
