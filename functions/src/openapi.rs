@@ -270,6 +270,8 @@ pub fn document_value() -> Value {
     let mut doc = serde_json::to_value(document()).expect("the document serializes");
     let mut schemas = Vec::new();
     let mut hooks = serde_json::Map::new();
+    // The envelope every webhook's payload extends (`allOf` below refers to it).
+    schemas.push(("Event".to_owned(), <portfolio::events::Event as utoipa::PartialSchema>::schema()));
     for spec in portfolio::catalog::all() {
         (spec.schemas)(&mut schemas);
         schemas.push(((spec.name)().into_owned(), (spec.schema)()));
@@ -280,9 +282,35 @@ pub fn document_value() -> Value {
         strict_dates(&mut schema);
         components.entry(name).or_insert_with(|| serde_json::to_value(schema).expect("schemas serialize"));
     }
+    unique_operation_ids(&mut doc);
     doc["webhooks"] = Value::Object(hooks);
     doc["components"]["schemas"]["EventTypeFilter"] = event_type_filter();
     doc
+}
+
+/// Operation ids must be unique in a document (code generators key their types by them), and
+/// utoipa takes a handler's function name: a name several handlers share (`create`, `get`) gains
+/// the resource its path names last (`create_buildings`, `get_leases`).
+fn unique_operation_ids(doc: &mut Value) {
+    let Some(paths) = doc["paths"].as_object_mut() else { return };
+    let mut seen = std::collections::HashMap::<String, usize>::new();
+    for ops in paths.values() {
+        for op in ops.as_object().into_iter().flat_map(|o| o.values()) {
+            if let Some(id) = op["operationId"].as_str() {
+                *seen.entry(id.to_owned()).or_default() += 1;
+            }
+        }
+    }
+    for (path, ops) in paths.iter_mut() {
+        let resource = path.split('/').filter(|s| !s.is_empty() && !s.starts_with('{')).next_back().unwrap_or("api");
+        let resource = resource.split(':').next().unwrap_or(resource).replace('-', "_");
+        for op in ops.as_object_mut().into_iter().flat_map(|o| o.values_mut()) {
+            let Some(id) = op["operationId"].as_str().map(str::to_owned) else { continue };
+            if seen.get(&id).is_some_and(|n| *n > 1) {
+                op["operationId"] = Value::String(format!("{id}_{resource}"));
+            }
+        }
+    }
 }
 
 /// What a webhook's `eventTypes` may hold, exactly: `*`, a type of the catalog, or a prefix

@@ -16,6 +16,51 @@ fn committed_openapi_json_matches_the_generated_document() {
     assert_eq!(generated()["openapi"], "3.1.0");
 }
 
+/// Every `$ref` names a schema the document has (a dangling one breaks code generators such as
+/// openapi-typescript, which the web app's types come from).
+#[test]
+fn every_reference_resolves() {
+    fn refs(v: &Value, out: &mut Vec<String>) {
+        match v {
+            Value::Object(m) => {
+                if let Some(Value::String(r)) = m.get("$ref") {
+                    out.push(r.clone());
+                }
+                m.values().for_each(|x| refs(x, out));
+            }
+            Value::Array(a) => a.iter().for_each(|x| refs(x, out)),
+            _ => {}
+        }
+    }
+    let doc = generated();
+    let mut all = Vec::new();
+    refs(&doc, &mut all);
+    assert!(all.len() > 100, "the document refers to its schemas");
+    let dangling: Vec<&String> = all
+        .iter()
+        .filter(|r| {
+            r.strip_prefix("#/components/schemas/").is_none_or(|name| doc["components"]["schemas"][name].is_null())
+        })
+        .collect();
+    assert!(dangling.is_empty(), "unresolved references: {dangling:?}");
+}
+
+#[test]
+fn operation_ids_are_unique() {
+    let doc = generated();
+    let mut ids: Vec<&str> = doc["paths"]
+        .as_object()
+        .unwrap()
+        .values()
+        .flat_map(|ops| ops.as_object().unwrap().values().filter_map(|op| op["operationId"].as_str()))
+        .collect();
+    let n = ids.len();
+    ids.sort();
+    ids.dedup();
+    assert_eq!(ids.len(), n, "operation ids repeat");
+    assert!(ids.contains(&"create_buildings") && ids.contains(&"void_charges"), "{ids:?}");
+}
+
 #[test]
 fn every_template_route_is_documented_and_nothing_else() {
     let template = devstack::template::Template::load_default().unwrap();
