@@ -302,7 +302,7 @@ fn unique_operation_ids(doc: &mut Value) {
         }
     }
     for (path, ops) in paths.iter_mut() {
-        let resource = path.split('/').filter(|s| !s.is_empty() && !s.starts_with('{')).next_back().unwrap_or("api");
+        let resource = path.split('/').rfind(|s| !s.is_empty() && !s.starts_with('{')).unwrap_or("api");
         let resource = resource.split(':').next().unwrap_or(resource).replace('-', "_");
         for op in ops.as_object_mut().into_iter().flat_map(|o| o.values_mut()) {
             let Some(id) = op["operationId"].as_str().map(str::to_owned) else { continue };
