@@ -1,0 +1,5 @@
+import { PageHeader } from '@/components/Page';
+
+export default function BooksPage() {
+  return <PageHeader title="Books" />;
+}

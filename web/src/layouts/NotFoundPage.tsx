@@ -1,0 +1,5 @@
+import { NotFoundPanel } from './OrgLayout';
+
+export default function NotFoundPage() {
+  return <NotFoundPanel />;
+}
