@@ -94,10 +94,25 @@ impl Issuer {
 
     /// An ID token for `email`, valid for `ttl_secs`.
     pub fn token_for(&self, email: &str, ttl_secs: i64) -> String {
-        let now = chrono::Utc::now().timestamp();
+        self.id_token(email, chrono::Utc::now().timestamp(), ttl_secs)
+    }
+
+    /// An ID token for `email` issued at `now` (what `token_for` mints at the current time).
+    pub fn id_token(&self, email: &str, now: i64, ttl_secs: i64) -> String {
         self.mint(&json!({
             "sub": sub_for_email(email), "email": email, "iss": self.issuer, "aud": self.audience,
             "token_use": "id", "iat": now, "nbf": now - 5, "exp": now + ttl_secs,
+        }))
+    }
+
+    /// A Cognito-shaped access token for `email` issued at `now`: the client in `client_id`, no
+    /// `aud`, the granted `scope`, and `username` (the `sub`, as in a pool whose usernames are
+    /// emails).
+    pub fn access_token(&self, email: &str, scope: &str, now: i64, ttl_secs: i64) -> String {
+        let sub = sub_for_email(email);
+        self.mint(&json!({
+            "sub": sub, "username": sub, "iss": self.issuer, "client_id": self.audience,
+            "token_use": "access", "scope": scope, "iat": now, "exp": now + ttl_secs,
         }))
     }
 

@@ -3,6 +3,7 @@
 //! Gateway with the JWT authorizer, and runs functions in-process. Tests start one `Stack` per
 //! test binary with its own resource names.
 
+pub mod hosted_ui;
 pub mod issuer;
 pub mod pumps;
 pub mod resources;

@@ -67,6 +67,10 @@ async fn up(args: &[String]) -> i32 {
         std::fs::write(state_dir().join("refs.json"), serde_json::to_string_pretty(&stack.refs).unwrap_or_default());
     println!("\nPortfolioOS devstack is up");
     println!("  API       {}/api/v1/health", stack.base_url);
+    println!(
+        "  sign-in   {}/oauth2/authorize (Cognito's hosted UI, locally: client_id {}, code + PKCE S256)",
+        stack.base_url, stack.gateway.issuer.audience
+    );
     println!("  emulator  {}", std::env::var("AWS_ENDPOINT_URL").unwrap_or_default());
     println!("  table     {}", stack.table_name());
     for f in &stack.template.functions {

@@ -2,6 +2,7 @@
 //! template's routes (literal segments beat parameters), verify the bearer token like the JWT
 //! authorizer, build the Lambda event, and call the function's handler in-process.
 
+use crate::hosted_ui::HostedUi;
 use crate::issuer::Issuer;
 use crate::template::Route;
 use axum::body::Bytes;
@@ -91,12 +92,15 @@ pub struct Gateway {
     routes: Vec<CompiledRoute>,
     pub functions: Vec<FunctionRuntime>,
     pub issuer: Arc<Issuer>,
+    /// The local stand-in for Cognito's hosted UI (`/oauth2/*`, `/logout`).
+    pub hosted_ui: HostedUi,
     cors: Option<Cors>,
     counter: std::sync::atomic::AtomicU64,
 }
 
 /// The HTTP API's `CorsConfiguration`. Locally, a dev server on localhost is allowed as well as
-/// the configured SPA origin.
+/// the configured SPA origins (an origin devstack cannot resolve, such as the CloudFront
+/// distribution's domain, is left out).
 #[derive(Debug, Clone)]
 pub struct Cors {
     pub allow_origins: Vec<String>,
@@ -115,18 +119,25 @@ impl Cors {
         let list = |v: &serde_yaml::Value| -> Vec<String> {
             v.as_sequence().into_iter().flatten().filter_map(|x| crate::template::resolve(x, refs)).collect()
         };
+        // `!Sub https://${SpaDistribution.DomainName}` resolves to `https://` here: no origin.
+        let mut allow_origins = list(&c["AllowOrigins"]);
+        allow_origins.retain(|o| o.split_once("://").is_none_or(|(_, host)| !host.is_empty()));
         Some(Cors {
-            allow_origins: list(&c["AllowOrigins"]),
+            allow_origins,
             allow_headers: list(&c["AllowHeaders"]).join(","),
             allow_methods: list(&c["AllowMethods"]).join(","),
             max_age: crate::template::resolve(&c["MaxAge"], refs).unwrap_or_else(|| "0".into()),
         })
     }
 
-    fn allows(&self, origin: &str) -> bool {
-        let local = ["http://localhost:", "http://127.0.0.1:"].iter().any(|p| origin.starts_with(p));
-        local || self.allow_origins.iter().any(|o| o == origin || o == "*")
+    pub fn allows(&self, origin: &str) -> bool {
+        local_origin(origin) || self.allow_origins.iter().any(|o| o == origin || o == "*")
     }
+}
+
+/// A dev server on this machine (`http://localhost:*`, `http://127.0.0.1:*`): allowed locally.
+pub fn local_origin(origin: &str) -> bool {
+    ["http://localhost:", "http://127.0.0.1:"].iter().any(|p| origin.starts_with(p))
 }
 
 fn segments(path: &str) -> Vec<String> {
@@ -145,7 +156,8 @@ impl Gateway {
         }
         // Most specific first: more literal segments win, as in API Gateway.
         routes.sort_by_key(|r| std::cmp::Reverse(r.segments.iter().filter(|s| !s.starts_with('{')).count()));
-        Gateway { routes, functions: fns, issuer, cors, counter: Default::default() }
+        let hosted_ui = HostedUi::from_env();
+        Gateway { routes, functions: fns, issuer, hosted_ui, cors, counter: Default::default() }
     }
 
     /// Requests routed to a function so far (what API Gateway bills: not preflights, unknown
@@ -176,6 +188,11 @@ impl Gateway {
     }
 
     pub async fn handle(&self, method: Method, uri: Uri, headers: HeaderMap, body: Bytes) -> Response {
+        // Cognito's hosted UI and OAuth2 endpoints (their own CORS), before the API's routes.
+        let now = chrono::Utc::now().timestamp();
+        if let Some(res) = self.hosted_ui.handle(&self.issuer, &method, &uri, &headers, &body, now) {
+            return res;
+        }
         let origin = headers.get("origin").and_then(|v| v.to_str().ok()).map(str::to_owned);
         let cors = self.cors.as_ref().zip(origin).filter(|(c, o)| c.allows(o));
         // Preflight is answered by API Gateway itself, before routes and authorizers.
@@ -273,14 +290,17 @@ fn gateway_error(status: StatusCode, message: &str) -> Response {
     (status, axum::Json(json!({ "message": message }))).into_response()
 }
 
-fn percent_decode(s: &str) -> String {
+/// `%XX` escapes decoded (a `%` not followed by two hex digits is kept as it is).
+pub(crate) fn percent_decode(s: &str) -> String {
     let b = s.as_bytes();
     let mut out = Vec::with_capacity(b.len());
     let mut i = 0;
     while i < b.len() {
         if b[i] == b'%' && i + 2 < b.len() {
-            if let Ok(v) = u8::from_str_radix(&s[i + 1..i + 3], 16) {
-                out.push(v);
+            // Two hex digits, read from the bytes (`s[i + 1..i + 3]` may cut a character).
+            let hex = |c: u8| (c as char).to_digit(16);
+            if let (Some(hi), Some(lo)) = (hex(b[i + 1]), hex(b[i + 2])) {
+                out.push((hi * 16 + lo) as u8);
                 i += 3;
                 continue;
             }
