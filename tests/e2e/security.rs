@@ -122,22 +122,101 @@ async fn cors_allows_the_spa_origin_and_nothing_else() {
             .header("access-control-request-headers", "authorization,content-type")
             .send()
     };
-    for allowed in ["http://localhost:5173", "https://app.portfolioos.example"] {
+    // The Vite dev server (the template's local origin) and any other local dev server; the
+    // deployed origin is the CloudFront distribution's, which devstack has none of.
+    for allowed in ["http://127.0.0.1:5173", "http://localhost:5173"] {
         let res = preflight(allowed).await.unwrap();
         assert_eq!(res.status(), 204);
         assert_eq!(res.headers()["access-control-allow-origin"], allowed);
-        assert!(res.headers()["access-control-allow-headers"].to_str().unwrap().contains("authorization"));
+        let headers = res.headers()["access-control-allow-headers"].to_str().unwrap();
+        assert!(headers.contains("authorization") && headers.contains("idempotency-key"), "{headers}");
+        assert!(res.headers()["access-control-allow-methods"].to_str().unwrap().contains("PATCH"));
     }
-    let res = preflight("https://evil.example").await.unwrap();
-    assert!(res.headers().get("access-control-allow-origin").is_none());
-    let res = app
-        .http
-        .get(format!("{}/api/v1/health", app.stack.base_url))
-        .header("origin", "http://localhost:5173")
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(res.headers()["access-control-allow-origin"], "http://localhost:5173");
+    for refused in ["https://evil.example", "https://", "https://app.portfolioos.example"] {
+        let res = preflight(refused).await.unwrap();
+        assert!(res.headers().get("access-control-allow-origin").is_none(), "{refused}");
+    }
+    for origin in ["http://localhost:5173", "http://127.0.0.1:5173"] {
+        let res = app
+            .http
+            .get(format!("{}/api/v1/health", app.stack.base_url))
+            .header("origin", origin)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.headers()["access-control-allow-origin"], origin);
+    }
+}
+
+/// The SPA's sign-in against devstack over HTTP, as the browser and its fetch calls make it: the
+/// hosted page, the form's redirect back with a code, the token exchange with the PKCE verifier
+/// (a CORS request from the Vite dev server), the API with the ID token (it carries the email)
+/// and the access token, a silent refresh; a refresh token is no bearer token, a code no second
+/// exchange.
+#[tokio::test(flavor = "multi_thread")]
+async fn the_spa_signs_in_through_the_local_hosted_ui_and_calls_the_api() {
+    use devstack::hosted_ui::{form, pkce_challenge};
+    let app = TestApp::spawn().await;
+    let base = &app.stack.base_url;
+    let http = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
+    let (callback, origin, client) = ("http://127.0.0.1:5173/auth/callback", "http://127.0.0.1:5173", "portfolio-spa");
+    let verifier = format!("{}-._~{}", "v".repeat(30), "Z9".repeat(20));
+    let challenge = pkce_challenge(&verifier);
+    let mut params = vec![
+        ("response_type", "code"),
+        ("client_id", client),
+        ("redirect_uri", callback),
+        ("state", "s-1"),
+        ("code_challenge", challenge.as_str()),
+        ("code_challenge_method", "S256"),
+        ("scope", "openid email"),
+    ];
+    let page = http.get(format!("{base}/oauth2/authorize?{}", form(&params))).send().await.unwrap();
+    assert_eq!(page.status(), 200);
+    assert!(page.text().await.unwrap().contains(r#"<input id="email" name="email" type="email" required"#));
+    params.push(("email", "spa@example.com"));
+    let post = |path: &str, body: String| {
+        let req = http.post(format!("{base}{path}")).header("origin", origin);
+        req.header("content-type", "application/x-www-form-urlencoded").body(body).send()
+    };
+    let res = post("/oauth2/authorize", form(&params)).await.unwrap();
+    assert_eq!(res.status(), 302);
+    let location = res.headers()["location"].to_str().unwrap().to_owned();
+    let query = location.strip_prefix(&format!("{callback}?code=")).unwrap_or_else(|| panic!("{location}"));
+    let (code, state) = query.split_once("&state=").unwrap();
+    assert_eq!(state, "s-1");
+    let exchange = [
+        ("grant_type", "authorization_code"),
+        ("client_id", client),
+        ("code", code),
+        ("redirect_uri", callback),
+        ("code_verifier", verifier.as_str()),
+    ];
+    let res = post("/oauth2/token", form(&exchange)).await.unwrap();
+    assert_eq!(res.status(), 200);
+    assert_eq!(res.headers()["access-control-allow-origin"], origin, "the dev server may read the answer");
+    let tokens: serde_json::Value = res.json().await.unwrap();
+    let token = |k: &str| tokens[k].as_str().unwrap().to_owned();
+    let refresh_token = token("refresh_token");
+    let me = app.get("/api/v1/me", &token("id_token")).await.expect(200);
+    assert_eq!(
+        (&me.body["userId"], &me.body["email"]),
+        (&json!(TestApp::user_id("spa@example.com")), &json!("spa@example.com"))
+    );
+    let me = app.get("/api/v1/me", &token("access_token")).await.expect(200);
+    assert_eq!(me.body["userId"], TestApp::user_id("spa@example.com"));
+    app.get("/api/v1/me", &refresh_token).await.expect(401);
+    let again = post("/oauth2/token", form(&exchange)).await.unwrap();
+    assert_eq!(
+        (again.status().as_u16(), again.json::<serde_json::Value>().await.unwrap()),
+        (400, json!({"error": "invalid_grant"}))
+    );
+    let refresh = [("grant_type", "refresh_token"), ("client_id", client), ("refresh_token", refresh_token.as_str())];
+    let res = post("/oauth2/token", form(&refresh)).await.unwrap();
+    assert_eq!(res.status(), 200);
+    let fresh: serde_json::Value = res.json().await.unwrap();
+    assert!(fresh.get("refresh_token").is_none(), "{fresh}");
+    app.get("/api/v1/me", fresh["id_token"].as_str().unwrap()).await.expect(200);
 }
 
 /// HTTP handlers act only in scopes the authorizer granted: none of them reaches what builds the

@@ -263,10 +263,15 @@ fn every_variable_the_config_reads_is_set_from_a_declared_resource() {
         assert_eq!(target, expected);
         assert!(resources.contains(target), "{var} refers to {target}, which is not declared");
     }
-    // The buckets are named, not referenced (their notifications refer back to functions).
+    // The buckets are named, not referenced (their notifications refer back to functions). The
+    // SPA's bucket is CloudFront's alone: no function is told of it.
     let buckets = t.resources_of("AWS::S3::Bucket");
     let ids: BTreeSet<&str> = buckets.iter().map(|(id, _)| id.as_str()).collect();
-    assert_eq!(ids, BTreeSet::from(["DocumentsBucket", "ReceiptsBucket"]));
+    assert_eq!(ids, BTreeSet::from(["DocumentsBucket", "ReceiptsBucket", "SpaBucket"]));
+    for f in &t.functions {
+        let uses = serde_yaml::to_string(&(&f.environment, &f.properties)).unwrap();
+        assert!(!uses.contains("SpaBucket") && !uses.contains("SpaDistribution"), "{} reaches the SPA", f.binary);
+    }
     for (var, id) in [("BUCKET_NAME", "DocumentsBucket"), ("RECEIPTS_BUCKET_NAME", "ReceiptsBucket")] {
         let bucket = &buckets.iter().find(|(b, _)| b == id).unwrap().1;
         assert_eq!(get(var), Some(bucket["Properties"]["BucketName"].clone()), "{var} is {id}'s name");
@@ -446,5 +451,75 @@ fn cors_allows_every_method_the_routes_use() {
         for r in &f.routes {
             assert!(allowed.contains(&r.method), "{} {} is not allowed by CORS ({allowed:?})", r.method, r.path);
         }
+    }
+}
+
+/// The single-page app: served by CloudFront from a private bucket only the distribution reads,
+/// signing in through Cognito's hosted UI as a public client with the authorization code and
+/// PKCE (no secret, no implicit flow), back to the distribution or the Vite dev server; the API
+/// and the upload buckets allow those two origins and nothing else.
+#[test]
+fn the_spa_is_a_private_bucket_behind_cloudfront_signing_in_with_code_and_pkce() {
+    let t = template();
+    let res = &t.raw["Resources"];
+    let yaml = |v: &Value| serde_yaml::to_string(v).unwrap().trim().to_owned();
+    let seq = |v: &Value| v.as_sequence().unwrap().iter().map(yaml).collect::<Vec<_>>();
+    let app = "!Sub https://${SpaDistribution.DomainName}";
+    let client = &res["UserPoolClient"]["Properties"];
+    assert_eq!(client["GenerateSecret"].as_bool(), Some(false), "a public client");
+    assert_eq!(client["AllowedOAuthFlowsUserPoolClient"].as_bool(), Some(true));
+    assert_eq!(seq(&client["AllowedOAuthFlows"]), ["code"]);
+    assert_eq!(seq(&client["AllowedOAuthScopes"]), ["openid", "email"]);
+    assert_eq!(seq(&client["SupportedIdentityProviders"]), ["COGNITO"]);
+    assert_eq!(
+        seq(&client["CallbackURLs"]),
+        [format!("{app}/auth/callback"), "http://127.0.0.1:5173/auth/callback".into()]
+    );
+    assert_eq!(seq(&client["LogoutURLs"]), [format!("{app}/"), "http://127.0.0.1:5173/".into()]);
+    assert_eq!(client["EnableTokenRevocation"].as_bool(), Some(true));
+    let validity = |k: &str| (client[format!("{k}Validity")].as_i64(), client["TokenValidityUnits"][k].as_str());
+    assert_eq!(validity("AccessToken"), (Some(15), Some("minutes")));
+    assert_eq!(validity("IdToken"), (Some(15), Some("minutes")));
+    assert_eq!(validity("RefreshToken"), (Some(30), Some("days")));
+    assert_eq!(res["UserPoolDomain"]["Type"].as_str(), Some("AWS::Cognito::UserPoolDomain"));
+
+    let bucket = &res["SpaBucket"]["Properties"];
+    let block = &bucket["PublicAccessBlockConfiguration"];
+    for k in ["BlockPublicAcls", "BlockPublicPolicy", "IgnorePublicAcls", "RestrictPublicBuckets"] {
+        assert_eq!(block[k].as_bool(), Some(true), "{k}");
+    }
+    assert_eq!(bucket["OwnershipControls"]["Rules"][0]["ObjectOwnership"].as_str(), Some("BucketOwnerEnforced"));
+    let oac = &res["SpaOriginAccessControl"]["Properties"]["OriginAccessControlConfig"];
+    assert_eq!((oac["SigningBehavior"].as_str(), oac["SigningProtocol"].as_str()), (Some("always"), Some("sigv4")));
+    let cdn = &res["SpaDistribution"]["Properties"]["DistributionConfig"];
+    assert_eq!(yaml(&cdn["Origins"][0]["OriginAccessControlId"]), "!GetAtt SpaOriginAccessControl.Id");
+    assert_eq!(cdn["DefaultCacheBehavior"]["ViewerProtocolPolicy"].as_str(), Some("redirect-to-https"));
+    let errors: Vec<_> = cdn["CustomErrorResponses"]
+        .as_sequence()
+        .unwrap()
+        .iter()
+        .map(|e| (e["ErrorCode"].as_i64(), e["ResponseCode"].as_i64(), e["ResponsePagePath"].as_str()))
+        .collect();
+    assert_eq!(errors, [(Some(403), Some(200), Some("/index.html")), (Some(404), Some(200), Some("/index.html"))]);
+    // The distribution names the bucket and its access control only: no cycle through the pool
+    // or the API, which name the distribution.
+    let cdn_refs = yaml(&res["SpaDistribution"]);
+    assert!(!["UserPool", "HttpApi", "Documents", "Receipts"].iter().any(|r| cdn_refs.contains(r)), "{cdn_refs}");
+
+    let policy = &res["SpaBucketPolicy"]["Properties"]["PolicyDocument"]["Statement"];
+    let read = policy.as_sequence().unwrap().iter().find(|s| s["Effect"].as_str() == Some("Allow")).unwrap();
+    assert_eq!(read["Principal"]["Service"].as_str(), Some("cloudfront.amazonaws.com"));
+    assert_eq!(read["Action"].as_str(), Some("s3:GetObject"));
+    assert!(yaml(&read["Condition"]["StringEquals"]["AWS:SourceArn"]).ends_with(":distribution/${SpaDistribution}"));
+
+    let api = &res["HttpApi"]["Properties"]["CorsConfiguration"];
+    assert_eq!(seq(&api["AllowOrigins"]), [app, "http://127.0.0.1:5173"]);
+    for b in ["DocumentsBucket", "ReceiptsBucket"] {
+        let rules = &res[b]["Properties"]["CorsConfiguration"]["CorsRules"];
+        assert_eq!(seq(&rules[0]["AllowedOrigins"]), [app, "http://127.0.0.1:5173"], "{b}");
+    }
+    assert!(t.raw["Parameters"].get("SpaOrigin").is_none(), "the app's origin is the distribution's");
+    for output in ["ApiUrl", "SpaUrl", "SpaBucketName", "UserPoolDomainUrl", "UserPoolClientId"] {
+        assert!(!t.raw["Outputs"][output]["Value"].is_null(), "output {output}");
     }
 }

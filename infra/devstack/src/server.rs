@@ -374,3 +374,42 @@ fn api_event(
         "requestContext": ctx, "body": body, "isBase64Encoded": b64,
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The template's CORS origins are the distribution's and the Vite dev server's; devstack
+    /// cannot resolve the distribution's domain and leaves it out (not `https://`), and allows
+    /// any local dev server besides.
+    #[test]
+    fn cors_comes_from_the_template_without_the_origins_devstack_cannot_resolve() {
+        let t = crate::template::Template::load_default().unwrap();
+        let mut refs: crate::resources::Refs =
+            [("AWS::Region", "us-east-1"), ("AWS::AccountId", "123456789012"), ("AWS::StackName", "portfolio-dev")]
+                .into_iter()
+                .map(|(k, v)| (k.to_owned(), v.to_owned()))
+                .collect();
+        let cors = Cors::from_template(&t, &refs).unwrap();
+        assert_eq!(cors.allow_origins, ["http://127.0.0.1:5173"]);
+        assert!(cors.allow_headers.split(',').any(|h| h == "idempotency-key"), "{}", cors.allow_headers);
+        for origin in ["http://127.0.0.1:5173", "http://localhost:5173", "http://127.0.0.1:4173"] {
+            assert!(cors.allows(origin), "{origin}");
+        }
+        for origin in ["https://", "https://evil.example", "http://localhost.evil.example:5173", "null"] {
+            assert!(!cors.allows(origin), "{origin}");
+        }
+        // Where the distribution's domain is known, it is the app's origin.
+        refs.insert("SpaDistribution.DomainName".into(), "d111111abcdef8.cloudfront.net".into());
+        let cors = Cors::from_template(&t, &refs).unwrap();
+        assert_eq!(cors.allow_origins, ["https://d111111abcdef8.cloudfront.net", "http://127.0.0.1:5173"]);
+        assert!(cors.allows("https://d111111abcdef8.cloudfront.net"));
+    }
+
+    #[test]
+    fn percent_decoding_reads_two_hex_digits_or_keeps_the_percent() {
+        assert_eq!(percent_decode("a%20b%2Fc%e2%9c%93"), "a b/c✓");
+        assert_eq!(percent_decode("%+1%4"), "%+1%4");
+        assert_eq!(percent_decode("%a\u{e9}"), "%a\u{e9}");
+    }
+}
