@@ -4,7 +4,7 @@ SHELL := /bin/bash
 VENV := .venv
 REQ := infra/emulator/requirements.txt
 
-.PHONY: help venv dev token test bench build deploy invoke openapi
+.PHONY: help venv dev token test bench build build-web deploy invoke openapi
 
 help:
 	@echo "make dev | token EMAIL=… | test | bench | build | deploy | invoke FUNCTION=… EVENT=… | openapi"
@@ -30,11 +30,15 @@ test: venv
 bench: venv
 	@infra/scripts/with-emulator.sh cargo bench -p e2e --bench api --bench ledger --bench events --bench burst --bench books --bench cost --bench init
 
-## Deployable arm64 artifacts (cargo lambda, Zig as the cross linker).
-build:
+## Deployable artifacts: arm64 Lambdas (cargo lambda, Zig as the cross linker) and the web app
+## (web/dist, for the SPA bucket; VITE_API_URL, VITE_AUTH_URL, VITE_CLIENT_ID from the stack's outputs).
+build: build-web
 	@infra/scripts/venv.sh infra/emulator/requirements-build.txt
 	@rustup target list --installed 2>/dev/null | grep -q aarch64-unknown-linux-gnu || rustup target add aarch64-unknown-linux-gnu || true
 	PATH="$(CURDIR)/$(VENV)/bin:$$PATH" cargo lambda build --release --arm64 --package functions
+
+build-web:
+	cd web && npm ci --no-audit --no-fund --loglevel=error && npm run build && node scripts/bundle-size.mjs
 
 deploy:
 	@infra/scripts/venv.sh infra/emulator/requirements-build.txt infra/emulator/requirements-deploy.txt
@@ -44,6 +48,7 @@ deploy:
 invoke:
 	@cargo build -q -p devstack && "$${CARGO_TARGET_DIR:-target}/debug/devstack" invoke "$(FUNCTION)" "$(EVENT)"
 
-## Regenerate the committed openapi.json from the Rust types.
+## Regenerate the committed openapi.json from the Rust types, and the web app's types from it.
 openapi:
 	@cargo run -q -p devstack -- openapi > openapi.json.tmp && mv openapi.json.tmp openapi.json
+	@if [ -d web/node_modules ]; then cd web && npx openapi-typescript ../openapi.json -o src/api/schema.d.ts >/dev/null; fi

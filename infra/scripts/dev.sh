@@ -2,13 +2,14 @@
 # `make dev`: the emulator (unless AWS_ENDPOINT_URL points at one already), the Textract fake
 # (infra/fakes/textract_server.py on 127.0.0.1:$TEXTRACT_FAKE_PORT, default 4599, unless
 # TEXTRACT_ENDPOINT_URL points at one already or one answers there for the same emulator), then
-# devstack in the foreground with TEXTRACT_ENDPOINT_URL set. Ctrl-C stops devstack and whatever
-# this script started.
+# the web app (Vite on 127.0.0.1:5173; DEV_WEB=0 leaves it out), then devstack in the foreground
+# with TEXTRACT_ENDPOINT_URL set. Ctrl-C stops devstack and whatever this script started.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 export AWS_REGION=${AWS_REGION:-us-east-1} AWS_ACCESS_KEY_ID=${AWS_ACCESS_KEY_ID:-testing} AWS_SECRET_ACCESS_KEY=${AWS_SECRET_ACCESS_KEY:-testing}
-started="" textract=""
+started="" textract="" web=""
 cleanup() {
+  [ -n "$web" ] && kill "$web" 2>/dev/null
   [ -n "$textract" ] && infra/scripts/textract-fake.sh stop "$textract"
   [ -n "$started" ] && infra/scripts/emulator.sh stop "$started"
   return 0
@@ -36,5 +37,15 @@ else
   echo "Textract fake (AnalyzeExpense) listening on $TEXTRACT_ENDPOINT_URL"
 fi
 export TEXTRACT_ENDPOINT_URL
+# The web app: Vite's dev server on 127.0.0.1:5173 against this API and its sign-in page
+# (`npm ci` from the lockfile when node_modules is missing or older than it).
+if [ "${DEV_WEB:-1}" != 0 ]; then
+  if [ ! -d web/node_modules ] || [ web/package-lock.json -nt web/node_modules/.package-lock.json ]; then
+    (cd web && npm ci --no-audit --no-fund --loglevel=error)
+  fi
+  (cd web && VITE_API_URL=http://127.0.0.1:3000 VITE_AUTH_URL=http://127.0.0.1:3000 exec npx vite --host 127.0.0.1 --port 5173 --strictPort --clearScreen false) &
+  web=$!
+  echo "web app on http://127.0.0.1:5173 (sign in with any email on the local issuer's page)"
+fi
 cargo build -q -p devstack
 "${CARGO_TARGET_DIR:-target}/debug/devstack" up

@@ -17,3 +17,5 @@ infra/scripts/apt-tools.sh hledger beancount poppler-utils
 infra/scripts/with-emulator.sh cargo test --workspace --lib --bins --tests
 # Contract fuzzing of the API against openapi.json (bounded; see the script).
 infra/scripts/fuzz.sh
+# The web app: tsc, ESLint, Vitest, the build and its budget, Playwright in Debian's chromium.
+infra/scripts/web-test.sh
