@@ -2,32 +2,8 @@
  * What a role may do is what the UI offers: a readonly member sees the books but no write
  * buttons (and the API refuses the write anyway); another org's URL reads "not found".
  */
-import { expect, request, test, type APIRequestContext } from '@playwright/test';
-import { createHash, randomBytes } from 'node:crypto';
-import { checkA11y, shot, signIn, uniqueEmail, userIdFor } from './support';
-
-const API = process.env.API_URL ?? 'http://127.0.0.1:3000';
-
-/** A token for `email` the way the SPA gets one: authorization code + PKCE through the issuer. */
-async function tokenFor(email: string): Promise<string> {
-  const ctx = await request.newContext();
-  const verifier = randomBytes(32).toString('base64url');
-  const challenge = createHash('sha256').update(verifier).digest('base64url');
-  const redirect = 'http://127.0.0.1:5173/auth/callback';
-  const params = { response_type: 'code', client_id: 'portfolio-spa', redirect_uri: redirect, state: 's', code_challenge: challenge, code_challenge_method: 'S256', scope: 'openid email' };
-  const res = await ctx.post(`${API}/oauth2/authorize`, { form: { ...params, email }, maxRedirects: 0 });
-  expect(res.status()).toBe(302);
-  const code = new URL(res.headers().location ?? '').searchParams.get('code') ?? '';
-  const tok = await ctx.post(`${API}/oauth2/token`, { form: { grant_type: 'authorization_code', client_id: 'portfolio-spa', code, redirect_uri: redirect, code_verifier: verifier } });
-  expect(tok.ok()).toBeTruthy();
-  const body = (await tok.json()) as { id_token: string };
-  await ctx.dispose();
-  return body.id_token;
-}
-
-async function api(token: string): Promise<APIRequestContext> {
-  return request.newContext({ baseURL: `${API}/api/v1/`, extraHTTPHeaders: { Authorization: `Bearer ${token}` } });
-}
+import { expect, test, type APIRequestContext } from '@playwright/test';
+import { api, checkA11y, shot, signIn, tokenFor, uniqueEmail, userIdFor } from './support';
 
 async function orgWithBuilding(owner: APIRequestContext, name: string): Promise<{ orgId: string; buildingId: string }> {
   const org = await owner.post('orgs', { data: { name, baseCurrency: 'USD', country: 'US', timezone: 'America/New_York' } });

@@ -4,10 +4,11 @@
  * test-results/axe/ for the record), screenshots, and ids from URLs.
  */
 import AxeBuilder from '@axe-core/playwright';
-import { expect, type Page, type TestInfo } from '@playwright/test';
-import { createHash } from 'node:crypto';
+import { expect, request, type APIRequestContext, type Page, type TestInfo } from '@playwright/test';
+import { createHash, randomBytes } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 
+export const API = process.env.API_URL ?? 'http://127.0.0.1:3000';
 export const SHOTS = 'test-results/screens';
 const AXE = 'test-results/axe';
 
@@ -56,3 +57,25 @@ export function idFromUrl(page: Page, segment: string): string {
   if (!id) throw new Error(`no ${segment} id in ${page.url()}`);
   return id;
 }
+
+/** A token for `email` the way the SPA gets one: authorization code + PKCE through the issuer. */
+export async function tokenFor(email: string): Promise<string> {
+  const ctx = await request.newContext();
+  const verifier = randomBytes(32).toString('base64url');
+  const challenge = createHash('sha256').update(verifier).digest('base64url');
+  const redirect = 'http://127.0.0.1:5173/auth/callback';
+  const params = { response_type: 'code', client_id: 'portfolio-spa', redirect_uri: redirect, state: 's', code_challenge: challenge, code_challenge_method: 'S256', scope: 'openid email' };
+  const res = await ctx.post(`${API}/oauth2/authorize`, { form: { ...params, email }, maxRedirects: 0 });
+  expect(res.status()).toBe(302);
+  const code = new URL(res.headers().location ?? '').searchParams.get('code') ?? '';
+  const tok = await ctx.post(`${API}/oauth2/token`, { form: { grant_type: 'authorization_code', client_id: 'portfolio-spa', code, redirect_uri: redirect, code_verifier: verifier } });
+  expect(tok.ok()).toBeTruthy();
+  const body = (await tok.json()) as { id_token: string };
+  await ctx.dispose();
+  return body.id_token;
+}
+
+export async function api(token: string): Promise<APIRequestContext> {
+  return request.newContext({ baseURL: `${API}/api/v1/`, extraHTTPHeaders: { Authorization: `Bearer ${token}` } });
+}
+
