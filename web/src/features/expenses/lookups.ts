@@ -35,7 +35,7 @@ export async function fetchAll<T>(page: (cursor: string | undefined) => Promise<
 }
 
 export const keys = {
-  accounts: (orgId: string) => ['orgs', orgId, 'accounts'] as const,
+  accounts: (orgId: string) => ['orgs', orgId, 'accounts', 'all'] as const,
   vendorsAll: (orgId: string) => ['orgs', orgId, 'vendors', 'all'] as const,
   buildingsAll: (orgId: string) => ['orgs', orgId, 'buildings', 'all'] as const,
   units: (orgId: string, buildingId: string) => ['orgs', orgId, 'buildings', buildingId, 'units', 'all'] as const,

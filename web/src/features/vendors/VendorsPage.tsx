@@ -19,7 +19,7 @@ const vendorsKey = (orgId: string) => ['orgs', orgId, 'vendors'] as const;
 function useAccounts() {
   const { orgId } = useOrg();
   return useQuery({
-    queryKey: ['orgs', orgId, 'accounts'],
+    queryKey: ['orgs', orgId, 'accounts', 'all'],
     queryFn: ({ signal }) => apiGet('/api/v1/orgs/{orgId}/accounts', { orgId }, undefined, { signal }).then((r) => r.items),
     staleTime: 60_000,
   });

@@ -1,5 +1,0 @@
-import { PageHeader } from '@/components/Page';
-
-export default function BooksPage() {
-  return <PageHeader title="Books" />;
-}
