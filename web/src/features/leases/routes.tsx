@@ -2,5 +2,9 @@ import { lazy } from 'react';
 import type { RouteObject } from 'react-router-dom';
 
 const LeasesPage = lazy(() => import('./LeasesPage'));
+const LeasePage = lazy(() => import('./LeasePage'));
 
-export const routes: RouteObject[] = [{ path: 'leases', element: <LeasesPage /> }];
+export const routes: RouteObject[] = [
+  { path: 'leases', element: <LeasesPage /> },
+  { path: 'leases/:leaseId', element: <LeasePage /> },
+];

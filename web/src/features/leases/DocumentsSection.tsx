@@ -1,0 +1,284 @@
+import { useId, useRef, useState, type DragEvent, type MouseEvent } from 'react';
+import { useQuery, useQueryClient } from '@tanstack/react-query';
+import { apiGet, apiPost, type Schemas } from '@/api/client';
+import { ApiError } from '@/api/problem';
+import { FormError } from '@/components/Field';
+import { Section } from '@/components/Page';
+import { LoadMore, usePaged } from '@/components/Paged';
+import { Empty, ErrorState, Loading } from '@/components/QueryState';
+import { Table } from '@/components/Table';
+import { formatInstant } from '@/lib/dates';
+import { useCan, useOrg } from '@/lib/org';
+import { keys } from './data';
+
+type ContentType = Schemas['ContentType'];
+type DocumentListItem = Awaited<ReturnType<typeof listDocuments>>['items'][number];
+
+const BY_EXTENSION: Record<string, ContentType> = {
+  pdf: 'application/pdf',
+  png: 'image/png',
+  jpg: 'image/jpeg',
+  jpeg: 'image/jpeg',
+  heic: 'image/heic',
+  webp: 'image/webp',
+  docx: 'application/vnd.openxmlformats-officedocument.wordprocessingml.document',
+  csv: 'text/csv',
+};
+const ACCEPTED = new Set<string>(Object.values(BY_EXTENSION));
+const ACCEPT_ATTR = ['.pdf', '.png', '.jpg', '.jpeg', '.heic', '.webp', '.docx', '.csv', ...ACCEPTED].join(',');
+/** Polls of a pending upload before leaving it to the next visit. */
+const MAX_POLLS = 10;
+const POLL_MS = 1000;
+
+/** The file's type as the browser knows it, or as its extension says; the API refuses the rest (400). */
+export function contentTypeOf(file: { name: string; type: string }): string {
+  if (ACCEPTED.has(file.type)) return file.type;
+  const ext = file.name.includes('.') ? file.name.split('.').pop()?.toLowerCase() ?? '' : '';
+  return BY_EXTENSION[ext] ?? (file.type || 'application/octet-stream');
+}
+
+export function formatSize(bytes: number): string {
+  if (bytes < 1024) return `${bytes} B`;
+  if (bytes < 1024 * 1024) return `${(Math.round((bytes / 1024) * 10) / 10).toLocaleString()} KB`;
+  return `${(Math.round((bytes / (1024 * 1024)) * 10) / 10).toLocaleString()} MB`;
+}
+
+/** Headers the browser sets itself and refuses from scripts (it sends the same length for the File). */
+const BROWSER_SET = new Set(['content-length', 'host', 'connection']);
+
+/** PUTs the bytes to the presigned URL with exactly its headers: plain `fetch`, no Authorization. */
+export async function putToPresigned(upload: Schemas['PresignedUpload'], file: Blob): Promise<void> {
+  const headers: Record<string, string> = {};
+  for (const [k, v] of Object.entries(upload.headers)) if (!BROWSER_SET.has(k.toLowerCase())) headers[k] = v;
+  let res: Response;
+  try {
+    res = await fetch(upload.url, { method: upload.method || 'PUT', headers, body: file });
+  } catch {
+    throw new Error('The file could not be sent to storage. Check your connection and try again.');
+  }
+  if (!res.ok) throw new Error(`Storage refused the file (HTTP ${res.status}). Try again; the upload link lasts 15 minutes.`);
+}
+
+const FIELD_WORDS: Record<string, string> = { contentType: 'File type', sizeBytes: 'File size', name: 'File name' };
+
+/** Why an upload failed, in words: the API's field errors (type, size) or its detail. */
+export function uploadErrorText(error: unknown): string {
+  if (error instanceof ApiError) {
+    const errs = error.problem.errors ?? [];
+    if (errs.length) return errs.map((e) => `${FIELD_WORDS[e.field] ?? e.field}: ${e.message}.`).join(' ');
+    if (error.status === 413) return 'The file is too large (at most 25 MB).';
+    return error.problem.detail || error.problem.title;
+  }
+  return error instanceof Error ? error.message : 'Something went wrong.';
+}
+
+function listDocuments(orgId: string, leaseId: string, cursor: string | undefined, signal: AbortSignal) {
+  return apiGet('/api/v1/orgs/{orgId}/documents', { orgId }, { subjectType: 'lease', subjectId: leaseId, cursor }, { signal });
+}
+
+/** The lease's documents: list, download, and upload by drop or file picker. */
+export function DocumentsSection({ leaseId }: { leaseId: string }) {
+  const { orgId } = useOrg();
+  const canUpload = useCan('documentWrite');
+  const docs = usePaged(keys.documents(orgId, leaseId), (cursor, signal) => listDocuments(orgId, leaseId, cursor, signal));
+  return (
+    <Section title="Documents">
+      {canUpload ? <UploadZone leaseId={leaseId} /> : null}
+      {docs.isPending ? (
+        <Loading label="Loading documents…" />
+      ) : docs.error ? (
+        <ErrorState error={docs.error} />
+      ) : docs.items.length === 0 ? (
+        <Empty>No documents yet.</Empty>
+      ) : (
+        <>
+          <Table<DocumentListItem>
+            caption="Lease documents"
+            rows={docs.items}
+            rowKey={(d) => d.id}
+            columns={[
+              { header: 'Name', cell: (d) => d.name },
+              { header: 'Size', numeric: true, cell: (d) => <DocumentFacts documentId={d.id} show="size" /> },
+              { header: 'Status', cell: (d) => <DocumentFacts documentId={d.id} show="status" /> },
+              { header: 'Uploaded', cell: (d) => <DocumentFacts documentId={d.id} show="uploaded" /> },
+              { header: 'Download', cell: (d) => <DownloadLink documentId={d.id} name={d.name} /> },
+            ]}
+          />
+          <LoadMore query={docs} />
+        </>
+      )}
+    </Section>
+  );
+}
+
+/** One document with its versions; polled a few times while its latest version is pending. */
+function useDocument(documentId: string) {
+  const { orgId } = useOrg();
+  return useQuery({
+    queryKey: keys.document(orgId, documentId),
+    queryFn: ({ signal }) => apiGet('/api/v1/orgs/{orgId}/documents/{documentId}', { orgId, documentId }, undefined, { signal }),
+    refetchInterval: (q) => {
+      const d = q.state.data;
+      const latest = d?.versions.find((v) => v.version === d.latestVersion);
+      return latest?.status === 'pending' && q.state.dataUpdateCount <= MAX_POLLS ? POLL_MS : false;
+    },
+  });
+}
+
+function DocumentFacts({ documentId, show }: { documentId: string; show: 'size' | 'status' | 'uploaded' }) {
+  const { org } = useOrg();
+  const doc = useDocument(documentId);
+  if (doc.error) return show === 'status' ? <span className="field-error">could not be read</span> : null;
+  const d = doc.data;
+  const latest = d?.versions.find((v) => v.version === d.latestVersion);
+  if (!latest) return <span className="muted">…</span>;
+  if (show === 'size') return <>{formatSize(latest.sizeBytes)}</>;
+  if (show === 'uploaded') return <>{formatInstant(latest.checkedAt ?? latest.createdAt, org.timezone)}</>;
+    return (
+    <span className={`status leases-doc-status-${latest.status}`}>
+      {latest.status}
+      {latest.status === 'rejected' && latest.rejectedReason ? `: ${latest.rejectedReason}` : null}
+      {d && d.latestVersion > 1 ? ` (version ${d.latestVersion})` : null}
+    </span>
+  );
+}
+
+/**
+ * "Download <name>": the link carries the short presigned URL the document's GET answered; a
+ * click after it expired asks for a fresh one first.
+ */
+function DownloadLink({ documentId, name }: { documentId: string; name: string }) {
+  const { orgId } = useOrg();
+  const qc = useQueryClient();
+  const doc = useDocument(documentId);
+  const [error, setError] = useState<unknown>(null);
+  const download = doc.data?.download;
+  if (!download) return <span className="muted">{doc.isPending ? '…' : 'Not available'}</span>;
+  const onClick = async (e: MouseEvent<HTMLAnchorElement>) => {
+    if (Date.parse(download.expiresAt) - Date.now() > 15_000) return;
+    e.preventDefault();
+    try {
+      const fresh = await qc.fetchQuery({
+        queryKey: keys.document(orgId, documentId),
+        queryFn: ({ signal }) => apiGet('/api/v1/orgs/{orgId}/documents/{documentId}', { orgId, documentId }, undefined, { signal }),
+        staleTime: 0,
+      });
+      if (fresh.download) window.location.assign(fresh.download.url);
+    } catch (err) {
+      setError(err);
+    }
+  };
+  return (
+    <>
+      <a className="leases-download" href={download.url} download={name} onClick={(e) => void onClick(e)} rel="noopener">
+        Download<span className="sr-only"> {name}</span>
+      </a>
+      {error ? <FormError error={error} /> : null}
+    </>
+  );
+}
+
+type Upload = { name: string; state: 'creating' | 'sending' | 'checking' | 'done' | 'failed'; error?: unknown };
+
+/** The drop zone with a visible file input: create the document, PUT the bytes, refetch. */
+function UploadZone({ leaseId }: { leaseId: string }) {
+  const { orgId } = useOrg();
+  const qc = useQueryClient();
+  const inputId = useId();
+  const [over, setOver] = useState(false);
+  const [uploads, setUploads] = useState<Upload[]>([]);
+  const count = useRef(0);
+
+  const set = (i: number, u: Partial<Upload>) => setUploads((us) => us.map((x, j) => (j === i ? { ...x, ...u } : x)));
+
+  const uploadOne = async (file: File, i: number) => {
+    try {
+      const doc = await apiPost('/api/v1/orgs/{orgId}/documents', { orgId }, {
+        subject: { type: 'lease', id: leaseId },
+        name: file.name,
+        contentType: contentTypeOf(file) as ContentType,
+        sizeBytes: file.size,
+      });
+      if (!doc.upload) throw new Error('The API answered no upload link.');
+      set(i, { state: 'sending' });
+      await putToPresigned(doc.upload, file);
+      set(i, { state: 'checking' });
+      qc.setQueryData(keys.document(orgId, doc.id), { ...doc, upload: null });
+      await qc.invalidateQueries({ queryKey: keys.documents(orgId, leaseId) });
+      // The version turns from pending to available once its bytes are checked.
+      await qc.invalidateQueries({ queryKey: keys.document(orgId, doc.id) });
+      set(i, { state: 'done' });
+    } catch (err) {
+      set(i, { state: 'failed', error: err });
+    }
+  };
+
+  const start = (files: FileList | null) => {
+    if (!files || files.length === 0) return;
+    const list = Array.from(files);
+    const base = count.current;
+    count.current += list.length;
+    setUploads((prev) => [...prev, ...list.map((f) => ({ name: f.name, state: 'creating' as const }))]);
+    list.forEach((f, k) => void uploadOne(f, base + k));
+  };
+
+  const onDrag = (e: DragEvent<HTMLDivElement>, isOver: boolean) => {
+    e.preventDefault();
+    e.stopPropagation();
+    setOver(isOver);
+  };
+
+  const words: Record<Upload['state'], string> = {
+    creating: 'starting…',
+    sending: 'uploading…',
+    checking: 'checking…',
+    done: 'uploaded',
+    failed: 'failed',
+  };
+
+  return (
+    <div className="leases-upload">
+      <div
+        className={`dropzone${over ? ' over' : ''}`}
+        onDragEnter={(e) => onDrag(e, true)}
+        onDragOver={(e) => onDrag(e, true)}
+        onDragLeave={(e) => onDrag(e, false)}
+        onDrop={(e) => {
+          onDrag(e, false);
+          start(e.dataTransfer.files);
+        }}
+      >
+        <p className="muted">Drop files here (PDF, image, Word .docx or CSV, up to 25 MB), or choose one:</p>
+        <label htmlFor={inputId}>Upload a document</label>{' '}
+        <input
+          id={inputId}
+          type="file"
+          accept={ACCEPT_ATTR}
+          multiple
+          onChange={(e) => {
+            start(e.target.files);
+            e.target.value = '';
+          }}
+        />
+      </div>
+      <div role="status" aria-live="polite">
+        {uploads.length ? (
+          <ul className="leases-plain-list leases-uploads">
+            {uploads.map((u, i) => (
+              <li key={i}>
+                {u.name}: {words[u.state]}
+              </li>
+            ))}
+          </ul>
+        ) : null}
+      </div>
+      {uploads.map((u, i) =>
+        u.state === 'failed' ? (
+          <div key={i} role="alert" className="error-box">
+            <strong>{u.name} was not uploaded.</strong> {uploadErrorText(u.error)}
+          </div>
+        ) : null,
+      )}
+    </div>
+  );
+}
