@@ -1,6 +1,26 @@
 import { lazy } from 'react';
-import type { RouteObject } from 'react-router-dom';
+import { Navigate, type RouteObject } from 'react-router-dom';
 
-const SettingsPage = lazy(() => import('./SettingsPage'));
+const SettingsLayout = lazy(() => import('./SettingsLayout'));
+const OrgSettingsPage = lazy(() => import('./OrgSettingsPage'));
+const MembersPage = lazy(() => import('./MembersPage'));
+const BillingSettingsPage = lazy(() => import('./BillingSettingsPage'));
+const WebhooksPage = lazy(() => import('./WebhooksPage'));
+const WebhookPage = lazy(() => import('./WebhookPage'));
+const AuditPage = lazy(() => import('./AuditPage'));
 
-export const routes: RouteObject[] = [{ path: 'settings', element: <SettingsPage /> }];
+export const routes: RouteObject[] = [
+  {
+    path: 'settings',
+    element: <SettingsLayout />,
+    children: [
+      { index: true, element: <Navigate to="org" replace /> },
+      { path: 'org', element: <OrgSettingsPage /> },
+      { path: 'members', element: <MembersPage /> },
+      { path: 'billing', element: <BillingSettingsPage /> },
+      { path: 'webhooks', element: <WebhooksPage /> },
+      { path: 'webhooks/:webhookId', element: <WebhookPage /> },
+      { path: 'audit', element: <AuditPage /> },
+    ],
+  },
+];

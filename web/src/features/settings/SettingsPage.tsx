@@ -1,5 +1,0 @@
-import { PageHeader } from '@/components/Page';
-
-export default function SettingsPage() {
-  return <PageHeader title="Settings" />;
-}

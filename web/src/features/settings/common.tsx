@@ -1,0 +1,64 @@
+/** Small pieces the settings tabs share. */
+import { useId, useState, type ReactNode } from 'react';
+
+/** What a tab shows to a role that may not see it (the tab itself is hidden). */
+export function NotAllowed({ what }: { what: string }) {
+  return (
+    <div className="empty" role="note">
+      Your role does not give access to {what}.
+    </div>
+  );
+}
+
+/** A labelled checkbox. */
+export function Checkbox({ label, checked, onChange, name }: { label: ReactNode; checked: boolean; onChange: (v: boolean) => void; name?: string }) {
+  const id = useId();
+  return (
+    <div className="check">
+      <input id={id} type="checkbox" name={name} checked={checked} onChange={(e) => onChange(e.target.checked)} />
+      <label htmlFor={id}>{label}</label>
+    </div>
+  );
+}
+
+/** Read-only facts as a description list. */
+export function Facts({ items }: { items: [string, ReactNode][] }) {
+  return (
+    <dl className="facts">
+      {items.map(([k, v]) => (
+        <div key={k} style={{ display: 'contents' }}>
+          <dt>{k}</dt>
+          <dd>{v}</dd>
+        </div>
+      ))}
+    </dl>
+  );
+}
+
+/** A destructive action confirmed by a second click ("Remove" → "Confirm remove"). */
+export function ConfirmButton({ label, confirmLabel, onConfirm, pending }: { label: string; confirmLabel: string; onConfirm: () => void; pending?: boolean }) {
+  const [armed, setArmed] = useState(false);
+  if (!armed)
+    return (
+      <button type="button" className="btn danger" onClick={() => setArmed(true)}>
+        {label}
+      </button>
+    );
+  return (
+    <span className="row-actions">
+      <button
+        type="button"
+        className="btn danger"
+        disabled={pending}
+        onClick={() => {
+          onConfirm();
+        }}
+      >
+        {pending ? 'Working…' : confirmLabel}
+      </button>
+      <button type="button" className="btn" onClick={() => setArmed(false)}>
+        Cancel
+      </button>
+    </span>
+  );
+}
