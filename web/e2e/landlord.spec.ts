@@ -159,7 +159,7 @@ test('a new landlord runs a month from the browser', async ({ page }, info) => {
   await expect(page.getByRole('heading', { name: 'Profit and loss', level: 1 })).toBeVisible();
   await expect(async () => {
     await page.reload();
-    await expect(page.getByTestId('pnl-net-income')).toContainText('900.00', { timeout: 2_000 });
+    await expect(page.getByRole('group', { name: 'Net income' })).toContainText('900.00', { timeout: 2_000 });
   }).toPass({ timeout: 60_000 });
   await checkA11y(page, 'profit-and-loss', info);
   await shot(page, 'profit-and-loss');

@@ -39,10 +39,16 @@ describe('fields show the API error they are named for', () => {
     expect(screen.getByRole('alert')).toHaveTextContent('Enter an email address');
   });
 
+  it('a problem without field errors shows its detail', () => {
+    render(<FormError error={new ApiError({ type: 'about:blank', title: 'Conflict', status: 409, detail: 'unit 101 already has an active lease' })} />);
+    expect(screen.getByRole('alert')).toHaveTextContent('Conflict. unit 101 already has an active lease');
+  });
+
   it('the summary lists only the field errors no input shows', () => {
     render(<FormError error={problem} shown={['address', 'rent']} />);
     const alert = screen.getByRole('alert');
-    expect(alert).toHaveTextContent('Invalid input. 2 fields are invalid');
+    expect(alert).toHaveTextContent('Invalid input. Check the fields marked below.');
+    expect(alert).not.toHaveTextContent('2 fields are invalid');
     expect(alert).toHaveTextContent('splits[1].amount: parts must sum to the amount');
     expect(alert).not.toHaveTextContent('must not be empty');
   });

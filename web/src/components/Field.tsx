@@ -113,10 +113,13 @@ export function FormError({ error, shown = [] }: { error: unknown; shown?: strin
       </div>
     );
   }
-  const others = (error.problem.errors ?? []).filter((e) => !shown.some((s) => e.field === s || e.field.startsWith(s + '.') || e.field.startsWith(s + '[')));
+  const errors = error.problem.errors ?? [];
+  const others = errors.filter((e) => !shown.some((s) => e.field === s || e.field.startsWith(s + '.') || e.field.startsWith(s + '[')));
+  // With field errors the API's detail repeats them; the inputs show theirs, the list the rest.
+  const detail = errors.length ? (others.length < errors.length ? 'Check the fields marked below.' : '') : error.problem.detail;
   return (
     <div role="alert" className="error-box">
-      <strong>{error.problem.title}.</strong> {error.problem.detail}
+      <strong>{error.problem.title}.</strong> {detail}
       {others.length ? (
         <ul>
           {others.map((e) => (
