@@ -72,7 +72,7 @@ function EntriesTable({ entries }: { entries: Entry[] }) {
       return n;
     });
   return (
-    <div className="table-wrap" role="region" aria-label="Journal entries" tabIndex={0}>
+    <div className="table-wrap journal-wrap" role="region" aria-label="Journal entries" tabIndex={0}>
       <table>
         <caption className="sr-only">Journal entries, newest first</caption>
         <thead>

@@ -3,7 +3,7 @@
  * what it reads; each draft here is polled until its receipt is read, and confirmed (booked) with
  * the suggestion pre-filled.
  */
-import { useRef, useState, type DragEvent, type FormEvent } from 'react';
+import { useEffect, useRef, useState, type DragEvent, type FormEvent } from 'react';
 import { Link } from 'react-router-dom';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { apiGet, apiPost, type Schemas } from '@/api/client';
@@ -221,10 +221,17 @@ function DraftCard({ id, onBooked }: { id: string; onBooked: (b: Booked) => void
       return pending && query.state.dataUpdateCount < MAX_POLLS ? POLL_MS : false;
     },
   });
+  const qc = useQueryClient();
+  const pending = q.data?.receipts.some((r) => r.status === 'pending') ?? false;
+  const wasPending = useRef(pending);
+  useEffect(() => {
+    // The read filled the draft: the lists showing it (amount, date, vendor) are stale.
+    if (wasPending.current && !pending) void qc.invalidateQueries({ queryKey: [...keys.expenses(orgId), 'list'] });
+    wasPending.current = pending;
+  }, [pending, qc, orgId]);
   if (q.isPending) return <Loading />;
   if (q.error) return <ErrorState error={q.error} />;
   const draft = q.data;
-  const pending = draft.receipts.some((r) => r.status === 'pending');
   const title = draft.receipts[0]?.name ?? 'Receipt';
   return (
     <article className="card draft-card" aria-label={`Draft from ${title}`}>

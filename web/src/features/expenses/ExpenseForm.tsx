@@ -6,11 +6,16 @@ import { FormError, MoneyField, SelectField, TextAreaField, TextField } from '@/
 import { normalizeAmount } from '@/lib/money';
 import { todayIn } from '@/lib/dates';
 import { useOrg } from '@/lib/org';
-import { accountLabel, cashAccounts, expenseAccounts, keys, moneyInput, useAccounts, useIdempotencyKey, useVendors, type Expense } from './lookups';
+import { cashAccounts, expenseAccounts, keys, moneyInput, useAccounts, useIdempotencyKey, useVendors, type Account, type Expense } from './lookups';
 import { DueDateField, PaymentFields, type PaidMode } from './PaymentFields';
 import { initialScope, ScopeEditor, scopeBody, validateScope, type ScopeState } from './ScopeEditor';
 
 export const EXPENSE_FIELDS = ['date', 'amount', 'accountId', 'vendorId', 'scope', 'splits', 'split', 'paidFrom', 'dueDate', 'status', 'memo', 'reference'];
+
+/** Option text: the account's name (with its code only when two accounts share a name). */
+function optionText(a: Account, all: Account[]): string {
+  return all.filter((x) => x.name === a.name).length > 1 ? `${a.name} (${a.code})` : a.name;
+}
 
 export function AccountSelect({ label = 'Account', value, onChange, error, invalid }: { label?: string; value: string; onChange: (v: string) => void; error: unknown; invalid?: string | null }) {
   const accounts = useAccounts();
@@ -23,7 +28,7 @@ export function AccountSelect({ label = 'Account', value, onChange, error, inval
           .filter((a) => a.type === 'expense')
           .map((a) => (
             <option key={a.id} value={a.id}>
-              {accountLabel(a)}
+              {optionText(a, list)}
             </option>
           ))}
       </optgroup>
@@ -32,7 +37,7 @@ export function AccountSelect({ label = 'Account', value, onChange, error, inval
           .filter((a) => a.type !== 'expense')
           .map((a) => (
             <option key={a.id} value={a.id}>
-              {accountLabel(a)}
+              {optionText(a, list)}
             </option>
           ))}
       </optgroup>

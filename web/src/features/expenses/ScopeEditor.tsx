@@ -36,7 +36,7 @@ export function newPart(p: Partial<Part> = {}): Part {
 }
 
 export function initialScope(): ScopeState {
-  return { kind: 'portfolio', buildingId: '', unitId: '', mode: 'exact', parts: [newPart(), newPart()], ruleBuildingIds: [] };
+  return { kind: 'portfolio', buildingId: '', unitId: '', mode: 'exact', parts: [newPart()], ruleBuildingIds: [] };
 }
 
 /** The form's state from an expense's scope or parts (for editing). */
