@@ -5,6 +5,7 @@ import { FormError, MoneyField, SelectField, TextField } from '@/components/Fiel
 import { todayIn } from '@/lib/dates';
 import { useOrg } from '@/lib/org';
 import { amountProblem, moneyInput } from './amount';
+import { useFocusFirst } from './focus';
 import { keys } from './data';
 import { useSubmissionKey } from './idempotency';
 
@@ -24,6 +25,7 @@ export function kindLabel(kind: Schemas['ChargeKind'] | null | undefined): strin
 /** "Add charge": kind, amount, due date, memo → `POST …/charges` with an Idempotency-Key. */
 export function ChargeForm({ leaseId, currency, onDone, onCancel }: { leaseId: string; currency: string; onDone: (c: Schemas['Charge']) => void; onCancel: () => void }) {
   const { orgId, org } = useOrg();
+  const focusRef = useFocusFirst<HTMLFormElement>();
   const qc = useQueryClient();
   const submission = useSubmissionKey();
   const [kind, setKind] = useState<Schemas['ChargeKind']>('fee');
@@ -52,7 +54,7 @@ export function ChargeForm({ leaseId, currency, onDone, onCancel }: { leaseId: s
   };
 
   return (
-    <form className="form card leases-form" onSubmit={submit} noValidate aria-labelledby="charge-form-title">
+    <form ref={focusRef} className="form card leases-form" onSubmit={submit} noValidate aria-labelledby="charge-form-title">
       <h3 id="charge-form-title">Add charge</h3>
       <FormError error={save.error} shown={['kind', 'amount', 'dueDate', 'memo']} />
       <div className="form-row">

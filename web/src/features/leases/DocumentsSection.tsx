@@ -170,8 +170,8 @@ function DownloadLink({ documentId, name }: { documentId: string; name: string }
   };
   return (
     <>
-      <a className="leases-download" href={download.url} download={name} onClick={(e) => void onClick(e)} rel="noopener">
-        Download<span className="sr-only"> {name}</span>
+      <a href={download.url} download={name} onClick={(e) => void onClick(e)} rel="noopener" aria-label={`Download ${name}`}>
+        Download
       </a>
       {error ? <FormError error={error} /> : null}
     </>

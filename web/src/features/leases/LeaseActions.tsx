@@ -6,6 +6,7 @@ import { FormError, MoneyField, TextField } from '@/components/Field';
 import { todayIn } from '@/lib/dates';
 import { useOrg } from '@/lib/org';
 import { amountProblem, moneyInput } from './amount';
+import { useFocusFirst } from './focus';
 import { keys, type Lease } from './data';
 
 export type LeaseForm = 'end' | 'renew' | 'edit' | null;
@@ -43,6 +44,7 @@ export function useActivate(lease: Lease) {
 /** "End lease": the move-out date (the tenants' last day in the unit). */
 export function EndLeaseForm({ lease, onClose }: { lease: Lease; onClose: () => void }) {
   const { orgId, org } = useOrg();
+  const focusRef = useFocusFirst<HTMLFormElement>();
   const saved = useLeaseSaved(lease);
   const [moveOut, setMoveOut] = useState(() => todayIn(org.timezone));
   const [checked, setChecked] = useState(false);
@@ -60,7 +62,7 @@ export function EndLeaseForm({ lease, onClose }: { lease: Lease; onClose: () => 
     end.mutate();
   };
   return (
-    <form className="form card narrow leases-form" onSubmit={submit} noValidate aria-labelledby="end-lease-title">
+    <form ref={focusRef} className="form card narrow leases-form" onSubmit={submit} noValidate aria-labelledby="end-lease-title">
       <h2 id="end-lease-title">End the lease</h2>
       <FormError error={end.error} shown={['moveOutDate']} />
       <TextField
@@ -89,6 +91,7 @@ export function EndLeaseForm({ lease, onClose }: { lease: Lease; onClose: () => 
 /** "Renew": a new draft continuing this lease (same unit and tenants), then its page. */
 export function RenewForm({ lease, onClose }: { lease: Lease; onClose: () => void }) {
   const { orgId } = useOrg();
+  const focusRef = useFocusFirst<HTMLFormElement>();
   const navigate = useNavigate();
   const saved = useLeaseSaved(lease);
   const currency = lease.rent.currency;
@@ -119,7 +122,7 @@ export function RenewForm({ lease, onClose }: { lease: Lease; onClose: () => voi
     renew.mutate();
   };
   return (
-    <form className="form card leases-form" onSubmit={submit} noValidate aria-labelledby="renew-title">
+    <form ref={focusRef} className="form card leases-form" onSubmit={submit} noValidate aria-labelledby="renew-title">
       <h2 id="renew-title">Renew the lease</h2>
       <p className="muted">Creates a new draft lease for the same unit and tenants; activate it when it is signed.</p>
       <FormError error={renew.error} shown={['startDate', 'endDate', 'rent']} />
@@ -151,6 +154,7 @@ export function RenewForm({ lease, onClose }: { lease: Lease; onClose: () => voi
 /** A draft's terms (`PATCH`): dates, rent, due day and deposit. */
 export function EditDraftForm({ lease, onClose }: { lease: Lease; onClose: () => void }) {
   const { orgId } = useOrg();
+  const focusRef = useFocusFirst<HTMLFormElement>();
   const saved = useLeaseSaved(lease);
   const currency = lease.rent.currency;
   const [startDate, setStart] = useState(lease.startDate);
@@ -188,7 +192,7 @@ export function EditDraftForm({ lease, onClose }: { lease: Lease; onClose: () =>
     save.mutate();
   };
   return (
-    <form className="form card leases-form" onSubmit={submit} noValidate aria-labelledby="edit-lease-title">
+    <form ref={focusRef} className="form card leases-form" onSubmit={submit} noValidate aria-labelledby="edit-lease-title">
       <h2 id="edit-lease-title">Edit terms</h2>
       <FormError error={save.error} shown={['startDate', 'endDate', 'rent', 'dueDay', 'deposit']} />
       <div className="form-row">

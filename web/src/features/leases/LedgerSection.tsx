@@ -81,7 +81,7 @@ export function LedgerSection({ lease }: { lease: Lease }) {
       return (
         <form className="leases-inline-confirm" onSubmit={submit}>
           <label htmlFor="ledger-confirm-reason">Reason</label>
-          <input id="ledger-confirm-reason" name="reason" value={reason} maxLength={500} onChange={(ev) => setReason(ev.target.value)} placeholder="Optional" />
+          <input id="ledger-confirm-reason" name="reason" autoFocus value={reason} maxLength={500} onChange={(ev) => setReason(ev.target.value)} placeholder="Optional" />
           <button type="submit" className="btn danger" disabled={undo.isPending} aria-describedby={describedBy}>
             {kind === 'void' ? 'Confirm void' : 'Confirm reverse'}
           </button>

@@ -7,6 +7,7 @@ import { FormError, MoneyField, SelectField, TextField } from '@/components/Fiel
 import { ErrorState, Loading } from '@/components/QueryState';
 import { useOrg } from '@/lib/org';
 import { amountProblem, moneyInput } from './amount';
+import { useFocusFirst } from './focus';
 import { keys, tenantName, useTenantDirectory, useUnitDirectory } from './data';
 
 /** The API names tenants by position: `tenantIds` / `tenantIds[0]` is the primary, the rest roommates. */
@@ -26,6 +27,7 @@ export function NewLeaseForm({ onCancel }: { onCancel: () => void }) {
   const qc = useQueryClient();
   const units = useUnitDirectory(orgId);
   const tenants = useTenantDirectory(orgId);
+  const focusRef = useFocusFirst<HTMLFormElement>(!units.isPending && !tenants.isPending);
 
   const [unitId, setUnitId] = useState('');
   const [tenantId, setTenantId] = useState('');
@@ -82,7 +84,7 @@ export function NewLeaseForm({ onCancel }: { onCancel: () => void }) {
   const tErr = tenantErrors(create.error);
   const others = tenants.tenants.filter((t) => t.id !== tenantId);
   return (
-    <form className="form card leases-form" onSubmit={submit} noValidate aria-labelledby="new-lease-title">
+    <form ref={focusRef} className="form card leases-form" onSubmit={submit} noValidate aria-labelledby="new-lease-title">
       <h2 id="new-lease-title">New lease</h2>
       <FormError error={create.error} shown={['unitId', 'tenantIds', 'startDate', 'endDate', 'rent', 'dueDay', 'deposit']} />
       {units.choices.length === 0 ? <p className="muted">No units yet: add a building and its units first.</p> : null}

@@ -6,6 +6,7 @@ import { formatMoney, toMinor } from '@/lib/money';
 import { todayIn } from '@/lib/dates';
 import { useOrg } from '@/lib/org';
 import { amountProblem, moneyInput } from './amount';
+import { useFocusFirst } from './focus';
 import { keys } from './data';
 import { useSubmissionKey } from './idempotency';
 
@@ -20,6 +21,7 @@ const METHODS: { value: Schemas['PaymentMethod']; label: string }[] = [
 /** "Record payment": amount, received on, method, reference → `POST …/payments` with an Idempotency-Key. */
 export function PaymentForm({ leaseId, currency, onDone, onCancel }: { leaseId: string; currency: string; onDone: (p: Schemas['Payment']) => void; onCancel: () => void }) {
   const { orgId, org } = useOrg();
+  const focusRef = useFocusFirst<HTMLFormElement>();
   const qc = useQueryClient();
   const submission = useSubmissionKey();
   const [amount, setAmount] = useState('');
@@ -51,7 +53,7 @@ export function PaymentForm({ leaseId, currency, onDone, onCancel }: { leaseId: 
   };
 
   return (
-    <form className="form card leases-form" onSubmit={submit} noValidate aria-labelledby="payment-form-title">
+    <form ref={focusRef} className="form card leases-form" onSubmit={submit} noValidate aria-labelledby="payment-form-title">
       <h3 id="payment-form-title">Record payment</h3>
       <FormError error={save.error} shown={['amount', 'receivedOn', 'method', 'reference']} />
       <div className="form-row">

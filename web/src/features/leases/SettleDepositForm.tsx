@@ -7,6 +7,7 @@ import { formatDay } from '@/lib/dates';
 import { formatMoney, fromMinor, sumAmounts, toMinor } from '@/lib/money';
 import { useOrg } from '@/lib/org';
 import { amountProblem, moneyInput } from './amount';
+import { useFocusFirst } from './focus';
 import { keys, type Lease } from './data';
 
 interface DeductionRow {
@@ -38,6 +39,7 @@ export function SettleDepositForm({
   onCancel: () => void;
 }) {
   const { orgId } = useOrg();
+  const focusRef = useFocusFirst<HTMLFormElement>();
   const qc = useQueryClient();
   const [rows, setRows] = useState<DeductionRow[]>([]);
   const [nextKey, setNextKey] = useState(1);
@@ -79,7 +81,7 @@ export function SettleDepositForm({
   };
 
   return (
-    <form className="form card leases-form" onSubmit={submit} noValidate>
+    <form ref={focusRef} className="form card leases-form" onSubmit={submit} noValidate>
       <h3>Settle deposit</h3>
       <p>
         Deposit held: <MoneyText value={held} />
