@@ -27,8 +27,8 @@ const BY_EXTENSION: Record<string, ContentType> = {
 const ACCEPTED = new Set<string>(Object.values(BY_EXTENSION));
 const ACCEPT_ATTR = ['.pdf', '.png', '.jpg', '.jpeg', '.heic', '.webp', '.docx', '.csv', ...ACCEPTED].join(',');
 /** Polls of a pending upload before leaving it to the next visit. */
-const MAX_POLLS = 10;
-const POLL_MS = 1000;
+const MAX_POLLS = 15;
+const POLL_MS = 700;
 
 /** The file's type as the browser knows it, or as its extension says; the API refuses the rest (400). */
 export function contentTypeOf(file: { name: string; type: string }): string {
@@ -228,13 +228,17 @@ function UploadZone({ leaseId }: { leaseId: string }) {
     setOver(isOver);
   };
 
-  const words: Record<Upload['state'], string> = {
-    creating: 'starting…',
-    sending: 'uploading…',
-    checking: 'checking…',
-    done: 'uploaded',
-    failed: 'failed',
-  };
+  // The status line names no file: the list below shows it (one name on screen, one match).
+  const busy = uploads.filter((u) => u.state === 'creating' || u.state === 'sending').length;
+  const checking = uploads.filter((u) => u.state === 'checking').length;
+  const done = uploads.filter((u) => u.state === 'done').length;
+  const statusText = busy
+    ? `Uploading ${busy === 1 ? 'the file' : `${busy} files`}…`
+    : checking
+      ? 'Checking the upload…'
+      : done
+        ? `${done === 1 ? 'The file was' : `${done} files were`} uploaded.`
+        : '';
 
   return (
     <div className="leases-upload">
@@ -262,15 +266,7 @@ function UploadZone({ leaseId }: { leaseId: string }) {
         />
       </div>
       <div role="status" aria-live="polite">
-        {uploads.length ? (
-          <ul className="leases-plain-list leases-uploads">
-            {uploads.map((u, i) => (
-              <li key={i}>
-                {u.name}: {words[u.state]}
-              </li>
-            ))}
-          </ul>
-        ) : null}
+        {statusText ? <p className="muted leases-uploads">{statusText}</p> : null}
       </div>
       {uploads.map((u, i) =>
         u.state === 'failed' ? (
