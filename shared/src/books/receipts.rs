@@ -67,8 +67,9 @@ pub struct Receipt {
     /// Why it is unreadable or rejected.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,
-    /// Where to PUT the file (in the answer that created it; never stored).
-    #[serde(default, skip_deserializing, skip_serializing_if = "Option::is_none")]
+    /// Where to PUT the file (in the answer that created it; never stored: the item is written
+    /// before the URL is signed).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub upload: Option<PresignedUpload>,
     pub created_at: DateTime<Utc>,
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -24,7 +24,7 @@ pub enum BlobError {
 }
 
 /// What a client needs to upload: PUT the bytes to `url` with exactly `headers`.
-#[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct PresignedUpload {
     #[schema(example = "PUT")]

@@ -4376,6 +4376,7 @@ export interface components {
             /** Format: int64 */
             sizeBytes: number;
             status: components["schemas"]["ReceiptStatus"];
+            upload?: null | components["schemas"]["PresignedUpload"];
         };
         ReceiptId: string;
         /** @description An uploaded receipt was checked and read (or kept as unreadable or rejected). */

@@ -13,8 +13,8 @@ export type Building = Schemas['Building'];
 export type Unit = Schemas['Unit'];
 export type Expense = Schemas['Expense'];
 export type ExpenseWithReceipts = Schemas['ExpenseWithReceipts'];
-/** A receipt as `POST …/receipts` answers it: with its presigned upload (not in the `Receipt` schema). */
-export type UploadingReceipt = Schemas['Receipt'] & { upload?: Schemas['PresignedUpload'] | null };
+/** A receipt as `POST …/receipts` answers it: with its presigned `upload`. */
+export type UploadingReceipt = Schemas['Receipt'];
 
 interface PageOf<T> {
   items: T[];
