@@ -69,6 +69,9 @@ test('the keyboard alone gets around, and focus is always visible', async ({ pag
   const { orgId } = await seededOrg(email);
   await signIn(page, email, `/orgs/${orgId}/dashboard`);
   await expect(page.getByRole('heading', { level: 1, name: 'Dashboard' })).toBeVisible();
+  // On a wide screen the menu is always there: no button to fold it.
+  await expect(page.getByRole('navigation', { name: 'Main' })).toBeVisible();
+  await expect(page.getByRole('button', { name: 'Menu' })).toBeHidden();
   await page.keyboard.press('Tab');
   const skip = page.getByRole('link', { name: 'Skip to content' });
   await expect(skip).toBeFocused();
