@@ -48,6 +48,18 @@ test('a readonly member sees no write buttons, and the API refuses the write any
   }
   await shot(page, 'readonly-members');
 
+  // A user in several orgs switches between them; the role follows the org.
+  const mine = await orgWithBuilding(await api(await tokenFor(readerEmail)), 'Reader Rentals');
+  await page.goto(`/orgs/${orgId}/dashboard`);
+  const switcher = page.getByLabel('Organization');
+  await expect(switcher.locator('option')).toHaveCount(2);
+  await expect(switcher.locator('option', { hasText: 'Reader Rentals' })).toHaveCount(1);
+  await switcher.selectOption({ label: 'Reader Rentals' });
+  await expect(page).toHaveURL(new RegExp(`/orgs/${mine.orgId}/dashboard$`));
+  await expect(page.getByText('owner', { exact: true })).toBeVisible();
+  await page.goto(`/orgs/${mine.orgId}/buildings`);
+  await expect(page.getByRole('button', { name: 'New building' })).toBeVisible();
+
   // The API decides, whatever a client shows.
   const reader = await api(await tokenFor(readerEmail));
   const refused = await reader.post(`orgs/${orgId}/buildings`, { data: { name: 'Sneaky', address: { line1: '1 A St', city: 'X', postalCode: '1', country: 'US' } } });

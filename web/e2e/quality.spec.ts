@@ -64,11 +64,12 @@ test('every main screen fits a 360 px phone', async ({ page }, info) => {
   await shot(page, 'phone-leases');
 });
 
-test('the keyboard alone gets around, and focus is always visible', async ({ page }) => {
+test('the keyboard alone gets around, and focus is always visible', async ({ page }, info) => {
   const email = uniqueEmail('keys');
   const { orgId } = await seededOrg(email);
   await signIn(page, email, `/orgs/${orgId}/dashboard`);
   await expect(page.getByRole('heading', { level: 1, name: 'Dashboard' })).toBeVisible();
+  await checkA11y(page, 'dashboard', info);
   // On a wide screen the menu is always there: no button to fold it.
   await expect(page.getByRole('navigation', { name: 'Main' })).toBeVisible();
   await expect(page.getByRole('button', { name: 'Menu' })).toBeHidden();
@@ -92,5 +93,7 @@ test('the keyboard alone gets around, and focus is always visible', async ({ pag
   // Open the create form from the keyboard: its first field takes the typing.
   await page.getByRole('button', { name: 'New building' }).focus();
   await page.keyboard.press('Enter');
-  await expect(page.getByLabel('Name')).toBeVisible();
+  await expect(page.getByLabel('Name')).toBeFocused();
+  await checkA11y(page, 'buildings-form', info);
+  await shot(page, 'keyboard-new-building');
 });
