@@ -1,5 +1,4 @@
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
-import { Link } from 'react-router-dom';
 import { apiGet, type Schemas } from '@/api/client';
 import { MoneyText } from '@/components/Money';
 import { PageHeader } from '@/components/Page';
@@ -57,7 +56,8 @@ export default function Vendors1099Page() {
                     rowKey={(v) => v.vendorId}
                     rows={data.vendors}
                     columns={[
-                      { header: 'Vendor', cell: (v) => <Link to={`/orgs/${orgId}/vendors/${v.vendorId}`}>{v.name}</Link> },
+                      // There is no page per vendor (`vendors` is one list): a link to `vendors/<id>` would read "Not found".
+                      { header: 'Vendor', cell: (v) => v.name },
                       { header: 'Tax ID', cell: (v) => v.taxId ?? <span className="field-error">None on file: ask for a W-9</span> },
                       { header: 'Payments', numeric: true, cell: (v) => v.payments },
                       { header: 'Paid', numeric: true, cell: (v) => <MoneyText value={v.paid} /> },
