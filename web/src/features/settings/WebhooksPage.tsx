@@ -34,7 +34,11 @@ function SecretOnce({ hook, onDone }: { hook: Webhook; onDone: () => void }) {
             type="button"
             className="btn"
             onClick={() => {
-              void navigator.clipboard.writeText(hook.secret ?? '').then(() => setCopied(true));
+              // Writing may be refused (no permission, page not focused): the secret stays on screen to copy by hand.
+              void navigator.clipboard.writeText(hook.secret ?? '').then(
+                () => setCopied(true),
+                () => setCopied(false),
+              );
             }}
           >
             {copied ? 'Copied' : 'Copy secret'}
