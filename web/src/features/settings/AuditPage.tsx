@@ -55,15 +55,25 @@ export default function AuditPage() {
   const { orgId, org } = useOrg();
   const allowed = useCan('auditRead');
   const list = usePaged<Entry>(['orgs', orgId, 'audit'], (cursor, signal) => apiGet('/api/v1/orgs/{orgId}/audit', { orgId }, { limit: 50, cursor }, { signal }), allowed);
-  // Members' emails, to name the actors (ids of members since removed stay ids).
+  // Members' emails (every page), to name the actors (ids of members since removed stay ids).
   const members = useQuery({
     queryKey: ['orgs', orgId, 'members', 'emails'],
-    queryFn: ({ signal }) => apiGet('/api/v1/orgs/{orgId}/members', { orgId }, { limit: 200 }, { signal }),
+    queryFn: async ({ signal }) => {
+      const emails = new Map<string, string>();
+      let cursor: string | undefined;
+      for (let i = 0; i < 50; i++) {
+        const page = await apiGet('/api/v1/orgs/{orgId}/members', { orgId }, { limit: 200, cursor }, { signal });
+        for (const m of page.items) emails.set(m.userId, m.email);
+        if (!page.nextCursor) break;
+        cursor = page.nextCursor;
+      }
+      return emails;
+    },
     enabled: allowed,
     staleTime: 60_000,
   });
   if (!allowed) return <NotAllowed what="the audit log" />;
-  const actor = (id: string) => members.data?.items.find((m) => m.userId === id)?.email ?? id;
+  const actor = (id: string) => members.data?.get(id) ?? id;
   return (
     <Section title="Audit log">
       {list.isPending ? (
