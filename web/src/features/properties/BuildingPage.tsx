@@ -14,7 +14,7 @@ import { formatDay, todayIn } from '@/lib/dates';
 import { useCan, useOrg } from '@/lib/org';
 import { BuildingForm } from './BuildingForm';
 import { formatAddress } from './address';
-import { buildingKey, buildingsKey, buildingsPagedKey, occupancyKey } from './keys';
+import { buildingKey, buildingsKey, occupancyKey } from './keys';
 import { propertyTypeLabel } from './propertyTypes';
 import { UnitsSection } from './UnitsSection';
 import './properties.css';
@@ -56,12 +56,15 @@ function BuildingView({ building }: { building: Building }) {
   const [editing, setEditing] = useState(false);
   const [confirm, setConfirm] = useState<'archive' | 'delete' | null>(null);
   const key = buildingKey(orgId, building.id);
+  // The building itself is what the PATCH answered (set below); its units and every list of buildings are read again.
+  const notThisBuilding = (q: { queryKey: readonly unknown[] }) => q.queryKey.length !== key.length || q.queryKey[3] !== building.id;
 
   const update = useMutation({
     mutationFn: (body: Schemas['UpdateBuilding']) => apiPatch('/api/v1/orgs/{orgId}/buildings/{buildingId}', { orgId, buildingId: building.id }, body),
     onSuccess: (b) => {
       qc.setQueryData(key, b);
-      void qc.invalidateQueries({ queryKey: buildingsPagedKey(orgId) });
+      // Every list of buildings (this feature's pages and the pickers and names elsewhere) shows the new name.
+      void qc.invalidateQueries({ queryKey: buildingsKey(orgId), predicate: notThisBuilding });
       void qc.invalidateQueries({ queryKey: occupancyKey(orgId) });
       setEditing(false);
       setConfirm(null);
@@ -71,7 +74,8 @@ function BuildingView({ building }: { building: Building }) {
     mutationFn: (archived: boolean) => apiPatch('/api/v1/orgs/{orgId}/buildings/{buildingId}', { orgId, buildingId: building.id }, { archived }),
     onSuccess: (b) => {
       qc.setQueryData(key, b);
-      void qc.invalidateQueries({ queryKey: buildingsPagedKey(orgId) });
+      // Pickers elsewhere leave archived buildings out: they read the list again.
+      void qc.invalidateQueries({ queryKey: buildingsKey(orgId), predicate: notThisBuilding });
       void qc.invalidateQueries({ queryKey: occupancyKey(orgId) });
       setConfirm(null);
     },

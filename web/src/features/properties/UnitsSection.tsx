@@ -14,7 +14,7 @@ import { Table } from '@/components/Table';
 import { normalizeAmount } from '@/lib/money';
 import { useCan, useOrg } from '@/lib/org';
 import { BulkUnitsForm } from './BulkUnitsForm';
-import { buildingsKey, occupancyKey, unitsPagedKey } from './keys';
+import { buildingsKey, occupancyKey, unitKey, unitsPagedKey } from './keys';
 
 type Building = Schemas['Building'];
 type Unit = Schemas['Unit'];
@@ -153,7 +153,8 @@ function UnitEditForm({ unit, onDone }: { unit: Unit; onDone: () => void }) {
 
   const save = useMutation({
     mutationFn: (body: Schemas['UpdateUnit']) => apiPatch('/api/v1/orgs/{orgId}/units/{unitId}', { orgId, unitId: unit.id }, body),
-    onSuccess: () => {
+    onSuccess: (u) => {
+      qc.setQueryData(unitKey(orgId, u.id), u);
       void qc.invalidateQueries({ queryKey: buildingsKey(orgId) });
       onDone();
     },
