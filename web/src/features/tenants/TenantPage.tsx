@@ -8,7 +8,7 @@ import { ErrorState, Loading } from '@/components/QueryState';
 import { formatInstant } from '@/lib/dates';
 import { useCan, useOrg } from '@/lib/org';
 import { TenantForm, type TenantBody } from './TenantForm';
-import { tenantKey, tenantsPagedKey } from './keys';
+import { tenantKey, tenantsKey } from './keys';
 import './tenants.css';
 
 type Tenant = Schemas['Tenant'];
@@ -55,7 +55,9 @@ function TenantView({ tenant }: { tenant: Tenant }) {
     },
     onSuccess: (t) => {
       qc.setQueryData(tenantKey(orgId, t.id), t);
-      void qc.invalidateQueries({ queryKey: tenantsPagedKey(orgId) });
+      // Every list of tenants (the paged list, and the pickers and names on other screens) shows the
+      // new name; the tenant itself is what the PATCH answered.
+      void qc.invalidateQueries({ queryKey: tenantsKey(orgId), predicate: (q) => q.queryKey[3] !== t.id });
       setEditing(false);
     },
   });
