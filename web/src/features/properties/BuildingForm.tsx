@@ -73,7 +73,8 @@ export function BuildingForm({
   // Facts keep the currency they were stored in; new ones are in the org's base currency.
   const valueCurrency = initial?.marketValue?.currency ?? org.baseCurrency;
   const priceCurrency = initial?.purchasePrice?.currency ?? org.baseCurrency;
-  const [v, setV] = useState<Values>(() => valuesFrom(initial, 'US'));
+  // A new building is most likely in the org's own country.
+  const [v, setV] = useState<Values>(() => valuesFrom(initial, org.country));
   const [tried, setTried] = useState(false);
   const headingId = useId();
   const set = (k: keyof Values) => (value: string) => setV((old) => ({ ...old, [k]: value }));
