@@ -23,7 +23,8 @@ export function BarChart({ title, bars, currency }: { title: string; bars: Bar[]
         {bars.map((b, i) => {
           const v = scaled[i] ?? 0n;
           return (
-            <div key={b.label} className="bar-col" title={`${b.label}: ${show(b.value)}`}>
+            // Labels may repeat (two buildings of the same name): the position keeps keys unique.
+            <div key={`${i}:${b.label}`} className="bar-col" title={`${b.label}: ${show(b.value)}`}>
               <div className={`bar${v < 0n ? ' negative' : ''}`} style={{ height: `${perMille(v, max) / 10}%` }} />
               <span className="bar-label">{b.label}</span>
             </div>
@@ -33,8 +34,8 @@ export function BarChart({ title, bars, currency }: { title: string; bars: Bar[]
       <table className="sr-only">
         <caption>{title}</caption>
         <tbody>
-          {bars.map((b) => (
-            <tr key={b.label}>
+          {bars.map((b, i) => (
+            <tr key={`${i}:${b.label}`}>
               <th scope="row">{b.label}</th>
               <td>{show(b.value)}</td>
             </tr>
