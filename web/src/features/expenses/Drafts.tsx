@@ -27,7 +27,6 @@ export function contentTypeOf(file: File): string {
 /** The file input labelled `label` inside a drop zone: each file chosen or dropped is handed to `onFile`. */
 export function ReceiptDropzone({ label, hint, onFile, busy }: { label: string; hint: string; onFile: (f: File) => void; busy: boolean }) {
   const [over, setOver] = useState(false);
-  const input = useRef<HTMLInputElement>(null);
   const onDrop = (e: DragEvent) => {
     e.preventDefault();
     setOver(false);
@@ -47,7 +46,6 @@ export function ReceiptDropzone({ label, hint, onFile, busy }: { label: string; 
       <label className="dropzone-label">
         <span>{label}</span>
         <input
-          ref={input}
           type="file"
           accept={RECEIPT_TYPES.join(',')}
           disabled={busy}

@@ -143,10 +143,8 @@ function Receipts({ expense }: { expense: ExpenseWithReceipts }) {
       return file;
     },
     onMutate: () => setUploaded(null),
-    onSuccess: async (file) => {
-      setUploaded(`Uploaded ${file.name}. It is being read.`);
-      await qc.invalidateQueries({ queryKey: keys.expense(orgId, expense.id) });
-    },
+    onSuccess: (file) => setUploaded(`Uploaded ${file.name}. It is being read.`),
+    // Success or not, the receipt may exist now (created before its bytes failed to go up).
     onSettled: () => qc.invalidateQueries({ queryKey: keys.expense(orgId, expense.id) }),
   });
   return (
