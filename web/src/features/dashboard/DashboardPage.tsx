@@ -7,6 +7,7 @@ import type { ReactNode } from 'react';
 import { Link } from 'react-router-dom';
 import { useQuery } from '@tanstack/react-query';
 import { apiGet, type Schemas } from '@/api/client';
+import { LeaseTenants, UnitName } from '@/components/EntityNames';
 import { BarChart } from '@/components/BarChart';
 import { MoneyText } from '@/components/Money';
 import { PageHeader, Section } from '@/components/Page';
@@ -281,11 +282,14 @@ function DelinquencyView({ d }: { d: Schemas['Delinquency'] }) {
               rows={d.leases.slice(0, TOP)}
               columns={[
                 {
-                  header: 'Lease',
+                  header: 'Tenants',
                   cell: (l) => (
-<Link to={`/orgs/${orgId}/leases/${l.leaseId}`}>{l.leaseId}</Link>
+                    <Link to={`/orgs/${orgId}/leases/${l.leaseId}`}>
+                      <LeaseTenants orgId={orgId} leaseId={l.leaseId} />
+                    </Link>
                   ),
                 },
+                { header: 'Unit', cell: (l) => <UnitName orgId={orgId} unitId={l.unitId} /> },
                 { header: 'Oldest due', cell: (l) => formatDay(l.oldestDueDate) },
                 { header: 'Past 30 days', numeric: true, cell: (l) => <MoneyText value={pastThirty(l)} /> },
                 { header: 'Owed', numeric: true, cell: (l) => <MoneyText value={l.aging.total} /> },

@@ -10,7 +10,7 @@ import { Empty, ErrorState, Loading } from '@/components/QueryState';
 import { Table, type Column } from '@/components/Table';
 import { formatDay, todayIn } from '@/lib/dates';
 import { useOrg } from '@/lib/org';
-import { LeaseTenants, UnitName } from './names';
+import { LeaseTenants, UnitName } from '@/components/EntityNames';
 import './delinquency.css';
 
 type Aging = Schemas['Aging'];

@@ -91,8 +91,8 @@ describe('vendors', () => {
     apiDelete.mockRejectedValue(new ApiError({ type: 'urn:portfolioos:problem:conflict', title: 'Conflict', status: 409, detail: 'the vendor has expenses; archive it with {"archived": true}' }));
     const user = renderPage();
     const row = (await screen.findByText('Acme Plumbing')).closest('tr')!;
-    await user.click(within(row).getByRole('button', { name: 'Delete' }));
-    await user.click(within(row).getByRole('button', { name: 'Confirm delete' }));
+    await user.click(within(row).getByRole('button', { name: /^Delete / }));
+    await user.click(within(row).getByRole('button', { name: /^Confirm delete / }));
     expect(await screen.findByRole('alert')).toHaveTextContent('Deleting Acme Plumbing failed. Conflict: the vendor has expenses');
   });
 
@@ -100,6 +100,6 @@ describe('vendors', () => {
     renderPage('readonly');
     await screen.findByText('Acme Plumbing');
     expect(screen.queryByRole('button', { name: 'New vendor' })).toBeNull();
-    expect(screen.queryByRole('button', { name: 'Delete' })).toBeNull();
+    expect(screen.queryByRole('button', { name: /^Delete/ })).toBeNull();
   });
 });

@@ -178,7 +178,7 @@ function RowActions({ vendor, onEdit, onError }: { vendor: Vendor; onEdit: () =>
   if (confirm === 'archive')
     return (
       <span className="row-actions">
-        <button type="button" className="btn danger" onClick={() => archive.mutate(true)} disabled={archive.isPending}>
+        <button type="button" className="btn danger" aria-label={`Confirm archive ${vendor.name}`} onClick={() => archive.mutate(true)} disabled={archive.isPending}>
           Confirm archive
         </button>
         <button type="button" className="btn" onClick={() => setConfirm(null)}>
@@ -189,7 +189,7 @@ function RowActions({ vendor, onEdit, onError }: { vendor: Vendor; onEdit: () =>
   if (confirm === 'delete')
     return (
       <span className="row-actions">
-        <button type="button" className="btn danger" onClick={() => del.mutate()} disabled={del.isPending}>
+        <button type="button" className="btn danger" aria-label={`Confirm delete ${vendor.name}`} onClick={() => del.mutate()} disabled={del.isPending}>
           Confirm delete
         </button>
         <button type="button" className="btn" onClick={() => setConfirm(null)}>
@@ -199,19 +199,19 @@ function RowActions({ vendor, onEdit, onError }: { vendor: Vendor; onEdit: () =>
     );
   return (
     <span className="row-actions">
-      <button type="button" className="btn" onClick={onEdit}>
+      <button type="button" className="btn" aria-label={`Edit ${vendor.name}`} onClick={onEdit}>
         Edit
       </button>
       {vendor.archived ? (
-        <button type="button" className="btn" onClick={() => archive.mutate(false)} disabled={archive.isPending}>
+        <button type="button" className="btn" aria-label={`Unarchive ${vendor.name}`} onClick={() => archive.mutate(false)} disabled={archive.isPending}>
           Unarchive
         </button>
       ) : (
-        <button type="button" className="btn" onClick={() => setConfirm('archive')}>
+        <button type="button" className="btn" aria-label={`Archive ${vendor.name}`} onClick={() => setConfirm('archive')}>
           Archive
         </button>
       )}
-      <button type="button" className="btn danger" onClick={() => setConfirm('delete')}>
+      <button type="button" className="btn danger" aria-label={`Delete ${vendor.name}`} onClick={() => setConfirm('delete')}>
         Delete
       </button>
     </span>

@@ -1,5 +1,5 @@
 /**
- * Names for a delinquent lease (the report carries ids): the lease's tenants and its unit, each
+ * Names for what reports carry by id: a lease's tenants and a unit (with its building), each
  * one cached GET shared by every row (same keys as the lease pages use).
  */
 import { useQueries, useQuery } from '@tanstack/react-query';
