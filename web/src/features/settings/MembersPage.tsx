@@ -166,7 +166,7 @@ export default function MembersPage() {
       ) : (
         <>
           <Table<Member>
-            caption="Members"
+            caption="Members and their roles"
             rowKey={(m) => m.userId}
             rows={list.items}
             columns={[
