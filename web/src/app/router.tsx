@@ -16,6 +16,7 @@ import { routes as vendors } from '@/features/vendors/routes';
 import { routes as books } from '@/features/books/routes';
 import { routes as reports } from '@/features/reports/routes';
 import { routes as settings } from '@/features/settings/routes';
+import { routes as obligations } from '@/features/obligations/routes';
 
 const OrgLayout = lazy(() => import('@/layouts/OrgLayout'));
 const PlainLayout = lazy(() => import('@/layouts/PlainLayout'));
@@ -41,7 +42,7 @@ function guarded(node: ReactNode): ReactNode {
   );
 }
 
-export const orgChildren: RouteObject[] = [...dashboard, ...properties, ...tenants, ...leases, ...delinquency, ...expenses, ...vendors, ...books, ...reports, ...settings];
+export const orgChildren: RouteObject[] = [...dashboard, ...properties, ...tenants, ...leases, ...delinquency, ...expenses, ...vendors, ...books, ...reports, ...obligations, ...settings];
 
 export const appRoutes: RouteObject[] = [
   { path: '/auth/callback', element: <Suspense fallback={<Loading />}><CallbackPage /></Suspense> },

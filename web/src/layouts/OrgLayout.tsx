@@ -28,6 +28,7 @@ const NAV: NavItem[] = [
   { to: 'vendors', label: 'Vendors' },
   { to: 'books', label: 'Books' },
   { to: 'reports', label: 'Reports' },
+  { to: 'obligations', label: 'Obligations' },
   { to: 'settings', label: 'Settings' },
 ];
 

@@ -19,7 +19,9 @@ export type Action =
   | 'webhookManage'
   | 'booksWrite'
   | 'periodClose'
-  | 'periodReopen';
+  | 'periodReopen'
+  | 'eventRead'
+  | 'booksRebuild';
 
 const MATRIX: Record<Action, readonly Role[]> = {
   orgUpdate: ['owner'],
@@ -35,6 +37,8 @@ const MATRIX: Record<Action, readonly Role[]> = {
   booksWrite: ['owner', 'manager', 'accountant'],
   periodClose: ['owner', 'manager'],
   periodReopen: ['owner'],
+  eventRead: ['owner', 'manager', 'accountant'],
+  booksRebuild: ['owner'],
 };
 
 export function can(role: Role | undefined, action: Action): boolean {

@@ -1,0 +1,5 @@
+import { PageHeader } from '@/components/Page';
+
+export default function ObligationsPage() {
+  return <PageHeader title="Obligations" />;
+}
