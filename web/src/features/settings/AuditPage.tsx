@@ -1,4 +1,3 @@
-import { useQuery } from '@tanstack/react-query';
 import { apiGet, type GetResponse } from '@/api/client';
 import { Section } from '@/components/Page';
 import { LoadMore, usePaged } from '@/components/Paged';
@@ -6,7 +5,7 @@ import { Empty, ErrorState, Loading } from '@/components/QueryState';
 import { Table } from '@/components/Table';
 import { formatInstant } from '@/lib/dates';
 import { useCan, useOrg } from '@/lib/org';
-import { NotAllowed } from './common';
+import { NotAllowed, useMemberEmails } from './common';
 
 type Entry = GetResponse<'/api/v1/orgs/{orgId}/audit'>['items'][number];
 
@@ -55,23 +54,7 @@ export default function AuditPage() {
   const { orgId, org } = useOrg();
   const allowed = useCan('auditRead');
   const list = usePaged<Entry>(['orgs', orgId, 'audit'], (cursor, signal) => apiGet('/api/v1/orgs/{orgId}/audit', { orgId }, { limit: 50, cursor }, { signal }), allowed);
-  // Members' emails (every page), to name the actors (ids of members since removed stay ids).
-  const members = useQuery({
-    queryKey: ['orgs', orgId, 'members', 'emails'],
-    queryFn: async ({ signal }) => {
-      const emails = new Map<string, string>();
-      let cursor: string | undefined;
-      for (let i = 0; i < 50; i++) {
-        const page = await apiGet('/api/v1/orgs/{orgId}/members', { orgId }, { limit: 200, cursor }, { signal });
-        for (const m of page.items) emails.set(m.userId, m.email);
-        if (!page.nextCursor) break;
-        cursor = page.nextCursor;
-      }
-      return emails;
-    },
-    enabled: allowed,
-    staleTime: 60_000,
-  });
+  const members = useMemberEmails(orgId, allowed);
   if (!allowed) return <NotAllowed what="the audit log" />;
   const actor = (id: string) => members.data?.get(id) ?? id;
   return (

@@ -1,5 +1,7 @@
 /** Small pieces the settings tabs share. */
 import { useId, useState, type ReactNode } from 'react';
+import { useQuery } from '@tanstack/react-query';
+import { apiGet } from '@/api/client';
 
 /** What a tab shows to a role that may not see it (the tab itself is hidden). */
 export function NotAllowed({ what }: { what: string }) {
@@ -61,4 +63,24 @@ export function ConfirmButton({ label, confirmLabel, onConfirm, pending }: { lab
       </button>
     </span>
   );
+}
+
+/** Members' emails by user id (every page), to name actors; ids of members since removed stay ids. */
+export function useMemberEmails(orgId: string, enabled = true) {
+  return useQuery({
+    queryKey: ['orgs', orgId, 'members', 'emails'],
+    queryFn: async ({ signal }) => {
+      const emails = new Map<string, string>();
+      let cursor: string | undefined;
+      for (let i = 0; i < 50; i++) {
+        const page = await apiGet('/api/v1/orgs/{orgId}/members', { orgId }, { limit: 200, cursor }, { signal });
+        for (const m of page.items) emails.set(m.userId, m.email);
+        if (!page.nextCursor) break;
+        cursor = page.nextCursor;
+      }
+      return emails;
+    },
+    enabled,
+    staleTime: 60_000,
+  });
 }

@@ -8,6 +8,7 @@ const BillingSettingsPage = lazy(() => import('./BillingSettingsPage'));
 const WebhooksPage = lazy(() => import('./WebhooksPage'));
 const WebhookPage = lazy(() => import('./WebhookPage'));
 const AuditPage = lazy(() => import('./AuditPage'));
+const EventsPage = lazy(() => import('./EventsPage'));
 
 export const routes: RouteObject[] = [
   {
@@ -21,6 +22,7 @@ export const routes: RouteObject[] = [
       { path: 'webhooks', element: <WebhooksPage /> },
       { path: 'webhooks/:webhookId', element: <WebhookPage /> },
       { path: 'audit', element: <AuditPage /> },
+      { path: 'events', element: <EventsPage /> },
     ],
   },
 ];
