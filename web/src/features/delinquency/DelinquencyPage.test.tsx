@@ -3,7 +3,7 @@ import { fireEvent, render, screen, waitFor, within } from '@testing-library/rea
 import { MemoryRouter } from 'react-router-dom';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { ApiError } from '@/api/problem';
-import { todayIn } from '@/lib/dates';
+import { formatDay, todayIn } from '@/lib/dates';
 import { formatMoney } from '@/lib/money';
 import { OrgContext } from '@/lib/org';
 
@@ -23,7 +23,17 @@ const report = {
   unconvertedCharges: 0,
 };
 
-function answer(path: string, _params: unknown, query?: { asOf?: string }) {
+// The daily snapshots (newest first, as the API sends them); none unless a test says so.
+let snapshots: (query: { cursor?: string }) => unknown = () => ({ items: [], nextCursor: null });
+const day = (asOf: string, amount: string | null, leases = 1) => ({
+  ...report,
+  asOf,
+  source: 'snapshot',
+  leases: report.leases.slice(0, leases),
+  totals: amount === null ? [] : [{ currency: 'USD', aging: { ...aging, total: usd(amount) } }],
+});
+
+function answer(path: string, _params: unknown, query?: { asOf?: string; cursor?: string }) {
   if (path === '/api/v1/orgs/{orgId}/delinquency') {
     if (query?.asOf === '1900-01-01') {
       return Promise.reject(
@@ -32,6 +42,7 @@ function answer(path: string, _params: unknown, query?: { asOf?: string }) {
     }
     return Promise.resolve(report);
   }
+  if (path === '/api/v1/orgs/{orgId}/delinquency/snapshots') return Promise.resolve(snapshots(query as { cursor?: string }));
   if (path === '/api/v1/orgs/{orgId}/leases/{leaseId}') return Promise.resolve({ id: 'lse_1', unitId: 'unt_1', tenantIds: ['tnt_1', 'tnt_2'] });
   if (path === '/api/v1/orgs/{orgId}/tenants/{tenantId}') {
     const id = (_params as { tenantId: string }).tenantId;
@@ -65,6 +76,7 @@ describe('the delinquency screen', () => {
   beforeEach(() => {
     apiGet.mockReset();
     apiGet.mockImplementation(answer);
+    snapshots = () => ({ items: [], nextCursor: null });
   });
 
   it('asks as of today in the org time zone and shows totals per bucket and the leases owing', async () => {
@@ -90,5 +102,37 @@ describe('the delinquency screen', () => {
     fireEvent.change(screen.getByLabelText('As of'), { target: { value: '1900-01-01' } });
     await waitFor(() => expect(screen.getByLabelText('As of')).toHaveAttribute('aria-invalid', 'true'));
     expect(screen.getAllByText('too far back').length).toBeGreaterThan(0);
+  });
+
+  it('says so when there is no history yet', async () => {
+    renderPage();
+    const history = await screen.findByRole('region', { name: 'History' });
+    expect(await within(history).findByText(/No daily snapshots yet/)).toBeInTheDocument();
+    expect(within(history).queryByRole('figure')).not.toBeInTheDocument();
+  });
+
+  it('charts the total owed per snapshot day, oldest first, and lists the days newest first with more on demand', async () => {
+    snapshots = (q) =>
+      q.cursor === 'c2'
+        ? { items: [day('2027-03-12', '900.00')], nextCursor: null }
+        : { items: [day('2027-03-15', '3650.00', 1), day('2027-03-14', null, 0), day('2027-03-13', '1550.00', 1)], nextCursor: 'c2' };
+    renderPage();
+    const history = await screen.findByRole('region', { name: 'History' });
+    const chart = await within(history).findByRole('figure');
+    expect(chart).toHaveTextContent('Total owed per day (USD)');
+    expect(apiGet).toHaveBeenCalledWith('/api/v1/orgs/{orgId}/delinquency/snapshots', { orgId: 'org_1' }, { limit: 30, cursor: undefined }, expect.anything());
+    // The chart's table (for screen readers) reads oldest → newest; a day owing nothing is zero.
+    const bars = within(chart).getAllByRole('row').map((r) => r.textContent);
+    expect(bars).toEqual([`Mar 13${formatMoney(usd('1550.00'))}`, `Mar 14${formatMoney(usd('0.00'))}`, `Mar 15${formatMoney(usd('3650.00'))}`]);
+
+    const table = within(history).getByRole('table', { name: 'Daily snapshots, newest first' });
+    const rows = within(table).getAllByRole('row').slice(1);
+    expect(rows.map((r) => within(r).getAllByRole('cell')[0]?.textContent)).toEqual(['2027-03-15', '2027-03-14', '2027-03-13'].map((d) => formatDay(d)));
+    expect(rows[0]).toHaveTextContent(formatMoney(usd('3650.00')));
+    expect(rows[1]).toHaveTextContent('Nothing');
+
+    fireEvent.click(within(history).getByRole('button', { name: 'Load more' }));
+    expect(await within(table).findByText(formatDay('2027-03-12'))).toBeInTheDocument();
+    expect(within(chart).getAllByRole('row')[0]).toHaveTextContent(`Mar 12${formatMoney(usd('900.00'))}`);
   });
 });

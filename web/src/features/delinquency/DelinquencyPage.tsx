@@ -11,6 +11,7 @@ import { Table, type Column } from '@/components/Table';
 import { formatDay, todayIn } from '@/lib/dates';
 import { useOrg } from '@/lib/org';
 import { LeaseTenants, UnitName } from '@/components/EntityNames';
+import { DelinquencyHistory } from './History';
 import './delinquency.css';
 
 type Aging = Schemas['Aging'];
@@ -30,7 +31,7 @@ const SOURCES: Record<string, string> = {
   snapshot: 'the daily snapshot of that day',
 };
 
-/** `/orgs/:orgId/delinquency`: what is owed as of a day, aged, per currency and per lease. */
+/** `/orgs/:orgId/delinquency`: what is owed as of a day, aged, per currency and per lease, and its daily history. */
 export default function DelinquencyPage() {
   const { orgId, org } = useOrg();
   const [asOf, setAsOf] = useState(() => todayIn(org.timezone));
@@ -87,6 +88,7 @@ export default function DelinquencyPage() {
           </Section>
         </div>
       ) : null}
+      <DelinquencyHistory orgId={orgId} baseCurrency={org.baseCurrency} />
     </>
   );
 }
