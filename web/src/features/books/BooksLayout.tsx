@@ -1,4 +1,4 @@
-/** The books: one heading, tabs for the chart, the journal, the trial balance and the periods. */
+/** The books: one heading, tabs for the chart, the journal, the trial balance, the periods, fixed assets and FX rates. */
 import { Suspense } from 'react';
 import { NavLink, Outlet } from 'react-router-dom';
 import { PageHeader } from '@/components/Page';
@@ -11,6 +11,8 @@ const TABS: [string, string][] = [
   ['journal', 'Journal'],
   ['trial-balance', 'Trial balance'],
   ['periods', 'Periods'],
+  ['fixed-assets', 'Fixed assets'],
+  ['fx-rates', 'FX rates'],
 ];
 
 export default function BooksLayout() {

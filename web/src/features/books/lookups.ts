@@ -14,6 +14,9 @@ export const keys = {
   trialBalance: (orgId: string) => ['orgs', orgId, 'trial-balance'] as const,
   periods: (orgId: string) => ['orgs', orgId, 'periods'] as const,
   verify: (orgId: string) => ['orgs', orgId, 'books', 'verify'] as const,
+  rebuild: (orgId: string) => ['orgs', orgId, 'books', 'rebuild'] as const,
+  fixedAssets: (orgId: string) => ['orgs', orgId, 'fixed-assets'] as const,
+  fxRates: (orgId: string) => ['orgs', orgId, 'fx-rates'] as const,
   buildingsAll: (orgId: string) => ['orgs', orgId, 'buildings', 'all'] as const,
 };
 

@@ -8,6 +8,8 @@ const JournalTab = lazy(() => import('./JournalTab'));
 const JournalEntryPage = lazy(() => import('./JournalEntryPage'));
 const TrialBalanceTab = lazy(() => import('./TrialBalanceTab'));
 const PeriodsTab = lazy(() => import('./PeriodsTab'));
+const FixedAssetsTab = lazy(() => import('./FixedAssetsTab'));
+const FxRatesTab = lazy(() => import('./FxRatesTab'));
 
 export const routes: RouteObject[] = [
   {
@@ -21,6 +23,8 @@ export const routes: RouteObject[] = [
       { path: 'journal/:entryId', element: <JournalEntryPage /> },
       { path: 'trial-balance', element: <TrialBalanceTab /> },
       { path: 'periods', element: <PeriodsTab /> },
+      { path: 'fixed-assets', element: <FixedAssetsTab /> },
+      { path: 'fx-rates', element: <FxRatesTab /> },
     ],
   },
 ];
