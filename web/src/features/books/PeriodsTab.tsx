@@ -1,6 +1,6 @@
 /**
  * Periods: months open or closed (a closed month takes no new postings), closing and reopening
- * them, and verifying the books' hash chain and totals.
+ * them, verifying the books' hash chain and totals, and rebuilding the books from their sources.
  */
 import { useState } from 'react';
 import { Link } from 'react-router-dom';
@@ -13,6 +13,7 @@ import { formatInstant, monthLabel, todayIn } from '@/lib/dates';
 import { formatMoney } from '@/lib/money';
 import { useCan, useOrg } from '@/lib/org';
 import { keys } from './lookups';
+import { RebuildSection } from './RebuildSection';
 
 interface MonthRow {
   month: string;
@@ -145,6 +146,9 @@ export default function PeriodsTab() {
       <Section title="Verify">
         <p className="muted">Recomputes every entry’s hash from the one before it, and the totals.</p>
         <Verify />
+      </Section>
+      <Section title="Rebuild">
+        <RebuildSection />
       </Section>
       <Section title="Periods">
         <p className="muted">A closed month takes no new postings: automatic ones dated in it land on the first open day; manual ones are refused. Reopening is the owner’s and is audited.</p>
