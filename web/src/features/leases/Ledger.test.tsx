@@ -113,6 +113,7 @@ describe('the ledger', () => {
   it('shows the totals, Void and Reverse only where they still apply, and voids with an inline confirmation', async () => {
     apiGet.mockImplementation(async (path: string) => {
       if (path.endsWith('/ledger')) return ledger;
+      if (path.endsWith('/payments')) return { items: [], nextCursor: null };
       throw new Error(`unexpected GET ${path}`);
     });
     apiPost.mockResolvedValue({ id: 'chg_r3', kind: 'rent', amount: usd('1550.00') });
@@ -132,6 +133,50 @@ describe('the ledger', () => {
     await user.type(within(march).getByLabelText('Reason'), 'billed twice');
     await user.click(within(march).getByRole('button', { name: 'Confirm void' }));
     await waitFor(() => expect(apiPost).toHaveBeenCalledWith('/api/v1/orgs/{orgId}/charges/{chargeId}:void', { orgId: 'org_1', chargeId: 'chg_r3' }, { reason: 'billed twice' }));
+  });
+
+  it('badges a pending payment and clears it with "Clear", then refreshes the ledger', async () => {
+    const withCredit: Schemas['Ledger'] = {
+      ...ledger,
+      entries: [
+        ...ledger.entries,
+        entry({ type: 'payment', id: 'pay_3', date: '2027-03-05', amount: usd('80.00'), memo: 'ACH', balance: usd('3850.00'), unapplied: usd('80.00'), deposit: usd('250.00') }),
+      ],
+      unapplied: usd('80.00'),
+    };
+    let ledgerReads = 0;
+    apiGet.mockImplementation(async (path: string) => {
+      if (path.endsWith('/ledger')) {
+        ledgerReads += 1;
+        return withCredit;
+      }
+      if (path.endsWith('/payments')) return { items: [{ id: 'pay_3', status: 'pending' }, { id: 'pay_1', status: 'cleared' }], nextCursor: null };
+      throw new Error(`unexpected GET ${path}`);
+    });
+    apiPost.mockResolvedValue({ id: 'pay_3', amount: usd('80.00'), status: 'cleared' });
+    renderWithOrg(<LedgerSection lease={lease} />);
+    await screen.findByTestId('ledger-balance');
+    const row = entryRows()[13] as HTMLElement;
+    expect(await within(row).findByText('Pending')).toBeInTheDocument();
+    // Only the pending payment has "Clear"; the cleared one keeps only "Reverse".
+    expect(screen.getAllByRole('button', { name: 'Clear' })).toHaveLength(1);
+    expect(within(entryRows()[2] as HTMLElement).queryByText('Pending')).toBeNull();
+    // Unapplied money: "Apply credit" is offered.
+    expect(screen.getByRole('button', { name: 'Apply credit' })).toBeInTheDocument();
+
+    const before = ledgerReads;
+    await userEvent.setup().click(within(row).getByRole('button', { name: 'Clear' }));
+    await waitFor(() => expect(apiPost).toHaveBeenCalledWith('/api/v1/orgs/{orgId}/payments/{paymentId}:clear', { orgId: 'org_1', paymentId: 'pay_3' }, undefined));
+    expect(await screen.findByText(`Payment of ${formatMoney(usd('80.00'))} cleared.`)).toBeInTheDocument();
+    await waitFor(() => expect(ledgerReads).toBeGreaterThan(before));
+  });
+
+  it('offers no "Apply credit" when nothing is unapplied', async () => {
+    apiGet.mockImplementation(async (path: string) => (path.endsWith('/payments') ? { items: [], nextCursor: null } : ledger));
+    renderWithOrg(<LedgerSection lease={lease} />);
+    await screen.findByTestId('ledger-balance');
+    expect(screen.getByRole('button', { name: 'Record payment' })).toBeInTheDocument();
+    expect(screen.queryByRole('button', { name: 'Apply credit' })).toBeNull();
   });
 
   it('shows no money actions to a readonly member', async () => {

@@ -5,15 +5,16 @@ import { FormError } from '@/components/Field';
 import { MoneyText } from '@/components/Money';
 import { Section } from '@/components/Page';
 import { Empty, ErrorState, Loading } from '@/components/QueryState';
-import { formatMoney } from '@/lib/money';
+import { formatMoney, toMinor } from '@/lib/money';
 import { useCan, useOrg } from '@/lib/org';
-import { keys, type Lease, type LedgerEntry } from './data';
+import { keys, usePayments, type Lease, type LedgerEntry } from './data';
 import { AgingTable, LedgerTable, undone } from './LedgerTable';
 import { PaymentForm, paymentSummary } from './PaymentForm';
 import { ChargeForm, kindLabel } from './ChargeForm';
 import { SettleDepositForm, settlementSummary } from './SettleDepositForm';
+import { ApplyCreditForm, creditSummary } from './ApplyCreditForm';
 
-type Open = 'payment' | 'charge' | 'settle' | null;
+type Open = 'payment' | 'charge' | 'settle' | 'credit' | null;
 type Confirm = { type: 'void' | 'reverse'; id: string; row: number } | null;
 
 /** The lease's ledger: entries with running balances, totals, aging, and the money actions. */
@@ -30,6 +31,10 @@ export function LedgerSection({ lease }: { lease: Lease }) {
     queryKey: keys.ledger(orgId, lease.id),
     queryFn: ({ signal }) => apiGet('/api/v1/orgs/{orgId}/leases/{leaseId}/ledger', { orgId, leaseId: lease.id }, undefined, { signal }),
   });
+
+  // Which payments are still in flight (the ledger's entries do not say).
+  const payments = usePayments(orgId, lease.id);
+  const pendingIds = new Set((payments.data ?? []).filter((p) => p.status === 'pending').map((p) => p.id));
 
   const refresh = () => Promise.all([qc.invalidateQueries({ queryKey: keys.lease(orgId, lease.id) }), qc.invalidateQueries({ queryKey: keys.delinquency(orgId) })]);
 
@@ -51,8 +56,17 @@ export function LedgerSection({ lease }: { lease: Lease }) {
     },
   });
 
+  const clear = useMutation({
+    mutationFn: (paymentId: string) => apiPost('/api/v1/orgs/{orgId}/payments/{paymentId}:clear', { orgId, paymentId }, undefined),
+    onSuccess: async (payment) => {
+      setMessage(`Payment of ${formatMoney(payment.amount)} cleared.`);
+      await refresh();
+    },
+  });
+
   const startConfirm = (c: NonNullable<Confirm>) => {
     undo.reset();
+    clear.reset();
     setReason('');
     setConfirm(c);
   };
@@ -73,6 +87,7 @@ export function LedgerSection({ lease }: { lease: Lease }) {
     if (e.type === 'charge' && !state.voided.has(e.id)) kind = 'void';
     if (e.type === 'payment' && !state.reversed.has(e.id)) kind = 'reverse';
     if (!kind) return null;
+    const canClear = kind === 'reverse' && pendingIds.has(e.id);
     if (confirm && confirm.row === row && confirm.id === e.id) {
       const submit = (ev: FormEvent) => {
         ev.preventDefault();
@@ -91,12 +106,34 @@ export function LedgerSection({ lease }: { lease: Lease }) {
         </form>
       );
     }
-    return (
+    const undoButton = (
       <button type="button" className="btn" aria-describedby={describedBy} onClick={() => startConfirm({ type: kind, id: e.id, row })}>
         {kind === 'void' ? 'Void' : 'Reverse'}
       </button>
     );
+    if (!canClear) return undoButton;
+    return (
+      <div className="leases-row-actions">
+        <button
+          type="button"
+          className="btn"
+          aria-describedby={describedBy}
+          disabled={clear.isPending}
+          onClick={() => {
+            setMessage(null);
+            setConfirm(null);
+            undo.reset();
+            clear.mutate(e.id);
+          }}
+        >
+          Clear
+        </button>
+        {undoButton}
+      </div>
+    );
   };
+
+  const hasCredit = !!ledger.data && (toMinor(ledger.data.unapplied.amount, ledger.data.unapplied.currency) ?? 0n) > 0n;
 
   const actions =
     canWrite && ledger.data ? (
@@ -109,6 +146,11 @@ export function LedgerSection({ lease }: { lease: Lease }) {
         {open !== 'charge' ? (
           <button type="button" className="btn" onClick={() => openForm('charge')}>
             Add charge
+          </button>
+        ) : null}
+        {hasCredit && open !== 'credit' ? (
+          <button type="button" className="btn" onClick={() => openForm('credit')}>
+            Apply credit
           </button>
         ) : null}
         {lease.status === 'ended' && !settled && open !== 'settle' ? (
@@ -143,6 +185,16 @@ export function LedgerSection({ lease }: { lease: Lease }) {
           onDone={(c) => {
             setOpen(null);
             setMessage(`${kindLabel(c.kind)} of ${formatMoney(c.amount)} added.`);
+          }}
+        />
+      ) : null}
+      {open === 'credit' ? (
+        <ApplyCreditForm
+          leaseId={lease.id}
+          onCancel={() => setOpen(null)}
+          onDone={(p) => {
+            setOpen(null);
+            setMessage(creditSummary(p));
           }}
         />
       ) : null}
@@ -185,10 +237,12 @@ export function LedgerSection({ lease }: { lease: Lease }) {
             </div>
           </div>
           <FormError error={undo.error} />
+          <FormError error={clear.error} />
+          {payments.error ? <p className="muted">Which payments are still pending could not be read.</p> : null}
           {ledger.data.entries.length === 0 ? (
             <Empty>No entries yet: charges appear when rent is run or a charge is added.</Empty>
           ) : (
-            <LedgerTable ledger={ledger.data} actions={canWrite ? rowActions : undefined} />
+            <LedgerTable ledger={ledger.data} actions={canWrite ? rowActions : undefined} pending={pendingIds} />
           )}
           <h3 className="leases-subheading">Aging</h3>
           <AgingTable aging={ledger.data.aging} />

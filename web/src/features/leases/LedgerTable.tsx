@@ -51,14 +51,37 @@ interface Row extends LedgerEntry {
  * unapplied credit and deposit held): charges and voids in "Charge", payments, reversals and
  * refunds in "Payment", what was applied to charges in "Applied".
  */
-export function LedgerTable({ ledger, actions }: { ledger: Ledger; actions?: (e: LedgerEntry, index: number) => ReactNode }) {
+export function LedgerTable({
+  ledger,
+  actions,
+  pending,
+}: {
+  ledger: Ledger;
+  actions?: (e: LedgerEntry, index: number) => ReactNode;
+  /** Ids of the payments not yet cleared (ACH or card in flight): badged "Pending". */
+  pending?: ReadonlySet<string>;
+}) {
   const state = undone(ledger.entries);
+  const isPending = (e: LedgerEntry) => e.type === 'payment' && !!pending?.has(e.id) && !state.reversed.has(e.id);
   const rows: Row[] = ledger.entries.map((e, index) => ({ ...e, index }));
   const isCharge = (e: LedgerEntry) => e.type === 'charge' || e.type === 'charge_void';
   const isPayment = (e: LedgerEntry) => e.type === 'payment' || e.type === 'payment_reversal' || e.type === 'deposit_refund';
   const columns: Column<Row>[] = [
     { header: 'Date', cell: (e) => formatDay(e.date) },
-    { header: 'Description', cell: (e) => <span id={`ledger-entry-${e.index}`}>{describe(e, state)}</span> },
+    {
+      header: 'Description',
+      cell: (e) => (
+        <span id={`ledger-entry-${e.index}`}>
+          {describe(e, state)}
+          {isPending(e) ? (
+            <>
+              {' '}
+              <span className="status leases-pending">Pending</span>
+            </>
+          ) : null}
+        </span>
+      ),
+    },
     { header: 'Charge', numeric: true, cell: (e) => (isCharge(e) ? <MoneyText value={e.amount} /> : null) },
     { header: 'Payment', numeric: true, cell: (e) => (isPayment(e) ? <MoneyText value={e.amount} /> : null) },
     { header: 'Applied', numeric: true, cell: (e) => (e.type === 'allocation' ? <MoneyText value={e.amount} /> : null) },

@@ -67,6 +67,28 @@ describe('the payment form', () => {
     );
   });
 
+  it('sends pending: true when "Not yet cleared" is ticked (and says so), and nothing about it otherwise', async () => {
+    apiPost.mockResolvedValue({ ...payment('300.00'), status: 'pending' });
+    const { user, onDone } = renderForm();
+    const box = screen.getByRole('checkbox', { name: 'Not yet cleared (ACH or card in flight)' });
+    expect(box).not.toBeChecked();
+    await user.type(screen.getByLabelText('Amount'), '300');
+    await user.selectOptions(screen.getByLabelText('Method'), 'ach');
+    await user.click(box);
+    await user.click(screen.getByRole('button', { name: 'Save payment' }));
+    await waitFor(() => expect(onDone).toHaveBeenCalled());
+    expect(apiPost).toHaveBeenCalledWith(
+      '/api/v1/orgs/{orgId}/leases/{leaseId}/payments',
+      { orgId: 'org_1', leaseId: 'lse_1' },
+      { amount: { amount: '300.00', currency: 'USD' }, receivedOn: todayIn('America/New_York'), method: 'ach', reference: null, pending: true },
+      { idempotencyKey: expect.any(String) },
+    );
+    // After a success the form is ready for the next payment: unticked.
+    expect(box).not.toBeChecked();
+    const { paymentSummary } = await import('./PaymentForm');
+    expect(paymentSummary({ ...payment('300.00'), status: 'pending' } as never)).toBe('Payment of USD 300.00 recorded as pending.');
+  });
+
   it('reuses the Idempotency-Key when the same submission is retried, and uses a new one for the next payment', async () => {
     apiPost.mockRejectedValueOnce(networkError()).mockResolvedValueOnce(payment('100.00')).mockResolvedValueOnce(payment('100.00'));
     const { user, onDone } = renderForm();

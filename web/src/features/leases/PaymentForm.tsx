@@ -18,7 +18,10 @@ const METHODS: { value: Schemas['PaymentMethod']; label: string }[] = [
   { value: 'other', label: 'Other' },
 ];
 
-/** "Record payment": amount, received on, method, reference → `POST …/payments` with an Idempotency-Key. */
+/**
+ * "Record payment": amount, received on, method, reference, and whether it is still in flight
+ * (`pending: true`) → `POST …/payments` with an Idempotency-Key.
+ */
 export function PaymentForm({ leaseId, currency, onDone, onCancel }: { leaseId: string; currency: string; onDone: (p: Schemas['Payment']) => void; onCancel: () => void }) {
   const { orgId, org } = useOrg();
   const focusRef = useFocusFirst<HTMLFormElement>();
@@ -28,6 +31,7 @@ export function PaymentForm({ leaseId, currency, onDone, onCancel }: { leaseId: 
   const [receivedOn, setReceivedOn] = useState(() => todayIn(org.timezone));
   const [method, setMethod] = useState<Schemas['PaymentMethod']>('check');
   const [reference, setReference] = useState('');
+  const [pending, setPending] = useState(false);
   const [checked, setChecked] = useState(false);
 
   const amountMsg = amountProblem(amount, currency, { required: true });
@@ -39,6 +43,7 @@ export function PaymentForm({ leaseId, currency, onDone, onCancel }: { leaseId: 
       submission.renew();
       setAmount('');
       setReference('');
+      setPending(false);
       setChecked(false);
       await Promise.all([qc.invalidateQueries({ queryKey: keys.lease(orgId, leaseId) }), qc.invalidateQueries({ queryKey: keys.delinquency(orgId) })]);
       onDone(payment);
@@ -49,7 +54,10 @@ export function PaymentForm({ leaseId, currency, onDone, onCancel }: { leaseId: 
     e.preventDefault();
     setChecked(true);
     if (amountMsg || dateMsg) return;
-    save.mutate({ amount: moneyInput(amount, currency), receivedOn, method, reference: reference.trim() || null });
+    const body: Schemas['CreatePayment'] = { amount: moneyInput(amount, currency), receivedOn, method, reference: reference.trim() || null };
+    // Sent only when ticked: a payment is cleared unless the API is told otherwise.
+    if (pending) body.pending = true;
+    save.mutate(body);
   };
 
   return (
@@ -68,6 +76,13 @@ export function PaymentForm({ leaseId, currency, onDone, onCancel }: { leaseId: 
         </SelectField>
         <TextField label="Reference" name="reference" value={reference} maxLength={100} onChange={(e) => setReference(e.target.value)} error={save.error} hint="Optional, e.g. check 101" />
       </div>
+      <div className="leases-checkbox">
+        <input id="payment-pending" type="checkbox" checked={pending} onChange={(e) => setPending(e.target.checked)} aria-describedby="payment-pending-hint" />
+        <label htmlFor="payment-pending">Not yet cleared (ACH or card in flight)</label>
+      </div>
+      <p id="payment-pending-hint" className="muted leases-checkbox-hint">
+        It shows as pending on the ledger until you clear it.
+      </p>
       <div className="form-actions">
         <button type="submit" className="btn primary" disabled={save.isPending}>
           Save payment
@@ -83,5 +98,6 @@ export function PaymentForm({ leaseId, currency, onDone, onCancel }: { leaseId: 
 export function paymentSummary(p: Schemas['Payment']): string {
   const applied = p.allocations.length ? `, ${p.allocations.length} ${p.allocations.length === 1 ? 'charge' : 'charges'} paid` : '';
   const unapplied = (toMinor(p.unapplied.amount, p.unapplied.currency) ?? 0n) !== 0n ? `, ${formatMoney(p.unapplied)} left as credit` : '';
-  return `Payment of ${formatMoney(p.amount)} recorded${applied}${unapplied}.`;
+  const pending = p.status === 'pending' ? ' as pending' : '';
+  return `Payment of ${formatMoney(p.amount)} recorded${pending}${applied}${unapplied}.`;
 }

@@ -12,6 +12,8 @@ export type Unit = Schemas['Unit'];
 export type Building = Schemas['Building'];
 export type Ledger = Schemas['Ledger'];
 export type LedgerEntry = Schemas['LedgerEntry'];
+export type Payment = Schemas['Payment'];
+export type ChargeListItem = Awaited<ReturnType<typeof listCharges>>['items'][number];
 
 const LOOKUP_STALE = 60_000;
 /** Pages of a list read for a directory (200 a page): enough for any portfolio this screen serves. */
@@ -22,6 +24,11 @@ export const keys = {
   leaseList: (orgId: string) => ['orgs', orgId, 'leases', 'list'] as const,
   lease: (orgId: string, leaseId: string) => ['orgs', orgId, 'leases', leaseId] as const,
   ledger: (orgId: string, leaseId: string) => ['orgs', orgId, 'leases', leaseId, 'ledger'] as const,
+  /** Every payment of the lease (all pages): their status (pending) and unapplied credit. */
+  payments: (orgId: string, leaseId: string) => ['orgs', orgId, 'leases', leaseId, 'payments'] as const,
+  /** Every charge of the lease (all pages), with what is still open on each. */
+  charges: (orgId: string, leaseId: string) => ['orgs', orgId, 'leases', leaseId, 'charges'] as const,
+  unitLeases: (orgId: string, unitId: string) => ['orgs', orgId, 'units', unitId, 'leases'] as const,
   documents: (orgId: string, leaseId: string) => ['orgs', orgId, 'documents', 'lease', leaseId] as const,
   document: (orgId: string, documentId: string) => ['orgs', orgId, 'documents', documentId] as const,
   delinquency: (orgId: string) => ['orgs', orgId, 'delinquency'] as const,
@@ -38,7 +45,7 @@ export function tenantName(t: Pick<Tenant, 'firstName' | 'lastName'>): string {
 }
 
 /** Reads every page of a cursor list. */
-async function readAll<T>(page: (cursor: string | undefined) => Promise<{ items: T[]; nextCursor?: string | null }>): Promise<T[]> {
+export async function readAll<T>(page: (cursor: string | undefined) => Promise<{ items: T[]; nextCursor?: string | null }>): Promise<T[]> {
   const out: T[] = [];
   let cursor: string | undefined;
   for (let i = 0; i < MAX_PAGES; i++) {
@@ -134,4 +141,26 @@ export function useTenantDirectory(orgId: string, enabled = true) {
   });
   const tenants = [...(q.data ?? [])].sort((a, b) => tenantName(a).localeCompare(tenantName(b)));
   return { tenants, byId: new Map(tenants.map((t) => [t.id, t])), isPending: enabled && q.isPending, error: q.error };
+}
+
+function listCharges(orgId: string, leaseId: string, cursor: string | undefined, signal: AbortSignal) {
+  return apiGet('/api/v1/orgs/{orgId}/leases/{leaseId}/charges', { orgId, leaseId }, { limit: 200, cursor }, { signal });
+}
+
+/** The lease's payments, every page (a lease has a few a month): which are pending, which carry credit. */
+export function usePayments(orgId: string, leaseId: string, enabled = true) {
+  return useQuery({
+    queryKey: keys.payments(orgId, leaseId),
+    queryFn: ({ signal }) => readAll((cursor) => apiGet('/api/v1/orgs/{orgId}/leases/{leaseId}/payments', { orgId, leaseId }, { limit: 200, cursor }, { signal })),
+    enabled,
+  });
+}
+
+/** The lease's charges, every page, by due date. */
+export function useCharges(orgId: string, leaseId: string, enabled = true) {
+  return useQuery({
+    queryKey: keys.charges(orgId, leaseId),
+    queryFn: ({ signal }) => readAll((cursor) => listCharges(orgId, leaseId, cursor, signal)),
+    enabled,
+  });
 }
