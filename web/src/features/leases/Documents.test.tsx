@@ -88,6 +88,64 @@ describe('lease documents', () => {
     expect(fetchMock).not.toHaveBeenCalled();
   });
 
+  it('sends an expiry only when one is set', async () => {
+    apiPost.mockResolvedValue({ ...doc('pending'), upload: { method: 'PUT', url: 'http://s3.local/put', headers: {}, expiresAt: '2027-01-20T15:15:00Z' } });
+    fetchMock.mockResolvedValue(new Response(null, { status: 200 }));
+    renderWithOrg(<DocumentsSection leaseId="lse_1" />);
+    await screen.findByText('No documents yet.');
+    fireEvent.change(screen.getByLabelText('Expires on'), { target: { value: '2028-01-31' } });
+    fireEvent.change(screen.getByLabelText('Upload a document'), { target: { files: [new File(['%PDF'], 'insurance.pdf', { type: 'application/pdf' })] } });
+    await waitFor(() => expect(fetchMock).toHaveBeenCalled());
+    expect(apiPost).toHaveBeenCalledWith('/api/v1/orgs/{orgId}/documents', { orgId: 'org_1' }, { subject: { type: 'lease', id: 'lse_1' }, name: 'insurance.pdf', contentType: 'application/pdf', sizeBytes: 4, expiresOn: '2028-01-31' });
+    // The expiry was for that upload; the next starts without one.
+    expect(screen.getByLabelText('Expires on')).toHaveValue('');
+  });
+
+  it('uploads a new version of a document and lists its versions', async () => {
+    listed = [{ id: 'doc_1', name: 'rent.csv', subject: { type: 'lease', id: 'lse_1' }, latestVersion: 1, latestAvailable: 1, createdAt: '2027-01-20T15:00:00Z' }];
+    const v2 = { ...version('available'), version: 2, sizeBytes: 2048, createdAt: '2027-02-01T17:30:00Z' };
+    let current = doc('available');
+    apiGet.mockImplementation(async (path: string) => {
+      if (path === '/api/v1/orgs/{orgId}/documents') return { items: listed, nextCursor: null };
+      if (path === '/api/v1/orgs/{orgId}/documents/{documentId}') return current;
+      throw new Error(`unexpected GET ${path}`);
+    });
+    apiPost.mockImplementation(async () => {
+      current = { ...doc('available'), latestVersion: 2, versions: [version('available'), v2] };
+      return { ...current, upload: { method: 'PUT', url: 'http://s3.local/bucket/doc_1?v2', headers: { 'content-type': 'text/csv' }, expiresAt: '2027-02-01T17:45:00Z' } };
+    });
+    fetchMock.mockResolvedValue(new Response(null, { status: 200 }));
+    renderWithOrg(<DocumentsSection leaseId="lse_1" />);
+    const input = await screen.findByLabelText('Upload new version of rent.csv');
+    // The name shows once as text (the input is named by aria-label).
+    expect(screen.getAllByText('rent.csv')).toHaveLength(1);
+    const file = new File(['a,b\n1,3\n'], 'rent-v2.csv', { type: 'text/csv' });
+    await userEvent.setup().upload(input, file);
+    await waitFor(() => expect(fetchMock).toHaveBeenCalled());
+    expect(apiPost).toHaveBeenCalledWith('/api/v1/orgs/{orgId}/documents/{documentId}/versions', { orgId: 'org_1', documentId: 'doc_1' }, { contentType: 'text/csv', sizeBytes: 8 });
+    const [url, init] = fetchMock.mock.calls[0] as [string, RequestInit];
+    expect(url).toBe('http://s3.local/bucket/doc_1?v2');
+    expect(init.headers).toEqual({ 'content-type': 'text/csv' });
+    expect(init.body).toBe(file);
+    expect(await screen.findByText('Version 2 uploaded.')).toBeInTheDocument();
+
+    const summary = screen.getByText('Versions (2)');
+    await userEvent.setup().click(summary);
+    const list = await screen.findByRole('list', { name: 'Versions of rent.csv' });
+    const items = Array.from(list.querySelectorAll('li')).map((li) => li.textContent);
+    // Newest first, each with its size, status and time in the org's zone (New York).
+    expect(items[0]).toMatch(/^Version 2 \(latest\) · 2 KB · available · uploaded Feb 1, 2027, 12:30/);
+    expect(items[1]).toMatch(/^Version 1 · 8 B · available · uploaded Jan 20, 2027, 10:00/);
+  });
+
+  it('offers no new-version upload to a readonly member', async () => {
+    listed = [{ id: 'doc_1', name: 'rent.csv', subject: { type: 'lease', id: 'lse_1' }, latestVersion: 1, latestAvailable: 1, createdAt: '2027-01-20T15:00:00Z' }];
+    renderWithOrg(<DocumentsSection leaseId="lse_1" />, { role: 'readonly' });
+    await screen.findByText('rent.csv');
+    expect(screen.queryByLabelText(/Upload/)).toBeNull();
+    expect(screen.queryByLabelText('Expires on')).toBeNull();
+  });
+
   it('highlights the drop zone while a file is dragged over it', async () => {
     renderWithOrg(<DocumentsSection leaseId="lse_1" />);
     await screen.findByText('No documents yet.');

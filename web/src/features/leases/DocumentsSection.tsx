@@ -2,7 +2,7 @@ import { useId, useRef, useState, type DragEvent, type MouseEvent } from 'react'
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { apiGet, apiPost, type Schemas } from '@/api/client';
 import { ApiError } from '@/api/problem';
-import { FormError } from '@/components/Field';
+import { FormError, TextField } from '@/components/Field';
 import { Section } from '@/components/Page';
 import { LoadMore, usePaged } from '@/components/Paged';
 import { Empty, ErrorState, Loading } from '@/components/QueryState';
@@ -59,7 +59,7 @@ export async function putToPresigned(upload: Schemas['PresignedUpload'], file: B
   if (!res.ok) throw new Error(`Storage refused the file (HTTP ${res.status}). Try again; the upload link lasts 15 minutes.`);
 }
 
-const FIELD_WORDS: Record<string, string> = { contentType: 'File type', sizeBytes: 'File size', name: 'File name' };
+const FIELD_WORDS: Record<string, string> = { contentType: 'File type', sizeBytes: 'File size', name: 'File name', expiresOn: 'Expires on' };
 
 /** Why an upload failed, in words: the API's field errors (type, size) or its detail. */
 export function uploadErrorText(error: unknown): string {
@@ -76,7 +76,10 @@ function listDocuments(orgId: string, leaseId: string, cursor: string | undefine
   return apiGet('/api/v1/orgs/{orgId}/documents', { orgId }, { subjectType: 'lease', subjectId: leaseId, cursor }, { signal });
 }
 
-/** The lease's documents: list, download, and upload by drop or file picker. */
+/**
+ * The lease's documents: list, download, upload by drop or file picker (with an optional expiry),
+ * each one's versions, and a new version of it.
+ */
 export function DocumentsSection({ leaseId }: { leaseId: string }) {
   const { orgId } = useOrg();
   const canUpload = useCan('documentWrite');
@@ -102,6 +105,8 @@ export function DocumentsSection({ leaseId }: { leaseId: string }) {
               { header: 'Status', cell: (d) => <DocumentFacts documentId={d.id} show="status" /> },
               { header: 'Uploaded', cell: (d) => <DocumentFacts documentId={d.id} show="uploaded" /> },
               { header: 'Download', cell: (d) => <DownloadLink documentId={d.id} name={d.name} /> },
+              { header: 'Versions', cell: (d) => <Versions documentId={d.id} name={d.name} /> },
+              ...(canUpload ? [{ header: 'New version', cell: (d: DocumentListItem) => <NewVersion leaseId={leaseId} documentId={d.id} name={d.name} /> }] : []),
             ]}
           />
           <LoadMore query={docs} />
@@ -187,18 +192,22 @@ function UploadZone({ leaseId }: { leaseId: string }) {
   const inputId = useId();
   const [over, setOver] = useState(false);
   const [uploads, setUploads] = useState<Upload[]>([]);
+  const [expiresOn, setExpiresOn] = useState('');
   const count = useRef(0);
 
   const set = (i: number, u: Partial<Upload>) => setUploads((us) => us.map((x, j) => (j === i ? { ...x, ...u } : x)));
 
-  const uploadOne = async (file: File, i: number) => {
+  const uploadOne = async (file: File, i: number, expires: string) => {
     try {
-      const doc = await apiPost('/api/v1/orgs/{orgId}/documents', { orgId }, {
+      const body: Schemas['CreateDocument'] = {
         subject: { type: 'lease', id: leaseId },
         name: file.name,
         contentType: contentTypeOf(file) as ContentType,
         sizeBytes: file.size,
-      });
+      };
+      // Only when set: an expiry opens an obligation that falls due that day.
+      if (expires) body.expiresOn = expires;
+      const doc = await apiPost('/api/v1/orgs/{orgId}/documents', { orgId }, body);
       if (!doc.upload) throw new Error('The API answered no upload link.');
       set(i, { state: 'sending' });
       await putToPresigned(doc.upload, file);
@@ -219,7 +228,8 @@ function UploadZone({ leaseId }: { leaseId: string }) {
     const base = count.current;
     count.current += list.length;
     setUploads((prev) => [...prev, ...list.map((f) => ({ name: f.name, state: 'creating' as const }))]);
-    list.forEach((f, k) => void uploadOne(f, base + k));
+    list.forEach((f, k) => void uploadOne(f, base + k, expiresOn));
+    setExpiresOn('');
   };
 
   const onDrag = (e: DragEvent<HTMLDivElement>, isOver: boolean) => {
@@ -242,6 +252,16 @@ function UploadZone({ leaseId }: { leaseId: string }) {
 
   return (
     <div className="leases-upload">
+      <div className="form-row leases-upload-expiry">
+        <TextField
+          label="Expires on"
+          name="expiresOn"
+          type="date"
+          value={expiresOn}
+          onChange={(e) => setExpiresOn(e.target.value)}
+          hint="Optional, for the next upload: a document that lapses (insurance, a permit) falls due then."
+        />
+      </div>
       <div
         className={`dropzone${over ? ' over' : ''}`}
         onDragEnter={(e) => onDrag(e, true)}
@@ -275,6 +295,99 @@ function UploadZone({ leaseId }: { leaseId: string }) {
           </div>
         ) : null,
       )}
+    </div>
+  );
+}
+
+/**
+ * "Versions (n)": a disclosure listing every version of the document, newest first (size, status,
+ * when uploaded in the org's time zone). Its list is rendered only while open, so the file's name
+ * appears once on the page.
+ */
+function Versions({ documentId, name }: { documentId: string; name: string }) {
+  const { org } = useOrg();
+  const doc = useDocument(documentId);
+  const [open, setOpen] = useState(false);
+  const d = doc.data;
+  if (!d) return <span className="muted">{doc.error ? '—' : '…'}</span>;
+  const versions = [...d.versions].sort((a, b) => b.version - a.version);
+  return (
+    <details className="leases-versions" onToggle={(e) => setOpen(e.currentTarget.open)}>
+      <summary>Versions ({d.versions.length})</summary>
+      {open ? (
+        <ul aria-label={`Versions of ${name}`}>
+          {versions.map((v) => (
+            <li key={v.version}>
+              Version {v.version}
+              {v.version === d.latestVersion ? ' (latest)' : ''} · {formatSize(v.sizeBytes)} ·{' '}
+              <span className={`status leases-doc-status-${v.status}`}>
+                {v.status}
+                {v.status === 'rejected' && v.rejectedReason ? `: ${v.rejectedReason}` : null}
+              </span>{' '}
+              · uploaded {formatInstant(v.createdAt, org.timezone)}
+            </li>
+          ))}
+        </ul>
+      ) : null}
+    </details>
+  );
+}
+
+type VersionUpload = { state: 'idle' | 'sending' | 'checking' | 'done' | 'failed'; version?: number; error?: unknown };
+
+/**
+ * "Upload new version of <name>": `POST …/documents/{id}/versions`, PUT the bytes to the presigned
+ * URL exactly as a first upload does, then refetch. The input is named by `aria-label` so the
+ * file's name is not repeated as visible text.
+ */
+function NewVersion({ leaseId, documentId, name }: { leaseId: string; documentId: string; name: string }) {
+  const { orgId } = useOrg();
+  const qc = useQueryClient();
+  const [upload, setUpload] = useState<VersionUpload>({ state: 'idle' });
+
+  const start = async (file: File | undefined) => {
+    if (!file) return;
+    setUpload({ state: 'sending' });
+    try {
+      const doc = await apiPost('/api/v1/orgs/{orgId}/documents/{documentId}/versions', { orgId, documentId }, {
+        contentType: contentTypeOf(file) as ContentType,
+        sizeBytes: file.size,
+      });
+      if (!doc.upload) throw new Error('The API answered no upload link.');
+      await putToPresigned(doc.upload, file);
+      setUpload({ state: 'checking', version: doc.latestVersion });
+      qc.setQueryData(keys.document(orgId, doc.id), { ...doc, upload: null });
+      await qc.invalidateQueries({ queryKey: keys.documents(orgId, leaseId) });
+      await qc.invalidateQueries({ queryKey: keys.document(orgId, doc.id) });
+      setUpload({ state: 'done', version: doc.latestVersion });
+    } catch (err) {
+      setUpload({ state: 'failed', error: err });
+    }
+  };
+
+  const busy = upload.state === 'sending' || upload.state === 'checking';
+  return (
+    <div className="leases-new-version">
+      <input
+        type="file"
+        accept={ACCEPT_ATTR}
+        aria-label={`Upload new version of ${name}`}
+        disabled={busy}
+        onChange={(e) => {
+          void start(e.target.files?.[0]);
+          e.target.value = '';
+        }}
+      />
+      <div role="status" aria-live="polite">
+        {upload.state === 'sending' ? <p className="muted">Uploading the new version…</p> : null}
+        {upload.state === 'checking' ? <p className="muted">Checking the upload…</p> : null}
+        {upload.state === 'done' ? <p className="muted">Version {upload.version} uploaded.</p> : null}
+      </div>
+      {upload.state === 'failed' ? (
+        <p role="alert" className="field-error">
+          The new version was not uploaded. {uploadErrorText(upload.error)}
+        </p>
+      ) : null}
     </div>
   );
 }
