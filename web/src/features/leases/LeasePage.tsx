@@ -118,7 +118,12 @@ function LeaseView({ lease }: { lease: Lease }) {
             })}
           </ul>
         </Fact>
-        <Fact label="Unit">{building.data && unit.data ? `${building.data.name} · ${unit.data.label}` : unit.data ? unit.data.label : '…'}</Fact>
+        <Fact label="Unit">
+          {building.data && unit.data ? `${building.data.name} · ${unit.data.label}` : unit.data ? unit.data.label : '…'}
+          <Link className="leases-fact-link" to={`/orgs/${orgId}/units/${lease.unitId}/leases`}>
+            History of this unit
+          </Link>
+        </Fact>
         <Fact label="Start date">{formatDay(lease.startDate)}</Fact>
         <Fact label="End date">{lease.endDate ? formatDay(lease.endDate) : 'Month-to-month'}</Fact>
         {lease.moveOutDate ? <Fact label="Move-out date">{formatDay(lease.moveOutDate)}</Fact> : null}
