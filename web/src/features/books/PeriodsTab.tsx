@@ -158,7 +158,7 @@ export default function PeriodsTab() {
           <ErrorState error={periods.error} />
         ) : (
           <Table
-            caption="Periods"
+            caption="Months and whether they are closed"
             rows={rows}
             rowKey={(r) => r.month}
             columns={[

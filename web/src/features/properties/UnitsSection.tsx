@@ -4,6 +4,7 @@
  */
 import { useId, useState, type FormEvent } from 'react';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { Link } from 'react-router-dom';
 import { apiDelete, apiGet, apiPatch, type Schemas } from '@/api/client';
 import { FormError, MoneyField, TextField } from '@/components/Field';
 import { MoneyText } from '@/components/Money';
@@ -120,7 +121,18 @@ export function UnitsSection({ building }: { building: Building }) {
                 { header: 'Bathrooms', numeric: true, cell: (u) => u.bathrooms ?? '—' },
                 { header: 'Area (sq ft)', numeric: true, cell: (u) => (u.areaSqft != null ? u.areaSqft.toLocaleString() : '—') },
                 { header: 'Market rent', numeric: true, cell: (u) => <MoneyText value={u.marketRent} /> },
-                { header: 'Leases', numeric: true, cell: (u) => u.leaseCount },
+                {
+                  header: 'Leases',
+                  numeric: true,
+                  cell: (u) =>
+                    u.leaseCount > 0 ? (
+                      <Link to={`/orgs/${orgId}/units/${u.id}/leases`} aria-label={`${u.leaseCount} leases: history of unit ${u.label}`}>
+                        {u.leaseCount}
+                      </Link>
+                    ) : (
+                      0
+                    ),
+                },
                 ...writeColumn,
               ]}
             />
