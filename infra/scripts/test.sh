@@ -12,6 +12,10 @@ if cargo tree -p functions -e normal,build,features --prefix none | grep -E 'fea
   echo "a test-only feature reaches the Lambda binaries" >&2; exit 1
 fi
 echo "== cfn-lint template.yaml"; .venv/bin/cfn-lint template.yaml
+# The local fakes of third-party services check their own wire formats (through the real SDKs where
+# there is one) before anything relies on them.
+echo "== fakes: self-checks"; .venv/bin/python -m unittest discover -s infra/fakes -p 'test_*.py'
+
 # The exports are checked by the real tools (hledger, bean-check, pdftotext) from Debian's packages.
 infra/scripts/apt-tools.sh hledger beancount poppler-utils
 infra/scripts/with-emulator.sh cargo test --workspace --lib --bins --tests
