@@ -10,6 +10,7 @@ pub mod documents;
 pub mod error;
 pub mod events;
 pub mod ids;
+pub mod integrations;
 pub mod jobs;
 pub mod leasing;
 pub mod money;

@@ -7,7 +7,9 @@ pub const SIGNATURE_HEADER: &str = "Portfolio-Signature";
 pub const EVENT_ID_HEADER: &str = "Portfolio-Event-Id";
 pub const DELIVERY_ID_HEADER: &str = "Portfolio-Delivery-Id";
 
-fn mac(secret: &str, t: i64, body: &[u8]) -> Hmac<Sha256> {
+/// HMAC-SHA256 of `"<t>.<body>"` under `secret`: the scheme of `Portfolio-Signature` and of
+/// Stripe's `Stripe-Signature` (`crate::integrations::stripe::signature`).
+pub(crate) fn mac(secret: &str, t: i64, body: &[u8]) -> Hmac<Sha256> {
     let mut m = Hmac::<Sha256>::new_from_slice(secret.as_bytes()).expect("any key length");
     m.update(t.to_string().as_bytes());
     m.update(b".");
