@@ -61,9 +61,22 @@ Stripe API (the part the project uses; as Stripe answers it)
   (`charge.*` works); payment_intents `customer`. `expand[]` works on id fields (`latest_charge`,
   `latest_charge.balance_transaction`, `data.source`, …). `GET /v1/balance` answers
   `{object: "balance", available: [{amount, currency}], pending: [{amount: 0, currency}]}`.
+* `GET /v1/accounts/{id}` (Retrieve an account): the Account below. The platform may retrieve any
+  account (its own too); with `Stripe-Account` only that account itself. An unknown id (or another
+  account's, seen from a connected one) is 404 `resource_missing`, `param: "account"`, "No such
+  account: 'acct_…'". `GET /v1/account` answers the platform's Account, or with `Stripe-Account`
+  that account's.
 
 Objects (all money integer minor units; Stripe's field names):
 
+* Account `acct_…` (a Standard account in the US): `{id, object: "account", type: "standard",
+  country: "US", default_currency: "usd", charges_enabled, payouts_enabled (both true unless the
+  `accounts` hook says otherwise), details_submitted: true, capabilities: {card_payments,
+  us_bank_account_ach_payments} ("active", or "inactive" when charges are disabled),
+  requirements: {currently_due: [], …, disabled_reason: null, or "under_review" when charges are
+  disabled}, business_profile: {name: null, url: null, mcc: null, …}, business_type: null, email:
+  null, created, metadata: {}, tos_acceptance}` (as on Stripe, an Account has no `livemode`). The
+  flags are reported, not enforced: a PaymentIntent or a payout on such an account still works.
 * Charge `ch_…`: amount, amount_captured, amount_refunded, refunded, disputed, paid, captured,
   status (pending → succeeded | failed), failure_code, failure_message, balance_transaction,
   payment_intent, payment_method, payment_method_details.type, currency, metadata, description.
@@ -98,6 +111,8 @@ caused it, or nulls when a hook did (as Stripe's automatic transitions). Types e
     charge.refunded                             refund (data.object: the Charge)
     charge.dispute.created, charge.dispute.funds_withdrawn  dispute (data.object: the Dispute)
     payout.created (in_transit), payout.paid, payout.reconciliation_completed  payout
+    account.updated                             accounts hooks changing a flag (with
+                                                data.previous_attributes: the fields before)
 
 Webhook delivery: `POST <url>` with the event as the raw body (JSON, 2-space indented, identical on
 every delivery of the event), `Content-Type: application/json; charset=utf-8` and
@@ -105,18 +120,27 @@ every delivery of the event), `Content-Type: application/json; charset=utf-8` an
 registered secret (a rotation sends two). Delivery is synchronous: an event caused by a hook is
 delivered before the hook answers; one caused by an API call right after the API answer is written
 (so a client that blocks on the call cannot deadlock with its own webhook receiver). A non-2xx
-answer or no answer within the endpoint's timeout is recorded and not retried (use `resend`). One
-endpoint receives the platform's and the connected accounts' events alike.
+answer or no answer within the endpoint's timeout is recorded and not retried (use `resend`).
+Endpoints: a connected account may have its own (the `webhooks` hook with `account`), which gets
+that account's events only; every other event (the platform's, and those of accounts without their
+own) goes to the default endpoint, if one is set. The endpoint is chosen when the event is
+delivered (so a held event goes where its account's endpoint is at `deliver`). This lets parallel
+test stacks share one fake, each with its own connected account, endpoint, hold and deliver.
 
 Test hooks (plain JSON, under `/_fake/stripe/`; ids are global, no Stripe-Account needed; errors are
 `{"message"}` with 400 or 404):
 
 * `GET health` answers 200 `ok`.
-* `POST accounts` `{"id"?: "acct_…"}` makes a connected account (default id: the next
-  `acct_fake…`); answers `{"id", "object": "account"}`.
-* `POST webhooks` `{"url", "secrets": ["whsec_…", …], "timeout"?: 5, "timestamp_offset"?: 0}`
-  sets the endpoint (replacing any; `"url": null` removes it). `timestamp_offset` seconds are added
-  to each signature's `t` (e.g. -301 to test a stale signature).
+* `POST accounts` `{"id"?: "acct_…", "charges_enabled"?: true, "payouts_enabled"?: true}` makes a
+  connected account (default id: the next `acct_fake…`; an existing id is updated as below);
+  answers its Account.
+* `POST accounts/{id}` `{"charges_enabled"?: bool, "payouts_enabled"?: bool}` updates a known
+  account's flags (404 for an unknown one); a change emits `account.updated`. Answers the Account.
+* `POST webhooks` `{"url", "secrets": ["whsec_…", …], "timeout"?: 5, "timestamp_offset"?: 0,
+  "account"?: "acct_…"}` sets the default endpoint, or with `account` that account's own endpoint
+  (replacing any; `"url": null` removes it; the account need not exist yet). `timestamp_offset`
+  seconds are added to each signature's `t` (e.g. -301 to test a stale signature). Answers the
+  endpoint with its `account` (null: the default).
 * `POST payment_intents/{id}/confirm` `{"payment_method"?: "card"|"us_bank_account"}` (default:
   the intent's first type) from requires_payment_method/requires_confirmation. Card: `succeeded` at
   once, a `succeeded` charge and its balance transaction. ACH: `processing`, a `pending` charge.
@@ -142,18 +166,22 @@ Test hooks (plain JSON, under `/_fake/stripe/`; ids are global, no Stripe-Accoun
   Stripe ran the request: a retry with the same key runs for real), unless `stored: true` (then it
   is Stripe's own 500, saved and replayed with `Stripe-Should-Retry: false`). Replaces the previous
   setting; `count: 0` cancels it.
-* `POST hold` `{"on": true|false}`: while on, events queue instead of being delivered (turning it
-  off delivers nothing by itself).
-* `POST deliver` `{"order"?: "fifo"|"lifo", "repeat"?: 1}` delivers and empties the queue: `repeat`
-  passes over it in that order (so with repeat 2: A B C A B C, or C B A C B A). Answers
-  `[{"id", "type", "status", "error"}]` per delivery.
+* `POST hold` `{"on": true|false, "account"?: "acct_…"}`: while on, events queue instead of being
+  delivered (turning it off delivers nothing by itself). With `account`, only that account's events
+  are held (and `on: false` releases that account's hold only); without it every event is, and
+  `on: false` ends every hold, the accounts' too. Answers `{"on", "account", "queued"}` (the
+  number queued, of that account when given).
+* `POST deliver` `{"order"?: "fifo"|"lifo", "repeat"?: 1, "account"?: "acct_…"}` delivers and
+  takes off the queue every queued event, or with `account` only that account's (the others stay
+  queued), each to its endpoint: `repeat` passes over them in that order (so with repeat 2: A B C
+  A B C, or C B A C B A). Answers `[{"id", "type", "status", "error"}]` per delivery.
 * `POST events/{id}/resend` delivers that event once more now (held or not).
 * `GET events`: every event in order, `[{"id", "type", "account", "queued", "deliveries":
   [{"status", "error", "url", "t"}], "event"}]` (status null when there was no answer).
 * `GET requests`: every /v1 call in order, `[{"method", "path", "query", "account",
   "idempotency_key", "params", "status", "replayed"}]` (params parsed into nested objects).
-* `POST reset`: forgets everything (objects, accounts, events, webhooks, keys, counters); wakes a
-  call hanging in `timeout` mode.
+* `POST reset`: forgets everything (objects, accounts, events, every webhook endpoint, holds,
+  keys, counters); wakes a call hanging in `timeout` mode.
 
 Usage: python infra/fakes/stripe_server.py [--port PORT]   (default $STRIPE_FAKE_PORT or 12111)
 """
@@ -248,6 +276,26 @@ class HookError(Exception):
     def __init__(self, message, status=400):
         super().__init__(message)
         self.status = status
+
+
+_ACCOUNT_ID = re.compile(r"acct_[A-Za-z0-9_]+")
+ACCOUNT_FLAGS = ("charges_enabled", "payouts_enabled")
+
+
+def account_arg(args, name="account"):
+    """A hook's optional account id (None when absent)."""
+    account = args.get(name)
+    if account is not None and not (isinstance(account, str) and _ACCOUNT_ID.fullmatch(account)):
+        raise HookError(f"{name} must look like acct_…")
+    return account
+
+
+def account_flags(args):
+    """The account flags a hook body sets: {"charges_enabled"?: bool, "payouts_enabled"?: bool}."""
+    flags = {name: args[name] for name in ACCOUNT_FLAGS if name in args}
+    if not all(isinstance(v, bool) for v in flags.values()):
+        raise HookError(f"{' and '.join(ACCOUNT_FLAGS)} must be true or false")
+    return flags
 
 
 def missing(name):
@@ -430,6 +478,11 @@ def dumps(value):
     return json.dumps(value, indent=2).encode()
 
 
+def new_account(flags=None):
+    """An account's settings: it takes charges and is paid out unless told otherwise."""
+    return {"charges_enabled": True, "payouts_enabled": True, "created": int(time.time()), **(flags or {})}
+
+
 class FakeState:
     """Every object, event, key and setting, shared by the request threads (one lock; no network
     I/O is done under it)."""
@@ -441,7 +494,7 @@ class FakeState:
 
     def _clear(self):
         self.counters = {}
-        self.accounts = {PLATFORM_ACCOUNT}
+        self.accounts = {PLATFORM_ACCOUNT: new_account()}  # id -> {"charges_enabled", "payouts_enabled", "created"}
         self.objects = {}  # id -> (account, kind, object)
         self.by_kind = {}  # (account, kind) -> [ids, oldest first]
         self.events = []  # records, in order: {"id", "type", "account", "queued", "deliveries", "event", "payload"}
@@ -450,8 +503,9 @@ class FakeState:
         self.in_flight = set()
         self.requests = []
         self.failure = None  # {"count", "mode", "seconds", "stored"}
-        self.webhook = None  # {"url", "secrets", "timeout", "timestamp_offset"}
-        self.hold = False
+        self.webhooks = {}  # account (None: the default) -> {"url", "secrets", "timeout", "timestamp_offset"}
+        self.hold = False  # every event is held
+        self.held_accounts = set()  # these accounts' events are held
         self.queue = []
 
     def reset(self):
@@ -494,8 +548,9 @@ class FakeState:
 
     # -- events
 
-    def emit(self, account, type, obj, request, deliver):
-        """Records an event (a snapshot of obj) and queues it, or adds it to `deliver`."""
+    def emit(self, account, type, obj, request, deliver, previous=None):
+        """Records an event (a snapshot of obj; `previous`: its data.previous_attributes) and
+        queues it, or adds it to `deliver`."""
         event = {
             "id": self.new_id("evt"),
             "object": "event",
@@ -508,6 +563,8 @@ class FakeState:
             else {"id": None, "idempotency_key": None},
             "type": type,
         }
+        if previous is not None:
+            event["data"]["previous_attributes"] = copy.deepcopy(previous)
         if account != PLATFORM_ACCOUNT:
             event["account"] = account
         self.store(account, "events", event)
@@ -515,20 +572,28 @@ class FakeState:
                   "queued": False, "deliveries": [], "event": event, "payload": dumps(event)}
         self.events.append(record)
         self.event_records[event["id"]] = record
-        if self.hold:
+        if self.hold or account in self.held_accounts:
             record["queued"] = True
             self.queue.append(event["id"])
-        elif self.webhook is not None:
+        elif self.endpoint(account) is not None:
             deliver.append(event["id"])
         return event
+
+    def event_account(self, event_id):
+        """The account an event belongs to (PLATFORM_ACCOUNT for the platform's own)."""
+        return self.event_records[event_id]["account"] or PLATFORM_ACCOUNT
+
+    def endpoint(self, account):
+        """The webhook endpoint for an account's events: its own, else the default; None if neither."""
+        return self.webhooks.get(account) or self.webhooks.get(None)
 
     def delivery_target(self, event_id):
         """(payload, url, secrets, timeout, offset) to deliver an event now, or None (no endpoint)."""
         with self._lock:
             record = self.event_records.get(event_id)
-            if record is None or self.webhook is None:
+            w = self.endpoint(self.event_account(event_id)) if record is not None else None
+            if w is None:
                 return None
-            w = self.webhook
             return record["payload"], w["url"], list(w["secrets"]), w["timeout"], w["timestamp_offset"]
 
     def record_delivery(self, event_id, delivery):
@@ -537,12 +602,30 @@ class FakeState:
             if record is not None:
                 record["deliveries"].append(delivery)
 
-    def take_queue(self, order):
+    def set_hold(self, on, account=None):
+        """Holds (or stops holding) that account's events; without an account every event (and
+        turning that off stops every account's hold too)."""
         with self._lock:
-            queue, self.queue = self.queue, []
-            for event_id in queue:
+            if account is not None:
+                (self.held_accounts.add if on else self.held_accounts.discard)(account)
+                return
+            self.hold = on
+            if not on:
+                self.held_accounts.clear()
+
+    def queued(self, account=None):
+        """The queued event ids (of that account only, when given), oldest first."""
+        with self._lock:
+            return [e for e in self.queue if account is None or self.event_account(e) == account]
+
+    def take_queue(self, order, account=None):
+        """Takes the queued events (of that account only, when given) off the queue, in `order`."""
+        with self._lock:
+            taken = self.queued(account)
+            self.queue = [e for e in self.queue if e not in taken]
+            for event_id in taken:
                 self.event_records[event_id]["queued"] = False
-            return list(reversed(queue)) if order == "lifo" else queue
+            return list(reversed(taken)) if order == "lifo" else taken
 
     def event_list(self):
         with self._lock:
@@ -958,6 +1041,54 @@ class Stripe:
         self.s.emit(account, "payout.reconciliation_completed", payout, None, deliver)
         return {"payout": payout, "balance_transactions": unpaid}
 
+    # -- accounts
+
+    def account(self, account_id):
+        """The Account object, as Stripe answers it for a Standard account in the US."""
+        a = self.s.accounts[account_id]
+        capability = "active" if a["charges_enabled"] else "inactive"
+        requirements = {"alternatives": [], "current_deadline": None, "currently_due": [], "errors": [],
+                        "eventually_due": [], "past_due": [], "pending_verification": [],
+                        "disabled_reason": None if a["charges_enabled"] else "under_review"}
+        return {
+            "id": account_id,
+            "object": "account",
+            "business_profile": {"annual_revenue": None, "estimated_worker_count": None, "mcc": None, "name": None,
+                                 "product_description": None, "support_address": None, "support_email": None,
+                                 "support_phone": None, "support_url": None, "url": None},
+            "business_type": None,
+            "capabilities": {"card_payments": capability, "us_bank_account_ach_payments": capability},
+            "charges_enabled": a["charges_enabled"],
+            "country": "US",
+            "created": a["created"],
+            "default_currency": "usd",
+            "details_submitted": True,
+            "email": None,
+            "metadata": {},
+            "payouts_enabled": a["payouts_enabled"],
+            "requirements": requirements,
+            "tos_acceptance": {"date": None, "ip": None, "user_agent": None},
+            "type": "standard",
+        }
+
+    def update_account(self, account_id, flags, deliver):
+        """Sets an account's flags; a change is an `account.updated` event, as on Stripe."""
+        before = self.account(account_id)
+        self.s.accounts[account_id].update(flags)
+        after = self.account(account_id)
+        previous = {k: v for k, v in before.items() if after[k] != v}
+        if previous:
+            self.s.emit(account_id, "account.updated", after, None, deliver, previous)
+        return after
+
+    def retrieve_account(self, account, account_id, params):
+        """GET /v1/accounts/{id} (and /v1/account): the platform sees every account, a connected
+        account only itself."""
+        check_unknown(params, {"expand"})
+        if account_id not in self.s.accounts or account not in (PLATFORM_ACCOUNT, account_id):
+            raise StripeError(404, f"No such account: '{account_id}'", code="resource_missing", param="account")
+        return self.expand(account, self.account(account_id), expand_param(params))
+
     # -- reads
 
     def expand(self, account, obj, paths):
@@ -1099,6 +1230,7 @@ def deliver_event(state, event_id):
 _RETRIEVE = re.compile(r"^/v1/(%s)/([^/]+)$" % "|".join(KINDS))
 _LIST = re.compile(r"^/v1/(%s)$" % "|".join(KINDS))
 _PI_CANCEL = re.compile(r"^/v1/payment_intents/([^/]+)/cancel$")
+_ACCOUNT = re.compile(r"^/v1/accounts/([^/]+)$")
 _TEST_KEY = re.compile(r"^(sk|rk)_test_[A-Za-z0-9_]+$")
 
 
@@ -1305,6 +1437,10 @@ class Handler(BaseHTTPRequestHandler):
             return Response(200, dumps(model.expand(account, refund, expand)), deliver=deliver)
         if method == "GET" and path == "/v1/balance":
             return Response(200, dumps(model.balance(account, params)))
+        if method == "GET" and path == "/v1/account":
+            return Response(200, dumps(model.retrieve_account(account, account, params)))
+        if method == "GET" and _ACCOUNT.match(path):
+            return Response(200, dumps(model.retrieve_account(account, _ACCOUNT.match(path).group(1), params)))
         if method == "GET" and _LIST.match(path):
             return Response(200, dumps(model.list(account, _LIST.match(path).group(1), params)))
         if method == "GET" and _RETRIEVE.match(path):
@@ -1343,7 +1479,7 @@ class Handler(BaseHTTPRequestHandler):
                     raise HookError("order must be fifo or lifo")
                 if not isinstance(repeat, int) or isinstance(repeat, bool) or repeat < 1:
                     raise HookError("repeat must be a positive integer")
-                queue = state.take_queue(order)
+                queue = state.take_queue(order, account_arg(args))
                 out = []
                 for _ in range(repeat):
                     for event_id in queue:
@@ -1377,34 +1513,23 @@ class Handler(BaseHTTPRequestHandler):
     def _hook_locked(self, state, model, parts, args, deliver):
         """A hook that changes state; None for an unknown route."""
         if parts == ["accounts"]:
-            account = args.get("id") or state.new_id("acct")
-            if not isinstance(account, str) or not re.fullmatch(r"acct_[A-Za-z0-9_]+", account):
-                raise HookError("id must look like acct_…")
-            state.accounts.add(account)
-            return {"id": account, "object": "account"}
+            account, flags = account_arg(args, "id") or state.new_id("acct"), account_flags(args)
+            if account in state.accounts:
+                return model.update_account(account, flags, deliver)
+            state.accounts[account] = new_account(flags)
+            return model.account(account)
+        if len(parts) == 2 and parts[0] == "accounts":
+            if parts[1] not in state.accounts:
+                raise HookError(f"no account {parts[1]!r}", 404)
+            return model.update_account(parts[1], account_flags(args), deliver)
         if parts == ["webhooks"]:
-            url = args.get("url")
-            if url is None:
-                state.webhook = None
-                return {"url": None}
-            secrets, timeout = args.get("secrets", []), args.get("timeout", DEFAULT_WEBHOOK_TIMEOUT)
-            offset = args.get("timestamp_offset", 0)
-            if not isinstance(url, str) or not url.startswith(("http://", "https://")):
-                raise HookError("url must be an http(s) URL")
-            if not isinstance(secrets, list) or not secrets or not all(isinstance(s, str) and s for s in secrets):
-                raise HookError("secrets must be a non-empty list of strings (whsec_…)")
-            if not isinstance(timeout, (int, float)) or isinstance(timeout, bool) or timeout <= 0:
-                raise HookError("timeout must be a positive number of seconds")
-            if not isinstance(offset, int) or isinstance(offset, bool):
-                raise HookError("timestamp_offset must be an integer")
-            state.webhook = {"url": url, "secrets": secrets, "timeout": float(timeout), "timestamp_offset": offset}
-            return dict(state.webhook)
+            return self._set_webhook(state, account_arg(args), args)
         if parts == ["hold"]:
-            on = args.get("on")
+            on, account = args.get("on"), account_arg(args)
             if not isinstance(on, bool):
                 raise HookError("on must be true or false")
-            state.hold = on
-            return {"on": on, "queued": len(state.queue)}
+            state.set_hold(on, account)
+            return {"on": on, "account": account, "queued": len(state.queued(account))}
         if parts == ["fail_next"]:
             count, mode = args.get("count", 1), args.get("mode", "error")
             seconds, stored = args.get("seconds", DEFAULT_HANG_SECONDS), args.get("stored", False)
@@ -1458,6 +1583,27 @@ class Handler(BaseHTTPRequestHandler):
                 refund, txn = model.refund(account, ch, amount, reason, {}, None, deliver)
                 return {"refund": refund, "charge": ch, "balance_transaction": txn}
         return None
+
+    @staticmethod
+    def _set_webhook(state, account, args):
+        """Sets (url null: removes) the endpoint for that account's events, or the default one."""
+        url = args.get("url")
+        if url is None:
+            state.webhooks.pop(account, None)
+            return {"url": None, "account": account}
+        secrets, timeout = args.get("secrets", []), args.get("timeout", DEFAULT_WEBHOOK_TIMEOUT)
+        offset = args.get("timestamp_offset", 0)
+        if not isinstance(url, str) or not url.startswith(("http://", "https://")):
+            raise HookError("url must be an http(s) URL")
+        if not isinstance(secrets, list) or not secrets or not all(isinstance(s, str) and s for s in secrets):
+            raise HookError("secrets must be a non-empty list of strings (whsec_…)")
+        if not isinstance(timeout, (int, float)) or isinstance(timeout, bool) or timeout <= 0:
+            raise HookError("timeout must be a positive number of seconds")
+        if not isinstance(offset, int) or isinstance(offset, bool):
+            raise HookError("timestamp_offset must be an integer")
+        endpoint = {"url": url, "secrets": secrets, "timeout": float(timeout), "timestamp_offset": offset}
+        state.webhooks[account] = endpoint
+        return dict(endpoint, account=account)
 
 
 class StripeFake(ThreadingHTTPServer):

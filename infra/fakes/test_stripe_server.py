@@ -1,8 +1,9 @@
 """Self-check of the Stripe fake (`stripe_server.py`): starts it on a free port in a thread, and a
-webhook receiver beside it, and drives card and ACH payments, refunds, disputes and payouts through
-its API and test hooks. The wire format is checked against the official `stripe` library: it
-creates and reads objects through `StripeClient` pointed at the fake, and verifies the webhook
-signatures with `stripe.Webhook.construct_event` (one secret, and a rotated pair).
+webhook receiver beside it (and two more: two connected accounts' own endpoints), and drives card and
+ACH payments, refunds, disputes and payouts through its API and test hooks. The wire format is checked
+against the official `stripe` library: it creates and reads objects through `StripeClient` pointed at
+the fake (and `stripe.Account.retrieve` through the library's global configuration), and verifies the
+webhook signatures with `stripe.Webhook.construct_event` (one secret, and a rotated pair).
 
 Usage: .venv/bin/python infra/fakes/test_stripe_server.py
 """
@@ -18,6 +19,7 @@ import urllib.error
 import urllib.parse
 import urllib.request
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from unittest import mock
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import stripe_server as fake  # noqa: E402
@@ -25,6 +27,7 @@ import stripe_server as fake  # noqa: E402
 KEY = "sk_test_fake_portfolioos"
 SECRET = "whsec_current0123456789"
 OLD_SECRET = "whsec_previous9876543210"
+ONE_SECRET, TWO_SECRET = "whsec_stackone000000000", "whsec_stacktwo000000000"
 # Never through a proxy from the environment: both servers are local.
 OPENER = urllib.request.build_opener(urllib.request.ProxyHandler({}))
 
@@ -67,21 +70,23 @@ class StripeFakeTest(unittest.TestCase):
     def setUpClass(cls):
         cls.server = fake.make_server(0, quiet=True)
         cls.base = f"http://127.0.0.1:{cls.server.server_port}"
-        cls.receiver = Receiver()
+        # The default endpoint, and two more for two connected accounts' own endpoints.
+        cls.receiver, cls.one, cls.two = Receiver(), Receiver(), Receiver()
         cls.hook_url = f"http://127.0.0.1:{cls.receiver.server_port}/stripe/webhook"
-        for server in (cls.server, cls.receiver):
+        for server in (cls.server, cls.receiver, cls.one, cls.two):
             threading.Thread(target=server.serve_forever, daemon=True).start()
 
     @classmethod
     def tearDownClass(cls):
-        for server in (cls.server, cls.receiver):
+        for server in (cls.server, cls.receiver, cls.one, cls.two):
             server.shutdown()
             server.server_close()
 
     def setUp(self):
         self.hook("reset")
-        self.receiver.take()
-        self.receiver.status = 200
+        for receiver in (self.receiver, self.one, self.two):
+            receiver.take()
+            receiver.status = 200
         self.hook("webhooks", {"url": self.hook_url, "secrets": [SECRET]})
 
     # -- helpers
@@ -129,23 +134,36 @@ class StripeFakeTest(unittest.TestCase):
     def event_types(self):
         return [e["type"] for e in self.hook_get("events")]
 
-    def delivered(self):
-        """The events the receiver got, parsed, after checking each signature with the official
-        library."""
+    def delivered(self, receiver=None, secret=SECRET):
+        """The events a receiver (default: the default endpoint's) got, parsed, after checking each
+        signature with the official library."""
         import stripe
 
         out = []
-        for headers, body in self.receiver.take():
-            event = stripe.Webhook.construct_event(body, headers["Stripe-Signature"], SECRET)
+        for headers, body in (receiver or self.receiver).take():
+            event = stripe.Webhook.construct_event(body, headers["Stripe-Signature"], secret)
             out.append(json.loads(body))
             self.assertEqual(event.id, out[-1]["id"])
         return out
+
+    def two_stacks(self):
+        """Two connected accounts, each with its own endpoint (self.one, self.two) and secret."""
+        one = self.hook("accounts", {"id": "acct_stackone"})["id"]
+        two = self.hook("accounts", {"id": "acct_stacktwo"})["id"]
+        for account, receiver, secret in ((one, self.one, ONE_SECRET), (two, self.two, TWO_SECRET)):
+            url = f"http://127.0.0.1:{receiver.server_port}/stripe/webhook"
+            answer = self.hook("webhooks", {"url": url, "secrets": [secret], "account": account})
+            self.assertEqual((answer["url"], answer["account"]), (url, account))
+        return one, two
+
+    def delivery_count(self):
+        return sum(len(e["deliveries"]) for e in self.hook_get("events"))
 
     def wait_deliveries(self, n):
         """API-caused events are delivered just after the answer: wait for them."""
         deadline = time.time() + 5
         while time.time() < deadline:
-            if sum(len(e["deliveries"]) for e in self.hook_get("events")) >= n:
+            if self.delivery_count() >= n:
                 return
             time.sleep(0.02)
         self.fail(f"fewer than {n} deliveries")
@@ -430,6 +448,161 @@ class StripeFakeTest(unittest.TestCase):
         self.assertEqual(payout["amount"], 90000 - fake.card_fee(90000))
         _, _, evt = self.api("GET", f"/v1/events/{events[0]['id']}", account=acct)
         self.assertEqual(evt["type"], "payment_intent.created")
+
+    def test_retrieve_account_through_official_library(self):
+        import stripe
+
+        acct = self.hook("accounts", {"id": "acct_landlord1"})["id"]
+        with mock.patch.multiple(stripe, api_key=KEY, api_base=self.base, max_network_retries=0):
+            account = stripe.Account.retrieve(acct)
+            self.assertIsInstance(account, stripe.Account)
+            self.assertEqual((account.id, account.object, account.type, account.country, account.default_currency),
+                             (acct, "account", "standard", "US", "usd"))
+            self.assertEqual((account.charges_enabled, account.payouts_enabled, account.details_submitted),
+                             (True, True, True))
+            self.assertEqual(account.capabilities.to_dict(),
+                             {"card_payments": "active", "us_bank_account_ach_payments": "active"})
+            self.assertIsNone(account.business_profile.name)
+            self.assertIsNone(account.email)
+            self.assertEqual(account.metadata.to_dict(), {})
+            self.assertIsNone(account.requirements.disabled_reason)
+            self.assertIsInstance(account.created, int)
+            # As the connected account itself; the platform's own with no id (GET /v1/account).
+            self.assertEqual(stripe.Account.retrieve(acct, stripe_account=acct).id, acct)
+            self.assertEqual(stripe.Account.retrieve().id, fake.PLATFORM_ACCOUNT)
+            self.assertEqual(stripe.Account.retrieve(stripe_account=acct).id, acct)
+            with self.assertRaises(stripe.InvalidRequestError) as caught:
+                stripe.Account.retrieve("acct_nobody")
+        error = caught.exception
+        self.assertEqual((error.http_status, error.code, error.param), (404, "resource_missing", "account"))
+        self.assertIn("No such account: 'acct_nobody'", error.user_message)
+        # The wire: Stripe's fields (no livemode on an Account); through StripeClient too.
+        status, _, raw = self.api("GET", f"/v1/accounts/{acct}")
+        self.assertEqual(status, 200)
+        self.assertNotIn("livemode", raw)
+        self.assertEqual(raw, self.api("GET", "/v1/account", account=acct)[2])
+        client = stripe.StripeClient(KEY, base_addresses={"api": self.base}, max_network_retries=0)
+        self.assertEqual(client.v1.accounts.retrieve(acct).id, acct)
+        self.assertEqual(client.v1.accounts.retrieve_current(options={"stripe_account": acct}).id, acct)
+        # A connected account sees only itself.
+        other = self.hook("accounts", {})["id"]
+        self.assert_error(self.api("GET", f"/v1/accounts/{other}", account=acct), 404, "invalid_request_error",
+                          "resource_missing", "account")
+
+    def test_account_flags_and_account_updated(self):
+        import stripe
+
+        closed = self.hook("accounts", {"id": "acct_nocharges", "charges_enabled": False})
+        self.assertEqual((closed["charges_enabled"], closed["payouts_enabled"]), (False, True))
+        self.assertEqual(set(closed["capabilities"].values()), {"inactive"})
+        self.assertEqual(closed["requirements"]["disabled_reason"], "under_review")
+        client = stripe.StripeClient(KEY, base_addresses={"api": self.base}, max_network_retries=0)
+        self.assertIs(client.v1.accounts.retrieve("acct_nocharges").charges_enabled, False)
+        self.hook("accounts/acct_nocharges", {"charges_enabled": "no"}, expect=400)
+        self.hook("accounts/acct_nobody", {"charges_enabled": True}, expect=404)
+        self.hook("accounts", {"id": "acct_nocharges"})  # an existing id: nothing changes, no event
+        self.assertEqual(self.hook_get("events"), [])
+        opened = self.hook("accounts/acct_nocharges", {"charges_enabled": True, "payouts_enabled": False})
+        self.assertEqual((opened["charges_enabled"], opened["payouts_enabled"]), (True, False))
+        account = client.v1.accounts.retrieve("acct_nocharges")
+        self.assertEqual((account.charges_enabled, account.payouts_enabled), (True, False))
+        self.assertEqual(account.capabilities.card_payments, "active")
+        [event] = self.delivered()
+        self.assertEqual((event["type"], event["account"]), ("account.updated", "acct_nocharges"))
+        self.assertEqual(event["data"]["object"], opened)
+        previous = event["data"]["previous_attributes"]
+        self.assertEqual((previous["charges_enabled"], previous["payouts_enabled"]), (False, True))
+        self.hook("accounts/acct_nocharges", {"payouts_enabled": False})  # no change: no event
+        self.assertEqual(len(self.hook_get("events")), 1)
+
+    def test_webhook_endpoints_per_account(self):
+        one, two = self.two_stacks()
+        for account in (None, one, two):
+            pi = self.create_pi(5000, account=account)
+            self.hook(f"payment_intents/{pi['id']}/confirm")
+        self.wait_deliveries(9)
+        # (An API call's event is delivered after its answer: the hook's may come first.)
+        flow = sorted(["payment_intent.created", "payment_intent.succeeded", "charge.succeeded"])
+        platform = self.delivered()
+        self.assertEqual(sorted(e["type"] for e in platform), flow)
+        self.assertTrue(all("account" not in e for e in platform))
+        for account, receiver, secret in ((one, self.one, ONE_SECRET), (two, self.two, TWO_SECRET)):
+            events = self.delivered(receiver, secret)  # signed with that endpoint's own secret
+            self.assertEqual(sorted(e["type"] for e in events), flow)
+            self.assertEqual({e["account"] for e in events}, {account})
+        urls = {e["account"]: {d["url"] for d in e["deliveries"]} for e in self.hook_get("events")}
+        self.assertEqual(urls[one], {f"http://127.0.0.1:{self.one.server_port}/stripe/webhook"})
+        # Without its own endpoint, an account's events go to the default one; with none, nowhere.
+        self.hook("webhooks", {"url": None, "account": one})
+        self.create_pi(5000, account=one)
+        self.wait_deliveries(10)
+        [event] = self.delivered()
+        self.assertEqual(event["account"], one)
+        self.hook("webhooks", {"url": None})
+        self.create_pi(5000, account=one)
+        self.create_pi(5000, account=two)
+        self.wait_deliveries(11)
+        time.sleep(0.1)
+        self.assertEqual(([e["account"] for e in self.delivered(self.two, TWO_SECRET)], self.receiver.take(),
+                          self.one.take()), ([two], [], []))
+        self.assertEqual(self.hook_get("events")[-2]["deliveries"], [])
+        self.hook("webhooks", {"url": self.hook_url, "secrets": [SECRET], "account": "landlord"}, expect=400)
+        # reset forgets every endpoint.
+        self.hook("reset")
+        self.hook("accounts", {"id": two})
+        self.create_pi(5000, account=two)
+        time.sleep(0.1)
+        self.assertEqual(self.two.take(), [])
+
+    def test_hold_and_deliver_scoped_by_account(self):
+        one, two = self.two_stacks()
+        self.assertEqual(self.hook("hold", {"on": True, "account": one}), {"on": True, "account": one, "queued": 0})
+        self.hook("hold", {"on": True, "account": two})
+        first, second = self.create_pi(5000, account=one), self.create_pi(6000, account=one)
+        self.create_pi(7000, account=two)
+        self.create_pi(8000)  # the platform's: not held
+        self.wait_deliveries(1)
+        time.sleep(0.1)
+        self.assertEqual([e["data"]["object"]["amount"] for e in self.delivered()], [8000])
+        self.assertEqual((self.one.take(), self.two.take()), ([], []))
+        self.assertEqual(self.hook("hold", {"on": True, "account": one})["queued"], 2)
+        # Delivering one stack's held events leaves the other's queued.
+        out = self.hook("deliver", {"account": one, "order": "lifo"})
+        self.assertEqual([d["id"] for d in out], [e["id"] for e in reversed(self.hook_get("events")[:2])])
+        self.assertEqual({d["status"] for d in out}, {200})
+        got = self.delivered(self.one, ONE_SECRET)
+        self.assertEqual([e["data"]["object"]["id"] for e in got], [second["id"], first["id"]])
+        self.assertEqual(self.two.take(), [])
+        self.assertEqual([r["queued"] for r in self.hook_get("events")], [False, False, True, False])
+        self.assertEqual(self.hook("deliver", {"account": one}), [])
+        # Releasing one account's hold leaves the other's held.
+        self.hook("hold", {"on": False, "account": one})
+        self.create_pi(5100, account=one)
+        self.create_pi(7100, account=two)
+        self.wait_deliveries(4)
+        self.assertEqual([e["data"]["object"]["amount"] for e in self.delivered(self.one, ONE_SECRET)], [5100])
+        self.assertEqual(self.hook("hold", {"on": True, "account": two})["queued"], 2)
+        out = self.hook("deliver", {"account": two})
+        self.assertEqual([d["type"] for d in out], ["payment_intent.created"] * 2)
+        self.assertEqual([e["data"]["object"]["amount"] for e in self.delivered(self.two, TWO_SECRET)], [7000, 7100])
+        # A hold without account holds everything; deliver without account delivers everything, each
+        # event to its endpoint; turning it off ends the accounts' holds too.
+        self.hook("hold", {"on": True})
+        self.create_pi(5200, account=one)
+        self.create_pi(8200)
+        self.create_pi(7200, account=two)
+        self.assertEqual(self.hook("hold", {"on": True})["queued"], 3)
+        self.assertEqual(len(self.hook("deliver", {"account": one})), 1)
+        self.assertEqual(len(self.delivered(self.one, ONE_SECRET)), 1)
+        self.assertEqual(len(self.hook("deliver", {})), 2)
+        self.assertEqual([e["data"]["object"]["amount"] for e in self.delivered()], [8200])
+        self.assertEqual([e["data"]["object"]["amount"] for e in self.delivered(self.two, TWO_SECRET)], [7200])
+        self.hook("hold", {"on": False})
+        before = self.delivery_count()
+        self.create_pi(7300, account=two)
+        self.wait_deliveries(before + 1)
+        self.assertEqual([e["data"]["object"]["amount"] for e in self.delivered(self.two, TWO_SECRET)], [7300])
+        self.hook("deliver", {"account": 7}, expect=400)
 
     def test_fail_next_error_and_timeout(self):
         self.hook("fail_next", {"count": 2})
