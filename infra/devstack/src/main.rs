@@ -71,6 +71,7 @@ async fn up(args: &[String]) -> i32 {
         "  sign-in   {}/oauth2/authorize (Cognito's hosted UI, locally: client_id {}, code + PKCE S256)",
         stack.base_url, stack.gateway.issuer.audience
     );
+    println!("  run now   curl -X POST {}/_devstack/jobs/<job-…> (a schedule fired at once)", stack.base_url);
     println!("  emulator  {}", std::env::var("AWS_ENDPOINT_URL").unwrap_or_default());
     println!("  table     {}", stack.table_name());
     for f in &stack.template.functions {
