@@ -126,7 +126,8 @@ access token):
   signature; HS256: HMAC keyed with the current public key's PEM, the alg-confusion attack),
   "timeout"?: 5}` delivers one webhook now → `{"status" (the receiver's, null if none), "error",
   "url", "body" (the exact text sent), "jwt", "kid", "alg", "iat", "request_body_sha256", "item_id",
-  "webhook_type", "webhook_code"}`.
+  "webhook_type", "webhook_code"}`. `iat` is whole seconds (the clock floored, as Plaid's), so check
+  it against whole seconds at receipt: against a fractional clock read later, -299 can look > 300 s.
 * `POST keys/rotate` `{}`: a new signing key becomes current; the previous one gets `expired_at` =
   now (still served) → `{"kid", "expired_kid"}`. `GET keys` → every key's JWK, oldest first.
 * `POST fail_next` `{"path"?: "/transactions/sync" (default: any API path), "count"?: 1, "status"?:

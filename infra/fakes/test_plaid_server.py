@@ -55,7 +55,8 @@ OPENER = urllib.request.build_opener(urllib.request.ProxyHandler({}))
 
 
 class Receiver(ThreadingHTTPServer):
-    """The webhook endpoint: keeps every delivery (headers, raw body) and answers `self.status`."""
+    """The webhook endpoint: keeps every delivery (headers, raw body, whole unix seconds at receipt)
+    and answers `self.status`."""
 
     daemon_threads = True
 
@@ -77,7 +78,7 @@ class ReceiverHandler(BaseHTTPRequestHandler):
     def do_POST(self):
         body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
         with self.server.lock:
-            self.server.deliveries.append((dict(self.headers), body))
+            self.server.deliveries.append((dict(self.headers), body, int(time.time())))
             status = self.server.status
         self.send_response(status)
         self.send_header("Content-Length", "0")
@@ -96,8 +97,11 @@ def plaid_client(base, client_id=fake.DEFAULT_CLIENT_ID, secret=fake.DEFAULT_SEC
     return plaid_api.PlaidApi(plaid.ApiClient(configuration))
 
 
-def verify_webhook(client, headers, body, key_cache=None):
-    """None if the webhook is genuine, else why not: Plaid's documented verification."""
+def verify_webhook(client, headers, body, now=None):
+    """None if the webhook is genuine, else why not: Plaid's documented verification. `now`: whole
+    unix seconds at receipt (iat is whole seconds too; a fractional clock read later could see a
+    4:59-old webhook as 5:00 and more)."""
+    now = int(time.time()) if now is None else now
     token = headers.get("Plaid-Verification", "")
     try:
         header_b64, claims_b64, signature_b64 = token.split(".")
@@ -123,7 +127,7 @@ def verify_webhook(client, headers, body, key_cache=None):
     except InvalidSignature:
         return "signature"
     claims = json.loads(b64url_decode(claims_b64))
-    if claims["iat"] < time.time() - 5 * 60:
+    if claims["iat"] < now - 5 * 60:
         return "too old"
     if not hmac.compare_digest(hashlib.sha256(body).hexdigest(), claims["request_body_sha256"]):
         return "body hash"
@@ -421,7 +425,7 @@ class PlaidFakeTest(unittest.TestCase):
         fired = self.client.sandbox_item_fire_webhook(SandboxItemFireWebhookRequest(
             access_token=token, webhook_code="SYNC_UPDATES_AVAILABLE"))
         self.assertTrue(fired["webhook_fired"])
-        [(headers, body)] = self.receiver.take()
+        [(headers, body, _)] = self.receiver.take()
         self.assertIsNone(verify_webhook(self.client, headers, body))
         header = json.loads(b64url_decode(headers["Plaid-Verification"].split(".")[0]))
         self.assertEqual(set(header), {"alg", "kid", "typ"})
@@ -439,7 +443,7 @@ class PlaidFakeTest(unittest.TestCase):
                                                              "notify": True})
         self.assertEqual((answer["webhook"]["status"], answer["webhook"]["webhook_code"]),
                          (200, "SYNC_UPDATES_AVAILABLE"))
-        [(headers, body)] = self.receiver.take()
+        [(headers, body, _)] = self.receiver.take()
         self.assertIsNone(verify_webhook(self.client, headers, body))
         self.assertEqual(len(self.hook_get("webhooks")), 2)
 
@@ -448,9 +452,9 @@ class PlaidFakeTest(unittest.TestCase):
 
         def send(**options):
             answer = self.hook(f"items/{item_id}/webhook", options)
-            [(headers, body)] = self.receiver.take()
+            [(headers, body, received_at)] = self.receiver.take()
             self.assertEqual(body.decode(), answer["body"])
-            return verify_webhook(self.client, headers, body)
+            return verify_webhook(self.client, headers, body, now=received_at)
 
         self.assertIsNone(send(iat_offset=-299))
         self.assertEqual(send(iat_offset=-301), "too old")
