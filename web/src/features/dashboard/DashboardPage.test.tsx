@@ -73,7 +73,7 @@ describe('DashboardPage', () => {
       },
     });
     renderWithOrg(<DashboardPage />, { route: 'dashboard', at: 'dashboard' });
-    const tile = async (label: string) => (await screen.findByText(label, { selector: '.label' })).closest('.tile') as HTMLElement;
+    const tile = async (label: string) => screen.findByRole('group', { name: label });
     expect(await tile('Occupancy')).toHaveTextContent('95.0%');
     expect(await tile('Billed')).toHaveTextContent('USD 3,100.00');
     expect(await tile('Collected')).toHaveTextContent('USD 2,945.00');

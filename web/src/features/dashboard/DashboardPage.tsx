@@ -41,8 +41,10 @@ export default function DashboardPage() {
 
 function Tile({ label, children, sub, testId }: { label: string; children: ReactNode; sub?: ReactNode; testId?: string }) {
   return (
-    <div className="tile">
-      <div className="label">{label}</div>
+    <div className="tile" role="group" aria-label={label}>
+      <div className="label" aria-hidden="true">
+        {label}
+      </div>
       <div className="value" data-testid={testId}>
         {children}
       </div>
