@@ -6,6 +6,7 @@ pub mod api;
 pub mod consumers;
 pub mod jobs;
 pub mod openapi;
+pub mod webhooks;
 
 use crate::jobs::JobFunctions;
 use aws_lambda_events::dynamodb::Event as DynamoDbStreamEvent;
@@ -72,6 +73,10 @@ pub mod wiring {
     /// The outbox relay reads the stream (not the table), publishes to the bus and queues the
     /// books' events.
     pub const OUTBOX_RELAY: &[Wire] = &[wire::events, wire::sqs];
+    /// Integrations: the org's Stripe account, PaymentIntents on it.
+    pub const STRIPE: &[Wire] = &[wire::table, wire::stripe];
+    /// Stripe's webhooks: signature verification (secrets from the environment) and the table.
+    pub const STRIPE_WEBHOOKS: &[Wire] = &[wire::table];
     /// Job schedulers (one message per org) and per-org job consumers (continuations).
     pub const JOBS: &[Wire] = &[wire::table, wire::sqs];
 }
@@ -226,6 +231,13 @@ pub fn registry() -> Vec<FunctionDef> {
         api_function!("api-reports", reports),
         api_function!("api-exports", exports, EXPORTS),
         api_function!("api-dashboard", dashboard),
+        api_function!("api-integrations", integrations, STRIPE),
+        FunctionDef {
+            name: "webhook-stripe",
+            wires: wiring::STRIPE_WEBHOOKS,
+            routes: webhooks::stripe::ROUTES,
+            handler: Handler::Http(|app, req| Box::pin(api::route::dispatch(app, webhooks::stripe::ROUTES, req))),
+        },
     ];
     all.extend(event_functions());
     all.extend(jobs::Job::ALL.into_iter().flat_map(job_functions));

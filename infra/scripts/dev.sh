@@ -7,10 +7,11 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 export AWS_REGION=${AWS_REGION:-us-east-1} AWS_ACCESS_KEY_ID=${AWS_ACCESS_KEY_ID:-testing} AWS_SECRET_ACCESS_KEY=${AWS_SECRET_ACCESS_KEY:-testing}
-started="" textract="" web=""
+started="" textract="" stripe="" web=""
 cleanup() {
   [ -n "$web" ] && kill "$web" 2>/dev/null
   [ -n "$textract" ] && infra/scripts/textract-fake.sh stop "$textract"
+  [ -n "$stripe" ] && infra/scripts/stripe-fake.sh stop "$stripe"
   [ -n "$started" ] && infra/scripts/emulator.sh stop "$started"
   return 0
 }
@@ -37,6 +38,23 @@ else
   echo "Textract fake (AnalyzeExpense) listening on $TEXTRACT_ENDPOINT_URL"
 fi
 export TEXTRACT_ENDPOINT_URL
+# The Stripe fake (infra/fakes/stripe_server.py) on 127.0.0.1:$STRIPE_FAKE_PORT (default 12111),
+# unless STRIPE_API_BASE points at one already. Its test hooks (/_fake/stripe/…) play the tenant
+# and the bank: confirm an intent, fail it, dispute it, pay out.
+if [ -n "${STRIPE_API_BASE:-}" ]; then
+  infra/scripts/stripe-fake.sh check "$STRIPE_API_BASE" \
+    || { echo "no Stripe fake answers at STRIPE_API_BASE=$STRIPE_API_BASE" >&2; exit 1; }
+  echo "using the Stripe fake at $STRIPE_API_BASE"
+else
+  STRIPE_API_BASE=$(infra/scripts/stripe-fake.sh start "${STRIPE_FAKE_PORT:-12111}")
+  stripe=${STRIPE_FAKE_PORT:-12111}
+  echo "Stripe fake listening on $STRIPE_API_BASE"
+fi
+# Its events go to devstack's webhook-stripe, signed with devstack's local secret.
+curl -fsS -o /dev/null -X POST "$STRIPE_API_BASE/_fake/stripe/webhooks" -H 'content-type: application/json' \
+  -d '{"url": "http://127.0.0.1:3000/webhooks/stripe", "secrets": ["whsec_devstack"]}' \
+  || echo "could not register the webhook endpoint with the Stripe fake" >&2
+export STRIPE_API_BASE
 # The web app: Vite's dev server on 127.0.0.1:5173 against this API and its sign-in page
 # (`npm ci` from the lockfile when node_modules is missing or older than it).
 if [ "${DEV_WEB:-1}" != 0 ]; then

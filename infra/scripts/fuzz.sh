@@ -17,11 +17,12 @@ cd "$(dirname "$0")/../.."
 export AWS_REGION=${AWS_REGION:-us-east-1} AWS_ACCESS_KEY_ID=${AWS_ACCESS_KEY_ID:-testing} AWS_SECRET_ACCESS_KEY=${AWS_SECRET_ACCESS_KEY:-testing}
 bin=${CARGO_TARGET_DIR:-target}/debug/devstack
 mkdir -p .devstack
-emulator="" textract="" devstack=""
+emulator="" textract="" stripe="" devstack=""
 cleanup() {
   set +e
   if [ -n "$devstack" ]; then kill "$devstack" 2>/dev/null; wait "$devstack" 2>/dev/null; fi
   if [ -n "$textract" ]; then infra/scripts/textract-fake.sh stop "$textract"; fi
+  if [ -n "$stripe" ]; then infra/scripts/stripe-fake.sh stop "$stripe"; fi
   if [ -n "$emulator" ]; then infra/scripts/emulator.sh stop "$emulator"; fi
   return 0
 }
@@ -40,6 +41,12 @@ if [ -z "${TEXTRACT_ENDPOINT_URL:-}" ]; then
   TEXTRACT_ENDPOINT_URL=$(infra/scripts/textract-fake.sh start "$fake_port")
   textract=$fake_port
   export TEXTRACT_ENDPOINT_URL
+fi
+if [ -z "${STRIPE_API_BASE:-}" ]; then
+  stripe_port=$(infra/scripts/free-port.sh)
+  STRIPE_API_BASE=$(infra/scripts/stripe-fake.sh start "$stripe_port")
+  stripe=$stripe_port
+  export STRIPE_API_BASE
 fi
 port=$(infra/scripts/free-port.sh)
 base=http://127.0.0.1:$port

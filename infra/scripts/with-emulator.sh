@@ -4,13 +4,15 @@
 # (infra/fakes/textract_server.py; moto has no Textract), exported as TEXTRACT_ENDPOINT_URL: the
 # one in TEXTRACT_ENDPOINT_URL if set; with a reused emulator, the one `make dev` runs on
 # $TEXTRACT_FAKE_PORT (4599) if it answers and reads that emulator's S3; else a fresh one on a free
-# port, stopped when the command ends.
+# port, stopped when the command ends. Likewise the Stripe fake (infra/fakes/stripe_server.py),
+# exported as STRIPE_API_BASE: the one there if set, else a fresh one on a free port.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 export AWS_REGION=${AWS_REGION:-us-east-1} AWS_ACCESS_KEY_ID=${AWS_ACCESS_KEY_ID:-testing} AWS_SECRET_ACCESS_KEY=${AWS_SECRET_ACCESS_KEY:-testing}
-started="" textract=""
+started="" textract="" stripe=""
 cleanup() {
   [ -n "$textract" ] && infra/scripts/textract-fake.sh stop "$textract"
+  [ -n "$stripe" ] && infra/scripts/stripe-fake.sh stop "$stripe"
   [ -n "$started" ] && infra/scripts/emulator.sh stop "$started"
   return 0
 }
@@ -34,5 +36,14 @@ else
   textract=$fake_port
 fi
 export TEXTRACT_ENDPOINT_URL
-echo "== $* (emulator at $AWS_ENDPOINT_URL, Textract fake at $TEXTRACT_ENDPOINT_URL)"
+if [ -n "${STRIPE_API_BASE:-}" ]; then
+  infra/scripts/stripe-fake.sh check "$STRIPE_API_BASE" \
+    || { echo "no Stripe fake answers at STRIPE_API_BASE=$STRIPE_API_BASE" >&2; exit 1; }
+else
+  stripe_port=$(infra/scripts/free-port.sh)
+  STRIPE_API_BASE=$(infra/scripts/stripe-fake.sh start "$stripe_port")
+  stripe=$stripe_port
+fi
+export STRIPE_API_BASE
+echo "== $* (emulator at $AWS_ENDPOINT_URL, Textract fake at $TEXTRACT_ENDPOINT_URL, Stripe fake at $STRIPE_API_BASE)"
 "$@"

@@ -30,6 +30,12 @@ pub enum Error {
     /// The store failed in a way the caller cannot fix.
     #[error(transparent)]
     Store(#[from] DbError),
+    /// A provider is known to be down (its circuit breaker is open): retry after this long.
+    #[error("{detail}")]
+    Unavailable { detail: String, retry_after_secs: u64 },
+    /// A provider gave no usable answer (timeout, 5xx): nothing was changed here.
+    #[error("{0}")]
+    Upstream(String),
 }
 
 impl Error {

@@ -332,6 +332,7 @@ async fn a_poison_event_lands_in_the_dlq_after_five_tries_and_the_rest_go_throug
                 status: portfolio::billing::model::PaymentStatus::Cleared,
                 allocations: Vec::new(),
                 fx: None,
+                processor: None,
             };
             portfolio::events::Event::of(&scope, &received, chrono::Utc::now())
         })

@@ -19,4 +19,5 @@ mod properties;
 mod receipts;
 mod reports;
 mod security;
+mod stripe;
 mod template_truth;

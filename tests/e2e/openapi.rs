@@ -157,7 +157,11 @@ fn the_document_states_the_input_rules() {
     let user = &doc["components"]["schemas"]["AddMember"]["properties"]["userId"];
     assert_eq!(user["pattern"], portfolio::validation::SUBJECT_PATTERN);
     // Money-creating POSTs require the key.
-    for path in ["/api/v1/orgs/{orgId}/leases/{leaseId}/charges", "/api/v1/orgs/{orgId}/leases/{leaseId}/payments"] {
+    for path in [
+        "/api/v1/orgs/{orgId}/leases/{leaseId}/charges",
+        "/api/v1/orgs/{orgId}/leases/{leaseId}/payments",
+        "/api/v1/orgs/{orgId}/leases/{leaseId}/payment-intents",
+    ] {
         let params = doc["paths"][path]["post"]["parameters"].as_array().unwrap();
         let key = params.iter().find(|p| p["name"] == "Idempotency-Key").expect(path);
         assert_eq!((key["in"].as_str(), key["required"].as_bool()), (Some("header"), Some(true)), "{path}");

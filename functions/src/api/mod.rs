@@ -13,6 +13,7 @@ pub mod expenses;
 pub mod exports;
 pub mod health;
 pub mod idempotent;
+pub mod integrations;
 pub mod journal;
 pub mod leases;
 pub mod ledger;
@@ -54,6 +55,8 @@ pub static DOCS: &[&[route::RouteDoc]] = &[
     reports::DOCS,
     exports::DOCS,
     dashboard::DOCS,
+    integrations::DOCS,
+    crate::webhooks::stripe::DOCS,
 ];
 
 use lambda_http::RequestExt;

@@ -182,9 +182,17 @@ impl Stack {
             // Local development: webhooks may go to http://127.0.0.1 (the production setting is
             // the template's "false").
             env.insert("WEBHOOKS_ALLOW_PRIVATE_TARGETS".into(), "true".into());
+            // Secrets Manager dynamic references: the local values devstack stands in with.
+            for v in env.values_mut() {
+                if let Some(local) = local_secret(v) {
+                    *v = local.to_owned();
+                }
+            }
             // Providers the emulator does not serve: their local fakes (`infra/fakes`).
-            if let Ok(url) = std::env::var("TEXTRACT_ENDPOINT_URL") {
-                env.insert("TEXTRACT_ENDPOINT_URL".into(), url);
+            for var in ["TEXTRACT_ENDPOINT_URL", "STRIPE_API_BASE"] {
+                if let Ok(url) = std::env::var(var) {
+                    env.insert(var.into(), url);
+                }
             }
             env.extend(opts.env.clone());
             out.push((FunctionRuntime::new(def, env, sdk.clone()), f.routes.clone()));
@@ -319,4 +327,21 @@ pub async fn invoke_with_refs(name: &str, event: &str, mut refs: resources::Refs
     let status = res.status().as_u16();
     let bytes = axum::body::to_bytes(res.into_body(), usize::MAX).await.map_err(|e| e.to_string())?;
     Ok((status, String::from_utf8_lossy(&bytes).into_owned()))
+}
+
+/// The Stripe secret key devstack's functions use with the local Stripe fake (test mode).
+pub const LOCAL_STRIPE_SECRET_KEY: &str = "sk_test_devstack";
+/// The signing secret devstack's `webhook-stripe` verifies with; register it with the fake
+/// (`POST /_fake/stripe/webhooks`) to have its events delivered and verified.
+pub const LOCAL_STRIPE_WEBHOOK_SECRET: &str = "whsec_devstack";
+
+/// The local value of a `{{resolve:secretsmanager:<secret>:SecretString:<key>}}` reference (AWS
+/// resolves it at deploy time), by the JSON key it names.
+fn local_secret(value: &str) -> Option<&'static str> {
+    let key = value.strip_prefix("{{resolve:secretsmanager:")?.strip_suffix("}}")?.rsplit(':').next()?;
+    match key {
+        "secretKey" => Some(LOCAL_STRIPE_SECRET_KEY),
+        "webhookSecrets" => Some(LOCAL_STRIPE_WEBHOOK_SECRET),
+        _ => None,
+    }
 }

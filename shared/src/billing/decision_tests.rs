@@ -64,6 +64,7 @@ fn request(lease: &LeaseId, amount: i64, allocate: AllocationRequest) -> Payment
         allocate,
         fx: None,
         request_hash: None,
+        processor: None,
     }
 }
 

@@ -2,7 +2,7 @@
 //! org's billing settings and exchange rates.
 
 use super::allocation::ChargeKind;
-use super::model::{AllocationSource, ChargeSource, DeductionOut, Fx, FxRate, PaymentMethod, PaymentStatus};
+use super::model::{AllocationSource, ChargeSource, DeductionOut, Fx, FxRate, PaymentMethod, PaymentStatus, Processor};
 use crate::events::EventSpec;
 use crate::ids::{AllocationId, ChargeId, LeaseId, OrgId, PaymentId};
 use crate::leasing::model::LateFeePolicy;
@@ -75,6 +75,9 @@ crate::domain_event! {
         allocations: Vec<AllocationMade>,
         /// The rate into the base currency the payment was valued at.
         fx: Option<Fx>,
+        /// Set when a processor took the money (it waits in the processor's clearing account).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        processor: Option<Processor>,
     }
 
     /// A payment was reversed (returned, bounced); its allocations were reversed with it.
@@ -87,6 +90,9 @@ crate::domain_event! {
         allocations: Vec<AllocationMade>,
         /// The payment's rate into the base currency (its base amount is reversed).
         fx: Option<Fx>,
+        /// The processor that had taken the money, if one had.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        processor: Option<Processor>,
     }
 
     /// A pending payment cleared.

@@ -11,6 +11,7 @@ pub mod events;
 pub mod late_fees;
 pub mod ledger;
 pub mod model;
+pub mod online;
 pub mod payments;
 pub mod proration;
 pub mod rent;

@@ -190,6 +190,14 @@ pub enum PaymentMethod {
     Other,
 }
 
+/// Who took the money for a payment recorded on a processor's word (none: the landlord recorded
+/// it). Money a processor takes waits in its clearing account until the payout reaches the bank.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Processor {
+    Stripe,
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum PaymentStatus {
@@ -223,6 +231,8 @@ pub struct PaymentRecord {
     /// The body hash of the keyed request that recorded it (a key names one payment forever).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub request_hash: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub processor: Option<Processor>,
     #[serde(default)]
     pub v: i64,
 }
@@ -243,6 +253,9 @@ pub struct Payment {
     pub created_at: DateTime<Utc>,
     pub reversed_on: Option<NaiveDate>,
     pub reversal_reason: Option<String>,
+    /// Set when a processor took the money (`stripe`): recorded on its word, not by hand.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub processor: Option<Processor>,
     /// Allocations made by this request (on `POST`; empty in lists).
     pub allocations: Vec<Allocation>,
 }
@@ -263,6 +276,7 @@ impl Payment {
             created_at: r.created_at,
             reversed_on: r.reversed_on,
             reversal_reason: r.reversal_reason,
+            processor: r.processor,
             allocations,
         }
     }

@@ -50,6 +50,8 @@ pub struct PaymentRequest {
     pub fx: Option<Fx>,
     /// The keyed request's body hash: one key names one payment forever.
     pub request_hash: Option<String>,
+    /// Who took the money, when a processor did.
+    pub processor: Option<Processor>,
 }
 
 /// One transaction's worth of a payment: the record after it, the allocations it makes, the
@@ -79,6 +81,7 @@ fn new_record(req: &PaymentRequest, now: DateTime<Utc>) -> PaymentRecord {
         reversed_on: None,
         reversal_reason: None,
         request_hash: req.request_hash.clone(),
+        processor: req.processor,
         v: 1,
     }
 }
@@ -199,6 +202,7 @@ fn payment_writes(
             status: p.status,
             allocations: allocations_made(&step.plan.allocations),
             fx: p.fx.clone(),
+            processor: p.processor,
         };
         crate::events::emit(&mut tx, scope, &received);
     } else if !step.plan.allocations.is_empty() {
@@ -224,6 +228,17 @@ pub async fn record_payment(
     id: PaymentId,
     claim: Option<&Claim>,
 ) -> Result<Payment> {
+    record(cx, lease_id, input, (id, None), claim).await
+}
+
+/// `record_payment`, for money a processor took (`online`).
+pub(crate) async fn record(
+    cx: &Ctx<'_>,
+    lease_id: &str,
+    input: CreatePayment,
+    (id, processor): (PaymentId, Option<Processor>),
+    claim: Option<&Claim>,
+) -> Result<Payment> {
     let (lease, org) = billable_lease(cx.db, cx.scope, lease_id).await?;
     let currency = lease.rent.currency;
     let amount = in_currency(&input.amount, "amount", currency)?;
@@ -241,6 +256,7 @@ pub async fn record_payment(
         allocate,
         fx,
         request_hash: claim.map(|c| c.hash().to_owned()),
+        processor,
     };
     let now = cx.now;
     let read = || store::read_ledger(cx.db, cx.scope, &lease.id);
@@ -352,6 +368,7 @@ fn reversal_writes(
         reason: reason.clone(),
         allocations: allocations_made(&step.plan.allocations),
         fx: p.fx.clone(),
+        processor: p.processor,
     };
     crate::events::emit(&mut tx, scope, &reversed);
     let made = step.plan.allocations.into_iter().map(Allocation::from).collect();
@@ -420,6 +437,17 @@ fn write_reversal(
 /// back its open amount, and a reversing entry takes the payment out of the balance.
 pub async fn reverse_payment(cx: &Ctx<'_>, payment_id: &str, input: ReversePayment) -> Result<Payment> {
     let (id, lease_id) = payment_lease(cx, payment_id).await?;
+    reverse(cx, &lease_id, &id, input).await
+}
+
+/// `reverse_payment` of a payment whose lease the caller knows (no index lookup).
+pub(crate) async fn reverse(
+    cx: &Ctx<'_>,
+    lease_id: &LeaseId,
+    id: &PaymentId,
+    input: ReversePayment,
+) -> Result<Payment> {
+    let (id, lease_id) = (id.clone(), lease_id.clone());
     let now = cx.now;
     let on = input.reversed_on.unwrap_or_else(|| now.date_naive());
     let read = || store::read_ledger(cx.db, cx.scope, &lease_id);
@@ -430,6 +458,12 @@ pub async fn reverse_payment(cx: &Ctx<'_>, payment_id: &str, input: ReversePayme
 /// A pending payment has cleared.
 pub async fn clear_payment(cx: &Ctx<'_>, payment_id: &str) -> Result<Payment> {
     let (id, lease_id) = payment_lease(cx, payment_id).await?;
+    clear(cx, &lease_id, &id).await
+}
+
+/// `clear_payment` of a payment whose lease the caller knows.
+pub(crate) async fn clear(cx: &Ctx<'_>, lease_id: &LeaseId, id: &PaymentId) -> Result<Payment> {
+    let (id, lease_id) = (id.clone(), lease_id.clone());
     let read = || store::read_ledger(cx.db, cx.scope, &lease_id);
     let decide = |l: &LedgerItems| {
         let p = find_payment(l, &id)?;
@@ -494,6 +528,12 @@ pub fn decide_apply_credit(
 /// Applies a payment's unapplied credit to open charges (auto or explicit).
 pub async fn apply_credit(cx: &Ctx<'_>, payment_id: &str, input: ApplyCredit) -> Result<Payment> {
     let (id, lease_id) = payment_lease(cx, payment_id).await?;
+    apply(cx, &lease_id, &id, input).await
+}
+
+/// `apply_credit` of a payment whose lease the caller knows.
+pub(crate) async fn apply(cx: &Ctx<'_>, lease_id: &LeaseId, id: &PaymentId, input: ApplyCredit) -> Result<Payment> {
+    let (id, lease_id) = (id.clone(), lease_id.clone());
     let now = cx.now;
     let read = || store::read_ledger(cx.db, cx.scope, &lease_id);
     let mut allocate = None;

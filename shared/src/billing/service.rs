@@ -20,6 +20,12 @@ use crate::platform::ctx::Ctx;
 use crate::Result;
 use chrono::NaiveDate;
 
+/// A lease money can be recorded on (not a draft), and the currency it is billed in.
+pub async fn billable(cx: &Ctx<'_>, lease_id: &str) -> Result<(crate::ids::LeaseId, crate::money::Currency)> {
+    let (lease, _) = super::common::billable_lease(cx.db, cx.scope, lease_id).await?;
+    Ok((lease.id, lease.rent.currency))
+}
+
 /// A lease's ledger as of a day (default today): every entry with running totals, and aging.
 pub async fn get_ledger(cx: &Ctx<'_>, lease_id: &str, as_of: Option<NaiveDate>) -> Result<Ledger> {
     let lease = crate::leasing::service::get_lease_record(cx, lease_id).await?;

@@ -212,6 +212,15 @@ fn allocation(s: &mut Sums, a: &AllocationMade, tag: &Tag) {
     }
 }
 
+/// Where a payment's money lands: Undeposited funds (the landlord banks it), or the processor's
+/// clearing account (its payout moves it to the bank, fees taken).
+fn cash_in(processor: Option<crate::billing::model::Processor>) -> &'static str {
+    match processor {
+        None => code::UNDEPOSITED_FUNDS,
+        Some(crate::billing::model::Processor::Stripe) => code::STRIPE_CLEARING,
+    }
+}
+
 fn src(type_: &str, id: impl ToString) -> Source {
     Source { type_: type_.to_owned(), id: id.to_string() }
 }
@@ -231,14 +240,14 @@ pub fn billing_drafts(event: &Event, tag: &Tag) -> Option<Vec<Draft>> {
     } else if let Some(e) = decode::<PaymentReceived>(event) {
         let m = money(&e.amount)?;
         let base = worth(e.fx.as_ref(), m);
-        s.add_valued(e.received_on, code::UNDEPOSITED_FUNDS, m, base, tag);
+        s.add_valued(e.received_on, cash_in(e.processor), m, base, tag);
         s.add_valued(e.received_on, code::PREPAID_RENT, Money::new(-m.minor, m.currency), neg(base), tag);
         e.allocations.iter().for_each(|a| allocation(&mut s, a, tag));
         (src("payment", &e.payment_id), e.received_on, "payment received".to_owned())
     } else if let Some(e) = decode::<PaymentReversed>(event) {
         let m = money(&e.amount)?;
         let base = worth(e.fx.as_ref(), m);
-        s.add_valued(e.reversed_on, code::UNDEPOSITED_FUNDS, Money::new(-m.minor, m.currency), neg(base), tag);
+        s.add_valued(e.reversed_on, cash_in(e.processor), Money::new(-m.minor, m.currency), neg(base), tag);
         s.add_valued(e.reversed_on, code::PREPAID_RENT, m, base, tag);
         e.allocations.iter().for_each(|a| allocation(&mut s, a, tag));
         (src("payment_reversal", &e.payment_id), e.reversed_on, "payment reversed".to_owned())

@@ -103,6 +103,7 @@ fn received(minor: i64, d: u32, allocations: Vec<AllocationMade>) -> PaymentRece
         status: PaymentStatus::Cleared,
         allocations,
         fx: None,
+        processor: None,
     }
 }
 
@@ -188,7 +189,7 @@ proptest! {
         }).collect();
         let r = PaymentReversed {
             payment_id: p.payment_id.clone(), lease_id: p.lease_id.clone(), amount: p.amount.clone(),
-            reversed_on: day(d), reason: None, allocations: undo, fx: None,
+            reversed_on: day(d), reason: None, allocations: undo, fx: None, processor: None,
         };
         let mut both = drafts(&p);
         both.extend(drafts(&r));

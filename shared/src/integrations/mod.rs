@@ -2,4 +2,5 @@
 //! feeds, CSV and SFTP imports. Each third party sits behind a port whose production adapter speaks
 //! the provider's wire format; `make dev` and the tests point it at a local fake in `infra/fakes/`.
 
+pub mod breaker;
 pub mod stripe;

@@ -12,6 +12,7 @@ pub struct Config {
     pub jobs: JobsConfig,
     pub webhooks: WebhooksConfig,
     pub notify: NotifyConfig,
+    pub stripe: StripeSettings,
 }
 
 /// The table, the bucket and how to reach AWS.
@@ -71,6 +72,21 @@ pub struct WebhooksConfig {
     pub secrets_key_id: Option<String>,
 }
 
+/// Stripe (the functions that call it or take its webhooks). The platform's secret key and
+/// webhook signing secrets come from Secrets Manager in AWS (dynamic references in the template).
+#[derive(Debug, Clone)]
+pub struct StripeSettings {
+    /// `STRIPE_API_BASE`: `https://api.stripe.com`, or the local fake.
+    pub api_base: String,
+    pub secret_key: Option<String>,
+    /// `STRIPE_WEBHOOK_SECRETS`: comma-separated `whsec_…`; several while a secret rotates.
+    pub webhook_secrets: Vec<String>,
+    pub timeout: Duration,
+    /// Consecutive failures that open the circuit breaker, and how long it stays open.
+    pub breaker_failures: u32,
+    pub breaker_open_for: Duration,
+}
+
 /// Tenant notifications.
 #[derive(Debug, Clone)]
 pub struct NotifyConfig {
@@ -81,6 +97,18 @@ pub struct NotifyConfig {
 #[derive(Debug, thiserror::Error)]
 #[error("missing or invalid environment variable {0}")]
 pub struct ConfigError(pub &'static str);
+
+/// A positive number from `k`, or `default` when unset.
+fn number<T: std::str::FromStr + PartialOrd + Default>(
+    get: &impl Fn(&str) -> Option<String>,
+    k: &'static str,
+    default: T,
+) -> Result<T, ConfigError> {
+    match get(k).filter(|v| !v.is_empty()) {
+        None => Ok(default),
+        Some(v) => v.parse().ok().filter(|n| *n > T::default()).ok_or(ConfigError(k)),
+    }
+}
 
 impl Config {
     pub fn from_env() -> Result<Config, ConfigError> {
@@ -128,6 +156,16 @@ impl Config {
                 secrets_key_id: opt("WEBHOOK_SECRETS_KEY_ID"),
             },
             notify: NotifyConfig { from_email: opt("NOTIFY_FROM_EMAIL") },
+            stripe: StripeSettings {
+                api_base: opt("STRIPE_API_BASE").unwrap_or_else(|| "https://api.stripe.com".to_owned()),
+                secret_key: opt("STRIPE_SECRET_KEY"),
+                webhook_secrets: opt("STRIPE_WEBHOOK_SECRETS")
+                    .map(|s| s.split(',').map(|x| x.trim().to_owned()).filter(|x| !x.is_empty()).collect())
+                    .unwrap_or_default(),
+                timeout: Duration::from_millis(number(&get, "STRIPE_TIMEOUT_MS", 10_000)?),
+                breaker_failures: number(&get, "STRIPE_BREAKER_FAILURES", 5)?,
+                breaker_open_for: Duration::from_secs(number(&get, "STRIPE_BREAKER_OPEN_SECS", 30)?),
+            },
         })
     }
 

@@ -27,6 +27,9 @@ pub struct Problem {
     pub detail: String,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub errors: Vec<FieldError>,
+    /// Sent as the `Retry-After` header (seconds), not in the body.
+    #[serde(skip)]
+    pub retry_after: Option<u64>,
 }
 
 #[derive(Debug, Clone)]
@@ -40,6 +43,7 @@ impl ApiError {
             status,
             detail: detail.into(),
             errors: Vec::new(),
+            retry_after: None,
         })
     }
 
@@ -90,6 +94,18 @@ impl ApiError {
         ApiError::new(503, "unavailable", "Service unavailable", detail)
     }
 
+    /// 503 with `Retry-After`: a provider is down and was not called.
+    pub fn unavailable_for(detail: impl Into<String>, retry_after_secs: u64) -> ApiError {
+        let mut e = ApiError::new(503, "unavailable", "Service unavailable", detail);
+        e.0.retry_after = Some(retry_after_secs);
+        e
+    }
+
+    /// 502: a provider gave no usable answer.
+    pub fn bad_gateway(detail: impl Into<String>) -> ApiError {
+        ApiError::new(502, "bad-gateway", "Bad gateway", detail)
+    }
+
     pub fn internal() -> ApiError {
         ApiError::new(500, "internal", "Internal error", "something went wrong on our side; it has been logged")
     }
@@ -100,11 +116,11 @@ impl ApiError {
 
     pub fn into_response(self) -> Response<Body> {
         let body = serde_json::to_string(&self.0).expect("problems serialize");
-        Response::builder()
-            .status(self.0.status)
-            .header("content-type", "application/problem+json")
-            .body(Body::Text(body))
-            .expect("valid response")
+        let mut res = Response::builder().status(self.0.status).header("content-type", "application/problem+json");
+        if let Some(secs) = self.0.retry_after {
+            res = res.header("retry-after", secs.to_string());
+        }
+        res.body(Body::Text(body)).expect("valid response")
     }
 }
 
@@ -155,6 +171,8 @@ impl From<Error> for ApiError {
             Error::Conflict(detail) => ApiError::conflict(detail),
             Error::Invalid(errors) => ApiError::validation(errors),
             Error::Store(e) => e.into(),
+            Error::Unavailable { detail, retry_after_secs } => ApiError::unavailable_for(detail, retry_after_secs),
+            Error::Upstream(detail) => ApiError::bad_gateway(detail),
         }
     }
 }

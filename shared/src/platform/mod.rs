@@ -39,6 +39,7 @@ pub struct App {
     vendor_tax_ids: Option<secrets::Secrets>,
     receipts: Option<blob::Blob>,
     receipt_reader: Option<Arc<dyn crate::ports::receipts::ReceiptReader>>,
+    stripe: Option<Arc<dyn crate::integrations::stripe::client::StripeApi>>,
     /// Whether the function reads the table (its connection is opened during init).
     uses_table: bool,
 }
@@ -97,6 +98,19 @@ pub mod wire {
         app.receipt_reader = Some(Arc::new(crate::ports::receipts::Textract::new(sdk, endpoint.as_deref())));
     }
 
+    /// Stripe's API (the org's connected account), behind the client's circuit breaker.
+    pub fn stripe(app: &mut App, _: &aws_config::SdkConfig) {
+        use crate::integrations::{breaker::BreakerConfig, stripe::client};
+        let s = &app.config.stripe;
+        let config = client::StripeConfig {
+            api_base: s.api_base.clone(),
+            secret_key: s.secret_key.clone().unwrap_or_default(),
+            timeout: s.timeout,
+            breaker: BreakerConfig { failures: s.breaker_failures, open_for: s.breaker_open_for },
+        };
+        app.stripe = Some(Arc::new(client::HttpStripe::new(config)));
+    }
+
     /// Vendors' tax ids (KMS, encrypt only: they are only ever answered masked).
     pub fn vendor_tax_ids(app: &mut App, sdk: &aws_config::SdkConfig) {
         let key = app.config.events.vendor_tax_id_key_id.clone();
@@ -146,6 +160,7 @@ impl App {
             vendor_tax_ids: None,
             receipts: None,
             receipt_reader: None,
+            stripe: None,
             uses_table: false,
         };
         for wire in wires {
@@ -184,6 +199,10 @@ impl App {
 
     pub fn receipt_reader(&self) -> &dyn crate::ports::receipts::ReceiptReader {
         self.receipt_reader.as_deref().unwrap_or_else(|| unwired("the receipt reader"))
+    }
+
+    pub fn stripe(&self) -> &dyn crate::integrations::stripe::client::StripeApi {
+        self.stripe.as_deref().unwrap_or_else(|| unwired("Stripe"))
     }
 
     pub fn vendor_tax_ids(&self) -> &secrets::Secrets {

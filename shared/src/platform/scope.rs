@@ -82,6 +82,10 @@ pub enum Action {
     PeriodReopen,
     /// Rebuilding the books from their sources (owner only, audited).
     BooksRebuild,
+    /// The org's integrations (Stripe, bank feeds): their status.
+    IntegrationRead,
+    /// Connecting and disconnecting them (owner only, audited).
+    IntegrationManage,
 }
 
 /// The one permission matrix (API.md "Roles"): owner everything; manager operations; accountant
@@ -108,6 +112,9 @@ pub fn permits(role: Role, action: Action) -> bool {
         // into open months but do not close them.
         PeriodClose => matches!(role, Owner | Manager),
         PeriodReopen | BooksRebuild => role == Owner,
+        // Which accounts money flows through is the owner's call; the others see the status.
+        IntegrationRead => matches!(role, Owner | Manager | Accountant),
+        IntegrationManage => role == Owner,
     }
 }
 

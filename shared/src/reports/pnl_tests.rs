@@ -126,6 +126,7 @@ fn paid(id: &PaymentId, minor: i64, on: &str, allocations: Vec<AllocationMade>) 
         status: PaymentStatus::Cleared,
         allocations,
         fx: None,
+        processor: None,
     }
 }
 
@@ -181,6 +182,7 @@ fn tenant_year() -> Books {
         reason: Some("NSF".into()),
         allocations: vec![undo],
         fx: None,
+        processor: None,
     });
     // March 20: April's rent paid ahead (advance rent: income when received on the cash basis).
     b.billing(&paid(&PaymentId::new(), 100_000, "2026-03-20", vec![]));

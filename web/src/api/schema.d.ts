@@ -668,6 +668,28 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/orgs/{orgId}/integrations/stripe": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The org's Stripe connection (`status: not_connected` when there is none). */
+        get: operations["get_stripe"];
+        /**
+         * Connects the org's Stripe account (Connect): Stripe must know the account and let the platform
+         *     act for it (else 400 naming `accountId`). One account belongs to one org (409 otherwise).
+         */
+        put: operations["connect_stripe"];
+        post?: never;
+        /** Disconnects it: no new payments through it; every payment taken stays on the ledgers. */
+        delete: operations["disconnect_stripe"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/orgs/{orgId}/journal": {
         parameters: {
             query?: never;
@@ -795,6 +817,27 @@ export interface paths {
         get: operations["get_ledger"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/orgs/{orgId}/leases/{leaseId}/payment-intents": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Starts a tenant payment as a PaymentIntent on the org's Stripe account (card, or ACH
+         *     `us_bank_account` in USD); `Idempotency-Key` is required and passed through to Stripe. Nothing
+         *     is booked until Stripe's webhook reports the money moving.
+         */
+        post: operations["create_payment_intent"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1461,6 +1504,27 @@ export interface paths {
         put?: never;
         /** Sends the delivery again now (a new series of attempts). */
         post: operations["redeliver"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/webhooks/stripe": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * A Stripe event (Connect: `account` names the org's connected account), signed with
+         *     `Stripe-Signature: t=…,v1=…` (HMAC-SHA256 over `"<t>.<body>"`, 300 s tolerance; any `v1`
+         *     may match while the signing secret rotates). Idempotent by the event's id.
+         */
+        post: operations["receive"];
         delete?: never;
         options?: never;
         head?: never;
@@ -2289,6 +2353,26 @@ export interface webhooks {
         patch?: never;
         trace?: never;
     };
+    "payment_intent.created": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * payment_intent.created
+         * @description Event `payment_intent.created` (version 1) about a `payment_intent`, signed with `Portfolio-Signature`.
+         */
+        post: operations["webhook_payment_intent_created"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "period.closed": {
         parameters: {
             query?: never;
@@ -2363,6 +2447,46 @@ export interface webhooks {
          * @description Event `reminder.created` (version 1) about a `charge`, signed with `Portfolio-Signature`.
          */
         post: operations["webhook_reminder_created"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "stripe.connected": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * stripe.connected
+         * @description Event `stripe.connected` (version 1) about a `stripe_account`, signed with `Portfolio-Signature`.
+         */
+        post: operations["webhook_stripe_connected"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "stripe.disconnected": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * stripe.disconnected
+         * @description Event `stripe.disconnected` (version 1) about a `stripe_account`, signed with `Portfolio-Signature`.
+         */
+        post: operations["webhook_stripe_disconnected"];
         delete?: never;
         options?: never;
         head?: never;
@@ -2973,6 +3097,14 @@ export interface components {
             status?: null | components["schemas"]["NewStatus"];
             vendorId?: null | components["schemas"]["VendorId"];
         };
+        /** @description `PUT …/integrations/stripe`. */
+        ConnectStripe: {
+            /**
+             * @description The connected account (`acct_…`), as Stripe Connect's onboarding returned it.
+             * @example acct_1Nv0FGQ9RKHgCVdK
+             */
+            accountId: string;
+        };
         /**
          * @description The file's media type.
          * @enum {string}
@@ -3120,6 +3252,19 @@ export interface components {
             /** Format: date */
             receivedOn: string;
             reference?: null | components["schemas"]["Text100"];
+        };
+        /** @description `POST …/leases/{leaseId}/payment-intents`. */
+        CreatePaymentIntent: {
+            /** @description In the lease's currency. */
+            amount: components["schemas"]["MoneyInput"];
+            /**
+             * @description `card` and/or `us_bank_account` (ACH, USD only), each once.
+             * @example [
+             *       "card",
+             *       "us_bank_account"
+             *     ]
+             */
+            paymentMethodTypes: components["schemas"]["PaymentMethodType"][];
         };
         CreateReceipt: {
             /** @example application/pdf */
@@ -3438,7 +3583,7 @@ export interface components {
          * @example payment.*
          * @enum {string}
          */
-        EventTypeFilter: "*" | "account.*" | "account.created" | "account.updated" | "allocation.*" | "allocation.created" | "billing_settings.*" | "billing_settings.updated" | "books.*" | "books.rebuild_requested" | "books.rebuilt" | "building.*" | "building.archived" | "building.created" | "building.deleted" | "building.unarchived" | "building.updated" | "charge.*" | "charge.created" | "charge.voided" | "deposit.*" | "deposit.settled" | "document.*" | "document.created" | "document.rejected" | "document.uploaded" | "document.version_created" | "expense.*" | "expense.paid" | "expense.reclassified" | "expense.recorded" | "expense.voided" | "export.*" | "export.failed" | "export.ready" | "export.requested" | "fx_rates.*" | "fx_rates.recorded" | "journal.*" | "journal.posted" | "late_fee.*" | "late_fee.assessed" | "lease.*" | "lease.activated" | "lease.created" | "lease.ended" | "lease.renewed" | "lease.updated" | "member.*" | "member.added" | "member.removed" | "member.role_changed" | "org.*" | "org.created" | "org.updated" | "payment.*" | "payment.cleared" | "payment.received" | "payment.reversed" | "period.*" | "period.closed" | "period.reopened" | "receipt.*" | "receipt.read" | "reminder.*" | "reminder.created" | "tenant.*" | "tenant.created" | "tenant.updated" | "unit.*" | "unit.created" | "unit.deleted" | "unit.updated" | "vendor.*" | "vendor.created" | "webhook.*" | "webhook.created" | "webhook.deleted" | "webhook.disabled" | "webhook.redelivery_requested" | "webhook.updated";
+        EventTypeFilter: "*" | "account.*" | "account.created" | "account.updated" | "allocation.*" | "allocation.created" | "billing_settings.*" | "billing_settings.updated" | "books.*" | "books.rebuild_requested" | "books.rebuilt" | "building.*" | "building.archived" | "building.created" | "building.deleted" | "building.unarchived" | "building.updated" | "charge.*" | "charge.created" | "charge.voided" | "deposit.*" | "deposit.settled" | "document.*" | "document.created" | "document.rejected" | "document.uploaded" | "document.version_created" | "expense.*" | "expense.paid" | "expense.reclassified" | "expense.recorded" | "expense.voided" | "export.*" | "export.failed" | "export.ready" | "export.requested" | "fx_rates.*" | "fx_rates.recorded" | "journal.*" | "journal.posted" | "late_fee.*" | "late_fee.assessed" | "lease.*" | "lease.activated" | "lease.created" | "lease.ended" | "lease.renewed" | "lease.updated" | "member.*" | "member.added" | "member.removed" | "member.role_changed" | "org.*" | "org.created" | "org.updated" | "payment.*" | "payment.cleared" | "payment.received" | "payment.reversed" | "payment_intent.*" | "payment_intent.created" | "period.*" | "period.closed" | "period.reopened" | "receipt.*" | "receipt.read" | "reminder.*" | "reminder.created" | "stripe.*" | "stripe.connected" | "stripe.disconnected" | "tenant.*" | "tenant.created" | "tenant.updated" | "unit.*" | "unit.created" | "unit.deleted" | "unit.updated" | "vendor.*" | "vendor.created" | "webhook.*" | "webhook.created" | "webhook.deleted" | "webhook.disabled" | "webhook.redelivery_requested" | "webhook.updated";
         EventTypes: {
             items: components["schemas"]["EventType"][];
         };
@@ -4184,6 +4329,7 @@ export interface components {
             id: components["schemas"]["PaymentId"];
             leaseId: components["schemas"]["LeaseId"];
             method: components["schemas"]["PaymentMethod"];
+            processor?: null | components["schemas"]["Processor"];
             /** Format: date */
             receivedOn: string;
             reference?: string | null;
@@ -4199,8 +4345,37 @@ export interface components {
             paymentId: components["schemas"]["PaymentId"];
         };
         PaymentId: string;
+        /** @description The intent as the SPA needs it to collect the payment (Stripe.js takes the client secret). */
+        PaymentIntentAnswer: {
+            amount: components["schemas"]["MoneyDto"];
+            clientSecret: string;
+            leaseId: components["schemas"]["LeaseId"];
+            /** @description The payment it is recorded as once Stripe reports the money moving. */
+            paymentId: components["schemas"]["PaymentId"];
+            paymentIntentId: string;
+            /** @description Stripe's status (`requires_payment_method` when new). */
+            status: string;
+        };
+        /**
+         * @description A tenant payment was started as a PaymentIntent; nothing is booked until Stripe says the
+         *     money moved.
+         */
+        PaymentIntentCreated: {
+            accountId: string;
+            amount: components["schemas"]["MoneyDto"];
+            leaseId: components["schemas"]["LeaseId"];
+            /** @description The payment it becomes once Stripe reports it processing or succeeded. */
+            paymentId: components["schemas"]["PaymentId"];
+            paymentIntentId: string;
+            paymentMethodTypes: string[];
+        };
         /** @enum {string} */
         PaymentMethod: "cash" | "check" | "ach" | "card" | "other";
+        /**
+         * @description How a tenant may pay: a card, or an ACH debit of a US bank account (USD only).
+         * @enum {string}
+         */
+        PaymentMethodType: "card" | "us_bank_account";
         /** @description A payment was recorded, with the allocations made in the same transaction. */
         PaymentReceived: {
             allocations: components["schemas"]["AllocationMade"][];
@@ -4209,6 +4384,7 @@ export interface components {
             leaseId: components["schemas"]["LeaseId"];
             method: components["schemas"]["PaymentMethod"];
             paymentId: components["schemas"]["PaymentId"];
+            processor?: null | components["schemas"]["Processor"];
             /** Format: date */
             receivedOn: string;
             status: components["schemas"]["PaymentStatus"];
@@ -4220,6 +4396,7 @@ export interface components {
             fx?: null | components["schemas"]["Fx"];
             leaseId: components["schemas"]["LeaseId"];
             paymentId: components["schemas"]["PaymentId"];
+            processor?: null | components["schemas"]["Processor"];
             reason?: string | null;
             /** Format: date */
             reversedOn: string;
@@ -4307,6 +4484,12 @@ export interface components {
             title: string;
             type: string;
         };
+        /**
+         * @description Who took the money for a payment recorded on a processor's word (none: the landlord recorded
+         *     it). Money a processor takes waits in its clearing account until the payout reaches the bank.
+         * @enum {string}
+         */
+        Processor: "stripe";
         /** @description `GET …/reports/profit-and-loss`. */
         ProfitAndLoss: {
             /** @description Everything in the base currency, foreign amounts at their entries' stored rates. */
@@ -4664,6 +4847,27 @@ export interface components {
             entryId: components["schemas"]["JournalEntryId"];
             memo: string;
             source: components["schemas"]["Source"];
+        };
+        /** @description The org connected its Stripe account (Connect): payments are taken through it. */
+        StripeConnected: {
+            accountId: string;
+            chargesEnabled: boolean;
+            payoutsEnabled: boolean;
+        };
+        /** @description The org's Stripe connection. */
+        StripeConnection: {
+            accountId?: string | null;
+            chargesEnabled?: boolean | null;
+            /** Format: date-time */
+            connectedAt?: string | null;
+            connectedBy?: string | null;
+            payoutsEnabled?: boolean | null;
+            /** @description `connected`, or `not_connected` (then nothing else is set). */
+            status: string;
+        };
+        /** @description The org disconnected its Stripe account; payments already taken keep their history. */
+        StripeDisconnected: {
+            accountId: string;
         };
         Subject: {
             id: string;
@@ -8873,6 +9077,222 @@ export interface operations {
             };
         };
     };
+    get_stripe: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                orgId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StripeConnection"];
+                };
+            };
+            /** @description No valid bearer token (answered by the authorizer). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AuthorizerError"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The store is busy; retry shortly. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    connect_stripe: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                orgId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ConnectStripe"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StripeConnection"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid bearer token (answered by the authorizer). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AuthorizerError"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is larger than 1 MiB. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body was not sent as JSON (`content-type: application/json`). */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    disconnect_stripe: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                orgId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description No valid bearer token (answered by the authorizer). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AuthorizerError"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The store is busy; retry shortly. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     list_journal: {
         parameters: {
             query?: {
@@ -9814,6 +10234,118 @@ export interface operations {
             };
         };
     };
+    create_payment_intent: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description Required: a unique key per payment, passed through to Stripe; a retry with the same key and body answers the first response */
+                "Idempotency-Key": string;
+            };
+            path: {
+                orgId: string;
+                leaseId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreatePaymentIntent"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PaymentIntentAnswer"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid bearer token (answered by the authorizer). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AuthorizerError"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is larger than 1 MiB. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body was not sent as JSON (`content-type: application/json`). */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     list_payments: {
         parameters: {
             query?: {
@@ -9845,6 +10377,7 @@ export interface operations {
                             id: components["schemas"]["PaymentId"];
                             leaseId: components["schemas"]["LeaseId"];
                             method: components["schemas"]["PaymentMethod"];
+                            processor?: null | components["schemas"]["Processor"];
                             /** Format: date */
                             receivedOn: string;
                             reference?: string | null;
@@ -13921,6 +14454,80 @@ export interface operations {
             };
         };
     };
+    receive: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description t=<unix seconds>,v1=<hex HMAC-SHA256> */
+                "Stripe-Signature": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        /** @description A Stripe event */
+        requestBody: {
+            content: {
+                "application/json": unknown;
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        effect: string;
+                        org_id: string;
+                        /** @enum {string} */
+                        outcome: "applied";
+                    } | {
+                        /** @enum {string} */
+                        outcome: "duplicate";
+                    } | {
+                        /** @enum {string} */
+                        outcome: "ignored";
+                        reason: string;
+                    };
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is larger than 1 MiB. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body was not sent as JSON (`content-type: application/json`). */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The store is busy; retry shortly. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     webhook_account_created: {
         parameters: {
             query?: never;
@@ -15233,6 +15840,38 @@ export interface operations {
             };
         };
     };
+    webhook_payment_intent_created: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["Event"] & {
+                    data: components["schemas"]["PaymentIntentCreated"];
+                    subject: {
+                        /** @constant */
+                        type?: "payment_intent";
+                    };
+                    /** @constant */
+                    type: "payment_intent.created";
+                    /** @constant */
+                    version: 1;
+                };
+            };
+        };
+        responses: {
+            /** @description Received; any other answer (or none within 10 s) is retried with backoff. */
+            "2XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
     webhook_period_closed: {
         parameters: {
             query?: never;
@@ -15346,6 +15985,70 @@ export interface operations {
                     };
                     /** @constant */
                     type: "reminder.created";
+                    /** @constant */
+                    version: 1;
+                };
+            };
+        };
+        responses: {
+            /** @description Received; any other answer (or none within 10 s) is retried with backoff. */
+            "2XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    webhook_stripe_connected: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["Event"] & {
+                    data: components["schemas"]["StripeConnected"];
+                    subject: {
+                        /** @constant */
+                        type?: "stripe_account";
+                    };
+                    /** @constant */
+                    type: "stripe.connected";
+                    /** @constant */
+                    version: 1;
+                };
+            };
+        };
+        responses: {
+            /** @description Received; any other answer (or none within 10 s) is retried with backoff. */
+            "2XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    webhook_stripe_disconnected: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["Event"] & {
+                    data: components["schemas"]["StripeDisconnected"];
+                    subject: {
+                        /** @constant */
+                        type?: "stripe_account";
+                    };
+                    /** @constant */
+                    type: "stripe.disconnected";
                     /** @constant */
                     version: 1;
                 };

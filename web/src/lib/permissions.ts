@@ -21,7 +21,9 @@ export type Action =
   | 'periodClose'
   | 'periodReopen'
   | 'eventRead'
-  | 'booksRebuild';
+  | 'booksRebuild'
+  | 'integrationRead'
+  | 'integrationManage';
 
 const MATRIX: Record<Action, readonly Role[]> = {
   orgUpdate: ['owner'],
@@ -39,6 +41,8 @@ const MATRIX: Record<Action, readonly Role[]> = {
   periodReopen: ['owner'],
   eventRead: ['owner', 'manager', 'accountant'],
   booksRebuild: ['owner'],
+  integrationRead: ['owner', 'manager', 'accountant'],
+  integrationManage: ['owner'],
 };
 
 export function can(role: Role | undefined, action: Action): boolean {

@@ -214,6 +214,27 @@ pub fn deposit_settlement(scope: &OrgScope, lease: &LeaseId) -> Key {
     Key::new(lease_partition(scope, lease), "DEPOSIT#SETTLEMENT")
 }
 
+/// The org's Stripe connection.
+pub fn stripe_connection(scope: &OrgScope) -> Key {
+    Key::new(org_pk(scope), "INTEGRATION#stripe")
+}
+
+/// Which org a connected Stripe account belongs to. Keyed by the account, not an org: it is what
+/// a Stripe webhook (which names only the account) starts from.
+pub fn stripe_account_route(account: &str) -> Key {
+    Key::new(format!("STRIPE_ACCOUNT#{account}"), "ROUTE")
+}
+
+/// A PaymentIntent the org started (`pi_…`).
+pub fn stripe_payment_intent(scope: &OrgScope, payment_intent: &str) -> Key {
+    Key::new(org_pk(scope), format!("STRIPE_PI#{payment_intent}"))
+}
+
+/// A Stripe event the org has handled (`evt_…`): the webhook's idempotency.
+pub fn stripe_event(scope: &OrgScope, event: &str) -> Key {
+    Key::new(org_pk(scope), format!("STRIPE_EVENT#{event}"))
+}
+
 /// The org's billing settings (rent lead time, default late-fee policy).
 pub fn billing_settings(scope: &OrgScope) -> Key {
     Key::new(org_pk(scope), "BILLING")

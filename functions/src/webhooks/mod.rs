@@ -1,0 +1,4 @@
+//! Handlers of the third parties' webhooks (`/webhooks/<provider>`): no bearer token, the
+//! provider's signature is the only authentication.
+
+pub mod stripe;

@@ -1,0 +1,36 @@
+//! The events of the Stripe integration.
+
+use crate::events::EventSpec;
+use crate::ids::{LeaseId, PaymentId};
+
+crate::domain_event! {
+    /// The org connected its Stripe account (Connect): payments are taken through it.
+    StripeConnected = "stripe.connected", version 1, subject "stripe_account" by account_id {
+        account_id: String,
+        charges_enabled: bool,
+        payouts_enabled: bool,
+    }
+
+    /// The org disconnected its Stripe account; payments already taken keep their history.
+    StripeDisconnected = "stripe.disconnected", version 1, subject "stripe_account" by account_id {
+        account_id: String,
+    }
+
+    /// A tenant payment was started as a PaymentIntent; nothing is booked until Stripe says the
+    /// money moved.
+    PaymentIntentCreated = "payment_intent.created", version 1, subject "payment_intent" by payment_intent_id {
+        payment_intent_id: String,
+        account_id: String,
+        lease_id: LeaseId,
+        /// The payment it becomes once Stripe reports it processing or succeeded.
+        payment_id: PaymentId,
+        amount: crate::money::MoneyDto,
+        payment_method_types: Vec<String>,
+    }
+}
+
+pub const CATALOG: &[EventSpec] = &[
+    EventSpec::of::<StripeConnected>(),
+    EventSpec::of::<StripeDisconnected>(),
+    EventSpec::of::<PaymentIntentCreated>(),
+];
