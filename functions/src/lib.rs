@@ -75,8 +75,9 @@ pub mod wiring {
     pub const OUTBOX_RELAY: &[Wire] = &[wire::events, wire::sqs];
     /// Integrations: the org's Stripe account, PaymentIntents on it.
     pub const STRIPE: &[Wire] = &[wire::table, wire::stripe];
-    /// Stripe's webhooks: signature verification (secrets from the environment) and the table.
-    pub const STRIPE_WEBHOOKS: &[Wire] = &[wire::table];
+    /// Stripe's webhooks: signature verification (secrets from the environment), the table, and
+    /// Stripe's API for what an event does not carry (a payout's balance transactions).
+    pub const STRIPE_WEBHOOKS: &[Wire] = &[wire::table, wire::stripe];
     /// Job schedulers (one message per org) and per-org job consumers (continuations).
     pub const JOBS: &[Wire] = &[wire::table, wire::sqs];
 }

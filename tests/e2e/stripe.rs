@@ -334,3 +334,45 @@ async fn connecting_checks_the_account_with_stripe_and_one_account_belongs_to_on
     let actions: Vec<&str> = audit["items"].as_array().unwrap().iter().filter_map(|a| a["action"].as_str()).collect();
     assert!(actions.contains(&"stripe.connected") && actions.contains(&"stripe.disconnected"), "{actions:?}");
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_payout_moves_the_net_to_the_bank_and_books_stripe_fees_so_rent_is_counted_once() {
+    let app = TestApp::spawn().await;
+    let s = Shop::open(&app, "payout-owner@example.com", &[SECRET]).await;
+    s.connect(&app).await;
+    // January's rent by card (fee 2.9% + 0.30 = 43.80) and a 500.00 ACH prepayment (0.8% = 4.00).
+    let card = s.intent(&app, "1500.00", &["card"]).await;
+    hook(&format!("payment_intents/{}/confirm", card["paymentIntentId"].as_str().unwrap()), json!({})).await;
+    let ach = s.intent(&app, "500.00", &["us_bank_account"]).await;
+    let ach_id = ach["paymentIntentId"].as_str().unwrap();
+    hook(&format!("payment_intents/{ach_id}/confirm"), json!({})).await;
+    hook(&format!("payment_intents/{ach_id}/succeed"), json!({})).await;
+    let tb = assert_books_match_ledgers(&app, &s.org, &s.token, std::slice::from_ref(&s.lease)).await;
+    assert_eq!(tb.get(&("1060".to_owned(), "USD".to_owned())), Some(&200_000), "{tb:?}");
+
+    // Stripe pays the balance out: 2,000.00 − 47.80 = 1,952.20 reaches the bank.
+    let payout = hook("payouts", json!({"account": s.account})).await["payout"].clone();
+    assert_eq!(payout["amount"], 195_220, "{payout}");
+    let entry = e2e::books::wait_source(&app, &s.org, &s.token, ("payout", payout["id"].as_str().unwrap())).await;
+    assert_eq!(entry["memo"], format!("Stripe payout {}", payout["id"].as_str().unwrap()));
+    let (tb, raw) = trial_balance(&app, &s.org, &s.token, END_OF_TIME).await;
+    let usd = |code: &str| tb.get(&(code.to_owned(), "USD".to_owned())).copied();
+    assert_eq!(
+        (usd("1060"), usd("1000"), usd("5190"), usd("4000")),
+        (None, Some(195_220), Some(4_780), Some(-150_000)),
+        "clearing emptied, the payout in the bank, Stripe's fees an expense, rent once: {raw}"
+    );
+    // Stripe delivers payout.paid again: nothing more.
+    let events: Value = reqwest::get(format!("{}/_fake/stripe/events", fake())).await.unwrap().json().await.unwrap();
+    let paid = events
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["account"] == s.account.as_str() && e["type"] == "payout.paid")
+        .expect("payout.paid sent");
+    let resent = hook(&format!("events/{}/resend", paid["id"].as_str().unwrap()), json!({})).await;
+    assert_eq!(resent["status"], 200, "{resent}");
+    let entries = e2e::books::all_entries(&app, &s.org, &s.token).await;
+    assert_eq!(entries.iter().filter(|e| e["source"]["type"] == "payout").count(), 1);
+    assert_books_match_ledgers(&app, &s.org, &s.token, std::slice::from_ref(&s.lease)).await;
+}

@@ -24,7 +24,7 @@ pub async fn receive(app: &App, req: &Request) -> ApiResult {
     let now = clock::now();
     let event = webhook::verify(header, body_bytes(req), &app.config.stripe.webhook_secrets, now)
         .map_err(|e| ApiError::validation(vec![portfolio::FieldError::new(signature::HEADER, e.to_string())]))?;
-    let outcome = webhook::handle(&app.db, &event, now).await.map_err(|e| {
+    let outcome = webhook::handle(&app.db, app.stripe(), &event, now).await.map_err(|e| {
         tracing::error!(event = %event.id, error = %e, "a Stripe event could not be handled; Stripe will retry");
         ApiError::from(e)
     })?;

@@ -3,9 +3,10 @@
 
 use super::events::BooksRebuildRequested;
 use super::poster::{post, Origin, Posted};
-use super::posting::{billing_drafts, billing_lease, expense_drafts, Draft, Tag};
+use super::posting::{billing_drafts, billing_lease, expense_drafts, payout_drafts, Draft, Tag};
 use super::sources::Provenance;
 use crate::events::{DomainEvent, Event};
+use crate::integrations::stripe::events::PayoutPaid;
 use crate::platform::ctx::Ctx;
 use crate::{Error, Result};
 
@@ -28,6 +29,7 @@ pub async fn tag_of(cx: &Ctx<'_>, event: &Event) -> Result<Tag> {
 pub fn drafts_of(event: &Event, tag: &Tag) -> Vec<Draft> {
     let drafts = match billing_lease(event) {
         Some(_) => billing_drafts(event, tag),
+        None if event.type_ == PayoutPaid::TYPE => payout_drafts(event),
         None => expense_drafts(event),
     };
     drafts.unwrap_or_default()

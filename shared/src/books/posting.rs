@@ -21,6 +21,7 @@ use crate::billing::events::{
 };
 use crate::billing::model::{AllocationSource, Fx};
 use crate::events::{DomainEvent, Event};
+use crate::integrations::stripe::events::PayoutPaid;
 use crate::money::{Currency, Money, MoneyDto, StoredMoney};
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
@@ -375,6 +376,18 @@ fn decode<E: DomainEvent>(event: &Event) -> Option<E> {
     event.decode::<E>()?.ok()
 }
 
+/// The drafts a Stripe payout posts: the gross out of Stripe clearing, the payout into the bank
+/// (Operating), Stripe's fees to Other (Schedule E line 19), on the day it arrives.
+pub fn payout_drafts(event: &Event) -> Option<Vec<Draft>> {
+    let e = decode::<PayoutPaid>(event)?;
+    let (net, fees, gross) = (money(&e.amount)?, money(&e.fees)?, money(&e.gross)?);
+    let (mut s, tag) = (Sums::default(), Tag::default());
+    s.add_valued(e.arrival_date, code::OPERATING, net, None, &tag);
+    s.add_valued(e.arrival_date, code::OTHER_EXPENSE, fees, None, &tag);
+    s.add_valued(e.arrival_date, code::STRIPE_CLEARING, Money::new(-gross.minor, gross.currency), None, &tag);
+    Some(s.drafts(src("payout", &e.payout_id), e.arrival_date, &format!("Stripe payout {}", e.payout_id)))
+}
+
 /// The lease an event of the ledger is about, if it is one the books post.
 pub fn billing_lease(event: &Event) -> Option<String> {
     let lease = event.data.get("leaseId")?.as_str()?;
@@ -393,6 +406,7 @@ pub const POSTED_TYPES: &[&str] = &[
     PaymentReversed::TYPE,
     AllocationCreated::TYPE,
     DepositSettled::TYPE,
+    PayoutPaid::TYPE,
 ];
 
 fn kind_name(kind: ChargeKind) -> &'static str {

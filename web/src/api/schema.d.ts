@@ -2373,6 +2373,26 @@ export interface webhooks {
         patch?: never;
         trace?: never;
     };
+    "payout.paid": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * payout.paid
+         * @description Event `payout.paid` (version 1) about a `payout`, signed with `Portfolio-Signature`.
+         */
+        post: operations["webhook_payout_paid"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "period.closed": {
         parameters: {
             query?: never;
@@ -3583,7 +3603,7 @@ export interface components {
          * @example payment.*
          * @enum {string}
          */
-        EventTypeFilter: "*" | "account.*" | "account.created" | "account.updated" | "allocation.*" | "allocation.created" | "billing_settings.*" | "billing_settings.updated" | "books.*" | "books.rebuild_requested" | "books.rebuilt" | "building.*" | "building.archived" | "building.created" | "building.deleted" | "building.unarchived" | "building.updated" | "charge.*" | "charge.created" | "charge.voided" | "deposit.*" | "deposit.settled" | "document.*" | "document.created" | "document.rejected" | "document.uploaded" | "document.version_created" | "expense.*" | "expense.paid" | "expense.reclassified" | "expense.recorded" | "expense.voided" | "export.*" | "export.failed" | "export.ready" | "export.requested" | "fx_rates.*" | "fx_rates.recorded" | "journal.*" | "journal.posted" | "late_fee.*" | "late_fee.assessed" | "lease.*" | "lease.activated" | "lease.created" | "lease.ended" | "lease.renewed" | "lease.updated" | "member.*" | "member.added" | "member.removed" | "member.role_changed" | "org.*" | "org.created" | "org.updated" | "payment.*" | "payment.cleared" | "payment.received" | "payment.reversed" | "payment_intent.*" | "payment_intent.created" | "period.*" | "period.closed" | "period.reopened" | "receipt.*" | "receipt.read" | "reminder.*" | "reminder.created" | "stripe.*" | "stripe.connected" | "stripe.disconnected" | "tenant.*" | "tenant.created" | "tenant.updated" | "unit.*" | "unit.created" | "unit.deleted" | "unit.updated" | "vendor.*" | "vendor.created" | "webhook.*" | "webhook.created" | "webhook.deleted" | "webhook.disabled" | "webhook.redelivery_requested" | "webhook.updated";
+        EventTypeFilter: "*" | "account.*" | "account.created" | "account.updated" | "allocation.*" | "allocation.created" | "billing_settings.*" | "billing_settings.updated" | "books.*" | "books.rebuild_requested" | "books.rebuilt" | "building.*" | "building.archived" | "building.created" | "building.deleted" | "building.unarchived" | "building.updated" | "charge.*" | "charge.created" | "charge.voided" | "deposit.*" | "deposit.settled" | "document.*" | "document.created" | "document.rejected" | "document.uploaded" | "document.version_created" | "expense.*" | "expense.paid" | "expense.reclassified" | "expense.recorded" | "expense.voided" | "export.*" | "export.failed" | "export.ready" | "export.requested" | "fx_rates.*" | "fx_rates.recorded" | "journal.*" | "journal.posted" | "late_fee.*" | "late_fee.assessed" | "lease.*" | "lease.activated" | "lease.created" | "lease.ended" | "lease.renewed" | "lease.updated" | "member.*" | "member.added" | "member.removed" | "member.role_changed" | "org.*" | "org.created" | "org.updated" | "payment.*" | "payment.cleared" | "payment.received" | "payment.reversed" | "payment_intent.*" | "payment_intent.created" | "payout.*" | "payout.paid" | "period.*" | "period.closed" | "period.reopened" | "receipt.*" | "receipt.read" | "reminder.*" | "reminder.created" | "stripe.*" | "stripe.connected" | "stripe.disconnected" | "tenant.*" | "tenant.created" | "tenant.updated" | "unit.*" | "unit.created" | "unit.deleted" | "unit.updated" | "vendor.*" | "vendor.created" | "webhook.*" | "webhook.created" | "webhook.deleted" | "webhook.disabled" | "webhook.redelivery_requested" | "webhook.updated";
         EventTypes: {
             items: components["schemas"]["EventType"][];
         };
@@ -4403,6 +4423,23 @@ export interface components {
         };
         /** @enum {string} */
         PaymentStatus: "pending" | "cleared" | "reversed";
+        /**
+         * @description Stripe paid an account's balance out: `gross` left Stripe clearing, `amount` reached the
+         *     bank, `fees` (gross − amount) were Stripe's.
+         */
+        PayoutPaid: {
+            amount: components["schemas"]["MoneyDto"];
+            /** Format: date */
+            arrivalDate: string;
+            fees: components["schemas"]["MoneyDto"];
+            gross: components["schemas"]["MoneyDto"];
+            payoutId: string;
+            /**
+             * Format: int32
+             * @description How many balance transactions it paid out.
+             */
+            transactions: number;
+        };
         /** @description A month of the books. */
         Period: {
             /** Format: date-time */
@@ -15857,6 +15894,38 @@ export interface operations {
                     };
                     /** @constant */
                     type: "payment_intent.created";
+                    /** @constant */
+                    version: 1;
+                };
+            };
+        };
+        responses: {
+            /** @description Received; any other answer (or none within 10 s) is retried with backoff. */
+            "2XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    webhook_payout_paid: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["Event"] & {
+                    data: components["schemas"]["PayoutPaid"];
+                    subject: {
+                        /** @constant */
+                        type?: "payout";
+                    };
+                    /** @constant */
+                    type: "payout.paid";
                     /** @constant */
                     version: 1;
                 };

@@ -27,10 +27,23 @@ crate::domain_event! {
         amount: crate::money::MoneyDto,
         payment_method_types: Vec<String>,
     }
+
+    /// Stripe paid an account's balance out: `gross` left Stripe clearing, `amount` reached the
+    /// bank, `fees` (gross − amount) were Stripe's.
+    PayoutPaid = "payout.paid", version 1, subject "payout" by payout_id {
+        payout_id: String,
+        arrival_date: chrono::NaiveDate,
+        amount: crate::money::MoneyDto,
+        gross: crate::money::MoneyDto,
+        fees: crate::money::MoneyDto,
+        /// How many balance transactions it paid out.
+        transactions: u32,
+    }
 }
 
 pub const CATALOG: &[EventSpec] = &[
     EventSpec::of::<StripeConnected>(),
     EventSpec::of::<StripeDisconnected>(),
     EventSpec::of::<PaymentIntentCreated>(),
+    EventSpec::of::<PayoutPaid>(),
 ];

@@ -4,5 +4,6 @@ pub mod client;
 pub mod connection;
 pub mod events;
 pub mod payment_intents;
+pub mod payouts;
 pub mod signature;
 pub mod webhook;

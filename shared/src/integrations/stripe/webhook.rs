@@ -11,10 +11,12 @@
 //! | `payment_intent.payment_failed` | reversed (waived late fees charged again); nothing if never recorded |
 //! | `charge.dispute.created`      | reversed as disputed                                          |
 //! | `charge.refunded` (in full)   | reversed as refunded                                          |
+//! | `payout.paid`                 | the payout recorded for the books (`payouts`)                 |
 //!
 //! The intent's progress is kept on our record of it (`IntentRecord::status`), so a late
 //! `processing` after `succeeded` or `payment_failed` changes nothing.
 
+use super::client::StripeApi;
 use super::payment_intents::{self, IntentRecord, IntentStatus};
 use super::signature::{self, SignatureError};
 use crate::billing::model::{PaymentMethod, Processor};
@@ -143,15 +145,23 @@ enum Effect {
     Refunded,
 }
 
-/// Handles one verified event at `now`.
-pub async fn handle(db: &Db, event: &VerifiedEvent, now: DateTime<Utc>) -> Result<Outcome> {
+/// Handles one verified event at `now` (`stripe` for what the event does not carry: a payout's
+/// balance transactions).
+pub async fn handle(db: &Db, stripe: &dyn StripeApi, event: &VerifiedEvent, now: DateTime<Utc>) -> Result<Outcome> {
     let Some(scope) = event.scope(db).await? else { return ignored("no org has this Stripe account connected") };
     let cx = Ctx::at(db, &scope, now);
     let marker = keys::stripe_event(&scope, &event.id);
     if db.get(&marker).await?.is_some() {
         return Ok(Outcome::Duplicate);
     }
-    let outcome = apply(&cx, event).await?;
+    let outcome = match (event.type_.as_str(), event.account.as_deref()) {
+        ("payout.paid", Some(account)) => {
+            let new = super::payouts::paid(&cx, stripe, account, &event.object).await?;
+            let effect = if new { "payout recorded" } else { "payout already recorded" };
+            Outcome::Applied { org_id: scope.org_id().to_string(), effect: effect.into() }
+        }
+        _ => apply(&cx, event).await?,
+    };
     let record = serde_json::json!({ "eventId": event.id, "type": event.type_, "handledAt": now });
     let item =
         ItemBuilder::new(EVENT_ENTITY, &marker, &record).expires_at(now.timestamp() + MARKER_RETENTION_SECS).build();

@@ -230,6 +230,11 @@ pub fn stripe_payment_intent(scope: &OrgScope, payment_intent: &str) -> Key {
     Key::new(org_pk(scope), format!("STRIPE_PI#{payment_intent}"))
 }
 
+/// A Stripe payout to the org's bank (`po_…`).
+pub fn stripe_payout(scope: &OrgScope, payout: &str) -> Key {
+    Key::new(org_pk(scope), format!("STRIPE_PAYOUT#{payout}"))
+}
+
 /// A Stripe event the org has handled (`evt_…`): the webhook's idempotency.
 pub fn stripe_event(scope: &OrgScope, event: &str) -> Key {
     Key::new(org_pk(scope), format!("STRIPE_EVENT#{event}"))
