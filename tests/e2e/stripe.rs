@@ -31,6 +31,7 @@ async fn calls(account: &str) -> Vec<Value> {
 struct Shop {
     org: String,
     token: String,
+    building: String,
     lease: String,
     account: String,
 }
@@ -66,7 +67,7 @@ impl Shop {
         hook("accounts", json!({"id": account})).await;
         let url = format!("{}/webhooks/stripe", app.stack.base_url);
         hook("webhooks", json!({"url": url, "secrets": secrets, "account": account})).await;
-        Shop { org, token, lease, account }
+        Shop { org, token, building, lease, account }
     }
 
     async fn connect(&self, app: &TestApp) -> Value {
@@ -375,4 +376,62 @@ async fn a_payout_moves_the_net_to_the_bank_and_books_stripe_fees_so_rent_is_cou
     let entries = e2e::books::all_entries(&app, &s.org, &s.token).await;
     assert_eq!(entries.iter().filter(|e| e["source"]["type"] == "payout").count(), 1);
     assert_books_match_ledgers(&app, &s.org, &s.token, std::slice::from_ref(&s.lease)).await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn no_late_fee_while_an_ach_payment_is_processing_and_one_event_five_times_is_one_payment() {
+    let app = TestApp::spawn().await;
+    let s = Shop::open(&app, "latefee-owner@example.com", &[SECRET]).await;
+    s.connect(&app).await;
+    let policy =
+        json!({"rentLeadDays": 0, "lateFeePolicy": {"graceDays": 3, "flat": {"amount": "50.00", "currency": "USD"}}});
+    app.call("PUT", &s.path("/billing-settings"), &s.token, Some(policy)).await.expect(200);
+    // A second lease in the same org owes January too, with nothing on the way.
+    let unit = app
+        .post(&s.path(&format!("/buildings/{}/units", s.building)), &s.token, json!({"label": "1B"}))
+        .await
+        .expect(201)
+        .id();
+    let tenant = app
+        .post(
+            &s.path("/tenants"),
+            &s.token,
+            json!({"firstName": "Otto", "lastName": "Owing", "email": "otto@example.com"}),
+        )
+        .await
+        .expect(201)
+        .id();
+    let body = json!({"unitId": unit, "tenantIds": [tenant], "startDate": "2026-01-01",
+                      "rent": {"amount": "1500.00", "currency": "USD"}, "dueDay": 1});
+    let other = app.post(&s.path("/leases"), &s.token, body).await.expect(201).id();
+    app.post(&s.path(&format!("/leases/{other}:activate")), &s.token, json!({})).await.expect(200);
+    app.post(&s.path("/rent-runs"), &s.token, json!({"throughDate": "2026-01-31"})).await.expect(200);
+
+    // The tenant pays January by ACH; every event is delivered five times.
+    hook("hold", json!({"on": true, "account": s.account})).await;
+    let pi = s.intent(&app, "1500.00", &["us_bank_account"]).await;
+    let id = pi["paymentIntentId"].as_str().unwrap();
+    hook(&format!("payment_intents/{id}/confirm"), json!({})).await;
+    hook("deliver", json!({"repeat": 5, "account": s.account})).await;
+    let pays = s.payments(&app).await;
+    assert_eq!((pays.len(), pays[0]["status"].as_str()), (1, Some("pending")), "{pays:?}");
+
+    // The 6th, past the grace: the late-fee job charges the lease that owes, not the one paying.
+    app.stack.run_job_to_completion("job-late-fees", json!({"runDate": "2026-01-06"})).await.unwrap();
+    assert_eq!(late_fees(&app, &s, &other).await, 1, "the job does assess fees");
+    assert_eq!(late_fees(&app, &s, &s.lease).await, 0, "no fee while the ACH payment is processing");
+
+    hook(&format!("payment_intents/{id}/succeed"), json!({})).await;
+    hook("deliver", json!({"repeat": 5, "account": s.account})).await;
+    let pays = s.payments(&app).await;
+    assert_eq!((pays.len(), pays[0]["status"].as_str()), (1, Some("cleared")), "one payment: {pays:?}");
+    assert_eq!(s.ledger(&app).await["balance"]["amount"], "0.00");
+    let all = [s.lease.clone(), other];
+    let tb = assert_books_match_ledgers(&app, &s.org, &s.token, &all).await;
+    assert_eq!(tb.get(&("1060".to_owned(), "USD".to_owned())), Some(&150_000), "{tb:?}");
+}
+
+async fn late_fees(app: &TestApp, s: &Shop, lease: &str) -> usize {
+    let page = app.get(&s.path(&format!("/leases/{lease}/charges")), &s.token).await.expect(200).body;
+    page["items"].as_array().unwrap().iter().filter(|c| c["kind"] == "late_fee").count()
 }
