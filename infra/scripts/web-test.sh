@@ -70,4 +70,4 @@ preview=$!
 for _ in $(seq 1 100); do curl -fsS -o /dev/null "$web/" 2>/dev/null && break; sleep 0.2; done
 rm -rf web/test-results
 echo "== web: playwright (chromium $(chromium --version 2>/dev/null | awk '{print $2}'), app $web, API $api)"
-(cd web && WEB_URL=$web API_URL=$api npx playwright test) || { echo "devstack log: $log" >&2; exit 1; }
+(cd web && WEB_URL=$web API_URL=$api STRIPE_API_BASE=$STRIPE_API_BASE npx playwright test) || { echo "devstack log: $log" >&2; exit 1; }

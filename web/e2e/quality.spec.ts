@@ -45,6 +45,7 @@ test('every main screen fits a 360 px phone', async ({ page }, info) => {
     ['books/journal', 'Books'],
     ['reports/profit-and-loss', 'Profit and loss'],
     ['settings/members', 'Settings'],
+    ['settings/integrations', 'Settings'],
   ];
   for (const [path, heading] of screens) {
     await page.goto(`/orgs/${orgId}/${path}`);

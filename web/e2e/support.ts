@@ -9,6 +9,8 @@ import { createHash, randomBytes } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 
 export const API = process.env.API_URL ?? 'http://127.0.0.1:3000';
+/** The local Stripe fake (infra/fakes/stripe_server.py) the devstack's Stripe client talks to. */
+export const STRIPE = process.env.STRIPE_API_BASE ?? 'http://127.0.0.1:12111';
 export const SHOTS = 'test-results/screens';
 const AXE = 'test-results/axe';
 

@@ -7,7 +7,7 @@ import { ApiError, configureAuth, createClient, fillPath } from './client';
 let server: http.Server;
 let base = '';
 let seen: { method?: string; url?: string; headers: http.IncomingHttpHeaders; body: string }[] = [];
-let answer: (url: string) => { status: number; type: string; body: string } = () => ({ status: 200, type: 'application/json', body: '{}' });
+let answer: (url: string) => { status: number; type: string; body: string; headers?: Record<string, string> } = () => ({ status: 200, type: 'application/json', body: '{}' });
 
 beforeEach(async () => {
   seen = [];
@@ -24,7 +24,7 @@ beforeEach(async () => {
       }
       seen.push({ method: req.method, url: req.url, headers: req.headers, body });
       const a = answer(req.url ?? '');
-      res.writeHead(a.status, { ...cors, 'content-type': a.type });
+      res.writeHead(a.status, { ...cors, 'content-type': a.type, ...a.headers });
       res.end(a.body);
     });
   });
@@ -73,6 +73,19 @@ describe('the API client', () => {
     expect(err.status).toBe(401);
     expect(err.problem.title).toBe('Unauthorized');
     expect(unauthorized).toBe(1);
+  });
+
+  it('reads Retry-After into the error when the API exposes it, and leaves it out otherwise', async () => {
+    const unavailable = JSON.stringify({ type: 'about:blank', title: 'Service unavailable', status: 503, detail: 'Stripe is unavailable; no call was made' });
+    answer = () => ({ status: 503, type: 'application/problem+json', body: unavailable, headers: { 'retry-after': '17', 'access-control-expose-headers': 'retry-after' } });
+    const exposed = (await createClient(base).post('/pi', {}).catch((e: unknown) => e)) as ApiError;
+    expect(exposed.status).toBe(503);
+    expect(exposed.retryAfter).toBe(17);
+    // Cross-origin, a header the API does not expose is not readable: the detail is all there is.
+    answer = () => ({ status: 503, type: 'application/problem+json', body: unavailable, headers: { 'retry-after': '17' } });
+    const hidden = (await createClient(base).post('/pi', {}).catch((e: unknown) => e)) as ApiError;
+    expect(hidden.retryAfter).toBeUndefined();
+    expect(hidden.problem.detail).toBe('Stripe is unavailable; no call was made');
   });
 
   it('reports an unreachable server as a problem too', async () => {

@@ -7,7 +7,7 @@
 import axios, { AxiosError, type AxiosInstance } from 'axios';
 import { config } from '@/config';
 import type { components, paths } from './schema';
-import { ApiError, toProblem } from './problem';
+import { ApiError, parseRetryAfter, toProblem } from './problem';
 
 export type Schemas = components['schemas'];
 export { ApiError };
@@ -33,9 +33,10 @@ export function createClient(baseURL: string): AxiosInstance {
     (res) => res,
     (err: AxiosError) => {
       if (err.response) {
-        const { status, data } = err.response;
+        const { status, data, headers } = err.response;
         if (status === 401) onUnauthorized();
-        return Promise.reject(new ApiError(toProblem(status, data, err.message)));
+        const retryAfter = parseRetryAfter((headers as Record<string, unknown> | undefined)?.['retry-after']);
+        return Promise.reject(new ApiError(toProblem(status, data, err.message), retryAfter));
       }
       return Promise.reject(new ApiError(toProblem(0, null, 'The server could not be reached. Check your connection and try again.')));
     },

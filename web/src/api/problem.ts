@@ -6,12 +6,18 @@ export type Problem = components['schemas']['Problem'];
 export class ApiError extends Error {
   readonly status: number;
   readonly problem: Problem;
+  /**
+   * Seconds to wait before retrying, from `Retry-After` (503 while a provider is down), when the
+   * browser lets the app read that header (cross-origin, only if the API exposes it).
+   */
+  readonly retryAfter?: number;
 
-  constructor(problem: Problem) {
+  constructor(problem: Problem, retryAfter?: number) {
     super(problem.detail || problem.title);
     this.name = 'ApiError';
     this.status = problem.status;
     this.problem = problem;
+    this.retryAfter = retryAfter;
   }
 
   /** Field errors keyed by the JSON path the API names (`address.city`, `splits[1].amount`). */
@@ -49,4 +55,14 @@ export function toProblem(status: number, body: unknown, fallback: string): Prob
     }
   }
   return { type: 'about:blank', title: fallback, status, detail: fallback };
+}
+
+/** `Retry-After` as whole seconds from now: delta-seconds or an HTTP date; `undefined` if absent or unreadable. */
+export function parseRetryAfter(value: unknown, now: number = Date.now()): number | undefined {
+  if (typeof value !== 'string' || !value.trim()) return undefined;
+  const v = value.trim();
+  if (/^\d+$/.test(v)) return Number.parseInt(v, 10);
+  const at = Date.parse(v);
+  if (Number.isNaN(at)) return undefined;
+  return Math.max(0, Math.ceil((at - now) / 1000));
 }

@@ -7,14 +7,16 @@ import { Section } from '@/components/Page';
 import { Empty, ErrorState, Loading } from '@/components/QueryState';
 import { formatMoney, toMinor } from '@/lib/money';
 import { useCan, useOrg } from '@/lib/org';
+import { isConnected, useStripeConnection } from '@/lib/stripe';
 import { keys, usePayments, type Lease, type LedgerEntry } from './data';
 import { AgingTable, LedgerTable, undone } from './LedgerTable';
 import { PaymentForm, paymentSummary } from './PaymentForm';
 import { ChargeForm, kindLabel } from './ChargeForm';
 import { SettleDepositForm, settlementSummary } from './SettleDepositForm';
 import { ApplyCreditForm, creditSummary } from './ApplyCreditForm';
+import { OnlinePaymentForm } from './OnlinePaymentForm';
 
-type Open = 'payment' | 'charge' | 'settle' | 'credit' | null;
+type Open = 'payment' | 'online' | 'charge' | 'settle' | 'credit' | null;
 type Confirm = { type: 'void' | 'reverse'; id: string; row: number } | null;
 
 /** The lease's ledger: entries with running balances, totals, aging, and the money actions. */
@@ -35,6 +37,11 @@ export function LedgerSection({ lease }: { lease: Lease }) {
   // Which payments are still in flight (the ledger's entries do not say).
   const payments = usePayments(orgId, lease.id);
   const pendingIds = new Set((payments.data ?? []).filter((p) => p.status === 'pending').map((p) => p.id));
+  // Payments Stripe took: badged, and cleared or reversed only by Stripe's word (no "Clear" here).
+  const stripeIds = new Set((payments.data ?? []).filter((p) => p.processor === 'stripe').map((p) => p.id));
+  // Online payments are offered while the org's Stripe account is connected.
+  const stripe = useStripeConnection(orgId, canWrite);
+  const online = canWrite && isConnected(stripe.data);
 
   const refresh = () => Promise.all([qc.invalidateQueries({ queryKey: keys.lease(orgId, lease.id) }), qc.invalidateQueries({ queryKey: keys.delinquency(orgId) })]);
 
@@ -87,7 +94,7 @@ export function LedgerSection({ lease }: { lease: Lease }) {
     if (e.type === 'charge' && !state.voided.has(e.id)) kind = 'void';
     if (e.type === 'payment' && !state.reversed.has(e.id)) kind = 'reverse';
     if (!kind) return null;
-    const canClear = kind === 'reverse' && pendingIds.has(e.id);
+    const canClear = kind === 'reverse' && pendingIds.has(e.id) && !stripeIds.has(e.id);
     if (confirm && confirm.row === row && confirm.id === e.id) {
       const submit = (ev: FormEvent) => {
         ev.preventDefault();
@@ -143,6 +150,11 @@ export function LedgerSection({ lease }: { lease: Lease }) {
             Record payment
           </button>
         ) : null}
+        {online && open !== 'online' ? (
+          <button type="button" className="btn" onClick={() => openForm('online')}>
+            Request online payment
+          </button>
+        ) : null}
         {open !== 'charge' ? (
           <button type="button" className="btn" onClick={() => openForm('charge')}>
             Add charge
@@ -177,6 +189,7 @@ export function LedgerSection({ lease }: { lease: Lease }) {
           }}
         />
       ) : null}
+      {open === 'online' ? <OnlinePaymentForm leaseId={lease.id} currency={currency} owed={ledger.data?.balance} onClose={() => setOpen(null)} /> : null}
       {open === 'charge' ? (
         <ChargeForm
           leaseId={lease.id}
@@ -242,7 +255,7 @@ export function LedgerSection({ lease }: { lease: Lease }) {
           {ledger.data.entries.length === 0 ? (
             <Empty>No entries yet: charges appear when rent is run or a charge is added.</Empty>
           ) : (
-            <LedgerTable ledger={ledger.data} actions={canWrite ? rowActions : undefined} pending={pendingIds} />
+            <LedgerTable ledger={ledger.data} actions={canWrite ? rowActions : undefined} pending={pendingIds} stripe={stripeIds} />
           )}
           <h3 className="leases-subheading">Aging</h3>
           <AgingTable aging={ledger.data.aging} />

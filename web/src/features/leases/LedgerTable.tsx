@@ -55,11 +55,14 @@ export function LedgerTable({
   ledger,
   actions,
   pending,
+  stripe,
 }: {
   ledger: Ledger;
   actions?: (e: LedgerEntry, index: number) => ReactNode;
   /** Ids of the payments not yet cleared (ACH or card in flight): badged "Pending". */
   pending?: ReadonlySet<string>;
+  /** Ids of the payments Stripe took (an online payment): badged "Stripe". */
+  stripe?: ReadonlySet<string>;
 }) {
   const state = undone(ledger.entries);
   const isPending = (e: LedgerEntry) => e.type === 'payment' && !!pending?.has(e.id) && !state.reversed.has(e.id);
@@ -73,6 +76,12 @@ export function LedgerTable({
       cell: (e) => (
         <span id={`ledger-entry-${e.index}`}>
           {describe(e, state)}
+          {e.type === 'payment' && stripe?.has(e.id) ? (
+            <>
+              {' '}
+              <span className="status leases-stripe">Stripe</span>
+            </>
+          ) : null}
           {isPending(e) ? (
             <>
               {' '}

@@ -5,18 +5,20 @@ import { Loading } from '@/components/QueryState';
 import { useCan, useOrg } from '@/lib/org';
 import './settings.css';
 
-/** `settings/*`: the org's settings in tabs (the audit log, event log and webhooks only for who may read them). */
+/** `settings/*`: the org's settings in tabs (webhooks, integrations, the audit and event logs only for who may read them). */
 export default function SettingsLayout() {
   const { orgId } = useOrg();
   const webhooks = useCan('webhookRead');
   const audit = useCan('auditRead');
   const events = useCan('eventRead');
+  const integrations = useCan('integrationRead');
   const base = `/orgs/${orgId}/settings`;
   const tabs = [
     { to: 'org', label: 'Organization', show: true },
     { to: 'members', label: 'Members', show: true },
     { to: 'billing', label: 'Billing', show: true },
     { to: 'webhooks', label: 'Webhooks', show: webhooks },
+    { to: 'integrations', label: 'Integrations', show: integrations },
     { to: 'audit', label: 'Audit log', show: audit },
     { to: 'events', label: 'Event log', show: events },
   ];

@@ -7,6 +7,7 @@ const MembersPage = lazy(() => import('./MembersPage'));
 const BillingSettingsPage = lazy(() => import('./BillingSettingsPage'));
 const WebhooksPage = lazy(() => import('./WebhooksPage'));
 const WebhookPage = lazy(() => import('./WebhookPage'));
+const IntegrationsPage = lazy(() => import('./IntegrationsPage'));
 const AuditPage = lazy(() => import('./AuditPage'));
 const EventsPage = lazy(() => import('./EventsPage'));
 
@@ -21,6 +22,7 @@ export const routes: RouteObject[] = [
       { path: 'billing', element: <BillingSettingsPage /> },
       { path: 'webhooks', element: <WebhooksPage /> },
       { path: 'webhooks/:webhookId', element: <WebhookPage /> },
+      { path: 'integrations', element: <IntegrationsPage /> },
       { path: 'audit', element: <AuditPage /> },
       { path: 'events', element: <EventsPage /> },
     ],
