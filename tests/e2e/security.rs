@@ -145,6 +145,8 @@ async fn cors_allows_the_spa_origin_and_nothing_else() {
             .await
             .unwrap();
         assert_eq!(res.headers()["access-control-allow-origin"], origin);
+        let exposed = res.headers()["access-control-expose-headers"].to_str().unwrap();
+        assert!(exposed.contains("retry-after") && exposed.contains("idempotent-replayed"), "{exposed}");
     }
 }
 

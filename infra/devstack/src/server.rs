@@ -106,6 +106,7 @@ pub struct Cors {
     pub allow_origins: Vec<String>,
     pub allow_headers: String,
     pub allow_methods: String,
+    pub expose_headers: String,
     pub max_age: String,
 }
 
@@ -126,6 +127,7 @@ impl Cors {
             allow_origins,
             allow_headers: list(&c["AllowHeaders"]).join(","),
             allow_methods: list(&c["AllowMethods"]).join(","),
+            expose_headers: list(&c["ExposeHeaders"]).join(","),
             max_age: crate::template::resolve(&c["MaxAge"], refs).unwrap_or_else(|| "0".into()),
         })
     }
@@ -214,9 +216,15 @@ impl Gateway {
             return r;
         }
         let mut res = self.route(method, uri, headers, body).await;
-        if let Some((_, o)) = cors {
+        if let Some((c, o)) = cors {
             if let Ok(v) = o.parse() {
                 res.headers_mut().insert("access-control-allow-origin", v);
+            }
+            match c.expose_headers.parse() {
+                Ok(v) if !c.expose_headers.is_empty() => {
+                    res.headers_mut().insert("access-control-expose-headers", v);
+                }
+                _ => {}
             }
         }
         res
