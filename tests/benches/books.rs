@@ -10,7 +10,7 @@
 //!    units make) against the same raw paged `Query`.
 
 use aws_sdk_dynamodb::types::{AttributeValue, PutRequest, WriteRequest};
-use e2e::measure::median;
+use e2e::measure::{median, raw_round_trip};
 use e2e::TestApp;
 use portfolio::books::journal::chain_hash;
 use portfolio::books::model::{EntryRecord, LineRecord, ENTRY_ENTITY};
@@ -43,24 +43,6 @@ async fn wait_seq(app: &TestApp, org: &str, at_least: u64, poll: Duration) {
         assert!(Instant::now() < deadline, "the books stopped at {} of {at_least}", head_seq(app, org).await);
         tokio::time::sleep(poll).await;
     }
-}
-
-async fn raw_round_trip(app: &TestApp, org: &str) -> Duration {
-    let client = app.dynamodb();
-    let mut raw = Vec::new();
-    for _ in 0..50 {
-        let t = Instant::now();
-        client
-            .get_item()
-            .table_name(app.stack.table_name())
-            .key("PK", AttributeValue::S(format!("ORG#{org}")))
-            .key("SK", AttributeValue::S("ORG".into()))
-            .send()
-            .await
-            .unwrap();
-        raw.push(t.elapsed());
-    }
-    median(&mut raw)
 }
 
 /// `entries` entries of five lines over `days` days from 2022-01-01 (rent charged and paid,

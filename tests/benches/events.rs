@@ -75,21 +75,7 @@ async fn main() {
     // its marker (PutItem + UpdateItem), the endpoint query, the delivery item (PutItem), the
     // delivery message (SendMessage + ReceiveMessage), the attempt's reads (2 GetItem) and its
     // record (1 TransactWriteItems), the POST itself not counted: 13 calls.
-    let client = app.dynamodb();
-    let mut raw = Vec::new();
-    for _ in 0..50 {
-        let t = Instant::now();
-        client
-            .get_item()
-            .table_name(app.stack.table_name())
-            .key("PK", aws_sdk_dynamodb::types::AttributeValue::S(format!("ORG#{org}")))
-            .key("SK", aws_sdk_dynamodb::types::AttributeValue::S("ORG".into()))
-            .send()
-            .await
-            .unwrap();
-        raw.push(t.elapsed());
-    }
-    let rtt = median(&mut raw);
+    let rtt = e2e::measure::raw_round_trip(&app, &org).await;
     let calls = 13u32;
     println!("one event, write → receiver: median {:.1} ms (n={m}); raw emulator round trip {:.2} ms × {calls} calls = {:.1} ms; ratio {:.1}x",
         e2e.as_secs_f64() * 1e3, rtt.as_secs_f64() * 1e3, (rtt * calls).as_secs_f64() * 1e3,

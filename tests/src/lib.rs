@@ -22,6 +22,27 @@ pub mod measure {
         v[v.len() * 95 / 100]
     }
 
+    /// The median of 50 raw `GetItem`s of `org`'s item on the stack's table: one emulator round
+    /// trip, what the benchmarks set their paths against.
+    pub async fn raw_round_trip(app: &crate::TestApp, org: &str) -> Duration {
+        use aws_sdk_dynamodb::types::AttributeValue;
+        let client = app.dynamodb();
+        let mut raw = Vec::new();
+        for _ in 0..50 {
+            let t = std::time::Instant::now();
+            client
+                .get_item()
+                .table_name(app.stack.table_name())
+                .key("PK", AttributeValue::S(format!("ORG#{org}")))
+                .key("SK", AttributeValue::S("ORG".into()))
+                .send()
+                .await
+                .unwrap();
+            raw.push(t.elapsed());
+        }
+        median(&mut raw)
+    }
+
     /// The DynamoDB operations made between two `CallCounter::by_operation` snapshots, as
     /// `GetItem×1 Query×1`.
     pub fn ops_diff(before: &HashMap<String, u64>, after: &HashMap<String, u64>) -> String {
