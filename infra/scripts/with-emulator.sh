@@ -5,14 +5,16 @@
 # one in TEXTRACT_ENDPOINT_URL if set; with a reused emulator, the one `make dev` runs on
 # $TEXTRACT_FAKE_PORT (4599) if it answers and reads that emulator's S3; else a fresh one on a free
 # port, stopped when the command ends. Likewise the Stripe fake (infra/fakes/stripe_server.py),
-# exported as STRIPE_API_BASE: the one there if set, else a fresh one on a free port.
+# exported as STRIPE_API_BASE, and the Plaid fake (plaid_server.py) as PLAID_API_BASE: the one
+# there if set, else a fresh one on a free port.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 export AWS_REGION=${AWS_REGION:-us-east-1} AWS_ACCESS_KEY_ID=${AWS_ACCESS_KEY_ID:-testing} AWS_SECRET_ACCESS_KEY=${AWS_SECRET_ACCESS_KEY:-testing}
-started="" textract="" stripe=""
+started="" textract="" stripe="" plaid=""
 cleanup() {
   [ -n "$textract" ] && infra/scripts/textract-fake.sh stop "$textract"
   [ -n "$stripe" ] && infra/scripts/stripe-fake.sh stop "$stripe"
+  [ -n "$plaid" ] && infra/scripts/plaid-fake.sh stop "$plaid"
   [ -n "$started" ] && infra/scripts/emulator.sh stop "$started"
   return 0
 }
@@ -45,5 +47,14 @@ else
   stripe=$stripe_port
 fi
 export STRIPE_API_BASE
-echo "== $* (emulator at $AWS_ENDPOINT_URL, Textract fake at $TEXTRACT_ENDPOINT_URL, Stripe fake at $STRIPE_API_BASE)"
+if [ -n "${PLAID_API_BASE:-}" ]; then
+  infra/scripts/plaid-fake.sh check "$PLAID_API_BASE" \
+    || { echo "no Plaid fake answers at PLAID_API_BASE=$PLAID_API_BASE" >&2; exit 1; }
+else
+  plaid_port=$(infra/scripts/free-port.sh)
+  PLAID_API_BASE=$(infra/scripts/plaid-fake.sh start "$plaid_port")
+  plaid=$plaid_port
+fi
+export PLAID_API_BASE
+echo "== $* (emulator at $AWS_ENDPOINT_URL, fakes: Textract $TEXTRACT_ENDPOINT_URL, Stripe $STRIPE_API_BASE, Plaid $PLAID_API_BASE)"
 "$@"

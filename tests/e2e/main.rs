@@ -15,6 +15,7 @@ mod input;
 mod leasing;
 mod members;
 mod openapi;
+mod plaid;
 mod properties;
 mod receipts;
 mod reports;

@@ -3,4 +3,5 @@
 //! the provider's wire format; `make dev` and the tests point it at a local fake in `infra/fakes/`.
 
 pub mod breaker;
+pub mod plaid;
 pub mod stripe;
