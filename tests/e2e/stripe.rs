@@ -140,6 +140,10 @@ async fn an_ach_payment_is_pending_while_processing_then_cleared_allocated_and_i
     assert_eq!((pays[0]["status"].as_str(), pays[0]["method"].as_str()), (Some("pending"), Some("ach")), "{pays:?}");
     assert_eq!((pays[0]["id"].as_str(), pays[0]["processor"].as_str()), (pi["paymentId"].as_str(), Some("stripe")));
     assert_eq!(s.ledger(&app).await["unapplied"]["amount"], "1500.00");
+    // Only Stripe clears it: a member cannot by hand.
+    let by_hand =
+        app.post(&s.path(&format!("/payments/{}:clear", pays[0]["id"].as_str().unwrap())), &s.token, json!({})).await;
+    assert!(by_hand.problem(409).text.contains("Stripe clears"));
 
     // The bank settles it: cleared and applied to January's rent.
     hook(&format!("payment_intents/{id}/succeed"), json!({})).await;

@@ -456,8 +456,15 @@ pub(crate) async fn reverse(
 }
 
 /// A pending payment has cleared.
+/// A payment a processor took is cleared by the processor's word (`online`), not by hand: 409.
 pub async fn clear_payment(cx: &Ctx<'_>, payment_id: &str) -> Result<Payment> {
     let (id, lease_id) = payment_lease(cx, payment_id).await?;
+    let l = store::read_ledger(cx.db, cx.scope, &lease_id).await?;
+    if find_payment(&l, &id)?.processor.is_some() {
+        return Err(Error::Conflict(
+            "Stripe clears this payment when the money arrives; it cannot be cleared by hand".into(),
+        ));
+    }
     clear(cx, &lease_id, &id).await
 }
 
