@@ -661,6 +661,7 @@ async fn a_deposit_in_euros_is_refunded_at_what_it_was_worth_and_the_difference_
         json!({"settledOn": "2026-07-10", "deductions": [{"description": "repairs", "amount": eur("300.00")}]});
     let s = app.post(&b.path(&format!("/leases/{lease}/deposit-settlement")), &b.token, settle).await.expect(201).body;
     assert_eq!(amt(&s["refund"]), "1700.00");
+    e2e::books::wait_source(&app, &b.org, &b.token, ("deposit_settlement", &lease)).await;
     e2e::books::assert_books_match_ledgers(&app, &b.org, &b.token, std::slice::from_ref(&lease)).await;
     let (_, tb) = e2e::books::trial_balance(&app, &b.org, &b.token, "2026-12-31").await;
     assert_eq!(tb["baseBalanced"], true, "{tb}");
