@@ -42,7 +42,7 @@ async fn webhook(item: &str, options: Value) -> (String, String) {
 }
 
 fn now() -> i64 {
-    chrono::Utc::now().timestamp()
+    portfolio::platform::clock::now().timestamp()
 }
 
 #[tokio::test(flavor = "multi_thread")]

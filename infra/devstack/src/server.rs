@@ -281,7 +281,7 @@ impl Gateway {
             Ok(a) => a,
             Err(e) => return gateway_error(StatusCode::INTERNAL_SERVER_ERROR, &e),
         };
-        let input = json!({ "scheduledTime": chrono::Utc::now().to_rfc3339() });
+        let input = json!({ "scheduledTime": portfolio::platform::clock::now().to_rfc3339() });
         match f.timed(handler(app, input)).await {
             Ok(output) => axum::Json(json!({ "function": name, "output": output })).into_response(),
             Err(e) => gateway_error(StatusCode::INTERNAL_SERVER_ERROR, &e.to_string()),

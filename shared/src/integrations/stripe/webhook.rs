@@ -253,7 +253,7 @@ mod tests {
             id: "evt_1".into(),
             type_: type_.into(),
             account: Some("acct_1".into()),
-            created: Utc::now(),
+            created: DateTime::from_timestamp(1_796_000_000, 0).expect("a time"),
             object,
         }
     }

@@ -2,7 +2,7 @@ import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { screen, within } from '@testing-library/react';
 import { apiGet } from '@/api/client';
 import DashboardPage from './DashboardPage';
-import { ORG_ID, renderWithOrg } from './renderWithOrg';
+import { ORG_ID, renderWithOrg } from '@/test/renderWithOrg';
 
 vi.mock('@/api/client', () => ({ apiGet: vi.fn() }));
 

@@ -4,7 +4,7 @@ import userEvent from '@testing-library/user-event';
 import { ApiError } from '@/api/problem';
 import { apiPost } from '@/api/client';
 import { BulkUnitsForm, duplicateLabels, parseLabels, unitsCreatedMessage } from './BulkUnitsForm';
-import { ORG_ID, renderWithOrg } from './renderWithOrg';
+import { ORG_ID, renderWithOrg } from '@/test/renderWithOrg';
 
 vi.mock('@/api/client', () => ({ apiGet: vi.fn(), apiPost: vi.fn(), apiPatch: vi.fn(), apiDelete: vi.fn() }));
 

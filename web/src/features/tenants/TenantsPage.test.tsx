@@ -5,7 +5,7 @@ import { ApiError } from '@/api/problem';
 import { apiGet, apiPatch, apiPost } from '@/api/client';
 import TenantsPage from './TenantsPage';
 import TenantPage from './TenantPage';
-import { ORG_ID, renderWithOrg } from './renderWithOrg';
+import { ORG_ID, renderWithOrg } from '@/test/renderWithOrg';
 
 vi.mock('@/api/client', () => ({ apiGet: vi.fn(), apiPost: vi.fn(), apiPatch: vi.fn(), apiDelete: vi.fn() }));
 
