@@ -73,12 +73,14 @@ pub mod wiring {
     /// The outbox relay reads the stream (not the table), publishes to the bus and queues the
     /// books' events.
     pub const OUTBOX_RELAY: &[Wire] = &[wire::events, wire::sqs];
-    /// Integrations: the org's Stripe account, PaymentIntents on it.
-    pub const STRIPE: &[Wire] = &[wire::table, wire::stripe];
     /// Stripe's webhooks: signature verification (secrets from the environment), the table, and
     /// Stripe's API for what an event does not carry (a payout's balance transactions).
     pub const STRIPE_WEBHOOKS: &[Wire] = &[wire::table, wire::stripe];
     /// Job schedulers (one message per org) and per-org job consumers (continuations).
+    /// api-integrations: Stripe, and Plaid with the access tokens' KMS key.
+    pub const INTEGRATIONS: &[Wire] = &[wire::table, wire::stripe, wire::plaid];
+    /// webhook-plaid and consumer-bank-sync: Plaid (verification keys; syncs with the tokens).
+    pub const PLAID: &[Wire] = &[wire::table, wire::plaid];
     pub const JOBS: &[Wire] = &[wire::table, wire::sqs];
 }
 
@@ -179,6 +181,12 @@ fn event_functions() -> Vec<FunctionDef> {
             handler: Handler::Sqs(|app, ev| Box::pin(consumers::books::handle(app, ev))),
         },
         FunctionDef {
+            name: "consumer-bank-sync",
+            wires: wiring::PLAID,
+            routes: &[],
+            handler: Handler::Sqs(|app, ev| Box::pin(consumers::bank_sync::handle(app, ev))),
+        },
+        FunctionDef {
             name: "consumer-exports",
             wires: wiring::EXPORTS,
             routes: &[],
@@ -232,12 +240,19 @@ pub fn registry() -> Vec<FunctionDef> {
         api_function!("api-reports", reports),
         api_function!("api-exports", exports, EXPORTS),
         api_function!("api-dashboard", dashboard),
-        api_function!("api-integrations", integrations, STRIPE),
+        api_function!("api-integrations", integrations, INTEGRATIONS),
+        api_function!("api-bank", bank),
         FunctionDef {
             name: "webhook-stripe",
             wires: wiring::STRIPE_WEBHOOKS,
             routes: webhooks::stripe::ROUTES,
             handler: Handler::Http(|app, req| Box::pin(api::route::dispatch(app, webhooks::stripe::ROUTES, req))),
+        },
+        FunctionDef {
+            name: "webhook-plaid",
+            wires: wiring::PLAID,
+            routes: webhooks::plaid::ROUTES,
+            handler: Handler::Http(|app, req| Box::pin(api::route::dispatch(app, webhooks::plaid::ROUTES, req))),
         },
     ];
     all.extend(event_functions());

@@ -7,11 +7,12 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 export AWS_REGION=${AWS_REGION:-us-east-1} AWS_ACCESS_KEY_ID=${AWS_ACCESS_KEY_ID:-testing} AWS_SECRET_ACCESS_KEY=${AWS_SECRET_ACCESS_KEY:-testing}
-started="" textract="" stripe="" web=""
+started="" textract="" stripe="" plaid="" web=""
 cleanup() {
   [ -n "$web" ] && kill "$web" 2>/dev/null
   [ -n "$textract" ] && infra/scripts/textract-fake.sh stop "$textract"
   [ -n "$stripe" ] && infra/scripts/stripe-fake.sh stop "$stripe"
+  [ -n "$plaid" ] && infra/scripts/plaid-fake.sh stop "$plaid"
   [ -n "$started" ] && infra/scripts/emulator.sh stop "$started"
   return 0
 }
@@ -55,6 +56,21 @@ curl -fsS -o /dev/null -X POST "$STRIPE_API_BASE/_fake/stripe/webhooks" -H 'cont
   -d '{"url": "http://127.0.0.1:3000/webhooks/stripe", "secrets": ["whsec_devstack"]}' \
   || echo "could not register the webhook endpoint with the Stripe fake" >&2
 export STRIPE_API_BASE
+# The Plaid fake (infra/fakes/plaid_server.py) on 127.0.0.1:$PLAID_FAKE_PORT (default 12112),
+# unless PLAID_API_BASE points at one already. Its hooks (/_fake/plaid/…) play Link and the bank:
+# link an Item, add transactions, post pending ones, send signed webhooks. Items linked with a
+# Link token from the API send their webhooks to devstack's webhook-plaid.
+if [ -n "${PLAID_API_BASE:-}" ]; then
+  infra/scripts/plaid-fake.sh check "$PLAID_API_BASE" \
+    || { echo "no Plaid fake answers at PLAID_API_BASE=$PLAID_API_BASE" >&2; exit 1; }
+  echo "using the Plaid fake at $PLAID_API_BASE"
+else
+  PLAID_API_BASE=$(infra/scripts/plaid-fake.sh start "${PLAID_FAKE_PORT:-12112}")
+  plaid=${PLAID_FAKE_PORT:-12112}
+  echo "Plaid fake listening on $PLAID_API_BASE"
+fi
+export PLAID_API_BASE
+export PLAID_WEBHOOK_URL=${PLAID_WEBHOOK_URL:-http://127.0.0.1:3000/webhooks/plaid}
 # The web app: Vite's dev server on 127.0.0.1:5173 against this API and its sign-in page
 # (`npm ci` from the lockfile when node_modules is missing or older than it).
 if [ "${DEV_WEB:-1}" != 0 ]; then

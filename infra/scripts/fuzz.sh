@@ -17,12 +17,13 @@ cd "$(dirname "$0")/../.."
 export AWS_REGION=${AWS_REGION:-us-east-1} AWS_ACCESS_KEY_ID=${AWS_ACCESS_KEY_ID:-testing} AWS_SECRET_ACCESS_KEY=${AWS_SECRET_ACCESS_KEY:-testing}
 bin=${CARGO_TARGET_DIR:-target}/debug/devstack
 mkdir -p .devstack
-emulator="" textract="" stripe="" devstack=""
+emulator="" textract="" stripe="" plaid="" devstack=""
 cleanup() {
   set +e
   if [ -n "$devstack" ]; then kill "$devstack" 2>/dev/null; wait "$devstack" 2>/dev/null; fi
   if [ -n "$textract" ]; then infra/scripts/textract-fake.sh stop "$textract"; fi
   if [ -n "$stripe" ]; then infra/scripts/stripe-fake.sh stop "$stripe"; fi
+  if [ -n "$plaid" ]; then infra/scripts/plaid-fake.sh stop "$plaid"; fi
   if [ -n "$emulator" ]; then infra/scripts/emulator.sh stop "$emulator"; fi
   return 0
 }
@@ -47,6 +48,12 @@ if [ -z "${STRIPE_API_BASE:-}" ]; then
   STRIPE_API_BASE=$(infra/scripts/stripe-fake.sh start "$stripe_port")
   stripe=$stripe_port
   export STRIPE_API_BASE
+fi
+if [ -z "${PLAID_API_BASE:-}" ]; then
+  plaid_port=$(infra/scripts/free-port.sh)
+  PLAID_API_BASE=$(infra/scripts/plaid-fake.sh start "$plaid_port")
+  plaid=$plaid_port
+  export PLAID_API_BASE
 fi
 port=$(infra/scripts/free-port.sh)
 base=http://127.0.0.1:$port

@@ -13,6 +13,7 @@ pub const CATALOG: Catalog = Catalog(&[
     crate::documents::events::CATALOG,
     crate::webhooks::events::CATALOG,
     crate::books::events::CATALOG,
+    crate::banking::events::CATALOG,
     crate::integrations::stripe::events::CATALOG,
     crate::reports::events::CATALOG,
 ]);

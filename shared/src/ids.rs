@@ -119,6 +119,8 @@ prefixed_id!(/// A recurring expense (booked once per occurrence by the daily jo
     RecurringExpenseId, "rcx");
 prefixed_id!(/// An export (a file of the books or the reports, built asynchronously).
     ExportId, "xpt");
+prefixed_id!(/// A bank rule (conditions on a bank transaction → how it is booked).
+    BankRuleId, "brl");
 prefixed_id!(/// An account of an org's chart (derived from the org and the account's code).
     AccountId, "acc");
 prefixed_id!(/// A journal entry (derived from the org and what it was posted from).

@@ -2,6 +2,7 @@
 //! per domain (`core`, `properties`, …), each with a pure model and a service over `platform::db`.
 //! Handlers in the `functions` crate parse, authorize, call one service and answer.
 
+pub mod banking;
 pub mod billing;
 pub mod books;
 pub mod catalog;

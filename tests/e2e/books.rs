@@ -3,10 +3,10 @@
 //! closed months, and the trial balance and registers to the cent.
 
 use aws_sdk_dynamodb::types::AttributeValue;
+use e2e::eventually;
 use e2e::TestApp;
 use portfolio::ids::{AccountId, OrgId};
 use serde_json::{json, Value};
-use std::time::{Duration, Instant};
 
 struct Org {
     id: String,
@@ -41,17 +41,6 @@ impl Org {
             .as_array()
             .unwrap()
             .clone()
-    }
-}
-
-async fn eventually<T>(what: &str, secs: u64, mut f: impl AsyncFnMut() -> Option<T>) -> T {
-    let deadline = Instant::now() + Duration::from_secs(secs);
-    loop {
-        if let Some(v) = f().await {
-            return v;
-        }
-        assert!(Instant::now() < deadline, "timed out waiting for {what}");
-        tokio::time::sleep(Duration::from_millis(100)).await;
     }
 }
 

@@ -2,6 +2,7 @@
 //! webhooks to a receiver on 127.0.0.1, tenant email and SMS read back from the emulator, retries,
 //! the DLQ, duplicate stream delivery and a relay crash mid-batch, and the events API.
 
+use e2e::eventually;
 use e2e::hooks::receiver;
 use e2e::TestApp;
 use portfolio::webhooks::signing;
@@ -26,17 +27,6 @@ async fn sms_to(phone: &str) -> Vec<Value> {
     let all: Vec<Value> =
         reqwest::get(format!("{}/_emulator/sns/sms", emulator())).await.unwrap().json().await.unwrap();
     all.into_iter().filter(|m| m["phoneNumber"] == phone).collect()
-}
-
-async fn eventually<T>(what: &str, secs: u64, mut f: impl AsyncFnMut() -> Option<T>) -> T {
-    let deadline = Instant::now() + Duration::from_secs(secs);
-    loop {
-        if let Some(v) = f().await {
-            return v;
-        }
-        assert!(Instant::now() < deadline, "timed out waiting for {what}");
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
 }
 
 struct Org {

@@ -97,7 +97,7 @@ fn each_kms_key_is_used_only_by_its_functions_under_its_purpose() {
     let t = template();
     let keys = t.resources_of("AWS::KMS::Key");
     let key_ids: BTreeSet<&str> = keys.iter().map(|(id, _)| id.as_str()).collect();
-    assert_eq!(key_ids, BTreeSet::from(["WebhookSecretsKey", "VendorTaxIdKey"]));
+    assert_eq!(key_ids, BTreeSet::from(["WebhookSecretsKey", "VendorTaxIdKey", "PlaidTokensKey"]));
     for (_, key) in &keys {
         assert_eq!(key["DeletionPolicy"].as_str(), Some("Retain"));
         assert_eq!(key["Properties"]["EnableKeyRotation"].as_bool(), Some(true));
@@ -108,10 +108,18 @@ fn each_kms_key_is_used_only_by_its_functions_under_its_purpose() {
         .iter()
         .map(|(_, a)| serde_yaml::to_string(&a["Properties"]["TargetKeyId"]).unwrap().trim().to_owned())
         .collect();
-    assert_eq!(aliases, BTreeSet::from(["!Ref VendorTaxIdKey".to_owned(), "!Ref WebhookSecretsKey".to_owned()]));
+    assert_eq!(
+        aliases,
+        BTreeSet::from([
+            "!Ref VendorTaxIdKey".to_owned(),
+            "!Ref WebhookSecretsKey".to_owned(),
+            "!Ref PlaidTokensKey".to_owned()
+        ])
+    );
     let purpose_of = |key: &str| match key {
         "!GetAtt WebhookSecretsKey.Arn" => portfolio::webhooks::SECRETS_PURPOSE,
         "!GetAtt VendorTaxIdKey.Arn" => portfolio::platform::secrets::VENDOR_TAX_ID_PURPOSE,
+        "!GetAtt PlaidTokensKey.Arn" => portfolio::platform::secrets::PLAID_ACCESS_TOKEN_PURPOSE,
         other => panic!("KMS actions on {other}"),
     };
     for f in &t.functions {
@@ -139,11 +147,18 @@ fn each_kms_key_is_used_only_by_its_functions_under_its_purpose() {
             "api-webhooks" => &[("kms:Encrypt", "!GetAtt WebhookSecretsKey.Arn")],
             "consumer-webhook-dispatcher" => &[("kms:Decrypt", "!GetAtt WebhookSecretsKey.Arn")],
             "api-vendors" => &[("kms:Encrypt", "!GetAtt VendorTaxIdKey.Arn")],
+            "api-integrations" => {
+                &[("kms:Encrypt", "!GetAtt PlaidTokensKey.Arn"), ("kms:Decrypt", "!GetAtt PlaidTokensKey.Arn")]
+            }
+            "consumer-bank-sync" => &[("kms:Decrypt", "!GetAtt PlaidTokensKey.Arn")],
             _ => &[],
         };
         assert_eq!(got, expected, "KMS permissions of {}", f.binary);
-        for (var, key) in [("WEBHOOK_SECRETS_KEY_ID", "WebhookSecretsKey"), ("VENDOR_TAX_ID_KEY_ID", "VendorTaxIdKey")]
-        {
+        for (var, key) in [
+            ("WEBHOOK_SECRETS_KEY_ID", "WebhookSecretsKey"),
+            ("VENDOR_TAX_ID_KEY_ID", "VendorTaxIdKey"),
+            ("PLAID_TOKENS_KEY_ID", "PlaidTokensKey"),
+        ] {
             let uses = expected.iter().any(|(_, k)| k.contains(key));
             assert_eq!(f.environment.contains_key(var), uses, "{var} on {}", f.binary);
         }

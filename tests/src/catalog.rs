@@ -38,6 +38,10 @@ pub struct Fixture {
     pub recurring: String,
     /// An export of the general ledger.
     pub export: String,
+    /// A bank connected through the Plaid fake, one of its transactions (unmatched), a bank rule.
+    pub plaid_item: String,
+    pub bank_transaction: String,
+    pub bank_rule: String,
 }
 
 impl Fixture {
@@ -157,6 +161,16 @@ impl Fixture {
             .await
             .expect(202)
             .id();
+        let (plaid_item, bank_transaction) = connect_bank(app, &org, &t).await;
+        let bank_rule = app
+            .post(
+                &format!("/api/v1/orgs/{org}/bank-rules"),
+                &t,
+                json!({"conditions": {"descriptionContains": "city water"}, "actions": {"accountId": account_of(&org, "5170")}}),
+            )
+            .await
+            .expect(201)
+            .id();
         // Built before the sweeps start, so what they see written is their own doing.
         let started = std::time::Instant::now();
         while app.get(&format!("/api/v1/orgs/{org}/exports/{export}"), &t).await.expect(200).body["status"] == "pending"
@@ -185,7 +199,44 @@ impl Fixture {
             charge,
             payment,
             webhook,
+            plaid_item,
+            bank_transaction,
+            bank_rule,
         }
+    }
+}
+
+/// A bank linked on the Plaid fake (`PLAID_API_BASE`), connected with its checking account as
+/// Operating, one transaction synced through its webhook; answers the Item and the transaction.
+pub async fn connect_bank(app: &TestApp, org: &str, token: &str) -> (String, String) {
+    let fake = std::env::var("PLAID_API_BASE").expect("PLAID_API_BASE: run through infra/scripts/with-emulator.sh");
+    let http = reqwest::Client::new();
+    let hook = |path: &str, body: Value| {
+        let req = http.post(format!("{fake}/_fake/plaid/{path}")).json(&body);
+        async move {
+            let res = req.send().await.expect("the Plaid fake answers");
+            assert!(res.status().is_success(), "Plaid fake {}", res.status());
+            res.json::<Value>().await.expect("JSON")
+        }
+    };
+    let linked = hook("public_token", json!({"webhook": format!("{}/webhooks/plaid", app.stack.base_url)})).await;
+    let item = linked["item_id"].as_str().expect("an item").to_owned();
+    let body = json!({"publicToken": linked["public_token"], "accounts": [
+        {"plaidAccountId": linked["accounts"][0]["account_id"], "accountId": account_of(org, "1000")}]});
+    app.post(&format!("/api/v1/orgs/{org}/integrations/plaid/items"), token, body).await.expect(201);
+    let txn = json!({"transactions": [{"amount": 4321, "name": "SEEDED SHOP", "date": "2030-01-12"}]});
+    let added = hook(&format!("items/{item}/transactions"), txn).await;
+    let id = added["transactions"][0]["transaction_id"].as_str().expect("a transaction").to_owned();
+    let started = std::time::Instant::now();
+    loop {
+        // The first sync may still be running: notify until the transaction is in.
+        hook(&format!("items/{item}/webhook"), json!({})).await;
+        let page = app.get(&format!("/api/v1/orgs/{org}/bank-transactions"), token).await.expect(200).body;
+        if page["items"].as_array().is_some_and(|a| a.iter().any(|t| t["id"] == id.as_str())) {
+            return (item, id);
+        }
+        assert!(started.elapsed() < std::time::Duration::from_secs(60), "the fixture's bank transaction never synced");
+        tokio::time::sleep(std::time::Duration::from_millis(300)).await;
     }
 }
 
@@ -275,6 +326,9 @@ pub const CHARGE_ACTION: &str = "POST /api/v1/orgs/{orgId}/charges/{chargeId}";
 /// `{paymentId}` carries `pay_…:reverse`.
 pub const PAYMENT_ACTION: &str = "POST /api/v1/orgs/{orgId}/payments/{paymentId}";
 
+/// `{id}` carries a bank transaction's id and `:match`.
+pub const BANK_ACTION: &str = "POST /api/v1/orgs/{orgId}/bank-transactions/{id}";
+
 /// `{expenseId}` carries `exp_…:void`.
 pub const EXPENSE_ACTION: &str = "POST /api/v1/orgs/{orgId}/expenses/{expenseId}";
 
@@ -293,6 +347,7 @@ fn action_verb(route_key: &str) -> Option<&'static str> {
         REDELIVER => Some(":redeliver"),
         PERIOD_ACTION => Some(":close"),
         EXPENSE_ACTION => Some(":void"),
+        BANK_ACTION => Some(":match"),
         _ => None,
     }
 }
@@ -312,6 +367,17 @@ pub fn sample_body(route_key: &str, fx: &Fixture) -> Option<Value> {
         "PATCH /api/v1/orgs/{orgId}/members/{userId}" => json!({"role": "accountant"}),
         // An account the Stripe fake does not know: Stripe's refusal is a 400 naming the field.
         "PUT /api/v1/orgs/{orgId}/integrations/stripe" => json!({"accountId": format!("acct_sweep{}", unique())}),
+        "POST /api/v1/orgs/{orgId}/integrations/plaid/link-token" => json!({}),
+        // A public token the Plaid fake never issued: Plaid's refusal is a 400 naming the field.
+        "POST /api/v1/orgs/{orgId}/integrations/plaid/items" => json!({
+            "publicToken": format!("public-sandbox-sweep-{}", unique()),
+            "accounts": [{"plaidAccountId": "sweep-account", "accountId": account_of(&fx.org, "1000")}]
+        }),
+        BANK_ACTION => json!({"paymentId": fx.payment}),
+        "POST /api/v1/orgs/{orgId}/bank-rules" => json!({
+            "name": "Sweep rule", "conditions": {"descriptionContains": "sweep"}, "actions": {"accountId": account_of(&fx.org, "5140")}
+        }),
+        "PATCH /api/v1/orgs/{orgId}/bank-rules/{ruleId}" => json!({"name": "Renamed rule"}),
         // The fixture's org has no Stripe account connected: 409 after the body is checked.
         "POST /api/v1/orgs/{orgId}/leases/{leaseId}/payment-intents" => {
             json!({"amount": {"amount": "10.00", "currency": "USD"}, "paymentMethodTypes": ["card"]})
@@ -445,6 +511,9 @@ pub fn cases(app: &TestApp, fx: &Fixture) -> Vec<Case> {
                 ("{exportId}", fx.export.clone()),
                 ("{expenseId}", format!("{}{}", fx.expense, action_verb(&route_key).unwrap_or_default())),
                 ("{entryId}", fx.entry.clone()),
+                ("{itemId}", fx.plaid_item.clone()),
+                ("{ruleId}", fx.bank_rule.clone()),
+                ("{id}", format!("{}{}", fx.bank_transaction, action_verb(&route_key).unwrap_or_default())),
                 ("{month}", format!("2031-01{}", action_verb(&route_key).unwrap_or_default())),
                 (
                     "{deliveryId}",

@@ -64,6 +64,18 @@ use serde_json::{json, Value};
 use std::sync::Arc;
 
 /// A fresh `Idempotency-Key`, for one logical request.
+/// Polls `f` every 100 ms until it answers something (a consumer caught up), for up to `secs`.
+pub async fn eventually<T>(what: &str, secs: u64, mut f: impl AsyncFnMut() -> Option<T>) -> T {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(secs);
+    loop {
+        if let Some(v) = f().await {
+            return v;
+        }
+        assert!(std::time::Instant::now() < deadline, "timed out waiting for {what}");
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+}
+
 pub fn idempotency_key() -> String {
     format!("test-{}", ulid::Ulid::new().to_string().to_lowercase())
 }

@@ -1,17 +1,25 @@
 //! `api-integrations`: the org's connection to Stripe (Connect) and tenant payments started as
-//! PaymentIntents on it. Calls to Stripe go through the client's circuit breaker: while it is
-//! open the answer is 503 with `Retry-After`, and Stripe is not called.
+//! PaymentIntents on it; its banks connected through Plaid (Link token, public token exchange,
+//! accounts mapped to the chart, disconnect). Calls to Stripe and Plaid go through their clients'
+//! circuit breakers: while one is open the answer is 503 with `Retry-After`, and it is not called.
 
 use super::route::Call;
+use portfolio::banking::items::{self, ConnectItem, LinkTokenAnswer, LinkTokenRequest};
+use portfolio::banking::model::PlaidItem;
 use portfolio::integrations::stripe::connection::{self, ConnectStripe, StripeConnection};
 use portfolio::integrations::stripe::payment_intents::{self, CreatePaymentIntent, PaymentIntentAnswer};
-use portfolio::platform::http::{json, json_body, no_content, ApiResult, Problem};
+use portfolio::platform::http::{json, json_body, json_body_or_default, no_content, ApiResult, Problem};
 
 crate::routes! {
     org(IntegrationRead) get_stripe,
     org(IntegrationManage) connect_stripe,
     org(IntegrationManage) disconnect_stripe,
     org(LedgerWrite, keyed) create_payment_intent,
+    org(IntegrationManage) plaid_link_token,
+    org(IntegrationManage) connect_plaid_item,
+    org(IntegrationRead) list_plaid_items,
+    org(IntegrationRead) get_plaid_item,
+    org(IntegrationManage) disconnect_plaid_item,
 }
 
 /// The org's Stripe connection (`status: not_connected` when there is none).
@@ -58,4 +66,50 @@ pub async fn create_payment_intent(c: Call<'_>) -> ApiResult {
         payment_intents::create_payment_intent(&c.cx, c.app.stripe(), &lease, input, (&keyed.key, &keyed.claim))
             .await?;
     json(201, &answer)
+}
+
+/// A Link token for the SPA's Plaid Link (its Items' webhooks come to `/webhooks/plaid`).
+#[utoipa::path(post, path = "/api/v1/orgs/{orgId}/integrations/plaid/link-token", tag = "integrations",
+    params(("orgId" = String, Path)), request_body = Option<LinkTokenRequest>,
+    responses((status = 200, body = LinkTokenAnswer), (status = 400, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem), (status = 502, body = Problem), (status = 503, body = Problem)))]
+pub async fn plaid_link_token(c: Call<'_>) -> ApiResult {
+    let _: LinkTokenRequest = json_body_or_default(c.req)?;
+    let webhook = c.app.config.plaid.webhook_url.as_deref();
+    json(200, &items::link_token(&c.cx, c.app.plaid(), webhook).await?)
+}
+
+/// Connects a bank: Link's `publicToken` is exchanged (once) for an access token kept only
+/// encrypted (KMS), and `accounts` maps the Item's accounts to bank accounts of the chart (400
+/// naming the entry otherwise). The first sync is queued.
+#[utoipa::path(post, path = "/api/v1/orgs/{orgId}/integrations/plaid/items", tag = "integrations",
+    params(("orgId" = String, Path)), request_body = ConnectItem,
+    responses((status = 201, body = PlaidItem), (status = 400, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem),
+        (status = 409, body = Problem), (status = 502, body = Problem), (status = 503, body = Problem)))]
+pub async fn connect_plaid_item(c: Call<'_>) -> ApiResult {
+    let input: ConnectItem = json_body(c.req)?;
+    json(201, &items::connect(&c.cx, c.app.plaid(), c.app.plaid_tokens(), input).await?)
+}
+
+/// The org's banks, connected and disconnected.
+#[utoipa::path(get, path = "/api/v1/orgs/{orgId}/integrations/plaid/items", tag = "integrations",
+    params(("orgId" = String, Path)),
+    responses((status = 200, body = inline(portfolio::platform::http::ListResponse<PlaidItem>)), (status = 403, body = Problem), (status = 404, body = Problem)))]
+pub async fn list_plaid_items(c: Call<'_>) -> ApiResult {
+    c.list(portfolio::platform::db::PageOf { items: items::list_items(&c.cx).await?, last_key: None })
+}
+
+#[utoipa::path(get, path = "/api/v1/orgs/{orgId}/integrations/plaid/items/{itemId}", tag = "integrations",
+    params(("orgId" = String, Path), ("itemId" = String, Path)),
+    responses((status = 200, body = PlaidItem), (status = 403, body = Problem), (status = 404, body = Problem)))]
+pub async fn get_plaid_item(c: Call<'_>) -> ApiResult {
+    json(200, &PlaidItem::from(items::item_record(&c.cx, &c.param("itemId")?).await?))
+}
+
+/// Disconnects a bank: the access token is revoked at Plaid and forgotten, syncing stops, and
+/// every imported transaction and match stays. Answers the disconnected bank.
+#[utoipa::path(delete, path = "/api/v1/orgs/{orgId}/integrations/plaid/items/{itemId}", tag = "integrations",
+    params(("orgId" = String, Path), ("itemId" = String, Path)),
+    responses((status = 200, body = PlaidItem), (status = 403, body = Problem), (status = 404, body = Problem), (status = 409, body = Problem), (status = 502, body = Problem), (status = 503, body = Problem)))]
+pub async fn disconnect_plaid_item(c: Call<'_>) -> ApiResult {
+    json(200, &items::disconnect(&c.cx, c.app.plaid(), c.app.plaid_tokens(), &c.param("itemId")?).await?)
 }

@@ -3,6 +3,7 @@
 
 pub mod accounts;
 pub mod audit;
+pub mod bank;
 pub mod buildings;
 pub mod charges;
 pub mod dashboard;
@@ -56,7 +57,9 @@ pub static DOCS: &[&[route::RouteDoc]] = &[
     exports::DOCS,
     dashboard::DOCS,
     integrations::DOCS,
+    bank::DOCS,
     crate::webhooks::stripe::DOCS,
+    crate::webhooks::plaid::DOCS,
 ];
 
 use lambda_http::RequestExt;

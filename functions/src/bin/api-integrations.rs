@@ -2,7 +2,7 @@
 
 #[tokio::main]
 async fn main() -> Result<(), lambda_http::Error> {
-    functions::run_api(functions::wiring::STRIPE, |app, req| {
+    functions::run_api(functions::wiring::INTEGRATIONS, |app, req| {
         Box::pin(functions::api::route::dispatch(app, functions::api::integrations::ROUTES, req))
     })
     .await

@@ -1,5 +1,6 @@
 //! Functions triggered by events rather than HTTP.
 
+pub mod bank_sync;
 pub mod books;
 pub mod document_uploaded;
 pub mod events;

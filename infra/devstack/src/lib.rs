@@ -189,7 +189,7 @@ impl Stack {
                 }
             }
             // Providers the emulator does not serve: their local fakes (`infra/fakes`).
-            for var in ["TEXTRACT_ENDPOINT_URL", "STRIPE_API_BASE"] {
+            for var in ["TEXTRACT_ENDPOINT_URL", "STRIPE_API_BASE", "PLAID_API_BASE", "PLAID_WEBHOOK_URL"] {
                 if let Ok(url) = std::env::var(var) {
                     env.insert(var.into(), url);
                 }
@@ -335,6 +335,10 @@ pub const LOCAL_STRIPE_SECRET_KEY: &str = "sk_test_devstack";
 /// (`POST /_fake/stripe/webhooks`) to have its events delivered and verified.
 pub const LOCAL_STRIPE_WEBHOOK_SECRET: &str = "whsec_devstack";
 
+/// The Plaid credentials devstack's functions use: the local Plaid fake's (Sandbox-like) pair.
+pub const LOCAL_PLAID_CLIENT_ID: &str = "plaid-fake-client-id";
+pub const LOCAL_PLAID_SECRET: &str = "plaid-fake-sandbox-secret";
+
 /// The local value of a `{{resolve:secretsmanager:<secret>:SecretString:<key>}}` reference (AWS
 /// resolves it at deploy time), by the JSON key it names.
 fn local_secret(value: &str) -> Option<&'static str> {
@@ -342,6 +346,8 @@ fn local_secret(value: &str) -> Option<&'static str> {
     match key {
         "secretKey" => Some(LOCAL_STRIPE_SECRET_KEY),
         "webhookSecrets" => Some(LOCAL_STRIPE_WEBHOOK_SECRET),
+        "clientId" => Some(LOCAL_PLAID_CLIENT_ID),
+        "secret" => Some(LOCAL_PLAID_SECRET),
         _ => None,
     }
 }

@@ -29,8 +29,10 @@ pub fn charge_item(scope: &OrgScope, c: &ChargeRecord) -> db::Item {
 
 pub fn payment_item(scope: &OrgScope, p: &PaymentRecord) -> db::Item {
     let (g1pk, g1sk) = keys::payment_gsi1(scope, &p.id);
+    let (g2pk, g2sk) = keys::payment_gsi2(scope, p.received_on, &p.id);
     ItemBuilder::new(PAYMENT_ENTITY, &keys::payment(scope, &p.lease_id, p.received_on, &p.id), p)
         .gsi1(g1pk, g1sk)
+        .gsi2(g2pk, g2sk)
         .version(p.v)
         .build()
 }

@@ -3,7 +3,7 @@
 
 use super::events::BooksRebuildRequested;
 use super::poster::{post, Origin, Posted};
-use super::posting::{billing_drafts, billing_lease, expense_drafts, payout_drafts, Draft, Tag};
+use super::posting::{bank_drafts, billing_drafts, billing_lease, expense_drafts, payout_drafts, Draft, Tag};
 use super::sources::Provenance;
 use crate::events::{DomainEvent, Event};
 use crate::integrations::stripe::events::PayoutPaid;
@@ -30,6 +30,7 @@ pub fn drafts_of(event: &Event, tag: &Tag) -> Vec<Draft> {
     let drafts = match billing_lease(event) {
         Some(_) => billing_drafts(event, tag),
         None if event.type_ == PayoutPaid::TYPE => payout_drafts(event),
+        None if event.type_.starts_with("bank_transaction.") => bank_drafts(event),
         None => expense_drafts(event),
     };
     drafts.unwrap_or_default()

@@ -388,6 +388,35 @@ pub fn payout_drafts(event: &Event) -> Option<Vec<Draft>> {
     Some(s.drafts(src("payout", &e.payout_id), e.arrival_date, &format!("Stripe payout {}", e.payout_id)))
 }
 
+/// The drafts a bank match posts: each line's money moves from the account it was booked to into
+/// the bank account the transaction was seen in (nothing for a line already there); an unmatch
+/// moves it back. Each match has its own source (`bank_match`, id and revision).
+pub fn bank_drafts(event: &Event) -> Option<Vec<Draft>> {
+    use crate::banking::events::{BankTransactionMatched, BankTransactionUnmatched, MatchedLine};
+    let (id, revision, date, bank, lines, sign, kind, memo) = if let Some(e) = decode::<BankTransactionMatched>(event) {
+        (
+            e.bank_transaction_id,
+            e.revision,
+            e.date,
+            e.account_code,
+            e.lines,
+            1,
+            "bank_match",
+            "bank transaction matched",
+        )
+    } else {
+        let e = decode::<BankTransactionUnmatched>(event)?;
+        (e.bank_transaction_id, e.revision, e.date, e.account_code, e.lines, -1, "bank_unmatch", "bank match undone")
+    };
+    let (mut s, tag) = (Sums::default(), Tag::default());
+    for MatchedLine { amount, from_account_code, .. } in lines.iter().filter(|l| l.from_account_code != bank) {
+        let m = money(amount)?;
+        s.add_valued(date, &bank, Money::new(sign * m.minor, m.currency), None, &tag);
+        s.add_valued(date, from_account_code, Money::new(-sign * m.minor, m.currency), None, &tag);
+    }
+    Some(s.drafts(src(kind, format!("{id}#{revision}")), date, memo))
+}
+
 /// The lease an event of the ledger is about, if it is one the books post.
 pub fn billing_lease(event: &Event) -> Option<String> {
     let lease = event.data.get("leaseId")?.as_str()?;
@@ -407,6 +436,8 @@ pub const POSTED_TYPES: &[&str] = &[
     AllocationCreated::TYPE,
     DepositSettled::TYPE,
     PayoutPaid::TYPE,
+    crate::banking::events::BankTransactionMatched::TYPE,
+    crate::banking::events::BankTransactionUnmatched::TYPE,
 ];
 
 fn kind_name(kind: ChargeKind) -> &'static str {

@@ -13,6 +13,7 @@ pub struct Config {
     pub webhooks: WebhooksConfig,
     pub notify: NotifyConfig,
     pub stripe: StripeSettings,
+    pub plaid: PlaidSettings,
 }
 
 /// The table, the bucket and how to reach AWS.
@@ -83,6 +84,25 @@ pub struct StripeSettings {
     pub webhook_secrets: Vec<String>,
     pub timeout: Duration,
     /// Consecutive failures that open the circuit breaker, and how long it stays open.
+    pub breaker_failures: u32,
+    pub breaker_open_for: Duration,
+}
+
+/// Plaid (the functions that call it or take its webhooks). The platform's client id and secret
+/// come from Secrets Manager in AWS; each org's access tokens are encrypted with a KMS key.
+#[derive(Debug, Clone)]
+pub struct PlaidSettings {
+    /// `PLAID_API_BASE`: `https://production.plaid.com`, or the local fake.
+    pub api_base: String,
+    pub client_id: Option<String>,
+    pub secret: Option<String>,
+    /// Where Plaid sends the Items' webhooks (our `/webhooks/plaid`), set on each Link token.
+    pub webhook_url: Option<String>,
+    /// The KMS key the Items' access tokens are encrypted with.
+    pub tokens_key_id: Option<String>,
+    /// Transactions asked for per `/transactions/sync` page (Plaid allows 1–500).
+    pub sync_page_size: u32,
+    pub timeout: Duration,
     pub breaker_failures: u32,
     pub breaker_open_for: Duration,
 }
@@ -165,6 +185,17 @@ impl Config {
                 timeout: Duration::from_millis(number(&get, "STRIPE_TIMEOUT_MS", 10_000)?),
                 breaker_failures: number(&get, "STRIPE_BREAKER_FAILURES", 5)?,
                 breaker_open_for: Duration::from_secs(number(&get, "STRIPE_BREAKER_OPEN_SECS", 30)?),
+            },
+            plaid: PlaidSettings {
+                api_base: opt("PLAID_API_BASE").unwrap_or_else(|| "https://production.plaid.com".to_owned()),
+                client_id: opt("PLAID_CLIENT_ID"),
+                secret: opt("PLAID_SECRET"),
+                webhook_url: opt("PLAID_WEBHOOK_URL"),
+                tokens_key_id: opt("PLAID_TOKENS_KEY_ID"),
+                sync_page_size: number(&get, "PLAID_SYNC_PAGE_SIZE", 250u32)?.min(500),
+                timeout: Duration::from_millis(number(&get, "PLAID_TIMEOUT_MS", 10_000)?),
+                breaker_failures: number(&get, "PLAID_BREAKER_FAILURES", 5)?,
+                breaker_open_for: Duration::from_secs(number(&get, "PLAID_BREAKER_OPEN_SECS", 30)?),
             },
         })
     }

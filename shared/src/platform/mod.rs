@@ -40,6 +40,9 @@ pub struct App {
     receipts: Option<blob::Blob>,
     receipt_reader: Option<Arc<dyn crate::ports::receipts::ReceiptReader>>,
     stripe: Option<Arc<dyn crate::integrations::stripe::client::StripeApi>>,
+    plaid: Option<Arc<dyn crate::integrations::plaid::client::PlaidApi>>,
+    plaid_tokens: Option<secrets::Secrets>,
+    plaid_keys: Option<Arc<crate::integrations::plaid::verification::KeyCache>>,
     /// Whether the function reads the table (its connection is opened during init).
     uses_table: bool,
 }
@@ -111,6 +114,24 @@ pub mod wire {
         app.stripe = Some(Arc::new(client::HttpStripe::new(config)));
     }
 
+    /// Plaid's API behind the client's circuit breaker, the Items' access tokens (KMS) and the
+    /// webhook verification keys' cache.
+    pub fn plaid(app: &mut App, sdk: &aws_config::SdkConfig) {
+        use crate::integrations::{breaker::BreakerConfig, plaid::client};
+        let p = &app.config.plaid;
+        let config = client::PlaidConfig {
+            api_base: p.api_base.clone(),
+            client_id: p.client_id.clone().unwrap_or_default(),
+            secret: p.secret.clone().unwrap_or_default(),
+            timeout: p.timeout,
+            breaker: BreakerConfig { failures: p.breaker_failures, open_for: p.breaker_open_for },
+        };
+        app.plaid = Some(Arc::new(client::HttpPlaid::new(config)));
+        let key = p.tokens_key_id.clone();
+        app.plaid_tokens = Some(secrets::Secrets::new(sdk, key, secrets::PLAID_ACCESS_TOKEN_PURPOSE));
+        app.plaid_keys = Some(Arc::default());
+    }
+
     /// Vendors' tax ids (KMS, encrypt only: they are only ever answered masked).
     pub fn vendor_tax_ids(app: &mut App, sdk: &aws_config::SdkConfig) {
         let key = app.config.events.vendor_tax_id_key_id.clone();
@@ -161,6 +182,9 @@ impl App {
             receipts: None,
             receipt_reader: None,
             stripe: None,
+            plaid: None,
+            plaid_tokens: None,
+            plaid_keys: None,
             uses_table: false,
         };
         for wire in wires {
@@ -203,6 +227,20 @@ impl App {
 
     pub fn stripe(&self) -> &dyn crate::integrations::stripe::client::StripeApi {
         self.stripe.as_deref().unwrap_or_else(|| unwired("Stripe"))
+    }
+
+    pub fn plaid(&self) -> &dyn crate::integrations::plaid::client::PlaidApi {
+        self.plaid.as_deref().unwrap_or_else(|| unwired("Plaid"))
+    }
+
+    /// The KMS encryption of Plaid access tokens.
+    pub fn plaid_tokens(&self) -> &secrets::Secrets {
+        self.plaid_tokens.as_ref().unwrap_or_else(|| unwired("KMS (Plaid access tokens)"))
+    }
+
+    /// Plaid's webhook verification keys, cached across invocations.
+    pub fn plaid_keys(&self) -> &crate::integrations::plaid::verification::KeyCache {
+        self.plaid_keys.as_deref().unwrap_or_else(|| unwired("Plaid"))
     }
 
     pub fn vendor_tax_ids(&self) -> &secrets::Secrets {

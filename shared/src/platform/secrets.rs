@@ -8,6 +8,8 @@
 pub const WEBHOOK_SIGNING_PURPOSE: &str = "webhook-signing-secret";
 /// The encryption context `purpose` of vendors' tax ids (SSN/EIN), kept for 1099 filing.
 pub const VENDOR_TAX_ID_PURPOSE: &str = "vendor-tax-id";
+/// The encryption context `purpose` of Plaid access tokens (one per connected bank).
+pub const PLAID_ACCESS_TOKEN_PURPOSE: &str = "plaid-access-token";
 
 use aws_sdk_kms::primitives::Blob;
 use base64::Engine;

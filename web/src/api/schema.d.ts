@@ -177,6 +177,120 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/orgs/{orgId}/bank-rules": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The org's bank rules, in the order they are tried (oldest first). */
+        get: operations["list_rules"];
+        put?: never;
+        /**
+         * A rule: conditions → an expense account, vendor, building or unit. `applyTo:
+         *     past_and_future` also books the unmatched transactions there already (`appliedToPast`).
+         */
+        post: operations["create_rule"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/orgs/{orgId}/bank-rules/{ruleId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["get_rule"];
+        put?: never;
+        post?: never;
+        /** Deletes a rule; what it booked stays. */
+        delete: operations["delete_rule"];
+        options?: never;
+        head?: never;
+        patch: operations["update_rule"];
+        trace?: never;
+    };
+    "/api/v1/orgs/{orgId}/bank-transactions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Newest first, one `status` at a time (default `unmatched`; each unmatched one carries its
+         *     ranked `suggestions`); filters `accountId`, `from`, `to`.
+         */
+        get: operations["list_transactions"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/orgs/{orgId}/bank-transactions/{id}:ignore": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Sets an unmatched transaction aside (it moves nothing on the books). */
+        post: operations["ignore_transaction"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/orgs/{orgId}/bank-transactions/{id}:match": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Reconciles an unmatched bank transaction: `paymentId`, `expenseId`, `payoutId`,
+         *     `createExpense` (an expense paid from the bank on its date), `createPayment` (a tenant payment
+         *     on `leaseId`), or `splits` — records or new expenses summing exactly to the bank amount
+         *     (400 naming both sums otherwise; nothing is written).
+         */
+        post: operations["match_transaction"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/orgs/{orgId}/bank-transactions/{id}:unmatch": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Undoes a match (the books move the money back; the records stay) or an ignore. */
+        post: operations["unmatch_transaction"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/orgs/{orgId}/billing-settings": {
         parameters: {
             query?: never;
@@ -662,6 +776,65 @@ export interface paths {
          *     Entries dated on or after `date` use them.
          */
         post: operations["record_fx"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/orgs/{orgId}/integrations/plaid/items": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The org's banks, connected and disconnected. */
+        get: operations["list_plaid_items"];
+        put?: never;
+        /**
+         * Connects a bank: Link's `publicToken` is exchanged (once) for an access token kept only
+         *     encrypted (KMS), and `accounts` maps the Item's accounts to bank accounts of the chart (400
+         *     naming the entry otherwise). The first sync is queued.
+         */
+        post: operations["connect_plaid_item"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/orgs/{orgId}/integrations/plaid/items/{itemId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["get_plaid_item"];
+        put?: never;
+        post?: never;
+        /**
+         * Disconnects a bank: the access token is revoked at Plaid and forgotten, syncing stops, and
+         *     every imported transaction and match stays. Answers the disconnected bank.
+         */
+        delete: operations["disconnect_plaid_item"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/orgs/{orgId}/integrations/plaid/link-token": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** A Link token for the SPA's Plaid Link (its Items' webhooks come to `/webhooks/plaid`). */
+        post: operations["plaid_link_token"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1510,6 +1683,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/webhooks/plaid": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * A Plaid webhook, signed with `Plaid-Verification` (an ES256 JWT: the key fetched by `kid`
+         *     and cached, `iat` within five minutes, `request_body_sha256` the SHA-256 of the raw body).
+         */
+        post: operations["receive_plaid"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/webhooks/stripe": {
         parameters: {
             query?: never;
@@ -1524,7 +1717,7 @@ export interface paths {
          *     `Stripe-Signature: t=…,v1=…` (HMAC-SHA256 over `"<t>.<body>"`, 300 s tolerance; any `v1`
          *     may match while the signing secret rotates). Idempotent by the event's id.
          */
-        post: operations["receive"];
+        post: operations["receive_stripe"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1587,6 +1780,146 @@ export interface webhooks {
          * @description Event `allocation.created` (version 1) about a `lease`, signed with `Portfolio-Signature`.
          */
         post: operations["webhook_allocation_created"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "bank_feed.connected": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * bank_feed.connected
+         * @description Event `bank_feed.connected` (version 1) about a `bank_feed`, signed with `Portfolio-Signature`.
+         */
+        post: operations["webhook_bank_feed_connected"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "bank_feed.disconnected": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * bank_feed.disconnected
+         * @description Event `bank_feed.disconnected` (version 1) about a `bank_feed`, signed with `Portfolio-Signature`.
+         */
+        post: operations["webhook_bank_feed_disconnected"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "bank_feed.sync_requested": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * bank_feed.sync_requested
+         * @description Event `bank_feed.sync_requested` (version 1) about a `bank_feed`, signed with `Portfolio-Signature`.
+         */
+        post: operations["webhook_bank_feed_sync_requested"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "bank_feed.synced": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * bank_feed.synced
+         * @description Event `bank_feed.synced` (version 1) about a `bank_feed`, signed with `Portfolio-Signature`.
+         */
+        post: operations["webhook_bank_feed_synced"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "bank_rule.changed": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * bank_rule.changed
+         * @description Event `bank_rule.changed` (version 1) about a `bank_rule`, signed with `Portfolio-Signature`.
+         */
+        post: operations["webhook_bank_rule_changed"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "bank_transaction.matched": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * bank_transaction.matched
+         * @description Event `bank_transaction.matched` (version 1) about a `bank_transaction`, signed with `Portfolio-Signature`.
+         */
+        post: operations["webhook_bank_transaction_matched"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "bank_transaction.unmatched": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * bank_transaction.unmatched
+         * @description Event `bank_transaction.unmatched` (version 1) about a `bank_transaction`, signed with `Portfolio-Signature`.
+         */
+        post: operations["webhook_bank_transaction_unmatched"];
         delete?: never;
         options?: never;
         head?: never;
@@ -2771,6 +3104,11 @@ export interface components {
             type: components["schemas"]["AccountType"];
         };
         AccountId: string;
+        /** @description One Plaid account of the Item and the chart's bank account it is seen in. */
+        AccountMapping: {
+            accountId: string;
+            plaidAccountId: string;
+        };
         /** @enum {string} */
         AccountSubtype: "bank" | "cash" | "clearing" | "receivable" | "deposits_held" | "prepaid_rent" | "payable" | "fixed_asset" | "accumulated_depreciation" | "loan";
         /** @enum {string} */
@@ -2782,6 +3120,14 @@ export interface components {
             code: string;
             name: string;
             scheduleE?: string | null;
+        };
+        /** @description How a transaction it fits is booked. */
+        Actions: {
+            /** @description The expense account. */
+            accountId: string;
+            buildingId?: string | null;
+            unitId?: string | null;
+            vendorId?: string | null;
         };
         AddMember: {
             email: components["schemas"]["Email"];
@@ -2858,6 +3204,8 @@ export interface components {
             /** @description `auto` (default) or explicit allocations of the payment's unapplied credit. */
             allocate?: components["schemas"]["Allocate"];
         };
+        /** @enum {string} */
+        ApplyTo: "future" | "past_and_future";
         Attempt: {
             /** Format: date-time */
             at: string;
@@ -2874,6 +3222,127 @@ export interface components {
         /** @description The API Gateway JWT authorizer's answer to a missing, malformed or expired token. */
         AuthorizerError: {
             message: string;
+        };
+        /** @description The org connected a bank (a Plaid Item); its mapped accounts are synced from now on. */
+        BankFeedConnected: {
+            /** Format: int32 */
+            accounts: number;
+            institutionName?: string | null;
+            itemId: string;
+        };
+        /** @description The org disconnected a bank: no more syncs; its transactions and matches stay. */
+        BankFeedDisconnected: {
+            itemId: string;
+        };
+        /** @description A sync applied Plaid's changes up to its new cursor. */
+        BankFeedSynced: {
+            /** Format: int32 */
+            added: number;
+            /** Format: int32 */
+            categorized: number;
+            itemId: string;
+            /**
+             * Format: int32
+             * @description New transactions matched automatically, and categorized by a rule.
+             */
+            matched: number;
+            /** Format: int32 */
+            modified: number;
+            /**
+             * Format: int32
+             * @description Pages read, and how many times pagination restarted because the data changed.
+             */
+            pages: number;
+            /** Format: int32 */
+            removed: number;
+            /** Format: int32 */
+            restarts: number;
+        };
+        BankRule: {
+            actions: components["schemas"]["Actions"];
+            /**
+             * Format: int32
+             * @description How many transactions it booked when it was saved with `past_and_future`.
+             */
+            appliedToPast?: number | null;
+            applyTo: components["schemas"]["ApplyTo"];
+            conditions: components["schemas"]["Conditions"];
+            /** Format: date-time */
+            createdAt: string;
+            id: components["schemas"]["BankRuleId"];
+            name?: string | null;
+            /** Format: date-time */
+            updatedAt: string;
+        };
+        /** @description A bank rule was created, changed or deleted (`change`). */
+        BankRuleChanged: {
+            change: string;
+            ruleId: string;
+        };
+        BankRuleId: string;
+        /** @enum {string} */
+        BankStatus: "unmatched" | "matched" | "ignored" | "removed";
+        /** @description Plaid said new transactions are ready (`SYNC_UPDATES_AVAILABLE`): a sync is queued. */
+        BankSyncRequested: {
+            itemId: string;
+            /** @description The webhook code, or what else asked. */
+            reason: string;
+        };
+        /** @description What a match is made of (as shown). */
+        BankTransaction: {
+            accountId: components["schemas"]["AccountId"];
+            /** @description Money in is positive, money out negative. */
+            amount: components["schemas"]["MoneyDto"];
+            /** Format: date */
+            date: string;
+            description: string;
+            /** @description `in` or `out`. */
+            direction: string;
+            id: string;
+            itemId: string;
+            /** Format: date-time */
+            matchedAt?: string | null;
+            matchedBy?: string | null;
+            matches: components["schemas"]["MatchedLine"][];
+            merchantName?: string | null;
+            pending: boolean;
+            reference?: string | null;
+            replaces?: string | null;
+            status: components["schemas"]["BankStatus"];
+            /** @description Unmatched ones: the ranked candidates (best first). */
+            suggestions?: components["schemas"]["Suggestion"][] | null;
+        };
+        /**
+         * @description A bank transaction was reconciled: the books move each line's money from its account
+         *     into the bank account.
+         */
+        BankTransactionMatched: {
+            /** @description The chart's bank account the transaction was seen in. */
+            accountCode: string;
+            amount: components["schemas"]["MoneyDto"];
+            bankTransactionId: string;
+            /** Format: date */
+            date: string;
+            lines: components["schemas"]["MatchedLine"][];
+            /** @description `auto`, `rule:<id>` or the member's id. */
+            matchedBy: string;
+            /**
+             * Format: int32
+             * @description Increases with every match of this transaction (its postings' source).
+             */
+            revision: number;
+        };
+        /** @description A match was undone: the books move the money back. */
+        BankTransactionUnmatched: {
+            accountCode: string;
+            amount: components["schemas"]["MoneyDto"];
+            bankTransactionId: string;
+            /** Format: date */
+            date: string;
+            lines: components["schemas"]["MatchedLine"][];
+            reason: string;
+            /** Format: int32 */
+            revision: number;
         };
         /**
          * @description When income and expenses count.
@@ -3099,6 +3568,23 @@ export interface components {
             leaseId: components["schemas"]["LeaseId"];
             reason?: string | null;
         };
+        /** @description All the conditions given must hold (at least one). */
+        Conditions: {
+            /** @description The chart's bank account the transaction is in. */
+            accountId?: string | null;
+            /** @example 500.00 */
+            amountMax?: string | null;
+            /**
+             * @description The amount's size (positive), from and to, inclusive: `"50.00"`.
+             * @example 50.00
+             */
+            amountMin?: string | null;
+            /** @description Case-insensitive, in the description or merchant name. */
+            descriptionContains?: string | null;
+            /** @description A regular expression over the description and merchant name (case-insensitive). */
+            descriptionRegex?: string | null;
+            direction?: null | components["schemas"]["Direction"];
+        };
         /**
          * @description `POST …/expenses/{expenseId}:confirm`: books a draft. What the receipt did not say (or said
          *     wrongly) is given here; everything else comes from the draft.
@@ -3116,6 +3602,13 @@ export interface components {
             splits?: components["schemas"]["Split"][] | null;
             status?: null | components["schemas"]["NewStatus"];
             vendorId?: null | components["schemas"]["VendorId"];
+        };
+        /** @description `POST …/integrations/plaid/items`. */
+        ConnectItem: {
+            /** @description At least one; the Item's other accounts are not synced. */
+            accounts: components["schemas"]["AccountMapping"][];
+            /** @description What Plaid Link returned (`public-…`); usable once. */
+            publicToken: string;
         };
         /** @description `PUT …/integrations/stripe`. */
         ConnectStripe: {
@@ -3151,6 +3644,13 @@ export interface components {
             scheduleE?: string | null;
             subtype?: null | components["schemas"]["AccountSubtype"];
             type: components["schemas"]["AccountType"];
+        };
+        /** @description `POST …/bank-rules`. */
+        CreateBankRule: {
+            actions: components["schemas"]["Actions"];
+            applyTo?: components["schemas"]["ApplyTo"];
+            conditions: components["schemas"]["Conditions"];
+            name?: string | null;
         };
         CreateBuilding: {
             address: components["schemas"]["Address"];
@@ -3464,6 +3964,8 @@ export interface components {
             /** Format: date */
             settledOn: string;
         };
+        /** @enum {string} */
+        Direction: "in" | "out";
         Document: {
             /** Format: date-time */
             createdAt: string;
@@ -3603,7 +4105,7 @@ export interface components {
          * @example payment.*
          * @enum {string}
          */
-        EventTypeFilter: "*" | "account.*" | "account.created" | "account.updated" | "allocation.*" | "allocation.created" | "billing_settings.*" | "billing_settings.updated" | "books.*" | "books.rebuild_requested" | "books.rebuilt" | "building.*" | "building.archived" | "building.created" | "building.deleted" | "building.unarchived" | "building.updated" | "charge.*" | "charge.created" | "charge.voided" | "deposit.*" | "deposit.settled" | "document.*" | "document.created" | "document.rejected" | "document.uploaded" | "document.version_created" | "expense.*" | "expense.paid" | "expense.reclassified" | "expense.recorded" | "expense.voided" | "export.*" | "export.failed" | "export.ready" | "export.requested" | "fx_rates.*" | "fx_rates.recorded" | "journal.*" | "journal.posted" | "late_fee.*" | "late_fee.assessed" | "lease.*" | "lease.activated" | "lease.created" | "lease.ended" | "lease.renewed" | "lease.updated" | "member.*" | "member.added" | "member.removed" | "member.role_changed" | "org.*" | "org.created" | "org.updated" | "payment.*" | "payment.cleared" | "payment.received" | "payment.reversed" | "payment_intent.*" | "payment_intent.created" | "payout.*" | "payout.paid" | "period.*" | "period.closed" | "period.reopened" | "receipt.*" | "receipt.read" | "reminder.*" | "reminder.created" | "stripe.*" | "stripe.connected" | "stripe.disconnected" | "tenant.*" | "tenant.created" | "tenant.updated" | "unit.*" | "unit.created" | "unit.deleted" | "unit.updated" | "vendor.*" | "vendor.created" | "webhook.*" | "webhook.created" | "webhook.deleted" | "webhook.disabled" | "webhook.redelivery_requested" | "webhook.updated";
+        EventTypeFilter: "*" | "account.*" | "account.created" | "account.updated" | "allocation.*" | "allocation.created" | "bank_feed.*" | "bank_feed.connected" | "bank_feed.disconnected" | "bank_feed.sync_requested" | "bank_feed.synced" | "bank_rule.*" | "bank_rule.changed" | "bank_transaction.*" | "bank_transaction.matched" | "bank_transaction.unmatched" | "billing_settings.*" | "billing_settings.updated" | "books.*" | "books.rebuild_requested" | "books.rebuilt" | "building.*" | "building.archived" | "building.created" | "building.deleted" | "building.unarchived" | "building.updated" | "charge.*" | "charge.created" | "charge.voided" | "deposit.*" | "deposit.settled" | "document.*" | "document.created" | "document.rejected" | "document.uploaded" | "document.version_created" | "expense.*" | "expense.paid" | "expense.reclassified" | "expense.recorded" | "expense.voided" | "export.*" | "export.failed" | "export.ready" | "export.requested" | "fx_rates.*" | "fx_rates.recorded" | "journal.*" | "journal.posted" | "late_fee.*" | "late_fee.assessed" | "lease.*" | "lease.activated" | "lease.created" | "lease.ended" | "lease.renewed" | "lease.updated" | "member.*" | "member.added" | "member.removed" | "member.role_changed" | "org.*" | "org.created" | "org.updated" | "payment.*" | "payment.cleared" | "payment.received" | "payment.reversed" | "payment_intent.*" | "payment_intent.created" | "payout.*" | "payout.paid" | "period.*" | "period.closed" | "period.reopened" | "receipt.*" | "receipt.read" | "reminder.*" | "reminder.created" | "stripe.*" | "stripe.connected" | "stripe.disconnected" | "tenant.*" | "tenant.created" | "tenant.updated" | "unit.*" | "unit.created" | "unit.deleted" | "unit.updated" | "vendor.*" | "vendor.created" | "webhook.*" | "webhook.created" | "webhook.deleted" | "webhook.disabled" | "webhook.redelivery_requested" | "webhook.updated";
         EventTypes: {
             items: components["schemas"]["EventType"][];
         };
@@ -3632,6 +4134,19 @@ export interface components {
             vendorId?: null | components["schemas"]["VendorId"];
             /** Format: date */
             voidedOn?: string | null;
+        };
+        /**
+         * @description A new expense made from a bank transaction: its date, its amount (or the split's), paid from
+         *     its bank account.
+         */
+        ExpenseFromBank: {
+            /** @description The expense account. */
+            accountId: string;
+            /** @description In a split: this part's amount, positive (the whole transaction's otherwise). */
+            amount?: string | null;
+            memo?: string | null;
+            scope?: null | components["schemas"]["ExpenseScope"];
+            vendorId?: string | null;
         };
         ExpenseId: string;
         /** @description A bill was paid. */
@@ -3862,6 +4377,8 @@ export interface components {
             /** @example ok */
             status: string;
         };
+        /** @enum {string} */
+        ItemStatus: "active" | "disconnected";
         /** @description `GET …/journal/{entryId}`. */
         JournalEntry: {
             /** Format: date */
@@ -4125,6 +4642,13 @@ export interface components {
             owedFor?: string | null;
             unitId?: string | null;
         };
+        /** @description `POST …/integrations/plaid/link-token`'s answer. */
+        LinkTokenAnswer: {
+            expiration: string;
+            linkToken: string;
+        };
+        /** @description `POST …/integrations/plaid/link-token`: nothing to say (an empty object or no body). */
+        LinkTokenRequest: Record<string, never>;
         /** @description `POST …/journal`: an owner's or accountant's own entry, balanced per currency. */
         ManualEntry: {
             /** Format: date */
@@ -4139,6 +4663,48 @@ export interface components {
             credit?: null | components["schemas"]["MoneyInput"];
             debit?: null | components["schemas"]["MoneyInput"];
             unitId?: null | components["schemas"]["UnitId"];
+        };
+        /** @description A Plaid account mapped to a bank account of the chart. */
+        MappedAccount: {
+            accountCode?: string | null;
+            /** @description The chart's bank account its transactions are seen in. */
+            accountId: components["schemas"]["AccountId"];
+            mask?: string | null;
+            name?: string | null;
+            plaidAccountId: string;
+        };
+        /** @description `POST …/bank-transactions/{id}:match`: exactly one of the fields. */
+        MatchBankTransaction: {
+            createExpense?: null | components["schemas"]["ExpenseFromBank"];
+            createPayment?: null | components["schemas"]["PaymentFromBank"];
+            expenseId?: string | null;
+            paymentId?: string | null;
+            payoutId?: string | null;
+            /** @description Several records (or new expenses) summing exactly to the bank amount. */
+            splits?: components["schemas"]["MatchPart"][] | null;
+        };
+        /** @description One part of a split match: exactly one of the fields. */
+        MatchPart: {
+            createExpense?: null | components["schemas"]["ExpenseFromBank"];
+            expenseId?: string | null;
+            paymentId?: string | null;
+            payoutId?: string | null;
+        };
+        /**
+         * @description What a bank transaction was matched to, and the account its money sat in before (the books
+         *     move it from there into the bank account).
+         */
+        MatchedLine: {
+            /** @description Signed as the bank sees it: money in is positive. */
+            amount: components["schemas"]["MoneyDto"];
+            /**
+             * @description The account the money was booked to (Undeposited funds for a payment, the bank or cash
+             *     account an expense was paid from, Operating for a Stripe payout).
+             */
+            fromAccountCode: string;
+            id: string;
+            /** @description `payment`, `expense` or `payout`. */
+            kind: string;
         };
         /** @description `GET /me`: the caller and their organizations. */
         Me: {
@@ -4364,6 +4930,10 @@ export interface components {
             leaseId: components["schemas"]["LeaseId"];
             paymentId: components["schemas"]["PaymentId"];
         };
+        /** @description A new tenant payment made from a bank deposit: its date and amount, on `leaseId`. */
+        PaymentFromBank: {
+            leaseId: string;
+        };
         PaymentId: string;
         /** @description The intent as the SPA needs it to collect the payment (Stripe.js takes the client secret). */
         PaymentIntentAnswer: {
@@ -4470,6 +5040,20 @@ export interface components {
         PeriodStatus: "open" | "closed";
         /** @example +1 555 010 0100 */
         Phone: string;
+        /** @description A connected bank as the API shows it. */
+        PlaidItem: {
+            accounts: components["schemas"]["MappedAccount"][];
+            /** Format: date-time */
+            connectedAt: string;
+            /** Format: date-time */
+            disconnectedAt?: string | null;
+            institutionName?: string | null;
+            itemId: string;
+            lastSyncError?: string | null;
+            /** Format: date-time */
+            lastSyncedAt?: string | null;
+            status: components["schemas"]["ItemStatus"];
+        };
         PnlLine: {
             /** @description Income: credits less debits; expenses: debits less credits. */
             amount: components["schemas"]["MoneyDto"];
@@ -4912,6 +5496,21 @@ export interface components {
         };
         /** @enum {string} */
         SubjectType: "lease" | "building" | "unit" | "tenant" | "expense";
+        /** @description A ranked candidate for an unmatched bank transaction. */
+        Suggestion: {
+            amount: components["schemas"]["MoneyDto"];
+            /** Format: date */
+            date: string;
+            description: string;
+            id: string;
+            /** @description `payment`, `expense` or `payout`. */
+            kind: string;
+            /**
+             * Format: int32
+             * @description 0–100: 60 for the exact amount, up to 30 for the date, up to 10 for the words.
+             */
+            score: number;
+        };
         /** @description The expense each occurrence books (the fields of `POST …/expenses` but the date). */
         Template: {
             accountId: string;
@@ -5040,6 +5639,13 @@ export interface components {
             name?: null | components["schemas"]["Text200"];
             parentId?: null | components["schemas"]["AccountId"];
             scheduleE?: string | null;
+        };
+        /** @description `PATCH …/bank-rules/{ruleId}`: what is given replaces what was. */
+        UpdateBankRule: {
+            actions?: null | components["schemas"]["Actions"];
+            applyTo?: null | components["schemas"]["ApplyTo"];
+            conditions?: null | components["schemas"]["Conditions"];
+            name?: string | null;
         };
         UpdateBuilding: {
             address?: null | components["schemas"]["Address"];
@@ -6067,6 +6673,691 @@ export interface operations {
                 };
             };
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The store is busy; retry shortly. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    list_rules: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                orgId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            actions: components["schemas"]["Actions"];
+                            /**
+                             * Format: int32
+                             * @description How many transactions it booked when it was saved with `past_and_future`.
+                             */
+                            appliedToPast?: number | null;
+                            applyTo: components["schemas"]["ApplyTo"];
+                            conditions: components["schemas"]["Conditions"];
+                            /** Format: date-time */
+                            createdAt: string;
+                            id: components["schemas"]["BankRuleId"];
+                            name?: string | null;
+                            /** Format: date-time */
+                            updatedAt: string;
+                        }[];
+                        /** @description Opaque; pass as `?cursor=` for the next page. Null on the last page. */
+                        nextCursor?: string | null;
+                    };
+                };
+            };
+            /** @description No valid bearer token (answered by the authorizer). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AuthorizerError"];
+                };
+            };
+            /** @description The caller's role does not allow this, or their membership was just revoked. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The store is busy; retry shortly. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    create_rule: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                orgId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateBankRule"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BankRule"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid bearer token (answered by the authorizer). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AuthorizerError"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is larger than 1 MiB. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body was not sent as JSON (`content-type: application/json`). */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The store is busy; retry shortly. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    get_rule: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                orgId: string;
+                ruleId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BankRule"];
+                };
+            };
+            /** @description No valid bearer token (answered by the authorizer). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AuthorizerError"];
+                };
+            };
+            /** @description The caller's role does not allow this, or their membership was just revoked. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The store is busy; retry shortly. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    delete_rule: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                orgId: string;
+                ruleId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description No valid bearer token (answered by the authorizer). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AuthorizerError"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The store is busy; retry shortly. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    update_rule: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                orgId: string;
+                ruleId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateBankRule"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BankRule"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid bearer token (answered by the authorizer). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AuthorizerError"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is larger than 1 MiB. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body was not sent as JSON (`content-type: application/json`). */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The store is busy; retry shortly. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    list_transactions: {
+        parameters: {
+            query?: {
+                limit?: number;
+                cursor?: string;
+                /** @description unmatched (default), matched or ignored */
+                status?: string;
+                accountId?: string;
+                from?: string;
+                to?: string;
+            };
+            header?: never;
+            path: {
+                orgId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            accountId: components["schemas"]["AccountId"];
+                            /** @description Money in is positive, money out negative. */
+                            amount: components["schemas"]["MoneyDto"];
+                            /** Format: date */
+                            date: string;
+                            description: string;
+                            /** @description `in` or `out`. */
+                            direction: string;
+                            id: string;
+                            itemId: string;
+                            /** Format: date-time */
+                            matchedAt?: string | null;
+                            matchedBy?: string | null;
+                            matches: components["schemas"]["MatchedLine"][];
+                            merchantName?: string | null;
+                            pending: boolean;
+                            reference?: string | null;
+                            replaces?: string | null;
+                            status: components["schemas"]["BankStatus"];
+                            /** @description Unmatched ones: the ranked candidates (best first). */
+                            suggestions?: components["schemas"]["Suggestion"][] | null;
+                        }[];
+                        /** @description Opaque; pass as `?cursor=` for the next page. Null on the last page. */
+                        nextCursor?: string | null;
+                    };
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid bearer token (answered by the authorizer). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AuthorizerError"];
+                };
+            };
+            /** @description The caller's role does not allow this, or their membership was just revoked. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The store is busy; retry shortly. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    ignore_transaction: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                orgId: string;
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BankTransaction"];
+                };
+            };
+            /** @description No valid bearer token (answered by the authorizer). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AuthorizerError"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The store is busy; retry shortly. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    match_transaction: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                orgId: string;
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["MatchBankTransaction"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BankTransaction"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid bearer token (answered by the authorizer). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AuthorizerError"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is larger than 1 MiB. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body was not sent as JSON (`content-type: application/json`). */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The store is busy; retry shortly. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    unmatch_transaction: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                orgId: string;
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BankTransaction"];
+                };
+            };
+            /** @description No valid bearer token (answered by the authorizer). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AuthorizerError"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -9104,6 +10395,396 @@ export interface operations {
                 };
             };
             /** @description The store is busy; retry shortly. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    list_plaid_items: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                orgId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            accounts: components["schemas"]["MappedAccount"][];
+                            /** Format: date-time */
+                            connectedAt: string;
+                            /** Format: date-time */
+                            disconnectedAt?: string | null;
+                            institutionName?: string | null;
+                            itemId: string;
+                            lastSyncError?: string | null;
+                            /** Format: date-time */
+                            lastSyncedAt?: string | null;
+                            status: components["schemas"]["ItemStatus"];
+                        }[];
+                        /** @description Opaque; pass as `?cursor=` for the next page. Null on the last page. */
+                        nextCursor?: string | null;
+                    };
+                };
+            };
+            /** @description No valid bearer token (answered by the authorizer). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AuthorizerError"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The store is busy; retry shortly. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    connect_plaid_item: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                orgId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ConnectItem"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PlaidItem"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid bearer token (answered by the authorizer). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AuthorizerError"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is larger than 1 MiB. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body was not sent as JSON (`content-type: application/json`). */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    get_plaid_item: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                orgId: string;
+                itemId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PlaidItem"];
+                };
+            };
+            /** @description No valid bearer token (answered by the authorizer). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AuthorizerError"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The store is busy; retry shortly. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    disconnect_plaid_item: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                orgId: string;
+                itemId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PlaidItem"];
+                };
+            };
+            /** @description No valid bearer token (answered by the authorizer). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AuthorizerError"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    plaid_link_token: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                orgId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["LinkTokenRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LinkTokenAnswer"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid bearer token (answered by the authorizer). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AuthorizerError"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is larger than 1 MiB. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body was not sent as JSON (`content-type: application/json`). */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -14491,7 +16172,90 @@ export interface operations {
             };
         };
     };
-    receive: {
+    receive_plaid: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description A JWT (ES256) whose claims are iat and request_body_sha256 */
+                "Plaid-Verification": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        /** @description A Plaid webhook */
+        requestBody: {
+            content: {
+                "application/json": unknown;
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        item_id: string;
+                        /** @enum {string} */
+                        outcome: "syncQueued";
+                    } | {
+                        code: string;
+                        item_id: string;
+                        /** @enum {string} */
+                        outcome: "errorNoted";
+                    } | {
+                        /** @enum {string} */
+                        outcome: "ignored";
+                        reason: string;
+                    };
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is larger than 1 MiB. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body was not sent as JSON (`content-type: application/json`). */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The store is busy; retry shortly. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    receive_stripe: {
         parameters: {
             query?: never;
             header: {
@@ -14646,6 +16410,230 @@ export interface operations {
                     };
                     /** @constant */
                     type: "allocation.created";
+                    /** @constant */
+                    version: 1;
+                };
+            };
+        };
+        responses: {
+            /** @description Received; any other answer (or none within 10 s) is retried with backoff. */
+            "2XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    webhook_bank_feed_connected: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["Event"] & {
+                    data: components["schemas"]["BankFeedConnected"];
+                    subject: {
+                        /** @constant */
+                        type?: "bank_feed";
+                    };
+                    /** @constant */
+                    type: "bank_feed.connected";
+                    /** @constant */
+                    version: 1;
+                };
+            };
+        };
+        responses: {
+            /** @description Received; any other answer (or none within 10 s) is retried with backoff. */
+            "2XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    webhook_bank_feed_disconnected: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["Event"] & {
+                    data: components["schemas"]["BankFeedDisconnected"];
+                    subject: {
+                        /** @constant */
+                        type?: "bank_feed";
+                    };
+                    /** @constant */
+                    type: "bank_feed.disconnected";
+                    /** @constant */
+                    version: 1;
+                };
+            };
+        };
+        responses: {
+            /** @description Received; any other answer (or none within 10 s) is retried with backoff. */
+            "2XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    webhook_bank_feed_sync_requested: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["Event"] & {
+                    data: components["schemas"]["BankSyncRequested"];
+                    subject: {
+                        /** @constant */
+                        type?: "bank_feed";
+                    };
+                    /** @constant */
+                    type: "bank_feed.sync_requested";
+                    /** @constant */
+                    version: 1;
+                };
+            };
+        };
+        responses: {
+            /** @description Received; any other answer (or none within 10 s) is retried with backoff. */
+            "2XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    webhook_bank_feed_synced: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["Event"] & {
+                    data: components["schemas"]["BankFeedSynced"];
+                    subject: {
+                        /** @constant */
+                        type?: "bank_feed";
+                    };
+                    /** @constant */
+                    type: "bank_feed.synced";
+                    /** @constant */
+                    version: 1;
+                };
+            };
+        };
+        responses: {
+            /** @description Received; any other answer (or none within 10 s) is retried with backoff. */
+            "2XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    webhook_bank_rule_changed: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["Event"] & {
+                    data: components["schemas"]["BankRuleChanged"];
+                    subject: {
+                        /** @constant */
+                        type?: "bank_rule";
+                    };
+                    /** @constant */
+                    type: "bank_rule.changed";
+                    /** @constant */
+                    version: 1;
+                };
+            };
+        };
+        responses: {
+            /** @description Received; any other answer (or none within 10 s) is retried with backoff. */
+            "2XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    webhook_bank_transaction_matched: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["Event"] & {
+                    data: components["schemas"]["BankTransactionMatched"];
+                    subject: {
+                        /** @constant */
+                        type?: "bank_transaction";
+                    };
+                    /** @constant */
+                    type: "bank_transaction.matched";
+                    /** @constant */
+                    version: 1;
+                };
+            };
+        };
+        responses: {
+            /** @description Received; any other answer (or none within 10 s) is retried with backoff. */
+            "2XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    webhook_bank_transaction_unmatched: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["Event"] & {
+                    data: components["schemas"]["BankTransactionUnmatched"];
+                    subject: {
+                        /** @constant */
+                        type?: "bank_transaction";
+                    };
+                    /** @constant */
+                    type: "bank_transaction.unmatched";
                     /** @constant */
                     version: 1;
                 };

@@ -235,6 +235,61 @@ pub fn stripe_payout(scope: &OrgScope, payout: &str) -> Key {
     Key::new(org_pk(scope), format!("STRIPE_PAYOUT#{payout}"))
 }
 
+/// A Plaid Item (one connected bank login) of the org.
+pub fn plaid_item(scope: &OrgScope, item: &str) -> Key {
+    Key::new(org_pk(scope), format!("PLAID_ITEM#{item}"))
+}
+
+pub fn plaid_items(scope: &OrgScope) -> (String, &'static str) {
+    (org_pk(scope), "PLAID_ITEM#")
+}
+
+/// The org an Item belongs to (Plaid's webhooks name only the Item).
+pub fn plaid_item_route(item: &str) -> Key {
+    Key::new(format!("PLAID_ITEM#{item}"), "ROUTE")
+}
+
+/// The org's bank transactions (from its feeds), by Plaid's transaction id.
+pub fn bank_transactions(scope: &OrgScope) -> String {
+    format!("{}#BANK", org_pk(scope))
+}
+
+pub fn bank_transaction(scope: &OrgScope, id: &str) -> Key {
+    Key::new(bank_transactions(scope), format!("TXN#{id}"))
+}
+
+/// The index of bank transactions by status and date.
+pub fn bank_transaction_gsi1(scope: &OrgScope, status: &str, date: chrono::NaiveDate, id: &str) -> (String, String) {
+    (bank_transactions_in(scope, status), format!("{date}#{id}"))
+}
+
+pub fn bank_transactions_in(scope: &OrgScope, status: &str) -> String {
+    format!("{}#BANK#{status}", org_pk(scope))
+}
+
+/// What a bank transaction is matched to (`payment#pay_…`, `expense#exp_…`, `payout#po_…`): one
+/// bank transaction per payment, expense or payout.
+pub fn bank_match(scope: &OrgScope, kind: &str, id: &str) -> Key {
+    Key::new(format!("{}#BANKMATCH", org_pk(scope)), format!("{kind}#{id}"))
+}
+
+pub fn bank_rule(scope: &OrgScope, id: &str) -> Key {
+    Key::new(org_pk(scope), format!("BANKRULE#{id}"))
+}
+
+pub fn bank_rules(scope: &OrgScope) -> (String, &'static str) {
+    (org_pk(scope), "BANKRULE#")
+}
+
+/// Payments by the day they were received (the bank matcher's candidates).
+pub fn payment_gsi2(scope: &OrgScope, received: chrono::NaiveDate, id: &PaymentId) -> (String, String) {
+    (payments_by_date(scope), format!("{received}#{id}"))
+}
+
+pub fn payments_by_date(scope: &OrgScope) -> String {
+    format!("{}#PAYDATE", org_pk(scope))
+}
+
 /// A Stripe event the org has handled (`evt_…`): the webhook's idempotency.
 pub fn stripe_event(scope: &OrgScope, event: &str) -> Key {
     Key::new(org_pk(scope), format!("STRIPE_EVENT#{event}"))
