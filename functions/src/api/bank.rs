@@ -4,7 +4,7 @@
 //! `…/bank-transactions/{id}:match|:unmatch|:ignore` arrive on `POST …/bank-transactions/{id}`.
 
 use super::route::Call;
-use portfolio::banking::model::{BankStatus, BankTransaction};
+use portfolio::banking::model::{BankStatus, BankTransaction, ListedStatus};
 use portfolio::banking::reconcile::{self, BankFilter, MatchBankTransaction};
 use portfolio::banking::rules::{self, BankRule, CreateBankRule, UpdateBankRule};
 use portfolio::platform::http::{
@@ -26,10 +26,11 @@ crate::routes! {
 
 fn status_param(c: &Call<'_>) -> Result<Option<BankStatus>, ApiError> {
     let invalid = || ApiError::validation(vec![FieldError::new("status", "one of unmatched, matched, ignored")]);
-    match query_param(c.req, "status").as_deref() {
+    match query_param(c.req, "status") {
         None => Ok(None),
-        Some("removed") => Err(invalid()),
-        Some(s) => serde_json::from_value(serde_json::Value::String(s.to_owned())).map(Some).map_err(|_| invalid()),
+        Some(s) => serde_json::from_value::<ListedStatus>(serde_json::Value::String(s))
+            .map(|s| Some(s.into()))
+            .map_err(|_| invalid()),
     }
 }
 
@@ -37,7 +38,7 @@ fn status_param(c: &Call<'_>) -> Result<Option<BankStatus>, ApiError> {
 /// ranked `suggestions`); filters `accountId`, `from`, `to`.
 #[utoipa::path(get, path = "/api/v1/orgs/{orgId}/bank-transactions", tag = "integrations",
     params(("orgId" = String, Path), ("limit" = Option<i32>, Query), ("cursor" = Option<String>, Query),
-        ("status" = Option<String>, Query, description = "unmatched (default), matched or ignored"),
+        ("status" = inline(Option<ListedStatus>), Query, description = "unmatched (default), matched or ignored"),
         ("accountId" = Option<String>, Query), ("from" = Option<chrono::NaiveDate>, Query), ("to" = Option<chrono::NaiveDate>, Query)),
     responses((status = 200, body = inline(portfolio::platform::http::ListResponse<BankTransaction>)), (status = 400, body = Problem), (status = 404, body = Problem)))]
 pub async fn list_transactions(c: Call<'_>) -> ApiResult {

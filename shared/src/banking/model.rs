@@ -112,6 +112,25 @@ impl BankStatus {
     }
 }
 
+/// The statuses a list asks for (the removed ones are kept out of every list).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum ListedStatus {
+    Unmatched,
+    Matched,
+    Ignored,
+}
+
+impl From<ListedStatus> for BankStatus {
+    fn from(s: ListedStatus) -> BankStatus {
+        match s {
+            ListedStatus::Unmatched => BankStatus::Unmatched,
+            ListedStatus::Matched => BankStatus::Matched,
+            ListedStatus::Ignored => BankStatus::Ignored,
+        }
+    }
+}
+
 /// A bank transaction as stored (its id is Plaid's `transaction_id`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]

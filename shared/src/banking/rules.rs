@@ -46,7 +46,7 @@ pub struct Conditions {
     pub account_id: Option<String>,
     /// Case-insensitive, in the description or merchant name.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[schema(max_length = 200)]
+    #[schema(value_type = Option<crate::validation::schema::Text200>)]
     pub description_contains: Option<String>,
     /// A regular expression over the description and merchant name (case-insensitive).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -97,7 +97,7 @@ pub struct BankRule {
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct CreateBankRule {
     #[serde(default)]
-    #[schema(max_length = 200)]
+    #[schema(value_type = Option<crate::validation::schema::Text200>)]
     pub name: Option<String>,
     pub conditions: Conditions,
     pub actions: Actions,
@@ -110,7 +110,7 @@ pub struct CreateBankRule {
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct UpdateBankRule {
     #[serde(default)]
-    #[schema(max_length = 200)]
+    #[schema(value_type = Option<crate::validation::schema::Text200>)]
     pub name: Option<String>,
     #[serde(default)]
     pub conditions: Option<Conditions>,

@@ -3579,8 +3579,7 @@ export interface components {
              * @example 50.00
              */
             amountMin?: string | null;
-            /** @description Case-insensitive, in the description or merchant name. */
-            descriptionContains?: string | null;
+            descriptionContains?: null | components["schemas"]["Text200"];
             /** @description A regular expression over the description and merchant name (case-insensitive). */
             descriptionRegex?: string | null;
             direction?: null | components["schemas"]["Direction"];
@@ -3650,7 +3649,7 @@ export interface components {
             actions: components["schemas"]["Actions"];
             applyTo?: components["schemas"]["ApplyTo"];
             conditions: components["schemas"]["Conditions"];
-            name?: string | null;
+            name?: null | components["schemas"]["Text200"];
         };
         CreateBuilding: {
             address: components["schemas"]["Address"];
@@ -5645,7 +5644,7 @@ export interface components {
             actions?: null | components["schemas"]["Actions"];
             applyTo?: null | components["schemas"]["ApplyTo"];
             conditions?: null | components["schemas"]["Conditions"];
-            name?: string | null;
+            name?: null | components["schemas"]["Text200"];
         };
         UpdateBuilding: {
             address?: null | components["schemas"]["Address"];
@@ -7062,7 +7061,7 @@ export interface operations {
                 limit?: number;
                 cursor?: string;
                 /** @description unmatched (default), matched or ignored */
-                status?: string;
+                status?: "unmatched" | "matched" | "ignored";
                 accountId?: string;
                 from?: string;
                 to?: string;
