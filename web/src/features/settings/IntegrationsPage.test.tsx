@@ -10,10 +10,12 @@ import type { Role } from '@/lib/permissions';
 
 const apiGet = vi.fn();
 const apiPut = vi.fn();
+const apiPost = vi.fn();
 const apiDelete = vi.fn();
 vi.mock('@/api/client', () => ({
   apiGet: (...a: unknown[]) => apiGet(...a),
   apiPut: (...a: unknown[]) => apiPut(...a),
+  apiPost: (...a: unknown[]) => apiPost(...a),
   apiDelete: (...a: unknown[]) => apiDelete(...a),
 }));
 
@@ -59,6 +61,9 @@ function serve() {
   apiGet.mockImplementation(async (path: string) => {
     if (path === STRIPE) return state;
     if (path === '/api/v1/orgs/{orgId}/members') return { items: [{ userId: 'u-ann', email: 'ann@example.com', role: 'owner' }], nextCursor: null };
+    // The bank feeds below (BankFeeds.test.tsx): none connected.
+    if (path === '/api/v1/orgs/{orgId}/integrations/plaid/items') return { items: [] };
+    if (path === '/api/v1/orgs/{orgId}/accounts') return { items: [] };
     throw new Error(`unexpected GET ${path}`);
   });
 }
@@ -74,7 +79,7 @@ async function typeAndConnect(id: string) {
 
 describe('settings → integrations (Stripe)', () => {
   beforeEach(() => {
-    for (const f of [apiGet, apiPut, apiDelete]) f.mockReset();
+    for (const f of [apiGet, apiPut, apiPost, apiDelete]) f.mockReset();
     state = notConnected;
     serve();
   });

@@ -7,6 +7,7 @@ import { ErrorState, Loading } from '@/components/QueryState';
 import { formatInstant } from '@/lib/dates';
 import { useCan, useOrg } from '@/lib/org';
 import { ACCOUNT_ID, isConnected, stripeKey, stripeProblem, useStripeConnection, type StripeConnection } from '@/lib/stripe';
+import { BankFeeds } from './BankFeeds';
 import { Facts, NotAllowed, useMemberEmails } from './common';
 
 const yesNo = (v: boolean | null | undefined) => (v === true ? 'Yes' : v === false ? 'No' : '—');
@@ -145,7 +146,7 @@ function Status({ connection }: { connection: StripeConnection }) {
   );
 }
 
-/** `settings/integrations`: the org's Stripe account (Connect); owners connect and disconnect it. */
+/** `settings/integrations`: the org's Stripe account (Connect) and its bank feeds (Plaid); owners connect and disconnect them. */
 export default function IntegrationsPage() {
   const { orgId } = useOrg();
   const read = useCan('integrationRead');
@@ -153,25 +154,28 @@ export default function IntegrationsPage() {
   const stripe = useStripeConnection(orgId, read);
   if (!read) return <NotAllowed what="integrations" />;
   return (
-    <Section title="Stripe">
-      {stripe.isPending ? (
-        <Loading />
-      ) : stripe.error ? (
-        <ErrorState error={stripe.error} />
-      ) : (
-        <>
-          <Status connection={stripe.data} />
-          {manage ? (
-            isConnected(stripe.data) ? (
-              <Disconnect key={stripe.data.accountId} accountId={stripe.data.accountId ?? ''} />
+    <>
+      <Section title="Stripe">
+        {stripe.isPending ? (
+          <Loading />
+        ) : stripe.error ? (
+          <ErrorState error={stripe.error} />
+        ) : (
+          <>
+            <Status connection={stripe.data} />
+            {manage ? (
+              isConnected(stripe.data) ? (
+                <Disconnect key={stripe.data.accountId} accountId={stripe.data.accountId ?? ''} />
+              ) : (
+                <ConnectForm />
+              )
             ) : (
-              <ConnectForm />
-            )
-          ) : (
-            <p className="muted">Only an owner can connect or disconnect the org’s Stripe account.</p>
-          )}
-        </>
-      )}
-    </Section>
+              <p className="muted">Only an owner can connect or disconnect the org’s Stripe account.</p>
+            )}
+          </>
+        )}
+      </Section>
+      <BankFeeds />
+    </>
   );
 }
