@@ -12,6 +12,7 @@ import { routes as tenants } from '@/features/tenants/routes';
 import { routes as leases } from '@/features/leases/routes';
 import { routes as delinquency } from '@/features/delinquency/routes';
 import { routes as expenses } from '@/features/expenses/routes';
+import { routes as bank } from '@/features/bank/routes';
 import { routes as vendors } from '@/features/vendors/routes';
 import { routes as books } from '@/features/books/routes';
 import { routes as reports } from '@/features/reports/routes';
@@ -42,7 +43,7 @@ function guarded(node: ReactNode): ReactNode {
   );
 }
 
-export const orgChildren: RouteObject[] = [...dashboard, ...properties, ...tenants, ...leases, ...delinquency, ...expenses, ...vendors, ...books, ...reports, ...obligations, ...settings];
+export const orgChildren: RouteObject[] = [...dashboard, ...properties, ...tenants, ...leases, ...delinquency, ...expenses, ...bank, ...vendors, ...books, ...reports, ...obligations, ...settings];
 
 export const appRoutes: RouteObject[] = [
   { path: '/auth/callback', element: <Suspense fallback={<Loading />}><CallbackPage /></Suspense> },

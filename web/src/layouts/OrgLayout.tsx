@@ -25,6 +25,7 @@ const NAV: NavItem[] = [
   { to: 'leases', label: 'Leases' },
   { to: 'delinquency', label: 'Delinquency' },
   { to: 'expenses', label: 'Expenses' },
+  { to: 'bank', label: 'Bank' },
   { to: 'vendors', label: 'Vendors' },
   { to: 'books', label: 'Books' },
   { to: 'reports', label: 'Reports' },
