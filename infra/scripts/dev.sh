@@ -77,7 +77,7 @@ if [ "${DEV_WEB:-1}" != 0 ]; then
   if [ ! -d web/node_modules ] || [ web/package-lock.json -nt web/node_modules/.package-lock.json ]; then
     (cd web && npm ci --no-audit --no-fund --loglevel=error)
   fi
-  (cd web && VITE_API_URL=http://127.0.0.1:3000 VITE_AUTH_URL=http://127.0.0.1:3000 exec npx vite --host 127.0.0.1 --port 5173 --strictPort --clearScreen false) &
+  (cd web && VITE_API_URL=http://127.0.0.1:3000 VITE_AUTH_URL=http://127.0.0.1:3000 VITE_PLAID_FAKE_URL=$PLAID_API_BASE exec npx vite --host 127.0.0.1 --port 5173 --strictPort --clearScreen false) &
   web=$!
   echo "web app on http://127.0.0.1:5173 (sign in with any email on the local issuer's page)"
 fi

@@ -57,12 +57,14 @@ if [ -z "${PLAID_API_BASE:-}" ]; then
 fi
 port=$(infra/scripts/free-port.sh)
 api=http://127.0.0.1:$port
+# The Items made from this stack's Link tokens send Plaid's webhooks here.
+export PLAID_WEBHOOK_URL=$api/webhooks/plaid
 log=.devstack/web-devstack.log
 DEVSTACK_PREFIX=portfolio-web-$port "$bin" up --port "$port" > "$log" 2>&1 &
 devstack=$!
 
 echo "== web: vite build (API and issuer $api)"
-(cd web && VITE_API_URL=$api VITE_AUTH_URL=$api npx vite build --logLevel warn)
+(cd web && VITE_API_URL=$api VITE_AUTH_URL=$api VITE_PLAID_FAKE_URL=$PLAID_API_BASE npx vite build --logLevel warn)
 echo "== web: bundle size"; (cd web && node scripts/bundle-size.mjs)
 
 for _ in $(seq 1 300); do
@@ -77,4 +79,4 @@ preview=$!
 for _ in $(seq 1 100); do curl -fsS -o /dev/null "$web/" 2>/dev/null && break; sleep 0.2; done
 rm -rf web/test-results
 echo "== web: playwright (chromium $(chromium --version 2>/dev/null | awk '{print $2}'), app $web, API $api)"
-(cd web && WEB_URL=$web API_URL=$api STRIPE_API_BASE=$STRIPE_API_BASE npx playwright test) || { echo "devstack log: $log" >&2; exit 1; }
+(cd web && WEB_URL=$web API_URL=$api STRIPE_API_BASE=$STRIPE_API_BASE PLAID_API_BASE=$PLAID_API_BASE npx playwright test) || { echo "devstack log: $log" >&2; exit 1; }

@@ -11,6 +11,8 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 export const API = process.env.API_URL ?? 'http://127.0.0.1:3000';
 /** The local Stripe fake (infra/fakes/stripe_server.py) the devstack's Stripe client talks to. */
 export const STRIPE = process.env.STRIPE_API_BASE ?? 'http://127.0.0.1:12111';
+/** The local Plaid fake (infra/fakes/plaid_server.py) the devstack's Plaid client talks to; it also plays Link for the app. */
+export const PLAID = process.env.PLAID_API_BASE ?? 'http://127.0.0.1:12112';
 export const SHOTS = 'test-results/screens';
 const AXE = 'test-results/axe';
 
