@@ -9,7 +9,7 @@
 use super::model::{Suggestion, TransactionRecord};
 use crate::money::{Currency, Money};
 use chrono::NaiveDate;
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap};
 
 pub const WINDOW_DAYS: i64 = 7;
 pub const CONFIDENT: u32 = 80;
@@ -75,29 +75,74 @@ fn words(text: &str) -> BTreeSet<String> {
 
 /// The score of `candidate` for `txn`, None when it cannot be it.
 pub fn score(txn: &TransactionRecord, candidate: &Candidate) -> Option<u32> {
-    if candidate.minor != txn.amount.minor || candidate.currency != txn.amount.currency {
+    scored(txn, &words(&txn.text()), candidate, &words(&candidate.text))
+}
+
+fn scored(
+    txn: &TransactionRecord,
+    txn_words: &BTreeSet<String>,
+    c: &Candidate,
+    c_words: &BTreeSet<String>,
+) -> Option<u32> {
+    if c.minor != txn.amount.minor || c.currency != txn.amount.currency {
         return None;
     }
-    let days = (txn.date - candidate.date).num_days().abs();
+    let days = (txn.date - c.date).num_days().abs();
     if days > WINDOW_DAYS {
         return None;
     }
     let date = 30u32.saturating_sub(5 * days as u32);
-    let shared = words(&txn.text()).intersection(&words(&candidate.text)).count() as u32;
+    let shared = txn_words.intersection(c_words).count() as u32;
     Some(60 + date + (shared * 5).min(10))
 }
 
-/// The candidates for `txn`, best first (ties: the nearer date, then the id), at most `SHOWN`.
+/// Candidates indexed by currency and exact amount, their words read once: ranking a
+/// transaction looks only at the records of its amount, so matching n transactions against m
+/// records costs about n + m, not n × m.
+#[derive(Debug, Default, Clone)]
+pub struct Pool {
+    by_amount: HashMap<(Currency, i64), Vec<Indexed>>,
+}
+
+/// A candidate with its words.
+type Indexed = (Candidate, BTreeSet<String>);
+
+impl Pool {
+    pub fn new(candidates: Vec<Candidate>) -> Pool {
+        let mut by_amount: HashMap<(Currency, i64), Vec<Indexed>> = HashMap::new();
+        for c in candidates {
+            let w = words(&c.text);
+            by_amount.entry((c.currency, c.minor)).or_default().push((c, w));
+        }
+        Pool { by_amount }
+    }
+
+    /// The candidates for `txn`, best first (ties: the nearer date, then the id), at most `SHOWN`.
+    pub fn rank(&self, txn: &TransactionRecord) -> Vec<(u32, Candidate)> {
+        let Some(same) = self.by_amount.get(&(txn.amount.currency, txn.amount.minor)) else { return Vec::new() };
+        let txn_words = words(&txn.text());
+        let mut out: Vec<(u32, Candidate)> =
+            same.iter().filter_map(|(c, w)| scored(txn, &txn_words, c, w).map(|s| (s, c.clone()))).collect();
+        out.sort_by(|(sa, a), (sb, b)| {
+            sb.cmp(sa)
+                .then_with(|| (txn.date - a.date).num_days().abs().cmp(&(txn.date - b.date).num_days().abs()))
+                .then_with(|| a.id.cmp(&b.id))
+        });
+        out.truncate(SHOWN);
+        out
+    }
+
+    /// Takes a candidate out (it was matched).
+    pub fn remove(&mut self, c: &Candidate) {
+        if let Some(same) = self.by_amount.get_mut(&(c.currency, c.minor)) {
+            same.retain(|(x, _)| !(x.kind == c.kind && x.id == c.id));
+        }
+    }
+}
+
+/// The candidates for `txn` among `candidates`, best first, at most `SHOWN` (see `Pool`).
 pub fn rank(txn: &TransactionRecord, candidates: &[Candidate]) -> Vec<(u32, Candidate)> {
-    let mut scored: Vec<(u32, Candidate)> =
-        candidates.iter().filter_map(|c| score(txn, c).map(|s| (s, c.clone()))).collect();
-    scored.sort_by(|(sa, a), (sb, b)| {
-        sb.cmp(sa)
-            .then_with(|| (txn.date - a.date).num_days().abs().cmp(&(txn.date - b.date).num_days().abs()))
-            .then_with(|| a.id.cmp(&b.id))
-    });
-    scored.truncate(SHOWN);
-    scored
+    Pool::new(candidates.to_vec()).rank(txn)
 }
 
 /// The one candidate to match automatically, if the ranking has a clear winner.

@@ -661,15 +661,15 @@ pub async fn list(cx: &Ctx<'_>, f: &BankFilter, page: PageRequest) -> Result<Pag
     let pool = match (status, records.iter().map(|t| t.date).min(), records.iter().map(|t| t.date).max()) {
         (BankStatus::Unmatched, Some(lo), Some(hi)) => {
             let w = Duration::days(matching::WINDOW_DAYS);
-            candidates(cx, lo - w, hi + w).await?
+            matching::Pool::new(candidates(cx, lo - w, hi + w).await?)
         }
-        _ => Vec::new(),
+        _ => matching::Pool::default(),
     };
     let items = records
         .into_iter()
         .map(|t| {
             let suggestions = (status == BankStatus::Unmatched)
-                .then(|| matching::rank(&t, &pool).into_iter().map(|(s, c)| c.suggestion(s)).collect());
+                .then(|| pool.rank(&t).into_iter().map(|(s, c)| c.suggestion(s)).collect());
             BankTransaction::of(t, suggestions)
         })
         .collect();

@@ -318,15 +318,15 @@ async fn place(cx: &Ctx<'_>, fresh: Vec<TransactionRecord>) -> Result<(u32, u32)
         return Ok((0, 0));
     };
     let w = chrono::Duration::days(super::matching::WINDOW_DAYS);
-    let mut pool = reconcile::candidates(cx, lo - w, hi + w).await?;
+    let mut pool = super::matching::Pool::new(reconcile::candidates(cx, lo - w, hi + w).await?);
     let rules = rules::list(cx).await?;
     let (mut matched, mut categorized) = (0, 0);
     for t in &fresh {
-        let ranked = super::matching::rank(t, &pool);
+        let ranked = pool.rank(t);
         if let Some(best) = super::matching::confident(&ranked).cloned() {
             if reconcile::auto_match(cx, t, std::slice::from_ref(&best)).await? {
                 matched += 1;
-                pool.retain(|c| !(c.kind == best.kind && c.id == best.id));
+                pool.remove(&best);
                 continue;
             }
         }
