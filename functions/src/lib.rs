@@ -80,6 +80,8 @@ pub mod wiring {
     /// api-integrations: Stripe, and Plaid with the access tokens' KMS key.
     pub const INTEGRATIONS: &[Wire] = &[wire::table, wire::stripe, wire::plaid];
     /// webhook-plaid and consumer-bank-sync: Plaid (verification keys; syncs with the tokens).
+    /// api-imports and consumer-import: the imports bucket.
+    pub const IMPORTS: &[Wire] = &[wire::table, wire::imports];
     pub const PLAID: &[Wire] = &[wire::table, wire::plaid];
     pub const JOBS: &[Wire] = &[wire::table, wire::sqs];
 }
@@ -205,6 +207,12 @@ fn event_functions() -> Vec<FunctionDef> {
             handler: Handler::S3(|app, ev| Box::pin(consumers::receipt_uploaded::handle(app, ev))),
         },
         FunctionDef {
+            name: "consumer-import",
+            wires: wiring::IMPORTS,
+            routes: &[],
+            handler: Handler::S3(|app, ev| Box::pin(consumers::import::handle(app, ev))),
+        },
+        FunctionDef {
             name: "consumer-document-uploaded",
             wires: wiring::DOCUMENTS,
             routes: &[],
@@ -242,6 +250,7 @@ pub fn registry() -> Vec<FunctionDef> {
         api_function!("api-dashboard", dashboard),
         api_function!("api-integrations", integrations, INTEGRATIONS),
         api_function!("api-bank", bank),
+        api_function!("api-imports", imports, IMPORTS),
         FunctionDef {
             name: "webhook-stripe",
             wires: wiring::STRIPE_WEBHOOKS,

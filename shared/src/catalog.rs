@@ -14,6 +14,7 @@ pub const CATALOG: Catalog = Catalog(&[
     crate::webhooks::events::CATALOG,
     crate::books::events::CATALOG,
     crate::banking::events::CATALOG,
+    crate::imports::events::CATALOG,
     crate::integrations::stripe::events::CATALOG,
     crate::reports::events::CATALOG,
 ]);

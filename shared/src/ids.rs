@@ -119,6 +119,8 @@ prefixed_id!(/// A recurring expense (booked once per occurrence by the daily jo
     RecurringExpenseId, "rcx");
 prefixed_id!(/// An export (a file of the books or the reports, built asynchronously).
     ExportId, "xpt");
+prefixed_id!(/// A CSV import (one uploaded file: validated, then committed).
+    ImportId, "imp");
 prefixed_id!(/// A bank rule (conditions on a bank transaction → how it is booked).
     BankRuleId, "brl");
 prefixed_id!(/// An account of an org's chart (derived from the org and the account's code).

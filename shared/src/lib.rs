@@ -11,6 +11,7 @@ pub mod documents;
 pub mod error;
 pub mod events;
 pub mod ids;
+pub mod imports;
 pub mod integrations;
 pub mod jobs;
 pub mod leasing;

@@ -11,6 +11,7 @@ mod exports;
 mod flow;
 mod golden;
 mod idempotency;
+mod imports;
 mod input;
 mod leasing;
 mod members;

@@ -196,6 +196,7 @@ fn s3_triggered_functions_listen_to_their_bucket_and_serve_no_routes() {
         let Value::Tagged(bucket) = &events[0]["Properties"]["Bucket"] else { panic!("Bucket must !Ref") };
         let expected = match def.name {
             "consumer-receipt-uploaded" => "ReceiptsBucket",
+            "consumer-import" => "ImportsBucket",
             _ => "DocumentsBucket",
         };
         assert_eq!(bucket.value.as_str(), Some(expected), "{}", def.name);
@@ -284,12 +285,16 @@ fn every_variable_the_config_reads_is_set_from_a_declared_resource() {
     // SPA's bucket is CloudFront's alone: no function is told of it.
     let buckets = t.resources_of("AWS::S3::Bucket");
     let ids: BTreeSet<&str> = buckets.iter().map(|(id, _)| id.as_str()).collect();
-    assert_eq!(ids, BTreeSet::from(["DocumentsBucket", "ReceiptsBucket", "SpaBucket"]));
+    assert_eq!(ids, BTreeSet::from(["DocumentsBucket", "ReceiptsBucket", "ImportsBucket", "SpaBucket"]));
     for f in &t.functions {
         let uses = serde_yaml::to_string(&(&f.environment, &f.properties)).unwrap();
         assert!(!uses.contains("SpaBucket") && !uses.contains("SpaDistribution"), "{} reaches the SPA", f.binary);
     }
-    for (var, id) in [("BUCKET_NAME", "DocumentsBucket"), ("RECEIPTS_BUCKET_NAME", "ReceiptsBucket")] {
+    for (var, id) in [
+        ("BUCKET_NAME", "DocumentsBucket"),
+        ("RECEIPTS_BUCKET_NAME", "ReceiptsBucket"),
+        ("IMPORTS_BUCKET_NAME", "ImportsBucket"),
+    ] {
         let bucket = &buckets.iter().find(|(b, _)| b == id).unwrap().1;
         assert_eq!(get(var), Some(bucket["Properties"]["BucketName"].clone()), "{var} is {id}'s name");
     }

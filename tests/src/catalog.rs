@@ -42,6 +42,8 @@ pub struct Fixture {
     pub plaid_item: String,
     pub bank_transaction: String,
     pub bank_rule: String,
+    /// A dry-run import of tenants, waiting for its file.
+    pub import: String,
 }
 
 impl Fixture {
@@ -171,6 +173,15 @@ impl Fixture {
             .await
             .expect(201)
             .id();
+        let import = app
+            .post(
+                &format!("/api/v1/orgs/{org}/imports"),
+                &t,
+                json!({"kind": "tenants", "name": "seed.csv", "sizeBytes": 100, "dryRun": true}),
+            )
+            .await
+            .expect(201)
+            .id();
         // Built before the sweeps start, so what they see written is their own doing.
         let started = std::time::Instant::now();
         while app.get(&format!("/api/v1/orgs/{org}/exports/{export}"), &t).await.expect(200).body["status"] == "pending"
@@ -202,6 +213,7 @@ impl Fixture {
             plaid_item,
             bank_transaction,
             bank_rule,
+            import,
         }
     }
 }
@@ -329,6 +341,9 @@ pub const PAYMENT_ACTION: &str = "POST /api/v1/orgs/{orgId}/payments/{paymentId}
 /// `{id}` carries a bank transaction's id and `:match`.
 pub const BANK_ACTION: &str = "POST /api/v1/orgs/{orgId}/bank-transactions/{id}";
 
+/// `{importId}` carries `imp_…:commit`.
+pub const IMPORT_ACTION: &str = "POST /api/v1/orgs/{orgId}/imports/{importId}";
+
 /// `{expenseId}` carries `exp_…:void`.
 pub const EXPENSE_ACTION: &str = "POST /api/v1/orgs/{orgId}/expenses/{expenseId}";
 
@@ -348,6 +363,7 @@ fn action_verb(route_key: &str) -> Option<&'static str> {
         PERIOD_ACTION => Some(":close"),
         EXPENSE_ACTION => Some(":void"),
         BANK_ACTION => Some(":match"),
+        IMPORT_ACTION => Some(":commit"),
         _ => None,
     }
 }
@@ -374,6 +390,10 @@ pub fn sample_body(route_key: &str, fx: &Fixture) -> Option<Value> {
             "accounts": [{"plaidAccountId": "sweep-account", "accountId": account_of(&fx.org, "1000")}]
         }),
         BANK_ACTION => json!({"paymentId": fx.payment}),
+        "POST /api/v1/orgs/{orgId}/imports" => {
+            json!({"kind": "tenants", "name": "tenants.csv", "sizeBytes": 1200, "dryRun": true})
+        }
+        IMPORT_ACTION => json!({}),
         "POST /api/v1/orgs/{orgId}/bank-rules" => json!({
             "name": "Sweep rule", "conditions": {"descriptionContains": "sweep"}, "actions": {"accountId": account_of(&fx.org, "5140")}
         }),
@@ -512,6 +532,8 @@ pub fn cases(app: &TestApp, fx: &Fixture) -> Vec<Case> {
                 ("{expenseId}", format!("{}{}", fx.expense, action_verb(&route_key).unwrap_or_default())),
                 ("{entryId}", fx.entry.clone()),
                 ("{itemId}", fx.plaid_item.clone()),
+                ("{importId}", format!("{}{}", fx.import, action_verb(&route_key).unwrap_or_default())),
+                ("{kind}", "tenants".to_owned()),
                 ("{ruleId}", fx.bank_rule.clone()),
                 ("{id}", format!("{}{}", fx.bank_transaction, action_verb(&route_key).unwrap_or_default())),
                 ("{month}", format!("2031-01{}", action_verb(&route_key).unwrap_or_default())),

@@ -14,6 +14,7 @@ pub mod expenses;
 pub mod exports;
 pub mod health;
 pub mod idempotent;
+pub mod imports;
 pub mod integrations;
 pub mod journal;
 pub mod leases;
@@ -58,6 +59,7 @@ pub static DOCS: &[&[route::RouteDoc]] = &[
     dashboard::DOCS,
     integrations::DOCS,
     bank::DOCS,
+    imports::DOCS,
     crate::webhooks::stripe::DOCS,
     crate::webhooks::plaid::DOCS,
 ];

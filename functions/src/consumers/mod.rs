@@ -5,6 +5,7 @@ pub mod books;
 pub mod document_uploaded;
 pub mod events;
 pub mod exports;
+pub mod import;
 pub mod jobs;
 pub mod notifier;
 pub mod outbox_relay;

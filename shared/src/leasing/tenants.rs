@@ -19,10 +19,10 @@ fn email_item(scope: &OrgScope, t: &Tenant) -> db::Item {
     ItemBuilder::new(TENANT_EMAIL_ENTITY, &key, &json!({"tenantId": t.id})).build()
 }
 
-pub async fn create_tenant(cx: &Ctx<'_>, input: CreateTenant) -> Result<Tenant> {
-    let now = cx.now;
-    let t = Tenant {
-        id: TenantId::new(),
+/// The tenant `input` makes (validated input), with id `id`.
+pub fn new_tenant(input: CreateTenant, id: TenantId, now: chrono::DateTime<chrono::Utc>) -> Tenant {
+    Tenant {
+        id,
         first_name: input.first_name.trim().to_owned(),
         last_name: input.last_name.trim().to_owned(),
         email: input.email.trim().to_owned(),
@@ -30,11 +30,20 @@ pub async fn create_tenant(cx: &Ctx<'_>, input: CreateTenant) -> Result<Tenant> 
         created_at: now,
         updated_at: now,
         v: 1,
-    };
+    }
+}
+
+/// The tenant's writes (its item, its email's reservation, `tenant.created`): 3 items.
+pub fn write_new(tx: &mut Tx, scope: &OrgScope, t: &Tenant) {
+    tx.put(tenant_item(scope, t), Some(Expr::not_exists()));
+    tx.put(email_item(scope, t), Some(Expr::not_exists()));
+    events::emit(tx, scope, &TenantCreated::from(t));
+}
+
+pub async fn create_tenant(cx: &Ctx<'_>, input: CreateTenant) -> Result<Tenant> {
+    let t = new_tenant(input, TenantId::new(), cx.now);
     let mut tx = Tx::new();
-    tx.put(tenant_item(cx.scope, &t), Some(Expr::not_exists()));
-    tx.put(email_item(cx.scope, &t), Some(Expr::not_exists()));
-    events::emit(&mut tx, cx.scope, &TenantCreated::from(&t));
+    write_new(&mut tx, cx.scope, &t);
     cx.db.transact(tx).await.map_err(|e| match e.failed_conditions() {
         Some(_) => Error::Conflict(format!("a tenant with email {} already exists", t.email)),
         None => e.into(),

@@ -131,6 +131,19 @@ impl Blob {
         }
     }
 
+    /// A copy of `from` at `to` (same bucket).
+    pub async fn copy(&self, from: &str, to: &str) -> Result<(), BlobError> {
+        self.client
+            .copy_object()
+            .bucket(&self.bucket)
+            .copy_source(format!("{}/{from}", self.bucket))
+            .key(to)
+            .send()
+            .await
+            .map_err(|e| BlobError::Unavailable(aws_sdk_s3::error::DisplayErrorContext(e).to_string()))?;
+        Ok(())
+    }
+
     /// Up to the first `n` bytes of the object (of one version when given).
     pub async fn head_bytes(&self, key: &str, version: Option<&str>, n: u64) -> Result<Vec<u8>, BlobError> {
         let out = self

@@ -23,6 +23,8 @@ pub struct StoreConfig {
     pub bucket_name: String,
     /// The receipts bucket (expense receipts, read by Textract).
     pub receipts_bucket_name: Option<String>,
+    /// The imports bucket (CSV files uploaded for import).
+    pub imports_bucket_name: Option<String>,
     /// `TEXTRACT_ENDPOINT_URL`: a local stand-in for Textract (unset in AWS).
     pub textract_endpoint_url: Option<String>,
     /// `AWS_ENDPOINT_URL`: an emulator locally, unset in AWS.
@@ -154,6 +156,7 @@ impl Config {
                 table_name: var("TABLE_NAME")?,
                 bucket_name: var("BUCKET_NAME")?,
                 receipts_bucket_name: opt("RECEIPTS_BUCKET_NAME"),
+                imports_bucket_name: opt("IMPORTS_BUCKET_NAME"),
                 textract_endpoint_url: opt("TEXTRACT_ENDPOINT_URL"),
                 endpoint_url: opt("AWS_ENDPOINT_URL"),
                 region: get("AWS_REGION").unwrap_or_else(|| "us-east-1".to_owned()),

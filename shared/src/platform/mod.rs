@@ -38,6 +38,7 @@ pub struct App {
     webhook_secrets: Option<secrets::Secrets>,
     vendor_tax_ids: Option<secrets::Secrets>,
     receipts: Option<blob::Blob>,
+    imports: Option<blob::Blob>,
     receipt_reader: Option<Arc<dyn crate::ports::receipts::ReceiptReader>>,
     stripe: Option<Arc<dyn crate::integrations::stripe::client::StripeApi>>,
     plaid: Option<Arc<dyn crate::integrations::plaid::client::PlaidApi>>,
@@ -93,6 +94,13 @@ pub mod wire {
         let store = &app.config.store;
         let bucket = store.receipts_bucket_name.clone().unwrap_or_default();
         app.receipts = Some(blob::Blob::new(sdk, &bucket, store.s3_force_path_style));
+    }
+
+    /// The imports bucket (presigned uploads of CSV files, reading them).
+    pub fn imports(app: &mut App, sdk: &aws_config::SdkConfig) {
+        let store = &app.config.store;
+        let bucket = store.imports_bucket_name.clone().unwrap_or_default();
+        app.imports = Some(blob::Blob::new(sdk, &bucket, store.s3_force_path_style));
     }
 
     /// Reading receipts (Textract `AnalyzeExpense`).
@@ -180,6 +188,7 @@ impl App {
             webhook_secrets: None,
             vendor_tax_ids: None,
             receipts: None,
+            imports: None,
             receipt_reader: None,
             stripe: None,
             plaid: None,
@@ -219,6 +228,10 @@ impl App {
 
     pub fn receipts(&self) -> &blob::Blob {
         self.receipts.as_ref().unwrap_or_else(|| unwired("the receipts bucket"))
+    }
+
+    pub fn imports(&self) -> &blob::Blob {
+        self.imports.as_ref().unwrap_or_else(|| unwired("the imports bucket"))
     }
 
     pub fn receipt_reader(&self) -> &dyn crate::ports::receipts::ReceiptReader {

@@ -6,4 +6,4 @@ pub mod model;
 pub mod pattern;
 pub mod service;
 pub mod units;
-mod writes;
+pub(crate) mod writes;

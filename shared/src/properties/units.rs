@@ -32,14 +32,14 @@ fn label_item(scope: &OrgScope, u: &UnitRecord) -> Item {
 }
 
 /// Adds the unit, its label reservation and its event to `tx`; returns the label action's index.
-fn create_unit_actions(tx: &mut Tx, scope: &OrgScope, u: &UnitRecord) -> usize {
+pub(crate) fn create_unit_actions(tx: &mut Tx, scope: &OrgScope, u: &UnitRecord) -> usize {
     tx.put(unit_item(scope, u), Some(Expr::not_exists()));
     let label = tx.put(label_item(scope, u), Some(Expr::not_exists()));
     events::emit(tx, scope, &UnitCreated::from(u));
     label
 }
 
-fn new_unit(building: &BuildingId, input: CreateUnit, now: DateTime<Utc>) -> Result<UnitRecord> {
+pub(crate) fn new_unit(building: &BuildingId, input: CreateUnit, now: DateTime<Utc>) -> Result<UnitRecord> {
     let market_rent = match &input.market_rent {
         Some(m) => Some(StoredMoney::from(m.to_money("marketRent").map_err(|e| Error::Invalid(vec![e]))?)),
         None => None,

@@ -19,7 +19,7 @@ pub(super) fn parse_building(id: &str) -> Result<BuildingId> {
 }
 
 /// Moves the building's unit counter; adding requires it to exist and not be archived.
-pub(super) fn building_unit_delta(
+pub(crate) fn building_unit_delta(
     tx: &mut Tx,
     scope: &OrgScope,
     building: &BuildingId,

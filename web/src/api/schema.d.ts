@@ -782,6 +782,82 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/orgs/{orgId}/import-templates/{kind}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The CSV template of a kind (`tenants`, `units`): its header and example rows. */
+        get: operations["get_template"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/orgs/{orgId}/imports": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The org's imports, newest first. */
+        get: operations["list_imports"];
+        put?: never;
+        /**
+         * A new import (`kind`: `tenants` or `units`) and its `upload` (PUT the file there, as
+         *     `text/csv`, exactly `sizeBytes`); processing starts when the file lands.
+         */
+        post: operations["create_import"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/orgs/{orgId}/imports/{importId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * An import: its `status` (`uploading`, `validating`, `validated`, `committing`, `committed`,
+         *     `failed`), its counts and `errors` `[{row, field, message}]` (`row`: the file's line, the
+         *     header being line 1).
+         */
+        get: operations["get_import"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/orgs/{orgId}/imports/{importId}:commit": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Commits a validated dry run (409 while it has errors, or when it is not one). */
+        post: operations["commit_import"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/orgs/{orgId}/integrations/plaid/items": {
         parameters: {
             query?: never;
@@ -2386,6 +2462,46 @@ export interface webhooks {
         patch?: never;
         trace?: never;
     };
+    "import.committed": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * import.committed
+         * @description Event `import.committed` (version 1) about a `import`, signed with `Portfolio-Signature`.
+         */
+        post: operations["webhook_import_committed"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "import.validated": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * import.validated
+         * @description Event `import.validated` (version 1) about a `import`, signed with `Portfolio-Signature`.
+         */
+        post: operations["webhook_import_validated"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "journal.posted": {
         parameters: {
             query?: never;
@@ -3568,6 +3684,8 @@ export interface components {
             leaseId: components["schemas"]["LeaseId"];
             reason?: string | null;
         };
+        /** @description `POST …/imports/{importId}:commit`: nothing to say (an empty object or no body). */
+        CommitImport: Record<string, never>;
         /** @description All the conditions given must hold (at least one). */
         Conditions: {
             /** @description The chart's bank account the transaction is in. */
@@ -3627,6 +3745,38 @@ export interface components {
          * @enum {string}
          */
         Country: "AD" | "AE" | "AF" | "AG" | "AI" | "AL" | "AM" | "AO" | "AQ" | "AR" | "AS" | "AT" | "AU" | "AW" | "AX" | "AZ" | "BA" | "BB" | "BD" | "BE" | "BF" | "BG" | "BH" | "BI" | "BJ" | "BL" | "BM" | "BN" | "BO" | "BQ" | "BR" | "BS" | "BT" | "BV" | "BW" | "BY" | "BZ" | "CA" | "CC" | "CD" | "CF" | "CG" | "CH" | "CI" | "CK" | "CL" | "CM" | "CN" | "CO" | "CR" | "CU" | "CV" | "CW" | "CX" | "CY" | "CZ" | "DE" | "DJ" | "DK" | "DM" | "DO" | "DZ" | "EC" | "EE" | "EG" | "EH" | "ER" | "ES" | "ET" | "FI" | "FJ" | "FK" | "FM" | "FO" | "FR" | "GA" | "GB" | "GD" | "GE" | "GF" | "GG" | "GH" | "GI" | "GL" | "GM" | "GN" | "GP" | "GQ" | "GR" | "GS" | "GT" | "GU" | "GW" | "GY" | "HK" | "HM" | "HN" | "HR" | "HT" | "HU" | "ID" | "IE" | "IL" | "IM" | "IN" | "IO" | "IQ" | "IR" | "IS" | "IT" | "JE" | "JM" | "JO" | "JP" | "KE" | "KG" | "KH" | "KI" | "KM" | "KN" | "KP" | "KR" | "KW" | "KY" | "KZ" | "LA" | "LB" | "LC" | "LI" | "LK" | "LR" | "LS" | "LT" | "LU" | "LV" | "LY" | "MA" | "MC" | "MD" | "ME" | "MF" | "MG" | "MH" | "MK" | "ML" | "MM" | "MN" | "MO" | "MP" | "MQ" | "MR" | "MS" | "MT" | "MU" | "MV" | "MW" | "MX" | "MY" | "MZ" | "NA" | "NC" | "NE" | "NF" | "NG" | "NI" | "NL" | "NO" | "NP" | "NR" | "NU" | "NZ" | "OM" | "PA" | "PE" | "PF" | "PG" | "PH" | "PK" | "PL" | "PM" | "PN" | "PR" | "PS" | "PT" | "PW" | "PY" | "QA" | "RE" | "RO" | "RS" | "RU" | "RW" | "SA" | "SB" | "SC" | "SD" | "SE" | "SG" | "SH" | "SI" | "SJ" | "SK" | "SL" | "SM" | "SN" | "SO" | "SR" | "SS" | "ST" | "SV" | "SX" | "SY" | "SZ" | "TC" | "TD" | "TF" | "TG" | "TH" | "TJ" | "TK" | "TL" | "TM" | "TN" | "TO" | "TR" | "TT" | "TV" | "TW" | "TZ" | "UA" | "UG" | "UM" | "US" | "UY" | "UZ" | "VA" | "VC" | "VE" | "VG" | "VI" | "VN" | "VU" | "WF" | "WS" | "YE" | "YT" | "ZA" | "ZM" | "ZW";
+        Counts: {
+            /**
+             * Format: int32
+             * @description Rows written so far by the commit.
+             */
+            created: number;
+            /**
+             * Format: int32
+             * @description Rows already in the org (skipped).
+             */
+            existing: number;
+            /**
+             * Format: int32
+             * @description Rows the commit could not write (each in `errors`).
+             */
+            failed: number;
+            /**
+             * Format: int32
+             * @description Rows with at least one error.
+             */
+            invalid: number;
+            /**
+             * Format: int32
+             * @description Data rows in the file.
+             */
+            rows: number;
+            /**
+             * Format: int32
+             * @description Rows that would be (or were) written.
+             */
+            valid: number;
+        };
         CreateAccount: {
             /**
              * @description 1–10 digits, unique in the org (sorts the chart).
@@ -3735,6 +3885,16 @@ export interface components {
             name: components["schemas"]["Text200"];
             /** Format: date */
             placedInService: string;
+        };
+        /** @description `POST …/imports`. */
+        CreateImport: {
+            /** @description Validate only; commit later with `:commit`. */
+            dryRun?: boolean;
+            kind: components["schemas"]["ImportKind"];
+            /** @description The file's name (shown in the list). */
+            name: components["schemas"]["Text200"];
+            /** Format: int64 */
+            sizeBytes: number;
         };
         CreateLease: {
             deposit?: null | components["schemas"]["MoneyInput"];
@@ -4104,7 +4264,7 @@ export interface components {
          * @example payment.*
          * @enum {string}
          */
-        EventTypeFilter: "*" | "account.*" | "account.created" | "account.updated" | "allocation.*" | "allocation.created" | "bank_feed.*" | "bank_feed.connected" | "bank_feed.disconnected" | "bank_feed.sync_requested" | "bank_feed.synced" | "bank_rule.*" | "bank_rule.changed" | "bank_transaction.*" | "bank_transaction.matched" | "bank_transaction.unmatched" | "billing_settings.*" | "billing_settings.updated" | "books.*" | "books.rebuild_requested" | "books.rebuilt" | "building.*" | "building.archived" | "building.created" | "building.deleted" | "building.unarchived" | "building.updated" | "charge.*" | "charge.created" | "charge.voided" | "deposit.*" | "deposit.settled" | "document.*" | "document.created" | "document.rejected" | "document.uploaded" | "document.version_created" | "expense.*" | "expense.paid" | "expense.reclassified" | "expense.recorded" | "expense.voided" | "export.*" | "export.failed" | "export.ready" | "export.requested" | "fx_rates.*" | "fx_rates.recorded" | "journal.*" | "journal.posted" | "late_fee.*" | "late_fee.assessed" | "lease.*" | "lease.activated" | "lease.created" | "lease.ended" | "lease.renewed" | "lease.updated" | "member.*" | "member.added" | "member.removed" | "member.role_changed" | "org.*" | "org.created" | "org.updated" | "payment.*" | "payment.cleared" | "payment.received" | "payment.reversed" | "payment_intent.*" | "payment_intent.created" | "payout.*" | "payout.paid" | "period.*" | "period.closed" | "period.reopened" | "receipt.*" | "receipt.read" | "reminder.*" | "reminder.created" | "stripe.*" | "stripe.connected" | "stripe.disconnected" | "tenant.*" | "tenant.created" | "tenant.updated" | "unit.*" | "unit.created" | "unit.deleted" | "unit.updated" | "vendor.*" | "vendor.created" | "webhook.*" | "webhook.created" | "webhook.deleted" | "webhook.disabled" | "webhook.redelivery_requested" | "webhook.updated";
+        EventTypeFilter: "*" | "account.*" | "account.created" | "account.updated" | "allocation.*" | "allocation.created" | "bank_feed.*" | "bank_feed.connected" | "bank_feed.disconnected" | "bank_feed.sync_requested" | "bank_feed.synced" | "bank_rule.*" | "bank_rule.changed" | "bank_transaction.*" | "bank_transaction.matched" | "bank_transaction.unmatched" | "billing_settings.*" | "billing_settings.updated" | "books.*" | "books.rebuild_requested" | "books.rebuilt" | "building.*" | "building.archived" | "building.created" | "building.deleted" | "building.unarchived" | "building.updated" | "charge.*" | "charge.created" | "charge.voided" | "deposit.*" | "deposit.settled" | "document.*" | "document.created" | "document.rejected" | "document.uploaded" | "document.version_created" | "expense.*" | "expense.paid" | "expense.reclassified" | "expense.recorded" | "expense.voided" | "export.*" | "export.failed" | "export.ready" | "export.requested" | "fx_rates.*" | "fx_rates.recorded" | "import.*" | "import.committed" | "import.validated" | "journal.*" | "journal.posted" | "late_fee.*" | "late_fee.assessed" | "lease.*" | "lease.activated" | "lease.created" | "lease.ended" | "lease.renewed" | "lease.updated" | "member.*" | "member.added" | "member.removed" | "member.role_changed" | "org.*" | "org.created" | "org.updated" | "payment.*" | "payment.cleared" | "payment.received" | "payment.reversed" | "payment_intent.*" | "payment_intent.created" | "payout.*" | "payout.paid" | "period.*" | "period.closed" | "period.reopened" | "receipt.*" | "receipt.read" | "reminder.*" | "reminder.created" | "stripe.*" | "stripe.connected" | "stripe.disconnected" | "tenant.*" | "tenant.created" | "tenant.updated" | "unit.*" | "unit.created" | "unit.deleted" | "unit.updated" | "vendor.*" | "vendor.created" | "webhook.*" | "webhook.created" | "webhook.deleted" | "webhook.disabled" | "webhook.redelivery_requested" | "webhook.updated";
         EventTypes: {
             items: components["schemas"]["EventType"][];
         };
@@ -4375,6 +4535,52 @@ export interface components {
         Health: {
             /** @example ok */
             status: string;
+        };
+        /** @description An import as the API shows it. */
+        Import: {
+            counts: components["schemas"]["Counts"];
+            /** Format: date-time */
+            createdAt: string;
+            dryRun: boolean;
+            /** Format: int32 */
+            errorCount: number;
+            errors: components["schemas"]["RowError"][];
+            failure?: string | null;
+            id: components["schemas"]["ImportId"];
+            kind: components["schemas"]["ImportKind"];
+            name: string;
+            /** Format: int64 */
+            sizeBytes: number;
+            status: components["schemas"]["ImportStatus"];
+            /** Format: date-time */
+            updatedAt: string;
+            upload?: null | components["schemas"]["PresignedUpload"];
+        };
+        /** @description An import was committed: `created` rows written, `skipped` already there. */
+        ImportCommitted: {
+            /** Format: int32 */
+            created: number;
+            /** Format: int32 */
+            failed: number;
+            importId: components["schemas"]["ImportId"];
+            kind: string;
+            /** Format: int32 */
+            skipped: number;
+        };
+        ImportId: string;
+        /** @enum {string} */
+        ImportKind: "tenants" | "units";
+        /** @enum {string} */
+        ImportStatus: "uploading" | "validating" | "validated" | "committing" | "committed" | "failed";
+        /** @description An import's file was read: its rows validated (a dry run, or one with errors, stops here). */
+        ImportValidated: {
+            dryRun: boolean;
+            /** Format: int32 */
+            errors: number;
+            importId: components["schemas"]["ImportId"];
+            kind: string;
+            /** Format: int32 */
+            rows: number;
         };
         /** @enum {string} */
         ItemStatus: "active" | "disconnected";
@@ -5352,6 +5558,13 @@ export interface components {
         };
         /** @enum {string} */
         Role: "owner" | "manager" | "accountant" | "readonly";
+        /** @description One problem: the file's line (the header is line 1), the column, what is wrong. */
+        RowError: {
+            field: string;
+            message: string;
+            /** Format: int32 */
+            row: number;
+        };
         RunRent: {
             /**
              * Format: date
@@ -10368,6 +10581,390 @@ export interface operations {
                 };
             };
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is larger than 1 MiB. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body was not sent as JSON (`content-type: application/json`). */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The store is busy; retry shortly. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    get_template: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                orgId: string;
+                kind: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The template */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/csv": string;
+                };
+            };
+            /** @description No valid bearer token (answered by the authorizer). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AuthorizerError"];
+                };
+            };
+            /** @description The caller's role does not allow this, or their membership was just revoked. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The store is busy; retry shortly. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    list_imports: {
+        parameters: {
+            query?: {
+                limit?: number;
+                cursor?: string;
+            };
+            header?: never;
+            path: {
+                orgId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            counts: components["schemas"]["Counts"];
+                            /** Format: date-time */
+                            createdAt: string;
+                            dryRun: boolean;
+                            /** Format: int32 */
+                            errorCount: number;
+                            errors: components["schemas"]["RowError"][];
+                            failure?: string | null;
+                            id: components["schemas"]["ImportId"];
+                            kind: components["schemas"]["ImportKind"];
+                            name: string;
+                            /** Format: int64 */
+                            sizeBytes: number;
+                            status: components["schemas"]["ImportStatus"];
+                            /** Format: date-time */
+                            updatedAt: string;
+                            upload?: null | components["schemas"]["PresignedUpload"];
+                        }[];
+                        /** @description Opaque; pass as `?cursor=` for the next page. Null on the last page. */
+                        nextCursor?: string | null;
+                    };
+                };
+            };
+            /** @description The request breaks a rule stated here; `errors` names each field. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid bearer token (answered by the authorizer). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AuthorizerError"];
+                };
+            };
+            /** @description The caller's role does not allow this, or their membership was just revoked. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The store is busy; retry shortly. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    create_import: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                orgId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateImport"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Import"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid bearer token (answered by the authorizer). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AuthorizerError"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is larger than 1 MiB. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body was not sent as JSON (`content-type: application/json`). */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The store is busy; retry shortly. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    get_import: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                orgId: string;
+                importId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Import"];
+                };
+            };
+            /** @description No valid bearer token (answered by the authorizer). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AuthorizerError"];
+                };
+            };
+            /** @description The caller's role does not allow this, or their membership was just revoked. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The store is busy; retry shortly. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    commit_import: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                orgId: string;
+                importId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["CommitImport"];
+            };
+        };
+        responses: {
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Import"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid bearer token (answered by the authorizer). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AuthorizerError"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -17369,6 +17966,70 @@ export interface operations {
                     };
                     /** @constant */
                     type: "fx_rates.recorded";
+                    /** @constant */
+                    version: 1;
+                };
+            };
+        };
+        responses: {
+            /** @description Received; any other answer (or none within 10 s) is retried with backoff. */
+            "2XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    webhook_import_committed: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["Event"] & {
+                    data: components["schemas"]["ImportCommitted"];
+                    subject: {
+                        /** @constant */
+                        type?: "import";
+                    };
+                    /** @constant */
+                    type: "import.committed";
+                    /** @constant */
+                    version: 1;
+                };
+            };
+        };
+        responses: {
+            /** @description Received; any other answer (or none within 10 s) is retried with backoff. */
+            "2XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    webhook_import_validated: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["Event"] & {
+                    data: components["schemas"]["ImportValidated"];
+                    subject: {
+                        /** @constant */
+                        type?: "import";
+                    };
+                    /** @constant */
+                    type: "import.validated";
                     /** @constant */
                     version: 1;
                 };

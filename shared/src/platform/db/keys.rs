@@ -235,6 +235,21 @@ pub fn stripe_payout(scope: &OrgScope, payout: &str) -> Key {
     Key::new(org_pk(scope), format!("STRIPE_PAYOUT#{payout}"))
 }
 
+/// A CSV import of the org.
+pub fn import(scope: &OrgScope, id: &str) -> Key {
+    Key::new(org_pk(scope), format!("IMPORT#{id}"))
+}
+
+pub fn imports(scope: &OrgScope) -> (String, &'static str) {
+    (org_pk(scope), "IMPORT#")
+}
+
+/// The uploaded file of an import (`source.csv`), or the copy that starts its commit
+/// (`commit.csv`), in the imports bucket.
+pub fn import_object(scope: &OrgScope, id: &str, name: &str) -> String {
+    format!("org/{}/imports/{id}/{name}", scope.org_id())
+}
+
 /// A Plaid Item (one connected bank login) of the org.
 pub fn plaid_item(scope: &OrgScope, item: &str) -> Key {
     Key::new(org_pk(scope), format!("PLAID_ITEM#{item}"))

@@ -1,0 +1,229 @@
+//! How each kind of import reads its rows: its columns (the template), how a row becomes a
+//! record or field errors, the key that says a row is already in the org, and the writes of a
+//! chunk of rows.
+
+use super::model::ImportKind;
+use crate::leasing::model::{email_key, CreateTenant, Tenant};
+use crate::platform::ctx::Ctx;
+use crate::platform::db::{keys, Key, Tx};
+use crate::properties::model::{Building, CreateUnit, UnitRecord};
+use crate::validation::Validate;
+use crate::Result;
+use serde_json::{Map, Value};
+use std::collections::{BTreeMap, HashMap, HashSet};
+
+/// A data row: column → non-empty cell (trimmed).
+pub type Row = BTreeMap<String, String>;
+
+/// A row's problems: (column, message).
+pub type Problems = Vec<(String, String)>;
+
+/// One kind of import.
+pub trait Kind {
+    type Plan: Send + Sync;
+    /// What the rows are checked against, read once per file (buildings by name, say).
+    type Lookup: Send + Sync;
+    const KIND: ImportKind;
+    /// The columns, in the template's order; the required ones.
+    const COLUMNS: &'static [&'static str];
+    const REQUIRED: &'static [&'static str];
+    /// The template's example rows.
+    const EXAMPLE: &'static [&'static [&'static str]];
+    /// Table items one row writes.
+    const ITEMS_PER_ROW: usize;
+
+    fn lookup(cx: &Ctx<'_>) -> impl std::future::Future<Output = Result<Self::Lookup>> + Send;
+    /// The row as a record, with its natural key (two rows with one key are duplicates).
+    fn plan(
+        lookup: &Self::Lookup,
+        row: &Row,
+        now: chrono::DateTime<chrono::Utc>,
+    ) -> std::result::Result<(String, Self::Plan), Problems>;
+    /// The item whose existence says the row is already in the org.
+    fn existing_key(cx: &Ctx<'_>, plan: &Self::Plan) -> Key;
+    /// The writes of `plans` (one chunk).
+    fn write(tx: &mut Tx, cx: &Ctx<'_>, plans: &[&Self::Plan]);
+}
+
+/// The columns as a JSON object of strings, numbers where `numbers` says so.
+fn object(row: &Row, numbers: &[&str], problems: &mut Problems) -> Map<String, Value> {
+    let mut o = Map::new();
+    for (k, v) in row {
+        let value = if numbers.contains(&k.as_str()) {
+            match v.parse::<u64>() {
+                Ok(n) => Value::from(n),
+                Err(_) => {
+                    problems.push((k.clone(), "must be a whole number".into()));
+                    continue;
+                }
+            }
+        } else {
+            Value::String(v.clone())
+        };
+        o.insert(k.clone(), value);
+    }
+    o
+}
+
+/// A serde refusal of a row's object, on the column it names when it names one.
+fn refused(e: serde_json::Error, columns: &[&str]) -> (String, String) {
+    let text = e.to_string();
+    let column = columns.iter().find(|c| text.contains(&format!("`{c}`"))).map_or("row", |c| c);
+    (column.to_owned(), text.split(" at line").next().unwrap_or(&text).to_owned())
+}
+
+pub struct Tenants;
+
+impl Kind for Tenants {
+    type Plan = Tenant;
+    type Lookup = ();
+    const KIND: ImportKind = ImportKind::Tenants;
+    const COLUMNS: &'static [&'static str] = &["firstName", "lastName", "email", "phone"];
+    const REQUIRED: &'static [&'static str] = &["firstName", "lastName", "email"];
+    const EXAMPLE: &'static [&'static [&'static str]] =
+        &[&["Ada", "Lee", "ada.lee@example.com", "+1 555 010 0101"], &["Sam", "Ortiz", "sam.ortiz@example.com", ""]];
+    const ITEMS_PER_ROW: usize = 3;
+
+    async fn lookup(_: &Ctx<'_>) -> Result<()> {
+        Ok(())
+    }
+
+    fn plan(_: &(), row: &Row, now: chrono::DateTime<chrono::Utc>) -> std::result::Result<(String, Tenant), Problems> {
+        let mut problems = Problems::new();
+        let o = object(row, &[], &mut problems);
+        let input: CreateTenant =
+            serde_json::from_value(Value::Object(o)).map_err(|e| vec![refused(e, Self::COLUMNS)])?;
+        problems.extend(input.validate().into_iter().map(|f| (f.field, f.message)));
+        if !problems.is_empty() {
+            return Err(problems);
+        }
+        let t = crate::leasing::tenants::new_tenant(input, crate::ids::TenantId::new(), now);
+        Ok((email_key(&t.email), t))
+    }
+
+    fn existing_key(cx: &Ctx<'_>, t: &Tenant) -> Key {
+        keys::tenant_email(cx.scope, &email_key(&t.email))
+    }
+
+    fn write(tx: &mut Tx, cx: &Ctx<'_>, plans: &[&Tenant]) {
+        for t in plans {
+            crate::leasing::tenants::write_new(tx, cx.scope, t);
+        }
+    }
+}
+
+pub struct Units;
+
+/// The org's buildings by name (case and spacing aside).
+pub struct Buildings(HashMap<String, Building>);
+
+fn name_key(name: &str) -> String {
+    name.split_whitespace().collect::<Vec<_>>().join(" ").to_lowercase()
+}
+
+impl Kind for Units {
+    type Plan = UnitRecord;
+    type Lookup = Buildings;
+    const KIND: ImportKind = ImportKind::Units;
+    const COLUMNS: &'static [&'static str] =
+        &["building", "label", "bedrooms", "bathrooms", "areaSqft", "marketRent", "currency"];
+    const REQUIRED: &'static [&'static str] = &["building", "label"];
+    const EXAMPLE: &'static [&'static [&'static str]] =
+        &[&["Elm Court", "1A", "2", "1.5", "850", "1450.00", "USD"], &["Elm Court", "1B", "1", "1", "600", "", ""]];
+    /// Unit, label reservation, event (the building's counter: once per building per chunk).
+    const ITEMS_PER_ROW: usize = 4;
+
+    async fn lookup(cx: &Ctx<'_>) -> Result<Buildings> {
+        let all = crate::properties::buildings::all_buildings(cx).await?;
+        Ok(Buildings(all.into_iter().map(|b| (name_key(&b.name), b)).collect()))
+    }
+
+    fn plan(
+        b: &Buildings,
+        row: &Row,
+        now: chrono::DateTime<chrono::Utc>,
+    ) -> std::result::Result<(String, UnitRecord), Problems> {
+        let mut problems = Problems::new();
+        let mut row = row.clone();
+        let building = row.remove("building").and_then(|n| b.0.get(&name_key(&n)));
+        match (building, row.contains_key("label")) {
+            (None, _) => problems.push(("building".into(), "no building of this org has that name".into())),
+            (Some(b), _) if b.archived => problems.push(("building".into(), "the building is archived".into())),
+            _ => {}
+        }
+        let currency = row.remove("currency");
+        let rent = row.remove("marketRent");
+        let mut o = object(&row, &["bedrooms", "areaSqft"], &mut problems);
+        match (rent, currency) {
+            (Some(amount), Some(currency)) => {
+                o.insert("marketRent".into(), serde_json::json!({"amount": amount, "currency": currency}));
+            }
+            (Some(_), None) => problems.push(("currency".into(), "required with marketRent".into())),
+            (None, Some(_)) => problems.push(("marketRent".into(), "required with currency".into())),
+            (None, None) => {}
+        }
+        let input: CreateUnit = match serde_json::from_value(Value::Object(o)) {
+            Ok(i) => i,
+            Err(e) => {
+                problems.push(refused(e, Self::COLUMNS));
+                return Err(problems);
+            }
+        };
+        problems.extend(
+            input.validate().into_iter().map(|f| (f.field.replace("marketRent.amount", "marketRent"), f.message)),
+        );
+        let Some(building) = building.filter(|_| problems.is_empty()) else { return Err(problems) };
+        let unit = crate::properties::units::new_unit(&building.id, input, now).map_err(|e| match e {
+            crate::Error::Invalid(f) => f.into_iter().map(|f| (f.field, f.message)).collect(),
+            other => vec![("row".to_owned(), other.to_string())],
+        })?;
+        Ok((format!("{}#{}", building.id, keys::label_key(&unit.label)), unit))
+    }
+
+    fn existing_key(cx: &Ctx<'_>, u: &UnitRecord) -> Key {
+        keys::unit_label(cx.scope, &u.building_id, &u.label)
+    }
+
+    fn write(tx: &mut Tx, cx: &Ctx<'_>, plans: &[&UnitRecord]) {
+        let mut per_building: BTreeMap<&crate::ids::BuildingId, i64> = BTreeMap::new();
+        for u in plans {
+            crate::properties::units::create_unit_actions(tx, cx.scope, u);
+            *per_building.entry(&u.building_id).or_default() += 1;
+        }
+        for (b, n) in per_building {
+            crate::properties::writes::building_unit_delta(tx, cx.scope, b, n, true);
+        }
+    }
+}
+
+/// The header's problems: unknown columns, missing required ones.
+pub fn check_header<K: Kind>(header: &[String]) -> Problems {
+    let mut out = Problems::new();
+    let mut seen = HashSet::new();
+    for h in header {
+        if !K::COLUMNS.contains(&h.as_str()) {
+            out.push((
+                h.clone(),
+                format!("not a column of a {} import (columns: {})", K::KIND.as_str(), K::COLUMNS.join(", ")),
+            ));
+        } else if !seen.insert(h.as_str()) {
+            out.push((h.clone(), "the column appears twice".into()));
+        }
+    }
+    for r in K::REQUIRED {
+        if !header.iter().any(|h| h == r) {
+            out.push(((*r).to_owned(), "a required column is missing".into()));
+        }
+    }
+    out
+}
+
+/// The template of `K`: the header and the example rows, as CSV.
+pub fn template<K: Kind>() -> String {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    w.write_record(K::COLUMNS).expect("writes to memory");
+    for row in K::EXAMPLE {
+        w.write_record(*row).expect("writes to memory");
+    }
+    String::from_utf8(w.into_inner().expect("flushes to memory")).expect("UTF-8")
+}
