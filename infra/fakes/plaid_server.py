@@ -87,8 +87,8 @@ with a P-256 key derived from a counter. SYNC_UPDATES_AVAILABLE is `{webhook_typ
 webhook_code, item_id, initial_update_complete: true, historical_update_complete: true, environment:
 "sandbox"}`. No retries; a delivery is recorded with the receiver's status (or the error).
 
-Test hooks (plain JSON, under `/_fake/plaid/`; no credentials; errors are `{"message"}` with 400 or
-404; amounts are integer cents with Plaid's sign, dates `YYYY-MM-DD`; `{item}` is an item_id or its
+Test hooks (plain JSON, under `/_fake/plaid/`; no credentials; CORS open to any origin, with a
+preflight, so a browser can play Link in `make dev`; errors are `{"message"}` with 400 or 404; amounts are integer cents with Plaid's sign, dates `YYYY-MM-DD`; `{item}` is an item_id or its
 access token):
 
 * `GET health` answers 200 `ok`. `POST reset` forgets everything (Items, tokens, keys: back to the
@@ -1051,6 +1051,9 @@ class Handler(BaseHTTPRequestHandler):
             self.send_response(status)
             self.send_header("Content-Type", content_type)
             self.send_header("Content-Length", str(len(body)))
+            if urlsplit(self.path).path.startswith("/_fake/plaid/"):
+                # The hooks play Link, which runs in the browser (the web app's Link step in make dev).
+                self.send_header("Access-Control-Allow-Origin", "*")
             self.end_headers()
             self.wfile.write(body)
             self.wfile.flush()
@@ -1069,6 +1072,22 @@ class Handler(BaseHTTPRequestHandler):
 
     def do_POST(self):
         self._route("POST")
+
+    def do_OPTIONS(self):
+        """CORS preflight of the test hooks (a browser playing Link); Plaid's API itself is called
+        from servers and answers no preflight."""
+        if not urlsplit(self.path).path.startswith("/_fake/plaid/"):
+            return self._send(404, b"")
+        try:
+            self.send_response(204)
+            self.send_header("Access-Control-Allow-Origin", "*")
+            self.send_header("Access-Control-Allow-Methods", "GET, POST")
+            self.send_header("Access-Control-Allow-Headers", "content-type")
+            self.send_header("Access-Control-Max-Age", "600")
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+        except (BrokenPipeError, ConnectionResetError):
+            self.close_connection = True
 
     def _route(self, method):
         body = self._body() if method == "POST" else b""

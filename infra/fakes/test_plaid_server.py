@@ -220,6 +220,22 @@ class PlaidFakeTest(unittest.TestCase):
     def test_health(self):
         self.assertEqual(self.hook_get("health"), b"ok")
 
+    def test_hooks_are_open_to_a_browser_and_the_api_is_not(self):
+        preflight = urllib.request.Request(self.base + "/_fake/plaid/public_token", method="OPTIONS",
+                                           headers={"Origin": "http://127.0.0.1:5173",
+                                                    "Access-Control-Request-Method": "POST"})
+        with urllib.request.urlopen(preflight) as res:
+            self.assertEqual(res.status, 204)
+            self.assertEqual(res.headers["Access-Control-Allow-Origin"], "*")
+            self.assertIn("POST", res.headers["Access-Control-Allow-Methods"])
+        req = urllib.request.Request(self.base + "/_fake/plaid/health")
+        with urllib.request.urlopen(req) as res:
+            self.assertEqual(res.headers["Access-Control-Allow-Origin"], "*")
+        api = urllib.request.Request(self.base + "/link/token/create", method="OPTIONS")
+        with self.assertRaises(urllib.error.HTTPError) as caught:
+            urllib.request.urlopen(api)
+        self.assertEqual(caught.exception.code, 404)
+
     def test_link_token(self):
         answer = self.client.link_token_create(LinkTokenCreateRequest(
             user=LinkTokenCreateRequestUser(client_user_id="user-1"), client_name="PortfolioOS",
