@@ -1,7 +1,8 @@
 /**
- * Bank feeds from the browser: the owner connects a bank in Settings → Integrations (Plaid Link
- * played by the local Plaid fake at PLAID, the bank's checking account mapped to the chart's
- * Operating account); the fake then plays the bank — a mobile deposit of the rent check and a
+ * Bank feeds from the browser: the owner connects a bank in Settings → Integrations — Plaid Link
+ * played by the local Plaid fake at PLAID, which the app calls from the browser
+ * (src/lib/plaidLink.ts), and the bank's checking account mapped to the chart's
+ * Operating account; the fake then plays the bank — a mobile deposit of the rent check and a
  * hardware store purchase — and tells this stack with Plaid's signed webhook. On the Bank page
  * the deposit is matched automatically to the check payment recorded on the lease, and the
  * purchase, which nothing recorded, is booked as a new Repairs expense from there.
@@ -31,22 +32,6 @@ async function fake(path: string, data: unknown): Promise<Record<string, unknown
   const body = (await r.json()) as Record<string, unknown>;
   await ctx.dispose();
   return body;
-}
-
-/**
- * The Plaid fake answers no CORS (no preflight, no Access-Control-Allow-Origin), so the app's
- * Link call to it (src/lib/plaidLink.ts) would be refused by the browser. Until it does, this
- * passes that one call through Playwright (which answers the preflight while routing) and adds
- * the header; the request and the fake's answer are otherwise untouched.
- */
-async function letTheAppReachThePlaidFake(page: Page): Promise<void> {
-  await page.route(
-    (url) => url.origin === new URL(PLAID).origin && url.pathname === '/_fake/plaid/public_token',
-    async (route) => {
-      const res = await route.fetch();
-      await route.fulfill({ response: res, headers: { ...res.headers(), 'access-control-allow-origin': '*' } });
-    },
-  );
 }
 
 /** An org with an active lease at 1,550.00 whose rent was paid by check 1042, received `paidOn`. */
@@ -81,7 +66,6 @@ test('an owner connects a bank; its deposit matches the rent check and a purchas
   const paidOn = addDays(today(), -3);
   const banked = addDays(paidOn, 1);
   const { owner, orgId, paymentId } = await seed(email, paidOn);
-  await letTheAppReachThePlaidFake(page);
 
   // Settings → Integrations: no bank yet; the owner connects one through Link.
   await signIn(page, email, `/orgs/${orgId}/settings/integrations`);
