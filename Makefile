@@ -28,7 +28,7 @@ test: venv
 
 ## Benchmarks against a freshly started emulator (ratios, DynamoDB calls per route, the cost of an org-month).
 bench: venv
-	@infra/scripts/with-emulator.sh cargo bench -p e2e --bench api --bench ledger --bench events --bench burst --bench books --bench stripe --bench matching --bench cost --bench init
+	@infra/scripts/with-emulator.sh cargo bench -p e2e --bench api --bench ledger --bench events --bench burst --bench books --bench stripe --bench matching --bench imports --bench cost --bench init
 
 ## Deployable artifacts: arm64 Lambdas (cargo lambda, Zig as the cross linker) and the web app
 ## (web/dist, for the SPA bucket; VITE_API_URL, VITE_AUTH_URL, VITE_CLIENT_ID from the stack's outputs).

@@ -439,3 +439,93 @@ async fn late_fees(app: &TestApp, s: &Shop, lease: &str) -> usize {
     let page = app.get(&s.path(&format!("/leases/{lease}/charges")), &s.token).await.expect(200).body;
     page["items"].as_array().unwrap().iter().filter(|c| c["kind"] == "late_fee").count()
 }
+
+/// The Plaid fake's base URL (with-emulator.sh exports it).
+fn plaid() -> String {
+    std::env::var("PLAID_API_BASE").expect("PLAID_API_BASE: run through infra/scripts/with-emulator.sh")
+}
+
+async fn plaid_hook(path: &str, body: Value) -> Value {
+    let res = reqwest::Client::new().post(format!("{}/_fake/plaid/{path}", plaid())).json(&body).send().await.unwrap();
+    let status = res.status();
+    let v: Value = res.json().await.unwrap_or(Value::Null);
+    assert!(status.is_success(), "Plaid fake {path}: {status} {v}");
+    v
+}
+
+/// One card payment's trip, printed with the time of each step (`--nocapture`): the intent, the
+/// tenant's confirmation and Stripe's webhook, the payment cleared and allocated, its entry on
+/// Stripe clearing, the payout with Stripe's fee, the bank feed showing the payout's deposit and
+/// matching it to the payout (never to the rent it carries), the books reconciled.
+#[tokio::test(flavor = "multi_thread")]
+async fn one_card_payment_from_intent_to_the_bank_reconciliation() {
+    let started = std::time::Instant::now();
+    let step = |what: &str| {
+        eprintln!(
+            "{} (+{:>5} ms) {what}",
+            portfolio::platform::clock::now().format("%H:%M:%S%.3f"),
+            started.elapsed().as_millis()
+        )
+    };
+    let app = TestApp::spawn().await;
+    let s = Shop::open(&app, "trip-owner@example.com", &[SECRET]).await;
+    s.connect(&app).await;
+    let operating = e2e::catalog::account_of(&s.org, "1000");
+    let webhook = format!("{}/webhooks/plaid", app.stack.base_url);
+    let linked = plaid_hook("public_token", json!({"webhook": webhook})).await;
+    let item = linked["item_id"].as_str().unwrap().to_owned();
+    let body = json!({"publicToken": linked["public_token"], "accounts": [
+        {"plaidAccountId": linked["accounts"][0]["account_id"], "accountId": operating}]});
+    app.post(&s.path("/integrations/plaid/items"), &s.token, body).await.expect(201);
+    step("setup: a lease at 1,500.00, Stripe connected, the bank connected through Plaid");
+
+    let pi = s.intent(&app, "1500.00", &["card"]).await;
+    let id = pi["paymentIntentId"].as_str().unwrap();
+    step(&format!("POST …/payment-intents → {id} ({})", pi["status"].as_str().unwrap()));
+    hook(&format!("payment_intents/{id}/confirm"), json!({})).await;
+    step("the tenant confirms; Stripe's signed payment_intent.succeeded reaches webhook-stripe");
+    let pays = s.payments(&app).await;
+    assert_eq!((pays.len(), pays[0]["status"].as_str()), (1, Some("cleared")), "{pays:?}");
+    let ledger = s.ledger(&app).await;
+    assert_eq!(ledger["balance"]["amount"], "0.00", "{ledger}");
+    step(&format!("payment {} cleared and allocated; the lease owes 0.00", pays[0]["id"].as_str().unwrap()));
+    let entry = e2e::books::wait_posted(&app, &s.org, &s.token, pays[0]["id"].as_str().unwrap()).await;
+    step(&format!("journal entry {} posted: 1060 Stripe clearing debited 1,500.00", entry["seq"]));
+
+    let payout = hook("payouts", json!({"account": s.account})).await["payout"].clone();
+    let (po, net) = (payout["id"].as_str().unwrap().to_owned(), payout["amount"].as_i64().unwrap());
+    assert_eq!(net, 145_620, "1,500.00 less 2.9% + 0.30: {payout}");
+    e2e::books::wait_source(&app, &s.org, &s.token, ("payout", &po)).await;
+    step(&format!("payout.paid {po}: 1,456.20 to Operating, 43.80 of fees to 5190, 1060 emptied"));
+
+    let arrival = chrono::DateTime::from_timestamp(payout["arrival_date"].as_i64().unwrap(), 0).unwrap().date_naive();
+    let deposit = json!({"transactions": [{"amount": -net, "name": "STRIPE TRANSFER", "date": arrival.to_string()}]});
+    plaid_hook(&format!("items/{item}/transactions"), deposit).await;
+    let sent = plaid_hook(&format!("items/{item}/webhook"), json!({})).await;
+    assert_eq!(sent["status"], 200);
+    step(&format!(
+        "the bank shows a 1,456.20 deposit on {arrival}; Plaid's signed SYNC_UPDATES_AVAILABLE reaches webhook-plaid"
+    ));
+    let matched = e2e::eventually("the deposit matched", 60, async || {
+        let page = app.get(&s.path("/bank-transactions?status=matched"), &s.token).await.expect(200).body;
+        page["items"].as_array().unwrap().first().cloned()
+    })
+    .await;
+    assert_eq!(
+        (matched["matches"][0]["kind"].as_str(), matched["matches"][0]["id"].as_str()),
+        (Some("payout"), Some(po.as_str())),
+        "{matched}"
+    );
+    assert_eq!(matched["matchedBy"], "auto");
+    step(&format!(
+        "consumer-bank-sync matched bank transaction {} to {po} automatically",
+        matched["id"].as_str().unwrap()
+    ));
+    let tb = assert_books_match_ledgers(&app, &s.org, &s.token, std::slice::from_ref(&s.lease)).await;
+    let usd = |code: &str| tb.get(&(code.to_owned(), "USD".to_owned())).copied();
+    assert_eq!(
+        (usd("1060"), usd("1000"), usd("5190"), usd("4000")),
+        (None, Some(145_620), Some(4_380), Some(-150_000))
+    );
+    step("books: Operating 1,456.20 (the deposit, once), clearing 0, fees 43.80, rent 1,500.00; verify ok");
+}
