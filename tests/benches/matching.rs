@@ -58,6 +58,7 @@ fn data(n: usize) -> (Vec<TransactionRecord>, Vec<Candidate>) {
             currency: usd,
             text,
             account_code: code.into(),
+            lease_id: None,
         });
     }
     let at = chrono::DateTime::UNIX_EPOCH;

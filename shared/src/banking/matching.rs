@@ -47,6 +47,8 @@ pub struct Candidate {
     pub text: String,
     /// The account its money sits in on the books.
     pub account_code: String,
+    /// A payment's lease.
+    pub lease_id: Option<String>,
 }
 
 impl Candidate {
@@ -58,6 +60,7 @@ impl Candidate {
             amount: Money::new(self.minor, self.currency).into(),
             description: self.text.clone(),
             score,
+            lease_id: self.lease_id.clone(),
         }
     }
 }
@@ -197,6 +200,7 @@ mod tests {
             currency: usd(),
             text: text.into(),
             account_code: "1050".into(),
+            lease_id: None,
         }
     }
 

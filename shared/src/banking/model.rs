@@ -73,6 +73,8 @@ pub struct PlaidItem {
     pub last_synced_at: Option<DateTime<Utc>>,
     pub last_sync_error: Option<String>,
     pub connected_at: DateTime<Utc>,
+    /// The member who connected it.
+    pub connected_by: String,
     pub disconnected_at: Option<DateTime<Utc>>,
 }
 
@@ -86,6 +88,7 @@ impl From<ItemRecord> for PlaidItem {
             last_synced_at: r.last_synced_at,
             last_sync_error: r.last_sync_error,
             connected_at: r.connected_at,
+            connected_by: r.connected_by,
             disconnected_at: r.disconnected_at,
         }
     }
@@ -195,6 +198,9 @@ pub struct Suggestion {
     pub description: String,
     /// 0–100: 60 for the exact amount, up to 30 for the date, up to 10 for the words.
     pub score: u32,
+    /// A payment's lease.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub lease_id: Option<String>,
 }
 
 /// What a match is made of (as shown).

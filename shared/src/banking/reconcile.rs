@@ -71,6 +71,7 @@ pub async fn candidates(cx: &Ctx<'_>, from: NaiveDate, to: NaiveDate) -> Result<
             currency: e.amount.currency,
             text,
             account_code: from_code,
+            lease_id: None,
         });
     }
     let (pk, prefix) = (keys::stripe_payout(cx.scope, "").pk, "STRIPE_PAYOUT#");
@@ -85,6 +86,7 @@ pub async fn candidates(cx: &Ctx<'_>, from: NaiveDate, to: NaiveDate) -> Result<
                 currency: p.currency,
                 text: format!("stripe payout {}", p.payout_id),
                 account_code: code::OPERATING.to_owned(),
+                lease_id: None,
             });
         }
     }
@@ -100,6 +102,7 @@ fn payment_candidate(p: &PaymentRecord) -> Candidate {
         currency: p.amount.currency,
         text: p.reference.clone().unwrap_or_default(),
         account_code: code::UNDEPOSITED_FUNDS.to_owned(),
+        lease_id: Some(p.lease_id.to_string()),
     }
 }
 
@@ -426,7 +429,9 @@ fn check_sum(t: &TransactionRecord, lines: &[MatchedLine]) -> Result<()> {
         sum += m.minor;
     }
     if sum != t.amount.minor {
-        let (got, want) = (Money::new(sum, t.amount.currency), t.money());
+        // As entered: sizes (an outflow's parts are given as positive amounts).
+        let (got, want) =
+            (Money::new(sum.abs(), t.amount.currency), Money::new(t.amount.minor.abs(), t.amount.currency));
         return Err(Error::invalid(
             "splits",
             format!(

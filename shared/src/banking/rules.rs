@@ -172,8 +172,9 @@ fn check_conditions(c: &Conditions, errors: &mut Vec<FieldError>) {
 pub fn fits(c: &Conditions, t: &TransactionRecord) -> bool {
     let size = t.amount.minor.abs();
     let text = format!("{} {}", t.description, t.merchant_name.as_deref().unwrap_or(""));
-    let usd = Currency::parse("USD").expect("USD");
-    let bound = |v: &Option<String>| v.as_deref().and_then(|a| Money::parse(a, usd).ok()).map(|m| m.minor);
+    // The bounds are amounts of the transaction's own currency, compared as decimals.
+    let bound = |v: &Option<String>| v.as_deref().and_then(|a| a.parse::<rust_decimal::Decimal>().ok());
+    let size = crate::money::Money::new(size, t.amount.currency).to_decimal();
     t.amount.minor < 0
         && c.account_id.as_deref().is_none_or(|a| t.account_id.as_str() == a)
         && c.description_contains.as_deref().is_none_or(|w| text.to_lowercase().contains(&w.trim().to_lowercase()))
@@ -435,4 +436,74 @@ async fn apply_to_past(cx: &Ctx<'_>, rule: &BankRule) -> Result<u32> {
         }
     }
     Ok(booked)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::money::StoredMoney;
+
+    fn txn(minor: i64, currency: &str, text: &str) -> TransactionRecord {
+        let at = chrono::DateTime::UNIX_EPOCH;
+        TransactionRecord {
+            id: "t".into(),
+            item_id: "i".into(),
+            plaid_account_id: "a".into(),
+            account_id: crate::ids::AccountId::of(&crate::ids::OrgId::new(), "1000"),
+            account_code: "1000".into(),
+            date: "2026-11-12".parse().unwrap(),
+            amount: StoredMoney { minor, currency: Currency::parse(currency).unwrap() },
+            description: text.into(),
+            merchant_name: None,
+            reference: None,
+            pending: false,
+            replaces: None,
+            status: BankStatus::Unmatched,
+            lines: vec![],
+            matched_by: None,
+            matched_at: None,
+            revision: 0,
+            created_at: at,
+            updated_at: at,
+            v: 0,
+        }
+    }
+
+    #[test]
+    fn conditions_hold_together_on_money_going_out_in_its_own_currency() {
+        let water = Conditions {
+            description_contains: Some(" City Water ".into()),
+            amount_min: Some("50.00".into()),
+            amount_max: Some("100".into()),
+            ..Conditions::default()
+        };
+        assert!(fits(&water, &txn(-8_640, "USD", "CITY WATER DEPT")));
+        assert!(!fits(&water, &txn(8_640, "USD", "CITY WATER DEPT")), "money in");
+        assert!(!fits(&water, &txn(-4_999, "USD", "CITY WATER DEPT")), "below the minimum");
+        assert!(fits(&water, &txn(-10_000, "USD", "CITY WATER DEPT")), "the maximum is inclusive");
+        assert!(!fits(&water, &txn(-10_001, "USD", "CITY WATER DEPT")));
+        assert!(!fits(&water, &txn(-8_640, "USD", "COUNTY WATER")));
+        assert!(fits(&water, &txn(-80, "JPY", "city water")), "80 yen is within 50–100 yen");
+        let regex = Conditions { description_regex: Some(r"^ace\s+plumb".into()), ..Conditions::default() };
+        assert!(fits(&regex, &txn(-1, "USD", "ACE  PLUMBING INC")));
+        assert!(!fits(&regex, &txn(-1, "USD", "THE ACE PLUMBING")));
+    }
+
+    #[test]
+    fn a_rule_needs_a_condition_a_pattern_that_compiles_and_min_below_max() {
+        let mut errors = Vec::new();
+        check_conditions(&Conditions::default(), &mut errors);
+        assert_eq!(errors[0].field, "conditions");
+        let mut errors = Vec::new();
+        let bad = Conditions {
+            description_regex: Some("(".into()),
+            amount_min: Some("10.00".into()),
+            amount_max: Some("9.99".into()),
+            direction: Some(Direction::In),
+            ..Conditions::default()
+        };
+        check_conditions(&bad, &mut errors);
+        let fields: Vec<&str> = errors.iter().map(|e| e.field.as_str()).collect();
+        assert_eq!(fields, ["conditions.descriptionRegex", "conditions.amountMax", "conditions.direction"]);
+    }
 }

@@ -5250,6 +5250,8 @@ export interface components {
             accounts: components["schemas"]["MappedAccount"][];
             /** Format: date-time */
             connectedAt: string;
+            /** @description The member who connected it. */
+            connectedBy: string;
             /** Format: date-time */
             disconnectedAt?: string | null;
             institutionName?: string | null;
@@ -5717,6 +5719,8 @@ export interface components {
             id: string;
             /** @description `payment`, `expense` or `payout`. */
             kind: string;
+            /** @description A payment's lease. */
+            leaseId?: string | null;
             /**
              * Format: int32
              * @description 0–100: 60 for the exact amount, up to 30 for the date, up to 10 for the words.
@@ -11022,6 +11026,8 @@ export interface operations {
                             accounts: components["schemas"]["MappedAccount"][];
                             /** Format: date-time */
                             connectedAt: string;
+                            /** @description The member who connected it. */
+                            connectedBy: string;
                             /** Format: date-time */
                             disconnectedAt?: string | null;
                             institutionName?: string | null;
