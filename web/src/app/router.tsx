@@ -9,6 +9,7 @@ import { Loading } from '@/components/QueryState';
 import { routes as dashboard } from '@/features/dashboard/routes';
 import { routes as properties } from '@/features/properties/routes';
 import { routes as tenants } from '@/features/tenants/routes';
+import { routes as imports } from '@/features/imports/routes';
 import { routes as leases } from '@/features/leases/routes';
 import { routes as delinquency } from '@/features/delinquency/routes';
 import { routes as expenses } from '@/features/expenses/routes';
@@ -43,7 +44,7 @@ function guarded(node: ReactNode): ReactNode {
   );
 }
 
-export const orgChildren: RouteObject[] = [...dashboard, ...properties, ...tenants, ...leases, ...delinquency, ...expenses, ...bank, ...vendors, ...books, ...reports, ...obligations, ...settings];
+export const orgChildren: RouteObject[] = [...dashboard, ...properties, ...tenants, ...imports, ...leases, ...delinquency, ...expenses, ...bank, ...vendors, ...books, ...reports, ...obligations, ...settings];
 
 export const appRoutes: RouteObject[] = [
   { path: '/auth/callback', element: <Suspense fallback={<Loading />}><CallbackPage /></Suspense> },

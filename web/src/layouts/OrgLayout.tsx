@@ -22,6 +22,7 @@ const NAV: NavItem[] = [
   { to: 'dashboard', label: 'Dashboard' },
   { to: 'buildings', label: 'Buildings' },
   { to: 'tenants', label: 'Tenants' },
+  { to: 'imports', label: 'Import' },
   { to: 'leases', label: 'Leases' },
   { to: 'delinquency', label: 'Delinquency' },
   { to: 'expenses', label: 'Expenses' },

@@ -9,6 +9,7 @@ import { Empty, ErrorState, Loading } from '@/components/QueryState';
 import { Table } from '@/components/Table';
 import { formatInstant } from '@/lib/dates';
 import { useCan, useOrg } from '@/lib/org';
+import { formatSize, putToPresigned } from '@/lib/upload';
 import { keys } from './data';
 
 type ContentType = Schemas['ContentType'];
@@ -35,28 +36,6 @@ export function contentTypeOf(file: { name: string; type: string }): string {
   if (ACCEPTED.has(file.type)) return file.type;
   const ext = file.name.includes('.') ? file.name.split('.').pop()?.toLowerCase() ?? '' : '';
   return BY_EXTENSION[ext] ?? (file.type || 'application/octet-stream');
-}
-
-export function formatSize(bytes: number): string {
-  if (bytes < 1024) return `${bytes} B`;
-  if (bytes < 1024 * 1024) return `${(Math.round((bytes / 1024) * 10) / 10).toLocaleString()} KB`;
-  return `${(Math.round((bytes / (1024 * 1024)) * 10) / 10).toLocaleString()} MB`;
-}
-
-/** Headers the browser sets itself and refuses from scripts (it sends the same length for the File). */
-const BROWSER_SET = new Set(['content-length', 'host', 'connection']);
-
-/** PUTs the bytes to the presigned URL with exactly its headers: plain `fetch`, no Authorization. */
-export async function putToPresigned(upload: Schemas['PresignedUpload'], file: Blob): Promise<void> {
-  const headers: Record<string, string> = {};
-  for (const [k, v] of Object.entries(upload.headers)) if (!BROWSER_SET.has(k.toLowerCase())) headers[k] = v;
-  let res: Response;
-  try {
-    res = await fetch(upload.url, { method: upload.method || 'PUT', headers, body: file });
-  } catch {
-    throw new Error('The file could not be sent to storage. Check your connection and try again.');
-  }
-  if (!res.ok) throw new Error(`Storage refused the file (HTTP ${res.status}). Try again; the upload link lasts 15 minutes.`);
 }
 
 const FIELD_WORDS: Record<string, string> = { contentType: 'File type', sizeBytes: 'File size', name: 'File name', expiresOn: 'Expires on' };
