@@ -203,3 +203,52 @@ async fn units_name_their_building_by_name_and_an_unknown_column_is_refused() {
     assert_eq!(odd["errors"][0]["row"], 1, "{odd}");
     assert_eq!(odd["errors"][0]["field"], "colour");
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn payments_land_on_the_lease_of_their_unit_allocated_and_once() {
+    let app = TestApp::spawn().await;
+    let owner = "payments-import@example.com";
+    let org = Org { id: app.create_org(owner, "Ledger Imports LLC").await, token: app.token(owner) };
+    let building = app.create_building(&org.id, owner, "Elm Court").await;
+    let unit = app.post(&org.path(&format!("/buildings/{building}/units")), &org.token, json!({"label": "1A"})).await;
+    let unit = unit.expect(201).id();
+    let tenant = json!({"firstName": "Ada", "lastName": "Lee", "email": "ada@example.com"});
+    let tenant = app.post(&org.path("/tenants"), &org.token, tenant).await.expect(201).id();
+    let lease = json!({"unitId": unit, "tenantIds": [tenant], "startDate": "2026-01-01",
+                       "rent": {"amount": "1450.00", "currency": "USD"}, "dueDay": 1});
+    let lease = app.post(&org.path("/leases"), &org.token, lease).await.expect(201).id();
+    app.post(&org.path(&format!("/leases/{lease}:activate")), &org.token, json!({})).await.expect(200);
+    app.post(&org.path("/rent-runs"), &org.token, json!({"throughDate": "2026-03-31"})).await.expect(200);
+
+    let bad = "building,unit,receivedOn,amount,currency,method,reference\n\
+               Elm Court,1A,2026-01-03,1450.00,USD,check,1001\n\
+               Elm Court,9Z,2026-02-03,1450.00,USD,check,1002\n\
+               Elm Court,1A,2025-12-03,1450.00,USD,check,1000\n\
+               Elm Court,1A,2026-03-03,1450.00,EUR,check,1003\n";
+    let dry = org.import(&app, "payments", bad, true).await;
+    let errors: Vec<(u64, &str)> = dry["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| (e["row"].as_u64().unwrap(), e["field"].as_str().unwrap()))
+        .collect();
+    assert_eq!(errors, [(3, "unit"), (4, "receivedOn"), (5, "currency")], "{dry}");
+
+    let good = "building,unit,receivedOn,amount,currency,method,reference\n\
+                Elm Court,1A,2026-01-03,1450.00,USD,check,1001\n\
+                elm court,1a,2026-02-03,1450.00,USD,check,1002\n\
+                Elm Court,1A,2026-03-03,1450.00,USD,ach,\n";
+    let done = org.import(&app, "payments", good, false).await;
+    assert_eq!((done["status"].as_str(), done["counts"]["created"].as_u64()), (Some("committed"), Some(3)), "{done}");
+    let ledger = app.get(&org.path(&format!("/leases/{lease}/ledger")), &org.token).await.expect(200).body;
+    assert_eq!(ledger["balance"]["amount"], "0.00", "the three rents are paid: {ledger}");
+    let again = org.import(&app, "payments", good, false).await;
+    assert_eq!(
+        (again["counts"]["existing"].as_u64(), again["counts"]["created"].as_u64()),
+        (Some(3), Some(0)),
+        "{again}"
+    );
+    let pays = app.get(&org.path(&format!("/leases/{lease}/payments")), &org.token).await.expect(200).body;
+    assert_eq!(pays["items"].as_array().unwrap().len(), 3);
+    e2e::books::assert_books_match_ledgers(&app, &org.id, &org.token, &[lease]).await;
+}

@@ -43,6 +43,26 @@ pub trait Kind {
     fn existing_key(cx: &Ctx<'_>, plan: &Self::Plan) -> Key;
     /// The writes of `plans` (one chunk).
     fn write(tx: &mut Tx, cx: &Ctx<'_>, plans: &[&Self::Plan]);
+
+    /// Whether rows are written in shared transactions (`write`), or each on its own through its
+    /// domain's service (`write_one`: a payment is allocated as the ledger decides).
+    const BULK: bool = true;
+
+    /// Writes one row alone: Ok(false) when it could not be (it is reported on its line).
+    fn write_one<'a>(
+        cx: &'a Ctx<'a>,
+        plan: &'a Self::Plan,
+    ) -> impl std::future::Future<Output = Result<bool>> + Send + 'a {
+        async move {
+            let mut tx = Tx::new();
+            Self::write(&mut tx, cx, &[plan]);
+            match cx.db.transact(tx).await {
+                Ok(()) => Ok(true),
+                Err(e) if e.failed_conditions().is_some() || e.is_conflict() => Ok(false),
+                Err(e) => Err(e.into()),
+            }
+        }
+    }
 }
 
 /// The columns as a JSON object of strings, numbers where `numbers` says so.
@@ -226,4 +246,141 @@ pub fn template<K: Kind>() -> String {
         w.write_record(*row).expect("writes to memory");
     }
     String::from_utf8(w.into_inner().expect("flushes to memory")).expect("UTF-8")
+}
+
+/// Tenant payments recorded by hand before the org moved here: one per row, on the lease of
+/// the unit (`building`'s name, `unit`'s label) on the day it was received, allocated as the
+/// ledger allocates any payment. Its id comes from the row, so a second import finds it.
+pub struct Payments;
+
+/// The org's units by building name and label, and the leases of each unit.
+pub struct Leases {
+    units: HashMap<(String, String), crate::ids::UnitId>,
+    buildings: HashSet<String>,
+    leases: HashMap<crate::ids::UnitId, Vec<crate::leasing::model::LeaseRecord>>,
+}
+
+/// A payment to record: its lease, its id, what the API would have been sent.
+pub struct PaymentPlan {
+    pub lease: crate::ids::LeaseId,
+    pub id: crate::ids::PaymentId,
+    pub input: crate::billing::model::CreatePayment,
+}
+
+impl Kind for Payments {
+    type Plan = PaymentPlan;
+    type Lookup = Leases;
+    const KIND: ImportKind = ImportKind::Payments;
+    const COLUMNS: &'static [&'static str] =
+        &["building", "unit", "receivedOn", "amount", "currency", "method", "reference"];
+    const REQUIRED: &'static [&'static str] = &["building", "unit", "receivedOn", "amount", "currency", "method"];
+    const EXAMPLE: &'static [&'static [&'static str]] = &[
+        &["Elm Court", "1A", "2026-01-03", "1450.00", "USD", "check", "1042"],
+        &["Elm Court", "1B", "2026-01-05", "1200.00", "USD", "ach", ""],
+    ];
+    const ITEMS_PER_ROW: usize = 25;
+    const BULK: bool = false;
+
+    async fn lookup(cx: &Ctx<'_>) -> Result<Leases> {
+        let buildings = crate::properties::buildings::all_buildings(cx).await?;
+        let names: HashMap<_, _> = buildings.iter().map(|b| (b.id.clone(), name_key(&b.name))).collect();
+        let units = crate::properties::units::all_units(cx).await?;
+        let (pk, prefix) = keys::leases(cx.scope);
+        let q = crate::platform::db::Query::partition(crate::platform::db::Index::Primary, pk).begins_with(prefix);
+        let mut leases: HashMap<crate::ids::UnitId, Vec<crate::leasing::model::LeaseRecord>> = HashMap::new();
+        for item in cx.db.query_all(q).await? {
+            let l: crate::leasing::model::LeaseRecord = crate::platform::db::from_item(item)?;
+            leases.entry(l.unit_id.clone()).or_default().push(l);
+        }
+        Ok(Leases {
+            units: units
+                .into_iter()
+                .filter_map(|u| Some(((names.get(&u.building_id)?.clone(), keys::label_key(&u.label)), u.id)))
+                .collect(),
+            buildings: names.into_values().collect(),
+            leases,
+        })
+    }
+
+    fn plan(
+        l: &Leases,
+        row: &Row,
+        _: chrono::DateTime<chrono::Utc>,
+    ) -> std::result::Result<(String, PaymentPlan), Problems> {
+        use crate::leasing::model::LeaseStatus;
+        let mut problems = Problems::new();
+        let mut row = row.clone();
+        let (building, unit) = (row.remove("building").unwrap_or_default(), row.remove("unit").unwrap_or_default());
+        let unit_id = l.units.get(&(name_key(&building), keys::label_key(&unit)));
+        if unit_id.is_none() {
+            match l.buildings.contains(&name_key(&building)) {
+                true => problems.push(("unit".into(), "no unit of that building has this label".into())),
+                false => problems.push(("building".into(), "no building of this org has that name".into())),
+            }
+        }
+        let (amount, currency) = (row.remove("amount"), row.remove("currency"));
+        let mut o = object(&row, &[], &mut problems);
+        if let (Some(a), Some(c)) = (amount, currency) {
+            o.insert("amount".into(), serde_json::json!({"amount": a, "currency": c}));
+        }
+        o.insert("allocate".into(), Value::String("auto".into()));
+        let input: crate::billing::model::CreatePayment = match serde_json::from_value(Value::Object(o)) {
+            Ok(i) => i,
+            Err(e) => {
+                problems.push(refused(e, Self::COLUMNS));
+                return Err(problems);
+            }
+        };
+        problems.extend(input.validate().into_iter().map(|f| (f.field.replace("amount.amount", "amount"), f.message)));
+        let Some(unit_id) = unit_id.filter(|_| problems.is_empty()) else { return Err(problems) };
+        let on = input.received_on;
+        let lease = l
+            .leases
+            .get(unit_id)
+            .into_iter()
+            .flatten()
+            .filter(|x| x.status != LeaseStatus::Draft)
+            .filter(|x| x.start_date <= on && x.end_date.is_none_or(|end| on <= end + chrono::Duration::days(60)));
+        let Some(lease) = lease.max_by_key(|x| x.start_date) else {
+            return Err(vec![("receivedOn".into(), "the unit has no lease on that day".into())]);
+        };
+        if input.amount.currency != lease.rent.currency.code() {
+            return Err(vec![("currency".into(), format!("the lease is billed in {}", lease.rent.currency.code()))]);
+        }
+        let key = format!(
+            "{}#{on}#{}#{}",
+            lease.id,
+            input.amount.amount,
+            input.reference.as_deref().unwrap_or_default().to_lowercase()
+        );
+        Ok((key.clone(), PaymentPlan { lease: lease.id.clone(), id: Self::id_of(&lease.id, &key), input }))
+    }
+
+    fn existing_key(cx: &Ctx<'_>, p: &PaymentPlan) -> Key {
+        keys::payment(cx.scope, &p.lease, p.input.received_on, &p.id)
+    }
+
+    fn write(_: &mut Tx, _: &Ctx<'_>, _: &[&PaymentPlan]) {
+        unreachable!("payments are written one by one (BULK is false)")
+    }
+
+    async fn write_one<'a>(cx: &'a Ctx<'a>, p: &'a PaymentPlan) -> Result<bool> {
+        match crate::billing::payments::record(cx, p.lease.as_str(), p.input.clone(), (p.id.clone(), None), None).await
+        {
+            Ok(_) => Ok(true),
+            Err(crate::Error::Conflict(_) | crate::Error::Invalid(_) | crate::Error::NotFound(_)) => Ok(false),
+            Err(e) => Err(e),
+        }
+    }
+}
+
+impl Payments {
+    /// The payment a row names (the same row, the same payment: a re-import finds it).
+    fn id_of(lease: &crate::ids::LeaseId, key: &str) -> crate::ids::PaymentId {
+        use sha2::{Digest, Sha256};
+        let h = Sha256::digest(format!("import\n{lease}\n{key}").as_bytes());
+        let mut b = [0u8; 16];
+        b.copy_from_slice(&h[..16]);
+        crate::ids::PaymentId::from_ulid(ulid::Ulid::from_bytes(b))
+    }
 }

@@ -19,6 +19,7 @@ pub const ERRORS_KEPT: usize = 1_000;
 pub enum ImportKind {
     Tenants,
     Units,
+    Payments,
 }
 
 impl ImportKind {
@@ -26,6 +27,7 @@ impl ImportKind {
         match self {
             ImportKind::Tenants => "tenants",
             ImportKind::Units => "units",
+            ImportKind::Payments => "payments",
         }
     }
 
@@ -33,6 +35,7 @@ impl ImportKind {
         match s {
             "tenants" => Some(ImportKind::Tenants),
             "units" => Some(ImportKind::Units),
+            "payments" => Some(ImportKind::Payments),
             _ => None,
         }
     }

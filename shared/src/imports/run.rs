@@ -3,7 +3,7 @@
 //! when it fails so one bad row does not hold back the others, the import's progress saved after
 //! each chunk (a run cut short and started again skips what is already written).
 
-use super::kinds::{check_header, Kind, Problems, Row, Tenants, Units};
+use super::kinds::{check_header, Kind, Payments, Problems, Row, Tenants, Units};
 use super::model::*;
 use super::service::{import_record, save};
 use crate::platform::ctx::Ctx;
@@ -105,6 +105,23 @@ async fn existing<K: Kind>(cx: &Ctx<'_>, planned: &[(u32, K::Plan)]) -> Result<H
 async fn write_rows<K: Kind>(cx: &Ctx<'_>, id: &str, fresh: &[(u32, K::Plan)]) -> Result<(u32, Vec<RowError>)> {
     let per_chunk = (MAX_TRANSACTION_ACTIONS / (K::ITEMS_PER_ROW + 1)).max(1);
     let (mut created, mut failed) = (0u32, Vec::new());
+    if !K::BULK {
+        for (i, (line, plan)) in fresh.iter().enumerate() {
+            match K::write_one(cx, plan).await? {
+                true => created += 1,
+                false => failed.push(RowError {
+                    row: *line,
+                    field: "row".into(),
+                    message: "the ledger refused it when it was recorded (the lease changed, or it is there already)"
+                        .into(),
+                }),
+            }
+            if (i + 1) % 100 == 0 {
+                super::service::progress(cx, id, created).await?;
+            }
+        }
+        return Ok((created, failed));
+    }
     for chunk in fresh.chunks(per_chunk) {
         let mut tx = Tx::new();
         K::write(&mut tx, cx, &chunk.iter().map(|(_, p)| p).collect::<Vec<_>>());
@@ -112,16 +129,13 @@ async fn write_rows<K: Kind>(cx: &Ctx<'_>, id: &str, fresh: &[(u32, K::Plan)]) -
             Ok(()) => created += chunk.len() as u32,
             Err(e) if e.failed_conditions().is_some() || e.is_conflict() => {
                 for (line, plan) in chunk {
-                    let mut one = Tx::new();
-                    K::write(&mut one, cx, &[plan]);
-                    match cx.db.transact(one).await {
-                        Ok(()) => created += 1,
-                        Err(e) if e.failed_conditions().is_some() => failed.push(RowError {
+                    match K::write_one(cx, plan).await? {
+                        true => created += 1,
+                        false => failed.push(RowError {
                             row: *line,
                             field: "row".into(),
                             message: "already in the org, or its building changed, when it was written".into(),
                         }),
-                        Err(e) => return Err(e.into()),
                     }
                 }
             }
@@ -139,6 +153,7 @@ pub async fn process(cx: &Ctx<'_>, id: &str, bytes: &[u8], commit: bool) -> Resu
     match record.kind {
         ImportKind::Tenants => process_kind::<Tenants>(cx, record, bytes, commit).await,
         ImportKind::Units => process_kind::<Units>(cx, record, bytes, commit).await,
+        ImportKind::Payments => process_kind::<Payments>(cx, record, bytes, commit).await,
     }
 }
 

@@ -3,7 +3,7 @@
 //! its arrival (`source.csv`) starts the validation, and a commit of a dry run copies it to
 //! `commit.csv`, whose arrival starts the commit — both in `consumer-import`.
 
-use super::kinds::{self, Tenants, Units};
+use super::kinds::{self, Payments, Tenants, Units};
 use super::model::*;
 use crate::core::audit::audit;
 use crate::events::DomainEvent;
@@ -119,6 +119,7 @@ pub fn template(kind: &str) -> Result<String> {
     match ImportKind::parse(kind) {
         Some(ImportKind::Tenants) => Ok(kinds::template::<Tenants>()),
         Some(ImportKind::Units) => Ok(kinds::template::<Units>()),
+        Some(ImportKind::Payments) => Ok(kinds::template::<Payments>()),
         None => Err(Error::NotFound("import template")),
     }
 }

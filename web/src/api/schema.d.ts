@@ -4569,7 +4569,7 @@ export interface components {
         };
         ImportId: string;
         /** @enum {string} */
-        ImportKind: "tenants" | "units";
+        ImportKind: "tenants" | "units" | "payments";
         /** @enum {string} */
         ImportStatus: "uploading" | "validating" | "validated" | "committing" | "committed" | "failed";
         /** @description An import's file was read: its rows validated (a dry run, or one with errors, stops here). */
