@@ -4,7 +4,7 @@
 //! errors). `GET …/import-templates/{kind}` is the CSV header with example rows.
 
 use super::route::Call;
-use portfolio::imports::model::{CommitImport, CreateImport, Import};
+use portfolio::imports::model::{CommitImport, CreateImport, Import, ImportKind};
 use portfolio::imports::service;
 use portfolio::platform::http::{json, json_body, json_body_or_default, ApiError, ApiResult, Problem};
 
@@ -26,7 +26,8 @@ pub async fn create_import(c: Call<'_>) -> ApiResult {
     json(201, &service::create(&c.cx, c.app.imports(), input).await?)
 }
 
-/// The org's imports, newest first.
+/// The org's imports, newest first, without their errors (`errorCount` says how many; `GET` the
+/// import for them).
 #[utoipa::path(get, path = "/api/v1/orgs/{orgId}/imports", tag = "imports",
     params(("orgId" = String, Path), ("limit" = Option<i32>, Query), ("cursor" = Option<String>, Query)),
     responses((status = 200, body = inline(portfolio::platform::http::ListResponse<Import>)), (status = 404, body = Problem)))]
@@ -56,7 +57,7 @@ pub async fn commit_import(c: Call<'_>) -> ApiResult {
 
 /// The CSV template of a kind (`tenants`, `units`): its header and example rows.
 #[utoipa::path(get, path = "/api/v1/orgs/{orgId}/import-templates/{kind}", tag = "imports",
-    params(("orgId" = String, Path), ("kind" = String, Path)),
+    params(("orgId" = String, Path), ("kind" = inline(ImportKind), Path)),
     responses((status = 200, description = "The template", content_type = "text/csv", body = String), (status = 404, body = Problem)))]
 pub async fn get_template(c: Call<'_>) -> ApiResult {
     let kind = c.param("kind")?;

@@ -89,7 +89,11 @@ fn object(row: &Row, numbers: &[&str], problems: &mut Problems) -> Map<String, V
 fn refused(e: serde_json::Error, columns: &[&str]) -> (String, String) {
     let text = e.to_string();
     let column = columns.iter().find(|c| text.contains(&format!("`{c}`"))).map_or("row", |c| c);
-    (column.to_owned(), text.split(" at line").next().unwrap_or(&text).to_owned())
+    let message = match text.starts_with("missing field") {
+        true => "required".to_owned(),
+        false => text.split(" at line").next().unwrap_or(&text).to_owned(),
+    };
+    (column.to_owned(), message)
 }
 
 pub struct Tenants;

@@ -86,12 +86,13 @@ pub async fn get(cx: &Ctx<'_>, id: &str) -> Result<Import> {
     Ok(Import::of(import_record(cx, id).await?, None))
 }
 
-/// Newest first.
+/// Newest first, without their errors (`errorCount` says how many; the import itself lists them).
 pub async fn list(cx: &Ctx<'_>, page: PageRequest) -> Result<PageOf<Import>> {
     let (pk, prefix) = keys::imports(cx.scope);
     let got: PageOf<ImportRecord> =
         cx.db.page_of(Query::partition(db::Index::Primary, pk).begins_with(prefix).descending(), page).await?;
-    Ok(PageOf { items: got.items.into_iter().map(|r| Import::of(r, None)).collect(), last_key: got.last_key })
+    let brief = |r: ImportRecord| Import::of(ImportRecord { errors: Vec::new(), ..r }, None);
+    Ok(PageOf { items: got.items.into_iter().map(brief).collect(), last_key: got.last_key })
 }
 
 /// Commits a validated dry run: 409 while it has errors, or unless it is a validated dry run.
@@ -100,14 +101,17 @@ pub async fn request_commit(cx: &Ctx<'_>, blob: &Blob, id: &str) -> Result<Impor
     match (before.status, before.dry_run) {
         (ImportStatus::Validated, true) if before.error_count == 0 => {}
         (ImportStatus::Validated, _) => {
-            return Err(Error::Conflict(format!(
-                "the file has {} errors: fix them and import it again",
-                before.error_count
-            )))
+            let n = before.error_count;
+            let errors = if n == 1 { "1 error".to_owned() } else { format!("{n} errors") };
+            return Err(Error::Conflict(format!("the file has {errors}: fix them and import it again")));
         }
-        (s, _) => return Err(Error::Conflict(format!("only a validated dry run is committed (this one is {s:?})"))),
+        (s, _) => {
+            let s = serde_json::to_value(s).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default();
+            return Err(Error::Conflict(format!("only a validated dry run is committed (this one is {s})")));
+        }
     }
-    let after = ImportRecord { status: ImportStatus::Committing, dry_run: false, ..before.clone() };
+    // `dryRun` stays true: it says how the import was made (checked first, then committed).
+    let after = ImportRecord { status: ImportStatus::Committing, ..before.clone() };
     let after = save::<super::events::ImportCommitted>(cx, &before, after, None).await?;
     let (from, to) = (keys::import_object(cx.scope, id, SOURCE), keys::import_object(cx.scope, id, COMMIT));
     blob.copy(&from, &to).await.map_err(|e| Error::Upstream(e.to_string()))?;

@@ -806,7 +806,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The org's imports, newest first. */
+        /**
+         * The org's imports, newest first, without their errors (`errorCount` says how many; `GET` the
+         *     import for them).
+         */
         get: operations["list_imports"];
         put?: never;
         /**
@@ -10627,7 +10630,7 @@ export interface operations {
             header?: never;
             path: {
                 orgId: string;
-                kind: string;
+                kind: "tenants" | "units" | "payments";
             };
             cookie?: never;
         };
