@@ -256,3 +256,52 @@ async fn payments_land_on_the_lease_of_their_unit_allocated_and_once() {
     assert_eq!(pays["items"].as_array().unwrap().len(), 3);
     e2e::books::assert_books_match_ledgers(&app, &org.id, &org.token, &[lease]).await;
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn expenses_are_booked_by_account_code_vendor_and_building_name_and_once() {
+    let app = TestApp::spawn().await;
+    let owner = "expenses-import@example.com";
+    let org = Org { id: app.create_org(owner, "Expense Imports LLC").await, token: app.token(owner) };
+    let building = app.create_building(&org.id, owner, "Elm Court").await;
+    app.post(&org.path(&format!("/buildings/{building}/units")), &org.token, json!({"label": "1A"})).await.expect(201);
+    app.post(&org.path("/vendors"), &org.token, json!({"name": "Ace Plumbing", "kind": "company"})).await.expect(201);
+    let head = "date,amount,currency,account,paidFrom,vendor,building,unit,memo,reference\n";
+    let bad = format!(
+        "{head}2026-01-09,1234.56,USD,5140,1000,Ace Plumbing,Elm Court,1A,leak,INV-311\n\
+         2026-01-15,86.40,USD,9999,1000,,Elm Court,,water,\n\
+         2026-01-16,20.00,USD,4000,1000,,,,rent?,\n\
+         2026-01-17,30.00,USD,5140,1000,Bob's Pipes,,,,\n\
+         2026-01-18,40.00,USD,5140,1000,,Oak Row,,,\n"
+    );
+    let dry = org.import(&app, "expenses", &bad, true).await;
+    let errors: Vec<(u64, &str)> = dry["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| (e["row"].as_u64().unwrap(), e["field"].as_str().unwrap()))
+        .collect();
+    assert_eq!(errors, [(3, "account"), (4, "account"), (5, "vendor"), (6, "building")], "{dry}");
+    let good = format!(
+        "{head}2026-01-09,1234.56,USD,5140,1000,Ace Plumbing,Elm Court,1A,leak,INV-311\n\
+         2026-01-15,86.40,USD,5170,1000,,elm court,,water,\n\
+         2026-01-20,12.00,USD,5190,1000,,,,bank fee,\n"
+    );
+    let done = org.import(&app, "expenses", &good, false).await;
+    assert_eq!((done["status"].as_str(), done["counts"]["created"].as_u64()), (Some("committed"), Some(3)), "{done}");
+    let expenses = app.get(&org.path("/expenses"), &org.token).await.expect(200).body;
+    let items = expenses["items"].as_array().unwrap();
+    assert_eq!(items.len(), 3);
+    let leak = items.iter().find(|e| e["amount"]["amount"] == "1234.56").unwrap();
+    assert_eq!(leak["scope"]["type"], "unit", "{leak}");
+    let again = org.import(&app, "expenses", &good, false).await;
+    assert_eq!(
+        (again["counts"]["existing"].as_u64(), again["counts"]["created"].as_u64()),
+        (Some(3), Some(0)),
+        "{again}"
+    );
+    for e in items {
+        e2e::books::wait_posted(&app, &org.id, &org.token, e["id"].as_str().unwrap()).await;
+    }
+    let (tb, _) = e2e::books::trial_balance(&app, &org.id, &org.token, e2e::books::END_OF_TIME).await;
+    assert_eq!(tb.get(&("1000".to_owned(), "USD".to_owned())).copied(), Some(-133_296), "{tb:?}");
+}

@@ -388,3 +388,186 @@ impl Payments {
         crate::ids::PaymentId::from_ulid(ulid::Ulid::from_bytes(b))
     }
 }
+
+/// Expenses paid before the org moved here: one per row, booked like `POST …/expenses` (its
+/// account and the account it was paid from by their codes, the vendor by name, a building or a
+/// unit by name and label), one by one, with an id derived from the row so a second import finds
+/// it.
+pub struct Expenses;
+
+/// The chart by code, the vendors, buildings and units by name.
+pub struct Books {
+    chart: std::collections::BTreeMap<String, crate::books::model::Account>,
+    vendors: HashMap<String, crate::ids::VendorId>,
+    buildings: HashMap<String, crate::ids::BuildingId>,
+    units: HashMap<(String, String), crate::ids::UnitId>,
+}
+
+impl Kind for Expenses {
+    type Plan = (crate::books::expense_model::CreateExpense, crate::ids::ExpenseId);
+    type Lookup = Books;
+    const KIND: ImportKind = ImportKind::Expenses;
+    const COLUMNS: &'static [&'static str] =
+        &["date", "amount", "currency", "account", "paidFrom", "vendor", "building", "unit", "memo", "reference"];
+    const REQUIRED: &'static [&'static str] = &["date", "amount", "currency", "account", "paidFrom"];
+    const EXAMPLE: &'static [&'static [&'static str]] = &[
+        &[
+            "2026-01-09",
+            "1234.56",
+            "USD",
+            "5140",
+            "1000",
+            "Ace Plumbing",
+            "Elm Court",
+            "1A",
+            "leak under the sink",
+            "INV-311",
+        ],
+        &["2026-01-15", "86.40", "USD", "5170", "1000", "", "Elm Court", "", "water", ""],
+    ];
+    const ITEMS_PER_ROW: usize = 6;
+    const BULK: bool = false;
+
+    async fn lookup(cx: &Ctx<'_>) -> Result<Books> {
+        let chart = crate::books::accounts::chart(cx).await?;
+        let vendors = crate::books::vendors::all_vendors(cx)
+            .await?
+            .into_iter()
+            .filter(|v| !v.archived)
+            .map(|v| (name_key(&v.name), v.id))
+            .collect();
+        let all = crate::properties::buildings::all_buildings(cx).await?;
+        let names: HashMap<_, _> = all.iter().map(|b| (b.id.clone(), name_key(&b.name))).collect();
+        let units = crate::properties::units::all_units(cx)
+            .await?
+            .into_iter()
+            .filter_map(|u| Some(((names.get(&u.building_id)?.clone(), keys::label_key(&u.label)), u.id)))
+            .collect();
+        Ok(Books { chart, vendors, buildings: all.into_iter().map(|b| (name_key(&b.name), b.id)).collect(), units })
+    }
+
+    fn plan(
+        b: &Books,
+        row: &Row,
+        _: chrono::DateTime<chrono::Utc>,
+    ) -> std::result::Result<(String, Self::Plan), Problems> {
+        use crate::books::chart::{AccountSubtype, AccountType};
+        let mut problems = Problems::new();
+        let mut row = row.clone();
+        let mut account_of =
+            |column: &str, code: Option<String>, ok: &dyn Fn(&crate::books::model::Account) -> bool, what: &str| {
+                let code = code?;
+                match b.chart.get(code.trim()) {
+                    Some(a) if ok(a) && !a.archived => Some(a.id.to_string()),
+                    Some(_) => {
+                        problems.push((column.to_owned(), format!("account {code} is not {what}")));
+                        None
+                    }
+                    None => {
+                        problems.push((column.to_owned(), format!("no account of the chart has the code {code}")));
+                        None
+                    }
+                }
+            };
+        let expense_account = |a: &crate::books::model::Account| {
+            matches!(a.type_, AccountType::Expense) || a.subtype == Some(AccountSubtype::FixedAsset)
+        };
+        let bank =
+            |a: &crate::books::model::Account| matches!(a.subtype, Some(AccountSubtype::Bank | AccountSubtype::Cash));
+        let account =
+            account_of("account", row.remove("account"), &expense_account, "an expense or fixed-asset account");
+        let paid_from = account_of("paidFrom", row.remove("paidFrom"), &bank, "a bank or cash account");
+        let vendor = row.remove("vendor").map(|v| b.vendors.get(&name_key(&v)).ok_or(v));
+        if let Some(Err(v)) = &vendor {
+            problems.push(("vendor".into(), format!("no vendor of this org is named {v}")));
+        }
+        let (building, unit) = (row.remove("building"), row.remove("unit"));
+        let scope = match (&building, &unit) {
+            (None, None) => None,
+            (None, Some(_)) => {
+                problems.push(("building".into(), "a unit needs its building".into()));
+                None
+            }
+            (Some(bn), u) => match (b.buildings.get(&name_key(bn)), u) {
+                (None, _) => {
+                    problems.push(("building".into(), "no building of this org has that name".into()));
+                    None
+                }
+                (Some(id), None) => Some(serde_json::json!({"type": "building", "id": id})),
+                (Some(_), Some(label)) => match b.units.get(&(name_key(bn), keys::label_key(label))) {
+                    Some(id) => Some(serde_json::json!({"type": "unit", "id": id})),
+                    None => {
+                        problems.push(("unit".into(), "no unit of that building has this label".into()));
+                        None
+                    }
+                },
+            },
+        };
+        let (amount, currency) = (row.remove("amount"), row.remove("currency"));
+        let mut o = object(&row, &[], &mut problems);
+        if let (Some(a), Some(c)) = (amount, currency) {
+            o.insert("amount".into(), serde_json::json!({"amount": a, "currency": c}));
+        }
+        for (k, v) in [("accountId", account), ("paidFrom", paid_from)] {
+            o.insert(k.into(), Value::String(v.unwrap_or_else(|| "acc_00000000000000000000000000".into())));
+        }
+        if let Some(Ok(v)) = vendor {
+            o.insert("vendorId".into(), Value::String(v.to_string()));
+        }
+        if let Some(s) = scope {
+            o.insert("scope".into(), s);
+        }
+        let input: crate::books::expense_model::CreateExpense = match serde_json::from_value(Value::Object(o)) {
+            Ok(i) => i,
+            Err(e) => {
+                problems.push(refused(e, Self::COLUMNS));
+                return Err(problems);
+            }
+        };
+        problems.extend(input.validate().into_iter().map(|f| (f.field.replace("amount.amount", "amount"), f.message)));
+        if !problems.is_empty() {
+            return Err(problems);
+        }
+        let key = format!(
+            "{}#{}#{}#{}#{}#{}#{}",
+            input.date,
+            input.amount.amount,
+            input.amount.currency,
+            input.account_id,
+            input.vendor_id.as_deref().unwrap_or_default(),
+            input.reference.as_deref().unwrap_or_default().to_lowercase(),
+            input.memo.as_deref().unwrap_or_default().to_lowercase()
+        );
+        let id = {
+            use sha2::{Digest, Sha256};
+            let h = Sha256::digest(format!("import\nexpense\n{key}").as_bytes());
+            let mut bytes = [0u8; 16];
+            bytes.copy_from_slice(&h[..16]);
+            crate::ids::ExpenseId::from_ulid(ulid::Ulid::from_bytes(bytes))
+        };
+        Ok((key, (input, id)))
+    }
+
+    fn existing_key(cx: &Ctx<'_>, (input, id): &Self::Plan) -> Key {
+        keys::expense(cx.scope, input.date, id)
+    }
+
+    fn write(_: &mut Tx, _: &Ctx<'_>, _: &[&Self::Plan]) {
+        unreachable!("expenses are written one by one (BULK is false)")
+    }
+
+    async fn write_one<'a>(cx: &'a Ctx<'a>, (input, id): &'a Self::Plan) -> Result<bool> {
+        let e = match crate::books::expenses::decide_new(cx, input, id.clone()).await {
+            Ok(e) => e,
+            Err(crate::Error::Invalid(_) | crate::Error::NotFound(_) | crate::Error::Conflict(_)) => return Ok(false),
+            Err(e) => return Err(e),
+        };
+        let mut tx = Tx::new();
+        crate::books::expenses::write_new(&mut tx, cx, &e);
+        match cx.db.transact(tx).await {
+            Ok(()) => Ok(true),
+            Err(e) if e.failed_conditions().is_some() || e.is_conflict() => Ok(false),
+            Err(e) => Err(e.into()),
+        }
+    }
+}

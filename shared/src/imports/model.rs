@@ -20,6 +20,7 @@ pub enum ImportKind {
     Tenants,
     Units,
     Payments,
+    Expenses,
 }
 
 impl ImportKind {
@@ -28,6 +29,7 @@ impl ImportKind {
             ImportKind::Tenants => "tenants",
             ImportKind::Units => "units",
             ImportKind::Payments => "payments",
+            ImportKind::Expenses => "expenses",
         }
     }
 
@@ -36,6 +38,7 @@ impl ImportKind {
             "tenants" => Some(ImportKind::Tenants),
             "units" => Some(ImportKind::Units),
             "payments" => Some(ImportKind::Payments),
+            "expenses" => Some(ImportKind::Expenses),
             _ => None,
         }
     }

@@ -3,7 +3,7 @@
 //! when it fails so one bad row does not hold back the others, the import's progress saved after
 //! each chunk (a run cut short and started again skips what is already written).
 
-use super::kinds::{check_header, Kind, Payments, Problems, Row, Tenants, Units};
+use super::kinds::{check_header, Expenses, Kind, Payments, Problems, Row, Tenants, Units};
 use super::model::*;
 use super::service::{import_record, save};
 use crate::platform::ctx::Ctx;
@@ -157,6 +157,7 @@ pub async fn process(cx: &Ctx<'_>, id: &str, bytes: &[u8], commit: bool) -> Resu
         ImportKind::Tenants => process_kind::<Tenants>(cx, record, bytes, commit).await,
         ImportKind::Units => process_kind::<Units>(cx, record, bytes, commit).await,
         ImportKind::Payments => process_kind::<Payments>(cx, record, bytes, commit).await,
+        ImportKind::Expenses => process_kind::<Expenses>(cx, record, bytes, commit).await,
     }
 }
 

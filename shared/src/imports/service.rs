@@ -3,7 +3,7 @@
 //! its arrival (`source.csv`) starts the validation, and a commit of a dry run copies it to
 //! `commit.csv`, whose arrival starts the commit — both in `consumer-import`.
 
-use super::kinds::{self, Payments, Tenants, Units};
+use super::kinds::{self, Expenses, Payments, Tenants, Units};
 use super::model::*;
 use crate::core::audit::audit;
 use crate::events::DomainEvent;
@@ -124,6 +124,7 @@ pub fn template(kind: &str) -> Result<String> {
         Some(ImportKind::Tenants) => Ok(kinds::template::<Tenants>()),
         Some(ImportKind::Units) => Ok(kinds::template::<Units>()),
         Some(ImportKind::Payments) => Ok(kinds::template::<Payments>()),
+        Some(ImportKind::Expenses) => Ok(kinds::template::<Expenses>()),
         None => Err(Error::NotFound("import template")),
     }
 }

@@ -4572,7 +4572,7 @@ export interface components {
         };
         ImportId: string;
         /** @enum {string} */
-        ImportKind: "tenants" | "units" | "payments";
+        ImportKind: "tenants" | "units" | "payments" | "expenses";
         /** @enum {string} */
         ImportStatus: "uploading" | "validating" | "validated" | "committing" | "committed" | "failed";
         /** @description An import's file was read: its rows validated (a dry run, or one with errors, stops here). */
@@ -10630,7 +10630,7 @@ export interface operations {
             header?: never;
             path: {
                 orgId: string;
-                kind: "tenants" | "units" | "payments";
+                kind: "tenants" | "units" | "payments" | "expenses";
             };
             cookie?: never;
         };
