@@ -16,6 +16,8 @@ export const keys = {
 export const KINDS: { value: ImportKind; label: string; columns: string; required: string }[] = [
   { value: 'tenants', label: 'Tenants', columns: 'firstName, lastName, email, phone', required: 'firstName, lastName, email' },
   { value: 'units', label: 'Units', columns: 'building, label, bedrooms, bathrooms, areaSqft, marketRent, currency', required: 'building (its name), label' },
+  { value: 'payments', label: 'Payments', columns: 'building, unit, receivedOn, amount, currency, method, reference', required: 'building, unit (its label), receivedOn, amount, currency, method' },
+  { value: 'expenses', label: 'Expenses', columns: 'date, amount, currency, account, paidFrom, vendor, building, unit, memo, reference', required: 'date, amount, currency, account and paidFrom (their codes)' },
 ];
 
 export const kindLabel = (k: ImportKind) => KINDS.find((x) => x.value === k)?.label ?? k;
