@@ -134,7 +134,8 @@ access token):
   500, "error_type"?: "API_ERROR", "error_code"?: "INTERNAL_SERVER_ERROR", "error_message"?,
   "display_message"?}`: the next `count` calls to that path answer that error (before credentials
   are checked). One setting per path, replaced by the next; `count: 0` cancels it.
-* `POST mutation_next` `{"count"?: 1}`: the next `count` `/transactions/sync` calls answer
+* `POST mutation_next` `{"count"?: 1, "item"?: an item_id or access token (only its syncs)}`: the
+  next `count` `/transactions/sync` calls (of that Item, when named) answer
   TRANSACTIONS_SYNC_MUTATION_DURING_PAGINATION whatever their cursor.
 * `GET webhooks`: every delivery in order (the fields above). `GET requests`: every API call in
   order, `[{"path", "body" (secret redacted), "status", "error_code", "request_id"}]`.
@@ -598,6 +599,7 @@ class FakeState:
         self.keys = []  # {"kid", "private", "created_at", "expired_at"}, oldest first; the last is current
         self.failures = {}  # path or "*" -> {"count", "error": PlaidError}
         self.mutations = 0
+        self.mutation_item = None
         self.webhooks = []
         self.requests = []
         self.add_key()
@@ -639,8 +641,8 @@ class FakeState:
                     return failure["error"]
             return None
 
-    def take_mutation(self):
-        if self.mutations > 0:
+    def take_mutation(self, item_id):
+        if self.mutations > 0 and self.mutation_item in (None, item_id):
             self.mutations -= 1
             return True
         return False
@@ -795,7 +797,7 @@ class Plaid:
             raise invalid_field(f"count must be an integer between 1 and {MAX_SYNC_COUNT}")
         an_object(body, "options")
         item["sync_called"] = True
-        if self.s.take_mutation():
+        if self.s.take_mutation(item["item_id"]):
             raise mutation_during_pagination()
         answer = {"accounts": [render_account(a) for a in item["accounts"]], "added": [], "modified": [],
                   "removed": [], "next_cursor": "", "has_more": False,
@@ -1215,8 +1217,10 @@ class Handler(BaseHTTPRequestHandler):
                 state.failures[slot] = setting
             return {"path": slot, "count": setting["count"], "status": setting["error"].status}
         if parts == ["mutation_next"]:
+            ref = args.get("item")
+            state.mutation_item = state.find_item(ref)["item_id"] if ref is not None else None
             state.mutations = hook_int(args, "count", 1, 0)
-            return {"count": state.mutations}
+            return {"count": state.mutations, "item": state.mutation_item}
         if len(parts) == 3 and parts[0] == "items":
             return self._item_hook(state, model, state.find_item(parts[1]), parts[2], args, deliveries)
         if len(parts) == 3 and parts[0] == "transactions":

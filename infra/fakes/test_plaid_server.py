@@ -395,6 +395,12 @@ class PlaidFakeTest(unittest.TestCase):
         status, error = self.api_error(self.sync, token, cursor)
         self.assertEqual(error["error_code"], "TRANSACTIONS_SYNC_MUTATION_DURING_PAGINATION")
         self.assertFalse(self.sync(token, cursor)["has_more"])
+        # Named for one Item, it leaves the others' syncs alone.
+        other_id, other_token = self.connect()
+        self.hook("mutation_next", {"count": 1, "item": other_id})
+        self.assertFalse(self.sync(token, cursor)["has_more"])
+        status, error = self.api_error(self.sync, other_token)
+        self.assertEqual(error["error_code"], "TRANSACTIONS_SYNC_MUTATION_DURING_PAGINATION")
 
     def test_not_ready(self):
         item_id, token = self.connect()

@@ -208,7 +208,8 @@ async fn a_bank_syncs_in_pages_restarts_on_a_mutation_replaces_pending_and_keeps
     txns.push(json!({"amount": 8640, "name": "CITY WATER", "date": "2026-11-21", "pending": true}));
     let added = b.add(Value::from(txns)).await;
     let before = sync_calls(&access).await.len();
-    hook("mutation_next", json!({"count": 1})).await;
+    // Only this Item's syncs (tests run in parallel against one fake).
+    hook("mutation_next", json!({"count": 1, "item": b.item})).await;
     assert_eq!(b.notify().await, 200);
     b.synced(&app, 6).await;
     let calls = sync_calls(&access).await[before..].to_vec();
