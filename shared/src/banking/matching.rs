@@ -158,37 +158,13 @@ pub fn confident(ranked: &[(u32, Candidate)]) -> Option<&Candidate> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::banking::model::BankStatus;
-    use crate::money::StoredMoney;
 
     fn usd() -> Currency {
         Currency::parse("USD").unwrap()
     }
 
     fn txn(minor: i64, date: &str, text: &str) -> TransactionRecord {
-        let at = chrono::DateTime::UNIX_EPOCH;
-        TransactionRecord {
-            id: "t".into(),
-            item_id: "i".into(),
-            plaid_account_id: "a".into(),
-            account_id: crate::ids::AccountId::of(&crate::ids::OrgId::new(), "1000"),
-            account_code: "1000".into(),
-            date: date.parse().unwrap(),
-            amount: StoredMoney { minor, currency: usd() },
-            description: text.into(),
-            merchant_name: None,
-            reference: None,
-            pending: false,
-            replaces: None,
-            status: BankStatus::Unmatched,
-            lines: vec![],
-            matched_by: None,
-            matched_at: None,
-            revision: 0,
-            created_at: at,
-            updated_at: at,
-            v: 0,
-        }
+        crate::banking::model::sample(minor, "USD", date, text)
     }
 
     fn cand(kind: Kind, id: &str, minor: i64, date: &str, text: &str) -> Candidate {

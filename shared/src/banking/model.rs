@@ -252,3 +252,31 @@ impl BankTransaction {
         }
     }
 }
+
+/// An unmatched posted transaction in the Operating account (the unit tests' one).
+#[cfg(test)]
+pub(crate) fn sample(minor: i64, currency: &str, date: &str, text: &str) -> TransactionRecord {
+    let at = chrono::DateTime::UNIX_EPOCH;
+    TransactionRecord {
+        id: "t".into(),
+        item_id: "i".into(),
+        plaid_account_id: "a".into(),
+        account_id: AccountId::of(&crate::ids::OrgId::new(), "1000"),
+        account_code: "1000".into(),
+        date: date.parse().expect("a date"),
+        amount: StoredMoney { minor, currency: crate::money::Currency::parse(currency).expect("a currency") },
+        description: text.into(),
+        merchant_name: None,
+        reference: None,
+        pending: false,
+        replaces: None,
+        status: BankStatus::Unmatched,
+        lines: vec![],
+        matched_by: None,
+        matched_at: None,
+        revision: 0,
+        created_at: at,
+        updated_at: at,
+        v: 0,
+    }
+}

@@ -589,6 +589,13 @@ pub fn write_unmatch(
         ..t.clone()
     };
     tx.put(transaction_item(cx, &after), Some(at_version(t.v)));
+    release(tx, cx, t, reason);
+    after
+}
+
+/// Releases `t`'s match into `tx`: its claims deleted, `bank_transaction.unmatched` (the books
+/// move the money back). The caller writes the transaction's new state.
+pub fn release(tx: &mut Tx, cx: &Ctx<'_>, t: &TransactionRecord, reason: &str) {
     for l in &t.lines {
         tx.delete(keys::bank_match(cx.scope, &l.kind, &l.id), None);
     }
@@ -604,7 +611,6 @@ pub fn write_unmatch(
         };
         crate::events::emit(tx, cx.scope, &event);
     }
-    after
 }
 
 /// Undoes a match (the records matched stay, unmatched), or un-ignores.

@@ -441,32 +441,9 @@ async fn apply_to_past(cx: &Ctx<'_>, rule: &BankRule) -> Result<u32> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::money::StoredMoney;
 
     fn txn(minor: i64, currency: &str, text: &str) -> TransactionRecord {
-        let at = chrono::DateTime::UNIX_EPOCH;
-        TransactionRecord {
-            id: "t".into(),
-            item_id: "i".into(),
-            plaid_account_id: "a".into(),
-            account_id: crate::ids::AccountId::of(&crate::ids::OrgId::new(), "1000"),
-            account_code: "1000".into(),
-            date: "2026-11-12".parse().unwrap(),
-            amount: StoredMoney { minor, currency: Currency::parse(currency).unwrap() },
-            description: text.into(),
-            merchant_name: None,
-            reference: None,
-            pending: false,
-            replaces: None,
-            status: BankStatus::Unmatched,
-            lines: vec![],
-            matched_by: None,
-            matched_at: None,
-            revision: 0,
-            created_at: at,
-            updated_at: at,
-            v: 0,
-        }
+        crate::banking::model::sample(minor, currency, "2026-11-12", text)
     }
 
     #[test]

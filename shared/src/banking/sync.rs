@@ -195,6 +195,44 @@ async fn apply(cx: &Ctx<'_>, item: &ItemRecord, run: &Run, out: &mut Outcome) ->
     Ok(fresh)
 }
 
+/// The record of Plaid's `t` as it stands now: the bank's facts, and what the org made of it
+/// (status and match) kept from the record there before — or from the pending one it replaces.
+fn merged(
+    cx: &Ctx<'_>,
+    (item, account): (&ItemRecord, &MappedAccount),
+    (t, amount): (&SyncTransaction, StoredMoney),
+    (existing, predecessor): (Option<&TransactionRecord>, Option<&TransactionRecord>),
+) -> TransactionRecord {
+    let base = existing.or(predecessor);
+    let status = match base.map_or(BankStatus::Unmatched, |b| b.status) {
+        // Plaid sent back one it had removed.
+        BankStatus::Removed => BankStatus::Unmatched,
+        s => s,
+    };
+    TransactionRecord {
+        id: t.transaction_id.clone(),
+        item_id: item.item_id.clone(),
+        plaid_account_id: t.account_id.clone(),
+        account_id: account.account_id.clone(),
+        account_code: account.account_code.clone().unwrap_or_default(),
+        date: t.date,
+        amount,
+        description: t.name.clone(),
+        merchant_name: t.merchant_name.clone(),
+        reference: t.payment_meta.as_ref().and_then(|m| m.reference_number.clone()),
+        pending: t.pending,
+        replaces: predecessor.map(|p| p.id.clone()).or_else(|| existing.and_then(|e| e.replaces.clone())),
+        status,
+        lines: base.map(|b| b.lines.clone()).unwrap_or_default(),
+        matched_by: base.and_then(|b| b.matched_by.clone()),
+        matched_at: base.and_then(|b| b.matched_at),
+        revision: base.map_or(0, |b| b.revision),
+        created_at: existing.map_or(cx.now, |e| e.created_at),
+        updated_at: cx.now,
+        v: existing.map_or(1, |e| e.v + 1),
+    }
+}
+
 /// Writes one transaction from Plaid; answers it when it is posted and unmatched (to place).
 async fn upsert(
     cx: &Ctx<'_>,
@@ -209,46 +247,19 @@ async fn upsert(
         (None, Some(p)) => cx.db.get_as::<TransactionRecord>(&keys::bank_transaction(cx.scope, p)).await?,
         _ => None,
     };
-    let base = existing.clone().or_else(|| predecessor.clone());
-    let mut r = TransactionRecord {
-        id: t.transaction_id.clone(),
-        item_id: item.item_id.clone(),
-        plaid_account_id: t.account_id.clone(),
-        account_id: account.account_id.clone(),
-        account_code: account.account_code.clone().unwrap_or_default(),
-        date: t.date,
-        amount,
-        description: t.name.clone(),
-        merchant_name: t.merchant_name.clone(),
-        reference: t.payment_meta.as_ref().and_then(|m| m.reference_number.clone()),
-        pending: t.pending,
-        replaces: predecessor
-            .as_ref()
-            .map(|p| p.id.clone())
-            .or_else(|| existing.as_ref().and_then(|e| e.replaces.clone())),
-        status: base.as_ref().map_or(BankStatus::Unmatched, |b| b.status),
-        lines: base.as_ref().map(|b| b.lines.clone()).unwrap_or_default(),
-        matched_by: base.as_ref().and_then(|b| b.matched_by.clone()),
-        matched_at: base.as_ref().and_then(|b| b.matched_at),
-        revision: base.as_ref().map_or(0, |b| b.revision),
-        created_at: existing.as_ref().map_or(cx.now, |e| e.created_at),
-        updated_at: cx.now,
-        v: existing.as_ref().map_or(1, |e| e.v + 1),
-    };
-    if r.status == BankStatus::Removed {
-        r.status = BankStatus::Unmatched;
-    }
+    let base = existing.as_ref().or(predecessor.as_ref());
+    let mut r = merged(cx, (item, account), (t, amount), (existing.as_ref(), predecessor.as_ref()));
     let mut tx = Tx::new();
     // The money changed under a match: the match no longer holds.
     let broken = base
         .as_ref()
         .is_some_and(|b| b.status == BankStatus::Matched && (b.amount != r.amount || b.account_code != r.account_code));
-    if let (true, Some(b)) = (broken, &base) {
+    if let (true, Some(b)) = (broken, base) {
         r.status = BankStatus::Unmatched;
         r.lines.clear();
         r.matched_by = None;
         r.matched_at = None;
-        unmatch_into(&mut tx, cx, b);
+        reconcile::release(&mut tx, cx, b, "the bank changed the transaction");
     }
     let cond = match &existing {
         Some(e) => reconcile::at_version(e.v),
@@ -274,24 +285,6 @@ async fn upsert(
     })?;
     let to_place = !r.pending && r.status == BankStatus::Unmatched;
     Ok(to_place.then_some(r))
-}
-
-/// The unmatching of `b`'s match (claims released, `bank_transaction.unmatched`) without its own
-/// write of the transaction (the caller writes the new state).
-fn unmatch_into(tx: &mut Tx, cx: &Ctx<'_>, b: &TransactionRecord) {
-    for l in &b.lines {
-        tx.delete(keys::bank_match(cx.scope, &l.kind, &l.id), None);
-    }
-    let event = super::events::BankTransactionUnmatched {
-        bank_transaction_id: b.id.clone(),
-        revision: b.revision,
-        date: b.date,
-        account_code: b.account_code.clone(),
-        amount: b.money().into(),
-        lines: b.lines.clone(),
-        reason: "the bank changed the transaction".into(),
-    };
-    crate::events::emit(tx, cx.scope, &event);
 }
 
 /// Tombstones a transaction Plaid removed (a match is undone first). False if unknown.

@@ -403,6 +403,68 @@ pub struct Books {
     units: HashMap<(String, String), crate::ids::UnitId>,
 }
 
+impl Books {
+    fn expense_account(a: &crate::books::model::Account) -> Result<(), &'static str> {
+        use crate::books::chart::{AccountSubtype, AccountType};
+        match a.type_ == AccountType::Expense || a.subtype == Some(AccountSubtype::FixedAsset) {
+            true => Ok(()),
+            false => Err("an expense or fixed-asset account"),
+        }
+    }
+
+    fn bank(a: &crate::books::model::Account) -> Result<(), &'static str> {
+        use crate::books::chart::AccountSubtype;
+        match matches!(a.subtype, Some(AccountSubtype::Bank | AccountSubtype::Cash)) {
+            true => Ok(()),
+            false => Err("a bank or cash account"),
+        }
+    }
+
+    /// The id of the active account with `code` that `ok` accepts; else a problem on `column`.
+    fn account(
+        &self,
+        column: &str,
+        code: Option<String>,
+        ok: fn(&crate::books::model::Account) -> Result<(), &'static str>,
+        problems: &mut Problems,
+    ) -> Option<String> {
+        let code = code?;
+        let problem = match self.chart.get(code.trim()) {
+            None => format!("no account of the chart has the code {code}"),
+            Some(a) => match ok(a) {
+                Ok(()) if !a.archived => return Some(a.id.to_string()),
+                Ok(()) => format!("account {code} is archived"),
+                Err(what) => format!("account {code} is not {what}"),
+            },
+        };
+        problems.push((column.to_owned(), problem));
+        None
+    }
+
+    /// The expense's scope: a unit (by its building's name and its label), a building, or none.
+    fn scope(&self, building: Option<String>, unit: Option<String>, problems: &mut Problems) -> Option<Value> {
+        let mut refuse = |column: &str, why: &str| {
+            problems.push((column.to_owned(), why.to_owned()));
+            None
+        };
+        let name = match (&building, &unit) {
+            (None, None) => return None,
+            (None, Some(_)) => return refuse("building", "a unit needs its building"),
+            (Some(n), _) => name_key(n),
+        };
+        let Some(id) = self.buildings.get(&name) else {
+            return refuse("building", "no building of this org has that name");
+        };
+        match unit {
+            None => Some(serde_json::json!({"type": "building", "id": id})),
+            Some(label) => match self.units.get(&(name, keys::label_key(&label))) {
+                Some(u) => Some(serde_json::json!({"type": "unit", "id": u})),
+                None => refuse("unit", "no unit of that building has this label"),
+            },
+        }
+    }
+}
+
 impl Kind for Expenses {
     type Plan = (crate::books::expense_model::CreateExpense, crate::ids::ExpenseId);
     type Lookup = Books;
@@ -451,58 +513,15 @@ impl Kind for Expenses {
         row: &Row,
         _: chrono::DateTime<chrono::Utc>,
     ) -> std::result::Result<(String, Self::Plan), Problems> {
-        use crate::books::chart::{AccountSubtype, AccountType};
         let mut problems = Problems::new();
         let mut row = row.clone();
-        let mut account_of =
-            |column: &str, code: Option<String>, ok: &dyn Fn(&crate::books::model::Account) -> bool, what: &str| {
-                let code = code?;
-                match b.chart.get(code.trim()) {
-                    Some(a) if ok(a) && !a.archived => Some(a.id.to_string()),
-                    Some(_) => {
-                        problems.push((column.to_owned(), format!("account {code} is not {what}")));
-                        None
-                    }
-                    None => {
-                        problems.push((column.to_owned(), format!("no account of the chart has the code {code}")));
-                        None
-                    }
-                }
-            };
-        let expense_account = |a: &crate::books::model::Account| {
-            matches!(a.type_, AccountType::Expense) || a.subtype == Some(AccountSubtype::FixedAsset)
-        };
-        let bank =
-            |a: &crate::books::model::Account| matches!(a.subtype, Some(AccountSubtype::Bank | AccountSubtype::Cash));
-        let account =
-            account_of("account", row.remove("account"), &expense_account, "an expense or fixed-asset account");
-        let paid_from = account_of("paidFrom", row.remove("paidFrom"), &bank, "a bank or cash account");
+        let account = b.account("account", row.remove("account"), Books::expense_account, &mut problems);
+        let paid_from = b.account("paidFrom", row.remove("paidFrom"), Books::bank, &mut problems);
         let vendor = row.remove("vendor").map(|v| b.vendors.get(&name_key(&v)).ok_or(v));
         if let Some(Err(v)) = &vendor {
             problems.push(("vendor".into(), format!("no vendor of this org is named {v}")));
         }
-        let (building, unit) = (row.remove("building"), row.remove("unit"));
-        let scope = match (&building, &unit) {
-            (None, None) => None,
-            (None, Some(_)) => {
-                problems.push(("building".into(), "a unit needs its building".into()));
-                None
-            }
-            (Some(bn), u) => match (b.buildings.get(&name_key(bn)), u) {
-                (None, _) => {
-                    problems.push(("building".into(), "no building of this org has that name".into()));
-                    None
-                }
-                (Some(id), None) => Some(serde_json::json!({"type": "building", "id": id})),
-                (Some(_), Some(label)) => match b.units.get(&(name_key(bn), keys::label_key(label))) {
-                    Some(id) => Some(serde_json::json!({"type": "unit", "id": id})),
-                    None => {
-                        problems.push(("unit".into(), "no unit of that building has this label".into()));
-                        None
-                    }
-                },
-            },
-        };
+        let scope = b.scope(row.remove("building"), row.remove("unit"), &mut problems);
         let (amount, currency) = (row.remove("amount"), row.remove("currency"));
         let mut o = object(&row, &[], &mut problems);
         if let (Some(a), Some(c)) = (amount, currency) {
