@@ -6,6 +6,7 @@
 import { useEffect, useRef } from 'react';
 import { useQuery } from '@tanstack/react-query';
 import { apiGet, type Schemas } from '@/api/client';
+import { fetchAll, lookupKeys } from '@/lib/lookups';
 import { useOrg } from '@/lib/org';
 
 export type Account = Schemas['Account'];
@@ -14,70 +15,15 @@ export type BankRule = Schemas['BankRule'];
 export type Suggestion = Schemas['Suggestion'];
 export type MatchedLine = Schemas['MatchedLine'];
 
-interface PageOf<T> {
-  items: T[];
-  nextCursor?: string | null;
-}
-
-/** Every page of a cursor-paged list (for selects and name lookups, not for displayed lists). */
-async function fetchAll<T>(page: (cursor: string | undefined) => Promise<PageOf<T>>): Promise<T[]> {
-  const out: T[] = [];
-  let cursor: string | undefined;
-  for (let i = 0; i < 100; i++) {
-    const p = await page(cursor);
-    out.push(...p.items);
-    if (!p.nextCursor) break;
-    cursor = p.nextCursor;
-  }
-  return out;
-}
-
 export const keys = {
-  accounts: (orgId: string) => ['orgs', orgId, 'accounts', 'all'] as const,
-  vendorsAll: (orgId: string) => ['orgs', orgId, 'vendors', 'all'] as const,
-  buildingsAll: (orgId: string) => ['orgs', orgId, 'buildings', 'all'] as const,
-  units: (orgId: string, buildingId: string) => ['orgs', orgId, 'buildings', buildingId, 'units', 'all'] as const,
+  ...lookupKeys,
   expenses: (orgId: string) => ['orgs', orgId, 'expenses'] as const,
   rules: (orgId: string) => ['orgs', orgId, 'bank-rules'] as const,
   members: (orgId: string) => ['orgs', orgId, 'members', 'emails'] as const,
 };
 
-export function useAccounts() {
-  const { orgId } = useOrg();
-  return useQuery({
-    queryKey: keys.accounts(orgId),
-    queryFn: ({ signal }) => apiGet('/api/v1/orgs/{orgId}/accounts', { orgId }, undefined, { signal }).then((r) => r.items),
-    staleTime: 60_000,
-  });
-}
-
-export function useVendors() {
-  const { orgId } = useOrg();
-  return useQuery({
-    queryKey: keys.vendorsAll(orgId),
-    queryFn: ({ signal }) => fetchAll((cursor) => apiGet('/api/v1/orgs/{orgId}/vendors', { orgId }, { limit: 200, cursor }, { signal })),
-    staleTime: 60_000,
-  });
-}
-
-export function useBuildings() {
-  const { orgId } = useOrg();
-  return useQuery({
-    queryKey: keys.buildingsAll(orgId),
-    queryFn: ({ signal }) => fetchAll((cursor) => apiGet('/api/v1/orgs/{orgId}/buildings', { orgId }, { limit: 200, cursor }, { signal })),
-    staleTime: 60_000,
-  });
-}
-
-export function useUnits(buildingId: string) {
-  const { orgId } = useOrg();
-  return useQuery({
-    queryKey: keys.units(orgId, buildingId),
-    queryFn: ({ signal }) => fetchAll((cursor) => apiGet('/api/v1/orgs/{orgId}/buildings/{buildingId}/units', { orgId, buildingId }, { limit: 200, cursor }, { signal })),
-    enabled: !!buildingId,
-    staleTime: 60_000,
-  });
-}
+// The chart, vendors, buildings and units: the expense screens' hooks (one cache for both).
+export { useAccounts, useBuildings, useUnits, useVendors } from '@/lib/lookups';
 
 /** The org's bank rules, in the order they are tried. */
 export function useRules() {

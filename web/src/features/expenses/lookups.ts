@@ -5,6 +5,7 @@
 import { useRef } from 'react';
 import { useQuery } from '@tanstack/react-query';
 import { apiGet, newIdempotencyKey, type Schemas } from '@/api/client';
+import { lookupKeys } from '@/lib/lookups';
 import { useOrg } from '@/lib/org';
 
 export type Account = Schemas['Account'];
@@ -16,71 +17,15 @@ export type ExpenseWithReceipts = Schemas['ExpenseWithReceipts'];
 /** A receipt as `POST …/receipts` answers it: with its presigned `upload`. */
 export type UploadingReceipt = Schemas['Receipt'];
 
-interface PageOf<T> {
-  items: T[];
-  nextCursor?: string | null;
-}
-
-/** Every page of a cursor-paged list (for selects and name lookups, not for displayed lists). */
-export async function fetchAll<T>(page: (cursor: string | undefined) => Promise<PageOf<T>>): Promise<T[]> {
-  const out: T[] = [];
-  let cursor: string | undefined;
-  for (let i = 0; i < 100; i++) {
-    const p = await page(cursor);
-    out.push(...p.items);
-    if (!p.nextCursor) break;
-    cursor = p.nextCursor;
-  }
-  return out;
-}
-
 export const keys = {
-  accounts: (orgId: string) => ['orgs', orgId, 'accounts', 'all'] as const,
-  vendorsAll: (orgId: string) => ['orgs', orgId, 'vendors', 'all'] as const,
-  buildingsAll: (orgId: string) => ['orgs', orgId, 'buildings', 'all'] as const,
-  units: (orgId: string, buildingId: string) => ['orgs', orgId, 'buildings', buildingId, 'units', 'all'] as const,
+  ...lookupKeys,
   unit: (orgId: string, unitId: string) => ['orgs', orgId, 'units', unitId] as const,
   expenses: (orgId: string) => ['orgs', orgId, 'expenses'] as const,
   expense: (orgId: string, id: string) => ['orgs', orgId, 'expenses', id] as const,
   recurring: (orgId: string) => ['orgs', orgId, 'recurring-expenses'] as const,
 };
 
-export function useAccounts() {
-  const { orgId } = useOrg();
-  return useQuery({
-    queryKey: keys.accounts(orgId),
-    queryFn: ({ signal }) => apiGet('/api/v1/orgs/{orgId}/accounts', { orgId }, undefined, { signal }).then((r) => r.items),
-    staleTime: 60_000,
-  });
-}
-
-export function useVendors() {
-  const { orgId } = useOrg();
-  return useQuery({
-    queryKey: keys.vendorsAll(orgId),
-    queryFn: ({ signal }) => fetchAll((cursor) => apiGet('/api/v1/orgs/{orgId}/vendors', { orgId }, { limit: 200, cursor }, { signal })),
-    staleTime: 60_000,
-  });
-}
-
-export function useBuildings() {
-  const { orgId } = useOrg();
-  return useQuery({
-    queryKey: keys.buildingsAll(orgId),
-    queryFn: ({ signal }) => fetchAll((cursor) => apiGet('/api/v1/orgs/{orgId}/buildings', { orgId }, { limit: 200, cursor }, { signal })),
-    staleTime: 60_000,
-  });
-}
-
-export function useUnits(buildingId: string) {
-  const { orgId } = useOrg();
-  return useQuery({
-    queryKey: keys.units(orgId, buildingId),
-    queryFn: ({ signal }) => fetchAll((cursor) => apiGet('/api/v1/orgs/{orgId}/buildings/{buildingId}/units', { orgId, buildingId }, { limit: 200, cursor }, { signal })),
-    enabled: !!buildingId,
-    staleTime: 60_000,
-  });
-}
+export { fetchAll, useAccounts, useBuildings, useUnits, useVendors } from '@/lib/lookups';
 
 /** One unit's label, for a scope naming a unit only by id. */
 export function useUnit(unitId: string | null | undefined) {
