@@ -76,14 +76,17 @@ pub mod wiring {
     /// Stripe's webhooks: signature verification (secrets from the environment), the table, and
     /// Stripe's API for what an event does not carry (a payout's balance transactions).
     pub const STRIPE_WEBHOOKS: &[Wire] = &[wire::table, wire::stripe];
-    /// Job schedulers (one message per org) and per-org job consumers (continuations).
-    /// api-integrations: Stripe, and Plaid with the access tokens' KMS key.
-    pub const INTEGRATIONS: &[Wire] = &[wire::table, wire::stripe, wire::plaid];
-    /// webhook-plaid and consumer-bank-sync: Plaid (verification keys; syncs with the tokens).
+    /// api-integrations: Stripe, Plaid with the access tokens' KMS key, and the SFTP private
+    /// keys' KMS key.
+    pub const INTEGRATIONS: &[Wire] = &[wire::table, wire::stripe, wire::plaid, wire::sftp];
     /// api-imports and consumer-import: the imports bucket.
     pub const IMPORTS: &[Wire] = &[wire::table, wire::imports];
+    /// webhook-plaid and consumer-bank-sync: Plaid (verification keys; syncs with the tokens).
     pub const PLAID: &[Wire] = &[wire::table, wire::plaid];
+    /// Job schedulers (one message per org) and per-org job consumers (continuations).
     pub const JOBS: &[Wire] = &[wire::table, wire::sqs];
+    /// consumer-sftp-poll: the job's, the SFTP client and private keys, the imports bucket.
+    pub const SFTP_POLL: &[Wire] = &[wire::table, wire::sqs, wire::sftp, wire::imports];
 }
 
 /// One Lambda function: its binary (= template logical id in PascalCase) and what it serves.
@@ -132,6 +135,9 @@ macro_rules! api_function {
 /// queue's), both the generic ones of `jobs` and `consumers::jobs` for that job.
 macro_rules! job_functions {
     ($job:ident) => {
+        job_functions!($job, JOBS)
+    };
+    ($job:ident, $consumer_wires:ident) => {
         [
             FunctionDef {
                 name: jobs::Job::$job.scheduler(),
@@ -141,7 +147,7 @@ macro_rules! job_functions {
             },
             FunctionDef {
                 name: jobs::Job::$job.consumer(),
-                wires: wiring::JOBS,
+                wires: wiring::$consumer_wires,
                 routes: &[],
                 handler: Handler::Sqs(|app, ev| Box::pin(consumers::jobs::handle(app, jobs::Job::$job, ev))),
             },
@@ -158,6 +164,7 @@ fn job_functions(job: jobs::Job) -> [FunctionDef; 2] {
         jobs::Job::RecurringExpenses => job_functions!(RecurringExpenses),
         jobs::Job::Depreciation => job_functions!(Depreciation),
         jobs::Job::KpiRollup => job_functions!(KpiRollup),
+        jobs::Job::SftpPoll => job_functions!(SftpPoll, SFTP_POLL),
     }
 }
 

@@ -98,6 +98,14 @@ STATEFUL_RULES = [
     (r"conditions\.direction", r"rules book expenses: .*"),
     (r"conditions\.accountId", r"no such account in this org|.* is not an account id"),
     (r"actions\.(accountId|vendorId|buildingId|unitId)", r".*"),
+    # SFTP: whether a text is a private key or a host key is a parse, not a pattern; which hosts
+    # may be dialled is the SSRF rule (no private or loopback address), per label for names.
+    (r"privateKey", r"must be a private key in OpenSSH or PEM format|must not be protected by a passphrase"
+     r"|is required to connect a server|must be at most 16 KiB"),
+    (r"hostKey", r"must be the server's public key as OpenSSH prints it .*|is not a public key"),
+    (r"host", r"must be a host name or an IP address|resolves to a private, loopback or link-local address"),
+    (r"username", r"must be 1 to 64 characters without spaces"),
+    (r"path", r"must be an absolute directory path .*"),
 ]
 
 # 422 whose cause is the server's memory of an earlier request, not this one.

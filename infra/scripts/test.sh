@@ -16,8 +16,9 @@ echo "== cfn-lint template.yaml"; .venv/bin/cfn-lint template.yaml
 # there is one) before anything relies on them.
 echo "== fakes: self-checks"; .venv/bin/python -m unittest discover -s infra/fakes -p 'test_*.py'
 
-# The exports are checked by the real tools (hledger, bean-check, pdftotext) from Debian's packages.
-infra/scripts/apt-tools.sh hledger beancount poppler-utils
+# The exports are checked by the real tools (hledger, bean-check, pdftotext) from Debian's packages;
+# SFTP imports are tested against a real OpenSSH sshd.
+infra/scripts/apt-tools.sh hledger beancount poppler-utils openssh-server
 infra/scripts/with-emulator.sh cargo test --workspace --lib --bins --tests
 # Contract fuzzing of the API against openapi.json (bounded; see the script).
 infra/scripts/fuzz.sh

@@ -15,6 +15,7 @@ pub const CATALOG: Catalog = Catalog(&[
     crate::books::events::CATALOG,
     crate::banking::events::CATALOG,
     crate::imports::events::CATALOG,
+    crate::integrations::sftp::events::CATALOG,
     crate::integrations::stripe::events::CATALOG,
     crate::reports::events::CATALOG,
 ]);

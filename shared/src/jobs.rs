@@ -25,10 +25,13 @@ pub enum Job {
     Depreciation,
     /// The day's KPI facts (`reports::kpi`); a past run date recomputes that day.
     KpiRollup,
+    /// New files on the org's SFTP server become imports (`integrations::sftp::poll`); every
+    /// 15 minutes, the run date only names the day.
+    SftpPoll,
 }
 
 impl Job {
-    pub const ALL: [Job; 7] = [
+    pub const ALL: [Job; 8] = [
         Job::RentRun,
         Job::LateFees,
         Job::DelinquencySnapshot,
@@ -36,6 +39,7 @@ impl Job {
         Job::RecurringExpenses,
         Job::Depreciation,
         Job::KpiRollup,
+        Job::SftpPoll,
     ];
 
     /// The message's `job`; the job acts as `system:<name>`.
@@ -48,6 +52,7 @@ impl Job {
             Job::RecurringExpenses => "recurring-expenses",
             Job::Depreciation => "depreciation",
             Job::KpiRollup => "kpi-rollup",
+            Job::SftpPoll => "sftp-poll",
         }
     }
 }

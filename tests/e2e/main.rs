@@ -21,5 +21,6 @@ mod properties;
 mod receipts;
 mod reports;
 mod security;
+mod sftp;
 mod stripe;
 mod template_truth;

@@ -90,14 +90,16 @@ fn functions_are_arm64_al2023_cargo_lambda_with_their_own_least_privilege_policy
 /// Secrets at rest, one retained, rotating KMS key per purpose, each usable only under its own
 /// encryption context and only by the functions that need it: webhook signing secrets are
 /// encrypted by api-webhooks and decrypted by the dispatcher; vendors' tax ids are encrypted by
-/// api-vendors and decrypted by no function (they are only answered masked). Only those
-/// functions are told the key ids.
+/// api-vendors and decrypted by no function (they are only answered masked); Plaid access
+/// tokens by api-integrations (which decrypts one to revoke it) and consumer-bank-sync; SFTP
+/// private keys are encrypted by api-integrations and decrypted by consumer-sftp-poll alone.
+/// Only those functions are told the key ids.
 #[test]
 fn each_kms_key_is_used_only_by_its_functions_under_its_purpose() {
     let t = template();
     let keys = t.resources_of("AWS::KMS::Key");
     let key_ids: BTreeSet<&str> = keys.iter().map(|(id, _)| id.as_str()).collect();
-    assert_eq!(key_ids, BTreeSet::from(["WebhookSecretsKey", "VendorTaxIdKey", "PlaidTokensKey"]));
+    assert_eq!(key_ids, BTreeSet::from(["WebhookSecretsKey", "VendorTaxIdKey", "PlaidTokensKey", "SftpKeysKey"]));
     for (_, key) in &keys {
         assert_eq!(key["DeletionPolicy"].as_str(), Some("Retain"));
         assert_eq!(key["Properties"]["EnableKeyRotation"].as_bool(), Some(true));
@@ -113,13 +115,15 @@ fn each_kms_key_is_used_only_by_its_functions_under_its_purpose() {
         BTreeSet::from([
             "!Ref VendorTaxIdKey".to_owned(),
             "!Ref WebhookSecretsKey".to_owned(),
-            "!Ref PlaidTokensKey".to_owned()
+            "!Ref PlaidTokensKey".to_owned(),
+            "!Ref SftpKeysKey".to_owned()
         ])
     );
     let purpose_of = |key: &str| match key {
         "!GetAtt WebhookSecretsKey.Arn" => portfolio::webhooks::SECRETS_PURPOSE,
         "!GetAtt VendorTaxIdKey.Arn" => portfolio::platform::secrets::VENDOR_TAX_ID_PURPOSE,
         "!GetAtt PlaidTokensKey.Arn" => portfolio::platform::secrets::PLAID_ACCESS_TOKEN_PURPOSE,
+        "!GetAtt SftpKeysKey.Arn" => portfolio::platform::secrets::SFTP_PRIVATE_KEY_PURPOSE,
         other => panic!("KMS actions on {other}"),
     };
     for f in &t.functions {
@@ -147,10 +151,13 @@ fn each_kms_key_is_used_only_by_its_functions_under_its_purpose() {
             "api-webhooks" => &[("kms:Encrypt", "!GetAtt WebhookSecretsKey.Arn")],
             "consumer-webhook-dispatcher" => &[("kms:Decrypt", "!GetAtt WebhookSecretsKey.Arn")],
             "api-vendors" => &[("kms:Encrypt", "!GetAtt VendorTaxIdKey.Arn")],
-            "api-integrations" => {
-                &[("kms:Encrypt", "!GetAtt PlaidTokensKey.Arn"), ("kms:Decrypt", "!GetAtt PlaidTokensKey.Arn")]
-            }
+            "api-integrations" => &[
+                ("kms:Encrypt", "!GetAtt PlaidTokensKey.Arn"),
+                ("kms:Decrypt", "!GetAtt PlaidTokensKey.Arn"),
+                ("kms:Encrypt", "!GetAtt SftpKeysKey.Arn"),
+            ],
             "consumer-bank-sync" => &[("kms:Decrypt", "!GetAtt PlaidTokensKey.Arn")],
+            "consumer-sftp-poll" => &[("kms:Decrypt", "!GetAtt SftpKeysKey.Arn")],
             _ => &[],
         };
         assert_eq!(got, expected, "KMS permissions of {}", f.binary);
@@ -158,6 +165,7 @@ fn each_kms_key_is_used_only_by_its_functions_under_its_purpose() {
             ("WEBHOOK_SECRETS_KEY_ID", "WebhookSecretsKey"),
             ("VENDOR_TAX_ID_KEY_ID", "VendorTaxIdKey"),
             ("PLAID_TOKENS_KEY_ID", "PlaidTokensKey"),
+            ("SFTP_KEYS_KEY_ID", "SftpKeysKey"),
         ] {
             let uses = expected.iter().any(|(_, k)| k.contains(key));
             assert_eq!(f.environment.contains_key(var), uses, "{var} on {}", f.binary);

@@ -368,6 +368,16 @@ fn action_verb(route_key: &str) -> Option<&'static str> {
     }
 }
 
+/// The private half of the sweeps' SFTP key pair (generated for the tests, used nowhere else).
+const SWEEP_SFTP_KEY: &str = "-----BEGIN OPENSSH PRIVATE KEY-----
+b3BlbnNzaC1rZXktdjEAAAAABG5vbmUAAAAEbm9uZQAAAAAAAAABAAAAMwAAAAtzc2gtZW
+QyNTUxOQAAACD1zaPpUp/1wImNQzEOpMj+mLpNz9kxdhpCiovqgPA68gAAAIh90znffdM5
+3wAAAAtzc2gtZWQyNTUxOQAAACD1zaPpUp/1wImNQzEOpMj+mLpNz9kxdhpCiovqgPA68g
+AAAECgKQ1DHGOHhKjF/Tzx8LlKdw1MqAOtBtvYz5QypyX2JfXNo+lSn/XAiY1DMQ6kyP6Y
+uk3P2TF2GkKKi+qA8DryAAAABXN3ZWVw
+-----END OPENSSH PRIVATE KEY-----
+";
+
 /// A valid body for each route that takes one.
 pub fn sample_body(route_key: &str, fx: &Fixture) -> Option<Value> {
     let address = json!({"line1": "2 Oak Ave", "city": "Shelbyville", "postalCode": "54321", "country": "US"});
@@ -388,6 +398,12 @@ pub fn sample_body(route_key: &str, fx: &Fixture) -> Option<Value> {
         "POST /api/v1/orgs/{orgId}/integrations/plaid/items" => json!({
             "publicToken": format!("public-sandbox-sweep-{}", unique()),
             "accounts": [{"plaidAccountId": "sweep-account", "accountId": account_of(&fx.org, "1000")}]
+        }),
+        // A throwaway key pair made for the sweeps (nothing trusts it); no server is dialled on PUT.
+        "PUT /api/v1/orgs/{orgId}/integrations/sftp" => json!({
+            "host": "sftp.example.com", "port": 22, "username": "portfolio", "privateKey": SWEEP_SFTP_KEY,
+            "hostKey": "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIPXNo+lSn/XAiY1DMQ6kyP6Yuk3P2TF2GkKKi+qA8Dry sweep",
+            "path": "/outgoing", "kind": "tenants"
         }),
         BANK_ACTION => json!({"paymentId": fx.payment}),
         "POST /api/v1/orgs/{orgId}/imports" => {

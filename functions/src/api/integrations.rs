@@ -2,10 +2,12 @@
 //! PaymentIntents on it; its banks connected through Plaid (Link token, public token exchange,
 //! accounts mapped to the chart, disconnect). Calls to Stripe and Plaid go through their clients'
 //! circuit breakers: while one is open the answer is 503 with `Retry-After`, and it is not called.
+//! And the org's SFTP server, whose new files `job-sftp-poll` imports.
 
 use super::route::Call;
 use portfolio::banking::items::{self, ConnectItem, LinkTokenAnswer, LinkTokenRequest};
 use portfolio::banking::model::PlaidItem;
+use portfolio::integrations::sftp::connection::{self as sftp, PutSftp, SftpConnection};
 use portfolio::integrations::stripe::connection::{self, ConnectStripe, StripeConnection};
 use portfolio::integrations::stripe::payment_intents::{self, CreatePaymentIntent, PaymentIntentAnswer};
 use portfolio::platform::http::{json, json_body, json_body_or_default, no_content, ApiResult, Problem};
@@ -20,6 +22,9 @@ crate::routes! {
     org(IntegrationRead) list_plaid_items,
     org(IntegrationRead) get_plaid_item,
     org(IntegrationManage) disconnect_plaid_item,
+    org(IntegrationRead) get_sftp,
+    org(IntegrationManage) put_sftp,
+    org(IntegrationManage) delete_sftp,
 }
 
 /// The org's Stripe connection (`status: not_connected` when there is none).
@@ -112,4 +117,34 @@ pub async fn get_plaid_item(c: Call<'_>) -> ApiResult {
     responses((status = 200, body = PlaidItem), (status = 403, body = Problem), (status = 404, body = Problem), (status = 409, body = Problem), (status = 502, body = Problem), (status = 503, body = Problem)))]
 pub async fn disconnect_plaid_item(c: Call<'_>) -> ApiResult {
     json(200, &items::disconnect(&c.cx, c.app.plaid(), c.app.plaid_tokens(), &c.param("itemId")?).await?)
+}
+
+/// The org's SFTP server (`status: not_connected` when there is none); never its private key.
+#[utoipa::path(get, path = "/api/v1/orgs/{orgId}/integrations/sftp", tag = "integrations",
+    params(("orgId" = String, Path)),
+    responses((status = 200, body = SftpConnection), (status = 403, body = Problem), (status = 404, body = Problem)))]
+pub async fn get_sftp(c: Call<'_>) -> ApiResult {
+    json(200, &sftp::get_connection(&c.cx).await?)
+}
+
+/// Connects (or changes) the org's SFTP server: host (a public one in production), port, user,
+/// private key (write-only; kept when absent), the pinned host key, the directory, and the kind
+/// of import its files are. Polled every 15 minutes; each new file becomes an import.
+#[utoipa::path(put, path = "/api/v1/orgs/{orgId}/integrations/sftp", tag = "integrations",
+    params(("orgId" = String, Path)), request_body = PutSftp,
+    responses((status = 200, body = SftpConnection), (status = 400, body = Problem), (status = 403, body = Problem),
+        (status = 404, body = Problem), (status = 409, body = Problem), (status = 502, body = Problem)))]
+pub async fn put_sftp(c: Call<'_>) -> ApiResult {
+    let input: PutSftp = json_body(c.req)?;
+    let allow_loopback = c.app.config.webhooks.allow_private;
+    json(200, &sftp::put(&c.cx, c.app.sftp_keys(), allow_loopback, input).await?)
+}
+
+/// Disconnects it: no more polling; the imports it made stay.
+#[utoipa::path(delete, path = "/api/v1/orgs/{orgId}/integrations/sftp", tag = "integrations",
+    params(("orgId" = String, Path)),
+    responses((status = 204), (status = 403, body = Problem), (status = 404, body = Problem), (status = 409, body = Problem)))]
+pub async fn delete_sftp(c: Call<'_>) -> ApiResult {
+    sftp::delete(&c.cx).await?;
+    no_content()
 }

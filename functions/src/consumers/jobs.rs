@@ -54,7 +54,7 @@ async fn run_one(app: &App, id: &str, received: &ReceivedJob) -> Result<(), ()> 
     }
     let scope = received.scope();
     let cx = Ctx::new(&app.db, &scope);
-    match m.job.run_org(&cx, m.run_date).await {
+    match m.job.run_org(app, &cx, m.run_date).await {
         Ok(report) if report.get("complete") == Some(&serde_json::Value::Bool(false)) => {
             tracing::info!(message_id = id, job, org, run_date = %m.run_date, %report, "job bounded; continues in a new message");
             continue_later(app, m).await

@@ -36,8 +36,9 @@ pub trait JobFunctions {
     fn scheduler(self) -> &'static str;
     /// The function that drains its queue (one org per message).
     fn consumer(self) -> &'static str;
-    /// Runs the job for one org on one day: the job's per-org function.
-    fn run_org<'a>(self, cx: &'a Ctx<'a>, run_date: NaiveDate) -> JobRun<'a>;
+    /// Runs the job for one org on one day: the job's per-org function (`app` for the ports
+    /// a job uses beyond the table).
+    fn run_org<'a>(self, app: &'a App, cx: &'a Ctx<'a>, run_date: NaiveDate) -> JobRun<'a>;
 }
 
 /// A per-org run in progress.
@@ -54,6 +55,7 @@ impl JobFunctions for Job {
             Job::RecurringExpenses => "job-recurring-expenses",
             Job::Depreciation => "job-depreciation",
             Job::KpiRollup => "job-kpi-rollup",
+            Job::SftpPoll => "job-sftp-poll",
         }
     }
 
@@ -66,10 +68,11 @@ impl JobFunctions for Job {
             Job::RecurringExpenses => "consumer-recurring-expenses",
             Job::Depreciation => "consumer-depreciation",
             Job::KpiRollup => "consumer-kpi-rollup",
+            Job::SftpPoll => "consumer-sftp-poll",
         }
     }
 
-    fn run_org<'a>(self, cx: &'a Ctx<'a>, run_date: NaiveDate) -> JobRun<'a> {
+    fn run_org<'a>(self, app: &'a App, cx: &'a Ctx<'a>, run_date: NaiveDate) -> JobRun<'a> {
         match self {
             Job::RentRun => Box::pin(rent_run::run(cx, run_date)),
             Job::LateFees => Box::pin(late_fees::run(cx, run_date)),
@@ -78,6 +81,7 @@ impl JobFunctions for Job {
             Job::RecurringExpenses => Box::pin(books::recurring_expenses(cx, run_date)),
             Job::Depreciation => Box::pin(books::depreciation(cx, run_date)),
             Job::KpiRollup => Box::pin(kpi_rollup(cx, run_date)),
+            Job::SftpPoll => Box::pin(sftp_poll(app, cx)),
         }
     }
 }
@@ -86,6 +90,17 @@ impl JobFunctions for Job {
 async fn kpi_rollup(cx: &Ctx<'_>, run_date: NaiveDate) -> portfolio::Result<serde_json::Value> {
     let row = portfolio::reports::kpi::rollup(cx, run_date).await?;
     Ok(json!({"date": run_date, "occupancyRate": row.occupancy_rate, "delinquent": row.delinquent}))
+}
+
+/// New files on the org's SFTP server become imports.
+async fn sftp_poll<'a>(app: &'a App, cx: &'a Ctx<'a>) -> portfolio::Result<serde_json::Value> {
+    let deps = portfolio::integrations::sftp::poll::Deps {
+        sftp: app.sftp(),
+        keys: app.sftp_keys(),
+        imports: app.imports(),
+        allow_loopback: app.config.webhooks.allow_private,
+    };
+    portfolio::integrations::sftp::poll::run(cx, &deps).await
 }
 
 /// The day a schedule's input asks for, if any.

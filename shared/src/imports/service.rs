@@ -53,10 +53,10 @@ pub async fn progress(cx: &Ctx<'_>, id: &str, created: u32) -> Result<()> {
     Ok(cx.db.transact(tx).await?)
 }
 
-/// A new import and where to upload its file (`text/csv`, exactly `sizeBytes`).
-pub async fn create(cx: &Ctx<'_>, blob: &Blob, input: CreateImport) -> Result<Import> {
-    let r = ImportRecord {
-        id: ImportId::new(),
+/// A new import waiting for its file.
+pub fn new_record(cx: &Ctx<'_>, id: ImportId, input: &CreateImport) -> ImportRecord {
+    ImportRecord {
+        id,
         kind: input.kind,
         name: input.name.trim().to_owned(),
         size_bytes: input.size_bytes,
@@ -70,13 +70,28 @@ pub async fn create(cx: &Ctx<'_>, blob: &Blob, input: CreateImport) -> Result<Im
         created_by: cx.scope.actor_id().to_owned(),
         updated_at: cx.now,
         v: 1,
-    };
-    let key = keys::import_object(cx.scope, r.id.as_str(), SOURCE);
+    }
+}
+
+/// Adds the creation of `r` (and its audit entry) to `tx`; its file goes to `source_key`.
+pub fn stage(tx: &mut Tx, cx: &Ctx<'_>, r: &ImportRecord) {
+    tx.put(item(cx, r), Some(Expr::not_exists()));
+    let shown = Import::of(r.clone(), None);
+    audit(tx, cx, "import.created", ("import", r.id.as_str()), None, serde_json::to_value(&shown).ok());
+}
+
+/// Where an import's file goes in the imports bucket.
+pub fn source_key(cx: &Ctx<'_>, id: &ImportId) -> String {
+    keys::import_object(cx.scope, id.as_str(), SOURCE)
+}
+
+/// A new import and where to upload its file (`text/csv`, exactly `sizeBytes`).
+pub async fn create(cx: &Ctx<'_>, blob: &Blob, input: CreateImport) -> Result<Import> {
+    let r = new_record(cx, ImportId::new(), &input);
+    let key = source_key(cx, &r.id);
     let upload = blob.presign_put(&key, "text/csv", r.size_bytes).await.map_err(|e| Error::Upstream(e.to_string()))?;
     let mut tx = Tx::new();
-    tx.put(item(cx, &r), Some(Expr::not_exists()));
-    let shown = Import::of(r.clone(), None);
-    audit(&mut tx, cx, "import.created", ("import", r.id.as_str()), None, serde_json::to_value(&shown).ok());
+    stage(&mut tx, cx, &r);
     tx.guard_membership(cx.scope);
     cx.db.transact(tx).await?;
     Ok(Import::of(r, Some(upload)))

@@ -4,4 +4,5 @@
 
 pub mod breaker;
 pub mod plaid;
+pub mod sftp;
 pub mod stripe;

@@ -14,6 +14,7 @@ pub struct Config {
     pub notify: NotifyConfig,
     pub stripe: StripeSettings,
     pub plaid: PlaidSettings,
+    pub sftp: SftpSettings,
 }
 
 /// The table, the bucket and how to reach AWS.
@@ -109,6 +110,16 @@ pub struct PlaidSettings {
     pub breaker_open_for: Duration,
 }
 
+/// Orgs' SFTP servers (the functions that configure or poll them). Which hosts may be dialled is
+/// the webhooks' rule (`WEBHOOKS_ALLOW_PRIVATE_TARGETS`: loopback in local development only).
+#[derive(Debug, Clone)]
+pub struct SftpSettings {
+    /// The KMS key the orgs' private keys are encrypted with.
+    pub keys_key_id: Option<String>,
+    /// Each step of a poll (connect, list, one file) must finish within this.
+    pub timeout: Duration,
+}
+
 /// Tenant notifications.
 #[derive(Debug, Clone)]
 pub struct NotifyConfig {
@@ -199,6 +210,10 @@ impl Config {
                 timeout: Duration::from_millis(number(&get, "PLAID_TIMEOUT_MS", 10_000)?),
                 breaker_failures: number(&get, "PLAID_BREAKER_FAILURES", 5)?,
                 breaker_open_for: Duration::from_secs(number(&get, "PLAID_BREAKER_OPEN_SECS", 30)?),
+            },
+            sftp: SftpSettings {
+                keys_key_id: opt("SFTP_KEYS_KEY_ID"),
+                timeout: Duration::from_secs(number(&get, "SFTP_TIMEOUT_SECS", 30)?),
             },
         })
     }

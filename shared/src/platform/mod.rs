@@ -44,6 +44,8 @@ pub struct App {
     plaid: Option<Arc<dyn crate::integrations::plaid::client::PlaidApi>>,
     plaid_tokens: Option<secrets::Secrets>,
     plaid_keys: Option<Arc<crate::integrations::plaid::verification::KeyCache>>,
+    sftp: Option<Arc<dyn crate::integrations::sftp::client::SftpApi>>,
+    sftp_keys: Option<secrets::Secrets>,
     /// Whether the function reads the table (its connection is opened during init).
     uses_table: bool,
 }
@@ -140,6 +142,13 @@ pub mod wire {
         app.plaid_keys = Some(Arc::default());
     }
 
+    /// Orgs' SFTP servers: their private keys (KMS) and the SSH client.
+    pub fn sftp(app: &mut App, sdk: &aws_config::SdkConfig) {
+        let s = &app.config.sftp;
+        app.sftp = Some(Arc::new(crate::integrations::sftp::client::Russh::new(s.timeout)));
+        app.sftp_keys = Some(secrets::Secrets::new(sdk, s.keys_key_id.clone(), secrets::SFTP_PRIVATE_KEY_PURPOSE));
+    }
+
     /// Vendors' tax ids (KMS, encrypt only: they are only ever answered masked).
     pub fn vendor_tax_ids(app: &mut App, sdk: &aws_config::SdkConfig) {
         let key = app.config.events.vendor_tax_id_key_id.clone();
@@ -194,6 +203,8 @@ impl App {
             plaid: None,
             plaid_tokens: None,
             plaid_keys: None,
+            sftp: None,
+            sftp_keys: None,
             uses_table: false,
         };
         for wire in wires {
@@ -254,6 +265,15 @@ impl App {
     /// Plaid's webhook verification keys, cached across invocations.
     pub fn plaid_keys(&self) -> &crate::integrations::plaid::verification::KeyCache {
         self.plaid_keys.as_deref().unwrap_or_else(|| unwired("Plaid"))
+    }
+
+    pub fn sftp(&self) -> &dyn crate::integrations::sftp::client::SftpApi {
+        self.sftp.as_deref().unwrap_or_else(|| unwired("SFTP"))
+    }
+
+    /// The KMS encryption of orgs' SFTP private keys.
+    pub fn sftp_keys(&self) -> &secrets::Secrets {
+        self.sftp_keys.as_ref().unwrap_or_else(|| unwired("KMS (SFTP private keys)"))
     }
 
     pub fn vendor_tax_ids(&self) -> &secrets::Secrets {

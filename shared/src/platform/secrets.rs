@@ -10,6 +10,8 @@ pub const WEBHOOK_SIGNING_PURPOSE: &str = "webhook-signing-secret";
 pub const VENDOR_TAX_ID_PURPOSE: &str = "vendor-tax-id";
 /// The encryption context `purpose` of Plaid access tokens (one per connected bank).
 pub const PLAID_ACCESS_TOKEN_PURPOSE: &str = "plaid-access-token";
+/// The encryption context `purpose` of the private keys orgs give us for their SFTP servers.
+pub const SFTP_PRIVATE_KEY_PURPOSE: &str = "sftp-private-key";
 
 use aws_sdk_kms::primitives::Blob;
 use base64::Engine;

@@ -113,6 +113,28 @@ pub fn check_url(raw: &str, allow_loopback: bool) -> Result<reqwest::Url, Target
 pub async fn resolve(url: &reqwest::Url, allow_loopback: bool) -> Result<SocketAddr, TargetError> {
     let host = url.host_str().ok_or(TargetError::Invalid)?;
     let port = url.port_or_known_default().ok_or(TargetError::Invalid)?;
+    resolve_host(host, port, allow_loopback).await
+}
+
+/// Checks a bare host as configured (no DNS; SFTP servers): no literal address that is not
+/// public (loopback aside, when allowed), no internal host names.
+pub fn check_host(host: &str, allow_loopback: bool) -> Result<(), TargetError> {
+    if let Some(ip) = literal_ip(host) {
+        return match allowed(ip, allow_loopback) {
+            true => Ok(()),
+            false => Err(TargetError::Private),
+        };
+    }
+    if (host == "localhost" && !allow_loopback) || host.ends_with(".localhost") || host.ends_with(".internal") {
+        return Err(TargetError::Private);
+    }
+    Ok(())
+}
+
+/// Resolves `host` and returns the address to connect to, refusing the host if any of its
+/// addresses is not public (loopback aside, when allowed).
+pub async fn resolve_host(host: &str, port: u16, allow_loopback: bool) -> Result<SocketAddr, TargetError> {
+    check_host(host, allow_loopback)?;
     let host = host.trim_start_matches('[').trim_end_matches(']');
     let addrs: Vec<SocketAddr> =
         tokio::net::lookup_host((host, port)).await.map_err(|_| TargetError::Unresolvable)?.collect();
@@ -147,6 +169,16 @@ mod tests {
         }
         assert!(check_url("https://hooks.example.com/portfolio", false).is_ok());
         assert!(check_url("https://93.184.216.34/x", false).is_ok());
+    }
+
+    #[test]
+    fn sftp_hosts_follow_the_same_rules() {
+        for bad in ["127.0.0.1", "localhost", "10.0.0.5", "169.254.169.254", "[::1]", "db.internal"] {
+            assert_eq!(check_host(bad, false), Err(TargetError::Private), "{bad}");
+        }
+        assert!(check_host("sftp.example.com", false).is_ok());
+        assert!(check_host("127.0.0.1", true).is_ok());
+        assert_eq!(check_host("10.0.0.5", true), Err(TargetError::Private));
     }
 
     #[test]

@@ -920,6 +920,29 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/orgs/{orgId}/integrations/sftp": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The org's SFTP server (`status: not_connected` when there is none); never its private key. */
+        get: operations["get_sftp"];
+        /**
+         * Connects (or changes) the org's SFTP server: host (a public one in production), port, user,
+         *     private key (write-only; kept when absent), the pinned host key, the directory, and the kind
+         *     of import its files are. Polled every 15 minutes; each new file becomes an import.
+         */
+        put: operations["put_sftp"];
+        post?: never;
+        /** Disconnects it: no more polling; the imports it made stay. */
+        delete: operations["delete_sftp"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/orgs/{orgId}/integrations/stripe": {
         parameters: {
             query?: never;
@@ -2925,6 +2948,66 @@ export interface webhooks {
         patch?: never;
         trace?: never;
     };
+    "sftp.connected": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * sftp.connected
+         * @description Event `sftp.connected` (version 1) about a `sftp`, signed with `Portfolio-Signature`.
+         */
+        post: operations["webhook_sftp_connected"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "sftp.disconnected": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * sftp.disconnected
+         * @description Event `sftp.disconnected` (version 1) about a `sftp`, signed with `Portfolio-Signature`.
+         */
+        post: operations["webhook_sftp_disconnected"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "sftp.file_received": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * sftp.file_received
+         * @description Event `sftp.file_received` (version 1) about a `import`, signed with `Portfolio-Signature`.
+         */
+        post: operations["webhook_sftp_file_received"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "stripe.connected": {
         parameters: {
             query?: never;
@@ -4267,7 +4350,7 @@ export interface components {
          * @example payment.*
          * @enum {string}
          */
-        EventTypeFilter: "*" | "account.*" | "account.created" | "account.updated" | "allocation.*" | "allocation.created" | "bank_feed.*" | "bank_feed.connected" | "bank_feed.disconnected" | "bank_feed.sync_requested" | "bank_feed.synced" | "bank_rule.*" | "bank_rule.changed" | "bank_transaction.*" | "bank_transaction.matched" | "bank_transaction.unmatched" | "billing_settings.*" | "billing_settings.updated" | "books.*" | "books.rebuild_requested" | "books.rebuilt" | "building.*" | "building.archived" | "building.created" | "building.deleted" | "building.unarchived" | "building.updated" | "charge.*" | "charge.created" | "charge.voided" | "deposit.*" | "deposit.settled" | "document.*" | "document.created" | "document.rejected" | "document.uploaded" | "document.version_created" | "expense.*" | "expense.paid" | "expense.reclassified" | "expense.recorded" | "expense.voided" | "export.*" | "export.failed" | "export.ready" | "export.requested" | "fx_rates.*" | "fx_rates.recorded" | "import.*" | "import.committed" | "import.validated" | "journal.*" | "journal.posted" | "late_fee.*" | "late_fee.assessed" | "lease.*" | "lease.activated" | "lease.created" | "lease.ended" | "lease.renewed" | "lease.updated" | "member.*" | "member.added" | "member.removed" | "member.role_changed" | "org.*" | "org.created" | "org.updated" | "payment.*" | "payment.cleared" | "payment.received" | "payment.reversed" | "payment_intent.*" | "payment_intent.created" | "payout.*" | "payout.paid" | "period.*" | "period.closed" | "period.reopened" | "receipt.*" | "receipt.read" | "reminder.*" | "reminder.created" | "stripe.*" | "stripe.connected" | "stripe.disconnected" | "tenant.*" | "tenant.created" | "tenant.updated" | "unit.*" | "unit.created" | "unit.deleted" | "unit.updated" | "vendor.*" | "vendor.created" | "webhook.*" | "webhook.created" | "webhook.deleted" | "webhook.disabled" | "webhook.redelivery_requested" | "webhook.updated";
+        EventTypeFilter: "*" | "account.*" | "account.created" | "account.updated" | "allocation.*" | "allocation.created" | "bank_feed.*" | "bank_feed.connected" | "bank_feed.disconnected" | "bank_feed.sync_requested" | "bank_feed.synced" | "bank_rule.*" | "bank_rule.changed" | "bank_transaction.*" | "bank_transaction.matched" | "bank_transaction.unmatched" | "billing_settings.*" | "billing_settings.updated" | "books.*" | "books.rebuild_requested" | "books.rebuilt" | "building.*" | "building.archived" | "building.created" | "building.deleted" | "building.unarchived" | "building.updated" | "charge.*" | "charge.created" | "charge.voided" | "deposit.*" | "deposit.settled" | "document.*" | "document.created" | "document.rejected" | "document.uploaded" | "document.version_created" | "expense.*" | "expense.paid" | "expense.reclassified" | "expense.recorded" | "expense.voided" | "export.*" | "export.failed" | "export.ready" | "export.requested" | "fx_rates.*" | "fx_rates.recorded" | "import.*" | "import.committed" | "import.validated" | "journal.*" | "journal.posted" | "late_fee.*" | "late_fee.assessed" | "lease.*" | "lease.activated" | "lease.created" | "lease.ended" | "lease.renewed" | "lease.updated" | "member.*" | "member.added" | "member.removed" | "member.role_changed" | "org.*" | "org.created" | "org.updated" | "payment.*" | "payment.cleared" | "payment.received" | "payment.reversed" | "payment_intent.*" | "payment_intent.created" | "payout.*" | "payout.paid" | "period.*" | "period.closed" | "period.reopened" | "receipt.*" | "receipt.read" | "reminder.*" | "reminder.created" | "sftp.*" | "sftp.connected" | "sftp.disconnected" | "sftp.file_received" | "stripe.*" | "stripe.connected" | "stripe.disconnected" | "tenant.*" | "tenant.created" | "tenant.updated" | "unit.*" | "unit.created" | "unit.deleted" | "unit.updated" | "vendor.*" | "vendor.created" | "webhook.*" | "webhook.created" | "webhook.deleted" | "webhook.disabled" | "webhook.redelivery_requested" | "webhook.updated";
         EventTypes: {
             items: components["schemas"]["EventType"][];
         };
@@ -4649,6 +4732,19 @@ export interface components {
             occupied: number;
             /** Format: int32 */
             units: number;
+        };
+        /** @description How the last poll went. */
+        LastPoll: {
+            /** Format: date-time */
+            at: string;
+            error?: string | null;
+            /**
+             * Format: int32
+             * @description Files picked up (each became an import).
+             */
+            newFiles: number;
+            /** @description `ok` or `error`. */
+            status: string;
         };
         /** @description A late fee was charged for an overdue charge (`feeFor`). */
         LateFeeAssessed: {
@@ -5348,6 +5444,39 @@ export interface components {
             moneyIn: components["schemas"]["MoneyDto"];
             moneyOut: components["schemas"]["MoneyDto"];
         };
+        /** @description `PUT …/integrations/sftp`. */
+        PutSftp: {
+            /**
+             * @description A host name or IP address (in production a public one).
+             * @example sftp.example-bank.com
+             */
+            host: string;
+            /**
+             * @description The server's public host key as OpenSSH prints it (`ssh-ed25519 AAAA…`, e.g. from
+             *     `/etc/ssh/ssh_host_ed25519_key.pub`): any other key is refused.
+             * @example ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOMqqnkVzrm0SdG6UOoqKLsabgH5C9okWi0dh2l9GKJl
+             */
+            hostKey: string;
+            /** @description What the files are. */
+            kind: components["schemas"]["ImportKind"];
+            /**
+             * @description The directory whose new files are imported (absolute).
+             * @example /outgoing/rent
+             */
+            path: string;
+            /**
+             * Format: int32
+             * @description 22 when absent.
+             */
+            port?: number | null;
+            /**
+             * @description The private key to log in with, in OpenSSH (or PEM) format, without a passphrase.
+             *     Write-only: required the first time, kept when absent later.
+             */
+            privateKey?: string | null;
+            /** @example portfolio */
+            username: string;
+        };
         /** @description The org's last rebuild: `GET …/books/rebuild`. */
         Rebuild: {
             /**
@@ -5651,6 +5780,47 @@ export interface components {
              * @description Default: the lease's move-out date.
              */
             settledOn?: string | null;
+        };
+        /** @description The org connected (or changed) its SFTP server: its new files are imported. */
+        SftpConnected: {
+            host: string;
+            hostKeyFingerprint: string;
+            kind: string;
+            path: string;
+            /** Format: int32 */
+            port: number;
+            username: string;
+        };
+        /** @description The org's SFTP connection as the API shows it (never the private key). */
+        SftpConnection: {
+            /** Format: date-time */
+            connectedAt?: string | null;
+            host?: string | null;
+            hostKey?: string | null;
+            /** @description `SHA256:…`, as `ssh-keygen -lf` prints it. */
+            hostKeyFingerprint?: string | null;
+            kind?: null | components["schemas"]["ImportKind"];
+            lastPoll?: null | components["schemas"]["LastPoll"];
+            path?: string | null;
+            /** Format: int32 */
+            port?: number | null;
+            /** @description `connected`, or `not_connected` (then nothing else is set). */
+            status: string;
+            /** Format: date-time */
+            updatedAt?: string | null;
+            username?: string | null;
+        };
+        /** @description The org disconnected its SFTP server; the imports it made stay. */
+        SftpDisconnected: {
+            host: string;
+        };
+        /** @description A new file was picked up from the org's SFTP server and became an import. */
+        SftpFileReceived: {
+            fileName: string;
+            importId: components["schemas"]["ImportId"];
+            sha256: string;
+            /** Format: int64 */
+            sizeBytes: number;
         };
         /** @description A draft expense with its receipt (`POST …/receipts`). */
         SnappedReceipt: {
@@ -11390,6 +11560,223 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    get_sftp: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                orgId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SftpConnection"];
+                };
+            };
+            /** @description No valid bearer token (answered by the authorizer). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AuthorizerError"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The store is busy; retry shortly. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    put_sftp: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                orgId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PutSftp"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SftpConnection"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid bearer token (answered by the authorizer). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AuthorizerError"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is larger than 1 MiB. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body was not sent as JSON (`content-type: application/json`). */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The store is busy; retry shortly. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    delete_sftp: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                orgId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description No valid bearer token (answered by the authorizer). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AuthorizerError"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The store is busy; retry shortly. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -18711,6 +19098,102 @@ export interface operations {
                     };
                     /** @constant */
                     type: "reminder.created";
+                    /** @constant */
+                    version: 1;
+                };
+            };
+        };
+        responses: {
+            /** @description Received; any other answer (or none within 10 s) is retried with backoff. */
+            "2XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    webhook_sftp_connected: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["Event"] & {
+                    data: components["schemas"]["SftpConnected"];
+                    subject: {
+                        /** @constant */
+                        type?: "sftp";
+                    };
+                    /** @constant */
+                    type: "sftp.connected";
+                    /** @constant */
+                    version: 1;
+                };
+            };
+        };
+        responses: {
+            /** @description Received; any other answer (or none within 10 s) is retried with backoff. */
+            "2XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    webhook_sftp_disconnected: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["Event"] & {
+                    data: components["schemas"]["SftpDisconnected"];
+                    subject: {
+                        /** @constant */
+                        type?: "sftp";
+                    };
+                    /** @constant */
+                    type: "sftp.disconnected";
+                    /** @constant */
+                    version: 1;
+                };
+            };
+        };
+        responses: {
+            /** @description Received; any other answer (or none within 10 s) is retried with backoff. */
+            "2XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    webhook_sftp_file_received: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["Event"] & {
+                    data: components["schemas"]["SftpFileReceived"];
+                    subject: {
+                        /** @constant */
+                        type?: "import";
+                    };
+                    /** @constant */
+                    type: "sftp.file_received";
                     /** @constant */
                     version: 1;
                 };

@@ -250,6 +250,28 @@ pub fn import_object(scope: &OrgScope, id: &str, name: &str) -> String {
     format!("org/{}/imports/{id}/{name}", scope.org_id())
 }
 
+/// The org's SFTP server (one per org).
+pub fn sftp_connection(scope: &OrgScope) -> Key {
+    Key::new(org_pk(scope), "INTEGRATION#sftp")
+}
+
+/// A file seen on the org's SFTP server, by name, size and modification time (`SFTP_SEEN#…`):
+/// seen files are not downloaded again.
+pub fn sftp_seen(scope: &OrgScope, name: &str, size: u64, mtime: Option<u32>) -> Key {
+    let mtime = mtime.map(|t| t.to_string()).unwrap_or_default();
+    Key::new(org_pk(scope), format!("SFTP_SEEN#{name}#{size}#{mtime}"))
+}
+
+pub fn sftp_seen_all(scope: &OrgScope) -> (String, &'static str) {
+    (org_pk(scope), "SFTP_SEEN#")
+}
+
+/// A file's content picked up from the org's SFTP server (`SFTP_FILE#<sha256>`): the same
+/// content under another name or time is not imported again.
+pub fn sftp_file(scope: &OrgScope, sha256: &str) -> Key {
+    Key::new(org_pk(scope), format!("SFTP_FILE#{sha256}"))
+}
+
 /// A Plaid Item (one connected bank login) of the org.
 pub fn plaid_item(scope: &OrgScope, item: &str) -> Key {
     Key::new(org_pk(scope), format!("PLAID_ITEM#{item}"))

@@ -1,0 +1,189 @@
+//! SFTP imports end to end against Debian's OpenSSH `sshd` on 127.0.0.1 (installed by the test
+//! scripts: `infra/scripts/apt-tools.sh openssh-server`): the org connects its server with a
+//! private key and the pinned host key, `job-sftp-poll` picks a new file up once and it becomes an
+//! import committed like an upload; the same file, or its content under another name, is not
+//! imported again; a server presenting another host key is refused before anything is read.
+
+use e2e::{eventually, TestApp};
+use serde_json::{json, Value};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+
+/// An `sshd` of its own (host key, authorized key, port), stopped when dropped.
+struct Sshd {
+    child: Child,
+    port: u16,
+    dir: PathBuf,
+    /// The directory the org's files are dropped in.
+    drop: PathBuf,
+}
+
+fn keygen(path: &Path) -> (String, String) {
+    let ok = Command::new("ssh-keygen")
+        .args(["-q", "-t", "ed25519", "-N", "", "-C", "test", "-f"])
+        .arg(path)
+        .status()
+        .expect("ssh-keygen (Debian openssh-client) is installed by the test scripts");
+    assert!(ok.success());
+    let private = std::fs::read_to_string(path).unwrap();
+    let public = std::fs::read_to_string(path.with_extension("pub")).unwrap();
+    (private, public.trim().to_owned())
+}
+
+impl Sshd {
+    fn start() -> Sshd {
+        let dir = std::env::temp_dir().join(format!("sftp-test-{}", ulid::Ulid::new()));
+        let drop = dir.join("outgoing");
+        std::fs::create_dir_all(&drop).unwrap();
+        // OpenSSH's privilege separation directory (Debian's package creates it at boot only).
+        let _ = std::fs::create_dir_all("/run/sshd");
+        let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+        keygen(&dir.join("host_ed25519"));
+        let (_, client_public) = keygen(&dir.join("client_ed25519"));
+        std::fs::write(dir.join("authorized_keys"), format!("{client_public}\n")).unwrap();
+        let config = format!(
+            "Port {port}\nListenAddress 127.0.0.1\nHostKey {d}/host_ed25519\nPidFile {d}/sshd.pid\n\
+             AuthorizedKeysFile {d}/authorized_keys\nStrictModes no\nPasswordAuthentication no\n\
+             KbdInteractiveAuthentication no\nPubkeyAuthentication yes\nPermitRootLogin prohibit-password\n\
+             UsePAM no\nSubsystem sftp internal-sftp\nLogLevel ERROR\n",
+            d = dir.display()
+        );
+        std::fs::write(dir.join("sshd_config"), config).unwrap();
+        let child = Command::new("/usr/sbin/sshd")
+            .args(["-D", "-e", "-f"])
+            .arg(dir.join("sshd_config"))
+            .stdout(Stdio::null())
+            .stderr(std::fs::File::create(dir.join("sshd.log")).unwrap())
+            .spawn()
+            .expect("/usr/sbin/sshd (Debian openssh-server) is installed by the test scripts");
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+        while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+            assert!(std::time::Instant::now() < deadline, "sshd did not listen on {port}");
+            std::thread::sleep(std::time::Duration::from_millis(50));
+        }
+        Sshd { child, port, dir, drop }
+    }
+
+    fn read(&self, name: &str) -> String {
+        std::fs::read_to_string(self.dir.join(name)).unwrap()
+    }
+
+    /// Drops a file as a bank's export would: written, then left alone (its time 2 minutes ago,
+    /// past the poll's "still being written" minute).
+    fn put(&self, name: &str, content: &str) {
+        let path = self.drop.join(name);
+        std::fs::write(&path, content).unwrap();
+        let ok = Command::new("touch").args(["-d", "2 minutes ago"]).arg(&path).status().unwrap();
+        assert!(ok.success());
+    }
+}
+
+impl Drop for Sshd {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+        let _ = std::fs::remove_dir_all(&self.dir);
+    }
+}
+
+fn user() -> String {
+    let out = Command::new("id").arg("-un").output().unwrap();
+    String::from_utf8(out.stdout).unwrap().trim().to_owned()
+}
+
+async fn poll(app: &TestApp) {
+    app.stack.run_job_to_completion("job-sftp-poll", json!({"scheduledTime": "2027-01-01T12:15:00Z"})).await.unwrap();
+}
+
+async fn imports(app: &TestApp, org: &str, token: &str) -> Vec<Value> {
+    let list = app.get(&format!("/api/v1/orgs/{org}/imports"), token).await.expect(200).body;
+    list["items"].as_array().unwrap().clone()
+}
+
+const TENANTS: &str = "firstName,lastName,email,phone\n\
+    Ada,Lovelace,ada@example.com,+15550100001\n\
+    Grace,Hopper,grace@example.com,\n\
+    Alan,Turing,alan@example.com,+15550100003\n";
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_new_file_on_the_orgs_sftp_server_is_imported_once_and_a_foreign_host_key_is_refused() {
+    let app = TestApp::spawn().await;
+    let owner = "sftp-owner@example.com";
+    let org = app.create_org(owner, "Drop Box Rentals").await;
+    let token = app.token(owner);
+    let sshd = Sshd::start();
+    let path = format!("/api/v1/orgs/{org}/integrations/sftp");
+    let connect = |host_key: &str, private_key: Option<String>| {
+        let mut body = json!({"host": "127.0.0.1", "port": sshd.port, "username": user(),
+            "hostKey": host_key, "path": sshd.drop.display().to_string(), "kind": "tenants"});
+        if let Some(k) = private_key {
+            body["privateKey"] = json!(k);
+        }
+        body
+    };
+    let host_key = sshd.read("host_ed25519.pub");
+    let private_key = sshd.read("client_ed25519");
+
+    // Bad input names its field and stores nothing.
+    let bad = app.call("PUT", &path, &token, Some(connect("ssh-ed25519 AAAAnope", Some(private_key.clone())))).await;
+    assert_eq!(bad.problem(400).error_fields(), ["hostKey"]);
+    let mut private_host = connect(host_key.trim(), Some(private_key.clone()));
+    private_host["host"] = json!("10.0.0.5");
+    assert_eq!(app.call("PUT", &path, &token, Some(private_host)).await.problem(400).error_fields(), ["host"]);
+    let keyless = app.call("PUT", &path, &token, Some(connect(host_key.trim(), None))).await;
+    assert_eq!(keyless.problem(400).error_fields(), ["privateKey"]);
+    assert_eq!(app.get(&path, &token).await.expect(200).body["status"], "not_connected");
+
+    let shown =
+        app.call("PUT", &path, &token, Some(connect(host_key.trim(), Some(private_key)))).await.expect(200).body;
+    assert_eq!(shown["status"], "connected");
+    assert!(shown["hostKeyFingerprint"].as_str().unwrap().starts_with("SHA256:"), "{shown}");
+    let got = app.get(&path, &token).await.expect(200).body;
+    assert!(got.get("privateKey").is_none() && !got.to_string().contains("PRIVATE KEY"), "never answered: {got}");
+
+    // A new file: picked up by the poll, imported and committed.
+    sshd.put("tenants-2027-01.csv", TENANTS);
+    poll(&app).await;
+    let first = eventually("the SFTP file's import to commit", 120, async || {
+        let list = imports(&app, &org, &token).await;
+        list.into_iter().find(|i| i["status"] == "committed")
+    })
+    .await;
+    assert_eq!((first["kind"].as_str(), first["name"].as_str()), (Some("tenants"), Some("tenants-2027-01.csv")));
+    assert_eq!(first["counts"]["created"], 3, "{first}");
+    let tenants = app.get(&format!("/api/v1/orgs/{org}/tenants"), &token).await.expect(200).body;
+    assert_eq!(tenants["items"].as_array().unwrap().len(), 3);
+    let status = app.get(&path, &token).await.expect(200).body;
+    assert_eq!((status["lastPoll"]["status"].as_str(), status["lastPoll"]["newFiles"].as_u64()), (Some("ok"), Some(1)));
+
+    // Polled again: nothing new. The same content under another name: not imported again.
+    poll(&app).await;
+    sshd.put("tenants-2027-01 (copy).csv", TENANTS);
+    poll(&app).await;
+    assert_eq!(imports(&app, &org, &token).await.len(), 1, "one import for one content");
+    assert_eq!(app.get(&path, &token).await.expect(200).body["lastPoll"]["newFiles"], 0);
+
+    // Another host key pinned (the key kept): the server is refused before anything is read.
+    let (_, other) = keygen(&sshd.dir.join("other_ed25519"));
+    app.call("PUT", &path, &token, Some(connect(&other, None))).await.expect(200);
+    sshd.put("tenants-2027-02.csv", "firstName,lastName,email\nKatherine,Johnson,kj@example.com\n");
+    poll(&app).await;
+    let refused = app.get(&path, &token).await.expect(200).body;
+    assert_eq!(refused["lastPoll"]["status"], "error", "{refused}");
+    let why = refused["lastPoll"]["error"].as_str().unwrap();
+    assert!(why.contains("not the pinned") && why.contains(refused["hostKeyFingerprint"].as_str().unwrap()), "{why}");
+    assert_eq!(imports(&app, &org, &token).await.len(), 1, "nothing read from a server we do not trust");
+
+    // The right key again: the new file comes in. Disconnecting keeps the imports.
+    app.call("PUT", &path, &token, Some(connect(host_key.trim(), None))).await.expect(200);
+    poll(&app).await;
+    eventually("the second file's import to commit", 120, async || {
+        let list = imports(&app, &org, &token).await;
+        (list.iter().filter(|i| i["status"] == "committed").count() == 2).then_some(())
+    })
+    .await;
+    app.delete(&path, &token).await.expect(204);
+    assert_eq!(app.get(&path, &token).await.expect(200).body["status"], "not_connected");
+    app.delete(&path, &token).await.problem(404);
+    assert_eq!(imports(&app, &org, &token).await.len(), 2);
+}
