@@ -305,3 +305,190 @@ async fn expenses_are_booked_by_account_code_vendor_and_building_name_and_once()
     let (tb, _) = e2e::books::trial_balance(&app, &org.id, &org.token, e2e::books::END_OF_TIME).await;
     assert_eq!(tb.get(&("1000".to_owned(), "USD".to_owned())).copied(), Some(-133_296), "{tb:?}");
 }
+
+/// The (line, column) of each error of an import.
+fn error_cells(i: &Value) -> Vec<(u64, String)> {
+    let errors = i["errors"].as_array().unwrap_or_else(|| panic!("no errors: {i}"));
+    errors.iter().map(|e| (e["row"].as_u64().unwrap(), e["field"].as_str().unwrap().to_owned())).collect()
+}
+
+fn counts(i: &Value, of: &[&str]) -> Vec<u64> {
+    of.iter().map(|c| i["counts"][*c].as_u64().unwrap_or_else(|| panic!("no count {c}: {i}"))).collect()
+}
+
+/// An org with the building Elm Court (units 1A, 1B, 1C) and the tenants Ada, Sam and Kim.
+async fn leasing_org(app: &TestApp, owner: &str) -> (Org, Vec<String>) {
+    let org = Org { id: app.create_org(owner, "Lease Imports LLC").await, token: app.token(owner) };
+    let building = app.create_building(&org.id, owner, "Elm Court").await;
+    let mut units = Vec::new();
+    for label in ["1A", "1B", "1C"] {
+        let unit =
+            app.post(&org.path(&format!("/buildings/{building}/units")), &org.token, json!({"label": label})).await;
+        units.push(unit.expect(201).id());
+    }
+    for (first, email) in [("Ada", "ada@example.com"), ("Sam", "sam@example.com"), ("Kim", "kim@example.com")] {
+        let tenant = json!({"firstName": first, "lastName": "Lee", "email": email});
+        app.post(&org.path("/tenants"), &org.token, tenant).await.expect(201);
+    }
+    (org, units)
+}
+
+/// Creates and activates a lease of `unit` for the tenant with `email`; answers its id.
+async fn active_lease(app: &TestApp, org: &Org, unit: &str, email: &str, start: &str) -> String {
+    let tenants = app.get(&org.path("/tenants?limit=50"), &org.token).await.expect(200).body;
+    let tenant = tenants["items"].as_array().unwrap().iter().find(|t| t["email"] == email).unwrap()["id"].clone();
+    let lease = json!({"unitId": unit, "tenantIds": [tenant], "startDate": start,
+                       "rent": {"amount": "1300.00", "currency": "USD"}, "dueDay": 1});
+    let lease = app.post(&org.path("/leases"), &org.token, lease).await.expect(201).id();
+    app.post(&org.path(&format!("/leases/{lease}:activate")), &org.token, json!({})).await.expect(200);
+    lease
+}
+
+/// The fixed leases file's rows are leases: 1A's active with its terms, 1B's active for Sam
+/// (primary) and Kim, 1A's next one a draft; on 2026-03-01 the three units are let.
+async fn assert_imported_leases(app: &TestApp, org: &Org, units: &[String]) {
+    let leases = app.get(&org.path("/leases"), &org.token).await.expect(200).body;
+    let leases = leases["items"].as_array().unwrap();
+    assert_eq!(leases.len(), 4);
+    let of = |unit: &str, start: &str| leases.iter().find(|l| l["unitId"] == unit && l["startDate"] == start).unwrap();
+    let a = of(&units[0], "2026-01-01");
+    let terms = (a["status"].as_str(), a["endDate"].as_str(), a["dueDay"].as_u64(), a["rent"]["amount"].as_str());
+    assert_eq!(terms, (Some("active"), Some("2026-12-31"), Some(1), Some("1450.00")), "{a}");
+    assert_eq!(a["deposit"]["amount"], "1450.00", "{a}");
+    let b = of(&units[1], "2026-01-01");
+    assert_eq!(b["status"], "active", "{b}");
+    let tenants = app.get(&org.path("/tenants?limit=50"), &org.token).await.expect(200).body;
+    let email =
+        |id: &Value| tenants["items"].as_array().unwrap().iter().find(|t| t["id"] == *id).unwrap()["email"].clone();
+    let emails: Vec<Value> = b["tenantIds"].as_array().unwrap().iter().map(email).collect();
+    assert_eq!(emails, ["sam@example.com", "kim@example.com"], "Sam the primary, Kim a roommate");
+    assert_eq!(of(&units[0], "2027-01-01")["status"], "draft");
+    let occupancy = app.get(&org.path("/occupancy?date=2026-03-01"), &org.token).await.expect(200).body;
+    assert_eq!(occupancy["portfolio"]["occupied"], 3, "{occupancy}");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn leases_name_their_unit_and_tenants_are_activated_and_imported_once() {
+    let app = TestApp::spawn().await;
+    let owner = "leases-import@example.com";
+    let (org, units) = leasing_org(&app, owner).await;
+    let by_hand = active_lease(&app, &org, &units[2], "kim@example.com", "2025-01-01").await;
+    for (kind, header) in [("leases", "building,unit,tenants,startDate,"), ("opening-balances", "type,date,building,")]
+    {
+        let template = app.get(&org.path(&format!("/import-templates/{kind}")), &org.token).await;
+        assert!(template.status == 200 && template.text.starts_with(header), "{}", template.text);
+    }
+
+    let head = "building,unit,tenants,startDate,endDate,rent,currency,dueDay,deposit,status\n";
+    let bad = format!(
+        "{head}Elm Court,1A,ada@example.com,2026-01-01,2026-12-31,1450.00,,1,1450.00,\n\
+         Elm Court,1B,sam@example.com;nobody@example.com,2026-01-01,,1200.00,,5,,\n\
+         Elm Court,1C,kim@example.com,2026-02-01,,1300.00,,1,,\n\
+         Elm Court,1A,kim@example.com,2026-06-01,,1450.00,,1,,\n\
+         Elm Court,1B,sam@example.com,2026-01-01,,1200.00,,32,,\n"
+    );
+    let dry = org.import(&app, "leases", &bad, true).await;
+    assert_eq!(dry["status"], "validated", "{dry}");
+    let want = [(3, "tenants"), (4, "startDate"), (5, "startDate"), (6, "dueDay")];
+    assert_eq!(error_cells(&dry), want.map(|(l, f)| (l, f.to_owned())), "{dry}");
+    let message =
+        |row: u64| dry["errors"].as_array().unwrap().iter().find(|e| e["row"] == row).unwrap()["message"].clone();
+    assert_eq!(message(3), "no tenant of this org has the email nobody@example.com");
+    assert_eq!(message(4), format!("the unit is already leased by {by_hand} from 2025-01-01, open-ended"));
+    assert_eq!(message(5), "overlaps line 2: the same unit from 2026-01-01 to 2026-12-31");
+    let leases = app.get(&org.path("/leases"), &org.token).await.expect(200).body;
+    assert_eq!(leases["items"].as_array().unwrap().len(), 1, "a dry run writes nothing");
+
+    // Fixed: 1C's row is the lease made by hand (the same unit and start), so it is skipped.
+    let fixed = format!(
+        "{head}Elm Court,1A,ada@example.com,2026-01-01,2026-12-31,1450.00,,1,1450.00,\n\
+         elm court,1b,Sam@example.com; kim@example.com,2026-01-01,,1200.00,USD,5,,active\n\
+         Elm Court,1C,kim@example.com,2025-01-01,,1300.00,,1,,\n\
+         Elm Court,1A,ada@example.com,2027-01-01,,1500.00,,1,,draft\n"
+    );
+    let dry = org.import(&app, "leases", &fixed, true).await;
+    assert_eq!((dry["errorCount"].as_u64(), counts(&dry, &["valid", "existing"])), (Some(0), vec![3, 1]), "{dry}");
+    let id = dry["id"].as_str().unwrap();
+    app.post(&org.path(&format!("/imports/{id}:commit")), &org.token, json!({})).await.expect(202);
+    let done = org.settled(&app, id).await;
+    assert_eq!(
+        (done["status"].as_str(), counts(&done, &["created", "failed"])),
+        (Some("committed"), vec![3, 0]),
+        "{done}"
+    );
+
+    assert_imported_leases(&app, &org, &units).await;
+
+    let again = org.import(&app, "leases", &fixed, false).await;
+    assert_eq!(
+        (again["status"].as_str(), counts(&again, &["existing", "created"])),
+        (Some("committed"), vec![4, 0]),
+        "{again}"
+    );
+    let leases = app.get(&org.path("/leases"), &org.token).await.expect(200).body;
+    assert_eq!(leases["items"].as_array().unwrap().len(), 4, "nothing new");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn opening_balances_reach_the_tenants_ledgers_and_the_trial_balance_once_and_only_when_balanced() {
+    let app = TestApp::spawn().await;
+    let owner = "opening-import@example.com";
+    let (org, units) = leasing_org(&app, owner).await;
+    let ada = active_lease(&app, &org, &units[0], "ada@example.com", "2025-06-01").await;
+    let sam = active_lease(&app, &org, &units[1], "sam@example.com", "2025-01-01").await;
+
+    let csv = "type,date,building,unit,account,amount,currency,memo\n\
+               tenant_balance,2026-01-01,Elm Court,1A,,325.00,,January rent still owed\n\
+               tenant_balance,2026-01-01,Elm Court,1B,,-50.00,,overpaid in December\n\
+               account,2026-01-01,,,1000,18250.00,,bank balance\n\
+               account,2026-01-01,Elm Court,,2100,-2900.00,,deposits held\n\
+               account,2026-01-01,,,3900,-15350.00,,opening equity\n";
+    let done = org.import(&app, "opening-balances", csv, false).await;
+    assert_eq!(
+        (done["status"].as_str(), counts(&done, &["created", "failed"])),
+        (Some("committed"), vec![5, 0]),
+        "{done}"
+    );
+
+    let ledger = |lease: &str| org.path(&format!("/leases/{lease}/ledger?asOf=2026-01-31"));
+    let a = app.get(&ledger(&ada), &org.token).await.expect(200).body;
+    let s = app.get(&ledger(&sam), &org.token).await.expect(200).body;
+    assert_eq!(a["balance"]["amount"], "325.00", "{a}");
+    assert_eq!(s["balance"]["amount"], "-50.00", "{s}");
+    for lease in [&ada, &sam] {
+        let charges = app.get(&org.path(&format!("/leases/{lease}/charges")), &org.token).await.expect(200).body;
+        for c in charges["items"].as_array().unwrap() {
+            e2e::books::wait_posted(&app, &org.id, &org.token, c["id"].as_str().unwrap()).await;
+        }
+    }
+    let (tb, raw) = e2e::books::trial_balance(&app, &org.id, &org.token, "2026-01-31").await;
+    let usd = |code: &str| tb.get(&(code.to_owned(), "USD".to_owned())).copied().unwrap_or(0);
+    // What the tenants owed was income in the books before ours: opening equity here, not rent.
+    let want = [("1000", 1_825_000), ("1200", 27_500), ("2100", -290_000), ("3900", -1_562_500), ("4000", 0)];
+    assert_eq!(want.map(|(c, _)| (c, usd(c))), want, "{raw}");
+    assert_eq!(raw["balanced"], true, "{raw}");
+    let entries = app.get(&org.path("/journal?source=manual"), &org.token).await.expect(200).body;
+    assert_eq!(entries["items"].as_array().unwrap().len(), 1, "one entry for the date: {entries}");
+
+    let again = org.import(&app, "opening-balances", csv, false).await;
+    assert_eq!(
+        (again["status"].as_str(), counts(&again, &["existing", "created"])),
+        (Some("committed"), vec![5, 0]),
+        "{again}"
+    );
+    let entries = app.get(&org.path("/journal?source=manual"), &org.token).await.expect(200).body;
+    assert_eq!(entries["items"].as_array().unwrap().len(), 1, "nothing posted twice");
+
+    let unbalanced = "type,date,building,unit,account,amount,currency,memo\n\
+                      account,2026-02-01,,,1000,100.00,,\n\
+                      account,2026-02-01,,,3900,-90.00,,\n";
+    let refused = org.import(&app, "opening-balances", unbalanced, false).await;
+    assert_eq!(refused["status"], "validated", "an error stops the commit: {refused}");
+    assert_eq!(error_cells(&refused), [(3, "amount".to_owned())], "{refused}");
+    assert_eq!(
+        refused["errors"][0]["message"],
+        "the account rows of 2026-02-01 do not balance: debits 100.00 USD, credits 90.00 USD"
+    );
+    let (after, _) = e2e::books::trial_balance(&app, &org.id, &org.token, "2026-02-28").await;
+    assert_eq!(after, tb, "nothing of that date was written");
+}

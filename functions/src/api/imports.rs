@@ -1,7 +1,8 @@
-//! `api-imports`: CSV imports of tenants and units. `POST …/imports` answers the import with a
-//! presigned upload; `consumer-import` validates the file when it lands (and commits it unless it
-//! is a dry run); `…/imports/{importId}:commit` commits a validated dry run (409 while it has
-//! errors). `GET …/import-templates/{kind}` is the CSV header with example rows.
+//! `api-imports`: CSV imports of units, tenants, leases, payments, expenses and opening
+//! balances. `POST …/imports` answers the import with a presigned upload; `consumer-import`
+//! validates the file when it lands (and commits it unless it is a dry run);
+//! `…/imports/{importId}:commit` commits a validated dry run (409 while it has errors).
+//! `GET …/import-templates/{kind}` is the CSV header with example rows.
 
 use super::route::Call;
 use portfolio::imports::model::{CommitImport, CreateImport, Import, ImportKind};
@@ -16,8 +17,9 @@ crate::routes! {
     org(LeasingRead) get_template,
 }
 
-/// A new import (`kind`: `tenants` or `units`) and its `upload` (PUT the file there, as
-/// `text/csv`, exactly `sizeBytes`); processing starts when the file lands.
+/// A new import (`kind`: `units`, `tenants`, `leases`, `payments`, `expenses` or
+/// `opening-balances`) and its `upload` (PUT the file there, as `text/csv`, exactly
+/// `sizeBytes`); processing starts when the file lands.
 #[utoipa::path(post, path = "/api/v1/orgs/{orgId}/imports", tag = "imports",
     params(("orgId" = String, Path)), request_body = CreateImport,
     responses((status = 201, body = Import), (status = 400, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem)))]
@@ -55,7 +57,7 @@ pub async fn commit_import(c: Call<'_>) -> ApiResult {
     json(202, &service::request_commit(&c.cx, c.app.imports(), &c.param("importId")?).await?)
 }
 
-/// The CSV template of a kind (`tenants`, `units`): its header and example rows.
+/// The CSV template of a kind: its header and example rows.
 #[utoipa::path(get, path = "/api/v1/orgs/{orgId}/import-templates/{kind}", tag = "imports",
     params(("orgId" = String, Path), ("kind" = inline(ImportKind), Path)),
     responses((status = 200, description = "The template", content_type = "text/csv", body = String), (status = 404, body = Problem)))]

@@ -60,6 +60,9 @@ crate::domain_event! {
         reason: Option<String>,
         /// The reversing allocations that released what was allocated to it.
         allocations: Vec<AllocationMade>,
+        /// Where the charge came from (an opening balance is reversed against opening equity).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        source: Option<ChargeSource>,
         /// The charge's rate into the base currency (its base amount is reversed).
         fx: Option<Fx>,
     }

@@ -85,6 +85,9 @@ pub enum ChargeSource {
     LateFeeJob,
     /// A deduction from the deposit at move-out.
     DepositSettlement,
+    /// What the tenant owed (or was owed) on the day the org moved in from another system (the
+    /// `opening-balances` import): it was income in those books, so it is opening equity in ours.
+    OpeningBalance,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]

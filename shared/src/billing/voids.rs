@@ -164,6 +164,7 @@ pub(crate) fn write_void(
         reason: reason.clone(),
         allocations: super::common::allocations_made(released),
         fx: c.fx.clone(),
+        source: Some(c.source),
     };
     crate::events::emit(tx, scope, &voided);
 }

@@ -109,6 +109,8 @@ pub const SEEDED: &[Seeded] = &[
     acct("2200", "Prepaid rent", T::Liability, Some(S::PrepaidRent), Off),
     acct("3000", "Owner contributions", T::Equity, None, Off),
     acct("3100", "Owner draws", T::Equity, None, Off),
+    // Where balances brought over from another system start (imported opening balances).
+    acct("3900", "Opening balance equity", T::Equity, None, Off),
     acct("4000", "Rent", T::Income, None, Line(3)),
     acct("4100", "Late fees", T::Income, None, Line(3)),
     acct("4900", "Other income", T::Income, None, Line(3)),
@@ -145,6 +147,8 @@ pub mod code {
     /// A deposit charged and not yet paid: it becomes held when paid.
     pub const DEPOSITS_DUE: &str = "2110";
     pub const PREPAID_RENT: &str = "2200";
+    /// What tenants owed on the go-live day was income in the books before ours.
+    pub const OPENING_EQUITY: &str = "3900";
     pub const RENT: &str = "4000";
     pub const LATE_FEES: &str = "4100";
     pub const OTHER_INCOME: &str = "4900";

@@ -7,7 +7,7 @@ use super::model::*;
 use super::poster::{post, Origin, Posted, MAX_LINES};
 use super::posting::{Draft, Leg, Source, Tag};
 use super::sources::Provenance;
-use crate::ids::next_ulid;
+use crate::ids::{next_ulid, JournalEntryId, OrgId};
 use crate::money::Money;
 use crate::platform::ctx::Ctx;
 use crate::{Error, FieldError, Result};
@@ -55,7 +55,7 @@ fn leg(chart: &Chart, i: usize, l: &ManualLine, errors: &mut Vec<FieldError>) ->
 
 /// The draft of a manual entry, or every field that is wrong (404 when it names an account
 /// this org does not have).
-fn draft(chart: &Chart, input: &ManualEntry) -> Result<Draft> {
+fn draft(chart: &Chart, input: &ManualEntry, id: ulid::Ulid) -> Result<Draft> {
     let mut errors = Vec::new();
     let memo = input.memo.trim();
     if memo.is_empty() || memo.chars().count() > 200 {
@@ -83,17 +83,31 @@ fn draft(chart: &Chart, input: &ManualEntry) -> Result<Draft> {
     if !errors.is_empty() {
         return Err(Error::Invalid(errors));
     }
-    let id = next_ulid().to_string();
-    let source = Source { type_: "manual".into(), id: id.clone() };
-    Ok(Draft { key: format!("manual:{id}"), source, date: input.date, memo: memo.to_owned(), legs })
+    let source = Source { type_: "manual".into(), id: id.to_string() };
+    Ok(Draft { key: draft_key(id), source, date: input.date, memo: memo.to_owned(), legs })
+}
+
+fn draft_key(id: ulid::Ulid) -> String {
+    format!("manual:{id}")
+}
+
+/// The journal entry id a manual entry posted as `id` gets (`post_manual_as`).
+pub fn entry_id(org: &OrgId, id: ulid::Ulid) -> JournalEntryId {
+    JournalEntryId::of(org, &draft_key(id))
 }
 
 pub async fn post_manual(cx: &Ctx<'_>, input: ManualEntry) -> Result<JournalEntry> {
-    let chart = chart(cx).await?;
-    let d = draft(&chart, &input)?;
-    let from = Provenance::Manual { draft: Box::new(d.clone()) };
-    match post(cx, &d, Origin::Manual, cx.scope.actor_id(), &from).await? {
+    match post_manual_as(cx, input, next_ulid()).await? {
         Posted::New(e) => Ok((*e).into()),
         Posted::Already(_) => Err(Error::Conflict("this entry was already posted".into())),
     }
+}
+
+/// As `post_manual`, under an id the caller derives from what the entry is (an import's rows),
+/// so posting it again writes nothing and answers `Posted::Already`.
+pub async fn post_manual_as(cx: &Ctx<'_>, input: ManualEntry, id: ulid::Ulid) -> Result<Posted> {
+    let chart = chart(cx).await?;
+    let d = draft(&chart, &input, id)?;
+    let from = Provenance::Manual { draft: Box::new(d.clone()) };
+    post(cx, &d, Origin::Manual, cx.scope.actor_id(), &from).await
 }

@@ -19,7 +19,7 @@ use crate::billing::allocation::ChargeKind;
 use crate::billing::events::{
     AllocationCreated, AllocationMade, ChargeCreated, ChargeVoided, DepositSettled, PaymentReceived, PaymentReversed,
 };
-use crate::billing::model::{AllocationSource, Fx};
+use crate::billing::model::{AllocationSource, ChargeSource, Fx};
 use crate::events::{DomainEvent, Event};
 use crate::integrations::stripe::events::PayoutPaid;
 use crate::money::{Currency, Money, MoneyDto, StoredMoney};
@@ -182,11 +182,20 @@ pub fn charge_account(kind: ChargeKind) -> &'static str {
     }
 }
 
+/// The account a charge credits: its kind's income (or deposits due), or opening equity for a
+/// balance brought over from another system's books (where it was income already).
+fn credited(kind: ChargeKind, source: Option<ChargeSource>) -> &'static str {
+    match source {
+        Some(ChargeSource::OpeningBalance) => code::OPENING_EQUITY,
+        _ => charge_account(kind),
+    }
+}
+
 /// A charge (negative for a credit) raises what is owed, valued at the charge's rate.
-fn charge(s: &mut Sums, date: NaiveDate, kind: ChargeKind, (m, fx): (Money, Option<&Fx>), tag: &Tag) {
+fn charge(s: &mut Sums, date: NaiveDate, (kind, credit): (ChargeKind, &str), (m, fx): (Money, Option<&Fx>), tag: &Tag) {
     let base = worth(fx, m);
     s.add_valued(date, code::RECEIVABLE, m, base, &tag.of(charge_account(kind)));
-    s.add_valued(date, charge_account(kind), Money::new(-m.minor, m.currency), neg(base), tag);
+    s.add_valued(date, credit, Money::new(-m.minor, m.currency), neg(base), tag);
 }
 
 /// Money meeting a charge: the receivable goes down by what it moved of the charge's base
@@ -231,11 +240,13 @@ fn src(type_: &str, id: impl ToString) -> Source {
 pub fn billing_drafts(event: &Event, tag: &Tag) -> Option<Vec<Draft>> {
     let mut s = Sums::default();
     let (source, date, memo) = if let Some(e) = decode::<ChargeCreated>(event) {
-        charge(&mut s, e.due_date, e.kind, (money(&e.amount)?, e.fx.as_ref()), tag);
+        let credit = credited(e.kind, Some(e.source));
+        charge(&mut s, e.due_date, (e.kind, credit), (money(&e.amount)?, e.fx.as_ref()), tag);
         (src("charge", &e.charge_id), e.due_date, format!("{} charge", kind_name(e.kind)))
     } else if let Some(e) = decode::<ChargeVoided>(event) {
         let m = money(&e.amount)?;
-        charge(&mut s, e.date, e.kind, (Money::new(-m.minor, m.currency), e.fx.as_ref()), tag);
+        let credit = credited(e.kind, e.source);
+        charge(&mut s, e.date, (e.kind, credit), (Money::new(-m.minor, m.currency), e.fx.as_ref()), tag);
         e.allocations.iter().for_each(|a| allocation(&mut s, a, tag));
         (src("charge_void", &e.charge_id), e.date, format!("{} charge voided", kind_name(e.kind)))
     } else if let Some(e) = decode::<PaymentReceived>(event) {
@@ -261,7 +272,7 @@ pub fn billing_drafts(event: &Event, tag: &Tag) -> Option<Vec<Draft>> {
         for d in &e.deductions {
             let m = money(&d.amount)?;
             let valued = fx.and_then(|f| Fx::convert(m.minor, m.currency, f.rate, f.rate_date, f.base_currency));
-            charge(&mut s, e.settled_on, ChargeKind::Fee, (m, valued.as_ref()), tag);
+            charge(&mut s, e.settled_on, (ChargeKind::Fee, charge_account(ChargeKind::Fee)), (m, valued.as_ref()), tag);
         }
         e.allocations.iter().for_each(|a| allocation(&mut s, a, tag));
         // The refund leaves the deposit at what it was worth when paid, the bank at today's rate.

@@ -151,6 +151,7 @@ proptest! {
         let v = ChargeVoided {
             charge_id: c.charge_id.clone(), lease_id: c.lease_id.clone(), kind: c.kind, amount: c.amount.clone(),
             date: day(d), reason: None, allocations: allocs.clone(), fx: None,
+            source: None,
         };
         assert_balanced(&drafts(&v));
         assert_balanced(&drafts(&received(minor, d, allocs.clone())));
@@ -177,6 +178,7 @@ proptest! {
         let v = ChargeVoided {
             charge_id: c.charge_id.clone(), lease_id: c.lease_id.clone(), kind: c.kind, amount: c.amount.clone(),
             date: day(d), reason: None, allocations: vec![], fx: None,
+            source: None,
         };
         let mut both = drafts(&c);
         both.extend(drafts(&v));
@@ -279,6 +281,7 @@ proptest! {
         let v = ChargeVoided {
             charge_id: c.charge_id.clone(), lease_id: c.lease_id.clone(), kind: c.kind, amount: c.amount.clone(),
             date: day(d), reason: None, allocations: allocs.clone(), fx: c.fx.clone(),
+            source: None,
         };
         for all in [drafts(&c), drafts(&p), drafts(&v)] {
             assert_balanced(&all);

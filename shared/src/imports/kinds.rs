@@ -1,6 +1,7 @@
 //! How each kind of import reads its rows: its columns (the template), how a row becomes a
-//! record or field errors, the key that says a row is already in the org, and the writes of a
-//! chunk of rows.
+//! record or field errors, how the rows settle against one another (merged, or one refused for
+//! an earlier one), the key that says a row is already in the org, and the writes of a chunk of
+//! rows. `leases` and `opening` hold the kinds that need a module of their own.
 
 use super::model::ImportKind;
 use crate::leasing::model::{email_key, CreateTenant, Tenant};
@@ -17,6 +18,18 @@ pub type Row = BTreeMap<String, String>;
 
 /// A row's problems: (column, message).
 pub type Problems = Vec<(String, String)>;
+
+/// What writing one row alone did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Written {
+    Created,
+    /// Not written: on this column, for this reason; or (`None`) for the usual reason of its
+    /// kind (it is there already, or what it names changed meanwhile).
+    Refused(Option<(String, String)>),
+}
+
+/// Rows planned together (`Kind::settle`): the ones kept, and the lines refused with why.
+pub type Settled<P> = (Vec<(u32, P)>, Vec<(u32, Problems)>);
 
 /// One kind of import.
 pub trait Kind {
@@ -48,25 +61,39 @@ pub trait Kind {
     /// domain's service (`write_one`: a payment is allocated as the ledger decides).
     const BULK: bool = true;
 
-    /// Writes one row alone: Ok(false) when it could not be (it is reported on its line).
+    /// Writes one row alone: `Refused` when it could not be (it is reported on its line).
     fn write_one<'a>(
         cx: &'a Ctx<'a>,
         plan: &'a Self::Plan,
-    ) -> impl std::future::Future<Output = Result<bool>> + Send + 'a {
+    ) -> impl std::future::Future<Output = Result<Written>> + Send + 'a {
         async move {
             let mut tx = Tx::new();
             Self::write(&mut tx, cx, &[plan]);
             match cx.db.transact(tx).await {
-                Ok(()) => Ok(true),
-                Err(e) if e.failed_conditions().is_some() || e.is_conflict() => Ok(false),
+                Ok(()) => Ok(Written::Created),
+                Err(e) if e.failed_conditions().is_some() || e.is_conflict() => Ok(Written::Refused(None)),
                 Err(e) => Err(e.into()),
             }
         }
     }
+
+    /// The valid rows of the file (in file order, duplicates left out) checked against one
+    /// another: a kind whose rows only make sense together merges them here (the account rows
+    /// of one date are one journal entry), and refuses a row that conflicts with an earlier one
+    /// (two leases of one unit overlapping). A merged plan is kept at its last line. The default
+    /// keeps every row as it is.
+    fn settle(planned: Vec<(u32, Self::Plan)>) -> Settled<Self::Plan> {
+        (planned, Vec::new())
+    }
+
+    /// How many rows of the file `plan` stands for (a merged one: all of them).
+    fn rows(_plan: &Self::Plan) -> u32 {
+        1
+    }
 }
 
 /// The columns as a JSON object of strings, numbers where `numbers` says so.
-fn object(row: &Row, numbers: &[&str], problems: &mut Problems) -> Map<String, Value> {
+pub(super) fn object(row: &Row, numbers: &[&str], problems: &mut Problems) -> Map<String, Value> {
     let mut o = Map::new();
     for (k, v) in row {
         let value = if numbers.contains(&k.as_str()) {
@@ -86,7 +113,7 @@ fn object(row: &Row, numbers: &[&str], problems: &mut Problems) -> Map<String, V
 }
 
 /// A serde refusal of a row's object, on the column it names when it names one.
-fn refused(e: serde_json::Error, columns: &[&str]) -> (String, String) {
+pub(super) fn refused(e: serde_json::Error, columns: &[&str]) -> (String, String) {
     let text = e.to_string();
     let column = columns.iter().find(|c| text.contains(&format!("`{c}`"))).map_or("row", |c| c);
     let message = match text.starts_with("missing field") {
@@ -141,7 +168,7 @@ pub struct Units;
 /// The org's buildings by name (case and spacing aside).
 pub struct Buildings(HashMap<String, Building>);
 
-fn name_key(name: &str) -> String {
+pub(super) fn name_key(name: &str) -> String {
     name.split_whitespace().collect::<Vec<_>>().join(" ").to_lowercase()
 }
 
@@ -242,6 +269,18 @@ pub fn check_header<K: Kind>(header: &[String]) -> Problems {
     out
 }
 
+/// The template of `kind`: its header and example rows, as CSV.
+pub fn template_of(kind: ImportKind) -> String {
+    match kind {
+        ImportKind::Tenants => template::<Tenants>(),
+        ImportKind::Units => template::<Units>(),
+        ImportKind::Payments => template::<Payments>(),
+        ImportKind::Expenses => template::<Expenses>(),
+        ImportKind::Leases => template::<super::leases::Leases>(),
+        ImportKind::OpeningBalances => template::<super::opening::OpeningBalances>(),
+    }
+}
+
 /// The template of `K`: the header and the example rows, as CSV.
 pub fn template<K: Kind>() -> String {
     let mut w = csv::Writer::from_writer(Vec::new());
@@ -257,11 +296,63 @@ pub fn template<K: Kind>() -> String {
 /// ledger allocates any payment. Its id comes from the row, so a second import finds it.
 pub struct Payments;
 
-/// The org's units by building name and label, and the leases of each unit.
-pub struct Leases {
-    units: HashMap<(String, String), crate::ids::UnitId>,
-    buildings: HashSet<String>,
-    leases: HashMap<crate::ids::UnitId, Vec<crate::leasing::model::LeaseRecord>>,
+/// The org's units by building name and label, the terms of their activated leases, and the
+/// leases of each unit.
+pub struct UnitLeases {
+    pub(super) units: HashMap<(String, String), crate::ids::UnitId>,
+    pub(super) buildings: HashSet<String>,
+    pub(super) terms: HashMap<crate::ids::UnitId, Vec<crate::leasing::model::UnitTerm>>,
+    pub(super) leases: HashMap<crate::ids::UnitId, Vec<crate::leasing::model::LeaseRecord>>,
+}
+
+impl UnitLeases {
+    pub(super) async fn read(cx: &Ctx<'_>) -> Result<UnitLeases> {
+        let buildings = crate::properties::buildings::all_buildings(cx).await?;
+        let names: HashMap<_, _> = buildings.iter().map(|b| (b.id.clone(), name_key(&b.name))).collect();
+        let units = crate::properties::units::all_units(cx).await?;
+        let (pk, prefix) = keys::leases(cx.scope);
+        let q = crate::platform::db::Query::partition(crate::platform::db::Index::Primary, pk).begins_with(prefix);
+        let mut leases: HashMap<crate::ids::UnitId, Vec<crate::leasing::model::LeaseRecord>> = HashMap::new();
+        for item in cx.db.query_all(q).await? {
+            let l: crate::leasing::model::LeaseRecord = crate::platform::db::from_item(item)?;
+            leases.entry(l.unit_id.clone()).or_default().push(l);
+        }
+        Ok(UnitLeases {
+            terms: units.iter().map(|u| (u.id.clone(), u.terms.clone())).collect(),
+            units: units
+                .into_iter()
+                .filter_map(|u| Some(((names.get(&u.building_id)?.clone(), keys::label_key(&u.label)), u.id)))
+                .collect(),
+            buildings: names.into_values().collect(),
+            leases,
+        })
+    }
+
+    /// The unit a row names (its building's name, its label); else a problem on the column at
+    /// fault.
+    pub(super) fn unit(
+        &self,
+        building: Option<String>,
+        unit: Option<String>,
+        problems: &mut Problems,
+    ) -> Option<&crate::ids::UnitId> {
+        let (Some(building), Some(unit)) = (&building, &unit) else {
+            for (column, cell) in [("building", &building), ("unit", &unit)] {
+                if cell.is_none() {
+                    problems.push((column.into(), "required".into()));
+                }
+            }
+            return None;
+        };
+        let found = self.units.get(&(name_key(building), keys::label_key(unit)));
+        if found.is_none() {
+            match self.buildings.contains(&name_key(building)) {
+                true => problems.push(("unit".into(), "no unit of that building has this label".into())),
+                false => problems.push(("building".into(), "no building of this org has that name".into())),
+            }
+        }
+        found
+    }
 }
 
 /// A payment to record: its lease, its id, what the API would have been sent.
@@ -273,7 +364,7 @@ pub struct PaymentPlan {
 
 impl Kind for Payments {
     type Plan = PaymentPlan;
-    type Lookup = Leases;
+    type Lookup = UnitLeases;
     const KIND: ImportKind = ImportKind::Payments;
     const COLUMNS: &'static [&'static str] =
         &["building", "unit", "receivedOn", "amount", "currency", "method", "reference"];
@@ -285,29 +376,12 @@ impl Kind for Payments {
     const ITEMS_PER_ROW: usize = 25;
     const BULK: bool = false;
 
-    async fn lookup(cx: &Ctx<'_>) -> Result<Leases> {
-        let buildings = crate::properties::buildings::all_buildings(cx).await?;
-        let names: HashMap<_, _> = buildings.iter().map(|b| (b.id.clone(), name_key(&b.name))).collect();
-        let units = crate::properties::units::all_units(cx).await?;
-        let (pk, prefix) = keys::leases(cx.scope);
-        let q = crate::platform::db::Query::partition(crate::platform::db::Index::Primary, pk).begins_with(prefix);
-        let mut leases: HashMap<crate::ids::UnitId, Vec<crate::leasing::model::LeaseRecord>> = HashMap::new();
-        for item in cx.db.query_all(q).await? {
-            let l: crate::leasing::model::LeaseRecord = crate::platform::db::from_item(item)?;
-            leases.entry(l.unit_id.clone()).or_default().push(l);
-        }
-        Ok(Leases {
-            units: units
-                .into_iter()
-                .filter_map(|u| Some(((names.get(&u.building_id)?.clone(), keys::label_key(&u.label)), u.id)))
-                .collect(),
-            buildings: names.into_values().collect(),
-            leases,
-        })
+    async fn lookup(cx: &Ctx<'_>) -> Result<UnitLeases> {
+        UnitLeases::read(cx).await
     }
 
     fn plan(
-        l: &Leases,
+        l: &UnitLeases,
         row: &Row,
         _: chrono::DateTime<chrono::Utc>,
     ) -> std::result::Result<(String, PaymentPlan), Problems> {
@@ -368,11 +442,13 @@ impl Kind for Payments {
         unreachable!("payments are written one by one (BULK is false)")
     }
 
-    async fn write_one<'a>(cx: &'a Ctx<'a>, p: &'a PaymentPlan) -> Result<bool> {
+    async fn write_one<'a>(cx: &'a Ctx<'a>, p: &'a PaymentPlan) -> Result<Written> {
         match crate::billing::payments::record(cx, p.lease.as_str(), p.input.clone(), (p.id.clone(), None), None).await
         {
-            Ok(_) => Ok(true),
-            Err(crate::Error::Conflict(_) | crate::Error::Invalid(_) | crate::Error::NotFound(_)) => Ok(false),
+            Ok(_) => Ok(Written::Created),
+            Err(crate::Error::Conflict(_) | crate::Error::Invalid(_) | crate::Error::NotFound(_)) => {
+                Ok(Written::Refused(None))
+            }
             Err(e) => Err(e),
         }
     }
@@ -397,10 +473,10 @@ pub struct Expenses;
 
 /// The chart by code, the vendors, buildings and units by name.
 pub struct Books {
-    chart: std::collections::BTreeMap<String, crate::books::model::Account>,
-    vendors: HashMap<String, crate::ids::VendorId>,
-    buildings: HashMap<String, crate::ids::BuildingId>,
-    units: HashMap<(String, String), crate::ids::UnitId>,
+    pub(super) chart: std::collections::BTreeMap<String, crate::books::model::Account>,
+    pub(super) vendors: HashMap<String, crate::ids::VendorId>,
+    pub(super) buildings: HashMap<String, crate::ids::BuildingId>,
+    pub(super) units: HashMap<(String, String), crate::ids::UnitId>,
 }
 
 impl Books {
@@ -428,11 +504,22 @@ impl Books {
         ok: fn(&crate::books::model::Account) -> Result<(), &'static str>,
         problems: &mut Problems,
     ) -> Option<String> {
+        self.active_account(column, code, ok, problems).map(|a| a.id.to_string())
+    }
+
+    /// The active account with `code` that `ok` accepts; else a problem on `column`.
+    pub(super) fn active_account(
+        &self,
+        column: &str,
+        code: Option<String>,
+        ok: fn(&crate::books::model::Account) -> Result<(), &'static str>,
+        problems: &mut Problems,
+    ) -> Option<&crate::books::model::Account> {
         let code = code?;
         let problem = match self.chart.get(code.trim()) {
             None => format!("no account of the chart has the code {code}"),
             Some(a) => match ok(a) {
-                Ok(()) if !a.archived => return Some(a.id.to_string()),
+                Ok(()) if !a.archived => return Some(a),
                 Ok(()) => format!("account {code} is archived"),
                 Err(what) => format!("account {code} is not {what}"),
             },
@@ -443,6 +530,20 @@ impl Books {
 
     /// The expense's scope: a unit (by its building's name and its label), a building, or none.
     fn scope(&self, building: Option<String>, unit: Option<String>, problems: &mut Problems) -> Option<Value> {
+        Some(match self.place(building, unit, problems)? {
+            (_, Some(u)) => serde_json::json!({"type": "unit", "id": u}),
+            (b, None) => serde_json::json!({"type": "building", "id": b}),
+        })
+    }
+
+    /// A building (by name) and maybe one of its units (by label); none when neither is given,
+    /// or when one is wrong (then a problem on its column).
+    pub(super) fn place(
+        &self,
+        building: Option<String>,
+        unit: Option<String>,
+        problems: &mut Problems,
+    ) -> Option<(crate::ids::BuildingId, Option<crate::ids::UnitId>)> {
         let mut refuse = |column: &str, why: &str| {
             problems.push((column.to_owned(), why.to_owned()));
             None
@@ -456,9 +557,9 @@ impl Books {
             return refuse("building", "no building of this org has that name");
         };
         match unit {
-            None => Some(serde_json::json!({"type": "building", "id": id})),
+            None => Some((id.clone(), None)),
             Some(label) => match self.units.get(&(name, keys::label_key(&label))) {
-                Some(u) => Some(serde_json::json!({"type": "unit", "id": u})),
+                Some(u) => Some((id.clone(), Some(u.clone()))),
                 None => refuse("unit", "no unit of that building has this label"),
             },
         }
@@ -575,17 +676,19 @@ impl Kind for Expenses {
         unreachable!("expenses are written one by one (BULK is false)")
     }
 
-    async fn write_one<'a>(cx: &'a Ctx<'a>, (input, id): &'a Self::Plan) -> Result<bool> {
+    async fn write_one<'a>(cx: &'a Ctx<'a>, (input, id): &'a Self::Plan) -> Result<Written> {
         let e = match crate::books::expenses::decide_new(cx, input, id.clone()).await {
             Ok(e) => e,
-            Err(crate::Error::Invalid(_) | crate::Error::NotFound(_) | crate::Error::Conflict(_)) => return Ok(false),
+            Err(crate::Error::Invalid(_) | crate::Error::NotFound(_) | crate::Error::Conflict(_)) => {
+                return Ok(Written::Refused(None))
+            }
             Err(e) => return Err(e),
         };
         let mut tx = Tx::new();
         crate::books::expenses::write_new(&mut tx, cx, &e);
         match cx.db.transact(tx).await {
-            Ok(()) => Ok(true),
-            Err(e) if e.failed_conditions().is_some() || e.is_conflict() => Ok(false),
+            Ok(()) => Ok(Written::Created),
+            Err(e) if e.failed_conditions().is_some() || e.is_conflict() => Ok(Written::Refused(None)),
             Err(e) => Err(e.into()),
         }
     }

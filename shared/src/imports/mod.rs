@@ -5,11 +5,17 @@
 //! `[{row, field, message}]` with `row` the file's line number (the header is line 1). A dry run
 //! stops there; a commit writes the rows in transactions of at most 100 items, each row isolated
 //! (a row that fails alone is reported, the others go in), and records its progress as it goes.
-//! Committing a dry run is refused while it has errors. Each kind (`tenants`, `units`) says how
-//! its columns become records (`kinds`).
+//! Committing a dry run is refused while it has errors. Each kind says how its columns become
+//! records (`kinds`: `tenants`, `units`, `payments`, `expenses`; `leases`; `opening`: tenants'
+//! balances and the accounts' as of a go-live date).
 
 pub mod events;
 pub mod kinds;
+pub mod leases;
 pub mod model;
+pub mod opening;
 pub mod run;
 pub mod service;
+
+#[cfg(test)]
+mod fixtures;

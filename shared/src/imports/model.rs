@@ -21,6 +21,8 @@ pub enum ImportKind {
     Units,
     Payments,
     Expenses,
+    Leases,
+    OpeningBalances,
 }
 
 impl ImportKind {
@@ -30,6 +32,8 @@ impl ImportKind {
             ImportKind::Units => "units",
             ImportKind::Payments => "payments",
             ImportKind::Expenses => "expenses",
+            ImportKind::Leases => "leases",
+            ImportKind::OpeningBalances => "opening-balances",
         }
     }
 
@@ -39,6 +43,8 @@ impl ImportKind {
             "units" => Some(ImportKind::Units),
             "payments" => Some(ImportKind::Payments),
             "expenses" => Some(ImportKind::Expenses),
+            "leases" => Some(ImportKind::Leases),
+            "opening-balances" => Some(ImportKind::OpeningBalances),
             _ => None,
         }
     }

@@ -3,8 +3,10 @@
 //! when it fails so one bad row does not hold back the others, the import's progress saved after
 //! each chunk (a run cut short and started again skips what is already written).
 
-use super::kinds::{check_header, Expenses, Kind, Payments, Problems, Row, Tenants, Units};
+use super::kinds::{check_header, Expenses, Kind, Payments, Problems, Row, Tenants, Units, Written};
+use super::leases::Leases;
 use super::model::*;
+use super::opening::OpeningBalances;
 use super::service::{import_record, save};
 use crate::platform::ctx::Ctx;
 use crate::platform::db::{Tx, MAX_TRANSACTION_ACTIONS};
@@ -83,10 +85,13 @@ pub async fn check<K: Kind>(cx: &Ctx<'_>, header: &[String], rows: Vec<(u32, Row
             },
         }
     }
+    let (planned, refused) = K::settle(planned);
+    counts.invalid += refused.len() as u32;
+    errors.extend(refused.into_iter().flat_map(|(line, problems)| errors_of(line, problems)));
     let existing = existing::<K>(cx, &planned).await?;
-    let fresh: Vec<(u32, K::Plan)> = planned.into_iter().filter(|(line, _)| !existing.contains(line)).collect();
-    counts.existing = existing.len() as u32;
-    counts.valid = fresh.len() as u32;
+    let (there, fresh): (Vec<_>, Vec<_>) = planned.into_iter().partition(|(line, _)| existing.contains(line));
+    counts.existing = there.iter().map(|(_, p)| K::rows(p)).sum();
+    counts.valid = fresh.iter().map(|(_, p)| K::rows(p)).sum();
     errors.sort_by_key(|e| e.row);
     Ok(Checked { fresh, errors, counts })
 }
@@ -103,6 +108,16 @@ async fn existing<K: Kind>(cx: &Ctx<'_>, planned: &[(u32, K::Plan)]) -> Result<H
     Ok(out)
 }
 
+/// Why a row written one by one (through its domain's service) was refused, unless it says.
+const ONE_BY_ONE: &str = "the ledger refused it when it was recorded (the lease changed, or it is there already)";
+/// Why a row of a failed chunk was refused when written alone.
+const IN_BULK: &str = "already in the org, or its building changed, when it was written";
+
+fn refusal(row: u32, why: Option<(String, String)>, otherwise: &str) -> RowError {
+    let (field, message) = why.unwrap_or_else(|| ("row".into(), otherwise.into()));
+    RowError { row, field, message }
+}
+
 /// Writes the fresh rows in chunks; a chunk that fails is written row by row. Answers the rows
 /// written and the ones that failed (as errors).
 async fn write_rows<K: Kind>(cx: &Ctx<'_>, id: &str, fresh: &[(u32, K::Plan)]) -> Result<(u32, Vec<RowError>)> {
@@ -111,13 +126,8 @@ async fn write_rows<K: Kind>(cx: &Ctx<'_>, id: &str, fresh: &[(u32, K::Plan)]) -
     if !K::BULK {
         for (i, (line, plan)) in fresh.iter().enumerate() {
             match K::write_one(cx, plan).await? {
-                true => created += 1,
-                false => failed.push(RowError {
-                    row: *line,
-                    field: "row".into(),
-                    message: "the ledger refused it when it was recorded (the lease changed, or it is there already)"
-                        .into(),
-                }),
+                Written::Created => created += K::rows(plan),
+                Written::Refused(why) => failed.push(refusal(*line, why, ONE_BY_ONE)),
             }
             if (i + 1) % 100 == 0 {
                 super::service::progress(cx, id, created).await?;
@@ -129,16 +139,12 @@ async fn write_rows<K: Kind>(cx: &Ctx<'_>, id: &str, fresh: &[(u32, K::Plan)]) -
         let mut tx = Tx::new();
         K::write(&mut tx, cx, &chunk.iter().map(|(_, p)| p).collect::<Vec<_>>());
         match cx.db.transact(tx).await {
-            Ok(()) => created += chunk.len() as u32,
+            Ok(()) => created += chunk.iter().map(|(_, p)| K::rows(p)).sum::<u32>(),
             Err(e) if e.failed_conditions().is_some() || e.is_conflict() => {
                 for (line, plan) in chunk {
                     match K::write_one(cx, plan).await? {
-                        true => created += 1,
-                        false => failed.push(RowError {
-                            row: *line,
-                            field: "row".into(),
-                            message: "already in the org, or its building changed, when it was written".into(),
-                        }),
+                        Written::Created => created += K::rows(plan),
+                        Written::Refused(why) => failed.push(refusal(*line, why, IN_BULK)),
                     }
                 }
             }
@@ -158,6 +164,8 @@ pub async fn process(cx: &Ctx<'_>, id: &str, bytes: &[u8], commit: bool) -> Resu
         ImportKind::Units => process_kind::<Units>(cx, record, bytes, commit).await,
         ImportKind::Payments => process_kind::<Payments>(cx, record, bytes, commit).await,
         ImportKind::Expenses => process_kind::<Expenses>(cx, record, bytes, commit).await,
+        ImportKind::Leases => process_kind::<Leases>(cx, record, bytes, commit).await,
+        ImportKind::OpeningBalances => process_kind::<OpeningBalances>(cx, record, bytes, commit).await,
     }
 }
 

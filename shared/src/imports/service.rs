@@ -3,7 +3,7 @@
 //! its arrival (`source.csv`) starts the validation, and a commit of a dry run copies it to
 //! `commit.csv`, whose arrival starts the commit — both in `consumer-import`.
 
-use super::kinds::{self, Expenses, Payments, Tenants, Units};
+use super::kinds;
 use super::model::*;
 use crate::core::audit::audit;
 use crate::events::DomainEvent;
@@ -135,13 +135,7 @@ pub async fn request_commit(cx: &Ctx<'_>, blob: &Blob, id: &str) -> Result<Impor
 
 /// The template of a kind: its header and example rows.
 pub fn template(kind: &str) -> Result<String> {
-    match ImportKind::parse(kind) {
-        Some(ImportKind::Tenants) => Ok(kinds::template::<Tenants>()),
-        Some(ImportKind::Units) => Ok(kinds::template::<Units>()),
-        Some(ImportKind::Payments) => Ok(kinds::template::<Payments>()),
-        Some(ImportKind::Expenses) => Ok(kinds::template::<Expenses>()),
-        None => Err(Error::NotFound("import template")),
-    }
+    ImportKind::parse(kind).map(kinds::template_of).ok_or(Error::NotFound("import template"))
 }
 
 /// What `consumer-import` does with an object of the bucket: `source.csv` is validated (and

@@ -54,12 +54,19 @@ fn tenant_missing(e: &db::DbError, checks: &[usize]) -> bool {
 
 /// Creates a draft lease. Unknown tenants or units answer 404 (also for another org's ids).
 pub async fn create_lease(cx: &Ctx<'_>, input: CreateLease) -> Result<Lease> {
+    create_lease_as(cx, input, LeaseId::new()).await
+}
+
+/// As `create_lease`, with the id given: an import derives it from its row, so importing the
+/// same file again finds the lease (the id taken answers 404 "unit", as a vanished unit would:
+/// callers check first).
+pub async fn create_lease_as(cx: &Ctx<'_>, input: CreateLease, id: LeaseId) -> Result<Lease> {
     let unit_id = UnitId::parse(&input.unit_id).ok_or(Error::NotFound("unit"))?;
     let unit = get_unit(cx, &unit_id).await?;
     let tenant_ids: Vec<TenantId> = input.tenant_ids.iter().filter_map(|t| TenantId::parse(t)).collect();
     let now = cx.now;
     let l = LeaseRecord {
-        id: LeaseId::new(),
+        id,
         unit_id,
         building_id: unit.building_id,
         tenant_ids,

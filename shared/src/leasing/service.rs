@@ -4,8 +4,8 @@
 //! version: two overlapping activations can never both commit.
 
 pub use super::leases::{
-    billable_leases, create_lease, find_lease, get_lease, get_lease_record, lease_from_item, lease_key, leases_by_id,
-    list_leases, renew_lease, unit_lease_history, update_lease,
+    billable_leases, create_lease, create_lease_as, find_lease, get_lease, get_lease_record, lease_from_item,
+    lease_key, leases_by_id, list_leases, renew_lease, unit_lease_history, update_lease,
 };
-pub use super::tenants::{create_tenant, get_tenant, list_tenants, tenants_by_id, update_tenant};
+pub use super::tenants::{all_tenants, create_tenant, get_tenant, list_tenants, tenants_by_id, update_tenant};
 pub use super::terms::{activate_lease, decide_activation, decide_end, end_lease, TermState};

@@ -61,6 +61,13 @@ pub async fn list_tenants(cx: &Ctx<'_>, page: PageRequest) -> Result<PageOf<Tena
     Ok(cx.db.page_of(Query::partition(db::Index::Primary, pk).begins_with(prefix), page).await?)
 }
 
+/// Every tenant of the org (an import names them by email).
+pub async fn all_tenants(cx: &Ctx<'_>) -> Result<Vec<Tenant>> {
+    let (pk, prefix) = keys::tenants(cx.scope);
+    let items = cx.db.query_all(Query::partition(db::Index::Primary, pk).begins_with(prefix)).await?;
+    Ok(items.into_iter().map(db::from_item).collect::<Result<_, _>>()?)
+}
+
 /// Updates a tenant; a new email moves its reservation in the same transaction.
 pub async fn update_tenant(cx: &Ctx<'_>, id: &str, input: UpdateTenant) -> Result<Tenant> {
     let before = get_tenant(cx, id).await?;

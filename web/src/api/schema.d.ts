@@ -789,7 +789,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The CSV template of a kind (`tenants`, `units`): its header and example rows. */
+        /** The CSV template of a kind: its header and example rows. */
         get: operations["get_template"];
         put?: never;
         post?: never;
@@ -813,8 +813,9 @@ export interface paths {
         get: operations["list_imports"];
         put?: never;
         /**
-         * A new import (`kind`: `tenants` or `units`) and its `upload` (PUT the file there, as
-         *     `text/csv`, exactly `sizeBytes`); processing starts when the file lands.
+         * A new import (`kind`: `units`, `tenants`, `leases`, `payments`, `expenses` or
+         *     `opening-balances`) and its `upload` (PUT the file there, as `text/csv`, exactly
+         *     `sizeBytes`); processing starts when the file lands.
          */
         post: operations["create_import"];
         delete?: never;
@@ -3754,7 +3755,7 @@ export interface components {
          * @description Where a charge came from.
          * @enum {string}
          */
-        ChargeSource: "manual" | "rent_run" | "late_fee_job" | "deposit_settlement";
+        ChargeSource: "manual" | "rent_run" | "late_fee_job" | "deposit_settlement" | "opening_balance";
         /** @enum {string} */
         ChargeStatus: "open" | "paid" | "void";
         /** @description A charge was voided by a reversing entry; what was allocated to it became credit again. */
@@ -3769,6 +3770,7 @@ export interface components {
             kind: components["schemas"]["ChargeKind"];
             leaseId: components["schemas"]["LeaseId"];
             reason?: string | null;
+            source?: null | components["schemas"]["ChargeSource"];
         };
         /** @description `POST …/imports/{importId}:commit`: nothing to say (an empty object or no body). */
         CommitImport: Record<string, never>;
@@ -4655,7 +4657,7 @@ export interface components {
         };
         ImportId: string;
         /** @enum {string} */
-        ImportKind: "tenants" | "units" | "payments" | "expenses";
+        ImportKind: "tenants" | "units" | "payments" | "expenses" | "leases" | "opening-balances";
         /** @enum {string} */
         ImportStatus: "uploading" | "validating" | "validated" | "committing" | "committed" | "failed";
         /** @description An import's file was read: its rows validated (a dry run, or one with errors, stops here). */
@@ -10800,7 +10802,7 @@ export interface operations {
             header?: never;
             path: {
                 orgId: string;
-                kind: "tenants" | "units" | "payments" | "expenses";
+                kind: "tenants" | "units" | "payments" | "expenses" | "leases" | "opening-balances";
             };
             cookie?: never;
         };

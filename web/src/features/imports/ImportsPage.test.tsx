@@ -149,6 +149,17 @@ describe('the Import page', () => {
     expect(apiPost).toHaveBeenCalledWith('/api/v1/orgs/{orgId}/imports', { orgId: ORG_ID }, { kind: 'units', name: 'units.csv', sizeBytes: 22, dryRun: false });
   });
 
+  it('offers leases and opening balances with their columns', async () => {
+    const user = userEvent.setup();
+    page();
+    const kind = await screen.findByLabelText('What to import');
+    await user.selectOptions(kind, 'leases');
+    expect(kind).toHaveAccessibleDescription(/Columns: building, unit, tenants, startDate, endDate, rent, currency, dueDay, deposit, status\./);
+    await user.selectOptions(kind, 'opening-balances');
+    expect(kind).toHaveAccessibleDescription(/Columns: type, date, building, unit, account, amount, currency, memo\./);
+    expect(screen.getByRole('button', { name: 'Download the opening balances template' })).toBeInTheDocument();
+  });
+
   it('asks for a file before anything is sent', async () => {
     const user = userEvent.setup();
     page();

@@ -1,5 +1,5 @@
 /**
- * Import: tenants or units from a CSV file. A dry run (the default) checks every row and reports
+ * Import: tenants, units, leases, payments, expenses or opening balances from a CSV file. A dry run (the default) checks every row and reports
  * each problem by line and column; a clean dry run is then committed. Processing is asynchronous:
  * after the upload the import is polled until it is checked, imported or failed. Past imports
  * are listed below, each one reopened with "Show".
@@ -12,9 +12,10 @@ import { LoadMore, usePaged } from '@/components/Paged';
 import { Empty, ErrorState, Loading } from '@/components/QueryState';
 import { Table } from '@/components/Table';
 import { formatInstant } from '@/lib/dates';
+import { IMPORT_KINDS, importKindLabel, type ImportKind } from '@/lib/importKinds';
 import { useCan, useOrg } from '@/lib/org';
 import { formatSize } from '@/lib/upload';
-import { commitImport, downloadTemplate, getImport, keys, KINDS, kindLabel, listImports, PENDING, startImport, STATUS_WORDS, type Import, type ImportKind } from './data';
+import { commitImport, downloadTemplate, getImport, keys, listImports, PENDING, startImport, STATUS_WORDS, type Import } from './data';
 import './imports.css';
 
 const POLL_MS = 1000;
@@ -28,7 +29,7 @@ export default function ImportsPage() {
   return (
     <>
       <PageHeader title="Import">
-        <p className="muted">Bring tenants or units in from a spreadsheet saved as CSV: check the file first, fix what it reports, then import it.</p>
+        <p className="muted">Bring tenants, units, leases, payments, expenses or opening balances in from a spreadsheet saved as CSV: check the file first, fix what it reports, then import it.</p>
       </PageHeader>
       {canWrite ? <ImportForm onStarted={setCurrent} /> : <p className="muted">Your role can see past imports but not start one.</p>}
       {current ? <CurrentImport importId={current} /> : null}
@@ -60,7 +61,7 @@ function ImportForm({ onStarted }: { onStarted: (importId: string) => void }) {
       await qc.invalidateQueries({ queryKey: keys.list(orgId) });
     },
   });
-  const info = KINDS.find((k) => k.value === kind) ?? KINDS[0];
+  const info = IMPORT_KINDS.find((k) => k.value === kind) ?? IMPORT_KINDS[0];
 
   const go = (dryRun: boolean) => {
     const why = !file ? 'Choose a CSV file.' : file.size === 0 ? 'The file is empty.' : file.size > MAX_BYTES ? 'The file is larger than 10 MB: split it in parts.' : null;
@@ -80,7 +81,7 @@ function ImportForm({ onStarted }: { onStarted: (importId: string) => void }) {
       <FormError error={start.error} shown={[]} />
       <div className="form-row">
         <SelectField label="What to import" name="kind" value={kind} onChange={(e) => setKind(e.target.value as ImportKind)} hint={`Columns: ${info?.columns}. Required: ${info?.required}.`}>
-          {KINDS.map((k) => (
+          {IMPORT_KINDS.map((k) => (
             <option key={k.value} value={k.value}>
               {k.label}
             </option>
@@ -178,7 +179,7 @@ function ImportResult({ imp }: { imp: Import }) {
   return (
     <div className="imports-result" data-testid="import-result">
       <p>
-        <strong>{imp.name}</strong> · {kindLabel(imp.kind)} · {imp.dryRun ? 'dry run' : 'import'} ·{' '}
+        <strong>{imp.name}</strong> · {importKindLabel(imp.kind)} · {imp.dryRun ? 'dry run' : 'import'} ·{' '}
         <span className={`status imports-status-${imp.status}`}>{STATUS_WORDS[imp.status]}</span>
       </p>
       <div role="status" aria-live="polite">
@@ -262,7 +263,7 @@ function CommitAction({ imp }: { imp: Import }) {
         aria-describedby={blocked ? reasonId : undefined}
         onClick={() => commit.mutate()}
       >
-        {commit.isPending ? 'Committing…' : `Commit ${plural(imp.counts.valid, kindLabel(imp.kind).toLowerCase().replace(/s$/, ''), kindLabel(imp.kind).toLowerCase())}`}
+        {commit.isPending ? 'Committing…' : `Commit ${plural(imp.counts.valid, importKindLabel(imp.kind).toLowerCase().replace(/s$/, ''), importKindLabel(imp.kind).toLowerCase())}`}
       </button>
       {blocked ? (
         <p id={reasonId} className="muted">
@@ -320,7 +321,7 @@ function PastImports({ current, onShow }: { current: string | null; onShow: (id:
             rowKey={(i) => i.id}
             columns={[
               { header: 'File', cell: (i) => i.name },
-              { header: 'Kind', cell: (i) => kindLabel(i.kind) },
+              { header: 'Kind', cell: (i) => importKindLabel(i.kind) },
               { header: 'Mode', cell: (i) => (i.dryRun ? 'Dry run' : 'Import') },
               { header: 'Status', cell: (i) => <span className={`status imports-status-${i.status}`}>{STATUS_WORDS[i.status]}</span> },
               { header: 'Rows', numeric: true, cell: (i) => count(i.counts.rows) },

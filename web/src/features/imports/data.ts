@@ -1,9 +1,9 @@
 /** The imports screen's API calls and query keys (under `['orgs', orgId, 'imports']`). */
 import { apiGet, apiPost, fillPath, http, type Schemas } from '@/api/client';
+import type { ImportKind } from '@/lib/importKinds';
 import { putToPresigned } from '@/lib/upload';
 
 export type Import = Schemas['Import'];
-export type ImportKind = Schemas['ImportKind'];
 export type ImportStatus = Schemas['ImportStatus'];
 
 export const keys = {
@@ -11,16 +11,6 @@ export const keys = {
   list: (orgId: string) => ['orgs', orgId, 'imports', 'list'] as const,
   one: (orgId: string, importId: string) => ['orgs', orgId, 'imports', 'one', importId] as const,
 };
-
-/** What each kind's file holds: its columns (required first) as the template has them. */
-export const KINDS: { value: ImportKind; label: string; columns: string; required: string }[] = [
-  { value: 'tenants', label: 'Tenants', columns: 'firstName, lastName, email, phone', required: 'firstName, lastName, email' },
-  { value: 'units', label: 'Units', columns: 'building, label, bedrooms, bathrooms, areaSqft, marketRent, currency', required: 'building (its name), label' },
-  { value: 'payments', label: 'Payments', columns: 'building, unit, receivedOn, amount, currency, method, reference', required: 'building, unit (its label), receivedOn, amount, currency, method' },
-  { value: 'expenses', label: 'Expenses', columns: 'date, amount, currency, account, paidFrom, vendor, building, unit, memo, reference', required: 'date, amount, currency, account and paidFrom (their codes)' },
-];
-
-export const kindLabel = (k: ImportKind) => KINDS.find((x) => x.value === k)?.label ?? k;
 
 /** Still moving: the page asks again until it is validated, committed or failed. */
 export const PENDING: ReadonlySet<ImportStatus> = new Set(['uploading', 'validating', 'committing']);
