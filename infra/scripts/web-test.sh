@@ -23,7 +23,8 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-infra/scripts/apt-tools.sh chromium
+# chromium for Playwright; openssh-client's ssh-keygen for the keys e2e/sftp.spec.ts connects with.
+infra/scripts/apt-tools.sh chromium openssh-client
 echo "== web: npm ci"; (cd web && npm ci --no-audit --no-fund --loglevel=error)
 echo "== web: tsc"; (cd web && npx tsc --noEmit)
 echo "== web: eslint"; (cd web && npx eslint . --max-warnings 0)
@@ -74,7 +75,8 @@ for _ in $(seq 1 300); do
 done
 web_port=$(infra/scripts/free-port.sh)
 web=http://127.0.0.1:$web_port
-(cd web && exec npx vite preview --port "$web_port" --strictPort --logLevel warn) > .devstack/web-preview.log 2>&1 &
+# vite itself, not through npx (which would run it as a child that a kill of $preview leaves behind).
+(cd web && exec node_modules/.bin/vite preview --port "$web_port" --strictPort --logLevel warn) > .devstack/web-preview.log 2>&1 &
 preview=$!
 for _ in $(seq 1 100); do curl -fsS -o /dev/null "$web/" 2>/dev/null && break; sleep 0.2; done
 rm -rf web/test-results

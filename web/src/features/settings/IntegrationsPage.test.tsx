@@ -64,6 +64,8 @@ function serve() {
     // The bank feeds below (BankFeeds.test.tsx): none connected.
     if (path === '/api/v1/orgs/{orgId}/integrations/plaid/items') return { items: [] };
     if (path === '/api/v1/orgs/{orgId}/accounts') return { items: [] };
+    // The SFTP server below (Sftp.test.tsx): none connected.
+    if (path === '/api/v1/orgs/{orgId}/integrations/sftp') return { status: 'not_connected' };
     throw new Error(`unexpected GET ${path}`);
   });
 }

@@ -9,6 +9,7 @@ import { useCan, useOrg } from '@/lib/org';
 import { ACCOUNT_ID, isConnected, stripeKey, stripeProblem, useStripeConnection, type StripeConnection } from '@/lib/stripe';
 import { BankFeeds } from './BankFeeds';
 import { Facts, NotAllowed, useMemberEmails } from './common';
+import { Sftp } from './Sftp';
 
 const yesNo = (v: boolean | null | undefined) => (v === true ? 'Yes' : v === false ? 'No' : '—');
 
@@ -146,7 +147,7 @@ function Status({ connection }: { connection: StripeConnection }) {
   );
 }
 
-/** `settings/integrations`: the org's Stripe account (Connect) and its bank feeds (Plaid); owners connect and disconnect them. */
+/** `settings/integrations`: the org's Stripe account (Connect), its bank feeds (Plaid) and its SFTP server; owners connect and disconnect them. */
 export default function IntegrationsPage() {
   const { orgId } = useOrg();
   const read = useCan('integrationRead');
@@ -176,6 +177,7 @@ export default function IntegrationsPage() {
         )}
       </Section>
       <BankFeeds />
+      <Sftp />
     </>
   );
 }
