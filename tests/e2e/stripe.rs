@@ -217,6 +217,50 @@ async fn a_failed_ach_debit_reverses_the_pending_payment_and_a_dispute_reverses_
     assert_eq!(tb.get(&("1060".to_owned(), "USD".to_owned())), None, "{tb:?}");
 }
 
+/// Partial refunds through Stripe: each refunds what is new of Stripe's running total (so a
+/// repeated or late event refunds nothing more), reopening the charges the payment paid; the
+/// books take it back out of Stripe clearing; refunding the rest reverses what is left.
+#[tokio::test(flavor = "multi_thread")]
+async fn partial_refunds_reopen_what_they_take_back_once_each_and_the_rest_reverses_the_payment() {
+    let app = TestApp::spawn().await;
+    let s = Shop::open(&app, "refund-owner@example.com", &[SECRET]).await;
+    s.connect(&app).await;
+    let card = s.intent(&app, "1500.00", &["card"]).await;
+    let id = card["paymentIntentId"].as_str().unwrap();
+    let confirmed = hook(&format!("payment_intents/{id}/confirm"), json!({"payment_method": "card"})).await;
+    assert_eq!(s.ledger(&app).await["balance"]["amount"], "0.00");
+    let charge = confirmed["charge"]["id"].as_str().unwrap();
+
+    // 200.00 then 300.00 back; their events arrive newest first, each three times.
+    hook("hold", json!({"on": true, "account": s.account})).await;
+    hook(&format!("charges/{charge}/refund"), json!({"amount": 20000})).await;
+    hook(&format!("charges/{charge}/refund"), json!({"amount": 30000})).await;
+    hook("deliver", json!({"order": "lifo", "repeat": 3, "account": s.account})).await;
+    let pays = s.payments(&app).await;
+    assert_eq!(
+        (pays.len(), pays[0]["status"].as_str(), pays[0]["refunded"]["amount"].as_str()),
+        (1, Some("cleared"), Some("500.00")),
+        "{pays:?}"
+    );
+    let ledger = s.ledger(&app).await;
+    assert_eq!(ledger["balance"]["amount"], "500.00", "January owes what went back: {ledger}");
+    let refunds: Vec<&Value> =
+        ledger["entries"].as_array().unwrap().iter().filter(|e| e["type"] == "payment_refund").collect();
+    assert_eq!(refunds.len(), 1, "one refund entry for Stripe's total: {refunds:?}");
+    assert_eq!(refunds[0]["amount"]["amount"], "-500.00");
+    let tb = assert_books_match_ledgers(&app, &s.org, &s.token, std::slice::from_ref(&s.lease)).await;
+    assert_eq!(tb.get(&("1060".to_owned(), "USD".to_owned())), Some(&100_000), "{tb:?}");
+
+    // The rest refunded: the payment is reversed for what was left of it.
+    hook(&format!("charges/{charge}/refund"), json!({})).await;
+    hook("deliver", json!({"account": s.account})).await;
+    let pays = s.payments(&app).await;
+    assert_eq!(pays[0]["status"], "reversed", "{pays:?}");
+    assert_eq!(s.ledger(&app).await["balance"]["amount"], "1500.00");
+    let tb = assert_books_match_ledgers(&app, &s.org, &s.token, std::slice::from_ref(&s.lease)).await;
+    assert_eq!(tb.get(&("1060".to_owned(), "USD".to_owned())), None, "all of it left Stripe clearing: {tb:?}");
+}
+
 #[tokio::test(flavor = "multi_thread")]
 async fn only_events_signed_with_a_current_secret_and_fresh_are_taken() {
     let app = TestApp::spawn().await;

@@ -176,6 +176,49 @@ fn reversing_a_payment_reopens_exactly_what_it_paid() {
     assert!(decide_reversal(&l, &req.id, day(0) - chrono::Days::new(1), now()).is_err(), "not before receipt");
 }
 
+#[test]
+fn a_partial_refund_takes_unapplied_credit_first_then_reopens_the_latest_charges() {
+    use super::refunds::{decide_refund, RefundRequest};
+    let lease = LeaseId::new();
+    // Three charges of 100.00; a payment of 270.00 pays two and 70.00 of the third.
+    let mut l = ledger_with((0..3).map(|i| charge(&lease, ChargeKind::Rent, 10_000, day(i))).collect());
+    let req = request(&lease, 27_000, AllocationRequest::Auto);
+    record(&mut l, &req);
+    let refund = |total: i64, id: &str| RefundRequest {
+        payment_id: req.id.clone(),
+        refund_id: id.into(),
+        total,
+        on: day(5),
+        reason: None,
+    };
+    // 120.00 back: 70.00 from the third charge (the latest due), 50.00 from the second.
+    let step = decide_refund(&l, &refund(12_000, "ch:12000"), now()).expect("decides").expect("new");
+    assert_eq!(step.amount, 12_000);
+    let back: Vec<(ChargeId, i64)> =
+        step.plan.allocations.iter().map(|a| (a.charge_id.clone(), a.amount.minor)).collect();
+    assert_eq!(back, [(l.charges[2].id.clone(), -7_000), (l.charges[1].id.clone(), -5_000)]);
+    apply_plan_except(&mut l, &step.plan, Some(&req.id));
+    l.payments[0].refunded = 12_000;
+    assert_eq!(l.charges.iter().map(|c| c.open).collect::<Vec<_>>(), [0, 5_000, 10_000]);
+    // The same total again, or a smaller one arriving late: nothing more.
+    assert!(decide_refund(&l, &refund(12_000, "ch:12000"), now()).unwrap().is_none());
+    assert!(decide_refund(&l, &refund(5_000, "ch:5000"), now()).unwrap().is_none());
+    // All of it is not a partial refund (it reverses the payment).
+    assert!(decide_refund(&l, &refund(27_000, "ch:27000"), now()).is_err());
+}
+
+#[test]
+fn a_refund_within_the_unapplied_credit_reopens_nothing() {
+    use super::refunds::{decide_refund, RefundRequest};
+    let lease = LeaseId::new();
+    let mut l = ledger_with(vec![charge(&lease, ChargeKind::Rent, 10_000, day(0))]);
+    let req = request(&lease, 15_000, AllocationRequest::Auto);
+    record(&mut l, &req);
+    let r = RefundRequest { payment_id: req.id.clone(), refund_id: "x".into(), total: 4_000, on: day(1), reason: None };
+    let step = decide_refund(&l, &r, now()).expect("decides").expect("new");
+    assert!(step.plan.allocations.is_empty(), "50.00 was unapplied: the refund comes out of it");
+}
+
 proptest! {
     /// Auto allocation applies min(payment, Σ open), never more than a charge has open or the
     /// payment has, across however many transactions it takes.

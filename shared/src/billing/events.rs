@@ -98,6 +98,25 @@ crate::domain_event! {
         processor: Option<Processor>,
     }
 
+    /// Part of a payment went back to the tenant (through its processor): the refund comes first
+    /// out of what the payment left unapplied, then out of the charges it paid last, which are
+    /// owed again (`allocations`, negative).
+    PaymentRefunded = "payment.refunded", version 1, subject "payment" by payment_id {
+        payment_id: PaymentId,
+        lease_id: LeaseId,
+        /// The refund's id (the processor's, with the total refunded so far).
+        refund_id: String,
+        amount: MoneyDto,
+        refunded_on: NaiveDate,
+        reason: Option<String>,
+        allocations: Vec<AllocationMade>,
+        /// The payment's rate into the base currency (the refunded part of its base amount goes).
+        fx: Option<Fx>,
+        /// The processor the money goes back through.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        processor: Option<Processor>,
+    }
+
     /// A pending payment cleared.
     PaymentCleared = "payment.cleared", version 1, subject "payment" by payment_id {
         payment_id: PaymentId,
@@ -157,6 +176,7 @@ pub const CATALOG: &[EventSpec] = &[
     EventSpec::of::<ChargeVoided>(),
     EventSpec::of::<PaymentReceived>(),
     EventSpec::of::<PaymentReversed>(),
+    EventSpec::of::<PaymentRefunded>(),
     EventSpec::of::<PaymentCleared>(),
     EventSpec::of::<AllocationCreated>(),
     EventSpec::of::<LateFeeAssessed>(),

@@ -2,7 +2,7 @@
 //! totals, and the balance, unapplied credit, deposit held and aging as of any day.
 //!
 //! - balance   = Σ charges (credits negative, voids reversing) − Σ payment and deposit allocations
-//! - unapplied = Σ payments (reversals negative) − Σ payment allocations
+//! - unapplied = Σ payments (reversals and refunds negative) − Σ payment allocations
 //! - deposit   = Σ allocations to deposit charges − Σ deposit allocations − refund
 //!
 //! Credits applied to charges move amounts between charges and leave the balance as it is.
@@ -22,6 +22,7 @@ pub struct LedgerItems {
     pub voids: Vec<ChargeVoidRecord>,
     pub payments: Vec<PaymentRecord>,
     pub reversals: Vec<PaymentReversalRecord>,
+    pub refunds: Vec<PaymentRefundRecord>,
     pub allocations: Vec<AllocationRecord>,
     pub settlement: Option<SettlementRecord>,
 }
@@ -41,6 +42,8 @@ pub enum EntryType {
     ChargeVoid,
     PaymentReversal,
     DepositRefund,
+    /// Part of a payment refunded (through its processor).
+    PaymentRefund,
 }
 
 /// One line of the ledger, with the totals after it.
@@ -216,6 +219,12 @@ fn reversal_row(r: &PaymentReversalRecord) -> Row {
     Row { d_unapplied: r.amount.minor, memo: r.reason.clone(), payment_id: Some(id), ..base }
 }
 
+fn payment_refund_row(r: &PaymentRefundRecord) -> Row {
+    let id = format!("{}:{}", r.payment_id, r.refund_id);
+    let base = Row::entry(EntryType::PaymentRefund, id, r.date, r.created_at, r.amount.minor);
+    Row { d_unapplied: r.amount.minor, memo: r.reason.clone(), payment_id: Some(r.payment_id.to_string()), ..base }
+}
+
 /// An allocation moves the balance and unapplied credit by its source, and the deposit held
 /// when it pays a deposit charge or is paid from the deposit.
 fn allocation_row(a: &AllocationRecord, kind: Option<ChargeKind>) -> Row {
@@ -253,6 +262,7 @@ fn rows(l: &LedgerItems) -> Vec<Row> {
     rows.extend(l.voids.iter().map(void_row));
     rows.extend(l.payments.iter().map(payment_row));
     rows.extend(l.reversals.iter().map(reversal_row));
+    rows.extend(l.refunds.iter().map(payment_refund_row));
     rows.extend(l.allocations.iter().map(|a| allocation_row(a, kinds.get(&a.charge_id).copied())));
     rows.extend(l.settlement.as_ref().and_then(refund_row));
     // Date, then charges before the money that meets them, then reversals; ties by creation.
@@ -366,6 +376,9 @@ pub fn recompute_counters(l: &LedgerItems) -> (HashMap<ChargeId, i64>, HashMap<S
         }
     }
     for r in &l.reversals {
+        *unapplied.entry(r.payment_id.to_string()).or_default() += r.amount.minor;
+    }
+    for r in &l.refunds {
         *unapplied.entry(r.payment_id.to_string()).or_default() += r.amount.minor;
     }
     (open, unapplied)

@@ -14,6 +14,7 @@ pub mod model;
 pub mod online;
 pub mod payments;
 pub mod proration;
+pub mod refunds;
 pub mod rent;
 pub mod rent_credit;
 pub mod rent_run;

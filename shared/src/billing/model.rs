@@ -25,6 +25,7 @@ pub const CHARGE_ENTITY: &str = "Charge";
 pub const CHARGE_VOID_ENTITY: &str = "ChargeVoid";
 pub const PAYMENT_ENTITY: &str = "Payment";
 pub const PAYMENT_REVERSAL_ENTITY: &str = "PaymentReversal";
+pub const PAYMENT_REFUND_ENTITY: &str = "PaymentRefund";
 pub const ALLOCATION_ENTITY: &str = "Allocation";
 pub const WATERMARK_ENTITY: &str = "RentWatermark";
 pub const SETTLEMENT_ENTITY: &str = "DepositSettlement";
@@ -236,6 +237,9 @@ pub struct PaymentRecord {
     pub request_hash: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub processor: Option<Processor>,
+    /// What has been refunded of it (partial refunds; a full one reverses it).
+    #[serde(default)]
+    pub refunded: i64,
     #[serde(default)]
     pub v: i64,
 }
@@ -256,6 +260,8 @@ pub struct Payment {
     pub created_at: DateTime<Utc>,
     pub reversed_on: Option<NaiveDate>,
     pub reversal_reason: Option<String>,
+    /// What has been refunded of it so far (partial refunds through its processor).
+    pub refunded: MoneyDto,
     /// Set when a processor took the money (`stripe`): recorded on its word, not by hand.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub processor: Option<Processor>,
@@ -279,6 +285,7 @@ impl Payment {
             created_at: r.created_at,
             reversed_on: r.reversed_on,
             reversal_reason: r.reversal_reason,
+            refunded: Money::new(r.refunded, c).into(),
             processor: r.processor,
             allocations,
         }
@@ -381,6 +388,20 @@ pub struct ChargeVoidRecord {
 pub struct PaymentReversalRecord {
     pub payment_id: PaymentId,
     /// The negated payment amount.
+    pub amount: StoredMoney,
+    pub date: NaiveDate,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+    pub created_at: DateTime<Utc>,
+}
+
+/// A partial refund of a payment.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PaymentRefundRecord {
+    pub payment_id: PaymentId,
+    pub refund_id: String,
+    /// The negated amount refunded.
     pub amount: StoredMoney,
     pub date: NaiveDate,
     #[serde(default, skip_serializing_if = "Option::is_none")]

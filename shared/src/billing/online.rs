@@ -85,6 +85,36 @@ pub async fn succeeded(cx: &Ctx<'_>, p: &ProcessorPayment) -> Result<()> {
     }
 }
 
+/// Part of the money went back (a partial refund): `total` is all the processor has refunded of
+/// it so far; what is new of it is refunded (`refunds`). Nothing for a payment not recorded or
+/// reversed.
+pub async fn partly_refunded(
+    cx: &Ctx<'_>,
+    p: &ProcessorPayment,
+    refund_id: &str,
+    total: i64,
+    on: NaiveDate,
+) -> Result<()> {
+    match status(cx, p).await? {
+        Some((PaymentStatus::Cleared, _)) => {}
+        _ => return Ok(()),
+    }
+    let r = super::refunds::RefundRequest {
+        payment_id: p.id.clone(),
+        refund_id: refund_id.to_owned(),
+        total,
+        on,
+        reason: Some(format!("refunded in part through {}", processor_name(p.processor))),
+    };
+    super::refunds::refund(cx, &p.lease_id, &r).await
+}
+
+fn processor_name(p: Processor) -> &'static str {
+    match p {
+        Processor::Stripe => "Stripe",
+    }
+}
+
 /// The money did not come, or went back (failed, disputed, refunded): the payment reversed on
 /// `on` with `reason` (waived late fees charged again). `took_money`: the processor had taken it
 /// (a dispute or refund), so a payment not yet recorded is recorded first, then reversed, and the

@@ -82,6 +82,7 @@ fn new_record(req: &PaymentRequest, now: DateTime<Utc>) -> PaymentRecord {
         reversal_reason: None,
         request_hash: req.request_hash.clone(),
         processor: req.processor,
+        refunded: 0,
         v: 1,
     }
 }
@@ -363,7 +364,8 @@ fn reversal_writes(
     let reversed = PaymentReversed {
         payment_id: p.id.clone(),
         lease_id: p.lease_id.clone(),
-        amount: money_dto(p.amount.minor, p.amount.currency),
+        // What is left of it after partial refunds.
+        amount: money_dto(p.amount.minor - p.refunded, p.amount.currency),
         reversed_on: step.on,
         reason: reason.clone(),
         allocations: allocations_made(&step.plan.allocations),
@@ -424,7 +426,7 @@ fn write_reversal(
     tx.update(keys::payment(scope, &p.lease_id, p.received_on, &p.id), update, Some(cond));
     let rev = PaymentReversalRecord {
         payment_id: p.id.clone(),
-        amount: StoredMoney { minor: -p.amount.minor, currency: p.amount.currency },
+        amount: StoredMoney { minor: -(p.amount.minor - p.refunded), currency: p.amount.currency },
         date: on,
         reason: reason.clone(),
         created_at: now,

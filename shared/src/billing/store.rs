@@ -357,6 +357,7 @@ pub fn ledger_from_items(items: Vec<db::Item>) -> Result<LedgerItems, db::DbErro
             CHARGE_VOID_ENTITY => l.voids.push(db::from_item(item)?),
             PAYMENT_ENTITY => l.payments.push(db::from_item(item)?),
             PAYMENT_REVERSAL_ENTITY => l.reversals.push(db::from_item(item)?),
+            PAYMENT_REFUND_ENTITY => l.refunds.push(db::from_item(item)?),
             ALLOCATION_ENTITY => l.allocations.push(db::from_item(item)?),
             SETTLEMENT_ENTITY => l.settlement = Some(db::from_item(item)?),
             _ => {}

@@ -17,7 +17,8 @@ use super::chart::code;
 use super::events::{ExpensePaid, ExpensePart, ExpenseReclassified, ExpenseRecorded, ExpenseVoided};
 use crate::billing::allocation::ChargeKind;
 use crate::billing::events::{
-    AllocationCreated, AllocationMade, ChargeCreated, ChargeVoided, DepositSettled, PaymentReceived, PaymentReversed,
+    AllocationCreated, AllocationMade, ChargeCreated, ChargeVoided, DepositSettled, PaymentReceived, PaymentRefunded,
+    PaymentReversed,
 };
 use crate::billing::model::{AllocationSource, ChargeSource, Fx};
 use crate::events::{DomainEvent, Event};
@@ -263,6 +264,16 @@ pub fn billing_drafts(event: &Event, tag: &Tag) -> Option<Vec<Draft>> {
         s.add_valued(e.reversed_on, code::PREPAID_RENT, m, base, tag);
         e.allocations.iter().for_each(|a| allocation(&mut s, a, tag));
         (src("payment_reversal", &e.payment_id), e.reversed_on, "payment reversed".to_owned())
+    } else if let Some(e) = decode::<PaymentRefunded>(event) {
+        // The refund leaves the money's account from the payment's credit; what that credit had
+        // paid of charges is owed again (the reversing allocations).
+        let m = money(&e.amount)?;
+        let base = worth(e.fx.as_ref(), m);
+        s.add_valued(e.refunded_on, cash_in(e.processor), Money::new(-m.minor, m.currency), neg(base), tag);
+        s.add_valued(e.refunded_on, code::PREPAID_RENT, m, base, tag);
+        e.allocations.iter().for_each(|a| allocation(&mut s, a, tag));
+        let id = format!("{}:{}", e.payment_id, e.refund_id);
+        (src("payment_refund", id), e.refunded_on, "payment refunded in part".to_owned())
     } else if let Some(e) = decode::<AllocationCreated>(event) {
         let first = e.allocations.first()?;
         e.allocations.iter().for_each(|a| allocation(&mut s, a, tag));
@@ -444,6 +455,7 @@ pub const POSTED_TYPES: &[&str] = &[
     ChargeVoided::TYPE,
     PaymentReceived::TYPE,
     PaymentReversed::TYPE,
+    PaymentRefunded::TYPE,
     AllocationCreated::TYPE,
     DepositSettled::TYPE,
     PayoutPaid::TYPE,

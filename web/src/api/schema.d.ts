@@ -2809,6 +2809,26 @@ export interface webhooks {
         patch?: never;
         trace?: never;
     };
+    "payment.refunded": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * payment.refunded
+         * @description Event `payment.refunded` (version 1) about a `payment`, signed with `Portfolio-Signature`.
+         */
+        post: operations["webhook_payment_refunded"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "payment.reversed": {
         parameters: {
             query?: never;
@@ -4308,7 +4328,7 @@ export interface components {
             moveOutDate: string;
         };
         /** @enum {string} */
-        EntryType: "charge" | "payment" | "allocation" | "charge_void" | "payment_reversal" | "deposit_refund";
+        EntryType: "charge" | "payment" | "allocation" | "charge_void" | "payment_reversal" | "deposit_refund" | "payment_refund";
         /** @description `{"id", "type", "version", "orgId", "occurredAt", "actor", "subject": {"type", "id"}, "data"}`. */
         Event: {
             /** @description The user id behind the change, or `system:<job or consumer>` when the platform acted. */
@@ -4352,7 +4372,7 @@ export interface components {
          * @example payment.*
          * @enum {string}
          */
-        EventTypeFilter: "*" | "account.*" | "account.created" | "account.updated" | "allocation.*" | "allocation.created" | "bank_feed.*" | "bank_feed.connected" | "bank_feed.disconnected" | "bank_feed.sync_requested" | "bank_feed.synced" | "bank_rule.*" | "bank_rule.changed" | "bank_transaction.*" | "bank_transaction.matched" | "bank_transaction.unmatched" | "billing_settings.*" | "billing_settings.updated" | "books.*" | "books.rebuild_requested" | "books.rebuilt" | "building.*" | "building.archived" | "building.created" | "building.deleted" | "building.unarchived" | "building.updated" | "charge.*" | "charge.created" | "charge.voided" | "deposit.*" | "deposit.settled" | "document.*" | "document.created" | "document.rejected" | "document.uploaded" | "document.version_created" | "expense.*" | "expense.paid" | "expense.reclassified" | "expense.recorded" | "expense.voided" | "export.*" | "export.failed" | "export.ready" | "export.requested" | "fx_rates.*" | "fx_rates.recorded" | "import.*" | "import.committed" | "import.validated" | "journal.*" | "journal.posted" | "late_fee.*" | "late_fee.assessed" | "lease.*" | "lease.activated" | "lease.created" | "lease.ended" | "lease.renewed" | "lease.updated" | "member.*" | "member.added" | "member.removed" | "member.role_changed" | "org.*" | "org.created" | "org.updated" | "payment.*" | "payment.cleared" | "payment.received" | "payment.reversed" | "payment_intent.*" | "payment_intent.created" | "payout.*" | "payout.paid" | "period.*" | "period.closed" | "period.reopened" | "receipt.*" | "receipt.read" | "reminder.*" | "reminder.created" | "sftp.*" | "sftp.connected" | "sftp.disconnected" | "sftp.file_received" | "stripe.*" | "stripe.connected" | "stripe.disconnected" | "tenant.*" | "tenant.created" | "tenant.updated" | "unit.*" | "unit.created" | "unit.deleted" | "unit.updated" | "vendor.*" | "vendor.created" | "webhook.*" | "webhook.created" | "webhook.deleted" | "webhook.disabled" | "webhook.redelivery_requested" | "webhook.updated";
+        EventTypeFilter: "*" | "account.*" | "account.created" | "account.updated" | "allocation.*" | "allocation.created" | "bank_feed.*" | "bank_feed.connected" | "bank_feed.disconnected" | "bank_feed.sync_requested" | "bank_feed.synced" | "bank_rule.*" | "bank_rule.changed" | "bank_transaction.*" | "bank_transaction.matched" | "bank_transaction.unmatched" | "billing_settings.*" | "billing_settings.updated" | "books.*" | "books.rebuild_requested" | "books.rebuilt" | "building.*" | "building.archived" | "building.created" | "building.deleted" | "building.unarchived" | "building.updated" | "charge.*" | "charge.created" | "charge.voided" | "deposit.*" | "deposit.settled" | "document.*" | "document.created" | "document.rejected" | "document.uploaded" | "document.version_created" | "expense.*" | "expense.paid" | "expense.reclassified" | "expense.recorded" | "expense.voided" | "export.*" | "export.failed" | "export.ready" | "export.requested" | "fx_rates.*" | "fx_rates.recorded" | "import.*" | "import.committed" | "import.validated" | "journal.*" | "journal.posted" | "late_fee.*" | "late_fee.assessed" | "lease.*" | "lease.activated" | "lease.created" | "lease.ended" | "lease.renewed" | "lease.updated" | "member.*" | "member.added" | "member.removed" | "member.role_changed" | "org.*" | "org.created" | "org.updated" | "payment.*" | "payment.cleared" | "payment.received" | "payment.refunded" | "payment.reversed" | "payment_intent.*" | "payment_intent.created" | "payout.*" | "payout.paid" | "period.*" | "period.closed" | "period.reopened" | "receipt.*" | "receipt.read" | "reminder.*" | "reminder.created" | "sftp.*" | "sftp.connected" | "sftp.disconnected" | "sftp.file_received" | "stripe.*" | "stripe.connected" | "stripe.disconnected" | "tenant.*" | "tenant.created" | "tenant.updated" | "unit.*" | "unit.created" | "unit.deleted" | "unit.updated" | "vendor.*" | "vendor.created" | "webhook.*" | "webhook.created" | "webhook.deleted" | "webhook.disabled" | "webhook.redelivery_requested" | "webhook.updated";
         EventTypes: {
             items: components["schemas"]["EventType"][];
         };
@@ -5225,6 +5245,8 @@ export interface components {
             /** Format: date */
             receivedOn: string;
             reference?: string | null;
+            /** @description What has been refunded of it so far (partial refunds through its processor). */
+            refunded: components["schemas"]["MoneyDto"];
             reversalReason?: string | null;
             /** Format: date */
             reversedOn?: string | null;
@@ -5284,6 +5306,24 @@ export interface components {
             /** Format: date */
             receivedOn: string;
             status: components["schemas"]["PaymentStatus"];
+        };
+        /**
+         * @description Part of a payment went back to the tenant (through its processor): the refund comes first
+         *     out of what the payment left unapplied, then out of the charges it paid last, which are
+         *     owed again (`allocations`, negative).
+         */
+        PaymentRefunded: {
+            allocations: components["schemas"]["AllocationMade"][];
+            amount: components["schemas"]["MoneyDto"];
+            fx?: null | components["schemas"]["Fx"];
+            leaseId: components["schemas"]["LeaseId"];
+            paymentId: components["schemas"]["PaymentId"];
+            processor?: null | components["schemas"]["Processor"];
+            reason?: string | null;
+            /** @description The refund's id (the processor's, with the total refunded so far). */
+            refundId: string;
+            /** Format: date */
+            refundedOn: string;
         };
         /** @description A payment was reversed (returned, bounced); its allocations were reversed with it. */
         PaymentReversed: {
@@ -13093,6 +13133,8 @@ export interface operations {
                             /** Format: date */
                             receivedOn: string;
                             reference?: string | null;
+                            /** @description What has been refunded of it so far (partial refunds through its processor). */
+                            refunded: components["schemas"]["MoneyDto"];
                             reversalReason?: string | null;
                             /** Format: date */
                             reversedOn?: string | null;
@@ -18876,6 +18918,38 @@ export interface operations {
                     };
                     /** @constant */
                     type: "payment.received";
+                    /** @constant */
+                    version: 1;
+                };
+            };
+        };
+        responses: {
+            /** @description Received; any other answer (or none within 10 s) is retried with backoff. */
+            "2XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    webhook_payment_refunded: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["Event"] & {
+                    data: components["schemas"]["PaymentRefunded"];
+                    subject: {
+                        /** @constant */
+                        type?: "payment";
+                    };
+                    /** @constant */
+                    type: "payment.refunded";
                     /** @constant */
                     version: 1;
                 };

@@ -10,7 +10,8 @@
 //! | `payment_intent.succeeded`    | recorded or cleared, and allocated                            |
 //! | `payment_intent.payment_failed` | reversed (waived late fees charged again); nothing if never recorded |
 //! | `charge.dispute.created`      | reversed as disputed                                          |
-//! | `charge.refunded` (in full)   | reversed as refunded                                          |
+//! | `charge.refunded` (in full)   | reversed as refunded (net of earlier partial refunds)         |
+//! | `charge.refunded` (in part)   | refunded in part: out of its unapplied credit, then its latest charges |
 //! | `payout.paid`                 | the payout recorded for the books (`payouts`)                 |
 //!
 //! The intent's progress is kept on our record of it (`IntentRecord::status`), so a late
@@ -142,6 +143,7 @@ fn transition(e: &VerifiedEvent, status: IntentStatus) -> Option<(Effect, Intent
         ("payment_intent.payment_failed", Created | Processing) => Some((Effect::Failed, Failed)),
         ("charge.dispute.created", Created | Processing | Succeeded) => Some((Effect::Disputed, Disputed)),
         ("charge.refunded", Created | Processing | Succeeded) if fully_refunded() => Some((Effect::Refunded, Refunded)),
+        ("charge.refunded", Succeeded) => Some((Effect::PartlyRefunded, Succeeded)),
         _ => None,
     }
 }
@@ -153,6 +155,7 @@ enum Effect {
     Failed,
     Disputed,
     Refunded,
+    PartlyRefunded,
 }
 
 /// Handles one verified event at `now` (`stripe` for what the event does not carry: a payout's
@@ -199,6 +202,10 @@ async fn apply(cx: &Ctx<'_>, event: &VerifiedEvent) -> Result<Outcome> {
         Effect::Failed => online::reversed(cx, &p, on, &failure_reason(event), false).await?,
         Effect::Disputed => online::reversed(cx, &p, on, &dispute_reason(event), true).await?,
         Effect::Refunded => online::reversed(cx, &p, on, "refunded through Stripe", true).await?,
+        Effect::PartlyRefunded => {
+            let (charge, total) = refunded_so_far(event);
+            online::partly_refunded(cx, &p, &format!("{charge}:{total}"), total, on).await?
+        }
     }
     if !payment_intents::advance(cx, &intent, after).await? {
         // Another event moved the intent meanwhile: what this one does is decided again from
@@ -224,6 +231,12 @@ fn payment_of(intent: &IntentRecord, event: &VerifiedEvent, on: chrono::NaiveDat
         reference: format!("Stripe {}", intent.payment_intent_id),
         processor: Processor::Stripe,
     }
+}
+
+/// A `charge.refunded` Charge: its id and all refunded of it so far (`amount_refunded`).
+fn refunded_so_far(e: &VerifiedEvent) -> (String, i64) {
+    let charge = e.object.get("id").and_then(Value::as_str).unwrap_or("charge").to_owned();
+    (charge, e.object.get("amount_refunded").and_then(Value::as_i64).unwrap_or(0))
 }
 
 fn failure_reason(e: &VerifiedEvent) -> String {
@@ -283,7 +296,12 @@ mod tests {
             )
         };
         assert_eq!(transition(&refund(1000), Succeeded), Some((Effect::Refunded, Refunded)));
-        assert_eq!(transition(&refund(400), Succeeded), None, "a partial refund is not taken as a reversal");
+        assert_eq!(
+            transition(&refund(400), Succeeded),
+            Some((Effect::PartlyRefunded, Succeeded)),
+            "a partial refund is not a reversal"
+        );
+        assert_eq!(transition(&refund(400), Processing), None, "nothing to refund before the money is in");
         assert_eq!(dispute.payment_intent(), Some("pi_1"));
         assert_eq!(pi("payment_intent.succeeded").payment_intent(), Some("pi_1"));
     }

@@ -198,6 +198,11 @@ pub fn payment_reversal(scope: &OrgScope, lease: &LeaseId, id: &PaymentId) -> Ke
     Key::new(lease_partition(scope, lease), format!("REV#{id}"))
 }
 
+/// A partial refund of a payment (`refund` is the processor's refund id).
+pub fn payment_refund(scope: &OrgScope, lease: &LeaseId, id: &PaymentId, refund: &str) -> Key {
+    Key::new(lease_partition(scope, lease), format!("REFUND#{id}#{refund}"))
+}
+
 /// An allocation from `source` (a payment id, a credit's charge id, or `DEPOSIT`).
 pub fn allocation(scope: &OrgScope, lease: &LeaseId, source: &str, id: &AllocationId) -> Key {
     Key::new(lease_partition(scope, lease), format!("ALLOC#{source}#{id}"))

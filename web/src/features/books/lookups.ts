@@ -119,6 +119,7 @@ export const SOURCE_TYPES: [string, string][] = [
   ['charge_void', 'Charge voided'],
   ['payment', 'Payment'],
   ['payment_reversal', 'Payment reversed'],
+  ['payment_refund', 'Payment refunded in part'],
   ['allocation', 'Allocation'],
   ['deposit_settlement', 'Deposit settlement'],
   ['expense', 'Expense'],

@@ -35,6 +35,8 @@ export function describe(e: LedgerEntry, state: { voided: Set<string>; reversed:
       return `Void of ${lower(kind)}${memo}`;
     case 'payment_reversal':
       return `Payment reversed${memo}`;
+    case 'payment_refund':
+      return `Refund${memo}`;
     case 'deposit_refund':
       return `Deposit refund${e.memo && e.memo !== 'deposit refund' ? memo : ''}`;
     default:
@@ -68,7 +70,7 @@ export function LedgerTable({
   const isPending = (e: LedgerEntry) => e.type === 'payment' && !!pending?.has(e.id) && !state.reversed.has(e.id);
   const rows: Row[] = ledger.entries.map((e, index) => ({ ...e, index }));
   const isCharge = (e: LedgerEntry) => e.type === 'charge' || e.type === 'charge_void';
-  const isPayment = (e: LedgerEntry) => e.type === 'payment' || e.type === 'payment_reversal' || e.type === 'deposit_refund';
+  const isPayment = (e: LedgerEntry) => e.type === 'payment' || e.type === 'payment_reversal' || e.type === 'payment_refund' || e.type === 'deposit_refund';
   const columns: Column<Row>[] = [
     { header: 'Date', cell: (e) => formatDay(e.date) },
     {
