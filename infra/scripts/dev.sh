@@ -3,16 +3,18 @@
 # (infra/fakes/textract_server.py on 127.0.0.1:$TEXTRACT_FAKE_PORT, default 4599, unless
 # TEXTRACT_ENDPOINT_URL points at one already or one answers there for the same emulator), then
 # the web app (Vite on 127.0.0.1:5173; DEV_WEB=0 leaves it out), then devstack in the foreground
-# with TEXTRACT_ENDPOINT_URL set. Ctrl-C stops devstack and whatever this script started.
+# with TEXTRACT_ENDPOINT_URL set; also the Stripe and Plaid fakes and a local SFTP server (below).
+# Ctrl-C stops devstack and whatever this script started.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 export AWS_REGION=${AWS_REGION:-us-east-1} AWS_ACCESS_KEY_ID=${AWS_ACCESS_KEY_ID:-testing} AWS_SECRET_ACCESS_KEY=${AWS_SECRET_ACCESS_KEY:-testing}
-started="" textract="" stripe="" plaid="" web=""
+started="" textract="" stripe="" plaid="" web="" sftp=""
 cleanup() {
   [ -n "$web" ] && kill "$web" 2>/dev/null
   [ -n "$textract" ] && infra/scripts/textract-fake.sh stop "$textract"
   [ -n "$stripe" ] && infra/scripts/stripe-fake.sh stop "$stripe"
   [ -n "$plaid" ] && infra/scripts/plaid-fake.sh stop "$plaid"
+  [ -n "$sftp" ] && infra/scripts/sftp-server.sh stop "$sftp"
   [ -n "$started" ] && infra/scripts/emulator.sh stop "$started"
   return 0
 }
@@ -71,6 +73,18 @@ else
 fi
 export PLAID_API_BASE
 export PLAID_WEBHOOK_URL=${PLAID_WEBHOOK_URL:-http://127.0.0.1:3000/webhooks/plaid}
+# A local SFTP server to import from (infra/scripts/sftp-server.sh: Debian's sshd on
+# 127.0.0.1:$SFTP_DEV_PORT, default 2222), its host key, a client key and the drop directory in
+# .devstack/sftp (README, "SFTP"); SFTP_DEV=0 leaves it out.
+if [ "${SFTP_DEV:-1}" != 0 ]; then
+  sftp_dir=.devstack/sftp
+  if infra/scripts/apt-tools.sh openssh-server && infra/scripts/sftp-server.sh start "${SFTP_DEV_PORT:-2222}" "$sftp_dir"; then
+    sftp=$sftp_dir
+    echo "SFTP server on 127.0.0.1:${SFTP_DEV_PORT:-2222} (user $(id -un); key $sftp_dir/client_ed25519, host key $sftp_dir/host_ed25519.pub; drop files in $sftp_dir/outgoing)"
+  else
+    echo "no local SFTP server (SFTP imports need a server of your own)" >&2
+  fi
+fi
 # The web app: Vite's dev server on 127.0.0.1:5173 against this API and its sign-in page
 # (`npm ci` from the lockfile when node_modules is missing or older than it).
 if [ "${DEV_WEB:-1}" != 0 ]; then

@@ -1,5 +1,6 @@
 //! SFTP imports end to end against Debian's OpenSSH `sshd` on 127.0.0.1 (installed by the test
-//! scripts: `infra/scripts/apt-tools.sh openssh-server`): the org connects its server with a
+//! scripts: `infra/scripts/apt-tools.sh openssh-server`; started by `infra/scripts/sftp-server.sh`,
+//! as `make dev` starts one): the org connects its server with a
 //! private key and the pinned host key, `job-sftp-poll` picks a new file up once and it becomes an
 //! import committed like an upload; the same file, or its content under another name, is not
 //! imported again; a server presenting another host key is refused before anything is read.
@@ -7,61 +8,39 @@
 use e2e::{eventually, TestApp};
 use serde_json::{json, Value};
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::process::Command;
 
-/// An `sshd` of its own (host key, authorized key, port), stopped when dropped.
+/// An `sshd` of its own (`infra/scripts/sftp-server.sh`: host key, authorized client key,
+/// port), stopped when dropped.
 struct Sshd {
-    child: Child,
     port: u16,
     dir: PathBuf,
     /// The directory the org's files are dropped in.
     drop: PathBuf,
 }
 
-fn keygen(path: &Path) -> (String, String) {
+fn keygen(path: &Path) -> String {
     let ok = Command::new("ssh-keygen")
         .args(["-q", "-t", "ed25519", "-N", "", "-C", "test", "-f"])
         .arg(path)
         .status()
         .expect("ssh-keygen (Debian openssh-client) is installed by the test scripts");
     assert!(ok.success());
-    let private = std::fs::read_to_string(path).unwrap();
-    let public = std::fs::read_to_string(path.with_extension("pub")).unwrap();
-    (private, public.trim().to_owned())
+    std::fs::read_to_string(path.with_extension("pub")).unwrap().trim().to_owned()
+}
+
+fn script() -> PathBuf {
+    devstack::template::repo_root().join("infra/scripts/sftp-server.sh")
 }
 
 impl Sshd {
     fn start() -> Sshd {
         let dir = std::env::temp_dir().join(format!("sftp-test-{}", ulid::Ulid::new()));
-        let drop = dir.join("outgoing");
-        std::fs::create_dir_all(&drop).unwrap();
-        // OpenSSH's privilege separation directory (Debian's package creates it at boot only).
-        let _ = std::fs::create_dir_all("/run/sshd");
         let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
-        keygen(&dir.join("host_ed25519"));
-        let (_, client_public) = keygen(&dir.join("client_ed25519"));
-        std::fs::write(dir.join("authorized_keys"), format!("{client_public}\n")).unwrap();
-        let config = format!(
-            "Port {port}\nListenAddress 127.0.0.1\nHostKey {d}/host_ed25519\nPidFile {d}/sshd.pid\n\
-             AuthorizedKeysFile {d}/authorized_keys\nStrictModes no\nPasswordAuthentication no\n\
-             KbdInteractiveAuthentication no\nPubkeyAuthentication yes\nPermitRootLogin prohibit-password\n\
-             UsePAM no\nSubsystem sftp internal-sftp\nLogLevel ERROR\n",
-            d = dir.display()
-        );
-        std::fs::write(dir.join("sshd_config"), config).unwrap();
-        let child = Command::new("/usr/sbin/sshd")
-            .args(["-D", "-e", "-f"])
-            .arg(dir.join("sshd_config"))
-            .stdout(Stdio::null())
-            .stderr(std::fs::File::create(dir.join("sshd.log")).unwrap())
-            .spawn()
-            .expect("/usr/sbin/sshd (Debian openssh-server) is installed by the test scripts");
-        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
-        while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
-            assert!(std::time::Instant::now() < deadline, "sshd did not listen on {port}");
-            std::thread::sleep(std::time::Duration::from_millis(50));
-        }
-        Sshd { child, port, dir, drop }
+        let ok = Command::new(script()).arg("start").arg(port.to_string()).arg(&dir).status();
+        assert!(ok.expect("infra/scripts/sftp-server.sh runs").success(), "sshd started on {port}");
+        let drop = dir.join("outgoing");
+        Sshd { port, dir, drop }
     }
 
     fn read(&self, name: &str) -> String {
@@ -80,8 +59,7 @@ impl Sshd {
 
 impl Drop for Sshd {
     fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
+        let _ = Command::new(script()).arg("stop").arg(&self.dir).status();
         let _ = std::fs::remove_dir_all(&self.dir);
     }
 }
@@ -164,7 +142,7 @@ async fn a_new_file_on_the_orgs_sftp_server_is_imported_once_and_a_foreign_host_
     assert_eq!(app.get(&path, &token).await.expect(200).body["lastPoll"]["newFiles"], 0);
 
     // Another host key pinned (the key kept): the server is refused before anything is read.
-    let (_, other) = keygen(&sshd.dir.join("other_ed25519"));
+    let other = keygen(&sshd.dir.join("other_ed25519"));
     app.call("PUT", &path, &token, Some(connect(&other, None))).await.expect(200);
     sshd.put("tenants-2027-02.csv", "firstName,lastName,email\nKatherine,Johnson,kj@example.com\n");
     poll(&app).await;
