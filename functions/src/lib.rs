@@ -165,6 +165,7 @@ fn job_functions(job: jobs::Job) -> [FunctionDef; 2] {
         jobs::Job::Depreciation => job_functions!(Depreciation),
         jobs::Job::KpiRollup => job_functions!(KpiRollup),
         jobs::Job::SftpPoll => job_functions!(SftpPoll, SFTP_POLL),
+        jobs::Job::BankCatchUp => job_functions!(BankCatchUp),
     }
 }
 

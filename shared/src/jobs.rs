@@ -28,10 +28,13 @@ pub enum Job {
     /// New files on the org's SFTP server become imports (`integrations::sftp::poll`); every
     /// 15 minutes, the run date only names the day.
     SftpPoll,
+    /// Each active bank of the org is synced once a day (`banking::items::request_catch_up`), in
+    /// case a webhook of Plaid's was lost.
+    BankCatchUp,
 }
 
 impl Job {
-    pub const ALL: [Job; 8] = [
+    pub const ALL: [Job; 9] = [
         Job::RentRun,
         Job::LateFees,
         Job::DelinquencySnapshot,
@@ -40,6 +43,7 @@ impl Job {
         Job::Depreciation,
         Job::KpiRollup,
         Job::SftpPoll,
+        Job::BankCatchUp,
     ];
 
     /// The message's `job`; the job acts as `system:<name>`.
@@ -53,6 +57,7 @@ impl Job {
             Job::Depreciation => "depreciation",
             Job::KpiRollup => "kpi-rollup",
             Job::SftpPoll => "sftp-poll",
+            Job::BankCatchUp => "bank-catch-up",
         }
     }
 }

@@ -384,3 +384,29 @@ async fn deposits_match_their_payments_rules_book_bills_and_an_expense_entered_b
     app.post(&p(&format!("/bank-transactions/{dep}:match")), &b.token, by_hand.clone()).await.expect(200);
     app.post(&p(&format!("/bank-transactions/{dep}:match")), &b.token, by_hand).await.problem(409);
 }
+
+/// A webhook of Plaid's that never arrives does not leave the feed behind: the daily catch-up
+/// (`job-bank-catch-up`) syncs every active bank; a disconnected one is not called.
+#[tokio::test(flavor = "multi_thread")]
+async fn the_daily_catch_up_syncs_a_bank_whose_webhook_was_lost() {
+    let app = TestApp::spawn().await;
+    let b = Bank::open(&app, "catch-up-owner@example.com").await;
+    b.add(json!([{"amount": 8640, "name": "CITY WATER"}, {"amount": -155000, "name": "MOBILE DEPOSIT"}])).await;
+    // No webhook: nothing comes in by itself.
+    tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+    assert_eq!(b.all(&app).await.len(), 0);
+    let out = app.stack.run_job_to_completion("job-bank-catch-up", json!({"runDate": "2027-01-04"})).await.unwrap();
+    assert_eq!(out["orgs"], 1, "{out}");
+    b.synced(&app, 2).await;
+
+    // Disconnected: the catch-up asks nothing of Plaid for it.
+    let at_fake: Value =
+        reqwest::get(format!("{}/_fake/plaid/items/{}", fake(), b.item)).await.unwrap().json().await.unwrap();
+    let access = at_fake["access_token"].as_str().unwrap().to_owned();
+    let gone = app.delete(&b.path(&format!("/integrations/plaid/items/{}", b.item)), &b.token).await.expect(200);
+    assert_eq!(gone.body["status"], "disconnected");
+    let before = sync_calls(&access).await.len();
+    app.stack.run_job_to_completion("job-bank-catch-up", json!({"runDate": "2027-01-05"})).await.unwrap();
+    tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+    assert_eq!(sync_calls(&access).await.len(), before);
+}

@@ -56,6 +56,7 @@ impl JobFunctions for Job {
             Job::Depreciation => "job-depreciation",
             Job::KpiRollup => "job-kpi-rollup",
             Job::SftpPoll => "job-sftp-poll",
+            Job::BankCatchUp => "job-bank-catch-up",
         }
     }
 
@@ -69,6 +70,7 @@ impl JobFunctions for Job {
             Job::Depreciation => "consumer-depreciation",
             Job::KpiRollup => "consumer-kpi-rollup",
             Job::SftpPoll => "consumer-sftp-poll",
+            Job::BankCatchUp => "consumer-bank-catch-up",
         }
     }
 
@@ -82,6 +84,7 @@ impl JobFunctions for Job {
             Job::Depreciation => Box::pin(books::depreciation(cx, run_date)),
             Job::KpiRollup => Box::pin(kpi_rollup(cx, run_date)),
             Job::SftpPoll => Box::pin(sftp_poll(app, cx)),
+            Job::BankCatchUp => Box::pin(portfolio::banking::items::request_catch_up(cx)),
         }
     }
 }

@@ -289,3 +289,21 @@ pub async fn org_of_item(db: &crate::platform::db::Db, item_id: &str) -> Result<
     let route: Option<Route> = db.get_as(&keys::plaid_item_route(item_id)).await?;
     Ok(route.map(|r| r.org_id))
 }
+
+/// The daily catch-up (`job-bank-catch-up`): a sync of every active bank of the org, in case one
+/// of Plaid's webhooks never reached us (the sync takes up from the stored cursor, so a sync with
+/// nothing new costs one call). One `bank_feed.sync_requested` per Item, in one transaction.
+pub async fn request_catch_up(cx: &Ctx<'_>) -> Result<serde_json::Value> {
+    let active: Vec<PlaidItem> =
+        list_items(cx).await?.into_iter().filter(|i| i.status == super::model::ItemStatus::Active).collect();
+    if active.is_empty() {
+        return Ok(serde_json::json!({"items": 0}));
+    }
+    let mut tx = Tx::new();
+    for item in &active {
+        let event = super::events::BankSyncRequested { item_id: item.item_id.clone(), reason: "DAILY_CATCH_UP".into() };
+        crate::events::emit(&mut tx, cx.scope, &event);
+    }
+    cx.db.transact(tx).await?;
+    Ok(serde_json::json!({"items": active.len()}))
+}
