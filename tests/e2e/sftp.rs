@@ -83,6 +83,30 @@ const TENANTS: &str = "firstName,lastName,email,phone\n\
     Grace,Hopper,grace@example.com,\n\
     Alan,Turing,alan@example.com,+15550100003\n";
 
+/// A connection's body for `sshd`, pinning `host_key`, with `private_key` when given.
+fn body(sshd: &Sshd, host_key: &str, private_key: Option<String>) -> Value {
+    let mut body = json!({"host": "127.0.0.1", "port": sshd.port, "username": user(),
+        "hostKey": host_key, "path": sshd.drop.display().to_string(), "kind": "tenants"});
+    if let Some(k) = private_key {
+        body["privateKey"] = json!(k);
+    }
+    body
+}
+
+/// Bad input names its field and stores nothing: a host key that is not one, a private address
+/// (only loopback is let through locally), no private key the first time.
+async fn bad_input_is_refused_and_nothing_stored(app: &TestApp, path: &str, token: &str, sshd: &Sshd) {
+    let (host_key, private_key) = (sshd.read("host_ed25519.pub"), sshd.read("client_ed25519"));
+    let bad = app.call("PUT", path, token, Some(body(sshd, "ssh-ed25519 AAAAnope", Some(private_key.clone())))).await;
+    assert_eq!(bad.problem(400).error_fields(), ["hostKey"]);
+    let mut private_host = body(sshd, host_key.trim(), Some(private_key));
+    private_host["host"] = json!("10.0.0.5");
+    assert_eq!(app.call("PUT", path, token, Some(private_host)).await.problem(400).error_fields(), ["host"]);
+    let keyless = app.call("PUT", path, token, Some(body(sshd, host_key.trim(), None))).await;
+    assert_eq!(keyless.problem(400).error_fields(), ["privateKey"]);
+    assert_eq!(app.get(path, token).await.expect(200).body["status"], "not_connected");
+}
+
 #[tokio::test(flavor = "multi_thread")]
 async fn a_new_file_on_the_orgs_sftp_server_is_imported_once_and_a_foreign_host_key_is_refused() {
     let app = TestApp::spawn().await;
@@ -91,26 +115,10 @@ async fn a_new_file_on_the_orgs_sftp_server_is_imported_once_and_a_foreign_host_
     let token = app.token(owner);
     let sshd = Sshd::start();
     let path = format!("/api/v1/orgs/{org}/integrations/sftp");
-    let connect = |host_key: &str, private_key: Option<String>| {
-        let mut body = json!({"host": "127.0.0.1", "port": sshd.port, "username": user(),
-            "hostKey": host_key, "path": sshd.drop.display().to_string(), "kind": "tenants"});
-        if let Some(k) = private_key {
-            body["privateKey"] = json!(k);
-        }
-        body
-    };
+    let connect = |host_key: &str, private_key: Option<String>| body(&sshd, host_key, private_key);
     let host_key = sshd.read("host_ed25519.pub");
     let private_key = sshd.read("client_ed25519");
-
-    // Bad input names its field and stores nothing.
-    let bad = app.call("PUT", &path, &token, Some(connect("ssh-ed25519 AAAAnope", Some(private_key.clone())))).await;
-    assert_eq!(bad.problem(400).error_fields(), ["hostKey"]);
-    let mut private_host = connect(host_key.trim(), Some(private_key.clone()));
-    private_host["host"] = json!("10.0.0.5");
-    assert_eq!(app.call("PUT", &path, &token, Some(private_host)).await.problem(400).error_fields(), ["host"]);
-    let keyless = app.call("PUT", &path, &token, Some(connect(host_key.trim(), None))).await;
-    assert_eq!(keyless.problem(400).error_fields(), ["privateKey"]);
-    assert_eq!(app.get(&path, &token).await.expect(200).body["status"], "not_connected");
+    bad_input_is_refused_and_nothing_stored(&app, &path, &token, &sshd).await;
 
     let shown =
         app.call("PUT", &path, &token, Some(connect(host_key.trim(), Some(private_key)))).await.expect(200).body;
