@@ -15,7 +15,7 @@ import { formatInstant } from '@/lib/dates';
 import { useCan, useOrg } from '@/lib/org';
 import { bankTransactionsKey, plaidAccountLabel, plaidItemsKey, usePlaidItems, type PlaidItem } from '@/lib/plaid';
 import { LinkExited, openLink, type LinkResult } from '@/lib/plaidLink';
-import { Facts } from './common';
+import { ConfirmDisconnect, Facts } from './common';
 
 type Account = Schemas['Account'];
 
@@ -64,21 +64,16 @@ function DisconnectBank({ item }: { item: PlaidItem }) {
       </div>
     );
   }
-  const headingId = `plaid-disconnect-${item.itemId}`;
   return (
-    <div className="form-section" role="group" aria-labelledby={headingId}>
-      <h4 id={headingId}>Disconnect {name}?</h4>
-      <p>Syncing stops and the org’s access is revoked at the bank. The history is kept: every transaction already imported, and every match, stays on the Bank page and in the books.</p>
-      <FormError error={disconnect.error} />
-      <div className="form-actions">
-        <button type="button" className="btn danger" disabled={disconnect.isPending} onClick={() => disconnect.mutate()}>
-          {disconnect.isPending ? 'Disconnecting…' : 'Confirm disconnect'}
-        </button>
-        <button type="button" className="btn" onClick={() => setArmed(false)}>
-          Cancel
-        </button>
-      </div>
-    </div>
+    <ConfirmDisconnect
+      title={<>Disconnect {name}?</>}
+      explain="Syncing stops and the org’s access is revoked at the bank. The history is kept: every transaction already imported, and every match, stays on the Bank page and in the books."
+      mutation={disconnect}
+      onConfirm={() => disconnect.mutate()}
+      onCancel={() => setArmed(false)}
+      level={4}
+      card={false}
+    />
   );
 }
 

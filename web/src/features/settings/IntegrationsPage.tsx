@@ -8,7 +8,7 @@ import { formatInstant } from '@/lib/dates';
 import { useCan, useOrg } from '@/lib/org';
 import { ACCOUNT_ID, isConnected, stripeKey, stripeProblem, useStripeConnection, type StripeConnection } from '@/lib/stripe';
 import { BankFeeds } from './BankFeeds';
-import { Facts, NotAllowed, useMemberEmails } from './common';
+import { ConfirmDisconnect, Facts, NotAllowed, useMemberEmails } from './common';
 import { Sftp } from './Sftp';
 
 const yesNo = (v: boolean | null | undefined) => (v === true ? 'Yes' : v === false ? 'No' : '—');
@@ -100,19 +100,13 @@ function Disconnect({ accountId }: { accountId: string }) {
     );
   }
   return (
-    <div className="card settings-form form-section" role="group" aria-labelledby="stripe-disconnect-heading">
-      <h3 id="stripe-disconnect-heading">Disconnect {accountId}?</h3>
-      <p>No new online payments can be requested through it. Payments already taken stay on the leases’ ledgers and in the books; nothing is refunded.</p>
-      <FormError error={disconnect.error} />
-      <div className="form-actions">
-        <button type="button" className="btn danger" disabled={disconnect.isPending} onClick={() => disconnect.mutate()}>
-          {disconnect.isPending ? 'Disconnecting…' : 'Confirm disconnect'}
-        </button>
-        <button type="button" className="btn" onClick={() => setArmed(false)}>
-          Cancel
-        </button>
-      </div>
-    </div>
+    <ConfirmDisconnect
+      title={<>Disconnect {accountId}?</>}
+      explain="No new online payments can be requested through it. Payments already taken stay on the leases’ ledgers and in the books; nothing is refunded."
+      mutation={disconnect}
+      onConfirm={() => disconnect.mutate()}
+      onCancel={() => setArmed(false)}
+    />
   );
 }
 

@@ -15,7 +15,7 @@ import { ErrorState, Loading } from '@/components/QueryState';
 import { formatInstant } from '@/lib/dates';
 import { IMPORT_KINDS, importKindLabel, type ImportKind } from '@/lib/importKinds';
 import { useCan, useOrg } from '@/lib/org';
-import { Facts } from './common';
+import { ConfirmDisconnect, Facts } from './common';
 
 type SftpConnection = Schemas['SftpConnection'];
 type PutSftp = Schemas['PutSftp'];
@@ -281,19 +281,13 @@ function Manage({ connection, onEdit, onDisconnected }: { connection: SftpConnec
     );
   }
   return (
-    <div className="card settings-form form-section" role="group" aria-labelledby="sftp-disconnect-heading">
-      <h3 id="sftp-disconnect-heading">Disconnect {serverLabel(connection)}?</h3>
-      <p>Polling stops: files that arrive on the server are no longer imported, and the stored private key is deleted (connecting again needs it). The imports it already made stay on the Import page.</p>
-      <FormError error={disconnect.error} />
-      <div className="form-actions">
-        <button type="button" className="btn danger" disabled={disconnect.isPending} onClick={() => disconnect.mutate()}>
-          {disconnect.isPending ? 'Disconnecting…' : 'Confirm disconnect'}
-        </button>
-        <button type="button" className="btn" onClick={() => setArmed(false)}>
-          Cancel
-        </button>
-      </div>
-    </div>
+    <ConfirmDisconnect
+      title={<>Disconnect {serverLabel(connection)}?</>}
+      explain="Polling stops: files that arrive on the server are no longer imported, and the stored private key is deleted (connecting again needs it). The imports it already made stay on the Import page."
+      mutation={disconnect}
+      onConfirm={() => disconnect.mutate()}
+      onCancel={() => setArmed(false)}
+    />
   );
 }
 

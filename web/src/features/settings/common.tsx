@@ -2,6 +2,7 @@
 import { useId, useState, type ReactNode } from 'react';
 import { useQuery } from '@tanstack/react-query';
 import { apiGet } from '@/api/client';
+import { FormError } from '@/components/Field';
 
 /** What a tab shows to a role that may not see it (the tab itself is hidden). */
 export function NotAllowed({ what }: { what: string }) {
@@ -83,4 +84,45 @@ export function useMemberEmails(orgId: string, enabled = true) {
     enabled,
     staleTime: 60_000,
   });
+}
+
+/**
+ * The confirmation step of disconnecting an integration: what happens (and what stays), the
+ * error if the disconnect failed, confirm and cancel.
+ */
+export function ConfirmDisconnect({
+  title,
+  explain,
+  mutation,
+  onConfirm,
+  onCancel,
+  level = 3,
+  card = true,
+}: {
+  title: ReactNode;
+  explain: ReactNode;
+  mutation: { error: unknown; isPending: boolean };
+  onConfirm: () => void;
+  onCancel: () => void;
+  /** The heading's level in its page (3 in a section, 4 inside a card). */
+  level?: 3 | 4;
+  card?: boolean;
+}) {
+  const headingId = useId();
+  const Heading = level === 3 ? 'h3' : 'h4';
+  return (
+    <div className={card ? 'card settings-form form-section' : 'form-section'} role="group" aria-labelledby={headingId}>
+      <Heading id={headingId}>{title}</Heading>
+      <p>{explain}</p>
+      <FormError error={mutation.error} />
+      <div className="form-actions">
+        <button type="button" className="btn danger" disabled={mutation.isPending} onClick={onConfirm}>
+          {mutation.isPending ? 'Disconnecting…' : 'Confirm disconnect'}
+        </button>
+        <button type="button" className="btn" onClick={onCancel}>
+          Cancel
+        </button>
+      </div>
+    </div>
+  );
 }
