@@ -259,6 +259,8 @@ pub fn registry() -> Vec<FunctionDef> {
         api_function!("api-integrations", integrations, INTEGRATIONS),
         api_function!("api-bank", bank),
         api_function!("api-imports", imports, IMPORTS),
+        api_function!("api-policies", policies),
+        api_function!("api-maintenance", maintenance),
         FunctionDef {
             name: "webhook-stripe",
             wires: wiring::STRIPE_WEBHOOKS,

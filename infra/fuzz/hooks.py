@@ -38,6 +38,17 @@ STATEFUL_RULES = [
     (r"paidFrom", r"must be a bank or cash account|the account holds [A-Z]{3}|the account is archived"
      r"|required \(or .*\)|an unpaid bill is paid later with :pay"),
     (r"vendorId", r"the vendor is archived"),
+    # Jurisdiction rules: which terms a rule takes depends on its area, and a decimal's range is
+    # not something a string's schema says (API.md "Operations").
+    (r"rule(\.\w+)?", r"is not a term of a \w+ rule|give at least one of .*|must be from 0 to \d+"
+     r"|give highRentWeeks and highRentAnnualThreshold together"),
+    (r"rule\.tiers\[\d+\](\.minTenureMonths)?", r"give exactly one of days or months|tiers must rise in tenure"),
+    (r"effectiveTo", r"must not be before effectiveFrom"),
+    (r"bankBaseRates\[\d+\]\.(ratePercent|effectiveFrom)", r"must be at most 100|two rates from the same day"),
+    # Maintenance: a completed job's cost is booked as an expense, checked as one (the chart,
+    # the vendor, how it is paid).
+    (r"paidFrom", r"only with a cost"),
+    (r"vendorId", r"not a vendor id"),
     (r"dueDate", r"a bill needs its due date|only a bill .* has a due date"),
     (r"scope", r"give one of scope, splits or split"),
     (r"scope\.id", r"a building or unit scope names its id; the portfolio none"),

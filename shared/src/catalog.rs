@@ -18,6 +18,8 @@ pub const CATALOG: Catalog = Catalog(&[
     crate::integrations::sftp::events::CATALOG,
     crate::integrations::stripe::events::CATALOG,
     crate::reports::events::CATALOG,
+    crate::policies::events::CATALOG,
+    crate::maintenance::events::CATALOG,
 ]);
 
 /// Every type, in catalog order.

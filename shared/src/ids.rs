@@ -127,6 +127,10 @@ prefixed_id!(/// An account of an org's chart (derived from the org and the acco
     AccountId, "acc");
 prefixed_id!(/// A journal entry (derived from the org and what it was posted from).
     JournalEntryId, "jrn");
+prefixed_id!(/// A maintenance request on a unit.
+    MaintenanceId, "mnt");
+prefixed_id!(/// An org's own jurisdiction rule (the built-in pack's rules have readable ids).
+    PolicyId, "pol");
 
 /// `field` must hold an id of the kind `parse` accepts (`what`: "an account id"); a malformed
 /// one is a 400 naming the field, a well-formed one that names nothing is the use case's 404.
@@ -212,6 +216,11 @@ impl ChargeId {
     /// The security deposit of `lease`.
     pub fn deposit(lease: &LeaseId) -> Self {
         Self(format!("chg_{}_deposit", lease_ulid(lease)))
+    }
+
+    /// The `n`th instalment (from 2) of a deposit charged in parts; the first is `deposit`.
+    pub fn deposit_part(lease: &LeaseId, n: u8) -> Self {
+        Self(format!("chg_{}_deposit{n}", lease_ulid(lease)))
     }
 
     /// The rent credited back when a lease ends inside a month already charged in full.

@@ -44,6 +44,10 @@ pub struct Fixture {
     pub bank_rule: String,
     /// A dry-run import of tenants, waiting for its file.
     pub import: String,
+    /// An org rule of its own (a deposit cap).
+    pub policy: String,
+    /// A maintenance request on `unit`, open.
+    pub maintenance: String,
 }
 
 impl Fixture {
@@ -182,6 +186,25 @@ impl Fixture {
             .await
             .expect(201)
             .id();
+        let policy = app
+            .post(
+                &format!("/api/v1/orgs/{org}/policies"),
+                &t,
+                json!({"area": "deposit", "country": "US", "region": "NY", "effectiveFrom": "2030-01-01", "priority": 1,
+                       "rule": {"maxMonths": "1"}}),
+            )
+            .await
+            .expect(201)
+            .id();
+        let maintenance = app
+            .post(
+                &format!("/api/v1/orgs/{org}/maintenance-requests"),
+                &t,
+                json!({"unitId": unit, "title": "Leaking tap", "priority": "normal"}),
+            )
+            .await
+            .expect(201)
+            .id();
         // Built before the sweeps start, so what they see written is their own doing.
         let started = std::time::Instant::now();
         while app.get(&format!("/api/v1/orgs/{org}/exports/{export}"), &t).await.expect(200).body["status"] == "pending"
@@ -214,6 +237,8 @@ impl Fixture {
             bank_transaction,
             bank_rule,
             import,
+            policy,
+            maintenance,
         }
     }
 }
@@ -347,6 +372,9 @@ pub const IMPORT_ACTION: &str = "POST /api/v1/orgs/{orgId}/imports/{importId}";
 /// `{expenseId}` carries `exp_…:void`.
 pub const EXPENSE_ACTION: &str = "POST /api/v1/orgs/{orgId}/expenses/{expenseId}";
 
+/// `{requestId}` carries `mnt_…:cancel`.
+pub const MAINTENANCE_ACTION: &str = "POST /api/v1/orgs/{orgId}/maintenance-requests/{requestId}";
+
 /// `{month}` carries `2031-01:close`.
 pub const PERIOD_ACTION: &str = "POST /api/v1/orgs/{orgId}/periods/{month}";
 
@@ -364,6 +392,7 @@ fn action_verb(route_key: &str) -> Option<&'static str> {
         EXPENSE_ACTION => Some(":void"),
         BANK_ACTION => Some(":match"),
         IMPORT_ACTION => Some(":commit"),
+        MAINTENANCE_ACTION => Some(":cancel"),
         _ => None,
     }
 }
@@ -507,6 +536,16 @@ pub fn sample_body(route_key: &str, fx: &Fixture) -> Option<Value> {
         "POST /api/v1/orgs/{orgId}/receipts" => {
             json!({"name": "snap.jpg", "contentType": "image/jpeg", "sizeBytes": 4096})
         }
+        "POST /api/v1/orgs/{orgId}/policies" => json!({
+            "name": format!("Our cap {}", unique()), "area": "late_fee", "country": "US", "region": "New York",
+            "effectiveFrom": "2030-01-01", "priority": 5, "rule": {"graceDays": 10, "maxFlat": {"amount": "25.00", "currency": "USD"}}
+        }),
+        "PATCH /api/v1/orgs/{orgId}/policies/{policyId}" => json!({"priority": 7, "notes": "agreed with our lawyer"}),
+        "POST /api/v1/orgs/{orgId}/maintenance-requests" => json!({
+            "unitId": fx.unit, "title": format!("Broken window {}", unique()), "priority": "urgent", "reportedBy": "Ida Tenant"
+        }),
+        "PATCH /api/v1/orgs/{orgId}/maintenance-requests/{requestId}" => json!({"description": "bedroom, north side"}),
+        MAINTENANCE_ACTION => json!({"reason": "fixed by the tenant"}),
         "PUT /api/v1/orgs/{orgId}/billing-settings" => json!({
             "rentLeadDays": 3, "lateFeePolicy": {"graceDays": 5, "flat": {"amount": "50.00", "currency": "USD"}}
         }),
@@ -551,6 +590,8 @@ pub fn cases(app: &TestApp, fx: &Fixture) -> Vec<Case> {
                 ("{importId}", format!("{}{}", fx.import, action_verb(&route_key).unwrap_or_default())),
                 ("{kind}", "tenants".to_owned()),
                 ("{ruleId}", fx.bank_rule.clone()),
+                ("{policyId}", fx.policy.clone()),
+                ("{requestId}", format!("{}{}", fx.maintenance, action_verb(&route_key).unwrap_or_default())),
                 ("{id}", format!("{}{}", fx.bank_transaction, action_verb(&route_key).unwrap_or_default())),
                 ("{month}", format!("2031-01{}", action_verb(&route_key).unwrap_or_default())),
                 (
@@ -569,6 +610,9 @@ pub fn cases(app: &TestApp, fx: &Fixture) -> Vec<Case> {
                 "GET /api/v1/orgs/{orgId}/reports/vendors-1099" => path.push_str("?year=2030"),
                 "GET /api/v1/orgs/{orgId}/reports/noi" => path.push_str("?year=2030"),
                 "GET /api/v1/orgs/{orgId}/dashboard" => path.push_str("?days=7"),
+                "GET /api/v1/orgs/{orgId}/policies:resolve" => {
+                    path.push_str("?area=deposit&country=US&region=NY&date=2030-06-01")
+                }
                 "GET /api/v1/orgs/{orgId}/reports/schedule-e" => path.push_str("?year=2030"),
                 "GET /api/v1/orgs/{orgId}/reports/rent-roll" => path.push_str("?asOf=2030-01-01"),
                 "GET /api/v1/orgs/{orgId}/reports/owner-statement" => path.push_str("?from=2030-01-01&to=2030-03-31"),

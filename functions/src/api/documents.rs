@@ -2,7 +2,9 @@
 //! expiry dates create.
 
 use super::route::Call;
-use portfolio::documents::model::{CreateDocument, CreateVersion, Document, DocumentSummary, Obligation, SubjectType};
+use portfolio::documents::model::{
+    CreateDocument, CreateVersion, Document, DocumentSummary, Obligation, ObligationKind, SubjectType,
+};
 use portfolio::documents::service;
 use portfolio::platform::http::{date_param, json, json_body, query_param, ApiError, ApiResult, Problem};
 use portfolio::FieldError;
@@ -35,7 +37,7 @@ pub async fn list_documents(c: Call<'_>) -> ApiResult {
         .ok_or_else(|| {
             ApiError::validation(vec![FieldError::new(
                 "subjectType",
-                "required: lease, building, unit, tenant or expense",
+                "required: lease, building, unit, tenant, expense or maintenance",
             )])
         })?;
     let subject_id = query_param(c.req, "subjectId")
@@ -68,11 +70,22 @@ pub struct Obligations {
     pub items: Vec<Obligation>,
 }
 
-/// Documents expiring before `dueBefore`.
+/// The board of what falls due before `dueBefore`: document expiries, deposit-return
+/// deadlines after move-out, and the notice deadlines of leases coming to an end (from their
+/// jurisdiction's notice rule); `kind` narrows it to one of them.
 #[utoipa::path(get, path = "/api/v1/orgs/{orgId}/obligations", tag = "documents",
-    params(("orgId" = String, Path), ("dueBefore" = chrono::NaiveDate, Query, description = "YYYY-MM-DD")),
+    params(("orgId" = String, Path), ("dueBefore" = chrono::NaiveDate, Query, description = "YYYY-MM-DD"), ("kind" = Option<ObligationKind>, Query)),
     responses((status = 200, body = Obligations), (status = 400, body = Problem), (status = 404, body = Problem)))]
 pub async fn obligations(c: Call<'_>) -> ApiResult {
     let due_before = date_param(c.req, "dueBefore")?;
-    json(200, &Obligations { items: service::obligations(&c.cx, due_before).await? })
+    let kind = match query_param(c.req, "kind") {
+        None => None,
+        Some(k) => Some(serde_json::from_value(serde_json::Value::String(k)).map_err(|_| {
+            ApiError::validation(vec![FieldError::new(
+                "kind",
+                "must be document_expiry, deposit_return or notice_deadline",
+            )])
+        })?),
+    };
+    json(200, &Obligations { items: portfolio::leasing::obligations::board(&c.cx, due_before, kind).await? })
 }

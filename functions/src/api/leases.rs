@@ -4,9 +4,10 @@
 //! parameters span whole segments, so `{leaseId}` carries `lse_…:verb` and is split here.
 
 use super::route::Call;
+use portfolio::leasing::compliance::ActivateLease;
 use portfolio::leasing::model::{CreateLease, EndLease, Lease, RenewLease, UpdateLease};
 use portfolio::leasing::service;
-use portfolio::platform::http::{json, json_body, json_body_or_default, ApiResult, Problem};
+use portfolio::platform::http::{json, json_body, json_body_or_default, ApiError, ApiResult, Problem};
 
 crate::routes! {
     org(LeasingRead) list_leases,
@@ -51,12 +52,19 @@ pub async fn update(c: Call<'_>) -> ApiResult {
     json(200, &service::update_lease(&c.cx, &c.param("leaseId")?, input).await?)
 }
 
-/// draft → active; 409 if another activated lease of the unit overlaps this one's term.
+/// draft → active; 409 if another activated lease of the unit overlaps this one's term, or if
+/// the deposit is more than the jurisdiction's cap on the start date (the rule is named). An
+/// owner may activate past the cap with `{"override": {"reason": "…"}}` (audited, and
+/// `policy.overridden` is emitted); anyone else sending an override gets 403.
 #[utoipa::path(post, path = "/api/v1/orgs/{orgId}/leases/{leaseId}:activate", tag = "leasing",
-    params(("orgId" = String, Path), ("leaseId" = String, Path)),
-    responses((status = 200, body = Lease), (status = 403, body = Problem), (status = 404, body = Problem), (status = 409, body = Problem)))]
+    params(("orgId" = String, Path), ("leaseId" = String, Path)), request_body = Option<ActivateLease>,
+    responses((status = 200, body = Lease), (status = 400, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem), (status = 409, body = Problem)))]
 pub async fn activate(c: Call<'_>) -> ApiResult {
-    json(200, &service::activate_lease(&c.cx, &c.param("leaseId")?).await?)
+    let input: ActivateLease = json_body_or_default(c.req)?;
+    if input.override_.is_some() && c.cx.scope.role() != portfolio::platform::scope::Role::Owner {
+        return Err(ApiError::forbidden("only an owner may override a jurisdiction rule"));
+    }
+    json(200, &service::activate_lease_with(&c.cx, &c.param("leaseId")?, input).await?)
 }
 
 /// active → ended; the unit is vacant from the day after `moveOutDate`.

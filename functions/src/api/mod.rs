@@ -19,10 +19,12 @@ pub mod integrations;
 pub mod journal;
 pub mod leases;
 pub mod ledger;
+pub mod maintenance;
 pub mod members;
 pub mod occupancy;
 pub mod orgs;
 pub mod payments;
+pub mod policies;
 pub mod rent_runs;
 pub mod reports;
 pub mod route;
@@ -52,6 +54,8 @@ pub static DOCS: &[&[route::RouteDoc]] = &[
     webhooks::DOCS,
     accounts::DOCS,
     journal::DOCS,
+    maintenance::DOCS,
+    policies::DOCS,
     vendors::DOCS,
     expenses::DOCS,
     reports::DOCS,

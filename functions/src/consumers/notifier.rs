@@ -1,5 +1,6 @@
 //! `consumer-notifier`: `reminder.created` and `payment.received` become a plain-text email to
-//! each tenant of the lease (SES v2) and an SMS to each with a phone (SNS), once per event.
+//! each tenant of the lease (SES v2) and an SMS to each with a phone (SNS), once per event; an
+//! `emergency` `maintenance.requested` is texted at once to the org's alert phone.
 
 use super::events::run;
 use aws_lambda_events::sqs::{SqsBatchResponse, SqsEvent};
@@ -17,6 +18,10 @@ pub async fn handle(app: &App, batch: SqsEvent) -> SqsBatchResponse {
 
 async fn notify_one(app: &App, scope: OrgScope, event: Event) -> portfolio::Result<()> {
     let cx = Ctx::new(&app.db, &scope);
+    if let Some(sent) = notify::emergency_alert(app, &cx, &event).await? {
+        tracing::info!(event_id = %event.id, r#type = event.type_, sent, "texted the owner");
+        return Ok(());
+    }
     let Some((lease, msg)) = notify::message_for(&cx, &event).await? else {
         tracing::info!(event_id = %event.id, r#type = event.type_, "nothing to send");
         return Ok(());

@@ -77,8 +77,10 @@ pub async fn settle_deposit(cx: &Ctx<'_>, lease_id: &str, input: SettleDeposit) 
     };
     let now = cx.now;
     let ids: Vec<ChargeId> = req.deductions.iter().map(|_| ChargeId::new()).collect();
+    let fulfilled = crate::leasing::compliance::fulfilled_deposit_return(cx, &lease.id).await?;
     let read = || store::read_ledger(cx.db, cx.scope, &lease.id);
-    let decide = |l: &LedgerItems| settlement_writes(cx.scope, l, decide_settlement(l, &req, &ids, now)?);
+    let decide =
+        |l: &LedgerItems| settlement_writes(cx.scope, l, decide_settlement(l, &req, &ids, now)?, fulfilled.clone());
     cx.db.commit_loop(Retry::CONTENDED, read, decide).await
 }
 
@@ -177,8 +179,17 @@ fn apply_rest(l: &LedgerItems, req: &SettlementRequest, rest: i64, used: usize, 
     applied
 }
 
-fn settlement_writes(scope: &OrgScope, l: &LedgerItems, step: SettlementStep) -> Result<Decision<DepositSettlement>> {
+/// The settlement's writes; `fulfilled` is the lease's deposit-return obligation, done.
+fn settlement_writes(
+    scope: &OrgScope,
+    l: &LedgerItems,
+    step: SettlementStep,
+    fulfilled: Option<crate::platform::db::Item>,
+) -> Result<Decision<DepositSettlement>> {
     let mut tx = Tx::new();
+    if let Some(item) = fulfilled {
+        tx.put(item, None);
+    }
     for c in &step.deduction_charges {
         tx.put(charge_item(scope, c), Some(Expr::not_exists()));
     }

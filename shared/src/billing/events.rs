@@ -161,6 +161,7 @@ crate::domain_event! {
         rent_lead_days: u8,
         late_fee_policy: Option<LateFeePolicy>,
         rent_reminder_days: Option<u8>,
+        bank_base_rates: Vec<super::model::BankBaseRate>,
     }
 
     /// Exchange rates into the org's base currency were recorded for a day.

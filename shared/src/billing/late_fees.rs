@@ -14,6 +14,9 @@ use crate::leasing::model::LateFeePolicy;
 use crate::money::{Money, StoredMoney};
 use crate::platform::ctx::Ctx;
 use crate::platform::db::Tx;
+use crate::policies::limits::allowed_fee;
+use crate::policies::model::PolicyArea;
+use crate::policies::service::{Place, Rules};
 use crate::Result;
 use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use rust_decimal::Decimal;
@@ -25,6 +28,8 @@ pub struct LateFeeReport {
     pub assessed: usize,
     pub existing: usize,
     pub skipped_pending: usize,
+    /// Late charges the jurisdiction does not (yet) allow a fee on.
+    pub held_by_law: usize,
 }
 
 /// The fee for `open` overdue minor units under `policy` (before any cap), or `None` when the
@@ -40,7 +45,26 @@ pub fn fee_amount(policy: &LateFeePolicy, open: i64, currency: crate::money::Cur
     Money::from_decimal(fee, currency).ok().map(|m| m.minor)
 }
 
-/// Assesses fees for one org as of `today`.
+/// What binds one lease's fees: its policy, the jurisdiction's late-fee rules, its rent.
+struct Terms<'a> {
+    policy: &'a LateFeePolicy,
+    rules: &'a Rules,
+    place: Option<&'a Place>,
+    rent: Money,
+    settings: &'a BillingSettings,
+    today: NaiveDate,
+}
+
+impl Terms<'_> {
+    /// The jurisdiction's late-fee rule in effect on the charge's due date.
+    fn law(&self, due: NaiveDate) -> Option<crate::policies::model::Policy> {
+        let place = self.place?;
+        self.rules.for_lease(PolicyArea::LateFee, place, due, Some("late_fee")).winner
+    }
+}
+
+/// Assesses fees for one org as of `today`. The jurisdiction's rule binds every fee: none
+/// before its grace days, none above its caps (a fee it forbids is not assessed at all).
 pub async fn assess_org(cx: &Ctx<'_>, today: NaiveDate) -> Result<LateFeeReport> {
     let settings = get_settings(cx).await?;
     let open = store::open_charges_due_before(cx.db, cx.scope, &today.to_string()).await?;
@@ -54,6 +78,12 @@ pub async fn assess_org(cx: &Ctx<'_>, today: NaiveDate) -> Result<LateFeeReport>
     }
     let ids: Vec<LeaseId> = by_lease.keys().cloned().collect();
     let leases = crate::leasing::service::leases_by_id(cx, &ids).await?;
+    let rules = crate::policies::service::rules(cx).await?;
+    let places: BTreeMap<_, _> = crate::properties::buildings::all_buildings(cx)
+        .await?
+        .into_iter()
+        .map(|b| (b.id.clone(), Place::of(&b.address)))
+        .collect();
     for lease in leases {
         let Some(policy) = lease.late_fee_policy.clone().or_else(|| settings.late_fee_policy.clone()) else { continue };
         let grace = u64::from(policy.grace_days);
@@ -62,24 +92,49 @@ pub async fn assess_org(cx: &Ctx<'_>, today: NaiveDate) -> Result<LateFeeReport>
         if late.is_empty() {
             continue;
         }
+        let terms = Terms {
+            policy: &policy,
+            rules: &rules,
+            place: places.get(&lease.building_id),
+            rent: Money::from(lease.rent),
+            settings: &settings,
+            today,
+        };
         let mut ledger = store::read_ledger(cx.db, cx.scope, &lease.id).await?;
         // Pending payments cover late charges oldest first, each amount once.
         let mut pending: i64 =
             ledger.payments.iter().filter(|p| p.status == PaymentStatus::Pending).map(|p| p.unapplied).sum();
         for c in late {
-            assess_one(cx, &mut ledger, &mut pending, &policy, c, &mut report).await?;
+            assess_one(cx, &mut ledger, &mut pending, &terms, c, &mut report).await?;
         }
     }
     tracing::info!(org_id = %cx.scope.org_id(), %today, assessed = report.assessed, existing = report.existing,
-        skipped_pending = report.skipped_pending, "late fees assessed");
+        skipped_pending = report.skipped_pending, held_by_law = report.held_by_law, "late fees assessed");
     Ok(report)
+}
+
+/// The fee the lease's policy and the jurisdiction allow on `c` today (with the grace days it
+/// was assessed under), or why none.
+fn allowed(terms: &Terms<'_>, c: &ChargeRecord, open: i64) -> std::result::Result<Option<(i64, u8)>, String> {
+    let currency = c.amount.currency;
+    let Some(fee) = fee_amount(terms.policy, open, currency) else {
+        tracing::warn!(charge = %c.id, "late-fee policy in another currency than the rent; no fee");
+        return Ok(None);
+    };
+    let Some(law) = terms.law(c.due_date) else { return Ok(Some((fee, terms.policy.grace_days))) };
+    let days_late = (terms.today - c.due_date).num_days();
+    let base = terms.settings.base_rate_on(c.due_date);
+    let fee =
+        allowed_fee(&law.rule, fee, terms.rent, open, days_late, base).map_err(|why| format!("{why} ({})", law.id))?;
+    let grace = law.rule.grace_days.map_or(terms.policy.grace_days, |g| terms.policy.grace_days.max(g.min(255) as u8));
+    Ok(Some((fee, grace)))
 }
 
 async fn assess_one(
     cx: &Ctx<'_>,
     ledger: &mut LedgerItems,
     pending: &mut i64,
-    policy: &LateFeePolicy,
+    terms: &Terms<'_>,
     c: &ChargeRecord,
     report: &mut LateFeeReport,
 ) -> Result<()> {
@@ -97,17 +152,23 @@ async fn assess_one(
         return Ok(());
     }
     let currency = current.amount.currency;
-    let Some(mut fee) = fee_amount(policy, current.open, currency) else {
-        tracing::warn!(charge = %c.id, "late-fee policy in another currency than the rent; no fee");
-        return Ok(());
+    let (mut fee, grace) = match allowed(terms, c, current.open) {
+        Ok(Some(f)) => f,
+        Ok(None) => return Ok(()),
+        Err(why) => {
+            tracing::info!(charge = %c.id, %why, "no late fee: the jurisdiction does not allow one yet");
+            report.held_by_law += 1;
+            return Ok(());
+        }
     };
-    let due = c.due_date + chrono::Days::new(u64::from(policy.grace_days) + 1);
-    fee = capped(ledger, policy, fee, due, currency);
+    let policy = LateFeePolicy { grace_days: grace, ..terms.policy.clone() };
+    let due = c.due_date + chrono::Days::new(u64::from(grace) + 1);
+    fee = capped(ledger, &policy, fee, due, currency);
     if fee <= 0 {
         return Ok(());
     }
-    let record = fee_record(c, id, fee, due, policy, cx.now);
-    write_fee(cx, ledger, record, c, policy, report).await
+    let record = fee_record(c, id, fee, due, &policy, cx.now);
+    write_fee(cx, ledger, record, c, &policy, report).await
 }
 
 /// The fee, lowered so the month's late fees stay within the policy's cap.
@@ -218,5 +279,106 @@ mod tests {
         assert_eq!(fee_amount(&pct, 101, usd), Some(5), "5.05 cents rounds to 5");
         assert_eq!(fee_amount(&pct, 110, usd), Some(6), "5.5 cents rounds away from zero");
         assert_eq!(fee_amount(&pct, 1_001, Currency::parse("JPY").unwrap()), Some(50));
+    }
+
+    mod jurisdiction {
+        use super::super::*;
+        use crate::money::{Currency, MoneyDto};
+        use proptest::prelude::*;
+
+        fn rent_charge(due: NaiveDate, minor: i64) -> ChargeRecord {
+            let usd = Currency::parse("USD").unwrap();
+            ChargeRecord {
+                id: ChargeId::new(),
+                lease_id: LeaseId::new(),
+                unit_id: crate::ids::UnitId::new(),
+                kind: ChargeKind::Rent,
+                amount: StoredMoney { minor, currency: usd },
+                due_date: due,
+                memo: None,
+                source: ChargeSource::RentRun,
+                period: None,
+                fee_for: None,
+                grace_days: None,
+                open: minor,
+                status: ChargeStatus::Open,
+                fx: None,
+                created_at: DateTime::<Utc>::MIN_UTC,
+                voided_at: None,
+                void_reason: None,
+                v: 1,
+            }
+        }
+
+        fn policy() -> impl Strategy<Value = LateFeePolicy> {
+            let flat = (1i64..100_000)
+                .prop_map(|m| Some(MoneyDto { amount: format!("{}.{:02}", m / 100, m % 100), currency: "USD".into() }));
+            (
+                0u8..=60,
+                prop_oneof![flat.prop_map(|f| (f, None)), (1i64..=100).prop_map(|p| (None, Some(Decimal::from(p))))],
+            )
+                .prop_map(|(grace_days, (flat, percent))| LateFeePolicy {
+                    grace_days,
+                    flat,
+                    percent,
+                    cap_per_month: None,
+                })
+        }
+
+        /// The fee `policy` would assess on a charge of `rent` in `region`, `days_late` days on.
+        fn fee_in(region: &str, policy: &LateFeePolicy, rent: i64, days_late: u64) -> Option<(i64, u8)> {
+            let rules = Rules::new(vec![]);
+            let place = Place { country: "US".into(), region: Some(region.into()) };
+            let due = NaiveDate::from_ymd_opt(2026, 1, 1).unwrap();
+            let terms = Terms {
+                policy,
+                rules: &rules,
+                place: Some(&place),
+                rent: Money::new(rent, Currency::parse("USD").unwrap()),
+                settings: &BillingSettings::default(),
+                today: due + chrono::Days::new(days_late),
+            };
+            allowed(&terms, &rent_charge(due, rent), rent).ok().flatten()
+        }
+
+        proptest! {
+            #[test]
+            fn massachusetts_never_before_day_thirty(p in policy(), rent in 1i64..2_000_000, days in 0u64..=30) {
+                prop_assert_eq!(fee_in("MA", &p, rent, days), None);
+            }
+
+            #[test]
+            fn massachusetts_after_day_thirty_as_the_lease_says(p in policy(), rent in 1i64..2_000_000, days in 31u64..90) {
+                let (fee, grace) = fee_in("MA", &p, rent, days).unwrap();
+                prop_assert_eq!(Some(fee), fee_amount(&p, rent, Currency::parse("USD").unwrap()));
+                prop_assert!(grace >= 30);
+            }
+
+            #[test]
+            fn new_york_never_more_than_fifty_dollars_or_five_percent(p in policy(), rent in 1i64..2_000_000, days in 0u64..90) {
+                match fee_in("NY", &p, rent, days) {
+                    None => prop_assert!(days <= 5, "a fee is allowed after day 5"),
+                    Some((fee, _)) => {
+                        prop_assert!(days > 5);
+                        prop_assert!(fee <= 5_000 && fee * 20 <= rent, "fee {} on rent {}", fee, rent);
+                    }
+                }
+            }
+        }
+
+        #[test]
+        fn new_york_caps_at_fifty_on_two_thousand_and_forty_on_eight_hundred() {
+            let flat = LateFeePolicy {
+                grace_days: 5,
+                flat: Some(MoneyDto { amount: "75.00".into(), currency: "USD".into() }),
+                percent: None,
+                cap_per_month: None,
+            };
+            assert_eq!(fee_in("NY", &flat, 200_000, 6), Some((5_000, 5)));
+            assert_eq!(fee_in("NY", &flat, 80_000, 6), Some((4_000, 5)));
+            // Oregon: 5% of the rent at most; California: the lease's own fee.
+            assert_eq!(fee_in("OR", &flat, 100_000, 5), Some((5_000, 5)));
+            assert_eq!(fee_in("CA", &flat, 100_000, 6), Some((7_500, 5)));
+        }
     }
 }

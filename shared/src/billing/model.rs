@@ -748,6 +748,33 @@ pub struct BillingSettings {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[schema(maximum = 30)]
     pub rent_reminder_days: Option<u8>,
+    /// The central bank's base rate by the day it took effect (England's late-fee rule caps a
+    /// fee at interest 3 points above it).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[schema(max_items = 100)]
+    pub bank_base_rates: Vec<BankBaseRate>,
+}
+
+/// A bank base rate (percent a year) from a day on.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct BankBaseRate {
+    #[serde(deserialize_with = "crate::validation::amount::unsigned_decimal")]
+    #[schema(value_type = String, example = "4.75", pattern = "^[0-9]{1,3}(\\.[0-9]{1,6})?$")]
+    pub rate_percent: Decimal,
+    #[serde(deserialize_with = "crate::validation::date::strict")]
+    pub effective_from: NaiveDate,
+}
+
+impl BillingSettings {
+    /// The base rate in effect on `day`, if one is recorded.
+    pub fn base_rate_on(&self, day: NaiveDate) -> Option<Decimal> {
+        self.bank_base_rates
+            .iter()
+            .filter(|r| r.effective_from <= day)
+            .max_by_key(|r| r.effective_from)
+            .map(|r| r.rate_percent)
+    }
 }
 
 impl Validate for BillingSettings {
@@ -761,6 +788,17 @@ impl Validate for BillingSettings {
         }
         if let Some(p) = &self.late_fee_policy {
             p.check(&mut e);
+        }
+        if self.bank_base_rates.len() > 100 {
+            e.push(FieldError::new("bankBaseRates", "at most 100 rates"));
+        }
+        for (i, r) in self.bank_base_rates.iter().enumerate() {
+            if r.rate_percent > Decimal::from(100) {
+                e.push(FieldError::new(format!("bankBaseRates[{i}].ratePercent"), "must be at most 100"));
+            }
+            if self.bank_base_rates[..i].iter().any(|o| o.effective_from == r.effective_from) {
+                e.push(FieldError::new(format!("bankBaseRates[{i}].effectiveFrom"), "two rates from the same day"));
+            }
         }
         e
     }

@@ -67,9 +67,24 @@ struct Watermark {
     period: Option<String>,
     #[serde(default)]
     deposit: bool,
+    /// How many of the deposit's instalments are charged (a deposit charged at once leaves
+    /// this 0 and sets `deposit`).
+    #[serde(default, skip_serializing_if = "is_zero")]
+    deposit_parts: u8,
     /// An ended lease's rent has been trued up to its move-out date.
     #[serde(default)]
     trued_up: bool,
+}
+
+fn is_zero(n: &u8) -> bool {
+    *n == 0
+}
+
+impl Watermark {
+    /// Deposit charges already made.
+    fn deposit_charged(&self) -> u8 {
+        self.deposit_parts.max(u8::from(self.deposit))
+    }
 }
 
 /// Up to this many charges of one lease per transaction (2 actions each, plus the watermark).
@@ -247,7 +262,10 @@ fn plan_chunks(
             for c in &charges {
                 match &c.period {
                     Some(p) => after.period = Some(p.clone()),
-                    None => after.deposit = true,
+                    None => {
+                        after.deposit_parts = after.deposit_charged() + 1;
+                        after.deposit = true;
+                    }
                 }
             }
             let prev =
@@ -427,16 +445,10 @@ fn due_charges(
         }
     };
     let mut out = Vec::new();
-    if let Some(d) = l.deposit.filter(|d| d.minor > 0) {
-        if !mark.is_some_and(|m| m.deposit) && l.start_date <= through {
-            out.push(record(
-                ChargeId::deposit(&l.id),
-                ChargeKind::Deposit,
-                d.minor,
-                l.start_date,
-                None,
-                "security deposit".into(),
-            ));
+    let charged = mark.map_or(0, Watermark::deposit_charged);
+    for (i, (id, due, minor, memo)) in deposit_parts(l).into_iter().enumerate() {
+        if i >= usize::from(charged) && due <= through {
+            out.push(record(id, ChargeKind::Deposit, minor, due, None, memo));
         }
     }
     let terms = RentTerms {
@@ -455,6 +467,34 @@ fn due_charges(
         out.push(record(r.id, ChargeKind::Rent, r.amount, r.due, Some(r.period), memo));
     }
     out
+}
+
+/// The deposit's charges: one on the start date, or `depositInstalments` equal parts (the
+/// remainder on the first) due on the start date and with the next rents.
+fn deposit_parts(l: &LeaseRecord) -> Vec<(ChargeId, NaiveDate, i64, String)> {
+    let Some(d) = l.deposit.filter(|d| d.minor > 0) else { return Vec::new() };
+    let n = l.deposit_instalments.unwrap_or(1).max(1);
+    if n == 1 {
+        return vec![(ChargeId::deposit(&l.id), l.start_date, d.minor, "security deposit".into())];
+    }
+    let terms = RentTerms {
+        lease_id: l.id.clone(),
+        start: l.start_date,
+        last_day: None,
+        rent: l.rent.minor,
+        due_day: l.due_day,
+    };
+    let far = l.start_date + chrono::Days::new(31 * u64::from(n) + 62);
+    let rents: Vec<NaiveDate> = schedule(&terms, None, far).into_iter().map(|r| r.due).collect();
+    let part = d.minor / i64::from(n);
+    (0..n)
+        .map(|i| {
+            let due = if i == 0 { l.start_date } else { rents.get(usize::from(i)).copied().unwrap_or(l.start_date) };
+            let minor = if i == 0 { d.minor - part * i64::from(n - 1) } else { part };
+            let id = if i == 0 { ChargeId::deposit(&l.id) } else { ChargeId::deposit_part(&l.id, i + 1) };
+            (id, due, minor, format!("security deposit, instalment {} of {n}", i + 1))
+        })
+        .collect()
 }
 
 /// Rent generated past an ended lease's move-out date: months after it are voided (dated their
@@ -535,6 +575,7 @@ mod tests {
             rent: StoredMoney { minor: 100_000, currency: usd },
             due_day: 1,
             deposit: Some(StoredMoney { minor: 100_000, currency: usd }),
+            deposit_instalments: None,
             late_fee_policy: None,
             move_out_date: None,
             renewal_of: None,
@@ -577,5 +618,39 @@ mod tests {
         assert_eq!(months.first().map(String::as_str), Some("1990-01"));
         assert_eq!(months.last().map(String::as_str), Some("2026-11"));
         assert!(months.windows(2).all(|w| w[0] < w[1]), "in order, none twice");
+    }
+
+    /// A deposit in 3 instalments: the first on the start date, the others with the next two
+    /// rents, each charged once across runs; the cents left over go on the first.
+    #[test]
+    fn a_deposit_in_instalments_is_charged_with_the_first_three_rents() {
+        let principal = Principal { user_id: UserId::parse("u-1").expect("id"), email: None };
+        let scope = OrgScope::founding(OrgId::new(), principal);
+        let mut l = lease_from(NaiveDate::from_ymd_opt(2026, 1, 15).expect("date"));
+        l.deposit = Some(StoredMoney { minor: 10_000, currency: l.rent.currency });
+        l.deposit_instalments = Some(3);
+        let book = RateBook { base: l.rent.currency, rates: Vec::new() };
+        let mut marks = HashMap::new();
+        let mut deposits = Vec::new();
+        for month in 1..=5 {
+            let through = NaiveDate::from_ymd_opt(2026, month, 20).expect("date");
+            let (chunks, _) =
+                plan_chunks(&scope, std::slice::from_ref(&l), &marks, through, &book, crate::platform::clock::now());
+            for c in chunks.iter().flat_map(|c| &c.charges).filter(|c| c.kind == ChargeKind::Deposit) {
+                deposits.push((c.id.to_string(), c.due_date.to_string(), c.amount.minor));
+            }
+            if let Some(last) = chunks.last() {
+                marks.insert(watermark_key(&scope, &l).pk, last.after.clone());
+            }
+        }
+        let ulid = l.id.as_str().trim_start_matches("lse_").to_owned();
+        assert_eq!(
+            deposits,
+            [
+                (format!("chg_{ulid}_deposit"), "2026-01-15".to_owned(), 3_334),
+                (format!("chg_{ulid}_deposit2"), "2026-02-01".to_owned(), 3_333),
+                (format!("chg_{ulid}_deposit3"), "2026-03-01".to_owned(), 3_333),
+            ]
+        );
     }
 }

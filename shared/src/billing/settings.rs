@@ -18,6 +18,8 @@ struct StoredSettings {
     late_fee_policy: Option<crate::leasing::model::LateFeePolicy>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     rent_reminder_days: Option<u8>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    bank_base_rates: Vec<BankBaseRate>,
 }
 
 pub async fn get_settings(cx: &Ctx<'_>) -> Result<BillingSettings> {
@@ -26,6 +28,7 @@ pub async fn get_settings(cx: &Ctx<'_>) -> Result<BillingSettings> {
         rent_lead_days: s.rent_lead_days,
         late_fee_policy: s.late_fee_policy,
         rent_reminder_days: s.rent_reminder_days,
+        bank_base_rates: s.bank_base_rates,
     }))
 }
 
@@ -35,6 +38,7 @@ pub async fn put_settings(cx: &Ctx<'_>, input: BillingSettings) -> Result<Billin
         rent_lead_days: input.rent_lead_days,
         late_fee_policy: input.late_fee_policy.clone(),
         rent_reminder_days: input.rent_reminder_days,
+        bank_base_rates: input.bank_base_rates.clone(),
     };
     tx.put(ItemBuilder::new(SETTINGS_ENTITY, &keys::billing_settings(cx.scope), &stored).build(), None);
     let updated = BillingSettingsUpdated {
@@ -42,6 +46,7 @@ pub async fn put_settings(cx: &Ctx<'_>, input: BillingSettings) -> Result<Billin
         rent_lead_days: input.rent_lead_days,
         late_fee_policy: input.late_fee_policy.clone(),
         rent_reminder_days: input.rent_reminder_days,
+        bank_base_rates: input.bank_base_rates.clone(),
     };
     crate::events::emit(&mut tx, cx.scope, &updated);
     cx.db.transact(tx).await?;

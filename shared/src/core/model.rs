@@ -25,6 +25,9 @@ pub struct Org {
     pub country: String,
     /// IANA time zone; rent runs and "today" follow it.
     pub timezone: String,
+    /// The phone an emergency (an `emergency` maintenance request) is texted to at once.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub alert_phone: Option<String>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
     #[serde(default, skip_serializing)]
@@ -59,6 +62,10 @@ pub struct UpdateOrg {
     pub country: Option<String>,
     #[schema(value_type = Option<crate::validation::schema::TimeZone>)]
     pub timezone: Option<String>,
+    /// The phone emergencies are texted to (`""` clears it).
+    #[serde(default)]
+    #[schema(value_type = Option<crate::validation::schema::Phone>)]
+    pub alert_phone: Option<String>,
 }
 
 pub const NAME_MAX: usize = 200;
@@ -107,6 +114,11 @@ impl Validate for UpdateOrg {
         }
         if let Some(v) = &self.timezone {
             check_timezone(&mut e, v);
+        }
+        if let Some(v) = self.alert_phone.as_deref().filter(|v| !v.is_empty()) {
+            let mut p = Vec::new();
+            check_phone(&mut p, v);
+            e.extend(p.into_iter().map(|f| FieldError::new("alertPhone", f.message)));
         }
         e
     }

@@ -34,6 +34,7 @@ pub async fn create_org(
             .ok_or_else(|| Error::invalid("baseCurrency", "unknown"))?,
         country: input.country,
         timezone: input.timezone,
+        alert_phone: None,
         created_at: now,
         updated_at: now,
         owner_count: 1,
@@ -97,6 +98,9 @@ pub async fn update_org(cx: &Ctx<'_>, input: UpdateOrg) -> Result<Org> {
     if let Some(v) = input.timezone {
         org.timezone = v;
     }
+    if let Some(v) = input.alert_phone {
+        org.alert_phone = Some(v.trim().to_owned()).filter(|v| !v.is_empty());
+    }
     org.updated_at = cx.now;
     org.v = before.v + 1;
     // SET only the settings: the owner counter moves concurrently under member changes.
@@ -105,6 +109,7 @@ pub async fn update_org(cx: &Ctx<'_>, input: UpdateOrg) -> Result<Org> {
         ("baseCurrency", s(org.base_currency.code())),
         ("country", s(&org.country)),
         ("timezone", s(&org.timezone)),
+        ("alertPhone", org.alert_phone.as_deref().map_or(aws_sdk_dynamodb::types::AttributeValue::Null(true), s)),
         ("updatedAt", serde_dynamo::to_attribute_value(org.updated_at).expect("timestamps serialize")),
         ("v", n(org.v)),
     ]);

@@ -22,6 +22,8 @@ pub enum SubjectType {
     Unit,
     Tenant,
     Expense,
+    /// A maintenance request (its photos).
+    Maintenance,
 }
 
 impl SubjectType {
@@ -31,6 +33,7 @@ impl SubjectType {
             SubjectType::Building => "building",
             SubjectType::Unit => "unit",
             SubjectType::Tenant => "tenant",
+            SubjectType::Maintenance => "maintenance",
             SubjectType::Expense => "expense",
         }
     }
@@ -218,27 +221,64 @@ impl Validate for CreateVersion {
 #[serde(rename_all = "lowercase")]
 pub enum ObligationStatus {
     Open,
-    /// A newer version with a later expiry replaced it.
+    /// Done: a newer version with a later expiry replaced it, the deposit was settled, the
+    /// lease was renewed.
     Fulfilled,
+}
+
+/// What falls due.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum ObligationKind {
+    /// A document expires (renew it).
+    #[default]
+    DocumentExpiry,
+    /// An ended lease's deposit must be returned (the jurisdiction's deadline after move-out).
+    DepositReturn,
+    /// The last day to give notice of a rent rise or non-renewal before a lease ends.
+    NoticeDeadline,
+}
+
+impl ObligationKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ObligationKind::DocumentExpiry => "document_expiry",
+            ObligationKind::DepositReturn => "deposit_return",
+            ObligationKind::NoticeDeadline => "notice_deadline",
+        }
+    }
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct Obligation {
-    pub document_id: DocumentId,
+    #[serde(default)]
+    pub kind: ObligationKind,
+    /// The expiring document's (a document expiry's only).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub document_id: Option<DocumentId>,
     pub name: String,
     pub subject: DocumentSubject,
     pub due_on: NaiveDate,
     pub status: ObligationStatus,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fulfilled_by_version: Option<u32>,
+    /// The jurisdiction rule that set the date.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub policy_id: Option<String>,
+    /// What the rule asks, in words.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub detail: Option<String>,
 }
 
 impl Obligation {
     /// A new open obligation falling due on `due`.
     pub fn open(document: &DocumentId, name: &str, subject: &DocumentSubject, due: NaiveDate) -> Obligation {
         Obligation {
-            document_id: document.clone(),
+            kind: ObligationKind::DocumentExpiry,
+            policy_id: None,
+            detail: None,
+            document_id: Some(document.clone()),
             name: name.to_owned(),
             subject: subject.clone(),
             due_on: due,

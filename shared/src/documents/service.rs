@@ -27,6 +27,9 @@ fn subject_key(scope: &OrgScope, subject: &DocumentSubject) -> Result<db::Key> {
         SubjectType::Building => keys::building(scope, &BuildingId::parse(&subject.id).ok_or(missing)?),
         SubjectType::Unit => keys::unit(scope, &UnitId::parse(&subject.id).ok_or(missing)?),
         SubjectType::Tenant => keys::tenant(scope, &TenantId::parse(&subject.id).ok_or(missing)?),
+        SubjectType::Maintenance => {
+            keys::maintenance(scope, &crate::ids::MaintenanceId::parse(&subject.id).ok_or(missing)?)
+        }
         SubjectType::Expense => return Err(missing),
     })
 }
@@ -46,9 +49,9 @@ fn obligation_key(scope: &OrgScope, id: &DocumentId, due: NaiveDate) -> db::Key 
     db::Key { pk: keys::document_partition(scope, id), sk: format!("OBL#{due}") }
 }
 
-fn obligation_item(scope: &OrgScope, o: &Obligation) -> Item {
-    let (g2pk, g2sk) = keys::obligation_gsi2(scope, o.due_on, &o.document_id);
-    ItemBuilder::new(OBLIGATION_ENTITY, &obligation_key(scope, &o.document_id, o.due_on), o).gsi2(g2pk, g2sk).build()
+fn obligation_item(scope: &OrgScope, id: &DocumentId, o: &Obligation) -> Item {
+    let (g2pk, g2sk) = keys::obligation_gsi2(scope, o.due_on, id.as_str());
+    ItemBuilder::new(OBLIGATION_ENTITY, &obligation_key(scope, id, o.due_on), o).gsi2(g2pk, g2sk).build()
 }
 
 fn new_version(version: u32, content_type: &str, size: u64, scope: &OrgScope, now: DateTime<Utc>) -> DocumentVersion {
@@ -86,7 +89,7 @@ pub async fn create_document(cx: &Ctx<'_>, blob: &Blob, input: CreateDocument) -
     tx.put(meta_item(cx.scope, &d), Some(Expr::not_exists()));
     tx.put(version_item(cx.scope, &d.id, &v), Some(Expr::not_exists()));
     if let Some(due) = d.expires_on {
-        tx.put(obligation_item(cx.scope, &Obligation::open(&d.id, &d.name, &d.subject, due)), None);
+        tx.put(obligation_item(cx.scope, &d.id, &Obligation::open(&d.id, &d.name, &d.subject, due)), None);
     }
     let created = DocumentCreated {
         document_id: d.id.clone(),
@@ -192,9 +195,9 @@ pub async fn create_version(cx: &Ctx<'_>, blob: &Blob, id: &str, input: CreateVe
         for open in l.obligations.iter().filter(|o| o.status == ObligationStatus::Open && o.due_on != due) {
             let done =
                 Obligation { status: ObligationStatus::Fulfilled, fulfilled_by_version: Some(next), ..open.clone() };
-            tx.put(obligation_item(cx.scope, &done), None);
+            tx.put(obligation_item(cx.scope, &id, &done), None);
         }
-        tx.put(obligation_item(cx.scope, &Obligation::open(&id, &l.meta.name, &l.meta.subject, due)), None);
+        tx.put(obligation_item(cx.scope, &id, &Obligation::open(&id, &l.meta.name, &l.meta.subject, due)), None);
     }
     let created = DocumentVersionCreated {
         document_id: id.clone(),

@@ -54,6 +54,7 @@ impl Org {
             rent: StoredMoney { minor: 145_000, currency: usd() },
             due_day: 1,
             deposit: None,
+            deposit_instalments: None,
             late_fee_policy: None,
             move_out_date: None,
             renewal_of: None,

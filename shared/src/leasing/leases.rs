@@ -76,6 +76,7 @@ pub async fn create_lease_as(cx: &Ctx<'_>, input: CreateLease, id: LeaseId) -> R
         rent: money(&input.rent, "rent")?,
         due_day: input.due_day,
         deposit: input.deposit.as_ref().map(|d| money(d, "deposit")).transpose()?,
+        deposit_instalments: input.deposit_instalments.filter(|n| *n > 1),
         late_fee_policy: input.late_fee_policy,
         move_out_date: None,
         renewal_of: None,
@@ -185,6 +186,9 @@ pub async fn update_lease(cx: &Ctx<'_>, id: &str, input: UpdateLease) -> Result<
     }
     if let Some(v) = &input.deposit {
         l.deposit = Some(money(v, "deposit")?);
+    }
+    if let Some(v) = input.deposit_instalments {
+        l.deposit_instalments = (v > 1).then_some(v);
     }
     if let Some(v) = input.late_fee_policy {
         l.late_fee_policy = Some(v);

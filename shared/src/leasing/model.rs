@@ -187,6 +187,9 @@ pub struct Lease {
     pub rent: MoneyDto,
     pub due_day: u8,
     pub deposit: Option<MoneyDto>,
+    /// The deposit is charged in this many monthly instalments (the first at the start, the
+    /// others with the next rents); absent: at once.
+    pub deposit_instalments: Option<u8>,
     pub late_fee_policy: Option<LateFeePolicy>,
     pub move_out_date: Option<NaiveDate>,
     /// The lease this one renews.
@@ -215,6 +218,8 @@ pub struct LeaseRecord {
     pub due_day: u8,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub deposit: Option<StoredMoney>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub deposit_instalments: Option<u8>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub late_fee_policy: Option<LateFeePolicy>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -246,6 +251,7 @@ impl From<LeaseRecord> for Lease {
             rent: Money::from(r.rent).into(),
             due_day: r.due_day,
             deposit: r.deposit.map(|d| Money::from(d).into()),
+            deposit_instalments: r.deposit_instalments,
             late_fee_policy: r.late_fee_policy,
             move_out_date: r.move_out_date,
             renewal_of: r.renewal_of,
@@ -278,7 +284,17 @@ pub struct CreateLease {
     pub due_day: u8,
     #[schema(value_type = Option<crate::money::MoneyInput>)]
     pub deposit: Option<MoneyDto>,
+    /// Charge the deposit in this many monthly instalments (1–12; Germany allows 3).
+    #[serde(default)]
+    #[schema(minimum = 1, maximum = 12)]
+    pub deposit_instalments: Option<u8>,
     pub late_fee_policy: Option<LateFeePolicy>,
+}
+
+fn check_instalments(e: &mut Vec<FieldError>, n: Option<u8>) {
+    if n.is_some_and(|n| !(1..=12).contains(&n)) {
+        e.push(FieldError::new("depositInstalments", "must be from 1 to 12"));
+    }
 }
 
 fn check_terms(e: &mut Vec<FieldError>, start: NaiveDate, end: Option<NaiveDate>) {
@@ -322,6 +338,7 @@ impl Validate for CreateLease {
         positive(&mut e, "rent", &self.rent);
         check_due_day(&mut e, self.due_day);
         check_deposit(&mut e, self.deposit.as_ref(), Some(&self.rent));
+        check_instalments(&mut e, self.deposit_instalments);
         if let Some(p) = &self.late_fee_policy {
             p.check(&mut e);
         }
@@ -343,6 +360,9 @@ pub struct UpdateLease {
     pub due_day: Option<u8>,
     #[schema(value_type = Option<crate::money::MoneyInput>)]
     pub deposit: Option<MoneyDto>,
+    #[serde(default)]
+    #[schema(minimum = 1, maximum = 12)]
+    pub deposit_instalments: Option<u8>,
     pub late_fee_policy: Option<LateFeePolicy>,
 }
 
@@ -353,6 +373,7 @@ impl UpdateLease {
             || self.rent.is_some()
             || self.due_day.is_some()
             || self.deposit.is_some()
+            || self.deposit_instalments.is_some()
     }
 }
 
@@ -380,6 +401,7 @@ impl Validate for UpdateLease {
         let mut e = Vec::new();
         check_new_terms(&mut e, self.start_date, self.end_date, self.rent.as_ref(), self.due_day);
         check_deposit(&mut e, self.deposit.as_ref(), self.rent.as_ref());
+        check_instalments(&mut e, self.deposit_instalments);
         if let Some(p) = &self.late_fee_policy {
             p.check(&mut e);
         }
@@ -465,6 +487,7 @@ mod tests {
             rent: MoneyDto { amount: "0".into(), currency: "USD".into() },
             due_day: 29,
             deposit: Some(MoneyDto { amount: "5".into(), currency: "EUR".into() }),
+            deposit_instalments: None,
             late_fee_policy: None,
         };
         let fields: Vec<String> = input.validate().into_iter().map(|e| e.field).collect();

@@ -8,4 +8,4 @@ pub use super::leases::{
     lease_key, leases_by_id, list_leases, renew_lease, unit_lease_history, update_lease,
 };
 pub use super::tenants::{all_tenants, create_tenant, get_tenant, list_tenants, tenants_by_id, update_tenant};
-pub use super::terms::{activate_lease, decide_activation, decide_end, end_lease, TermState};
+pub use super::terms::{activate_lease, activate_lease_with, decide_activation, decide_end, end_lease, TermState};

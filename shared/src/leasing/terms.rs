@@ -1,6 +1,7 @@
 //! A lease on its unit: activation and ending write its term onto the unit under the unit's
 //! terms version, so two overlapping activations can never both commit.
 
+use super::compliance::{check_activation, deposit_return_obligation, lease_obligation_item, ActivateLease};
 use super::events::{LeaseActivated, LeaseEnded};
 use super::leases::{av, get_lease_record, get_unit, lease_item};
 use super::model::*;
@@ -92,27 +93,54 @@ pub fn decide_end(s: &TermState, move_out: NaiveDate, now: DateTime<Utc>) -> Res
     Ok((after, terms))
 }
 
-/// The lease and its unit's terms, each under the version read, and the event.
+/// The lease and its unit's terms, each under the version read, the event, and what `extra`
+/// adds (an override's audit entry, an obligation).
 fn transition_writes<E: DomainEvent + for<'a> From<&'a LeaseRecord>>(
     scope: &OrgScope,
     s: &TermState,
     after: LeaseRecord,
     terms: &[UnitTerm],
+    extra: impl FnOnce(&mut Tx),
 ) -> Decision<Lease> {
     let mut tx = Tx::new();
     set_terms(&mut tx, scope, &s.unit, terms);
     tx.put(lease_item(scope, &after), Some(Expr::at_version(s.lease.v)));
     events::emit(&mut tx, scope, &E::from(&after));
+    extra(&mut tx);
     Decision::Commit(tx, after.into())
+}
+
+/// The lease must still be the one the rules were checked against.
+fn unchanged(s: &TermState, checked: &LeaseRecord) -> Result<()> {
+    match s.lease.v == checked.v {
+        true => Ok(()),
+        false => Err(Error::Conflict("the lease changed while it was being checked; retry".into())),
+    }
 }
 
 /// draft → active, only if no other activated lease of the unit overlaps this one's term.
 pub async fn activate_lease(cx: &Ctx<'_>, id: &str) -> Result<Lease> {
+    activate_lease_with(cx, id, ActivateLease::default()).await
+}
+
+/// As `activate_lease`, checking the jurisdiction's deposit rule first (an owner's override
+/// goes past its cap, audited).
+pub async fn activate_lease_with(cx: &Ctx<'_>, id: &str, input: ActivateLease) -> Result<Lease> {
     let now = cx.now;
+    let checked = get_lease_record(cx, id).await?;
+    let overridden = match checked.status {
+        LeaseStatus::Draft => check_activation(cx, &checked, input.override_.as_ref()).await?,
+        _ => None,
+    };
     let read = || read_terms(cx, id);
     let decide = |s: &TermState| {
+        unchanged(s, &checked)?;
         let (after, terms) = decide_activation(s, now)?;
-        Ok(transition_writes::<LeaseActivated>(cx.scope, s, after, &terms))
+        Ok(transition_writes::<LeaseActivated>(cx.scope, s, after, &terms, |tx| {
+            if let Some(o) = &overridden {
+                o.write(tx, cx);
+            }
+        }))
     };
     cx.db.commit_loop(Retry::CONTENDED, read, decide).await
 }
@@ -120,10 +148,20 @@ pub async fn activate_lease(cx: &Ctx<'_>, id: &str) -> Result<Lease> {
 /// active → ended on `move_out_date` (the last occupied day); the unit's term is cut there.
 pub async fn end_lease(cx: &Ctx<'_>, id: &str, input: EndLease) -> Result<Lease> {
     let now = cx.now;
+    let checked = get_lease_record(cx, id).await?;
+    let obligation = match checked.status {
+        LeaseStatus::Active => deposit_return_obligation(cx, &checked, input.move_out_date).await?,
+        _ => None,
+    };
     let read = || read_terms(cx, id);
     let decide = |s: &TermState| {
+        unchanged(s, &checked)?;
         let (after, terms) = decide_end(s, input.move_out_date, now)?;
-        Ok(transition_writes::<LeaseEnded>(cx.scope, s, after, &terms))
+        Ok(transition_writes::<LeaseEnded>(cx.scope, s, after, &terms, |tx| {
+            if let Some(o) = &obligation {
+                tx.put(lease_obligation_item(cx, &checked.id, o), None);
+            }
+        }))
     };
     cx.db.commit_loop(Retry::CONTENDED, read, decide).await
 }

@@ -178,12 +178,12 @@ pub async fn send(app: &App, cx: &Ctx<'_>, event: &Event, lease: &LeaseRecord, m
     let tenants = crate::leasing::service::tenants_by_id(cx, &lease.tenant_ids).await?;
     let mut sent = 0;
     for t in &tenants {
-        let Some(marker) = claim_send(app, cx, event, &t.id, "email").await? else { continue };
+        let Some(marker) = claim_send(app, cx, event, t.id.as_str(), "email").await? else { continue };
         let email = Email { to: &t.email, subject: &msg.subject, text: &msg.body };
         finish(app, &marker, app.mailer().send(email).await.map_err(Error::from)).await?;
         sent += 1;
         if let Some(phone) = t.phone.as_deref().map(e164) {
-            let Some(marker) = claim_send(app, cx, event, &t.id, "sms").await? else { continue };
+            let Some(marker) = claim_send(app, cx, event, t.id.as_str(), "sms").await? else { continue };
             let first = msg.body.lines().next().unwrap_or_default();
             let text = format!("{}: {first}", msg.subject);
             finish(app, &marker, app.texter().send(&phone, &text).await.map_err(Error::from)).await?;
@@ -193,17 +193,40 @@ pub async fn send(app: &App, cx: &Ctx<'_>, event: &Event, lease: &LeaseRecord, m
     Ok(sent)
 }
 
-/// Claims one (tenant, channel) send of `event`; `None` when it already went out. A send being
-/// made elsewhere right now fails this attempt (the event is retried).
+/// An `emergency` maintenance request texted at once to the org's alert phone (once per
+/// event); `None` when `event` is not a maintenance request, `Some(sent)` when it is.
+pub async fn emergency_alert(app: &App, cx: &Ctx<'_>, event: &Event) -> Result<Option<usize>> {
+    use crate::maintenance::events::MaintenanceRequested;
+    use crate::maintenance::model::Priority;
+    let Some(r) = event.decode::<MaintenanceRequested>() else { return Ok(None) };
+    let r = r.map_err(|e| external("maintenance.requested payload", e))?;
+    if r.priority != Priority::Emergency {
+        return Ok(Some(0));
+    }
+    let org = get_org(cx).await?;
+    let Some(phone) = org.alert_phone.as_deref().map(e164) else {
+        tracing::warn!(request = %r.request_id, "an emergency maintenance request, and no alert phone to text");
+        return Ok(Some(0));
+    };
+    let unit = crate::properties::units::get_unit(cx, r.unit_id.as_str()).await?;
+    let building = crate::properties::buildings::get_building(cx, r.building_id.as_str()).await?;
+    let Some(marker) = claim_send(app, cx, event, "owner", "sms").await? else { return Ok(Some(0)) };
+    let text = format!("EMERGENCY maintenance at {} unit {}: {}", building.name, unit.label, r.title);
+    finish(app, &marker, app.texter().send(&phone, &text).await.map_err(Error::from)).await?;
+    Ok(Some(1))
+}
+
+/// Claims one (recipient, channel) send of `event`; `None` when it already went out. A send
+/// being made elsewhere right now fails this attempt (the event is retried).
 async fn claim_send(
     app: &App,
     cx: &Ctx<'_>,
     event: &Event,
-    tenant: &crate::ids::TenantId,
+    to: &str,
     channel: &str,
 ) -> Result<Option<crate::events::consumer::Marker>> {
     use crate::events::consumer::{claim, Claim};
-    let name = format!("notifier-{channel}-{tenant}");
+    let name = format!("notifier-{channel}-{to}");
     match claim(&app.db, cx.scope, &name, event, cx.now.timestamp()).await? {
         Claim::Run(m) => Ok(Some(m)),
         Claim::Done => Ok(None),

@@ -86,6 +86,10 @@ pub enum Action {
     IntegrationRead,
     /// Connecting and disconnecting them (owner only, audited).
     IntegrationManage,
+    /// The org's own jurisdiction rules, which outrank the built-in pack (owner only, audited).
+    PolicyManage,
+    /// Maintenance requests: reporting, assigning, completing (a cost books an expense).
+    MaintenanceWrite,
 }
 
 /// The one permission matrix (API.md "Roles"): owner everything; manager operations; accountant
@@ -115,6 +119,9 @@ pub fn permits(role: Role, action: Action) -> bool {
         // Which accounts money flows through is the owner's call; the others see the status.
         IntegrationRead => matches!(role, Owner | Manager | Accountant),
         IntegrationManage => role == Owner,
+        PolicyManage => role == Owner,
+        // Operations, like leasing; completing one books its cost, as managers book expenses.
+        MaintenanceWrite => matches!(role, Owner | Manager),
     }
 }
 
@@ -245,6 +252,8 @@ mod tests {
             (EventRead, [true, true, true, false]),
             (WebhookRead, [true, true, true, false]),
             (WebhookManage, [true, true, false, false]),
+            (PolicyManage, [true, false, false, false]),
+            (MaintenanceWrite, [true, true, false, false]),
         ];
         for (action, expected) in table {
             for (role, want) in Role::ALL.iter().zip(expected) {

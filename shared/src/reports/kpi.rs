@@ -146,21 +146,42 @@ pub struct Dashboard {
     pub today: Option<KpiDay>,
     /// The last `days` days the job computed, oldest first.
     pub series: Vec<KpiDay>,
+    /// Maintenance requests not yet completed or cancelled, now (kept live by their writes).
+    pub open_maintenance: u32,
 }
 
 /// The last `days` computed days' facts (1–366, default 30): one Query of the mart, newest
 /// first, read back oldest first.
+/// How many `LIVE#` items the mart's partition holds (read with the days).
+const LIVE_FIGURES: i32 = 1;
+
 pub async fn dashboard(cx: &Ctx<'_>, days: Option<i64>) -> Result<Dashboard> {
     let days = days.unwrap_or(30);
     if !(1..=MAX_DAYS).contains(&days) {
         return Err(Error::invalid("days", format!("must be 1 to {MAX_DAYS}")));
     }
-    let q = Query::partition(db::Index::Primary, keys::kpi_days(cx.scope))
-        .begins_with("DAY#")
-        .descending()
-        .limit(days as i32);
+    // Newest first: the live figures (`LIVE#…` sorts after `DAY#…`), then the days.
+    let q =
+        Query::partition(db::Index::Primary, keys::kpi_days(cx.scope)).descending().limit(days as i32 + LIVE_FIGURES);
     let page = cx.db.query(q).await?;
-    let mut series: Vec<KpiDay> = page.items.into_iter().map(db::from_item).collect::<std::result::Result<_, _>>()?;
+    let sk = |i: &db::Item| i.get("SK").and_then(|v| v.as_s().ok()).cloned().unwrap_or_default();
+    let mut open_maintenance = 0;
+    let mut series: Vec<KpiDay> = Vec::new();
+    for item in page.items {
+        let key = sk(&item);
+        if key == "LIVE#maintenance" {
+            let open = item.get("open").and_then(|v| v.as_n().ok()).and_then(|v| v.parse::<i64>().ok());
+            open_maintenance = open.unwrap_or(0).max(0) as u32;
+        } else if key.starts_with("DAY#") && series.len() < days as usize {
+            series.push(db::from_item(item)?);
+        }
+    }
     series.reverse();
-    Ok(Dashboard { as_of: series.last().map(|d| d.date), days, today: series.last().cloned(), series })
+    Ok(Dashboard {
+        as_of: series.last().map(|d| d.date),
+        days,
+        today: series.last().cloned(),
+        series,
+        open_maintenance,
+    })
 }

@@ -1151,7 +1151,12 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** draft → active; 409 if another activated lease of the unit overlaps this one's term. */
+        /**
+         * draft → active; 409 if another activated lease of the unit overlaps this one's term, or if
+         *     the deposit is more than the jurisdiction's cap on the start date (the rule is named). An
+         *     owner may activate past the cap with `{"override": {"reason": "…"}}` (audited, and
+         *     `policy.overridden` is emitted); anyone else sending an override gets 403.
+         */
         post: operations["activate"];
         delete?: never;
         options?: never;
@@ -1187,6 +1192,112 @@ export interface paths {
         put?: never;
         /** A new draft continuing this lease (same unit and tenants unless changed); answers the new draft. */
         post: operations["renew"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/orgs/{orgId}/maintenance-requests": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["list_requests"];
+        put?: never;
+        /** A request on a unit (`open`); an `emergency` one texts the org's alert phone at once. */
+        post: operations["create_maintenance_requests"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/orgs/{orgId}/maintenance-requests/{requestId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["get_maintenance_requests"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Changes a request not yet completed or cancelled (409 otherwise). */
+        patch: operations["update_maintenance_requests"];
+        trace?: never;
+    };
+    "/api/v1/orgs/{orgId}/maintenance-requests/{requestId}:assign": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** open or assigned → assigned to `vendorId` (on `scheduledFor`). */
+        post: operations["assign"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/orgs/{orgId}/maintenance-requests/{requestId}:cancel": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** open, assigned or in progress → cancelled. */
+        post: operations["cancel"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/orgs/{orgId}/maintenance-requests/{requestId}:complete": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * assigned or in progress → completed; a `cost` is booked in the same transaction as an
+         *     expense on the unit (Repairs, or Cleaning and maintenance), paid from `paidFrom` or as the
+         *     vendor's bill due in 30 days, and named by `expenseId`.
+         */
+        post: operations["complete"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/orgs/{orgId}/maintenance-requests/{requestId}:start": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** assigned → in progress. */
+        post: operations["start"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1235,7 +1346,11 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Documents expiring before `dueBefore`. */
+        /**
+         * The board of what falls due before `dueBefore`: document expiries, deposit-return
+         *     deadlines after move-out, and the notice deadlines of leases coming to an end (from their
+         *     jurisdiction's notice rule); `kind` narrows it to one of them.
+         */
         get: operations["obligations"];
         put?: never;
         post?: never;
@@ -1364,6 +1479,60 @@ export interface paths {
         put?: never;
         /** Reopens a closed month (owner only; audited with the reason). */
         post: operations["reopen"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/orgs/{orgId}/policies": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["list_policies"];
+        put?: never;
+        /** A rule of the org's own (owner only, audited); it outranks the pack wherever it applies. */
+        post: operations["create_policies"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/orgs/{orgId}/policies/{policyId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["get_policies"];
+        put?: never;
+        post?: never;
+        delete: operations["delete_policies"];
+        options?: never;
+        head?: never;
+        patch: operations["update_policies"];
+        trace?: never;
+    };
+    "/api/v1/orgs/{orgId}/policies:resolve": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The rule in effect for `area` at `country`/`region` on `date` (default today), and every
+         *     other candidate in rank order with why it lost: outranked, not in effect, or its condition
+         *     (`smallLandlord`, `serviceMember`) not met.
+         */
+        get: operations["resolve"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -1780,6 +1949,23 @@ export interface paths {
         put?: never;
         /** Sends the delivery again now (a new series of attempts). */
         post: operations["redeliver"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/policy-packs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Every built-in rule, each with its sources and effective dates. */
+        get: operations["policy_packs"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -2669,6 +2855,126 @@ export interface webhooks {
         patch?: never;
         trace?: never;
     };
+    "maintenance.assigned": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * maintenance.assigned
+         * @description Event `maintenance.assigned` (version 1) about a `maintenance`, signed with `Portfolio-Signature`.
+         */
+        post: operations["webhook_maintenance_assigned"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "maintenance.cancelled": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * maintenance.cancelled
+         * @description Event `maintenance.cancelled` (version 1) about a `maintenance`, signed with `Portfolio-Signature`.
+         */
+        post: operations["webhook_maintenance_cancelled"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "maintenance.completed": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * maintenance.completed
+         * @description Event `maintenance.completed` (version 1) about a `maintenance`, signed with `Portfolio-Signature`.
+         */
+        post: operations["webhook_maintenance_completed"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "maintenance.requested": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * maintenance.requested
+         * @description Event `maintenance.requested` (version 1) about a `maintenance`, signed with `Portfolio-Signature`.
+         */
+        post: operations["webhook_maintenance_requested"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "maintenance.started": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * maintenance.started
+         * @description Event `maintenance.started` (version 1) about a `maintenance`, signed with `Portfolio-Signature`.
+         */
+        post: operations["webhook_maintenance_started"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "maintenance.updated": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * maintenance.updated
+         * @description Event `maintenance.updated` (version 1) about a `maintenance`, signed with `Portfolio-Signature`.
+         */
+        post: operations["webhook_maintenance_updated"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "member.added": {
         parameters: {
             query?: never;
@@ -2923,6 +3229,86 @@ export interface webhooks {
          * @description Event `period.reopened` (version 1) about a `period`, signed with `Portfolio-Signature`.
          */
         post: operations["webhook_period_reopened"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "policy.created": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * policy.created
+         * @description Event `policy.created` (version 1) about a `policy`, signed with `Portfolio-Signature`.
+         */
+        post: operations["webhook_policy_created"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "policy.deleted": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * policy.deleted
+         * @description Event `policy.deleted` (version 1) about a `policy`, signed with `Portfolio-Signature`.
+         */
+        post: operations["webhook_policy_deleted"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "policy.overridden": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * policy.overridden
+         * @description Event `policy.overridden` (version 1) about a `lease`, signed with `Portfolio-Signature`.
+         */
+        post: operations["webhook_policy_overridden"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "policy.updated": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * policy.updated
+         * @description Event `policy.updated` (version 1) about a `policy`, signed with `Portfolio-Signature`.
+         */
+        post: operations["webhook_policy_updated"];
         delete?: never;
         options?: never;
         head?: never;
@@ -3352,6 +3738,10 @@ export interface components {
             unitId?: string | null;
             vendorId?: string | null;
         };
+        /** @description `POST …/leases/{id}:activate` (the body is optional). */
+        ActivateLease: {
+            override?: null | components["schemas"]["PolicyOverride"];
+        };
         AddMember: {
             email: components["schemas"]["Email"];
             role: components["schemas"]["Role"];
@@ -3429,6 +3819,11 @@ export interface components {
         };
         /** @enum {string} */
         ApplyTo: "future" | "past_and_future";
+        AssignMaintenance: {
+            /** Format: date */
+            scheduledFor?: string | null;
+            vendorId: components["schemas"]["VendorId"];
+        };
         Attempt: {
             /** Format: date-time */
             at: string;
@@ -3445,6 +3840,13 @@ export interface components {
         /** @description The API Gateway JWT authorizer's answer to a missing, malformed or expired token. */
         AuthorizerError: {
             message: string;
+        };
+        /** @description A bank base rate (percent a year) from a day on. */
+        BankBaseRate: {
+            /** Format: date */
+            effectiveFrom: string;
+            /** @example 4.75 */
+            ratePercent: string;
         };
         /** @description The org connected a bank (a Plaid Item); its mapped accounts are synced from now on. */
         BankFeedConnected: {
@@ -3574,6 +3976,11 @@ export interface components {
         Basis: "cash" | "accrual";
         /** @description The org's billing settings. */
         BillingSettings: {
+            /**
+             * @description The central bank's base rate by the day it took effect (England's late-fee rule caps a
+             *     fee at interest 3 points above it).
+             */
+            bankBaseRates?: components["schemas"]["BankBaseRate"][];
             lateFeePolicy?: null | components["schemas"]["LateFeePolicy"];
             /**
              * Format: int32
@@ -3588,6 +3995,7 @@ export interface components {
         };
         /** @description The org's billing settings changed. */
         BillingSettingsUpdated: {
+            bankBaseRates: components["schemas"]["BankBaseRate"][];
             lateFeePolicy?: null | components["schemas"]["LateFeePolicy"];
             orgId: components["schemas"]["OrgId"];
             /** Format: int32 */
@@ -3710,6 +4118,14 @@ export interface components {
             labels?: components["schemas"]["Text50"][];
             pattern?: string;
         };
+        CancelMaintenance: {
+            reason?: null | components["schemas"]["Text200"];
+        };
+        Candidate: {
+            outcome: components["schemas"]["Outcome"];
+            policy: components["schemas"]["Policy"];
+            reason: string;
+        };
         /** @description `GET …/reports/cash-flow`. */
         CashFlow: {
             buildingId?: string | null;
@@ -3794,6 +4210,33 @@ export interface components {
         };
         /** @description `POST …/imports/{importId}:commit`: nothing to say (an empty object or no body). */
         CommitImport: Record<string, never>;
+        /**
+         * @description `:complete`: with a `cost`, the job is booked as an expense on the unit — paid from
+         *     `paidFrom` (a bank or cash account), or else an unpaid bill of the vendor due in 30 days.
+         */
+        CompleteMaintenance: {
+            category?: components["schemas"]["CostCategory"];
+            /**
+             * Format: date
+             * @description Default: today.
+             */
+            completedOn?: string | null;
+            cost?: null | components["schemas"]["MoneyInput"];
+            paidFrom?: null | components["schemas"]["AccountId"];
+        };
+        /**
+         * @description Facts beyond place and date a rule may depend on; a rule applies only when every fact it
+         *     names is known and as stated.
+         */
+        Condition: {
+            /** @description The tenant is a service member. */
+            serviceMemberTenant?: boolean | null;
+            /**
+             * @description The landlord is a natural person (or an LLC of natural persons) owning at most two
+             *     residential rental properties with at most four units in all.
+             */
+            smallLandlord?: boolean | null;
+        };
         /** @description All the conditions given must hold (at least one). */
         Conditions: {
             /** @description The chart's bank account the transaction is in. */
@@ -3848,6 +4291,11 @@ export interface components {
          * @enum {string}
          */
         ContentType: "application/pdf" | "image/png" | "image/jpeg" | "image/heic" | "image/webp" | "application/vnd.openxmlformats-officedocument.wordprocessingml.document" | "text/csv";
+        /**
+         * @description Which expense account a completed job's cost is booked to.
+         * @enum {string}
+         */
+        CostCategory: "repairs" | "cleaning";
         /**
          * @description ISO 3166-1 alpha-2.
          * @enum {string}
@@ -4008,6 +4456,11 @@ export interface components {
             deposit?: null | components["schemas"]["MoneyInput"];
             /**
              * Format: int32
+             * @description Charge the deposit in this many monthly instalments (1–12; Germany allows 3).
+             */
+            depositInstalments?: number | null;
+            /**
+             * Format: int32
              * @description Day of the month rent is due (1–28).
              */
             dueDay: number;
@@ -4022,6 +4475,13 @@ export interface components {
             startDate: string;
             /** @description 1–10 tenants; the first is the primary tenant, the rest are roommates. */
             tenantIds: components["schemas"]["TenantId"][];
+            unitId: components["schemas"]["UnitId"];
+        };
+        CreateMaintenanceRequest: {
+            description?: null | components["schemas"]["Text500"];
+            priority?: components["schemas"]["Priority"];
+            reportedBy?: null | components["schemas"]["Text200"];
+            title: components["schemas"]["Text200"];
             unitId: components["schemas"]["UnitId"];
         };
         CreateOrg: {
@@ -4052,6 +4512,24 @@ export interface components {
              *     ]
              */
             paymentMethodTypes: components["schemas"]["PaymentMethodType"][];
+        };
+        /** @description An org's own rule (`POST …/policies`). */
+        CreatePolicy: {
+            action?: null | components["schemas"]["Text40"];
+            area: components["schemas"]["PolicyArea"];
+            country: components["schemas"]["Country"];
+            /** Format: date */
+            effectiveFrom: string;
+            /** Format: date */
+            effectiveTo?: string | null;
+            entityType?: null | components["schemas"]["Text40"];
+            name?: null | components["schemas"]["Text200"];
+            notes?: null | components["schemas"]["Text200"];
+            /** Format: int32 */
+            priority?: number;
+            region?: null | components["schemas"]["Text40"];
+            rule: components["schemas"]["RuleTerms"];
+            when?: null | components["schemas"]["Condition"];
         };
         CreateReceipt: {
             /** @example application/pdf */
@@ -4157,6 +4635,11 @@ export interface components {
             asOf?: string | null;
             /** Format: int64 */
             days: number;
+            /**
+             * Format: int32
+             * @description Maintenance requests not yet completed or cancelled, now (kept live by their writes).
+             */
+            openMaintenance: number;
             /** @description The last `days` days the job computed, oldest first. */
             series: components["schemas"]["KpiDay"][];
             today?: null | components["schemas"]["KpiDay"];
@@ -4372,7 +4855,7 @@ export interface components {
          * @example payment.*
          * @enum {string}
          */
-        EventTypeFilter: "*" | "account.*" | "account.created" | "account.updated" | "allocation.*" | "allocation.created" | "bank_feed.*" | "bank_feed.connected" | "bank_feed.disconnected" | "bank_feed.sync_requested" | "bank_feed.synced" | "bank_rule.*" | "bank_rule.changed" | "bank_transaction.*" | "bank_transaction.matched" | "bank_transaction.unmatched" | "billing_settings.*" | "billing_settings.updated" | "books.*" | "books.rebuild_requested" | "books.rebuilt" | "building.*" | "building.archived" | "building.created" | "building.deleted" | "building.unarchived" | "building.updated" | "charge.*" | "charge.created" | "charge.voided" | "deposit.*" | "deposit.settled" | "document.*" | "document.created" | "document.rejected" | "document.uploaded" | "document.version_created" | "expense.*" | "expense.paid" | "expense.reclassified" | "expense.recorded" | "expense.voided" | "export.*" | "export.failed" | "export.ready" | "export.requested" | "fx_rates.*" | "fx_rates.recorded" | "import.*" | "import.committed" | "import.validated" | "journal.*" | "journal.posted" | "late_fee.*" | "late_fee.assessed" | "lease.*" | "lease.activated" | "lease.created" | "lease.ended" | "lease.renewed" | "lease.updated" | "member.*" | "member.added" | "member.removed" | "member.role_changed" | "org.*" | "org.created" | "org.updated" | "payment.*" | "payment.cleared" | "payment.received" | "payment.refunded" | "payment.reversed" | "payment_intent.*" | "payment_intent.created" | "payout.*" | "payout.paid" | "period.*" | "period.closed" | "period.reopened" | "receipt.*" | "receipt.read" | "reminder.*" | "reminder.created" | "sftp.*" | "sftp.connected" | "sftp.disconnected" | "sftp.file_received" | "stripe.*" | "stripe.connected" | "stripe.disconnected" | "tenant.*" | "tenant.created" | "tenant.updated" | "unit.*" | "unit.created" | "unit.deleted" | "unit.updated" | "vendor.*" | "vendor.created" | "webhook.*" | "webhook.created" | "webhook.deleted" | "webhook.disabled" | "webhook.redelivery_requested" | "webhook.updated";
+        EventTypeFilter: "*" | "account.*" | "account.created" | "account.updated" | "allocation.*" | "allocation.created" | "bank_feed.*" | "bank_feed.connected" | "bank_feed.disconnected" | "bank_feed.sync_requested" | "bank_feed.synced" | "bank_rule.*" | "bank_rule.changed" | "bank_transaction.*" | "bank_transaction.matched" | "bank_transaction.unmatched" | "billing_settings.*" | "billing_settings.updated" | "books.*" | "books.rebuild_requested" | "books.rebuilt" | "building.*" | "building.archived" | "building.created" | "building.deleted" | "building.unarchived" | "building.updated" | "charge.*" | "charge.created" | "charge.voided" | "deposit.*" | "deposit.settled" | "document.*" | "document.created" | "document.rejected" | "document.uploaded" | "document.version_created" | "expense.*" | "expense.paid" | "expense.reclassified" | "expense.recorded" | "expense.voided" | "export.*" | "export.failed" | "export.ready" | "export.requested" | "fx_rates.*" | "fx_rates.recorded" | "import.*" | "import.committed" | "import.validated" | "journal.*" | "journal.posted" | "late_fee.*" | "late_fee.assessed" | "lease.*" | "lease.activated" | "lease.created" | "lease.ended" | "lease.renewed" | "lease.updated" | "maintenance.*" | "maintenance.assigned" | "maintenance.cancelled" | "maintenance.completed" | "maintenance.requested" | "maintenance.started" | "maintenance.updated" | "member.*" | "member.added" | "member.removed" | "member.role_changed" | "org.*" | "org.created" | "org.updated" | "payment.*" | "payment.cleared" | "payment.received" | "payment.refunded" | "payment.reversed" | "payment_intent.*" | "payment_intent.created" | "payout.*" | "payout.paid" | "period.*" | "period.closed" | "period.reopened" | "policy.*" | "policy.created" | "policy.deleted" | "policy.overridden" | "policy.updated" | "receipt.*" | "receipt.read" | "reminder.*" | "reminder.created" | "sftp.*" | "sftp.connected" | "sftp.disconnected" | "sftp.file_received" | "stripe.*" | "stripe.connected" | "stripe.disconnected" | "tenant.*" | "tenant.created" | "tenant.updated" | "unit.*" | "unit.created" | "unit.deleted" | "unit.updated" | "vendor.*" | "vendor.created" | "webhook.*" | "webhook.created" | "webhook.deleted" | "webhook.disabled" | "webhook.redelivery_requested" | "webhook.updated";
         EventTypes: {
             items: components["schemas"]["EventType"][];
         };
@@ -4807,6 +5290,12 @@ export interface components {
             /** Format: date-time */
             createdAt: string;
             deposit?: null | components["schemas"]["MoneyDto"];
+            /**
+             * Format: int32
+             * @description The deposit is charged in this many monthly instalments (the first at the start, the
+             *     others with the next rents); absent: at once.
+             */
+            depositInstalments?: number | null;
             /** Format: int32 */
             dueDay: number;
             /**
@@ -4975,6 +5464,75 @@ export interface components {
         };
         /** @description `POST …/integrations/plaid/link-token`: nothing to say (an empty object or no body). */
         LinkTokenRequest: Record<string, never>;
+        /** @description A vendor was assigned (and a day scheduled). */
+        MaintenanceAssigned: {
+            requestId: components["schemas"]["MaintenanceId"];
+            /** Format: date */
+            scheduledFor?: string | null;
+            vendorId: components["schemas"]["VendorId"];
+        };
+        /** @description The request was cancelled. */
+        MaintenanceCancelled: {
+            reason?: string | null;
+            requestId: components["schemas"]["MaintenanceId"];
+        };
+        /** @description The job is done; its cost, if any, is the expense named. */
+        MaintenanceCompleted: {
+            /** Format: date */
+            completedOn: string;
+            cost?: null | components["schemas"]["MoneyDto"];
+            expenseId?: null | components["schemas"]["ExpenseId"];
+            requestId: components["schemas"]["MaintenanceId"];
+            unitId: components["schemas"]["UnitId"];
+        };
+        MaintenanceId: string;
+        MaintenanceRequest: {
+            buildingId: components["schemas"]["BuildingId"];
+            cancelReason?: string | null;
+            /** Format: date */
+            completedOn?: string | null;
+            cost?: null | components["schemas"]["MoneyDto"];
+            /** Format: date-time */
+            createdAt: string;
+            description?: string | null;
+            expenseId?: null | components["schemas"]["ExpenseId"];
+            id: components["schemas"]["MaintenanceId"];
+            priority: components["schemas"]["Priority"];
+            /** @description Who reported it (a tenant's name, a phone call…). */
+            reportedBy?: string | null;
+            /** Format: date */
+            scheduledFor?: string | null;
+            status: components["schemas"]["MaintenanceStatus"];
+            title: string;
+            unitId: components["schemas"]["UnitId"];
+            /** Format: date-time */
+            updatedAt: string;
+            vendorId?: null | components["schemas"]["VendorId"];
+        };
+        /** @description A request was made on a unit (an `emergency` one texts the owner at once). */
+        MaintenanceRequested: {
+            buildingId: components["schemas"]["BuildingId"];
+            priority: components["schemas"]["Priority"];
+            requestId: components["schemas"]["MaintenanceId"];
+            title: string;
+            unitId: components["schemas"]["UnitId"];
+        };
+        /** @description Work started. */
+        MaintenanceStarted: {
+            requestId: components["schemas"]["MaintenanceId"];
+        };
+        /**
+         * @description open → assigned → in_progress → completed; open, assigned or in progress → cancelled.
+         * @enum {string}
+         */
+        MaintenanceStatus: "open" | "assigned" | "in_progress" | "completed" | "cancelled";
+        /** @description A request's title, description, priority or reporter changed. */
+        MaintenanceUpdated: {
+            priority: components["schemas"]["Priority"];
+            requestId: components["schemas"]["MaintenanceId"];
+            status: components["schemas"]["MaintenanceStatus"];
+            title: string;
+        };
         /** @description `POST …/journal`: an owner's or accountant's own entry, balanced per currency. */
         ManualEntry: {
             /** Format: date */
@@ -5150,16 +5708,38 @@ export interface components {
             /** @description The year's NOI. */
             total: components["schemas"]["MoneyDto"];
         };
+        /**
+         * @description One tier of a tenure-tiered notice period: from `minTenureMonths` of tenancy on, `days` or
+         *     `months` of notice.
+         */
+        NoticeTier: {
+            /** Format: int32 */
+            days?: number | null;
+            /** Format: int32 */
+            minTenureMonths: number;
+            /** Format: int32 */
+            months?: number | null;
+        };
         Obligation: {
-            documentId: components["schemas"]["DocumentId"];
+            /** @description What the rule asks, in words. */
+            detail?: string | null;
+            documentId?: null | components["schemas"]["DocumentId"];
             /** Format: date */
             dueOn: string;
             /** Format: int32 */
             fulfilledByVersion?: number | null;
+            kind?: components["schemas"]["ObligationKind"];
             name: string;
+            /** @description The jurisdiction rule that set the date. */
+            policyId?: string | null;
             status: components["schemas"]["ObligationStatus"];
             subject: components["schemas"]["DocumentSubject"];
         };
+        /**
+         * @description What falls due.
+         * @enum {string}
+         */
+        ObligationKind: "document_expiry" | "deposit_return" | "notice_deadline";
         /** @enum {string} */
         ObligationStatus: "open" | "fulfilled";
         Obligations: {
@@ -5187,6 +5767,8 @@ export interface components {
         };
         /** @description An organization as stored and as answered (the owner count guards the last owner). */
         Org: {
+            /** @description The phone an emergency (an `emergency` maintenance request) is texted to at once. */
+            alertPhone?: string | null;
             /** @example USD */
             baseCurrency: string;
             /** @description ISO 3166-1 alpha-2. */
@@ -5217,6 +5799,16 @@ export interface components {
             orgId: components["schemas"]["OrgId"];
             timezone: string;
         };
+        /**
+         * @description Whose rule it is: the built-in pack's, or the org's own (which outranks the pack).
+         * @enum {string}
+         */
+        Origin: "org" | "pack";
+        /**
+         * @description Why a candidate did not win.
+         * @enum {string}
+         */
+        Outcome: "outranked" | "not_in_effect" | "condition_not_met";
         /** @description `GET …/reports/owner-statement`. */
         OwnerStatement: {
             /** Format: date */
@@ -5433,6 +6025,93 @@ export interface components {
             /** @description The whole span. */
             total: components["schemas"]["PnlPeriod"];
         };
+        /** @description A rule, built-in or the org's own. */
+        Policy: {
+            /** @description Only for this action (`activate`); absent: any. */
+            action?: string | null;
+            area: components["schemas"]["PolicyArea"];
+            /** @description ISO 3166-1 alpha-2. */
+            country: string;
+            /** Format: date-time */
+            createdAt?: string | null;
+            /** Format: date */
+            effectiveFrom: string;
+            /**
+             * Format: date
+             * @description The last day the rule is in effect; absent: open-ended.
+             */
+            effectiveTo?: string | null;
+            /** @description Only for this kind of entity (`lease`); absent: any. */
+            entityType?: string | null;
+            /** @description A pack rule's readable id (`us-ny-late-fee`), or an org rule's `pol_…`. */
+            id: string;
+            name: string;
+            notes?: string | null;
+            origin: components["schemas"]["Origin"];
+            /**
+             * Format: int32
+             * @description Higher wins among rules of the same origin and specificity.
+             */
+            priority: number;
+            /** @description A state or region code (`NY`, `ENG`); absent: the whole country. */
+            region?: string | null;
+            rule: components["schemas"]["RuleTerms"];
+            /** @description Where the rule comes from (statute, guidance). */
+            sources?: string[];
+            /** Format: date-time */
+            updatedAt?: string | null;
+            when?: null | components["schemas"]["Condition"];
+        };
+        /**
+         * @description What a rule governs.
+         * @enum {string}
+         */
+        PolicyArea: "deposit" | "late_fee" | "notice" | "rent_increase" | "deposit_return";
+        /** @description The org added a rule of its own. */
+        PolicyCreated: {
+            area: components["schemas"]["PolicyArea"];
+            country: string;
+            policyId: components["schemas"]["PolicyId"];
+            /** Format: int32 */
+            priority: number;
+            region?: string | null;
+        };
+        /** @description One of the org's rules was deleted (the pack's apply again where it stood). */
+        PolicyDeleted: {
+            area: components["schemas"]["PolicyArea"];
+            country: string;
+            policyId: components["schemas"]["PolicyId"];
+            /** Format: int32 */
+            priority: number;
+            region?: string | null;
+        };
+        PolicyId: string;
+        /** @description An owner went past a rule's limit, with a reason (also in the audit log). */
+        PolicyOverridden: {
+            area: components["schemas"]["PolicyArea"];
+            leaseId: components["schemas"]["LeaseId"];
+            /** @description What the rule allows… */
+            limit: components["schemas"]["MoneyDto"];
+            policyId: string;
+            reason: string;
+            /** @description …and what was done. */
+            value: components["schemas"]["MoneyDto"];
+        };
+        PolicyOverride: {
+            reason: components["schemas"]["Text200"];
+        };
+        PolicyPack: {
+            items: components["schemas"]["Policy"][];
+        };
+        /** @description One of the org's rules changed. */
+        PolicyUpdated: {
+            area: components["schemas"]["PolicyArea"];
+            country: string;
+            policyId: components["schemas"]["PolicyId"];
+            /** Format: int32 */
+            priority: number;
+            region?: string | null;
+        };
         /** @description What a client needs to upload: PUT the bytes to `url` with exactly `headers`. */
         PresignedUpload: {
             /** Format: date-time */
@@ -5444,6 +6123,8 @@ export interface components {
             method: string;
             url: string;
         };
+        /** @enum {string} */
+        Priority: "low" | "normal" | "urgent" | "emergency";
         /** @description An RFC 9457 problem. */
         Problem: {
             detail: string;
@@ -5724,6 +6405,17 @@ export interface components {
             /** Format: date */
             throughDate?: string | null;
         };
+        /** @description The rule that applies, and every other rule of the place and area with why it did not. */
+        Resolution: {
+            area: components["schemas"]["PolicyArea"];
+            candidates: components["schemas"]["Candidate"][];
+            country: string;
+            /** Format: date */
+            date: string;
+            reason: string;
+            region?: string | null;
+            winner?: null | components["schemas"]["Policy"];
+        };
         ReversePayment: {
             reason?: null | components["schemas"]["Text500"];
             /**
@@ -5740,6 +6432,71 @@ export interface components {
             message: string;
             /** Format: int32 */
             row: number;
+        };
+        /**
+         * @description What a rule says. Which fields an area takes: `deposit`: `maxMonths`, `maxMonthsFurnished`,
+         *     `maxWeeks`, `highRentWeeks` with `highRentAnnualThreshold`, `instalments`; `late_fee`:
+         *     `graceDays`, `maxFlat`, `maxPercentOfRent`, `interestOverBaseRate`, `reasonableOnly`;
+         *     `notice`: `tiers`, `byWorkingDayOfMonth`; `rent_increase`: `maxPercent`;
+         *     `deposit_return`: `returnWithinDays`. Percentages are strings (`"5"` = 5 %).
+         */
+        RuleTerms: {
+            /**
+             * Format: int32
+             * @description Notice counts for a month only when it arrives by this working day of it.
+             */
+            byWorkingDayOfMonth?: number | null;
+            /**
+             * Format: int32
+             * @description No late fee until rent is more than this many days overdue.
+             */
+            graceDays?: number | null;
+            highRentAnnualThreshold?: null | components["schemas"]["MoneyInput"];
+            /**
+             * Format: int32
+             * @description …or this many when the annual rent is at least `highRentAnnualThreshold`.
+             */
+            highRentWeeks?: number | null;
+            /**
+             * Format: int32
+             * @description The tenant may pay the deposit in up to this many monthly instalments.
+             */
+            instalments?: number | null;
+            /**
+             * @description A late fee is interest at most this many points above the bank base rate (a billing
+             *     setting), per day outstanding.
+             * @example 3
+             */
+            interestOverBaseRate?: string | null;
+            maxFlat?: null | components["schemas"]["MoneyInput"];
+            /**
+             * @description The deposit is at most this many months' rent.
+             * @example 1
+             */
+            maxMonths?: string | null;
+            /** @description …or this many for a furnished unit. */
+            maxMonthsFurnished?: string | null;
+            /** @description A rent increase is at most this percentage. */
+            maxPercent?: string | null;
+            /**
+             * @description …and at most this percentage of the month's rent.
+             * @example 5
+             */
+            maxPercentOfRent?: string | null;
+            /**
+             * Format: int32
+             * @description The deposit is at most this many weeks' rent (a week is a year's rent over 52)…
+             */
+            maxWeeks?: number | null;
+            /** @description No numeric limit: a fee must be a reasonable estimate of the landlord's damages. */
+            reasonableOnly?: boolean | null;
+            /**
+             * Format: int32
+             * @description The deposit is returned within this many days of move-out.
+             */
+            returnWithinDays?: number | null;
+            /** @description Notice periods by length of tenancy. */
+            tiers?: components["schemas"]["NoticeTier"][] | null;
         };
         RunRent: {
             /**
@@ -5924,7 +6681,7 @@ export interface components {
             type: string;
         };
         /** @enum {string} */
-        SubjectType: "lease" | "building" | "unit" | "tenant" | "expense";
+        SubjectType: "lease" | "building" | "unit" | "tenant" | "expense" | "maintenance";
         /** @description A ranked candidate for an unmatched bank transaction. */
         Suggestion: {
             amount: components["schemas"]["MoneyDto"];
@@ -6111,6 +6868,8 @@ export interface components {
         UpdateLease: {
             deposit?: null | components["schemas"]["MoneyInput"];
             /** Format: int32 */
+            depositInstalments?: number | null;
+            /** Format: int32 */
             dueDay?: number | null;
             /** Format: date */
             endDate?: string | null;
@@ -6119,14 +6878,38 @@ export interface components {
             /** Format: date */
             startDate?: string | null;
         };
+        /** @description Changes to a request not yet completed or cancelled. */
+        UpdateMaintenanceRequest: {
+            description?: null | components["schemas"]["Text500"];
+            priority?: null | components["schemas"]["Priority"];
+            reportedBy?: null | components["schemas"]["Text200"];
+            title?: null | components["schemas"]["Text200"];
+        };
         UpdateMember: {
             role: components["schemas"]["Role"];
         };
         UpdateOrg: {
+            alertPhone?: null | components["schemas"]["Phone"];
             baseCurrency?: null | components["schemas"]["CurrencyCode"];
             country?: null | components["schemas"]["Country"];
             name?: null | components["schemas"]["Text200"];
             timezone?: null | components["schemas"]["TimeZone"];
+        };
+        /**
+         * @description Changes to an org's rule (`PATCH`): the fields given replace the rule's; `effectiveTo`
+         *     and `region` may be set, not cleared (delete and create again).
+         */
+        UpdatePolicy: {
+            /** Format: date */
+            effectiveFrom?: string | null;
+            /** Format: date */
+            effectiveTo?: string | null;
+            name?: null | components["schemas"]["Text200"];
+            notes?: null | components["schemas"]["Text200"];
+            /** Format: int32 */
+            priority?: number | null;
+            rule?: null | components["schemas"]["RuleTerms"];
+            when?: null | components["schemas"]["Condition"];
         };
         /** @description What may change: the end, the amount, the memo and reference (future occurrences only). */
         UpdateRecurring: {
@@ -12314,6 +13097,12 @@ export interface operations {
                             /** Format: date-time */
                             createdAt: string;
                             deposit?: null | components["schemas"]["MoneyDto"];
+                            /**
+                             * Format: int32
+                             * @description The deposit is charged in this many monthly instalments (the first at the start, the
+                             *     others with the next rents); absent: at once.
+                             */
+                            depositInstalments?: number | null;
                             /** Format: int32 */
                             dueDay: number;
                             /**
@@ -13307,7 +14096,11 @@ export interface operations {
             };
             cookie?: never;
         };
-        requestBody?: never;
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["ActivateLease"];
+            };
+        };
         responses: {
             200: {
                 headers: {
@@ -13315,6 +14108,14 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Lease"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description No valid bearer token (answered by the authorizer). */
@@ -13343,6 +14144,24 @@ export interface operations {
                 };
             };
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is larger than 1 MiB. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body was not sent as JSON (`content-type: application/json`). */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -13531,6 +14350,682 @@ export interface operations {
             };
             /** @description The body was not sent as JSON (`content-type: application/json`). */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The store is busy; retry shortly. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    list_requests: {
+        parameters: {
+            query?: {
+                limit?: number;
+                cursor?: string;
+            };
+            header?: never;
+            path: {
+                orgId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            buildingId: components["schemas"]["BuildingId"];
+                            cancelReason?: string | null;
+                            /** Format: date */
+                            completedOn?: string | null;
+                            cost?: null | components["schemas"]["MoneyDto"];
+                            /** Format: date-time */
+                            createdAt: string;
+                            description?: string | null;
+                            expenseId?: null | components["schemas"]["ExpenseId"];
+                            id: components["schemas"]["MaintenanceId"];
+                            priority: components["schemas"]["Priority"];
+                            /** @description Who reported it (a tenant's name, a phone call…). */
+                            reportedBy?: string | null;
+                            /** Format: date */
+                            scheduledFor?: string | null;
+                            status: components["schemas"]["MaintenanceStatus"];
+                            title: string;
+                            unitId: components["schemas"]["UnitId"];
+                            /** Format: date-time */
+                            updatedAt: string;
+                            vendorId?: null | components["schemas"]["VendorId"];
+                        }[];
+                        /** @description Opaque; pass as `?cursor=` for the next page. Null on the last page. */
+                        nextCursor?: string | null;
+                    };
+                };
+            };
+            /** @description The request breaks a rule stated here; `errors` names each field. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid bearer token (answered by the authorizer). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AuthorizerError"];
+                };
+            };
+            /** @description The caller's role does not allow this, or their membership was just revoked. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The store is busy; retry shortly. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    create_maintenance_requests: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                orgId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateMaintenanceRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MaintenanceRequest"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid bearer token (answered by the authorizer). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AuthorizerError"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is larger than 1 MiB. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body was not sent as JSON (`content-type: application/json`). */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The store is busy; retry shortly. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    get_maintenance_requests: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                orgId: string;
+                requestId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MaintenanceRequest"];
+                };
+            };
+            /** @description No valid bearer token (answered by the authorizer). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AuthorizerError"];
+                };
+            };
+            /** @description The caller's role does not allow this, or their membership was just revoked. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The store is busy; retry shortly. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    update_maintenance_requests: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                orgId: string;
+                requestId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateMaintenanceRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MaintenanceRequest"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid bearer token (answered by the authorizer). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AuthorizerError"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is larger than 1 MiB. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body was not sent as JSON (`content-type: application/json`). */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The store is busy; retry shortly. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    assign: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                orgId: string;
+                requestId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AssignMaintenance"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MaintenanceRequest"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid bearer token (answered by the authorizer). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AuthorizerError"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is larger than 1 MiB. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body was not sent as JSON (`content-type: application/json`). */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The store is busy; retry shortly. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    cancel: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                orgId: string;
+                requestId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["CancelMaintenance"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MaintenanceRequest"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid bearer token (answered by the authorizer). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AuthorizerError"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is larger than 1 MiB. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body was not sent as JSON (`content-type: application/json`). */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The store is busy; retry shortly. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    complete: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                orgId: string;
+                requestId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["CompleteMaintenance"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MaintenanceRequest"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid bearer token (answered by the authorizer). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AuthorizerError"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is larger than 1 MiB. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body was not sent as JSON (`content-type: application/json`). */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The store is busy; retry shortly. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    start: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                orgId: string;
+                requestId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MaintenanceRequest"];
+                };
+            };
+            /** @description No valid bearer token (answered by the authorizer). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AuthorizerError"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -13882,6 +15377,7 @@ export interface operations {
             query: {
                 /** @description YYYY-MM-DD */
                 dueBefore: string;
+                kind?: components["schemas"]["ObligationKind"];
             };
             header?: never;
             path: {
@@ -14505,6 +16001,482 @@ export interface operations {
             };
             /** @description The body was not sent as JSON (`content-type: application/json`). */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The store is busy; retry shortly. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    list_policies: {
+        parameters: {
+            query?: {
+                limit?: number;
+                cursor?: string;
+            };
+            header?: never;
+            path: {
+                orgId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            /** @description Only for this action (`activate`); absent: any. */
+                            action?: string | null;
+                            area: components["schemas"]["PolicyArea"];
+                            /** @description ISO 3166-1 alpha-2. */
+                            country: string;
+                            /** Format: date-time */
+                            createdAt?: string | null;
+                            /** Format: date */
+                            effectiveFrom: string;
+                            /**
+                             * Format: date
+                             * @description The last day the rule is in effect; absent: open-ended.
+                             */
+                            effectiveTo?: string | null;
+                            /** @description Only for this kind of entity (`lease`); absent: any. */
+                            entityType?: string | null;
+                            /** @description A pack rule's readable id (`us-ny-late-fee`), or an org rule's `pol_…`. */
+                            id: string;
+                            name: string;
+                            notes?: string | null;
+                            origin: components["schemas"]["Origin"];
+                            /**
+                             * Format: int32
+                             * @description Higher wins among rules of the same origin and specificity.
+                             */
+                            priority: number;
+                            /** @description A state or region code (`NY`, `ENG`); absent: the whole country. */
+                            region?: string | null;
+                            rule: components["schemas"]["RuleTerms"];
+                            /** @description Where the rule comes from (statute, guidance). */
+                            sources?: string[];
+                            /** Format: date-time */
+                            updatedAt?: string | null;
+                            when?: null | components["schemas"]["Condition"];
+                        }[];
+                        /** @description Opaque; pass as `?cursor=` for the next page. Null on the last page. */
+                        nextCursor?: string | null;
+                    };
+                };
+            };
+            /** @description The request breaks a rule stated here; `errors` names each field. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid bearer token (answered by the authorizer). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AuthorizerError"];
+                };
+            };
+            /** @description The caller's role does not allow this, or their membership was just revoked. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The store is busy; retry shortly. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    create_policies: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                orgId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreatePolicy"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Policy"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid bearer token (answered by the authorizer). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AuthorizerError"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is larger than 1 MiB. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body was not sent as JSON (`content-type: application/json`). */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The store is busy; retry shortly. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    get_policies: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                orgId: string;
+                policyId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Policy"];
+                };
+            };
+            /** @description No valid bearer token (answered by the authorizer). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AuthorizerError"];
+                };
+            };
+            /** @description The caller's role does not allow this, or their membership was just revoked. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The store is busy; retry shortly. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    delete_policies: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                orgId: string;
+                policyId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description No valid bearer token (answered by the authorizer). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AuthorizerError"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The store is busy; retry shortly. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    update_policies: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                orgId: string;
+                policyId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdatePolicy"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Policy"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid bearer token (answered by the authorizer). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AuthorizerError"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is larger than 1 MiB. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body was not sent as JSON (`content-type: application/json`). */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The store is busy; retry shortly. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    resolve: {
+        parameters: {
+            query: {
+                /** @description `deposit`, `late_fee`, `notice`, `rent_increase` or `deposit_return`. */
+                area: components["schemas"]["PolicyArea"];
+                /** @description ISO 3166-1 alpha-2. */
+                country: components["schemas"]["Country"];
+                /** @description A state or region (`NY`, `New York`, `ENG`). */
+                region?: string;
+                /** @description As of this day (default: today). */
+                date?: string;
+                entityType?: string;
+                action?: string;
+                /** @description The landlord is a small landlord (California's deposit exception). */
+                smallLandlord?: boolean;
+                /** @description The tenant is a service member. */
+                serviceMember?: boolean;
+            };
+            header?: never;
+            path: {
+                orgId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Resolution"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid bearer token (answered by the authorizer). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AuthorizerError"];
+                };
+            };
+            /** @description The caller's role does not allow this, or their membership was just revoked. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -16182,6 +18154,12 @@ export interface operations {
                             /** Format: date-time */
                             createdAt: string;
                             deposit?: null | components["schemas"]["MoneyDto"];
+                            /**
+                             * Format: int32
+                             * @description The deposit is charged in this many monthly instalments (the first at the start, the
+                             *     others with the next rents); absent: at once.
+                             */
+                            depositInstalments?: number | null;
                             /** Format: int32 */
                             dueDay: number;
                             /**
@@ -17195,6 +19173,43 @@ export interface operations {
                 };
                 content: {
                     "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The store is busy; retry shortly. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    policy_packs: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PolicyPack"];
+                };
+            };
+            /** @description No valid bearer token (answered by the authorizer). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AuthorizerError"];
                 };
             };
             /** @description The store is busy; retry shortly. */
@@ -18709,6 +20724,198 @@ export interface operations {
             };
         };
     };
+    webhook_maintenance_assigned: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["Event"] & {
+                    data: components["schemas"]["MaintenanceAssigned"];
+                    subject: {
+                        /** @constant */
+                        type?: "maintenance";
+                    };
+                    /** @constant */
+                    type: "maintenance.assigned";
+                    /** @constant */
+                    version: 1;
+                };
+            };
+        };
+        responses: {
+            /** @description Received; any other answer (or none within 10 s) is retried with backoff. */
+            "2XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    webhook_maintenance_cancelled: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["Event"] & {
+                    data: components["schemas"]["MaintenanceCancelled"];
+                    subject: {
+                        /** @constant */
+                        type?: "maintenance";
+                    };
+                    /** @constant */
+                    type: "maintenance.cancelled";
+                    /** @constant */
+                    version: 1;
+                };
+            };
+        };
+        responses: {
+            /** @description Received; any other answer (or none within 10 s) is retried with backoff. */
+            "2XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    webhook_maintenance_completed: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["Event"] & {
+                    data: components["schemas"]["MaintenanceCompleted"];
+                    subject: {
+                        /** @constant */
+                        type?: "maintenance";
+                    };
+                    /** @constant */
+                    type: "maintenance.completed";
+                    /** @constant */
+                    version: 1;
+                };
+            };
+        };
+        responses: {
+            /** @description Received; any other answer (or none within 10 s) is retried with backoff. */
+            "2XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    webhook_maintenance_requested: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["Event"] & {
+                    data: components["schemas"]["MaintenanceRequested"];
+                    subject: {
+                        /** @constant */
+                        type?: "maintenance";
+                    };
+                    /** @constant */
+                    type: "maintenance.requested";
+                    /** @constant */
+                    version: 1;
+                };
+            };
+        };
+        responses: {
+            /** @description Received; any other answer (or none within 10 s) is retried with backoff. */
+            "2XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    webhook_maintenance_started: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["Event"] & {
+                    data: components["schemas"]["MaintenanceStarted"];
+                    subject: {
+                        /** @constant */
+                        type?: "maintenance";
+                    };
+                    /** @constant */
+                    type: "maintenance.started";
+                    /** @constant */
+                    version: 1;
+                };
+            };
+        };
+        responses: {
+            /** @description Received; any other answer (or none within 10 s) is retried with backoff. */
+            "2XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    webhook_maintenance_updated: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["Event"] & {
+                    data: components["schemas"]["MaintenanceUpdated"];
+                    subject: {
+                        /** @constant */
+                        type?: "maintenance";
+                    };
+                    /** @constant */
+                    type: "maintenance.updated";
+                    /** @constant */
+                    version: 1;
+                };
+            };
+        };
+        responses: {
+            /** @description Received; any other answer (or none within 10 s) is retried with backoff. */
+            "2XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
     webhook_member_added: {
         parameters: {
             query?: never;
@@ -19110,6 +21317,134 @@ export interface operations {
                     };
                     /** @constant */
                     type: "period.reopened";
+                    /** @constant */
+                    version: 1;
+                };
+            };
+        };
+        responses: {
+            /** @description Received; any other answer (or none within 10 s) is retried with backoff. */
+            "2XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    webhook_policy_created: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["Event"] & {
+                    data: components["schemas"]["PolicyCreated"];
+                    subject: {
+                        /** @constant */
+                        type?: "policy";
+                    };
+                    /** @constant */
+                    type: "policy.created";
+                    /** @constant */
+                    version: 1;
+                };
+            };
+        };
+        responses: {
+            /** @description Received; any other answer (or none within 10 s) is retried with backoff. */
+            "2XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    webhook_policy_deleted: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["Event"] & {
+                    data: components["schemas"]["PolicyDeleted"];
+                    subject: {
+                        /** @constant */
+                        type?: "policy";
+                    };
+                    /** @constant */
+                    type: "policy.deleted";
+                    /** @constant */
+                    version: 1;
+                };
+            };
+        };
+        responses: {
+            /** @description Received; any other answer (or none within 10 s) is retried with backoff. */
+            "2XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    webhook_policy_overridden: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["Event"] & {
+                    data: components["schemas"]["PolicyOverridden"];
+                    subject: {
+                        /** @constant */
+                        type?: "lease";
+                    };
+                    /** @constant */
+                    type: "policy.overridden";
+                    /** @constant */
+                    version: 1;
+                };
+            };
+        };
+        responses: {
+            /** @description Received; any other answer (or none within 10 s) is retried with backoff. */
+            "2XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    webhook_policy_updated: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["Event"] & {
+                    data: components["schemas"]["PolicyUpdated"];
+                    subject: {
+                        /** @constant */
+                        type?: "policy";
+                    };
+                    /** @constant */
+                    type: "policy.updated";
                     /** @constant */
                     version: 1;
                 };

@@ -19,6 +19,7 @@ import { routes as books } from '@/features/books/routes';
 import { routes as reports } from '@/features/reports/routes';
 import { routes as settings } from '@/features/settings/routes';
 import { routes as obligations } from '@/features/obligations/routes';
+import { routes as policies } from '@/features/policies/routes';
 
 const OrgLayout = lazy(() => import('@/layouts/OrgLayout'));
 const PlainLayout = lazy(() => import('@/layouts/PlainLayout'));
@@ -44,7 +45,7 @@ function guarded(node: ReactNode): ReactNode {
   );
 }
 
-export const orgChildren: RouteObject[] = [...dashboard, ...properties, ...tenants, ...imports, ...leases, ...delinquency, ...expenses, ...bank, ...vendors, ...books, ...reports, ...obligations, ...settings];
+export const orgChildren: RouteObject[] = [...dashboard, ...properties, ...tenants, ...imports, ...leases, ...delinquency, ...expenses, ...bank, ...vendors, ...books, ...reports, ...obligations, ...policies, ...settings];
 
 export const appRoutes: RouteObject[] = [
   { path: '/auth/callback', element: <Suspense fallback={<Loading />}><CallbackPage /></Suspense> },

@@ -103,8 +103,12 @@ export function MoneyField(props: Common & { currency: string; value: string; on
   );
 }
 
-/** The problem's summary above a form: its detail, and field errors no input on the form shows. */
-export function FormError({ error, shown = [] }: { error: unknown; shown?: string[] }) {
+/**
+ * The problem's summary above a form: its detail, and field errors no input on the form shows.
+ * `shown` names fields shown with anything nested under them; `shownExactly` fields shown alone
+ * (a fieldset that shows `rule` itself while its inputs show `rule.graceDays`).
+ */
+export function FormError({ error, shown = [], shownExactly = [] }: { error: unknown; shown?: string[]; shownExactly?: string[] }) {
   if (!error) return null;
   if (!(error instanceof ApiError)) {
     return (
@@ -114,7 +118,7 @@ export function FormError({ error, shown = [] }: { error: unknown; shown?: strin
     );
   }
   const errors = error.problem.errors ?? [];
-  const others = errors.filter((e) => !shown.some((s) => e.field === s || e.field.startsWith(s + '.') || e.field.startsWith(s + '[')));
+  const others = errors.filter((e) => !shownExactly.includes(e.field) && !shown.some((s) => e.field === s || e.field.startsWith(s + '.') || e.field.startsWith(s + '[')));
   // With field errors the API's detail repeats them; the inputs show theirs, the list the rest.
   const detail = errors.length ? (others.length < errors.length ? 'Check the fields marked below.' : '') : error.problem.detail;
   return (

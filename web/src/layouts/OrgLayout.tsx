@@ -31,6 +31,7 @@ const NAV: NavItem[] = [
   { to: 'books', label: 'Books' },
   { to: 'reports', label: 'Reports' },
   { to: 'obligations', label: 'Obligations' },
+  { to: 'policies', label: 'Policies' },
   { to: 'settings', label: 'Settings' },
 ];
 

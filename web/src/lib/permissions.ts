@@ -23,7 +23,8 @@ export type Action =
   | 'eventRead'
   | 'booksRebuild'
   | 'integrationRead'
-  | 'integrationManage';
+  | 'integrationManage'
+  | 'policyManage';
 
 const MATRIX: Record<Action, readonly Role[]> = {
   orgUpdate: ['owner'],
@@ -43,6 +44,8 @@ const MATRIX: Record<Action, readonly Role[]> = {
   booksRebuild: ['owner'],
   integrationRead: ['owner', 'manager', 'accountant'],
   integrationManage: ['owner'],
+  /** The org's own jurisdiction rules, and activating a lease past one (an audited override). */
+  policyManage: ['owner'],
 };
 
 export function can(role: Role | undefined, action: Action): boolean {

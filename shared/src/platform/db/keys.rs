@@ -414,8 +414,13 @@ pub fn documents_of_subject(scope: &OrgScope, subject_type: &str, subject_id: &s
 }
 
 /// GSI2 of a document with an expiry: the org's obligations, by due date.
-pub fn obligation_gsi2(scope: &OrgScope, due: chrono::NaiveDate, id: &DocumentId) -> (String, String) {
+pub fn obligation_gsi2(scope: &OrgScope, due: chrono::NaiveDate, id: &str) -> (String, String) {
     (obligations(scope), format!("{due}#{id}"))
+}
+
+/// A lease's obligation of one kind (its deposit return).
+pub fn lease_obligation(scope: &OrgScope, lease: &crate::ids::LeaseId, kind: &str) -> Key {
+    Key::new(org_pk(scope), format!("OBL#{lease}#{kind}"))
 }
 
 pub fn obligations(scope: &OrgScope) -> String {
@@ -505,6 +510,28 @@ pub fn account_postings(scope: &OrgScope, code: &str, year: i32) -> String {
 pub fn account_posting(scope: &OrgScope, code: &str, date: chrono::NaiveDate, seq: u64, line: usize) -> Key {
     use chrono::Datelike;
     Key::new(account_postings(scope, code, date.year()), format!("{date}#{seq:012}#{line:03}"))
+}
+
+pub fn maintenance(scope: &OrgScope, id: &crate::ids::MaintenanceId) -> Key {
+    Key::new(org_pk(scope), format!("MAINT#{id}"))
+}
+
+pub fn maintenance_requests(scope: &OrgScope) -> (String, &'static str) {
+    (org_pk(scope), "MAINT#")
+}
+
+/// A live figure of the KPI mart kept by the writes that change it (open maintenance): read
+/// with the mart's days in its one Query.
+pub fn kpi_live(scope: &OrgScope, name: &str) -> Key {
+    Key::new(kpi_days(scope), format!("LIVE#{name}"))
+}
+
+pub fn policy(scope: &OrgScope, id: &crate::ids::PolicyId) -> Key {
+    Key::new(org_pk(scope), format!("POLICY#{id}"))
+}
+
+pub fn policies(scope: &OrgScope) -> (String, &'static str) {
+    (org_pk(scope), "POLICY#")
 }
 
 pub fn vendor(scope: &OrgScope, id: &crate::ids::VendorId) -> Key {

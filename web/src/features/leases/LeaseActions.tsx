@@ -7,6 +7,7 @@ import { todayIn } from '@/lib/dates';
 import { useOrg } from '@/lib/org';
 import { amountProblem, moneyInput } from './amount';
 import { useFocusFirst } from './focus';
+import { INSTALMENTS_HINT, instalmentsProblem, parseInstalments } from './instalments';
 import { keys, type Lease } from './data';
 
 export type LeaseForm = 'end' | 'renew' | 'edit' | null;
@@ -31,12 +32,25 @@ function useLeaseSaved(lease: Lease) {
   };
 }
 
-/** draft → active; a 409 (another lease of the unit overlaps) is shown as the API words it. */
+/**
+ * draft → active; a 409 (another lease of the unit overlaps, or the deposit is over the
+ * jurisdiction's cap) is shown as the API words it.
+ */
 export function useActivate(lease: Lease) {
   const { orgId } = useOrg();
   const saved = useLeaseSaved(lease);
   return useMutation({
-    mutationFn: () => apiPost('/api/v1/orgs/{orgId}/leases/{leaseId}:activate', { orgId, leaseId: lease.id }, undefined),
+    mutationFn: () => apiPost('/api/v1/orgs/{orgId}/leases/{leaseId}:activate', { orgId, leaseId: lease.id }, {}),
+    onSuccess: saved,
+  });
+}
+
+/** draft → active past a jurisdiction rule's limit: an owner's override, with the reason the audit log keeps. */
+export function useActivateAnyway(lease: Lease) {
+  const { orgId } = useOrg();
+  const saved = useLeaseSaved(lease);
+  return useMutation({
+    mutationFn: (reason: string) => apiPost('/api/v1/orgs/{orgId}/leases/{leaseId}:activate', { orgId, leaseId: lease.id }, { override: { reason } }),
     onSuccess: saved,
   });
 }
@@ -151,7 +165,7 @@ export function RenewForm({ lease, onClose }: { lease: Lease; onClose: () => voi
   );
 }
 
-/** A draft's terms (`PATCH`): dates, rent, due day and deposit. */
+/** A draft's terms (`PATCH`): dates, rent, due day, deposit and its instalments. */
 export function EditDraftForm({ lease, onClose }: { lease: Lease; onClose: () => void }) {
   const { orgId } = useOrg();
   const focusRef = useFocusFirst<HTMLFormElement>();
@@ -162,6 +176,8 @@ export function EditDraftForm({ lease, onClose }: { lease: Lease; onClose: () =>
   const [rent, setRent] = useState(lease.rent.amount);
   const [dueDay, setDueDay] = useState(String(lease.dueDay));
   const [deposit, setDeposit] = useState(lease.deposit?.amount ?? '');
+  const initialInstalments = lease.depositInstalments && lease.depositInstalments > 1 ? String(lease.depositInstalments) : '';
+  const [instalments, setInstalments] = useState(initialInstalments);
   const [checked, setChecked] = useState(false);
   const dueDayN = /^\d+$/.test(dueDay.trim()) ? Number.parseInt(dueDay, 10) : NaN;
   const problems = {
@@ -170,6 +186,7 @@ export function EditDraftForm({ lease, onClose }: { lease: Lease; onClose: () =>
     rent: amountProblem(rent, currency, { required: true }),
     dueDay: dueDayN >= 1 && dueDayN <= 28 ? null : 'Enter a day from 1 to 28.',
     deposit: amountProblem(deposit, currency),
+    depositInstalments: instalmentsProblem(instalments, deposit),
   };
   const show = (k: keyof typeof problems) => (checked ? problems[k] : null);
   const save = useMutation({
@@ -178,6 +195,8 @@ export function EditDraftForm({ lease, onClose }: { lease: Lease; onClose: () =>
       // Only what changed: `null` clears an end date (month-to-month) or the deposit.
       if ((lease.endDate ?? '') !== endDate) body.endDate = endDate || null;
       if ((lease.deposit?.amount ?? '') !== deposit) body.deposit = deposit.trim() ? moneyInput(deposit, currency) : null;
+      // `null` leaves the instalments as they are; 1 (at once) is how they are cleared.
+      if (initialInstalments !== instalments.trim()) body.depositInstalments = parseInstalments(instalments) ?? 1;
       return apiPatch('/api/v1/orgs/{orgId}/leases/{leaseId}', { orgId, leaseId: lease.id }, body);
     },
     onSuccess: async (l) => {
@@ -194,7 +213,7 @@ export function EditDraftForm({ lease, onClose }: { lease: Lease; onClose: () =>
   return (
     <form ref={focusRef} className="form card leases-form" onSubmit={submit} noValidate aria-labelledby="edit-lease-title">
       <h2 id="edit-lease-title">Edit terms</h2>
-      <FormError error={save.error} shown={['startDate', 'endDate', 'rent', 'dueDay', 'deposit']} />
+      <FormError error={save.error} shown={['startDate', 'endDate', 'rent', 'dueDay', 'deposit', 'depositInstalments']} />
       <div className="form-row">
         <TextField label="Start date" name="startDate" type="date" value={startDate} onChange={(e) => setStart(e.target.value)} error={save.error} invalid={show('startDate')} required />
         <TextField label="End date" name="endDate" type="date" value={endDate} onChange={(e) => setEnd(e.target.value)} error={save.error} invalid={show('endDate')} hint="Leave empty for month-to-month" />
@@ -203,6 +222,19 @@ export function EditDraftForm({ lease, onClose }: { lease: Lease; onClose: () =>
         <MoneyField label="Rent" name="rent" currency={currency} value={rent} onChange={setRent} error={save.error} invalid={show('rent')} required />
         <TextField label="Due day" name="dueDay" type="number" min={1} max={28} value={dueDay} onChange={(e) => setDueDay(e.target.value)} error={save.error} invalid={show('dueDay')} required />
         <MoneyField label="Deposit" name="deposit" currency={currency} value={deposit} onChange={setDeposit} error={save.error} invalid={show('deposit')} hint="Optional" />
+        <TextField
+          label="Deposit instalments"
+          name="depositInstalments"
+          type="number"
+          min={1}
+          max={12}
+          inputMode="numeric"
+          value={instalments}
+          onChange={(e) => setInstalments(e.target.value)}
+          error={save.error}
+          invalid={show('depositInstalments')}
+          hint={INSTALMENTS_HINT}
+        />
       </div>
       <div className="form-actions">
         <button type="submit" className="btn primary" disabled={save.isPending}>

@@ -1,6 +1,5 @@
 import { useState, type ReactNode } from 'react';
 import { Link, useParams } from 'react-router-dom';
-import { FormError } from '@/components/Field';
 import { MoneyText } from '@/components/Money';
 import { PageHeader } from '@/components/Page';
 import { ErrorState, Loading } from '@/components/QueryState';
@@ -11,6 +10,7 @@ import { LeaseStatus } from './LeaseStatus';
 import { EditDraftForm, EndLeaseForm, RenewForm, useActivate, type LeaseForm } from './LeaseActions';
 import { LedgerSection } from './LedgerSection';
 import { DocumentsSection } from './DocumentsSection';
+import { ActivationProblem } from './ActivationProblem';
 import './leases.css';
 
 /** `/orgs/:orgId/leases/:leaseId`: the lease's terms, its actions, ledger and documents. */
@@ -99,7 +99,7 @@ function LeaseView({ lease }: { lease: Lease }) {
           ) : null}
         </p>
       </PageHeader>
-      <FormError error={activate.error} />
+      {lease.status === 'draft' ? <ActivationProblem lease={lease} error={activate.error} onActivated={() => activate.reset()} /> : null}
       {form === 'end' ? <EndLeaseForm lease={lease} onClose={close} /> : null}
       {form === 'renew' ? <RenewForm lease={lease} onClose={close} /> : null}
       {form === 'edit' ? <EditDraftForm lease={lease} onClose={close} /> : null}
@@ -131,7 +131,10 @@ function LeaseView({ lease }: { lease: Lease }) {
           <MoneyText value={lease.rent} />
         </Fact>
         <Fact label="Due day">{lease.dueDay}</Fact>
-        <Fact label="Deposit">{lease.deposit ? <MoneyText value={lease.deposit} /> : 'None'}</Fact>
+        <Fact label="Deposit">
+          {lease.deposit ? <MoneyText value={lease.deposit} /> : 'None'}
+          {lease.deposit && lease.depositInstalments && lease.depositInstalments > 1 ? <span className="leases-fact-note">in {lease.depositInstalments} monthly instalments</span> : null}
+        </Fact>
         {lease.activatedAt ? <Fact label="Activated">{formatInstant(lease.activatedAt, org.timezone)}</Fact> : null}
         {lease.renewalOf ? (
           <Fact label="Renewal of">

@@ -113,3 +113,36 @@ describe('the new lease form', () => {
     expect(screen.getByLabelText('Tenant')).not.toHaveAttribute('aria-invalid');
   });
 });
+
+describe('deposit instalments on the new lease form', () => {
+  beforeEach(() => {
+    apiGet.mockReset();
+    apiPost.mockReset();
+    apiGet.mockImplementation(answer);
+  });
+
+  it('sends the instalments with the deposit', async () => {
+    apiPost.mockResolvedValue({ id: 'lse_9', unitId: 'unt_a', tenantIds: ['tnt_1', 'tnt_3'] });
+    const user = renderForm();
+    await fill(user);
+    await user.type(screen.getByLabelText('Deposit'), '3000');
+    await user.type(screen.getByLabelText('Deposit instalments'), '3');
+    await user.click(screen.getByRole('button', { name: 'Create lease' }));
+    expect(await screen.findByText('lease page')).toBeInTheDocument();
+    expect(apiPost.mock.calls[0]?.[2]).toMatchObject({ deposit: { amount: '3000.00', currency: 'USD' }, depositInstalments: 3 });
+  });
+
+  it('asks for a deposit before instalments, and a number from 1 to 12', async () => {
+    const user = renderForm();
+    await fill(user);
+    await user.type(screen.getByLabelText('Deposit instalments'), '3');
+    await user.click(screen.getByRole('button', { name: 'Create lease' }));
+    expect(await screen.findByText('Enter a deposit first, or leave this empty.')).toBeInTheDocument();
+    await user.type(screen.getByLabelText('Deposit'), '3000');
+    await user.clear(screen.getByLabelText('Deposit instalments'));
+    await user.type(screen.getByLabelText('Deposit instalments'), '13');
+    await user.click(screen.getByRole('button', { name: 'Create lease' }));
+    expect(await screen.findByText('Enter a number of instalments from 1 to 12, or leave it empty.')).toBeInTheDocument();
+    expect(apiPost).not.toHaveBeenCalled();
+  });
+});

@@ -8,6 +8,7 @@ import { ErrorState, Loading } from '@/components/QueryState';
 import { useOrg } from '@/lib/org';
 import { amountProblem, moneyInput } from './amount';
 import { useFocusFirst } from './focus';
+import { INSTALMENTS_HINT, instalmentsProblem, parseInstalments } from './instalments';
 import { keys, tenantName, useTenantDirectory, useUnitDirectory } from './data';
 
 /** The API names tenants by position: `tenantIds` / `tenantIds[0]` is the primary, the rest roommates. */
@@ -37,6 +38,7 @@ export function NewLeaseForm({ onCancel }: { onCancel: () => void }) {
   const [rent, setRent] = useState('');
   const [dueDay, setDueDay] = useState('1');
   const [deposit, setDeposit] = useState('');
+  const [instalments, setInstalments] = useState('');
   const [checked, setChecked] = useState(false);
 
   const dueDayN = /^\d+$/.test(dueDay.trim()) ? Number.parseInt(dueDay, 10) : NaN;
@@ -48,6 +50,7 @@ export function NewLeaseForm({ onCancel }: { onCancel: () => void }) {
     rent: amountProblem(rent, currency, { required: true }),
     dueDay: dueDayN >= 1 && dueDayN <= 28 ? null : 'Enter a day from 1 to 28.',
     deposit: amountProblem(deposit, currency),
+    depositInstalments: instalmentsProblem(instalments, deposit),
   };
   const show = (k: keyof typeof problems) => (checked ? problems[k] : null);
 
@@ -62,6 +65,8 @@ export function NewLeaseForm({ onCancel }: { onCancel: () => void }) {
         dueDay: dueDayN,
         deposit: deposit.trim() ? moneyInput(deposit, currency) : null,
       };
+      const n = parseInstalments(instalments);
+      if (n !== null) body.depositInstalments = n;
       return apiPost('/api/v1/orgs/{orgId}/leases', { orgId }, body);
     },
     onSuccess: async (lease) => {
@@ -86,7 +91,7 @@ export function NewLeaseForm({ onCancel }: { onCancel: () => void }) {
   return (
     <form ref={focusRef} className="form card leases-form" onSubmit={submit} noValidate aria-labelledby="new-lease-title">
       <h2 id="new-lease-title">New lease</h2>
-      <FormError error={create.error} shown={['unitId', 'tenantIds', 'startDate', 'endDate', 'rent', 'dueDay', 'deposit']} />
+      <FormError error={create.error} shown={['unitId', 'tenantIds', 'startDate', 'endDate', 'rent', 'dueDay', 'deposit', 'depositInstalments']} />
       {units.choices.length === 0 ? <p className="muted">No units yet: add a building and its units first.</p> : null}
       {tenants.tenants.length === 0 ? <p className="muted">No tenants yet: add a tenant first.</p> : null}
       <div className="form-row">
@@ -164,6 +169,19 @@ export function NewLeaseForm({ onCancel }: { onCancel: () => void }) {
           required
         />
         <MoneyField label="Deposit" name="deposit" currency={currency} value={deposit} onChange={setDeposit} error={create.error} invalid={show('deposit')} hint="Optional" />
+        <TextField
+          label="Deposit instalments"
+          name="depositInstalments"
+          type="number"
+          min={1}
+          max={12}
+          inputMode="numeric"
+          value={instalments}
+          onChange={(e) => setInstalments(e.target.value)}
+          error={create.error}
+          invalid={show('depositInstalments')}
+          hint={INSTALMENTS_HINT}
+        />
       </div>
       <div className="form-actions">
         <button type="submit" className="btn primary" disabled={create.isPending}>

@@ -112,3 +112,67 @@ describe('the obligations board', () => {
     expect(await screen.findByText(`Nothing falls due before ${formatDay('2000-01-01')}.`)).toBeInTheDocument();
   });
 });
+
+describe('deposit returns and notice deadlines on the board', () => {
+  const leaseItems = [
+    {
+      kind: 'deposit_return',
+      name: 'Return the deposit',
+      dueOn: addDays(today, 3),
+      status: 'open',
+      subject: { type: 'lease', id: 'lse_1' },
+      detail: 'within 14 days of move-out on 2026-03-31 (New York deposit return (HSTPA 2019))',
+      policyId: 'us-ny-deposit-return',
+    },
+    {
+      kind: 'notice_deadline',
+      name: 'Give notice of a rent rise or non-renewal',
+      dueOn: addDays(today, 20),
+      status: 'open',
+      subject: { type: 'lease', id: 'lse_2' },
+      detail: '60 days before the lease ends on 2026-12-31 (New York notice of rent increase ≥ 5% or non-renewal (RPL §226-c as amended by Good Cause Eviction))',
+      policyId: 'us-ny-notice-226c-gce',
+    },
+    { kind: 'document_expiry', documentId: 'doc_ins', name: 'Insurance certificate', dueOn: addDays(today, 40), status: 'open', subject: { type: 'building', id: 'bld_1' } },
+  ];
+
+  beforeEach(() => {
+    apiGet.mockReset();
+    apiGet.mockImplementation((path: string, params: Record<string, string>, query?: { kind?: string }) => {
+      if (path === '/api/v1/orgs/{orgId}/obligations') return Promise.resolve({ items: leaseItems.filter((o) => !query?.kind || o.kind === query.kind) });
+      if (path === '/api/v1/orgs/{orgId}/leases/{leaseId}') return Promise.resolve({ id: params.leaseId, unitId: 'unt_1', tenantIds: ['tnt_1'] });
+      return answer(path, params);
+    });
+  });
+
+  it('names each kind, says what the rule asks with a link to the rule, and links the lease with its unit', async () => {
+    renderPage();
+    expect(screen.getByText(/documents to renew, deposits to return after move-out and the last days to give notice/)).toBeInTheDocument();
+    const table = await screen.findByRole('table');
+    const rows = within(table).getAllByRole('row').slice(1) as [HTMLElement, HTMLElement, HTMLElement];
+    const what = rows.map((r) => within(r).getAllByRole('cell')[0] as HTMLElement);
+    // Its name says its kind already.
+    expect(what[0]).toHaveTextContent(/^Return the depositwithin 14 days of move-out on 2026-03-31 \(New York deposit return \(HSTPA 2019\)\) See the rule$/);
+    expect(what[1]).toHaveTextContent(/^Notice deadlineGive notice of a rent rise or non-renewal60 days before the lease ends/);
+    expect(what[2]).toHaveTextContent('Document expiresInsurance certificate');
+    expect(within(what[0] as HTMLElement).getByRole('link', { name: 'The rule: us-ny-deposit-return' })).toHaveAttribute('href', '/orgs/org_1/policies#rule-us-ny-deposit-return');
+    expect(within(what[2] as HTMLElement).queryByRole('link')).not.toBeInTheDocument();
+    expect(await within(rows[0]).findByRole('link', { name: 'Jane Doe' })).toHaveAttribute('href', '/orgs/org_1/leases/lse_1');
+    expect(await within(rows[0]).findByText('Maple Court · 101')).toBeInTheDocument();
+    expect(await within(rows[1]).findByRole('link', { name: 'Jane Doe' })).toHaveAttribute('href', '/orgs/org_1/leases/lse_2');
+  });
+
+  it('filters by kind, asking the API for that kind only', async () => {
+    renderPage();
+    await screen.findByRole('table');
+    const select = screen.getByLabelText('Kind');
+    expect(Array.from((select as HTMLSelectElement).options).map((o) => o.textContent)).toEqual(['Everything', 'Documents that expire', 'Deposits to return', 'Notice deadlines']);
+    fireEvent.change(select, { target: { value: 'notice_deadline' } });
+    const horizon = addDays(today, 90);
+    await waitFor(() => expect(apiGet).toHaveBeenCalledWith('/api/v1/orgs/{orgId}/obligations', { orgId: 'org_1' }, { dueBefore: horizon, kind: 'notice_deadline' }, expect.anything()));
+    await waitFor(() => expect(within(screen.getByRole('table')).getAllByRole('row')).toHaveLength(2));
+    expect(screen.getByRole('table')).toHaveTextContent('Give notice of a rent rise or non-renewal');
+    fireEvent.change(select, { target: { value: '' } });
+    await waitFor(() => expect(within(screen.getByRole('table')).getAllByRole('row')).toHaveLength(4));
+  });
+});

@@ -1,7 +1,8 @@
 import { useState } from 'react';
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { apiGet, type Schemas } from '@/api/client';
-import { TextField } from '@/components/Field';
+import { Link } from 'react-router-dom';
+import { SelectField, TextField } from '@/components/Field';
 import { PageHeader, Section } from '@/components/Page';
 import { Empty, ErrorState, Loading } from '@/components/QueryState';
 import { Table } from '@/components/Table';
@@ -12,6 +13,20 @@ import { SubjectLink } from './Subject';
 import './obligations.css';
 
 type Obligation = Schemas['Obligation'];
+type ObligationKind = Schemas['ObligationKind'];
+
+/** Each kind as a row names it, and as the filter offers it. */
+export const KINDS: { value: ObligationKind; label: string; filter: string }[] = [
+  { value: 'document_expiry', label: 'Document expires', filter: 'Documents that expire' },
+  { value: 'deposit_return', label: 'Return the deposit', filter: 'Deposits to return' },
+  { value: 'notice_deadline', label: 'Notice deadline', filter: 'Notice deadlines' },
+];
+
+/** The kind's label; none for an item that does not say its kind. */
+export function kindLabel(kind: ObligationKind | undefined): string | null {
+  if (!kind) return null;
+  return KINDS.find((k) => k.value === kind)?.label ?? kind;
+}
 
 /** How far ahead the board looks by default. */
 export const DEFAULT_HORIZON_DAYS = 90;
@@ -41,14 +56,48 @@ function StatusBadge({ o, today }: { o: Obligation; today: string }) {
   return <span className="status">Open</span>;
 }
 
-/** `/orgs/:orgId/obligations`: what falls due before a day (document expiries), open first. */
+/** Rows are unique by what they are about and when (lease items have no document). */
+const rowKey = (o: Obligation) => [o.kind ?? '', o.documentId ?? '', o.subject.type, o.subject.id, o.policyId ?? '', o.dueOn, o.name].join(':');
+
+/** What the obligation is: its kind, its name, and what the rule asks (linked to the rule). */
+function What({ o, orgId }: { o: Obligation; orgId: string }) {
+  const kind = kindLabel(o.kind);
+  // A deposit return is named "Return the deposit" already: its kind would only repeat it.
+  const showKind = kind && kind.toLowerCase() !== o.name.trim().toLowerCase();
+  return (
+    <>
+      {showKind ? <span className={`obligation-kind kind-${o.kind}`}>{kind}</span> : null}
+      <span className="obligation-name">{o.name}</span>
+      {o.detail ? (
+        <small className="obligation-detail">
+          {o.detail}
+          {o.policyId ? (
+            <>
+              {' '}
+              <Link to={`/orgs/${orgId}/policies#rule-${encodeURIComponent(o.policyId)}`} aria-label={`The rule: ${o.policyId}`}>
+                See the rule
+              </Link>
+            </>
+          ) : null}
+        </small>
+      ) : null}
+    </>
+  );
+}
+
+/**
+ * `/orgs/:orgId/obligations`: what falls due before a day — documents to renew, deposits to
+ * return after move-out, last days to give notice before a lease ends — open first, of one
+ * kind or all.
+ */
 export default function ObligationsPage() {
   const { orgId, org } = useOrg();
   const today = todayIn(org.timezone);
   const [dueBefore, setDueBefore] = useState(() => addDays(today, DEFAULT_HORIZON_DAYS));
+  const [kind, setKind] = useState<ObligationKind | ''>('');
   const board = useQuery({
-    queryKey: ['orgs', orgId, 'obligations', dueBefore],
-    queryFn: ({ signal }) => apiGet('/api/v1/orgs/{orgId}/obligations', { orgId }, { dueBefore }, { signal }),
+    queryKey: ['orgs', orgId, 'obligations', dueBefore, kind],
+    queryFn: ({ signal }) => apiGet('/api/v1/orgs/{orgId}/obligations', { orgId }, kind ? { dueBefore, kind } : { dueBefore }, { signal }),
     enabled: !!dueBefore,
     placeholderData: keepPreviousData,
   });
@@ -62,19 +111,29 @@ export default function ObligationsPage() {
   return (
     <>
       <PageHeader title="Obligations">
-        <p className="muted">Documents that expire and need renewing, open ones first.</p>
+        <p className="muted">What falls due: documents to renew, deposits to return after move-out and the last days to give notice before a lease ends. Open ones first.</p>
       </PageHeader>
       <form className="form card narrow obligations-form" onSubmit={(e) => e.preventDefault()}>
-        <TextField
-          label="Due before"
-          name="dueBefore"
-          type="date"
-          value={dueBefore}
-          onChange={(e) => setDueBefore(e.target.value)}
-          error={board.error}
-          invalid={dueBefore ? null : 'Enter a day.'}
-          hint={`Today is ${formatDay(today)} (${org.timezone}).`}
-        />
+        <div className="form-row">
+          <TextField
+            label="Due before"
+            name="dueBefore"
+            type="date"
+            value={dueBefore}
+            onChange={(e) => setDueBefore(e.target.value)}
+            error={board.error}
+            invalid={dueBefore ? null : 'Enter a day.'}
+            hint={`Today is ${formatDay(today)} (${org.timezone}).`}
+          />
+          <SelectField label="Kind" name="kind" value={kind} onChange={(e) => setKind(e.target.value as ObligationKind | '')} error={board.error}>
+            <option value="">Everything</option>
+            {KINDS.map((k) => (
+              <option key={k.value} value={k.value}>
+                {k.filter}
+              </option>
+            ))}
+          </SelectField>
+        </div>
       </form>
       {!dueBefore ? null : board.isPending ? (
         <Loading label="Loading obligations…" />
@@ -84,7 +143,9 @@ export default function ObligationsPage() {
         <div aria-busy={board.isFetching}>
           <Section title="Due">
             {items.length === 0 ? (
-              <Empty>Nothing falls due before {formatDay(dueBefore)}.</Empty>
+              <Empty>
+                Nothing {kind ? `of “${KINDS.find((k) => k.value === kind)?.filter.toLowerCase()}” ` : ''}falls due before {formatDay(dueBefore)}.
+              </Empty>
             ) : (
               <>
                 <p className="obligations-summary">
@@ -93,9 +154,9 @@ export default function ObligationsPage() {
                 <Table<Obligation>
                   caption={`Obligations due before ${formatDay(dueBefore)}, open first`}
                   rows={items}
-                  rowKey={(o) => `${o.documentId}:${o.dueOn}`}
+                  rowKey={rowKey}
                   columns={[
-                    { header: 'What', cell: (o) => <span className="obligation-name">{o.name}</span> },
+                    { header: 'What', cell: (o) => <What o={o} orgId={orgId} /> },
                     { header: 'Subject', cell: (o) => <SubjectLink orgId={orgId} subject={o.subject} /> },
                     { header: 'Due', cell: (o) => formatDay(o.dueOn) },
                     { header: 'Status', cell: (o) => <StatusBadge o={o} today={today} /> },

@@ -1,7 +1,7 @@
 /**
  * What an obligation is about, named and linked where the SPA has a page for it: a lease (its
- * tenants), a building, a unit (its building's page), a tenant, an expense. Each name is one cached
- * GET under the same keys the feature pages use.
+ * tenants, linked, and its unit), a building, a unit (its building's page), a tenant, an expense.
+ * Each name is one cached GET under the same keys the feature pages use.
  */
 import { useQuery } from '@tanstack/react-query';
 import { Link } from 'react-router-dom';
@@ -16,6 +16,7 @@ export const SUBJECT_LABELS: Record<Schemas['SubjectType'], string> = {
   unit: 'Unit',
   tenant: 'Tenant',
   expense: 'Expense',
+  maintenance: 'Maintenance request',
 };
 
 function BuildingLink({ orgId, buildingId }: { orgId: string; buildingId: string }) {
@@ -48,15 +49,33 @@ function UnitLink({ orgId, unitId }: { orgId: string; unitId: string }) {
   return u.data?.buildingId ? <Link to={`/orgs/${orgId}/buildings/${u.data.buildingId}`}>{name}</Link> : name;
 }
 
+/** The unit a lease is of (`<building> · <unit>`), under its tenants: a deposit or a notice is about a home. */
+function LeaseUnit({ orgId, leaseId }: { orgId: string; leaseId: string }) {
+  const lease = useQuery({
+    queryKey: ['orgs', orgId, 'leases', leaseId],
+    queryFn: ({ signal }) => apiGet('/api/v1/orgs/{orgId}/leases/{leaseId}', { orgId, leaseId }, undefined, { signal }),
+    staleTime: STALE,
+  });
+  if (!lease.data?.unitId) return null;
+  return (
+    <small className="obligation-unit muted">
+      <UnitName orgId={orgId} unitId={lease.data.unitId} />
+    </small>
+  );
+}
+
 export function SubjectLink({ orgId, subject }: { orgId: string; subject: Schemas['DocumentSubject'] }) {
   const { type, id } = subject;
   let target;
   switch (type) {
     case 'lease':
       target = (
-        <Link to={`/orgs/${orgId}/leases/${id}`}>
-          <LeaseTenants orgId={orgId} leaseId={id} />
-        </Link>
+        <>
+          <Link to={`/orgs/${orgId}/leases/${id}`}>
+            <LeaseTenants orgId={orgId} leaseId={id} />
+          </Link>
+          <LeaseUnit orgId={orgId} leaseId={id} />
+        </>
       );
       break;
     case 'building':

@@ -1,17 +1,20 @@
 import { useState, type FormEvent } from 'react';
+import { Link } from 'react-router-dom';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { apiGet, apiPut, type Schemas } from '@/api/client';
 import { FormError, MoneyField, SelectField, TextField } from '@/components/Field';
 import { MoneyText } from '@/components/Money';
 import { Section } from '@/components/Page';
 import { QueryView } from '@/components/QueryState';
-import { normalizeAmount } from '@/lib/money';
+import { formatDay } from '@/lib/dates';
+import { normalizeAmount, toScaled } from '@/lib/money';
 import { useCan, useOrg } from '@/lib/org';
 import { Checkbox, Facts } from './common';
 
 type BillingSettings = Schemas['BillingSettings'];
 type LateFeePolicy = Schemas['LateFeePolicy'];
 type MoneyInput = Schemas['MoneyInput'];
+type BankBaseRate = Schemas['BankBaseRate'];
 
 const settingsKey = (orgId: string) => ['orgs', orgId, 'billing-settings'] as const;
 
@@ -35,6 +38,69 @@ function describePolicy(p: LateFeePolicy | null | undefined) {
   );
 }
 
+/** A base rate as the API takes it: a percentage from 0 to 100 with up to 6 decimals (compared as integers). */
+const RATE = /^\d{1,3}(\.\d{1,6})?$/;
+const rateOk = (s: string) => RATE.test(s) && (toScaled(s, 6) ?? 101n) <= 100n * 10n ** 6n;
+
+/** The rates' problems by the API's field names (`bankBaseRates[1].ratePercent`). */
+export function baseRateProblems(rates: BankBaseRate[]): Record<string, string> {
+  const errs: Record<string, string> = {};
+  rates.forEach((r, i) => {
+    if (!rateOk(r.ratePercent.trim())) errs[`bankBaseRates[${i}].ratePercent`] = 'Enter a rate from 0 to 100, such as 5.25.';
+    if (!r.effectiveFrom) errs[`bankBaseRates[${i}].effectiveFrom`] = 'Enter the day it took effect.';
+    else if (rates.slice(0, i).some((o) => o.effectiveFrom === r.effectiveFrom)) errs[`bankBaseRates[${i}].effectiveFrom`] = 'Another rate starts that day.';
+  });
+  return errs;
+}
+
+/** The central bank's base rate by the day it took effect (England's late-fee rule caps fees at interest above it). */
+function BaseRates({ rates, setRates, error, invalid }: { rates: BankBaseRate[]; setRates: (f: (r: BankBaseRate[]) => BankBaseRate[]) => void; error: unknown; invalid: Record<string, string | undefined> }) {
+  const { orgId } = useOrg();
+  const set = (i: number, patch: Partial<BankBaseRate>) => setRates((rs) => rs.map((r, j) => (j === i ? { ...r, ...patch } : r)));
+  return (
+    <fieldset className="form">
+      <legend>Bank base rates</legend>
+      <p className="muted">
+        The central bank’s base rate from the day it took effect. Some places cap a late fee as interest above it (England’s at 3 points): see <Link to={`/orgs/${orgId}/policies`}>Policies</Link>.
+      </p>
+      {rates.length === 0 ? <p className="muted">No rates recorded.</p> : null}
+      {rates.map((r, i) => (
+        <div className="form-row base-rate" key={i} role="group" aria-label={`Base rate ${i + 1}`}>
+          <TextField
+            label={`Rate ${i + 1} (% a year)`}
+            name={`bankBaseRates[${i}].ratePercent`}
+            inputMode="decimal"
+            autoComplete="off"
+            value={r.ratePercent}
+            onChange={(e) => set(i, { ratePercent: e.target.value })}
+            error={error}
+            invalid={invalid[`bankBaseRates[${i}].ratePercent`]}
+          />
+          <TextField
+            label={`Rate ${i + 1} in effect from`}
+            name={`bankBaseRates[${i}].effectiveFrom`}
+            type="date"
+            value={r.effectiveFrom}
+            onChange={(e) => set(i, { effectiveFrom: e.target.value })}
+            error={error}
+            invalid={invalid[`bankBaseRates[${i}].effectiveFrom`]}
+          />
+          <button type="button" className="btn base-rate-remove" onClick={() => setRates((rs) => rs.filter((_, j) => j !== i))}>
+            Remove rate {i + 1}
+          </button>
+        </div>
+      ))}
+      {rates.length < 100 ? (
+        <div>
+          <button type="button" className="btn" onClick={() => setRates((rs) => [...rs, { ratePercent: '', effectiveFrom: '' }])}>
+            Add base rate
+          </button>
+        </div>
+      ) : null}
+    </fieldset>
+  );
+}
+
 function BillingForm({ settings }: { settings: BillingSettings }) {
   const { orgId, org } = useOrg();
   const qc = useQueryClient();
@@ -48,6 +114,7 @@ function BillingForm({ settings }: { settings: BillingSettings }) {
   const [flat, setFlat] = useState(policy?.flat?.amount ?? '');
   const [percent, setPercent] = useState(policy?.percent ?? '');
   const [cap, setCap] = useState(policy?.capPerMonth?.amount ?? '');
+  const [rates, setRates] = useState<BankBaseRate[]>(() => settings.bankBaseRates ?? []);
   const [invalid, setInvalid] = useState<Record<string, string | undefined>>({});
   const [saved, setSaved] = useState(false);
   const save = useMutation({
@@ -81,11 +148,14 @@ function BillingForm({ settings }: { settings: BillingSettings }) {
           ? { graceDays: grace ?? 0, flat: money(flatAmount ?? '0'), capPerMonth }
           : { graceDays: grace ?? 0, percent: percent.trim(), capPerMonth };
     }
+    const bankBaseRates = rates.map((r) => ({ ratePercent: r.ratePercent.trim(), effectiveFrom: r.effectiveFrom }));
+    Object.assign(errs, baseRateProblems(bankBaseRates));
     setInvalid(errs);
     if (Object.values(errs).some(Boolean)) return;
-    save.mutate({ rentLeadDays: lead ?? 0, rentReminderDays: reminder, lateFeePolicy });
+    // The PUT replaces every setting: the rates are sent as they stand, or they would be lost.
+    save.mutate({ rentLeadDays: lead ?? 0, rentReminderDays: reminder, lateFeePolicy, bankBaseRates });
   };
-  const shown = ['rentLeadDays', 'rentReminderDays', 'lateFeePolicy.graceDays', 'lateFeePolicy.flat', 'lateFeePolicy.percent', 'lateFeePolicy.capPerMonth'];
+  const shown = ['rentLeadDays', 'rentReminderDays', 'lateFeePolicy.graceDays', 'lateFeePolicy.flat', 'lateFeePolicy.percent', 'lateFeePolicy.capPerMonth', ...rates.flatMap((_, i) => [`bankBaseRates[${i}]`])];
   return (
     <form className="form card settings-form" onSubmit={submit} noValidate>
       <FormError error={save.error} shown={shown} />
@@ -174,6 +244,7 @@ function BillingForm({ settings }: { settings: BillingSettings }) {
           </>
         ) : null}
       </fieldset>
+      <BaseRates rates={rates} setRates={setRates} error={save.error} invalid={invalid} />
       <div className="form-actions">
         <button type="submit" className="btn primary" disabled={save.isPending}>
           {save.isPending ? 'Saving…' : 'Save billing settings'}
@@ -183,7 +254,7 @@ function BillingForm({ settings }: { settings: BillingSettings }) {
   );
 }
 
-/** `settings/billing`: rent lead time, reminders and the default late-fee policy. */
+/** `settings/billing`: rent lead time, reminders, the default late-fee policy and the bank base rates. */
 export default function BillingSettingsPage() {
   const { orgId } = useOrg();
   const canEdit = useCan('billingConfigure');
@@ -201,6 +272,7 @@ export default function BillingSettingsPage() {
                   ['Rent lead time', `${s.rentLeadDays ?? 0} days before the due date`],
                   ['Reminder', s.rentReminderDays == null ? '3 days before the due date (default)' : `${s.rentReminderDays} days before the due date`],
                   ['Default late fee', describePolicy(s.lateFeePolicy)],
+                  ['Bank base rates', s.bankBaseRates?.length ? s.bankBaseRates.map((r) => `${r.ratePercent} % from ${formatDay(r.effectiveFrom)}`).join('; ') : 'None recorded'],
                 ]}
               />
               <p className="muted">Only an owner or a manager can change these.</p>
