@@ -166,6 +166,7 @@ fn job_functions(job: jobs::Job) -> [FunctionDef; 2] {
         jobs::Job::KpiRollup => job_functions!(KpiRollup),
         jobs::Job::SftpPoll => job_functions!(SftpPoll, SFTP_POLL),
         jobs::Job::BankCatchUp => job_functions!(BankCatchUp),
+        jobs::Job::Obligations => job_functions!(Obligations),
     }
 }
 
@@ -207,6 +208,12 @@ fn event_functions() -> Vec<FunctionDef> {
             wires: wiring::NOTIFIER,
             routes: &[],
             handler: Handler::Sqs(|app, ev| Box::pin(consumers::notifier::handle(app, ev))),
+        },
+        FunctionDef {
+            name: "consumer-workflow-runtime",
+            wires: wiring::TABLE,
+            routes: &[],
+            handler: Handler::Sqs(|app, ev| Box::pin(consumers::workflow_runtime::handle(app, ev))),
         },
         FunctionDef {
             name: "consumer-receipt-uploaded",
@@ -261,6 +268,7 @@ pub fn registry() -> Vec<FunctionDef> {
         api_function!("api-imports", imports, IMPORTS),
         api_function!("api-policies", policies),
         api_function!("api-maintenance", maintenance),
+        api_function!("api-workflows", workflows),
         FunctionDef {
             name: "webhook-stripe",
             wires: wiring::STRIPE_WEBHOOKS,

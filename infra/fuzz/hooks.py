@@ -48,6 +48,12 @@ STATEFUL_RULES = [
     # Maintenance: a completed job's cost is booked as an expense, checked as one (the chart,
     # the vendor, how it is paid).
     (r"paidFrom", r"only with a cost"),
+    # Workflows: a trigger names a type of the event catalog, its condition is a small language
+    # parsed by the server; a step has one kind of assignee; approve_expense pairs with its trigger.
+    (r"trigger\.eventType", r"must be an event type of the catalog.*"),
+    (r"trigger\.condition", r".*"),
+    (r"steps\[\d+\]", r"give exactly one of assigneeRole or assigneeUserId"),
+    (r"onComplete", r"approve_expense goes with .*"),
     (r"vendorId", r"not a vendor id"),
     (r"dueDate", r"a bill needs its due date|only a bill .* has a due date"),
     (r"scope", r"give one of scope, splits or split"),

@@ -20,6 +20,7 @@ pub const CATALOG: Catalog = Catalog(&[
     crate::reports::events::CATALOG,
     crate::policies::events::CATALOG,
     crate::maintenance::events::CATALOG,
+    crate::workflows::events::CATALOG,
 ]);
 
 /// Every type, in catalog order.

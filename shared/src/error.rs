@@ -24,6 +24,9 @@ pub enum Error {
     /// The request is well formed but clashes with the current state (duplicate, last owner, …).
     #[error("{0}")]
     Conflict(String),
+    /// The member may act in the org, but not on this (a task assigned to someone else).
+    #[error("{0}")]
+    Forbidden(String),
     /// The input breaks a rule of the model.
     #[error("invalid input")]
     Invalid(Vec<FieldError>),

@@ -127,6 +127,10 @@ prefixed_id!(/// An account of an org's chart (derived from the org and the acco
     AccountId, "acc");
 prefixed_id!(/// A journal entry (derived from the org and what it was posted from).
     JournalEntryId, "jrn");
+prefixed_id!(/// A workflow definition (a trigger and ordered steps).
+    WorkflowDefinitionId, "wfd");
+prefixed_id!(/// A workflow instance (derived from its definition and the event that started it).
+    WorkflowId, "wfl");
 prefixed_id!(/// A maintenance request on a unit.
     MaintenanceId, "mnt");
 prefixed_id!(/// An org's own jurisdiction rule (the built-in pack's rules have readable ids).
@@ -169,6 +173,13 @@ impl AccountId {
     /// The id of `code` in `org`'s chart.
     pub fn of(org: &OrgId, code: &str) -> AccountId {
         AccountId::from_ulid(derived_ulid(&["account", org.as_str(), code]))
+    }
+}
+
+impl WorkflowId {
+    /// The one instance of `definition` that `event` starts.
+    pub fn of(definition: &WorkflowDefinitionId, event: &EventId) -> WorkflowId {
+        WorkflowId::from_ulid(derived_ulid(&["workflow", definition.as_str(), event.as_str()]))
     }
 }
 

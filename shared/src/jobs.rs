@@ -31,10 +31,13 @@ pub enum Job {
     /// Each active bank of the org is synced once a day (`banking::items::request_catch_up`), in
     /// case a webhook of Plaid's was lost.
     BankCatchUp,
+    /// What falls due on the obligations board within a week (or is overdue) is announced once
+    /// (`obligation.due`, which the notifier emails to the owners).
+    Obligations,
 }
 
 impl Job {
-    pub const ALL: [Job; 9] = [
+    pub const ALL: [Job; 10] = [
         Job::RentRun,
         Job::LateFees,
         Job::DelinquencySnapshot,
@@ -44,6 +47,7 @@ impl Job {
         Job::KpiRollup,
         Job::SftpPoll,
         Job::BankCatchUp,
+        Job::Obligations,
     ];
 
     /// The message's `job`; the job acts as `system:<name>`.
@@ -58,6 +62,7 @@ impl Job {
             Job::KpiRollup => "kpi-rollup",
             Job::SftpPoll => "sftp-poll",
             Job::BankCatchUp => "bank-catch-up",
+            Job::Obligations => "obligations",
         }
     }
 }

@@ -25,5 +25,6 @@ pub mod properties;
 pub mod reports;
 pub mod validation;
 pub mod webhooks;
+pub mod workflows;
 
 pub use error::{Error, FieldError, Result};

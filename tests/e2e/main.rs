@@ -26,3 +26,4 @@ mod security;
 mod sftp;
 mod stripe;
 mod template_truth;
+mod workflows;

@@ -310,3 +310,57 @@ async fn a_new_york_move_out_opens_a_14_day_deposit_return_and_renewals_get_noti
     );
     assert!(items[0]["detail"].as_str().unwrap().starts_with("60 days before the lease ends on 2027-05-31"), "{got}");
 }
+
+async fn emails_to(to: &str) -> Vec<Value> {
+    let emulator = std::env::var("AWS_ENDPOINT_URL").unwrap_or_else(|_| "http://127.0.0.1:4566".into());
+    let all: Vec<Value> =
+        reqwest::get(format!("{emulator}/_emulator/ses/messages")).await.unwrap().json().await.unwrap();
+    all.into_iter()
+        .filter(|m| m["destinations"]["ToAddresses"].as_array().is_some_and(|a| a.iter().any(|x| x == to)))
+        .collect()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_board_shows_a_lease_ending_and_job_obligations_announces_it_once_to_the_owners() {
+    let app = TestApp::spawn().await;
+    let o = Org::new(&app, "board-owner@example.com").await;
+    let ny = o.building(&app, "US", Some("NY")).await;
+    // The stack runs on the real clock: dates around today.
+    let today = chrono::Utc::now().date_naive();
+    let (start, end) = (today - chrono::Days::new(400), today + chrono::Days::new(5));
+    let lease = o.draft(&app, &ny, &start.to_string(), "1500.00", json!({"endDate": end.to_string()})).await;
+    o.activate(&app, &lease, json!({})).await.expect(200);
+    let horizon = today + chrono::Days::new(30);
+    let board = app.get(&o.path(&format!("/obligations?dueBefore={horizon}")), &o.token).await.expect(200).body;
+    let kinds: Vec<(&str, &str)> = board["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| (i["kind"].as_str().unwrap(), i["dueOn"].as_str().unwrap()))
+        .collect();
+    let notice = (end - chrono::Days::new(60)).to_string();
+    assert_eq!(
+        kinds,
+        [("notice_deadline", notice.as_str()), ("lease_end", end.to_string().as_str())],
+        "open first, by date"
+    );
+
+    let run = async || {
+        app.stack.run_job_to_completion("job-obligations", json!({"runDate": today.to_string()})).await.unwrap()
+    };
+    run().await;
+    run().await;
+    let events = app.get(&o.path("/events?limit=200"), &o.token).await.expect(200).body;
+    let due: Vec<&Value> =
+        events["items"].as_array().unwrap().iter().filter(|e| e["type"] == "obligation.due").collect();
+    assert_eq!(due.len(), 2, "once each however often the job runs: {due:?}");
+    let mail = e2e::eventually("the owners' emails", 15, async || {
+        let got = emails_to("board-owner@example.com").await;
+        (got.len() >= 2).then_some(got)
+    })
+    .await;
+    assert!(
+        mail.iter().any(|m| m["subject"].as_str().is_some_and(|s| s == format!("Due {end}: The lease ends"))),
+        "{mail:?}"
+    );
+}

@@ -62,6 +62,11 @@ fn every_function_binary_is_declared_and_every_declared_function_exists() {
         "job-depreciation",
         "consumer-depreciation",
         "consumer-receipt-uploaded",
+        "api-policies",
+        "api-maintenance",
+        "api-workflows",
+        "consumer-workflow-runtime",
+        "job-obligations",
     ] {
         assert!(declared.contains(required), "{required} is missing");
     }

@@ -48,6 +48,8 @@ pub struct Fixture {
     pub policy: String,
     /// A maintenance request on `unit`, open.
     pub maintenance: String,
+    /// A workflow definition (approval of expenses over 100,000.00: no fixture expense waits).
+    pub definition: String,
 }
 
 impl Fixture {
@@ -205,6 +207,16 @@ impl Fixture {
             .await
             .expect(201)
             .id();
+        let definition = app
+            .post(
+                &format!("/api/v1/orgs/{org}/workflow-definitions"),
+                &t,
+                json!({"name": "Big spend", "trigger": {"eventType": "expense.approval_requested", "condition": "amount > 100000.00"},
+                       "steps": [{"name": "Owner approves", "assigneeRole": "owner", "dueInDays": 3}], "onComplete": "approve_expense"}),
+            )
+            .await
+            .expect(201)
+            .id();
         // Built before the sweeps start, so what they see written is their own doing.
         let started = std::time::Instant::now();
         while app.get(&format!("/api/v1/orgs/{org}/exports/{export}"), &t).await.expect(200).body["status"] == "pending"
@@ -239,6 +251,7 @@ impl Fixture {
             import,
             policy,
             maintenance,
+            definition,
         }
     }
 }
@@ -375,6 +388,9 @@ pub const EXPENSE_ACTION: &str = "POST /api/v1/orgs/{orgId}/expenses/{expenseId}
 /// `{requestId}` carries `mnt_…:cancel`.
 pub const MAINTENANCE_ACTION: &str = "POST /api/v1/orgs/{orgId}/maintenance-requests/{requestId}";
 
+/// `{taskId}` carries a task's id and `:complete` (the sweeps' task does not exist: 404).
+pub const TASK_ACTION: &str = "POST /api/v1/orgs/{orgId}/tasks/{taskId}";
+
 /// `{month}` carries `2031-01:close`.
 pub const PERIOD_ACTION: &str = "POST /api/v1/orgs/{orgId}/periods/{month}";
 
@@ -393,6 +409,7 @@ fn action_verb(route_key: &str) -> Option<&'static str> {
         BANK_ACTION => Some(":match"),
         IMPORT_ACTION => Some(":commit"),
         MAINTENANCE_ACTION => Some(":cancel"),
+        TASK_ACTION => Some(":complete"),
         _ => None,
     }
 }
@@ -546,6 +563,12 @@ pub fn sample_body(route_key: &str, fx: &Fixture) -> Option<Value> {
         }),
         "PATCH /api/v1/orgs/{orgId}/maintenance-requests/{requestId}" => json!({"description": "bedroom, north side"}),
         MAINTENANCE_ACTION => json!({"reason": "fixed by the tenant"}),
+        "POST /api/v1/orgs/{orgId}/workflow-definitions" => json!({
+            "name": format!("Review {}", unique()), "trigger": {"eventType": "maintenance.requested", "condition": "priority == \"emergency\""},
+            "steps": [{"name": "Call the vendor", "assigneeRole": "manager", "dueInDays": 1}]
+        }),
+        "PATCH /api/v1/orgs/{orgId}/workflow-definitions/{definitionId}" => json!({"enabled": false}),
+        TASK_ACTION => json!({"comment": "looks right"}),
         "PUT /api/v1/orgs/{orgId}/billing-settings" => json!({
             "rentLeadDays": 3, "lateFeePolicy": {"graceDays": 5, "flat": {"amount": "50.00", "currency": "USD"}}
         }),
@@ -591,6 +614,12 @@ pub fn cases(app: &TestApp, fx: &Fixture) -> Vec<Case> {
                 ("{kind}", "tenants".to_owned()),
                 ("{ruleId}", fx.bank_rule.clone()),
                 ("{policyId}", fx.policy.clone()),
+                ("{definitionId}", fx.definition.clone()),
+                ("{workflowId}", portfolio::ids::WorkflowId::new().to_string()),
+                (
+                    "{taskId}",
+                    format!("{}.1{}", portfolio::ids::WorkflowId::new(), action_verb(&route_key).unwrap_or_default()),
+                ),
                 ("{requestId}", format!("{}{}", fx.maintenance, action_verb(&route_key).unwrap_or_default())),
                 ("{id}", format!("{}{}", fx.bank_transaction, action_verb(&route_key).unwrap_or_default())),
                 ("{month}", format!("2031-01{}", action_verb(&route_key).unwrap_or_default())),

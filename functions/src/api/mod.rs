@@ -32,6 +32,7 @@ pub mod tenants;
 pub mod units;
 pub mod vendors;
 pub mod webhooks;
+pub mod workflows;
 
 /// Every API module's routes without their handlers, for the OpenAPI document.
 pub static DOCS: &[&[route::RouteDoc]] = &[
@@ -57,6 +58,7 @@ pub static DOCS: &[&[route::RouteDoc]] = &[
     maintenance::DOCS,
     policies::DOCS,
     vendors::DOCS,
+    workflows::DOCS,
     expenses::DOCS,
     reports::DOCS,
     exports::DOCS,

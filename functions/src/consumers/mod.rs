@@ -11,3 +11,4 @@ pub mod notifier;
 pub mod outbox_relay;
 pub mod receipt_uploaded;
 pub mod webhook_dispatcher;
+pub mod workflow_runtime;

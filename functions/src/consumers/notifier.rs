@@ -22,6 +22,10 @@ async fn notify_one(app: &App, scope: OrgScope, event: Event) -> portfolio::Resu
         tracing::info!(event_id = %event.id, r#type = event.type_, sent, "texted the owner");
         return Ok(());
     }
+    if let Some(sent) = notify::obligation_email(app, &cx, &event).await? {
+        tracing::info!(event_id = %event.id, r#type = event.type_, sent, "emailed the owners");
+        return Ok(());
+    }
     let Some((lease, msg)) = notify::message_for(&cx, &event).await? else {
         tracing::info!(event_id = %event.id, r#type = event.type_, "nothing to send");
         return Ok(());

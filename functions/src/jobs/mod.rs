@@ -57,6 +57,7 @@ impl JobFunctions for Job {
             Job::KpiRollup => "job-kpi-rollup",
             Job::SftpPoll => "job-sftp-poll",
             Job::BankCatchUp => "job-bank-catch-up",
+            Job::Obligations => "job-obligations",
         }
     }
 
@@ -71,6 +72,7 @@ impl JobFunctions for Job {
             Job::KpiRollup => "consumer-kpi-rollup",
             Job::SftpPoll => "consumer-sftp-poll",
             Job::BankCatchUp => "consumer-bank-catch-up",
+            Job::Obligations => "consumer-obligations",
         }
     }
 
@@ -85,6 +87,7 @@ impl JobFunctions for Job {
             Job::KpiRollup => Box::pin(kpi_rollup(cx, run_date)),
             Job::SftpPoll => Box::pin(sftp_poll(app, cx)),
             Job::BankCatchUp => Box::pin(portfolio::banking::items::request_catch_up(cx)),
+            Job::Obligations => Box::pin(portfolio::leasing::obligations::announce_due(cx, run_date)),
         }
     }
 }

@@ -34,6 +34,25 @@ crate::domain_event! {
         fx: Option<Fx>,
     }
 
+    /// An expense was entered over an approval workflow's threshold: it is held, not booked,
+    /// until the workflow completes (then `expense.recorded`) or is rejected (`expense.rejected`).
+    ExpenseApprovalRequested = "expense.approval_requested", version 1, subject "expense" by expense_id {
+        expense_id: ExpenseId,
+        date: NaiveDate,
+        amount: crate::money::MoneyDto,
+        account_code: String,
+        vendor_id: Option<VendorId>,
+        parts: Vec<ExpensePart>,
+        credit_account: String,
+        fx: Option<Fx>,
+    }
+
+    /// An expense held for approval was rejected: void, never booked.
+    ExpenseRejected = "expense.rejected", version 1, subject "expense" by expense_id {
+        expense_id: ExpenseId,
+        reason: Option<String>,
+    }
+
     /// A bill was paid.
     ExpensePaid = "expense.paid", version 1, subject "expense" by expense_id {
         expense_id: ExpenseId,
@@ -156,6 +175,8 @@ crate::domain_event! {
 pub const CATALOG: &[EventSpec] = &[
     EventSpec::of::<ReceiptRead>(),
     EventSpec::of::<ExpenseRecorded>(),
+    EventSpec::of::<ExpenseApprovalRequested>(),
+    EventSpec::of::<ExpenseRejected>(),
     EventSpec::of::<ExpensePaid>(),
     EventSpec::of::<ExpenseVoided>(),
     EventSpec::of::<ExpenseReclassified>(),

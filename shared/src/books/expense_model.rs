@@ -20,8 +20,17 @@ pub enum ExpenseStatus {
     /// A bill: booked to Accounts payable, paid later.
     Unpaid,
     Paid,
-    /// Cancelled by a reversing entry.
+    /// Cancelled by a reversing entry (or rejected before it was booked).
     Void,
+    /// Held for an approval workflow: booked (as paid or a bill) once approved.
+    PendingApproval,
+}
+
+impl ExpenseStatus {
+    /// Whether the books hold it (drafts and expenses awaiting approval are not booked).
+    pub fn is_booked(self) -> bool {
+        !matches!(self, ExpenseStatus::Draft | ExpenseStatus::PendingApproval)
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]

@@ -6,7 +6,10 @@
 
 use super::accounts::{chart, find};
 use super::chart::{code, AccountSubtype, AccountType};
-use super::events::{ExpensePaid, ExpensePart, ExpenseReclassified, ExpenseRecorded, ExpenseVoided};
+use super::events::{
+    ExpenseApprovalRequested, ExpensePaid, ExpensePart, ExpenseReclassified, ExpenseRecorded, ExpenseRejected,
+    ExpenseVoided,
+};
 use super::expense_model::*;
 use super::model::Account;
 use super::split::largest_remainder;
@@ -233,9 +236,68 @@ pub fn write_new(tx: &mut Tx, cx: &Ctx<'_>, e: &ExpenseRecord) {
         let add = Expr::new("ADD expenseCount :one").value(":one", n(1));
         tx.update(keys::vendor(cx.scope, v), add, Some(Expr::exists()));
     }
-    if e.status != ExpenseStatus::Draft {
-        events::emit(tx, cx.scope, &recorded_event(e));
+    match e.status {
+        ExpenseStatus::Draft => {}
+        ExpenseStatus::PendingApproval => {
+            events::emit(tx, cx.scope, &approval_requested(e));
+        }
+        _ => {
+            events::emit(tx, cx.scope, &recorded_event(e));
+        }
     }
+}
+
+/// What an expense held for approval is announced with (the payload `expense.recorded` will
+/// carry once it is approved).
+pub fn approval_requested(e: &ExpenseRecord) -> ExpenseApprovalRequested {
+    let r = recorded_event(e);
+    ExpenseApprovalRequested {
+        expense_id: r.expense_id,
+        date: r.date,
+        amount: r.amount,
+        account_code: r.account_code,
+        vendor_id: r.vendor_id,
+        parts: r.parts,
+        credit_account: r.credit_account,
+        fx: r.fx,
+    }
+}
+
+/// The writes that settle an expense held for approval: approved, it is booked as it was
+/// entered (a bill when it has a due date, else paid) with `expense.recorded`; rejected, it is
+/// void and was never booked (`expense.rejected`).
+pub fn settle_held(
+    tx: &mut Tx,
+    cx: &Ctx<'_>,
+    before: &ExpenseRecord,
+    approved: bool,
+    reason: Option<String>,
+) -> Result<()> {
+    if before.status != ExpenseStatus::PendingApproval {
+        return Err(Error::Conflict(
+            format!("the expense is {:?}, not awaiting approval", before.status).to_lowercase(),
+        ));
+    }
+    let mut e = before.clone();
+    e.status = match (approved, e.due_date.is_some()) {
+        (false, _) => ExpenseStatus::Void,
+        (true, true) => ExpenseStatus::Unpaid,
+        (true, false) => ExpenseStatus::Paid,
+    };
+    if !approved {
+        e.voided_on = Some(cx.today_utc().max(e.date));
+    } else if e.status == ExpenseStatus::Paid {
+        e.paid_on = Some(e.date);
+    }
+    e.updated_at = cx.now;
+    e.v += 1;
+    rewrite(tx, cx, before, &e, if approved { "expense.approved" } else { "expense.rejected" });
+    if approved {
+        events::emit(tx, cx.scope, &recorded_event(&e));
+    } else {
+        events::emit(tx, cx.scope, &ExpenseRejected { expense_id: e.id.clone(), reason });
+    }
+    Ok(())
 }
 
 /// How a new expense is paid: from a bank or cash account (`paidFrom`), or later as a bill
@@ -292,7 +354,7 @@ pub async fn decide_new(cx: &Ctx<'_>, input: &CreateExpense, id: ExpenseId) -> R
     let (amount, account) = (amount.expect("checked"), account.expect("checked"));
     let vendor_id = vendor(cx, input.vendor_id.as_deref()).await?;
     let (parts, split) = parts_of(cx, amount.minor, amount.currency, &input.scope, &input.splits, &input.split).await?;
-    Ok(ExpenseRecord {
+    let e = ExpenseRecord {
         id,
         date: input.date,
         amount: StoredMoney::from(amount),
@@ -321,7 +383,19 @@ pub async fn decide_new(cx: &Ctx<'_>, input: &CreateExpense, id: ExpenseId) -> R
         created_at: cx.now,
         updated_at: cx.now,
         v: 1,
-    })
+    };
+    held_for_approval(cx, e).await
+}
+
+/// `e`, held (`pending_approval`, not booked) when an enabled approval workflow's trigger
+/// matches it.
+async fn held_for_approval(cx: &Ctx<'_>, mut e: ExpenseRecord) -> Result<ExpenseRecord> {
+    let payload = serde_json::to_value(approval_requested(&e)).expect("events serialize");
+    if crate::workflows::service::holds_expense(cx, &payload).await? {
+        e.status = ExpenseStatus::PendingApproval;
+        e.paid_on = None;
+    }
+    Ok(e)
 }
 
 /// The rate into the org's base currency on `date` (the latest recorded on or before it).
@@ -496,7 +570,7 @@ pub async fn update_expense(cx: &Ctx<'_>, id: &str, input: UpdateExpense) -> Res
             );
         }
     }
-    if reclassified && e.status != ExpenseStatus::Draft {
+    if reclassified && e.status.is_booked() {
         let r = ExpenseReclassified {
             expense_id: e.id.clone(),
             date: e.date,
@@ -532,7 +606,7 @@ pub async fn void_expense(cx: &Ctx<'_>, id: &str, input: VoidExpense) -> Result<
     e.v += 1;
     let mut tx = Tx::new();
     rewrite(&mut tx, cx, &before, &e, "expense.voided");
-    if before.status != ExpenseStatus::Draft {
+    if before.status.is_booked() {
         let bill_paid = before.due_date.is_some() && before.status == ExpenseStatus::Paid;
         let voided = ExpenseVoided {
             expense_id: e.id.clone(),

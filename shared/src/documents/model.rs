@@ -24,6 +24,8 @@ pub enum SubjectType {
     Expense,
     /// A maintenance request (its photos).
     Maintenance,
+    /// A workflow (its task's due date on the obligations board).
+    Workflow,
 }
 
 impl SubjectType {
@@ -34,6 +36,7 @@ impl SubjectType {
             SubjectType::Unit => "unit",
             SubjectType::Tenant => "tenant",
             SubjectType::Maintenance => "maintenance",
+            SubjectType::Workflow => "workflow",
             SubjectType::Expense => "expense",
         }
     }
@@ -237,6 +240,10 @@ pub enum ObligationKind {
     DepositReturn,
     /// The last day to give notice of a rent rise or non-renewal before a lease ends.
     NoticeDeadline,
+    /// An active lease's last day.
+    LeaseEnd,
+    /// An open workflow task's due date.
+    TaskDue,
 }
 
 impl ObligationKind {
@@ -245,6 +252,8 @@ impl ObligationKind {
             ObligationKind::DocumentExpiry => "document_expiry",
             ObligationKind::DepositReturn => "deposit_return",
             ObligationKind::NoticeDeadline => "notice_deadline",
+            ObligationKind::LeaseEnd => "lease_end",
+            ObligationKind::TaskDue => "task_due",
         }
     }
 }

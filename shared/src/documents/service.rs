@@ -30,7 +30,7 @@ fn subject_key(scope: &OrgScope, subject: &DocumentSubject) -> Result<db::Key> {
         SubjectType::Maintenance => {
             keys::maintenance(scope, &crate::ids::MaintenanceId::parse(&subject.id).ok_or(missing)?)
         }
-        SubjectType::Expense => return Err(missing),
+        SubjectType::Expense | SubjectType::Workflow => return Err(missing),
     })
 }
 

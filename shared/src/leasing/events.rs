@@ -85,9 +85,23 @@ crate::domain_event! {
         renewed_by: LeaseId,
         start_date: NaiveDate,
     }
+
+    /// Something on the obligations board falls due within the reminder lead (or is overdue):
+    /// announced once per obligation and due date by `job-obligations`.
+    ObligationDue = "obligation.due", version 1, subject "obligation" by key {
+        /// `<kind>:<subject id>:<due date>`.
+        key: String,
+        kind: crate::documents::model::ObligationKind,
+        name: String,
+        subject_type: String,
+        subject_id: String,
+        due_on: NaiveDate,
+        detail: Option<String>,
+    }
 }
 
 pub const CATALOG: &[EventSpec] = &[
+    EventSpec::of::<ObligationDue>(),
     EventSpec::of::<TenantCreated>(),
     EventSpec::of::<TenantUpdated>(),
     EventSpec::of::<LeaseCreated>(),

@@ -1,6 +1,7 @@
-//! The obligations board: what is stored (document expiries, deposit-return deadlines opened
-//! when a lease ends) and what is computed as it is read (the notice deadline of each active
-//! lease with an end date and no renewal yet, from its jurisdiction's notice rule).
+//! The obligations board: what is stored (document expiries — insurance certificates among
+//! them —, deposit-return deadlines opened when a lease ends) and what is computed as it is read
+//! (each active lease's end and its notice deadline from its jurisdiction's notice rule, open
+//! workflow tasks' due dates); and the daily `obligation.due` announcements.
 
 use super::model::{LeaseRecord, LeaseStatus};
 use crate::documents::model::{DocumentSubject, Obligation, ObligationKind, ObligationStatus, SubjectType};
@@ -15,8 +16,12 @@ use std::collections::BTreeMap;
 /// Everything due before `due_before` (of `kind`, if given): open first, each group by date.
 pub async fn board(cx: &Ctx<'_>, due_before: NaiveDate, kind: Option<ObligationKind>) -> Result<Vec<Obligation>> {
     let mut out = crate::documents::service::obligations(cx, due_before).await?;
-    if kind.is_none_or(|k| k == ObligationKind::NoticeDeadline) {
-        out.extend(notice_deadlines(cx, due_before).await?);
+    let wants = |k: ObligationKind| kind.is_none_or(|w| w == k);
+    if wants(ObligationKind::NoticeDeadline) || wants(ObligationKind::LeaseEnd) {
+        out.extend(lease_dates(cx, due_before).await?);
+    }
+    if wants(ObligationKind::TaskDue) {
+        out.extend(task_dues(cx, due_before).await?);
     }
     out.retain(|o| kind.is_none_or(|k| o.kind == k));
     out.sort_by(|a, b| {
@@ -29,7 +34,32 @@ pub async fn board(cx: &Ctx<'_>, due_before: NaiveDate, kind: Option<ObligationK
     Ok(out)
 }
 
-async fn notice_deadlines(cx: &Ctx<'_>, due_before: NaiveDate) -> Result<Vec<Obligation>> {
+/// Open workflow tasks with a due date.
+async fn task_dues(cx: &Ctx<'_>, due_before: NaiveDate) -> Result<Vec<Obligation>> {
+    use crate::workflows::model::TaskStatus;
+    let tasks = crate::workflows::service::list_tasks(cx, false, Some(TaskStatus::Open)).await?;
+    Ok(tasks
+        .into_iter()
+        .filter_map(|t| {
+            let due = t.due_on.filter(|d| *d < due_before)?;
+            let who = t.assignee_user_id.clone().or_else(|| t.assignee_role.map(|r| r.as_str().to_owned()));
+            Some(Obligation {
+                kind: ObligationKind::TaskDue,
+                document_id: None,
+                name: t.name.clone(),
+                subject: DocumentSubject { type_: SubjectType::Workflow, id: t.workflow_id.to_string() },
+                due_on: due,
+                status: ObligationStatus::Open,
+                fulfilled_by_version: None,
+                detail: Some(format!("task {} for {}", t.id, who.unwrap_or_default())),
+                policy_id: None,
+            })
+        })
+        .collect())
+}
+
+/// Active leases' ends and their notice deadlines.
+async fn lease_dates(cx: &Ctx<'_>, due_before: NaiveDate) -> Result<Vec<Obligation>> {
     let today = cx.today_utc();
     let leases: Vec<LeaseRecord> = super::leases::billable_leases(cx)
         .await?
@@ -45,11 +75,56 @@ async fn notice_deadlines(cx: &Ctx<'_>, due_before: NaiveDate) -> Result<Vec<Obl
         .into_iter()
         .map(|b| (b.id.clone(), Place::of(&b.address)))
         .collect();
-    Ok(leases
-        .iter()
-        .filter_map(|l| notice_obligation(&rules, places.get(&l.building_id)?, l, today))
-        .filter(|o| o.due_on < due_before)
-        .collect())
+    let notices = leases.iter().filter_map(|l| notice_obligation(&rules, places.get(&l.building_id)?, l, today));
+    Ok(notices.chain(leases.iter().filter_map(lease_end)).filter(|o| o.due_on < due_before).collect())
+}
+
+fn lease_end(l: &LeaseRecord) -> Option<Obligation> {
+    Some(Obligation {
+        kind: ObligationKind::LeaseEnd,
+        document_id: None,
+        name: "The lease ends".into(),
+        subject: DocumentSubject { type_: SubjectType::Lease, id: l.id.to_string() },
+        due_on: l.end_date?,
+        status: ObligationStatus::Open,
+        fulfilled_by_version: None,
+        detail: Some("renew it, or end it with the move-out date".into()),
+        policy_id: None,
+    })
+}
+
+/// How many days ahead `job-obligations` announces what falls due.
+pub const REMINDER_LEAD_DAYS: u64 = 7;
+
+/// The daily announcement: every open obligation due within `REMINDER_LEAD_DAYS` of `today`
+/// (or overdue) gets one `obligation.due`, once per obligation and due date (a marker item
+/// written with the event under `attribute_not_exists`).
+pub async fn announce_due(cx: &Ctx<'_>, today: NaiveDate) -> Result<serde_json::Value> {
+    use crate::platform::db::{keys, DbError, ItemBuilder, Tx};
+    let horizon = today + chrono::Days::new(REMINDER_LEAD_DAYS + 1);
+    let (mut announced, mut existing) = (0, 0);
+    for o in board(cx, horizon, None).await?.into_iter().filter(|o| o.status == ObligationStatus::Open) {
+        let key = format!("{}:{}:{}", o.kind.as_str(), o.subject.id, o.due_on);
+        let mut tx = Tx::new();
+        let marker = keys::obligation_announced(cx.scope, &key);
+        tx.create(ItemBuilder::new("ObligationAnnounced", &marker, &serde_json::json!({"on": today})).build());
+        let due = super::events::ObligationDue {
+            key,
+            kind: o.kind,
+            name: o.name.clone(),
+            subject_type: o.subject.type_.as_str().to_owned(),
+            subject_id: o.subject.id.clone(),
+            due_on: o.due_on,
+            detail: o.detail.clone(),
+        };
+        crate::events::emit(&mut tx, cx.scope, &due);
+        match cx.db.transact(tx).await {
+            Ok(()) => announced += 1,
+            Err(DbError::AlreadyExists) => existing += 1,
+            Err(e) => return Err(e.into()),
+        }
+    }
+    Ok(serde_json::json!({"announced": announced, "existing": existing}))
 }
 
 /// The last day to give notice of a rise or non-renewal before `l` ends, under the notice rule

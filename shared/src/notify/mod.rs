@@ -216,6 +216,46 @@ pub async fn emergency_alert(app: &App, cx: &Ctx<'_>, event: &Event) -> Result<O
     Ok(Some(1))
 }
 
+/// An `obligation.due` emailed to each owner of the org (once per event and owner); `None`
+/// when `event` is not one.
+pub async fn obligation_email(app: &App, cx: &Ctx<'_>, event: &Event) -> Result<Option<usize>> {
+    use crate::leasing::events::ObligationDue;
+    let Some(o) = event.decode::<ObligationDue>() else { return Ok(None) };
+    let o = o.map_err(|e| external("obligation.due payload", e))?;
+    let owners = owners(cx).await?;
+    let subject = format!("Due {}: {}", o.due_on, o.name);
+    let body = format!(
+        "{} ({} {}) falls due on {}.\n{}\n",
+        o.name,
+        o.subject_type,
+        o.subject_id,
+        o.due_on,
+        o.detail.clone().unwrap_or_default()
+    );
+    let mut sent = 0;
+    for m in owners {
+        let Some(marker) = claim_send(app, cx, event, m.user_id.as_str(), "email").await? else { continue };
+        let email = Email { to: &m.email, subject: &subject, text: &body };
+        finish(app, &marker, app.mailer().send(email).await.map_err(Error::from)).await?;
+        sent += 1;
+    }
+    Ok(Some(sent))
+}
+
+/// The org's owners.
+async fn owners(cx: &Ctx<'_>) -> Result<Vec<crate::core::model::Member>> {
+    let mut out = Vec::new();
+    let mut page = db::PageRequest { limit: 100, start: None };
+    loop {
+        let got = crate::core::members::list_members(cx, page).await?;
+        out.extend(got.items.into_iter().filter(|m| m.role == crate::platform::scope::Role::Owner));
+        match got.last_key {
+            Some(k) => page = db::PageRequest { limit: 100, start: Some(k) },
+            None => return Ok(out),
+        }
+    }
+}
+
 /// Claims one (recipient, channel) send of `event`; `None` when it already went out. A send
 /// being made elsewhere right now fails this attempt (the event is retried).
 async fn claim_send(

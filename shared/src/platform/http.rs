@@ -169,6 +169,7 @@ impl From<Error> for ApiError {
         match e {
             Error::NotFound(what) => ApiError::not_found(what),
             Error::Conflict(detail) => ApiError::conflict(detail),
+            Error::Forbidden(detail) => ApiError::forbidden(detail),
             Error::Invalid(errors) => ApiError::validation(errors),
             Error::Store(e) => e.into(),
             Error::Unavailable { detail, retry_after_secs } => ApiError::unavailable_for(detail, retry_after_secs),

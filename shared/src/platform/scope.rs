@@ -90,6 +90,10 @@ pub enum Action {
     PolicyManage,
     /// Maintenance requests: reporting, assigning, completing (a cost books an expense).
     MaintenanceWrite,
+    /// Workflow definitions: what needs approval (owner only, audited).
+    WorkflowManage,
+    /// Completing or rejecting workflow tasks (as their assignee; readonly members never).
+    WorkflowAct,
 }
 
 /// The one permission matrix (API.md "Roles"): owner everything; manager operations; accountant
@@ -122,6 +126,8 @@ pub fn permits(role: Role, action: Action) -> bool {
         PolicyManage => role == Owner,
         // Operations, like leasing; completing one books its cost, as managers book expenses.
         MaintenanceWrite => matches!(role, Owner | Manager),
+        WorkflowManage => role == Owner,
+        WorkflowAct => matches!(role, Owner | Manager | Accountant),
     }
 }
 
@@ -254,6 +260,8 @@ mod tests {
             (WebhookManage, [true, true, false, false]),
             (PolicyManage, [true, false, false, false]),
             (MaintenanceWrite, [true, true, false, false]),
+            (WorkflowManage, [true, false, false, false]),
+            (WorkflowAct, [true, true, true, false]),
         ];
         for (action, expected) in table {
             for (role, want) in Role::ALL.iter().zip(expected) {

@@ -209,12 +209,11 @@ async fn expenses_csv(
     chart: &BTreeMap<String, Account>,
     (from, to): (NaiveDate, NaiveDate),
 ) -> Result<Vec<u8>> {
-    use crate::books::expense_model::ExpenseStatus;
     let expenses = crate::books::expenses::expenses_through(cx, to).await?;
     let vendors: BTreeMap<String, String> =
         crate::books::vendors::all_vendors(cx).await?.into_iter().map(|v| (v.id.to_string(), v.name)).collect();
     let mut rows = Vec::new();
-    for e in expenses.iter().filter(|e| e.date >= from && e.status != ExpenseStatus::Draft) {
+    for e in expenses.iter().filter(|e| e.date >= from && e.status.is_booked()) {
         let receipts = crate::books::receipts::receipts_of(cx, &e.id).await?;
         let links: Vec<String> =
             receipts.iter().map(|r| format!("{} /api/v1/orgs/{}/expenses/{}", r.id, cx.scope.org_id(), e.id)).collect();

@@ -1765,6 +1765,60 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/orgs/{orgId}/tasks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Tasks of the org's workflows; `assignee=me`: the open ones the caller may act on. */
+        get: operations["list_tasks"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/orgs/{orgId}/tasks/{taskId}:complete": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Completes an open task as its assignee (a member of its role, the member named, or an
+         *     owner; 403 otherwise); the next task opens, or the workflow completes with its `onComplete`.
+         */
+        post: operations["complete_task"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/orgs/{orgId}/tasks/{taskId}:reject": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Rejects an open task: the workflow is rejected (a held expense is voided). */
+        post: operations["reject_task"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/orgs/{orgId}/tenants": {
         parameters: {
             query?: never;
@@ -1949,6 +2003,78 @@ export interface paths {
         put?: never;
         /** Sends the delivery again now (a new series of attempts). */
         post: operations["redeliver"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/orgs/{orgId}/workflow-definitions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["list_definitions"];
+        put?: never;
+        /**
+         * A definition (owner only, audited): a trigger (`eventType`, `condition` such as
+         *     `amount > 500.00`), ordered steps, and `onComplete`. With the trigger
+         *     `expense.approval_requested` and `onComplete: approve_expense`, a matching new expense is
+         *     held unbooked until its workflow completes (rejected: void).
+         */
+        post: operations["create_definition"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/orgs/{orgId}/workflow-definitions/{definitionId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["get_definition"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Changes a definition (`enabled: false` stops it starting instances; running ones go on). */
+        patch: operations["update_definition"];
+        trace?: never;
+    };
+    "/api/v1/orgs/{orgId}/workflows": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Instances, newest first: status, subject, tasks and timeline. */
+        get: operations["list_workflows"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/orgs/{orgId}/workflows/{workflowId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["get_workflow"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -2515,6 +2641,26 @@ export interface webhooks {
         patch?: never;
         trace?: never;
     };
+    "expense.approval_requested": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * expense.approval_requested
+         * @description Event `expense.approval_requested` (version 1) about a `expense`, signed with `Portfolio-Signature`.
+         */
+        post: operations["webhook_expense_approval_requested"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "expense.paid": {
         parameters: {
             query?: never;
@@ -2569,6 +2715,26 @@ export interface webhooks {
          * @description Event `expense.recorded` (version 1) about a `expense`, signed with `Portfolio-Signature`.
          */
         post: operations["webhook_expense_recorded"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "expense.rejected": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * expense.rejected
+         * @description Event `expense.rejected` (version 1) about a `expense`, signed with `Portfolio-Signature`.
+         */
+        post: operations["webhook_expense_rejected"];
         delete?: never;
         options?: never;
         head?: never;
@@ -3029,6 +3195,26 @@ export interface webhooks {
          * @description Event `member.role_changed` (version 1) about a `member`, signed with `Portfolio-Signature`.
          */
         post: operations["webhook_member_role_changed"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "obligation.due": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * obligation.due
+         * @description Event `obligation.due` (version 1) about a `obligation`, signed with `Portfolio-Signature`.
+         */
+        post: operations["webhook_obligation_due"];
         delete?: never;
         options?: never;
         head?: never;
@@ -3669,6 +3855,146 @@ export interface webhooks {
          * @description Event `webhook.updated` (version 1) about a `webhook`, signed with `Portfolio-Signature`.
          */
         post: operations["webhook_webhook_updated"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "workflow.completed": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * workflow.completed
+         * @description Event `workflow.completed` (version 1) about a `workflow`, signed with `Portfolio-Signature`.
+         */
+        post: operations["webhook_workflow_completed"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "workflow.definition_saved": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * workflow.definition_saved
+         * @description Event `workflow.definition_saved` (version 1) about a `workflow_definition`, signed with `Portfolio-Signature`.
+         */
+        post: operations["webhook_workflow_definition_saved"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "workflow.rejected": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * workflow.rejected
+         * @description Event `workflow.rejected` (version 1) about a `workflow`, signed with `Portfolio-Signature`.
+         */
+        post: operations["webhook_workflow_rejected"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "workflow.started": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * workflow.started
+         * @description Event `workflow.started` (version 1) about a `workflow`, signed with `Portfolio-Signature`.
+         */
+        post: operations["webhook_workflow_started"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "workflow.task.assigned": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * workflow.task.assigned
+         * @description Event `workflow.task.assigned` (version 1) about a `workflow`, signed with `Portfolio-Signature`.
+         */
+        post: operations["webhook_workflow_task_assigned"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "workflow.task.completed": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * workflow.task.completed
+         * @description Event `workflow.task.completed` (version 1) about a `workflow`, signed with `Portfolio-Signature`.
+         */
+        post: operations["webhook_workflow_task_completed"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "workflow.task.rejected": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * workflow.task.rejected
+         * @description Event `workflow.task.rejected` (version 1) about a `workflow`, signed with `Portfolio-Signature`.
+         */
+        post: operations["webhook_workflow_task_rejected"];
         delete?: never;
         options?: never;
         head?: never;
@@ -4380,6 +4706,13 @@ export interface components {
             kind: components["schemas"]["ChargeKind"];
             memo?: null | components["schemas"]["Text500"];
         };
+        CreateDefinition: {
+            enabled?: boolean;
+            name: components["schemas"]["Text200"];
+            onComplete?: null | components["schemas"]["OnComplete"];
+            steps: components["schemas"]["Step"][];
+            trigger: components["schemas"]["Trigger"];
+        };
         CreateDocument: {
             /** @description One of: application/pdf, image/png, image/jpeg, image/heic, image/webp, .docx, text/csv. */
             contentType: components["schemas"]["ContentType"];
@@ -4855,7 +5188,7 @@ export interface components {
          * @example payment.*
          * @enum {string}
          */
-        EventTypeFilter: "*" | "account.*" | "account.created" | "account.updated" | "allocation.*" | "allocation.created" | "bank_feed.*" | "bank_feed.connected" | "bank_feed.disconnected" | "bank_feed.sync_requested" | "bank_feed.synced" | "bank_rule.*" | "bank_rule.changed" | "bank_transaction.*" | "bank_transaction.matched" | "bank_transaction.unmatched" | "billing_settings.*" | "billing_settings.updated" | "books.*" | "books.rebuild_requested" | "books.rebuilt" | "building.*" | "building.archived" | "building.created" | "building.deleted" | "building.unarchived" | "building.updated" | "charge.*" | "charge.created" | "charge.voided" | "deposit.*" | "deposit.settled" | "document.*" | "document.created" | "document.rejected" | "document.uploaded" | "document.version_created" | "expense.*" | "expense.paid" | "expense.reclassified" | "expense.recorded" | "expense.voided" | "export.*" | "export.failed" | "export.ready" | "export.requested" | "fx_rates.*" | "fx_rates.recorded" | "import.*" | "import.committed" | "import.validated" | "journal.*" | "journal.posted" | "late_fee.*" | "late_fee.assessed" | "lease.*" | "lease.activated" | "lease.created" | "lease.ended" | "lease.renewed" | "lease.updated" | "maintenance.*" | "maintenance.assigned" | "maintenance.cancelled" | "maintenance.completed" | "maintenance.requested" | "maintenance.started" | "maintenance.updated" | "member.*" | "member.added" | "member.removed" | "member.role_changed" | "org.*" | "org.created" | "org.updated" | "payment.*" | "payment.cleared" | "payment.received" | "payment.refunded" | "payment.reversed" | "payment_intent.*" | "payment_intent.created" | "payout.*" | "payout.paid" | "period.*" | "period.closed" | "period.reopened" | "policy.*" | "policy.created" | "policy.deleted" | "policy.overridden" | "policy.updated" | "receipt.*" | "receipt.read" | "reminder.*" | "reminder.created" | "sftp.*" | "sftp.connected" | "sftp.disconnected" | "sftp.file_received" | "stripe.*" | "stripe.connected" | "stripe.disconnected" | "tenant.*" | "tenant.created" | "tenant.updated" | "unit.*" | "unit.created" | "unit.deleted" | "unit.updated" | "vendor.*" | "vendor.created" | "webhook.*" | "webhook.created" | "webhook.deleted" | "webhook.disabled" | "webhook.redelivery_requested" | "webhook.updated";
+        EventTypeFilter: "*" | "account.*" | "account.created" | "account.updated" | "allocation.*" | "allocation.created" | "bank_feed.*" | "bank_feed.connected" | "bank_feed.disconnected" | "bank_feed.sync_requested" | "bank_feed.synced" | "bank_rule.*" | "bank_rule.changed" | "bank_transaction.*" | "bank_transaction.matched" | "bank_transaction.unmatched" | "billing_settings.*" | "billing_settings.updated" | "books.*" | "books.rebuild_requested" | "books.rebuilt" | "building.*" | "building.archived" | "building.created" | "building.deleted" | "building.unarchived" | "building.updated" | "charge.*" | "charge.created" | "charge.voided" | "deposit.*" | "deposit.settled" | "document.*" | "document.created" | "document.rejected" | "document.uploaded" | "document.version_created" | "expense.*" | "expense.approval_requested" | "expense.paid" | "expense.reclassified" | "expense.recorded" | "expense.rejected" | "expense.voided" | "export.*" | "export.failed" | "export.ready" | "export.requested" | "fx_rates.*" | "fx_rates.recorded" | "import.*" | "import.committed" | "import.validated" | "journal.*" | "journal.posted" | "late_fee.*" | "late_fee.assessed" | "lease.*" | "lease.activated" | "lease.created" | "lease.ended" | "lease.renewed" | "lease.updated" | "maintenance.*" | "maintenance.assigned" | "maintenance.cancelled" | "maintenance.completed" | "maintenance.requested" | "maintenance.started" | "maintenance.updated" | "member.*" | "member.added" | "member.removed" | "member.role_changed" | "obligation.*" | "obligation.due" | "org.*" | "org.created" | "org.updated" | "payment.*" | "payment.cleared" | "payment.received" | "payment.refunded" | "payment.reversed" | "payment_intent.*" | "payment_intent.created" | "payout.*" | "payout.paid" | "period.*" | "period.closed" | "period.reopened" | "policy.*" | "policy.created" | "policy.deleted" | "policy.overridden" | "policy.updated" | "receipt.*" | "receipt.read" | "reminder.*" | "reminder.created" | "sftp.*" | "sftp.connected" | "sftp.disconnected" | "sftp.file_received" | "stripe.*" | "stripe.connected" | "stripe.disconnected" | "tenant.*" | "tenant.created" | "tenant.updated" | "unit.*" | "unit.created" | "unit.deleted" | "unit.updated" | "vendor.*" | "vendor.created" | "webhook.*" | "webhook.created" | "webhook.deleted" | "webhook.disabled" | "webhook.redelivery_requested" | "webhook.updated" | "workflow.*" | "workflow.completed" | "workflow.definition_saved" | "workflow.rejected" | "workflow.started" | "workflow.task.*" | "workflow.task.assigned" | "workflow.task.completed" | "workflow.task.rejected";
         EventTypes: {
             items: components["schemas"]["EventType"][];
         };
@@ -4884,6 +5217,21 @@ export interface components {
             vendorId?: null | components["schemas"]["VendorId"];
             /** Format: date */
             voidedOn?: string | null;
+        };
+        /**
+         * @description An expense was entered over an approval workflow's threshold: it is held, not booked,
+         *     until the workflow completes (then `expense.recorded`) or is rejected (`expense.rejected`).
+         */
+        ExpenseApprovalRequested: {
+            accountCode: string;
+            amount: components["schemas"]["MoneyDto"];
+            creditAccount: string;
+            /** Format: date */
+            date: string;
+            expenseId: components["schemas"]["ExpenseId"];
+            fx?: null | components["schemas"]["Fx"];
+            parts: components["schemas"]["ExpensePart"][];
+            vendorId?: null | components["schemas"]["VendorId"];
         };
         /**
          * @description A new expense made from a bank transaction: its date, its amount (or the split's), paid from
@@ -4950,6 +5298,11 @@ export interface components {
             status: components["schemas"]["ExpenseStatus"];
             vendorId?: null | components["schemas"]["VendorId"];
         };
+        /** @description An expense held for approval was rejected: void, never booked. */
+        ExpenseRejected: {
+            expenseId: components["schemas"]["ExpenseId"];
+            reason?: string | null;
+        };
         /** @description What an expense is for: the whole portfolio, one building or one unit. */
         ExpenseScope: {
             /** @description The building's or unit's id (none for the portfolio). */
@@ -4957,7 +5310,7 @@ export interface components {
             type: components["schemas"]["ScopeType"];
         };
         /** @enum {string} */
-        ExpenseStatus: "draft" | "unpaid" | "paid" | "void";
+        ExpenseStatus: "draft" | "unpaid" | "paid" | "void" | "pending_approval";
         /** @description An expense was voided by a reversing entry. */
         ExpenseVoided: {
             accountCode: string;
@@ -5736,10 +6089,25 @@ export interface components {
             subject: components["schemas"]["DocumentSubject"];
         };
         /**
+         * @description Something on the obligations board falls due within the reminder lead (or is overdue):
+         *     announced once per obligation and due date by `job-obligations`.
+         */
+        ObligationDue: {
+            detail?: string | null;
+            /** Format: date */
+            dueOn: string;
+            /** @description `<kind>:<subject id>:<due date>`. */
+            key: string;
+            kind: components["schemas"]["ObligationKind"];
+            name: string;
+            subjectId: string;
+            subjectType: string;
+        };
+        /**
          * @description What falls due.
          * @enum {string}
          */
-        ObligationKind: "document_expiry" | "deposit_return" | "notice_deadline";
+        ObligationKind: "document_expiry" | "deposit_return" | "notice_deadline" | "lease_end" | "task_due";
         /** @enum {string} */
         ObligationStatus: "open" | "fulfilled";
         Obligations: {
@@ -5765,6 +6133,11 @@ export interface components {
             /** Format: int32 */
             vacant: number;
         };
+        /**
+         * @description What completing the last task does to the workflow's subject.
+         * @enum {string}
+         */
+        OnComplete: "approve_expense";
         /** @description An organization as stored and as answered (the owner count guards the last owner). */
         Org: {
             /** @description The phone an emergency (an `emergency` maintenance request) is texted to at once. */
@@ -6655,6 +7028,16 @@ export interface components {
             memo: string;
             source: components["schemas"]["Source"];
         };
+        Step: {
+            assigneeRole?: null | components["schemas"]["Role"];
+            assigneeUserId?: null | components["schemas"]["Text100"];
+            /**
+             * Format: int32
+             * @description The task falls due this many days after it opens.
+             */
+            dueInDays?: number | null;
+            name: components["schemas"]["Text100"];
+        };
         /** @description The org connected its Stripe account (Connect): payments are taken through it. */
         StripeConnected: {
             accountId: string;
@@ -6681,7 +7064,7 @@ export interface components {
             type: string;
         };
         /** @enum {string} */
-        SubjectType: "lease" | "building" | "unit" | "tenant" | "expense" | "maintenance";
+        SubjectType: "lease" | "building" | "unit" | "tenant" | "expense" | "maintenance" | "workflow";
         /** @description A ranked candidate for an unmatched bank transaction. */
         Suggestion: {
             amount: components["schemas"]["MoneyDto"];
@@ -6698,6 +7081,38 @@ export interface components {
              * @description 0–100: 60 for the exact amount, up to 30 for the date, up to 10 for the words.
              */
             score: number;
+        };
+        Task: {
+            assigneeRole?: null | components["schemas"]["Role"];
+            assigneeUserId?: string | null;
+            comment?: string | null;
+            /** Format: date-time */
+            doneAt?: string | null;
+            doneBy?: string | null;
+            /**
+             * Format: int32
+             * @description Due this many days after it opens…
+             */
+            dueInDays?: number | null;
+            /**
+             * Format: date
+             * @description …on this day (set when it opens).
+             */
+            dueOn?: string | null;
+            /** @description `<workflow id>.<n>`. */
+            id: string;
+            name: string;
+            status: components["schemas"]["TaskStatus"];
+            workflowId: components["schemas"]["WorkflowId"];
+        };
+        TaskAction: {
+            comment?: null | components["schemas"]["Text500"];
+        };
+        /** @enum {string} */
+        TaskStatus: "pending" | "open" | "completed" | "rejected" | "skipped";
+        Tasks: {
+            /** @description By due date (undated last). */
+            items: components["schemas"]["Task"][];
         };
         /** @description The expense each occurrence books (the fields of `POST …/expenses` but the date). */
         Template: {
@@ -6751,6 +7166,16 @@ export interface components {
          * @enum {string}
          */
         TimeZone: "Africa/Abidjan" | "Africa/Accra" | "Africa/Addis_Ababa" | "Africa/Algiers" | "Africa/Asmara" | "Africa/Asmera" | "Africa/Bamako" | "Africa/Bangui" | "Africa/Banjul" | "Africa/Bissau" | "Africa/Blantyre" | "Africa/Brazzaville" | "Africa/Bujumbura" | "Africa/Cairo" | "Africa/Casablanca" | "Africa/Ceuta" | "Africa/Conakry" | "Africa/Dakar" | "Africa/Dar_es_Salaam" | "Africa/Djibouti" | "Africa/Douala" | "Africa/El_Aaiun" | "Africa/Freetown" | "Africa/Gaborone" | "Africa/Harare" | "Africa/Johannesburg" | "Africa/Juba" | "Africa/Kampala" | "Africa/Khartoum" | "Africa/Kigali" | "Africa/Kinshasa" | "Africa/Lagos" | "Africa/Libreville" | "Africa/Lome" | "Africa/Luanda" | "Africa/Lubumbashi" | "Africa/Lusaka" | "Africa/Malabo" | "Africa/Maputo" | "Africa/Maseru" | "Africa/Mbabane" | "Africa/Mogadishu" | "Africa/Monrovia" | "Africa/Nairobi" | "Africa/Ndjamena" | "Africa/Niamey" | "Africa/Nouakchott" | "Africa/Ouagadougou" | "Africa/Porto-Novo" | "Africa/Sao_Tome" | "Africa/Timbuktu" | "Africa/Tripoli" | "Africa/Tunis" | "Africa/Windhoek" | "America/Adak" | "America/Anchorage" | "America/Anguilla" | "America/Antigua" | "America/Araguaina" | "America/Argentina/Buenos_Aires" | "America/Argentina/Catamarca" | "America/Argentina/ComodRivadavia" | "America/Argentina/Cordoba" | "America/Argentina/Jujuy" | "America/Argentina/La_Rioja" | "America/Argentina/Mendoza" | "America/Argentina/Rio_Gallegos" | "America/Argentina/Salta" | "America/Argentina/San_Juan" | "America/Argentina/San_Luis" | "America/Argentina/Tucuman" | "America/Argentina/Ushuaia" | "America/Aruba" | "America/Asuncion" | "America/Atikokan" | "America/Atka" | "America/Bahia" | "America/Bahia_Banderas" | "America/Barbados" | "America/Belem" | "America/Belize" | "America/Blanc-Sablon" | "America/Boa_Vista" | "America/Bogota" | "America/Boise" | "America/Buenos_Aires" | "America/Cambridge_Bay" | "America/Campo_Grande" | "America/Cancun" | "America/Caracas" | "America/Catamarca" | "America/Cayenne" | "America/Cayman" | "America/Chicago" | "America/Chihuahua" | "America/Ciudad_Juarez" | "America/Coral_Harbour" | "America/Cordoba" | "America/Costa_Rica" | "America/Coyhaique" | "America/Creston" | "America/Cuiaba" | "America/Curacao" | "America/Danmarkshavn" | "America/Dawson" | "America/Dawson_Creek" | "America/Denver" | "America/Detroit" | "America/Dominica" | "America/Edmonton" | "America/Eirunepe" | "America/El_Salvador" | "America/Ensenada" | "America/Fort_Nelson" | "America/Fort_Wayne" | "America/Fortaleza" | "America/Glace_Bay" | "America/Godthab" | "America/Goose_Bay" | "America/Grand_Turk" | "America/Grenada" | "America/Guadeloupe" | "America/Guatemala" | "America/Guayaquil" | "America/Guyana" | "America/Halifax" | "America/Havana" | "America/Hermosillo" | "America/Indiana/Indianapolis" | "America/Indiana/Knox" | "America/Indiana/Marengo" | "America/Indiana/Petersburg" | "America/Indiana/Tell_City" | "America/Indiana/Vevay" | "America/Indiana/Vincennes" | "America/Indiana/Winamac" | "America/Indianapolis" | "America/Inuvik" | "America/Iqaluit" | "America/Jamaica" | "America/Jujuy" | "America/Juneau" | "America/Kentucky/Louisville" | "America/Kentucky/Monticello" | "America/Knox_IN" | "America/Kralendijk" | "America/La_Paz" | "America/Lima" | "America/Los_Angeles" | "America/Louisville" | "America/Lower_Princes" | "America/Maceio" | "America/Managua" | "America/Manaus" | "America/Marigot" | "America/Martinique" | "America/Matamoros" | "America/Mazatlan" | "America/Mendoza" | "America/Menominee" | "America/Merida" | "America/Metlakatla" | "America/Mexico_City" | "America/Miquelon" | "America/Moncton" | "America/Monterrey" | "America/Montevideo" | "America/Montreal" | "America/Montserrat" | "America/Nassau" | "America/New_York" | "America/Nipigon" | "America/Nome" | "America/Noronha" | "America/North_Dakota/Beulah" | "America/North_Dakota/Center" | "America/North_Dakota/New_Salem" | "America/Nuuk" | "America/Ojinaga" | "America/Panama" | "America/Pangnirtung" | "America/Paramaribo" | "America/Phoenix" | "America/Port-au-Prince" | "America/Port_of_Spain" | "America/Porto_Acre" | "America/Porto_Velho" | "America/Puerto_Rico" | "America/Punta_Arenas" | "America/Rainy_River" | "America/Rankin_Inlet" | "America/Recife" | "America/Regina" | "America/Resolute" | "America/Rio_Branco" | "America/Rosario" | "America/Santa_Isabel" | "America/Santarem" | "America/Santiago" | "America/Santo_Domingo" | "America/Sao_Paulo" | "America/Scoresbysund" | "America/Shiprock" | "America/Sitka" | "America/St_Barthelemy" | "America/St_Johns" | "America/St_Kitts" | "America/St_Lucia" | "America/St_Thomas" | "America/St_Vincent" | "America/Swift_Current" | "America/Tegucigalpa" | "America/Thule" | "America/Thunder_Bay" | "America/Tijuana" | "America/Toronto" | "America/Tortola" | "America/Vancouver" | "America/Virgin" | "America/Whitehorse" | "America/Winnipeg" | "America/Yakutat" | "America/Yellowknife" | "Antarctica/Casey" | "Antarctica/Davis" | "Antarctica/DumontDUrville" | "Antarctica/Macquarie" | "Antarctica/Mawson" | "Antarctica/McMurdo" | "Antarctica/Palmer" | "Antarctica/Rothera" | "Antarctica/South_Pole" | "Antarctica/Syowa" | "Antarctica/Troll" | "Antarctica/Vostok" | "Arctic/Longyearbyen" | "Asia/Aden" | "Asia/Almaty" | "Asia/Amman" | "Asia/Anadyr" | "Asia/Aqtau" | "Asia/Aqtobe" | "Asia/Ashgabat" | "Asia/Ashkhabad" | "Asia/Atyrau" | "Asia/Baghdad" | "Asia/Bahrain" | "Asia/Baku" | "Asia/Bangkok" | "Asia/Barnaul" | "Asia/Beirut" | "Asia/Bishkek" | "Asia/Brunei" | "Asia/Calcutta" | "Asia/Chita" | "Asia/Choibalsan" | "Asia/Chongqing" | "Asia/Chungking" | "Asia/Colombo" | "Asia/Dacca" | "Asia/Damascus" | "Asia/Dhaka" | "Asia/Dili" | "Asia/Dubai" | "Asia/Dushanbe" | "Asia/Famagusta" | "Asia/Gaza" | "Asia/Harbin" | "Asia/Hebron" | "Asia/Ho_Chi_Minh" | "Asia/Hong_Kong" | "Asia/Hovd" | "Asia/Irkutsk" | "Asia/Istanbul" | "Asia/Jakarta" | "Asia/Jayapura" | "Asia/Jerusalem" | "Asia/Kabul" | "Asia/Kamchatka" | "Asia/Karachi" | "Asia/Kashgar" | "Asia/Kathmandu" | "Asia/Katmandu" | "Asia/Khandyga" | "Asia/Kolkata" | "Asia/Krasnoyarsk" | "Asia/Kuala_Lumpur" | "Asia/Kuching" | "Asia/Kuwait" | "Asia/Macao" | "Asia/Macau" | "Asia/Magadan" | "Asia/Makassar" | "Asia/Manila" | "Asia/Muscat" | "Asia/Nicosia" | "Asia/Novokuznetsk" | "Asia/Novosibirsk" | "Asia/Omsk" | "Asia/Oral" | "Asia/Phnom_Penh" | "Asia/Pontianak" | "Asia/Pyongyang" | "Asia/Qatar" | "Asia/Qostanay" | "Asia/Qyzylorda" | "Asia/Rangoon" | "Asia/Riyadh" | "Asia/Saigon" | "Asia/Sakhalin" | "Asia/Samarkand" | "Asia/Seoul" | "Asia/Shanghai" | "Asia/Singapore" | "Asia/Srednekolymsk" | "Asia/Taipei" | "Asia/Tashkent" | "Asia/Tbilisi" | "Asia/Tehran" | "Asia/Tel_Aviv" | "Asia/Thimbu" | "Asia/Thimphu" | "Asia/Tokyo" | "Asia/Tomsk" | "Asia/Ujung_Pandang" | "Asia/Ulaanbaatar" | "Asia/Ulan_Bator" | "Asia/Urumqi" | "Asia/Ust-Nera" | "Asia/Vientiane" | "Asia/Vladivostok" | "Asia/Yakutsk" | "Asia/Yangon" | "Asia/Yekaterinburg" | "Asia/Yerevan" | "Atlantic/Azores" | "Atlantic/Bermuda" | "Atlantic/Canary" | "Atlantic/Cape_Verde" | "Atlantic/Faeroe" | "Atlantic/Faroe" | "Atlantic/Jan_Mayen" | "Atlantic/Madeira" | "Atlantic/Reykjavik" | "Atlantic/South_Georgia" | "Atlantic/St_Helena" | "Atlantic/Stanley" | "Australia/ACT" | "Australia/Adelaide" | "Australia/Brisbane" | "Australia/Broken_Hill" | "Australia/Canberra" | "Australia/Currie" | "Australia/Darwin" | "Australia/Eucla" | "Australia/Hobart" | "Australia/LHI" | "Australia/Lindeman" | "Australia/Lord_Howe" | "Australia/Melbourne" | "Australia/NSW" | "Australia/North" | "Australia/Perth" | "Australia/Queensland" | "Australia/South" | "Australia/Sydney" | "Australia/Tasmania" | "Australia/Victoria" | "Australia/West" | "Australia/Yancowinna" | "Brazil/Acre" | "Brazil/DeNoronha" | "Brazil/East" | "Brazil/West" | "CET" | "CST6CDT" | "Canada/Atlantic" | "Canada/Central" | "Canada/Eastern" | "Canada/Mountain" | "Canada/Newfoundland" | "Canada/Pacific" | "Canada/Saskatchewan" | "Canada/Yukon" | "Chile/Continental" | "Chile/EasterIsland" | "Cuba" | "EET" | "EST" | "EST5EDT" | "Egypt" | "Eire" | "Etc/GMT" | "Etc/GMT+0" | "Etc/GMT+1" | "Etc/GMT+10" | "Etc/GMT+11" | "Etc/GMT+12" | "Etc/GMT+2" | "Etc/GMT+3" | "Etc/GMT+4" | "Etc/GMT+5" | "Etc/GMT+6" | "Etc/GMT+7" | "Etc/GMT+8" | "Etc/GMT+9" | "Etc/GMT-0" | "Etc/GMT-1" | "Etc/GMT-10" | "Etc/GMT-11" | "Etc/GMT-12" | "Etc/GMT-13" | "Etc/GMT-14" | "Etc/GMT-2" | "Etc/GMT-3" | "Etc/GMT-4" | "Etc/GMT-5" | "Etc/GMT-6" | "Etc/GMT-7" | "Etc/GMT-8" | "Etc/GMT-9" | "Etc/GMT0" | "Etc/Greenwich" | "Etc/UCT" | "Etc/UTC" | "Etc/Universal" | "Etc/Zulu" | "Europe/Amsterdam" | "Europe/Andorra" | "Europe/Astrakhan" | "Europe/Athens" | "Europe/Belfast" | "Europe/Belgrade" | "Europe/Berlin" | "Europe/Bratislava" | "Europe/Brussels" | "Europe/Bucharest" | "Europe/Budapest" | "Europe/Busingen" | "Europe/Chisinau" | "Europe/Copenhagen" | "Europe/Dublin" | "Europe/Gibraltar" | "Europe/Guernsey" | "Europe/Helsinki" | "Europe/Isle_of_Man" | "Europe/Istanbul" | "Europe/Jersey" | "Europe/Kaliningrad" | "Europe/Kiev" | "Europe/Kirov" | "Europe/Kyiv" | "Europe/Lisbon" | "Europe/Ljubljana" | "Europe/London" | "Europe/Luxembourg" | "Europe/Madrid" | "Europe/Malta" | "Europe/Mariehamn" | "Europe/Minsk" | "Europe/Monaco" | "Europe/Moscow" | "Europe/Nicosia" | "Europe/Oslo" | "Europe/Paris" | "Europe/Podgorica" | "Europe/Prague" | "Europe/Riga" | "Europe/Rome" | "Europe/Samara" | "Europe/San_Marino" | "Europe/Sarajevo" | "Europe/Saratov" | "Europe/Simferopol" | "Europe/Skopje" | "Europe/Sofia" | "Europe/Stockholm" | "Europe/Tallinn" | "Europe/Tirane" | "Europe/Tiraspol" | "Europe/Ulyanovsk" | "Europe/Uzhgorod" | "Europe/Vaduz" | "Europe/Vatican" | "Europe/Vienna" | "Europe/Vilnius" | "Europe/Volgograd" | "Europe/Warsaw" | "Europe/Zagreb" | "Europe/Zaporozhye" | "Europe/Zurich" | "GB" | "GB-Eire" | "GMT" | "GMT+0" | "GMT-0" | "GMT0" | "Greenwich" | "HST" | "Hongkong" | "Iceland" | "Indian/Antananarivo" | "Indian/Chagos" | "Indian/Christmas" | "Indian/Cocos" | "Indian/Comoro" | "Indian/Kerguelen" | "Indian/Mahe" | "Indian/Maldives" | "Indian/Mauritius" | "Indian/Mayotte" | "Indian/Reunion" | "Iran" | "Israel" | "Jamaica" | "Japan" | "Kwajalein" | "Libya" | "MET" | "MST" | "MST7MDT" | "Mexico/BajaNorte" | "Mexico/BajaSur" | "Mexico/General" | "NZ" | "NZ-CHAT" | "Navajo" | "PRC" | "PST8PDT" | "Pacific/Apia" | "Pacific/Auckland" | "Pacific/Bougainville" | "Pacific/Chatham" | "Pacific/Chuuk" | "Pacific/Easter" | "Pacific/Efate" | "Pacific/Enderbury" | "Pacific/Fakaofo" | "Pacific/Fiji" | "Pacific/Funafuti" | "Pacific/Galapagos" | "Pacific/Gambier" | "Pacific/Guadalcanal" | "Pacific/Guam" | "Pacific/Honolulu" | "Pacific/Johnston" | "Pacific/Kanton" | "Pacific/Kiritimati" | "Pacific/Kosrae" | "Pacific/Kwajalein" | "Pacific/Majuro" | "Pacific/Marquesas" | "Pacific/Midway" | "Pacific/Nauru" | "Pacific/Niue" | "Pacific/Norfolk" | "Pacific/Noumea" | "Pacific/Pago_Pago" | "Pacific/Palau" | "Pacific/Pitcairn" | "Pacific/Pohnpei" | "Pacific/Ponape" | "Pacific/Port_Moresby" | "Pacific/Rarotonga" | "Pacific/Saipan" | "Pacific/Samoa" | "Pacific/Tahiti" | "Pacific/Tarawa" | "Pacific/Tongatapu" | "Pacific/Truk" | "Pacific/Wake" | "Pacific/Wallis" | "Pacific/Yap" | "Poland" | "Portugal" | "ROC" | "ROK" | "Singapore" | "Turkey" | "UCT" | "US/Alaska" | "US/Aleutian" | "US/Arizona" | "US/Central" | "US/East-Indiana" | "US/Eastern" | "US/Hawaii" | "US/Indiana-Starke" | "US/Michigan" | "US/Mountain" | "US/Pacific" | "US/Samoa" | "UTC" | "Universal" | "W-SU" | "WET" | "Zulu";
+        /** @description One line of a workflow's history. */
+        TimelineEntry: {
+            /** Format: date-time */
+            at: string;
+            /** @description The member or `system:workflow-runtime`. */
+            by: string;
+            detail?: string | null;
+            /** @description `started`, `task.assigned`, `task.completed`, `task.rejected`, `completed`, `rejected`. */
+            what: string;
+        };
         /** @description `GET …/trial-balance?asOf=`. */
         TrialBalance: {
             accounts: components["schemas"]["TrialBalanceRow"][];
@@ -6778,6 +7203,14 @@ export interface components {
             debit?: null | components["schemas"]["MoneyDto"];
             name: string;
             type: components["schemas"]["AccountType"];
+        };
+        Trigger: {
+            condition?: null | components["schemas"]["Text200"];
+            /**
+             * @description An event type of the catalog (`GET /api/v1/event-types`); `expense.approval_requested`
+             *     holds a matching expense unbooked until the workflow completes.
+             */
+            eventType: components["schemas"]["Text100"];
         };
         Unit: {
             /** Format: int32 */
@@ -6851,6 +7284,13 @@ export interface components {
             /** Format: date */
             purchaseDate?: string | null;
             purchasePrice?: null | components["schemas"]["MoneyInput"];
+        };
+        UpdateDefinition: {
+            enabled?: boolean | null;
+            name?: null | components["schemas"]["Text200"];
+            onComplete?: null | components["schemas"]["OnComplete"];
+            steps?: components["schemas"]["Step"][] | null;
+            trigger?: null | components["schemas"]["Trigger"];
         };
         /**
          * @description Memo, vendor, reference; account or scope (a re-classification, posted as a correcting
@@ -7079,6 +7519,91 @@ export interface components {
             status: components["schemas"]["WebhookStatus"];
             url: string;
             webhookId: components["schemas"]["WebhookId"];
+        };
+        Workflow: {
+            /** Format: date-time */
+            closedAt?: string | null;
+            definitionId: components["schemas"]["WorkflowDefinitionId"];
+            /** @description The event that started it (one instance per event and definition). */
+            eventId: string;
+            eventType: string;
+            id: components["schemas"]["WorkflowId"];
+            name: string;
+            onComplete?: null | components["schemas"]["OnComplete"];
+            /** Format: date-time */
+            startedAt: string;
+            status: components["schemas"]["WorkflowStatus"];
+            /** @description What the triggering event was about (an expense, a lease…). */
+            subject: components["schemas"]["Subject"];
+            tasks: components["schemas"]["Task"][];
+            timeline: components["schemas"]["TimelineEntry"][];
+        };
+        /** @description The last task completed. */
+        WorkflowCompleted: {
+            subjectId: string;
+            subjectType: string;
+            workflowId: components["schemas"]["WorkflowId"];
+        };
+        WorkflowDefinition: {
+            /** Format: date-time */
+            createdAt: string;
+            enabled: boolean;
+            id: components["schemas"]["WorkflowDefinitionId"];
+            name: string;
+            onComplete?: null | components["schemas"]["OnComplete"];
+            steps: components["schemas"]["Step"][];
+            trigger: components["schemas"]["Trigger"];
+            /** Format: date-time */
+            updatedAt: string;
+        };
+        WorkflowDefinitionId: string;
+        /** @description A definition was added or changed. */
+        WorkflowDefinitionSaved: {
+            definitionId: components["schemas"]["WorkflowDefinitionId"];
+            enabled: boolean;
+            eventType: string;
+            name: string;
+        };
+        WorkflowId: string;
+        /** @description A task was rejected: the workflow ends there. */
+        WorkflowRejected: {
+            subjectId: string;
+            subjectType: string;
+            workflowId: components["schemas"]["WorkflowId"];
+        };
+        /** @description An event met a definition's trigger: an instance started. */
+        WorkflowStarted: {
+            definitionId: components["schemas"]["WorkflowDefinitionId"];
+            eventType: string;
+            subjectId: string;
+            subjectType: string;
+            workflowId: components["schemas"]["WorkflowId"];
+        };
+        /** @enum {string} */
+        WorkflowStatus: "open" | "completed" | "rejected" | "cancelled";
+        /** @description A task opened for its assignee. */
+        WorkflowTaskAssigned: {
+            assigneeRole?: null | components["schemas"]["Role"];
+            assigneeUserId?: string | null;
+            /** Format: date */
+            dueOn?: string | null;
+            name: string;
+            taskId: string;
+            workflowId: components["schemas"]["WorkflowId"];
+        };
+        /** @description A task was completed. */
+        WorkflowTaskCompleted: {
+            by: string;
+            comment?: string | null;
+            taskId: string;
+            workflowId: components["schemas"]["WorkflowId"];
+        };
+        /** @description A task was rejected (the workflow is rejected with it). */
+        WorkflowTaskRejected: {
+            by: string;
+            comment?: string | null;
+            taskId: string;
+            workflowId: components["schemas"]["WorkflowId"];
         };
     };
     responses: never;
@@ -17520,6 +18045,262 @@ export interface operations {
             };
         };
     };
+    list_tasks: {
+        parameters: {
+            query?: {
+                /** @description me */
+                assignee?: string;
+                status?: components["schemas"]["TaskStatus"];
+            };
+            header?: never;
+            path: {
+                orgId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Tasks"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid bearer token (answered by the authorizer). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AuthorizerError"];
+                };
+            };
+            /** @description The caller's role does not allow this, or their membership was just revoked. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The store is busy; retry shortly. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    complete_task: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                orgId: string;
+                taskId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["TaskAction"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Workflow"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid bearer token (answered by the authorizer). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AuthorizerError"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is larger than 1 MiB. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body was not sent as JSON (`content-type: application/json`). */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The store is busy; retry shortly. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    reject_task: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                orgId: string;
+                taskId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["TaskAction"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Workflow"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid bearer token (answered by the authorizer). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AuthorizerError"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is larger than 1 MiB. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body was not sent as JSON (`content-type: application/json`). */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The store is busy; retry shortly. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     list_tenants: {
         parameters: {
             query?: {
@@ -19186,6 +19967,471 @@ export interface operations {
             };
         };
     };
+    list_definitions: {
+        parameters: {
+            query?: {
+                limit?: number;
+                cursor?: string;
+            };
+            header?: never;
+            path: {
+                orgId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            /** Format: date-time */
+                            createdAt: string;
+                            enabled: boolean;
+                            id: components["schemas"]["WorkflowDefinitionId"];
+                            name: string;
+                            onComplete?: null | components["schemas"]["OnComplete"];
+                            steps: components["schemas"]["Step"][];
+                            trigger: components["schemas"]["Trigger"];
+                            /** Format: date-time */
+                            updatedAt: string;
+                        }[];
+                        /** @description Opaque; pass as `?cursor=` for the next page. Null on the last page. */
+                        nextCursor?: string | null;
+                    };
+                };
+            };
+            /** @description The request breaks a rule stated here; `errors` names each field. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid bearer token (answered by the authorizer). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AuthorizerError"];
+                };
+            };
+            /** @description The caller's role does not allow this, or their membership was just revoked. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The store is busy; retry shortly. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    create_definition: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                orgId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateDefinition"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WorkflowDefinition"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid bearer token (answered by the authorizer). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AuthorizerError"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is larger than 1 MiB. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body was not sent as JSON (`content-type: application/json`). */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The store is busy; retry shortly. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    get_definition: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                orgId: string;
+                definitionId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WorkflowDefinition"];
+                };
+            };
+            /** @description No valid bearer token (answered by the authorizer). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AuthorizerError"];
+                };
+            };
+            /** @description The caller's role does not allow this, or their membership was just revoked. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The store is busy; retry shortly. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    update_definition: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                orgId: string;
+                definitionId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateDefinition"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WorkflowDefinition"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid bearer token (answered by the authorizer). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AuthorizerError"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is larger than 1 MiB. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body was not sent as JSON (`content-type: application/json`). */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The store is busy; retry shortly. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    list_workflows: {
+        parameters: {
+            query?: {
+                limit?: number;
+                cursor?: string;
+            };
+            header?: never;
+            path: {
+                orgId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            /** Format: date-time */
+                            closedAt?: string | null;
+                            definitionId: components["schemas"]["WorkflowDefinitionId"];
+                            /** @description The event that started it (one instance per event and definition). */
+                            eventId: string;
+                            eventType: string;
+                            id: components["schemas"]["WorkflowId"];
+                            name: string;
+                            onComplete?: null | components["schemas"]["OnComplete"];
+                            /** Format: date-time */
+                            startedAt: string;
+                            status: components["schemas"]["WorkflowStatus"];
+                            /** @description What the triggering event was about (an expense, a lease…). */
+                            subject: components["schemas"]["Subject"];
+                            tasks: components["schemas"]["Task"][];
+                            timeline: components["schemas"]["TimelineEntry"][];
+                        }[];
+                        /** @description Opaque; pass as `?cursor=` for the next page. Null on the last page. */
+                        nextCursor?: string | null;
+                    };
+                };
+            };
+            /** @description The request breaks a rule stated here; `errors` names each field. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid bearer token (answered by the authorizer). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AuthorizerError"];
+                };
+            };
+            /** @description The caller's role does not allow this, or their membership was just revoked. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The store is busy; retry shortly. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    get_workflow: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                orgId: string;
+                workflowId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Workflow"];
+                };
+            };
+            /** @description No valid bearer token (answered by the authorizer). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AuthorizerError"];
+                };
+            };
+            /** @description The caller's role does not allow this, or their membership was just revoked. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The store is busy; retry shortly. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     policy_packs: {
         parameters: {
             query?: never;
@@ -20180,6 +21426,38 @@ export interface operations {
             };
         };
     };
+    webhook_expense_approval_requested: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["Event"] & {
+                    data: components["schemas"]["ExpenseApprovalRequested"];
+                    subject: {
+                        /** @constant */
+                        type?: "expense";
+                    };
+                    /** @constant */
+                    type: "expense.approval_requested";
+                    /** @constant */
+                    version: 1;
+                };
+            };
+        };
+        responses: {
+            /** @description Received; any other answer (or none within 10 s) is retried with backoff. */
+            "2XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
     webhook_expense_paid: {
         parameters: {
             query?: never;
@@ -20261,6 +21539,38 @@ export interface operations {
                     };
                     /** @constant */
                     type: "expense.recorded";
+                    /** @constant */
+                    version: 1;
+                };
+            };
+        };
+        responses: {
+            /** @description Received; any other answer (or none within 10 s) is retried with backoff. */
+            "2XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    webhook_expense_rejected: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["Event"] & {
+                    data: components["schemas"]["ExpenseRejected"];
+                    subject: {
+                        /** @constant */
+                        type?: "expense";
+                    };
+                    /** @constant */
+                    type: "expense.rejected";
                     /** @constant */
                     version: 1;
                 };
@@ -20997,6 +22307,38 @@ export interface operations {
                     };
                     /** @constant */
                     type: "member.role_changed";
+                    /** @constant */
+                    version: 1;
+                };
+            };
+        };
+        responses: {
+            /** @description Received; any other answer (or none within 10 s) is retried with backoff. */
+            "2XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    webhook_obligation_due: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["Event"] & {
+                    data: components["schemas"]["ObligationDue"];
+                    subject: {
+                        /** @constant */
+                        type?: "obligation";
+                    };
+                    /** @constant */
+                    type: "obligation.due";
                     /** @constant */
                     version: 1;
                 };
@@ -22021,6 +23363,230 @@ export interface operations {
                     };
                     /** @constant */
                     type: "webhook.updated";
+                    /** @constant */
+                    version: 1;
+                };
+            };
+        };
+        responses: {
+            /** @description Received; any other answer (or none within 10 s) is retried with backoff. */
+            "2XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    webhook_workflow_completed: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["Event"] & {
+                    data: components["schemas"]["WorkflowCompleted"];
+                    subject: {
+                        /** @constant */
+                        type?: "workflow";
+                    };
+                    /** @constant */
+                    type: "workflow.completed";
+                    /** @constant */
+                    version: 1;
+                };
+            };
+        };
+        responses: {
+            /** @description Received; any other answer (or none within 10 s) is retried with backoff. */
+            "2XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    webhook_workflow_definition_saved: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["Event"] & {
+                    data: components["schemas"]["WorkflowDefinitionSaved"];
+                    subject: {
+                        /** @constant */
+                        type?: "workflow_definition";
+                    };
+                    /** @constant */
+                    type: "workflow.definition_saved";
+                    /** @constant */
+                    version: 1;
+                };
+            };
+        };
+        responses: {
+            /** @description Received; any other answer (or none within 10 s) is retried with backoff. */
+            "2XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    webhook_workflow_rejected: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["Event"] & {
+                    data: components["schemas"]["WorkflowRejected"];
+                    subject: {
+                        /** @constant */
+                        type?: "workflow";
+                    };
+                    /** @constant */
+                    type: "workflow.rejected";
+                    /** @constant */
+                    version: 1;
+                };
+            };
+        };
+        responses: {
+            /** @description Received; any other answer (or none within 10 s) is retried with backoff. */
+            "2XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    webhook_workflow_started: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["Event"] & {
+                    data: components["schemas"]["WorkflowStarted"];
+                    subject: {
+                        /** @constant */
+                        type?: "workflow";
+                    };
+                    /** @constant */
+                    type: "workflow.started";
+                    /** @constant */
+                    version: 1;
+                };
+            };
+        };
+        responses: {
+            /** @description Received; any other answer (or none within 10 s) is retried with backoff. */
+            "2XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    webhook_workflow_task_assigned: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["Event"] & {
+                    data: components["schemas"]["WorkflowTaskAssigned"];
+                    subject: {
+                        /** @constant */
+                        type?: "workflow";
+                    };
+                    /** @constant */
+                    type: "workflow.task.assigned";
+                    /** @constant */
+                    version: 1;
+                };
+            };
+        };
+        responses: {
+            /** @description Received; any other answer (or none within 10 s) is retried with backoff. */
+            "2XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    webhook_workflow_task_completed: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["Event"] & {
+                    data: components["schemas"]["WorkflowTaskCompleted"];
+                    subject: {
+                        /** @constant */
+                        type?: "workflow";
+                    };
+                    /** @constant */
+                    type: "workflow.task.completed";
+                    /** @constant */
+                    version: 1;
+                };
+            };
+        };
+        responses: {
+            /** @description Received; any other answer (or none within 10 s) is retried with backoff. */
+            "2XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    webhook_workflow_task_rejected: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["Event"] & {
+                    data: components["schemas"]["WorkflowTaskRejected"];
+                    subject: {
+                        /** @constant */
+                        type?: "workflow";
+                    };
+                    /** @constant */
+                    type: "workflow.task.rejected";
                     /** @constant */
                     version: 1;
                 };

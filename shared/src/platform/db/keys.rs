@@ -418,6 +418,11 @@ pub fn obligation_gsi2(scope: &OrgScope, due: chrono::NaiveDate, id: &str) -> (S
     (obligations(scope), format!("{due}#{id}"))
 }
 
+/// The marker that an obligation's `obligation.due` went out (`<kind>:<subject>:<due date>`).
+pub fn obligation_announced(scope: &OrgScope, key: &str) -> Key {
+    Key::new(org_pk(scope), format!("OBLDUE#{key}"))
+}
+
 /// A lease's obligation of one kind (its deposit return).
 pub fn lease_obligation(scope: &OrgScope, lease: &crate::ids::LeaseId, kind: &str) -> Key {
     Key::new(org_pk(scope), format!("OBL#{lease}#{kind}"))
@@ -510,6 +515,22 @@ pub fn account_postings(scope: &OrgScope, code: &str, year: i32) -> String {
 pub fn account_posting(scope: &OrgScope, code: &str, date: chrono::NaiveDate, seq: u64, line: usize) -> Key {
     use chrono::Datelike;
     Key::new(account_postings(scope, code, date.year()), format!("{date}#{seq:012}#{line:03}"))
+}
+
+pub fn workflow_definition(scope: &OrgScope, id: &crate::ids::WorkflowDefinitionId) -> Key {
+    Key::new(org_pk(scope), format!("WFDEF#{id}"))
+}
+
+pub fn workflow_definitions(scope: &OrgScope) -> (String, &'static str) {
+    (org_pk(scope), "WFDEF#")
+}
+
+pub fn workflow(scope: &OrgScope, id: &crate::ids::WorkflowId) -> Key {
+    Key::new(org_pk(scope), format!("WFL#{id}"))
+}
+
+pub fn workflows(scope: &OrgScope) -> (String, &'static str) {
+    (org_pk(scope), "WFL#")
 }
 
 pub fn maintenance(scope: &OrgScope, id: &crate::ids::MaintenanceId) -> Key {

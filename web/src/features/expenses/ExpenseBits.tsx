@@ -3,7 +3,13 @@ import type { Schemas } from '@/api/client';
 import { formatMoney } from '@/lib/money';
 import { accountLabel, useAccounts, useBuildings, useUnit, useVendors } from './lookups';
 
-const STATUS_LABEL: Record<Schemas['ExpenseStatus'], string> = { draft: 'Draft', unpaid: 'Unpaid', paid: 'Paid', void: 'Void' };
+const STATUS_LABEL: Record<Schemas['ExpenseStatus'], string> = {
+  draft: 'Draft',
+  unpaid: 'Unpaid',
+  paid: 'Paid',
+  void: 'Void',
+  pending_approval: 'Awaiting approval',
+};
 
 export function StatusBadge({ status }: { status: string }) {
   return <span className={`status exp-status-${status}`}>{STATUS_LABEL[status as Schemas['ExpenseStatus']] ?? status}</span>;

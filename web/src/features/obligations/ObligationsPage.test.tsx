@@ -166,7 +166,7 @@ describe('deposit returns and notice deadlines on the board', () => {
     renderPage();
     await screen.findByRole('table');
     const select = screen.getByLabelText('Kind');
-    expect(Array.from((select as HTMLSelectElement).options).map((o) => o.textContent)).toEqual(['Everything', 'Documents that expire', 'Deposits to return', 'Notice deadlines']);
+    expect(Array.from((select as HTMLSelectElement).options).map((o) => o.textContent)).toEqual(['Everything', 'Documents that expire', 'Deposits to return', 'Notice deadlines', 'Leases ending', 'Workflow tasks due']);
     fireEvent.change(select, { target: { value: 'notice_deadline' } });
     const horizon = addDays(today, 90);
     await waitFor(() => expect(apiGet).toHaveBeenCalledWith('/api/v1/orgs/{orgId}/obligations', { orgId: 'org_1' }, { dueBefore: horizon, kind: 'notice_deadline' }, expect.anything()));

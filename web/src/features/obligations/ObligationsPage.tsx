@@ -20,6 +20,8 @@ export const KINDS: { value: ObligationKind; label: string; filter: string }[] =
   { value: 'document_expiry', label: 'Document expires', filter: 'Documents that expire' },
   { value: 'deposit_return', label: 'Return the deposit', filter: 'Deposits to return' },
   { value: 'notice_deadline', label: 'Notice deadline', filter: 'Notice deadlines' },
+  { value: 'lease_end', label: 'Lease ends', filter: 'Leases ending' },
+  { value: 'task_due', label: 'Task due', filter: 'Workflow tasks due' },
 ];
 
 /** The kind's label; none for an item that does not say its kind. */

@@ -17,6 +17,7 @@ export const SUBJECT_LABELS: Record<Schemas['SubjectType'], string> = {
   tenant: 'Tenant',
   expense: 'Expense',
   maintenance: 'Maintenance request',
+  workflow: 'Workflow',
 };
 
 function BuildingLink({ orgId, buildingId }: { orgId: string; buildingId: string }) {
@@ -89,6 +90,12 @@ export function SubjectLink({ orgId, subject }: { orgId: string; subject: Schema
       break;
     case 'expense':
       target = <Link to={`/orgs/${orgId}/expenses/${id}`}>{id}</Link>;
+      break;
+    case 'workflow':
+      target = <Link to={`/orgs/${orgId}/workflows/${id}`}>{id}</Link>;
+      break;
+    case 'maintenance':
+      target = <Link to={`/orgs/${orgId}/maintenance/${id}`}>{id}</Link>;
       break;
     default:
       target = <>{id}</>;
