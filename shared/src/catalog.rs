@@ -54,7 +54,7 @@ mod tests {
         for ok in ["*", "payment.received", "payment.*", "member.role_changed", "webhook.*"] {
             assert!(CATALOG.matches_any(ok), "{ok}");
         }
-        for bad in ["paymnt.received", "paymnt.*", "payment.receive", "workflow.task.*", "payment.received.*"] {
+        for bad in ["paymnt.received", "paymnt.*", "payment.receive", "workflow.step.*", "payment.received.*"] {
             assert!(!CATALOG.matches_any(bad), "{bad}");
         }
     }
