@@ -4,14 +4,20 @@
 //! `…/tasks/{taskId}:complete|:reject` arrive on one route: `{taskId}` carries `wfl_….n:verb`.
 
 use super::route::Call;
-use portfolio::platform::http::{json, json_body, json_body_or_default, query_param, ApiError, ApiResult, Problem};
+use lambda_http::Request;
+use portfolio::platform::http::{
+    json, json_body, json_body_or_default, principal, query_param, ApiError, ApiResult, Problem,
+};
+use portfolio::platform::App;
 use portfolio::workflows::model::{
-    CreateDefinition, Task, TaskAction, TaskStatus, UpdateDefinition, Workflow, WorkflowDefinition,
+    templates, CreateDefinition, Task, TaskAction, TaskStatus, UpdateDefinition, Workflow, WorkflowDefinition,
+    WorkflowTemplate,
 };
 use portfolio::workflows::service;
 use portfolio::FieldError;
 
 crate::routes! {
+    caller workflow_templates,
     org(OrgRead) list_definitions,
     org(WorkflowManage) create_definition,
     org(OrgRead) get_definition,
@@ -21,6 +27,19 @@ crate::routes! {
     org(OrgRead) list_tasks,
     org(WorkflowAct) complete_task,
     org(WorkflowAct) reject_task,
+}
+
+#[derive(serde::Serialize, utoipa::ToSchema)]
+pub struct WorkflowTemplates {
+    pub items: Vec<WorkflowTemplate>,
+}
+
+/// The built-in workflows to start from (expense approval over a threshold, lease renewal 90
+/// days before the end, move-out): each a definition body to adjust and POST.
+#[utoipa::path(get, path = "/api/v1/workflow-templates", tag = "workflows", responses((status = 200, body = WorkflowTemplates), (status = 401, body = Problem)))]
+pub async fn workflow_templates(_: &App, req: &Request) -> ApiResult {
+    principal(req)?;
+    json(200, &WorkflowTemplates { items: templates() })
 }
 
 #[utoipa::path(get, path = "/api/v1/orgs/{orgId}/workflow-definitions", tag = "workflows",

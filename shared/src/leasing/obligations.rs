@@ -93,17 +93,27 @@ fn lease_end(l: &LeaseRecord) -> Option<Obligation> {
     })
 }
 
-/// How many days ahead `job-obligations` announces what falls due.
+/// How many days ahead `job-obligations` announces what falls due…
 pub const REMINDER_LEAD_DAYS: u64 = 7;
+/// …and a lease's end (the lease-renewal workflow starts from it).
+pub const LEASE_END_LEAD_DAYS: u64 = 90;
+
+fn lead_days(kind: ObligationKind) -> u64 {
+    match kind {
+        ObligationKind::LeaseEnd => LEASE_END_LEAD_DAYS,
+        _ => REMINDER_LEAD_DAYS,
+    }
+}
 
 /// The daily announcement: every open obligation due within `REMINDER_LEAD_DAYS` of `today`
-/// (or overdue) gets one `obligation.due`, once per obligation and due date (a marker item
+/// (a lease's end: `LEASE_END_LEAD_DAYS`), or overdue, gets one `obligation.due`, once per obligation and due date (a marker item
 /// written with the event under `attribute_not_exists`).
 pub async fn announce_due(cx: &Ctx<'_>, today: NaiveDate) -> Result<serde_json::Value> {
     use crate::platform::db::{keys, DbError, ItemBuilder, Tx};
-    let horizon = today + chrono::Days::new(REMINDER_LEAD_DAYS + 1);
+    let horizon = today + chrono::Days::new(LEASE_END_LEAD_DAYS + 1);
     let (mut announced, mut existing) = (0, 0);
-    for o in board(cx, horizon, None).await?.into_iter().filter(|o| o.status == ObligationStatus::Open) {
+    let due = board(cx, horizon, None).await?.into_iter().filter(|o| o.status == ObligationStatus::Open);
+    for o in due.filter(|o| o.due_on <= today + chrono::Days::new(lead_days(o.kind))) {
         let key = format!("{}:{}:{}", o.kind.as_str(), o.subject.id, o.due_on);
         let mut tx = Tx::new();
         let marker = keys::obligation_announced(cx.scope, &key);

@@ -4,6 +4,7 @@
 use crate::events::Subject;
 use crate::ids::{WorkflowDefinitionId, WorkflowId};
 use crate::platform::scope::Role;
+
 use crate::validation::{check_opt_text, check_text, Validate};
 use crate::FieldError;
 use chrono::{DateTime, NaiveDate, Utc};
@@ -160,7 +161,7 @@ pub struct WorkflowDefinition {
     pub updated_at: DateTime<Utc>,
 }
 
-#[derive(Debug, Clone, Deserialize, ToSchema)]
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct CreateDefinition {
     #[schema(value_type = crate::validation::schema::Text200)]
@@ -168,10 +169,82 @@ pub struct CreateDefinition {
     pub trigger: Trigger,
     #[schema(min_items = 1, max_items = 10)]
     pub steps: Vec<Step>,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub on_complete: Option<OnComplete>,
     #[serde(default = "yes")]
     pub enabled: bool,
+}
+
+/// A built-in workflow to start from: the body of a definition to POST (adjust the threshold,
+/// the assignees, the due days).
+#[derive(Debug, Clone, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct WorkflowTemplate {
+    /// `expense_approval`, `lease_renewal`, `move_out`.
+    pub key: &'static str,
+    pub description: &'static str,
+    pub definition: CreateDefinition,
+}
+
+/// The built-in templates.
+pub fn templates() -> Vec<WorkflowTemplate> {
+    let step = |name: &str, role: Role, days: u16| Step {
+        name: name.into(),
+        assignee_role: Some(role),
+        assignee_user_id: None,
+        due_in_days: Some(days),
+    };
+    let def =
+        |name: &str, event: &str, condition: Option<&str>, steps: Vec<Step>, on: Option<OnComplete>| CreateDefinition {
+            name: name.into(),
+            trigger: Trigger { event_type: event.into(), condition: condition.map(Into::into) },
+            steps,
+            on_complete: on,
+            enabled: true,
+        };
+    vec![
+        WorkflowTemplate {
+            key: "expense_approval",
+            description: "An expense over the threshold waits, unbooked, until an owner approves it (rejected: void)",
+            definition: def(
+                "Expense approval over 500.00",
+                EXPENSE_APPROVAL_EVENT,
+                Some("amount > 500.00"),
+                vec![step("Owner approves", Role::Owner, 3)],
+                Some(OnComplete::ApproveExpense),
+            ),
+        },
+        WorkflowTemplate {
+            key: "lease_renewal",
+            description: "90 days before a lease ends (job-obligations announces it): decide, offer, sign",
+            definition: def(
+                "Lease renewal",
+                "obligation.due",
+                Some("kind == \"lease_end\""),
+                vec![
+                    step("Decide: renew, change the rent, or not renew", Role::Owner, 14),
+                    step("Send the renewal offer or the notice", Role::Manager, 14),
+                    step("Signed renewal filed", Role::Manager, 30),
+                ],
+                None,
+            ),
+        },
+        WorkflowTemplate {
+            key: "move_out",
+            description: "When a lease ends: inspect the unit, settle the deposit, return what is owed",
+            definition: def(
+                "Move-out",
+                "lease.ended",
+                None,
+                vec![
+                    step("Move-out inspection", Role::Manager, 3),
+                    step("Deposit settlement", Role::Owner, 7),
+                    step("Deposit returned", Role::Manager, 14),
+                ],
+                None,
+            ),
+        },
+    ]
 }
 
 fn yes() -> bool {
@@ -397,6 +470,13 @@ mod tests {
         assert!(Condition::parse("scope.type != \"unit\"").unwrap().holds(&json!({"scope": {"type": "building"}})));
         for bad in ["amount", "amount > abc", "a b > 1", "priority > \"x\"", "> 5"] {
             assert!(Condition::parse(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn every_template_is_a_valid_definition() {
+        for t in templates() {
+            assert_eq!(t.definition.validate(), vec![], "{}", t.key);
         }
     }
 }

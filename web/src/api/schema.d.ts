@@ -2098,6 +2098,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/workflow-templates": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The built-in workflows to start from (expense approval over a threshold, lease renewal 90
+         *     days before the end, move-out): each a definition body to adjust and POST.
+         */
+        get: operations["workflow_templates"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/webhooks/plaid": {
         parameters: {
             query?: never;
@@ -7604,6 +7624,19 @@ export interface components {
             comment?: string | null;
             taskId: string;
             workflowId: components["schemas"]["WorkflowId"];
+        };
+        /**
+         * @description A built-in workflow to start from: the body of a definition to POST (adjust the threshold,
+         *     the assignees, the due days).
+         */
+        WorkflowTemplate: {
+            definition: components["schemas"]["CreateDefinition"];
+            description: string;
+            /** @description `expense_approval`, `lease_renewal`, `move_out`. */
+            key: string;
+        };
+        WorkflowTemplates: {
+            items: components["schemas"]["WorkflowTemplate"][];
         };
     };
     responses: never;
@@ -20447,6 +20480,43 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["PolicyPack"];
+                };
+            };
+            /** @description No valid bearer token (answered by the authorizer). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AuthorizerError"];
+                };
+            };
+            /** @description The store is busy; retry shortly. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    workflow_templates: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WorkflowTemplates"];
                 };
             };
             /** @description No valid bearer token (answered by the authorizer). */
