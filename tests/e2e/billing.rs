@@ -34,30 +34,7 @@ impl Books {
     async fn lease(&self, app: &TestApp, start: &str, rent: &str, extra: Value) -> String {
         let n = self.tenant_n.get() + 1;
         self.tenant_n.set(n);
-        let unit = app
-            .post(
-                &self.path(&format!("/buildings/{}/units", self.building)),
-                &self.token,
-                json!({"label": format!("L{n}")}),
-            )
-            .await
-            .expect(201)
-            .id();
-        let tenant = app
-            .post(
-                &self.path("/tenants"),
-                &self.token,
-                json!({"firstName": "Rae", "lastName": format!("Renter{n}"), "email": format!("rae{n}@example.com")}),
-            )
-            .await
-            .expect(201)
-            .id();
-        let mut body = json!({"unitId": unit, "tenantIds": [tenant], "startDate": start,
-                              "rent": {"amount": rent, "currency": "USD"}, "dueDay": 1});
-        for (k, v) in extra.as_object().unwrap() {
-            body[k] = v.clone();
-        }
-        let lease = app.post(&self.path("/leases"), &self.token, body).await.expect(201).id();
+        let lease = app.draft_lease(&self.org, &self.token, &self.building, n, (start, rent), extra).await;
         app.post(&self.path(&format!("/leases/{lease}:activate")), &self.token, json!({})).await.expect(200);
         lease
     }

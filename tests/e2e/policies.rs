@@ -37,26 +37,7 @@ impl Org {
     async fn draft(&self, app: &TestApp, building: &str, start: &str, rent: &str, extra: Value) -> String {
         let n = self.n.get() + 1;
         self.n.set(n);
-        let unit = app
-            .post(&self.path(&format!("/buildings/{building}/units")), &self.token, json!({"label": format!("U{n}")}))
-            .await
-            .expect(201)
-            .id();
-        let tenant = app
-            .post(
-                &self.path("/tenants"),
-                &self.token,
-                json!({"firstName": "Ida", "lastName": format!("Tenant{n}"), "email": format!("ida{n}@example.com")}),
-            )
-            .await
-            .expect(201)
-            .id();
-        let mut body = json!({"unitId": unit, "tenantIds": [tenant], "startDate": start,
-                              "rent": {"amount": rent, "currency": "USD"}, "dueDay": 1});
-        for (k, v) in extra.as_object().unwrap() {
-            body[k] = v.clone();
-        }
-        app.post(&self.path("/leases"), &self.token, body).await.expect(201).id()
+        app.draft_lease(&self.id, &self.token, building, n, (start, rent), extra).await
     }
 
     async fn activate(&self, app: &TestApp, lease: &str, body: Value) -> e2e::Res {

@@ -263,6 +263,34 @@ impl TestApp {
         self.post(&format!("/api/v1/orgs/{org}/members"), &self.token(owner), body).await.expect(201);
     }
 
+    /// A unit `U<n>` in `building`, a tenant `n`, and a draft lease of them in USD due on the
+    /// 1st from `start` at `rent`; `extra` is merged into the lease's body.
+    pub async fn draft_lease(
+        &self,
+        org: &str,
+        token: &str,
+        building: &str,
+        n: u32,
+        (start, rent): (&str, &str),
+        extra: Value,
+    ) -> String {
+        let path = |rest: &str| format!("/api/v1/orgs/{org}{rest}");
+        let unit = self
+            .post(&path(&format!("/buildings/{building}/units")), token, json!({"label": format!("U{n}")}))
+            .await
+            .expect(201)
+            .id();
+        let tenant =
+            json!({"firstName": "Ida", "lastName": format!("Tenant{n}"), "email": format!("tenant{n}@example.com")});
+        let tenant = self.post(&path("/tenants"), token, tenant).await.expect(201).id();
+        let mut body = json!({"unitId": unit, "tenantIds": [tenant], "startDate": start,
+                              "rent": {"amount": rent, "currency": "USD"}, "dueDay": 1});
+        for (k, v) in extra.as_object().expect("an object") {
+            body[k] = v.clone();
+        }
+        self.post(&path("/leases"), token, body).await.expect(201).id()
+    }
+
     pub async fn create_building(&self, org: &str, email: &str, name: &str) -> String {
         let body = json!({"name": name, "address": {"line1": "1 Main St", "city": "Springfield", "postalCode": "12345", "country": "US"}});
         self.post(&format!("/api/v1/orgs/{org}/buildings"), &self.token(email), body).await.expect(201).id()

@@ -7,7 +7,7 @@ use super::model::*;
 use super::payments::{decide_payment, decide_reversal, PaymentRequest, PaymentStep};
 use super::store::{Plan, ALLOCATIONS_PER_TX};
 use super::voids::decide_void;
-use crate::ids::{ChargeId, LeaseId, PaymentId, UnitId};
+use crate::ids::{ChargeId, LeaseId, PaymentId};
 use crate::money::{Currency, StoredMoney};
 use chrono::{DateTime, NaiveDate, Utc};
 use proptest::prelude::*;
@@ -25,26 +25,7 @@ fn now() -> DateTime<Utc> {
 }
 
 fn charge(lease: &LeaseId, kind: ChargeKind, minor: i64, due: NaiveDate) -> ChargeRecord {
-    ChargeRecord {
-        id: ChargeId::new(),
-        lease_id: lease.clone(),
-        unit_id: UnitId::new(),
-        kind,
-        amount: StoredMoney { minor, currency: usd() },
-        due_date: due,
-        memo: None,
-        source: ChargeSource::Manual,
-        period: None,
-        fee_for: None,
-        grace_days: None,
-        open: minor,
-        status: ChargeStatus::Open,
-        fx: None,
-        created_at: now(),
-        voided_at: None,
-        void_reason: None,
-        v: 1,
-    }
+    ChargeRecord { created_at: now(), ..ChargeRecord::open_for_tests(lease, kind, minor, usd(), due) }
 }
 
 fn ledger_with(charges: Vec<ChargeRecord>) -> LedgerState {

@@ -287,27 +287,7 @@ mod tests {
         use proptest::prelude::*;
 
         fn rent_charge(due: NaiveDate, minor: i64) -> ChargeRecord {
-            let usd = Currency::parse("USD").unwrap();
-            ChargeRecord {
-                id: ChargeId::new(),
-                lease_id: LeaseId::new(),
-                unit_id: crate::ids::UnitId::new(),
-                kind: ChargeKind::Rent,
-                amount: StoredMoney { minor, currency: usd },
-                due_date: due,
-                memo: None,
-                source: ChargeSource::RentRun,
-                period: None,
-                fee_for: None,
-                grace_days: None,
-                open: minor,
-                status: ChargeStatus::Open,
-                fx: None,
-                created_at: DateTime::<Utc>::MIN_UTC,
-                voided_at: None,
-                void_reason: None,
-                v: 1,
-            }
+            ChargeRecord::open_for_tests(&LeaseId::new(), ChargeKind::Rent, minor, Currency::parse("USD").unwrap(), due)
         }
 
         fn policy() -> impl Strategy<Value = LateFeePolicy> {

@@ -139,6 +139,39 @@ pub struct ChargeRecord {
     pub v: i64,
 }
 
+#[cfg(test)]
+impl ChargeRecord {
+    /// An open charge of `minor` due on `due`, for tests.
+    pub fn open_for_tests(
+        lease: &crate::ids::LeaseId,
+        kind: ChargeKind,
+        minor: i64,
+        currency: crate::money::Currency,
+        due: NaiveDate,
+    ) -> ChargeRecord {
+        ChargeRecord {
+            id: ChargeId::new(),
+            lease_id: lease.clone(),
+            unit_id: crate::ids::UnitId::new(),
+            kind,
+            amount: StoredMoney { minor, currency },
+            due_date: due,
+            memo: None,
+            source: ChargeSource::Manual,
+            period: None,
+            fee_for: None,
+            grace_days: None,
+            open: minor,
+            status: ChargeStatus::Open,
+            fx: None,
+            created_at: DateTime::<Utc>::UNIX_EPOCH,
+            voided_at: None,
+            void_reason: None,
+            v: 1,
+        }
+    }
+}
+
 /// A charge as the API shows it.
 #[derive(Debug, Clone, Serialize, ToSchema)]
 #[serde(rename_all = "camelCase")]

@@ -114,35 +114,14 @@ pub fn apply(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::ids::{ChargeId, LeaseId, PaymentId, UnitId};
-    use crate::money::{Currency, StoredMoney};
+    use crate::ids::{LeaseId, PaymentId};
+    use crate::money::Currency;
     use chrono::NaiveDate;
 
-    fn usd(minor: i64) -> StoredMoney {
-        StoredMoney { minor, currency: Currency::parse("USD").unwrap() }
-    }
-
     fn charge(lease: &LeaseId, due: &str, minor: i64) -> ChargeRecord {
-        ChargeRecord {
-            id: ChargeId::new(),
-            lease_id: lease.clone(),
-            unit_id: UnitId::new(),
-            kind: ChargeKind::Rent,
-            amount: usd(minor),
-            due_date: due.parse().unwrap(),
-            memo: None,
-            source: ChargeSource::RentRun,
-            period: None,
-            fee_for: None,
-            grace_days: None,
-            open: minor,
-            status: ChargeStatus::Open,
-            fx: None,
-            created_at: DateTime::UNIX_EPOCH,
-            voided_at: None,
-            void_reason: None,
-            v: 1,
-        }
+        let usd = Currency::parse("USD").unwrap();
+        let c = ChargeRecord::open_for_tests(lease, ChargeKind::Rent, minor, usd, due.parse().unwrap());
+        ChargeRecord { source: ChargeSource::RentRun, ..c }
     }
 
     fn payment(lease: &LeaseId, on: &str, unapplied: i64) -> PaymentRecord {
