@@ -53,6 +53,7 @@ STATEFUL_RULES = [
     (r"trigger\.eventType", r"must be an event type of the catalog.*"),
     (r"trigger\.condition", r".*"),
     (r"steps\[\d+\]", r"give exactly one of assigneeRole or assigneeUserId"),
+    (r"steps\[\d+\]\.assigneeRole", r"readonly members do not act on tasks"),
     (r"onComplete", r"approve_expense goes with .*"),
     (r"vendorId", r"not a vendor id"),
     (r"dueDate", r"a bill needs its due date|only a bill .* has a due date"),

@@ -24,6 +24,7 @@ crate::routes! {
     org(MaintenanceWrite) cancel,
 }
 
+/// Requests, newest first.
 #[utoipa::path(get, path = "/api/v1/orgs/{orgId}/maintenance-requests", tag = "maintenance",
     params(("orgId" = String, Path), ("limit" = Option<i32>, Query), ("cursor" = Option<String>, Query)),
     responses((status = 200, body = inline(portfolio::platform::http::ListResponse<MaintenanceRequest>)), (status = 404, body = Problem)))]

@@ -191,7 +191,7 @@ pub struct CompleteMaintenance {
     pub cost: Option<MoneyDto>,
     #[serde(default)]
     pub category: CostCategory,
-    /// Default: today.
+    /// Default: today in the org's time zone.
     #[serde(default, deserialize_with = "crate::validation::date::strict_opt")]
     pub completed_on: Option<NaiveDate>,
     #[serde(default)]

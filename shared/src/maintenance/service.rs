@@ -41,7 +41,7 @@ pub async fn get_request(cx: &Ctx<'_>, id: &str) -> Result<MaintenanceRequest> {
 
 pub async fn list_requests(cx: &Ctx<'_>, page: PageRequest) -> Result<PageOf<MaintenanceRequest>> {
     let (pk, prefix) = keys::maintenance_requests(cx.scope);
-    Ok(cx.db.page_of(Query::partition(db::Index::Primary, pk).begins_with(prefix), page).await?)
+    Ok(cx.db.page_of(Query::partition(db::Index::Primary, pk).begins_with(prefix).descending(), page).await?)
 }
 
 pub async fn create_request(cx: &Ctx<'_>, input: CreateMaintenanceRequest) -> Result<MaintenanceRequest> {
@@ -228,7 +228,10 @@ pub async fn complete(cx: &Ctx<'_>, id: &str, input: CompleteMaintenance) -> Res
         &[MaintenanceStatus::Assigned, MaintenanceStatus::InProgress],
         "completed (assign a vendor first)",
     )?;
-    let on = input.completed_on.unwrap_or_else(|| cx.today_utc());
+    let on = match input.completed_on {
+        Some(d) => d,
+        None => crate::core::service::org_today(&crate::core::service::get_org(cx).await?, cx.now),
+    };
     let expense = match cost_expense(cx, &before, &input, on) {
         Some(e) => Some(decide_new(cx, &e, ExpenseId::new()).await.map_err(as_complete_fields)?),
         None => None,

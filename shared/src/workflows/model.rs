@@ -65,9 +65,13 @@ impl Condition {
         } else if right == "true" || right == "false" {
             Literal::Bool(right == "true")
         } else {
-            let d = crate::validation::amount::parse(right.trim_start_matches('-'))
+            let (negative, digits) = match right.strip_prefix('-') {
+                Some(d) => (true, d),
+                None => (false, right),
+            };
+            let d = crate::validation::amount::parse(digits)
                 .map_err(|_| "the value must be a number, \"text\", true or false".to_owned())?;
-            Literal::Number(if right.starts_with('-') { -d } else { d })
+            Literal::Number(if negative { -d } else { d })
         };
         if matches!(literal, Literal::Text(_) | Literal::Bool(_)) && !matches!(op, Op::Eq | Op::Ne) {
             return Err("text and true/false compare with == or != only".into());
@@ -291,6 +295,9 @@ pub fn check_steps(e: &mut Vec<FieldError>, steps: &[Step]) {
         if s.assignee_role.is_some() == s.assignee_user_id.is_some() {
             e.push(FieldError::new(format!("steps[{i}]"), "give exactly one of assigneeRole or assigneeUserId"));
         }
+        if s.assignee_role == Some(Role::Readonly) {
+            e.push(FieldError::new(format!("steps[{i}].assigneeRole"), "readonly members do not act on tasks"));
+        }
         if s.due_in_days.is_some_and(|d| d > 365) {
             e.push(FieldError::new(format!("steps[{i}].dueInDays"), "must be at most 365"));
         }
@@ -468,7 +475,7 @@ mod tests {
         let p = Condition::parse("priority == \"emergency\"").unwrap();
         assert!(p.holds(&json!({"priority": "emergency"})) && !p.holds(&json!({"priority": "low"})));
         assert!(Condition::parse("scope.type != \"unit\"").unwrap().holds(&json!({"scope": {"type": "building"}})));
-        for bad in ["amount", "amount > abc", "a b > 1", "priority > \"x\"", "> 5"] {
+        for bad in ["amount", "amount > abc", "a b > 1", "priority > \"x\"", "> 5", "amount > --5"] {
             assert!(Condition::parse(bad).is_err(), "{bad}");
         }
     }

@@ -1205,6 +1205,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
+        /** Requests, newest first. */
         get: operations["list_requests"];
         put?: never;
         /** A request on a unit (`open`); an `emergency` one texts the org's alert phone at once. */
@@ -4564,7 +4565,7 @@ export interface components {
             category?: components["schemas"]["CostCategory"];
             /**
              * Format: date
-             * @description Default: today.
+             * @description Default: today in the org's time zone.
              */
             completedOn?: string | null;
             cost?: null | components["schemas"]["MoneyInput"];
