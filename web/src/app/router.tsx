@@ -20,6 +20,8 @@ import { routes as reports } from '@/features/reports/routes';
 import { routes as settings } from '@/features/settings/routes';
 import { routes as obligations } from '@/features/obligations/routes';
 import { routes as policies } from '@/features/policies/routes';
+import { routes as maintenance } from '@/features/maintenance/routes';
+import { routes as workflows } from '@/features/workflows/routes';
 
 const OrgLayout = lazy(() => import('@/layouts/OrgLayout'));
 const PlainLayout = lazy(() => import('@/layouts/PlainLayout'));
@@ -45,7 +47,7 @@ function guarded(node: ReactNode): ReactNode {
   );
 }
 
-export const orgChildren: RouteObject[] = [...dashboard, ...properties, ...tenants, ...imports, ...leases, ...delinquency, ...expenses, ...bank, ...vendors, ...books, ...reports, ...obligations, ...policies, ...settings];
+export const orgChildren: RouteObject[] = [...dashboard, ...properties, ...tenants, ...imports, ...leases, ...delinquency, ...expenses, ...workflows, ...bank, ...vendors, ...books, ...reports, ...maintenance, ...obligations, ...policies, ...settings];
 
 export const appRoutes: RouteObject[] = [
   { path: '/auth/callback', element: <Suspense fallback={<Loading />}><CallbackPage /></Suspense> },

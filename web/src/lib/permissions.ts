@@ -24,7 +24,10 @@ export type Action =
   | 'booksRebuild'
   | 'integrationRead'
   | 'integrationManage'
-  | 'policyManage';
+  | 'policyManage'
+  | 'maintenanceWrite'
+  | 'workflowManage'
+  | 'workflowAct';
 
 const MATRIX: Record<Action, readonly Role[]> = {
   orgUpdate: ['owner'],
@@ -46,6 +49,12 @@ const MATRIX: Record<Action, readonly Role[]> = {
   integrationManage: ['owner'],
   /** The org's own jurisdiction rules, and activating a lease past one (an audited override). */
   policyManage: ['owner'],
+  /** Maintenance requests: reporting, assigning, starting, completing (a cost books an expense), cancelling. */
+  maintenanceWrite: ['owner', 'manager'],
+  /** Approval workflows: their definitions (trigger, steps, what completing does). */
+  workflowManage: ['owner'],
+  /** Completing or rejecting a workflow's task as its assignee (readonly members never). */
+  workflowAct: ['owner', 'manager', 'accountant'],
 };
 
 export function can(role: Role | undefined, action: Action): boolean {

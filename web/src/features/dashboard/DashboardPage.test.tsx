@@ -39,7 +39,7 @@ beforeEach(() => vi.resetAllMocks());
 describe('DashboardPage', () => {
   it('says the figures come after the nightly rollup, and still shows live occupancy and delinquency', async () => {
     answer({
-      '/api/v1/orgs/{orgId}/dashboard': { days: 30, series: [] },
+      '/api/v1/orgs/{orgId}/dashboard': { days: 30, series: [], openMaintenance: 2 },
       '/api/v1/orgs/{orgId}/occupancy': EMPTY_OCC,
       '/api/v1/orgs/{orgId}/delinquency': EMPTY_DELQ,
     });
@@ -49,6 +49,10 @@ describe('DashboardPage', () => {
     expect(await screen.findByTestId('occupied-units')).toHaveTextContent('0');
     expect(await screen.findByTestId('delinquent-total')).toHaveTextContent('USD 0.00');
     expect(screen.getByText('Nobody owes anything today.')).toBeInTheDocument();
+    // Open maintenance is live, so it shows before the first rollup too, linking to the requests.
+    const maintenance = screen.getByRole('group', { name: 'Open maintenance' });
+    expect(within(maintenance).getByTestId('open-maintenance')).toHaveTextContent('2');
+    expect(within(maintenance).getByRole('link', { name: 'Maintenance requests' })).toHaveAttribute('href', `/orgs/${ORG_ID}/maintenance`);
     // Occupancy is asked for today in the org's timezone.
     const occ = get.mock.calls.find((c) => c[0] === '/api/v1/orgs/{orgId}/occupancy')!;
     expect(occ[2]).toEqual({ date: expect.stringMatching(/^\d{4}-\d{2}-\d{2}$/) });
@@ -57,7 +61,13 @@ describe('DashboardPage', () => {
 
   it('shows the KPI tiles with rates as percentages, the charts, and the live sections', async () => {
     answer({
-      '/api/v1/orgs/{orgId}/dashboard': { days: 30, asOf: '2027-03-02', today: day('2027-03-02', '1550.00', '0.9500'), series: [day('2027-03-01', '0.00', '0.9000'), day('2027-03-02', '1550.00', '0.9500')] },
+      '/api/v1/orgs/{orgId}/dashboard': {
+        days: 30,
+        asOf: '2027-03-02',
+        today: day('2027-03-02', '1550.00', '0.9500'),
+        series: [day('2027-03-01', '0.00', '0.9000'), day('2027-03-02', '1550.00', '0.9500')],
+        openMaintenance: 0,
+      },
       '/api/v1/orgs/{orgId}/occupancy': {
         date: '2027-03-02',
         portfolio: { units: 2, occupied: 1, vacant: 1, rate: '0.5000' },
@@ -80,6 +90,7 @@ describe('DashboardPage', () => {
     expect(await tile('Collection rate')).toHaveTextContent('95.0%');
     expect(await tile('Delinquent')).toHaveTextContent('USD 155.00');
     expect(await tile('NOI month to date')).toHaveTextContent('USD 2,400.50');
+    expect(within(await tile('Open maintenance')).getByTestId('open-maintenance')).toHaveTextContent(/^0$/);
     expect(screen.getByText('Collected per day (USD)', { selector: 'figcaption' })).toBeInTheDocument();
     expect(screen.getByText('Occupancy per day (%)', { selector: 'figcaption' })).toBeInTheDocument();
 

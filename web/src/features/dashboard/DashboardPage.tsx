@@ -1,7 +1,8 @@
 /**
  * The dashboard: the KPI mart's figures (written by the nightly rollup, so empty for a new org)
- * with daily charts, and below them live occupancy and delinquency straight from the API, which
- * change as soon as a lease is activated or a payment recorded.
+ * with daily charts and the live count of open maintenance, and below them live occupancy and
+ * delinquency straight from the API, which change as soon as a lease is activated or a payment
+ * recorded.
  */
 import type { ReactNode } from 'react';
 import { Link } from 'react-router-dom';
@@ -53,6 +54,24 @@ function Tile({ label, children, sub, testId }: { label: string; children: React
   );
 }
 
+/** Requests not yet completed or cancelled: a live count (not the nightly mart's), linking to them. */
+function MaintenanceTile({ open }: { open: number }) {
+  const { orgId } = useOrg();
+  return (
+    <Tile
+      label="Open maintenance"
+      testId="open-maintenance"
+      sub={
+        <>
+          Not yet completed or cancelled · <Link to={`/orgs/${orgId}/maintenance`}>Maintenance requests</Link>
+        </>
+      }
+    >
+      {open}
+    </Tile>
+  );
+}
+
 // ---- the KPI mart ---------------------------------------------------------------------------
 
 function KpiSection() {
@@ -64,18 +83,22 @@ function KpiSection() {
   });
   return (
     <Section title="Key figures">
-      <QueryView
-        query={q}
-        empty={(d) =>
+      <QueryView query={q}>
+        {(d) =>
           !d.today && d.series.length === 0 ? (
             <>
-              <strong>No figures yet.</strong> Occupancy, billed, collected, the collection rate, delinquency and NOI appear here after the
-              nightly rollup has run for your organization. The live occupancy and delinquency below are current now.
+              <Empty>
+                <strong>No figures yet.</strong> Occupancy, billed, collected, the collection rate, delinquency and NOI appear here after the
+                nightly rollup has run for your organization. The live occupancy and delinquency below are current now.
+              </Empty>
+              <div className="grid dash-live-tiles">
+                <MaintenanceTile open={d.openMaintenance} />
+              </div>
             </>
-          ) : null
+          ) : (
+            <KpiView dashboard={d} />
+          )
         }
-      >
-        {(d) => <KpiView dashboard={d} />}
       </QueryView>
     </Section>
   );
@@ -126,6 +149,7 @@ function KpiView({ dashboard }: { dashboard: Schemas['Dashboard'] }) {
         <Tile label="NOI month to date" sub="Cash basis">
           <MoneyText value={today.noiMonthToDate} />
         </Tile>
+        <MaintenanceTile open={dashboard.openMaintenance} />
       </div>
       {series.length > 0 ? (
         <div className="dash-charts">

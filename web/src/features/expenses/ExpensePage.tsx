@@ -262,6 +262,12 @@ export default function ExpensePage() {
           <StatusBadge status={e.status} /> <span className="muted">{formatDay(e.date)}</span>
         </p>
       </PageHeader>
+      {e.status === 'pending_approval' ? (
+        <p className="exp-held" role="note">
+          <strong>Awaiting approval.</strong> It is not booked until its approval workflow completes (rejected, it is void).{' '}
+          <Link to={`/orgs/${orgId}/workflows`}>Open Approvals</Link>
+        </p>
+      ) : null}
       {notice ? (
         <p className="ok-box" role="status">
           {notice}

@@ -29,8 +29,6 @@ export const keys = {
   /** Every charge of the lease (all pages), with what is still open on each. */
   charges: (orgId: string, leaseId: string) => ['orgs', orgId, 'leases', leaseId, 'charges'] as const,
   unitLeases: (orgId: string, unitId: string) => ['orgs', orgId, 'units', unitId, 'leases'] as const,
-  documents: (orgId: string, leaseId: string) => ['orgs', orgId, 'documents', 'lease', leaseId] as const,
-  document: (orgId: string, documentId: string) => ['orgs', orgId, 'documents', documentId] as const,
   delinquency: (orgId: string) => ['orgs', orgId, 'delinquency'] as const,
   unit: (orgId: string, unitId: string) => ['orgs', orgId, 'units', unitId] as const,
   building: (orgId: string, buildingId: string) => ['orgs', orgId, 'buildings', buildingId] as const,

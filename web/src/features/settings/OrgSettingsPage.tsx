@@ -18,6 +18,8 @@ function supported(kind: 'currency' | 'timeZone', fallback: string[]): string[] 
 }
 
 const CURRENCIES = supported('currency', FALLBACK_CURRENCIES);
+/** The API's phone pattern: 7 to 15 digits, with an optional leading + and spaces, dots, dashes or brackets. */
+const PHONE = /^\+?[ ().-]*([0-9][ ().-]*){7,15}$/;
 const TIME_ZONES = supported('timeZone', ['UTC']);
 
 function OrgForm({ org }: { org: Org }) {
@@ -27,6 +29,8 @@ function OrgForm({ org }: { org: Org }) {
   const [baseCurrency, setCurrency] = useState(org.baseCurrency);
   const [country, setCountry] = useState(org.country);
   const [timezone, setTimezone] = useState(org.timezone);
+  const [alertPhone, setAlertPhone] = useState(org.alertPhone ?? '');
+  const [invalid, setInvalid] = useState<Record<string, string>>({});
   const [saved, setSaved] = useState(false);
   const save = useMutation({
     mutationFn: () => {
@@ -36,6 +40,8 @@ function OrgForm({ org }: { org: Org }) {
       if (baseCurrency !== org.baseCurrency) body.baseCurrency = baseCurrency as Schemas['CurrencyCode'];
       if (country.trim().toUpperCase() !== org.country) body.country = country.trim().toUpperCase() as Schemas['Country'];
       if (timezone.trim() !== org.timezone) body.timezone = timezone.trim() as Schemas['TimeZone'];
+      // `""` clears the phone.
+      if (alertPhone.trim() !== (org.alertPhone ?? '')) body.alertPhone = alertPhone.trim();
       return apiPatch('/api/v1/orgs/{orgId}', { orgId }, body);
     },
     onSuccess: async (updated) => {
@@ -47,12 +53,16 @@ function OrgForm({ org }: { org: Org }) {
   const submit = (e: FormEvent) => {
     e.preventDefault();
     setSaved(false);
+    const phone = alertPhone.trim();
+    const problems: Record<string, string> = phone && !PHONE.test(phone) ? { alertPhone: 'Enter a phone number of 7 to 15 digits, such as +1 555 010 0100.' } : {};
+    setInvalid(problems);
+    if (Object.keys(problems).length) return;
     save.mutate();
   };
   const currencies = CURRENCIES.includes(org.baseCurrency) ? CURRENCIES : [org.baseCurrency, ...CURRENCIES];
   return (
     <form className="form card settings-form" onSubmit={submit} noValidate>
-      <FormError error={save.error} shown={['name', 'baseCurrency', 'country', 'timezone']} />
+      <FormError error={save.error} shown={['name', 'baseCurrency', 'country', 'timezone', 'alertPhone']} />
       {saved && !save.isPending ? (
         <div className="ok-box" role="status">
           Saved.
@@ -82,6 +92,17 @@ function OrgForm({ org }: { org: Org }) {
           <option key={z} value={z} />
         ))}
       </datalist>
+      <TextField
+        label="Emergency alert phone"
+        name="alertPhone"
+        type="tel"
+        value={alertPhone}
+        onChange={(e) => setAlertPhone(e.target.value)}
+        error={save.error}
+        invalid={invalid.alertPhone}
+        autoComplete="tel"
+        hint="The phone an emergency maintenance request is texted to at once, e.g. +1 555 010 0100. Leave empty for none."
+      />
       <div className="form-actions">
         <button type="submit" className="btn primary" disabled={save.isPending}>
           {save.isPending ? 'Saving…' : 'Save organization'}
@@ -91,7 +112,10 @@ function OrgForm({ org }: { org: Org }) {
   );
 }
 
-/** `settings/org`: the org's name, base currency, country and timezone (owners change them). */
+/**
+ * `settings/org`: the org's name, base currency, country, timezone and the phone emergencies are
+ * texted to (owners change them).
+ */
 export default function OrgSettingsPage() {
   const { org } = useOrg();
   const canEdit = useCan('orgUpdate');
@@ -107,6 +131,7 @@ export default function OrgSettingsPage() {
               ['Base currency', org.baseCurrency],
               ['Country', org.country],
               ['Timezone', org.timezone],
+              ['Emergency alert phone', org.alertPhone || 'None'],
             ]}
           />
           <p className="muted">Only an owner can change these.</p>
