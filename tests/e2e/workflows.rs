@@ -208,3 +208,46 @@ async fn the_same_event_delivered_twice_starts_one_instance() {
         page["items"].as_array().unwrap().iter().filter(|w| w["subject"]["id"] == request.as_str()).count();
     assert_eq!(of_request, 1, "one instance per event");
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_task_falling_due_is_announced_to_its_assignee() {
+    let app = TestApp::spawn().await;
+    let id = app.create_org("lead@example.com", "Reminded").await;
+    app.add_member(&id, "lead@example.com", "fixer@example.com", "manager").await;
+    let o = Org {
+        owner: app.token("lead@example.com"),
+        manager: app.token("fixer@example.com"),
+        accountant: String::new(),
+        id,
+    };
+    let definition = json!({"name": "Repairs", "trigger": {"eventType": "maintenance.requested"},
+        "steps": [{"name": "Call the vendor", "assigneeRole": "manager", "dueInDays": 1}]});
+    app.post(&o.path("/workflow-definitions"), &o.owner, definition).await.expect(201);
+    let building = app.create_building(&o.id, "lead@example.com", "Oak Row").await;
+    let unit = app
+        .post(&o.path(&format!("/buildings/{building}/units")), &o.owner, json!({"label": "7"}))
+        .await
+        .expect(201)
+        .id();
+    let r = app
+        .post(&o.path("/maintenance-requests"), &o.manager, json!({"unitId": unit, "title": "Gutter"}))
+        .await
+        .expect(201)
+        .body;
+    let w = workflow_of(&app, &o, r["id"].as_str().unwrap()).await;
+    let due = w["tasks"][0]["dueOn"].as_str().unwrap().to_owned();
+    let board = app.get(&o.path("/obligations?dueBefore=2100-01-01&kind=task_due"), &o.owner).await.expect(200).body;
+    assert_eq!(board["items"][0]["dueOn"].as_str(), Some(due.as_str()), "{board}");
+    let today = chrono::Utc::now().date_naive().to_string();
+    app.stack.run_job_to_completion("job-obligations", json!({"runDate": today})).await.unwrap();
+    let emulator = std::env::var("AWS_ENDPOINT_URL").unwrap_or_else(|_| "http://127.0.0.1:4566".into());
+    let mail = eventually("the assignee's reminder", 15, async || {
+        let all: Vec<Value> =
+            reqwest::get(format!("{emulator}/_emulator/ses/messages")).await.unwrap().json().await.unwrap();
+        all.into_iter().find(|m| {
+            m["destinations"]["ToAddresses"].as_array().is_some_and(|a| a.iter().any(|x| x == "fixer@example.com"))
+        })
+    })
+    .await;
+    assert_eq!(mail["subject"].as_str(), Some(format!("Due {due}: Call the vendor").as_str()));
+}

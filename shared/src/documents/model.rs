@@ -278,6 +278,11 @@ pub struct Obligation {
     /// What the rule asks, in words.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub detail: Option<String>,
+    /// Who it falls to (a workflow task's assignee); absent: the owners.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub assignee_role: Option<crate::platform::scope::Role>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub assignee_user_id: Option<String>,
 }
 
 impl Obligation {
@@ -287,6 +292,8 @@ impl Obligation {
             kind: ObligationKind::DocumentExpiry,
             policy_id: None,
             detail: None,
+            assignee_role: None,
+            assignee_user_id: None,
             document_id: Some(document.clone()),
             name: name.to_owned(),
             subject: subject.clone(),

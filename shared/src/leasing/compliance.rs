@@ -147,6 +147,8 @@ pub async fn deposit_return_obligation(
         fulfilled_by_version: None,
         detail: Some(format!("within {days} days of move-out on {move_out} ({})", rule.name)),
         policy_id: Some(rule.id),
+        assignee_role: None,
+        assignee_user_id: None,
     }))
 }
 

@@ -97,6 +97,9 @@ crate::domain_event! {
         subject_id: String,
         due_on: NaiveDate,
         detail: Option<String>,
+        /// Who it falls to (a task's assignee); absent: the owners.
+        assignee_role: Option<crate::platform::scope::Role>,
+        assignee_user_id: Option<String>,
     }
 }
 

@@ -53,6 +53,8 @@ async fn task_dues(cx: &Ctx<'_>, due_before: NaiveDate) -> Result<Vec<Obligation
                 fulfilled_by_version: None,
                 detail: Some(format!("task {} for {}", t.id, who.unwrap_or_default())),
                 policy_id: None,
+                assignee_role: t.assignee_role,
+                assignee_user_id: t.assignee_user_id.clone(),
             })
         })
         .collect())
@@ -90,6 +92,8 @@ fn lease_end(l: &LeaseRecord) -> Option<Obligation> {
         fulfilled_by_version: None,
         detail: Some("renew it, or end it with the move-out date".into()),
         policy_id: None,
+        assignee_role: None,
+        assignee_user_id: None,
     })
 }
 
@@ -126,6 +130,8 @@ pub async fn announce_due(cx: &Ctx<'_>, today: NaiveDate) -> Result<serde_json::
             subject_id: o.subject.id.clone(),
             due_on: o.due_on,
             detail: o.detail.clone(),
+            assignee_role: o.assignee_role,
+            assignee_user_id: o.assignee_user_id.clone(),
         };
         crate::events::emit(&mut tx, cx.scope, &due);
         match cx.db.transact(tx).await {
@@ -153,5 +159,7 @@ pub fn notice_obligation(rules: &Rules, place: &Place, l: &LeaseRecord, today: N
         fulfilled_by_version: None,
         detail: Some(format!("{period} before the lease ends on {end} ({})", rule.name)),
         policy_id: Some(rule.id),
+        assignee_role: None,
+        assignee_user_id: None,
     })
 }

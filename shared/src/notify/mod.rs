@@ -216,13 +216,14 @@ pub async fn emergency_alert(app: &App, cx: &Ctx<'_>, event: &Event) -> Result<O
     Ok(Some(1))
 }
 
-/// An `obligation.due` emailed to each owner of the org (once per event and owner); `None`
-/// when `event` is not one.
+/// An `obligation.due` emailed to whom it falls to — a task's assignee (the member, or every
+/// member of the role), else each owner — once per event and recipient; `None` when `event`
+/// is not one.
 pub async fn obligation_email(app: &App, cx: &Ctx<'_>, event: &Event) -> Result<Option<usize>> {
     use crate::leasing::events::ObligationDue;
     let Some(o) = event.decode::<ObligationDue>() else { return Ok(None) };
     let o = o.map_err(|e| external("obligation.due payload", e))?;
-    let owners = owners(cx).await?;
+    let to = recipients(cx, o.assignee_role, o.assignee_user_id.as_deref()).await?;
     let subject = format!("Due {}: {}", o.due_on, o.name);
     let body = format!(
         "{} ({} {}) falls due on {}.\n{}\n",
@@ -233,7 +234,7 @@ pub async fn obligation_email(app: &App, cx: &Ctx<'_>, event: &Event) -> Result<
         o.detail.clone().unwrap_or_default()
     );
     let mut sent = 0;
-    for m in owners {
+    for m in to {
         let Some(marker) = claim_send(app, cx, event, m.user_id.as_str(), "email").await? else { continue };
         let email = Email { to: &m.email, subject: &subject, text: &body };
         finish(app, &marker, app.mailer().send(email).await.map_err(Error::from)).await?;
@@ -242,13 +243,21 @@ pub async fn obligation_email(app: &App, cx: &Ctx<'_>, event: &Event) -> Result<
     Ok(Some(sent))
 }
 
-/// The org's owners.
-async fn owners(cx: &Ctx<'_>) -> Result<Vec<crate::core::model::Member>> {
+/// The member named, else the members of `role`, else the owners.
+async fn recipients(
+    cx: &Ctx<'_>,
+    role: Option<crate::platform::scope::Role>,
+    user: Option<&str>,
+) -> Result<Vec<crate::core::model::Member>> {
+    let role = role.unwrap_or(crate::platform::scope::Role::Owner);
     let mut out = Vec::new();
     let mut page = db::PageRequest { limit: 100, start: None };
     loop {
         let got = crate::core::members::list_members(cx, page).await?;
-        out.extend(got.items.into_iter().filter(|m| m.role == crate::platform::scope::Role::Owner));
+        out.extend(got.items.into_iter().filter(|m| match user {
+            Some(u) => m.user_id.as_str() == u,
+            None => m.role == role,
+        }));
         match got.last_key {
             Some(k) => page = db::PageRequest { limit: 100, start: Some(k) },
             None => return Ok(out),

@@ -6095,6 +6095,8 @@ export interface components {
             months?: number | null;
         };
         Obligation: {
+            assigneeRole?: null | components["schemas"]["Role"];
+            assigneeUserId?: string | null;
             /** @description What the rule asks, in words. */
             detail?: string | null;
             documentId?: null | components["schemas"]["DocumentId"];
@@ -6114,6 +6116,8 @@ export interface components {
          *     announced once per obligation and due date by `job-obligations`.
          */
         ObligationDue: {
+            assigneeRole?: null | components["schemas"]["Role"];
+            assigneeUserId?: string | null;
             detail?: string | null;
             /** Format: date */
             dueOn: string;
