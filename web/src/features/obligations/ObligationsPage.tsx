@@ -1,14 +1,14 @@
-import { useState } from 'react';
+import { useId, useState } from 'react';
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { apiGet, type Schemas } from '@/api/client';
 import { Link } from 'react-router-dom';
 import { SelectField, TextField } from '@/components/Field';
 import { PageHeader, Section } from '@/components/Page';
 import { Empty, ErrorState, Loading } from '@/components/QueryState';
-import { Table } from '@/components/Table';
+import { Table, type Column } from '@/components/Table';
 import { formatDay, todayIn } from '@/lib/dates';
 import { useOrg } from '@/lib/org';
-import { addDays } from './days';
+import { addDays, formatWeekday, weekStart } from './days';
 import { SubjectLink } from './Subject';
 import './obligations.css';
 
@@ -48,6 +48,48 @@ export function ordered(items: Obligation[]): Obligation[] {
   const rank = (o: Obligation) => (o.status === 'open' ? 0 : 1);
   return [...items].sort((a, b) => rank(a) - rank(b) || a.dueOn.localeCompare(b.dueOn) || a.name.localeCompare(b.name));
 }
+
+/** One table of the board: `overdue`, `week-<its Monday>` or `done`. */
+export interface WeekGroup {
+  key: string;
+  title: string;
+  items: Obligation[];
+}
+
+/**
+ * The board open first, grouped by week: the overdue ones (due before `today`) as one group,
+ * then one group per week of their due day (weeks start on Monday, on the org's calendar days),
+ * then the fulfilled ones as "Done". Each group is by due date, then by name; no group is empty.
+ */
+export function groupByWeek(items: Obligation[], today: string, locale?: string): WeekGroup[] {
+  const overdue: Obligation[] = [];
+  const weeks = new Map<string, Obligation[]>();
+  const done: Obligation[] = [];
+  for (const o of ordered(items)) {
+    if (o.status === 'fulfilled') done.push(o);
+    else if (o.dueOn < today) overdue.push(o);
+    else {
+      const monday = weekStart(o.dueOn);
+      const week = weeks.get(monday);
+      if (week) week.push(o);
+      else weeks.set(monday, [o]);
+    }
+  }
+  const thisWeek = weekStart(today);
+  const nextWeek = addDays(thisWeek, 7);
+  // This week and next are named without their year, unless the week began in another year than today.
+  const from = (monday: string) => formatWeekday(monday, monday.slice(0, 4) !== today.slice(0, 4), locale);
+  const title = (monday: string) =>
+    monday === thisWeek ? `This week (from ${from(monday)})` : monday === nextWeek ? `Next week (from ${from(monday)})` : `Week of ${formatWeekday(monday, true, locale)}`;
+  const groups: WeekGroup[] = [];
+  if (overdue.length) groups.push({ key: 'overdue', title: 'Overdue', items: overdue });
+  // In due order already: each week was added with its first item.
+  for (const [monday, week] of weeks) groups.push({ key: `week-${monday}`, title: title(monday), items: week });
+  if (done.length) groups.push({ key: 'done', title: 'Done', items: done });
+  return groups;
+}
+
+const count = (n: number) => `${n} ${n === 1 ? 'obligation' : 'obligations'}`;
 
 function StatusBadge({ o, today }: { o: Obligation; today: string }) {
   const s = standing(o, today);
@@ -89,8 +131,8 @@ function What({ o, orgId }: { o: Obligation; orgId: string }) {
 
 /**
  * `/orgs/:orgId/obligations`: what falls due before a day — documents to renew, deposits to
- * return after move-out, last days to give notice before a lease ends — open first, of one
- * kind or all.
+ * return after move-out, last days to give notice before a lease ends — open first, grouped by
+ * week (overdue ones first, fulfilled ones last), of one kind or all.
  */
 export default function ObligationsPage() {
   const { orgId, org } = useOrg();
@@ -103,7 +145,15 @@ export default function ObligationsPage() {
     enabled: !!dueBefore,
     placeholderData: keepPreviousData,
   });
-  const items = board.data ? ordered(board.data.items) : [];
+  const headingId = useId();
+  const items = board.data ? board.data.items : [];
+  const groups = groupByWeek(items, today);
+  const columns: Column<Obligation>[] = [
+    { header: 'What', cell: (o) => <What o={o} orgId={orgId} /> },
+    { header: 'Subject', cell: (o) => <SubjectLink orgId={orgId} subject={o.subject} /> },
+    { header: 'Due', cell: (o) => formatDay(o.dueOn) },
+    { header: 'Status', cell: (o) => <StatusBadge o={o} today={today} /> },
+  ];
   const counts = { overdue: 0, open: 0, fulfilled: 0 };
   for (const o of items) {
     const s = standing(o, today);
@@ -113,7 +163,7 @@ export default function ObligationsPage() {
   return (
     <>
       <PageHeader title="Obligations">
-        <p className="muted">What falls due: documents to renew, deposits to return after move-out and the last days to give notice before a lease ends. Open ones first.</p>
+        <p className="muted">What falls due: documents to renew, deposits to return after move-out and the last days to give notice before a lease ends. Open ones first, by week; done ones last.</p>
       </PageHeader>
       <form className="form card narrow obligations-form" onSubmit={(e) => e.preventDefault()}>
         <div className="form-row">
@@ -153,17 +203,17 @@ export default function ObligationsPage() {
                 <p className="obligations-summary">
                   {counts.overdue} overdue or due today, {counts.open} open, {counts.fulfilled} fulfilled.
                 </p>
-                <Table<Obligation>
-                  caption={`Obligations due before ${formatDay(dueBefore)}, open first`}
-                  rows={items}
-                  rowKey={rowKey}
-                  columns={[
-                    { header: 'What', cell: (o) => <What o={o} orgId={orgId} /> },
-                    { header: 'Subject', cell: (o) => <SubjectLink orgId={orgId} subject={o.subject} /> },
-                    { header: 'Due', cell: (o) => formatDay(o.dueOn) },
-                    { header: 'Status', cell: (o) => <StatusBadge o={o} today={today} /> },
-                  ]}
-                />
+                {groups.map((g) => {
+                  const id = `${headingId}-${g.key}`;
+                  return (
+                    <section key={g.key} className={`obligations-group group-${g.key === 'overdue' || g.key === 'done' ? g.key : 'week'}`} aria-labelledby={id}>
+                      <h3 id={id}>
+                        {g.title} <span className="obligations-group-count">({g.items.length})</span>
+                      </h3>
+                      <Table<Obligation> caption={`${g.title}: ${count(g.items.length)}`} rows={g.items} rowKey={rowKey} columns={columns} />
+                    </section>
+                  );
+                })}
               </>
             )}
           </Section>
