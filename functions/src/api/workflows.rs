@@ -102,7 +102,7 @@ pub struct Tasks {
 
 /// Tasks of the org's workflows; `assignee=me`: the open ones the caller may act on.
 #[utoipa::path(get, path = "/api/v1/orgs/{orgId}/tasks", tag = "workflows",
-    params(("orgId" = String, Path), ("assignee" = Option<String>, Query, description = "me"), ("status" = Option<TaskStatus>, Query)),
+    params(("orgId" = String, Path), ("assignee" = Option<String>, Query, pattern = "^me$", description = "me"), ("status" = Option<TaskStatus>, Query)),
     responses((status = 200, body = Tasks), (status = 400, body = Problem), (status = 404, body = Problem)))]
 pub async fn list_tasks(c: Call<'_>) -> ApiResult {
     let mine = match query_param(c.req, "assignee").as_deref() {
