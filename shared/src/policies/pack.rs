@@ -66,6 +66,11 @@ pub fn pack() -> &'static [Policy] {
 }
 
 fn deposits() -> Vec<Policy> {
+    [california_deposits(), other_deposits()].concat()
+}
+
+/// California: 2 months (3 furnished) until AB 12, then 1, or 2 for an eligible small landlord.
+fn california_deposits() -> Vec<Policy> {
     use PolicyArea::Deposit;
     const CA: &[&str] = &[
         "https://portersimon.com/?p=7941",
@@ -108,6 +113,12 @@ fn deposits() -> Vec<Policy> {
             CA,
         ),
         small,
+    ]
+}
+
+fn other_deposits() -> Vec<Policy> {
+    use PolicyArea::Deposit;
+    vec![
         rule(
             "us-ny-deposit-hstpa",
             "New York deposit cap (HSTPA 2019)",
